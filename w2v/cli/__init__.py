@@ -1,0 +1,82 @@
+"""The ``w2v`` command line: a thin argparse front over the library.
+
+Each sub-command lives in its own module of this package and exposes ``register(subparsers)``,
+which adds its parser and sets ``func`` (the handler, called with the parsed namespace and
+returning an exit status). Handlers import heavy modules (numba kernels) lazily so that
+``w2v --help`` stays instant.
+
+Exit status: 0 success, 1 runtime failure (e.g. training diverged), 2 usage or input error,
+130 interrupted. User errors print one line on stderr, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from w2v._version import __version__
+from w2v.errors import W2VError
+
+# Order here is the order in ``w2v --help``.
+_COMMAND_MODULES = (
+    "w2v.cli.demo",
+    "w2v.cli.train",
+    "w2v.cli.vocab",
+    "w2v.cli.query",
+    "w2v.cli.evaluate",
+    "w2v.cli.ngram",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse parser whose usage errors read ``w2v train: error: ...`` and exit 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the full ``w2v`` argument parser with every available sub-command."""
+    parser = _Parser(
+        prog="w2v",
+        description="Word embeddings (word2vec skip-gram / CBOW) and n-gram language models from raw text.",
+        epilog="Run 'w2v COMMAND --help' for the options of one command. "
+        "Start with 'w2v demo' to train on the bundled demo corpus.",
+    )
+    parser.add_argument("--version", action="version", version=f"w2v {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details on stderr")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as err:
+            # A sub-command whose module is not written yet is simply absent; anything else is a bug.
+            if err.name != name:
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI with ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "func", None) is None:
+        parser.print_help(sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.func(args) or 0)
+    except W2VError as err:
+        print(f"w2v {args.command}: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print(f"w2v {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # stdout closed early (``w2v neighbors ... | head``): not an error worth a traceback.
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,99 @@
+"""Opening files the way every part of w2v needs: compressed transparently, written atomically.
+
+>>> with atomic_write("vectors.txt", "w") as f:    # doctest: +SKIP
+...     f.write("2 3\\n...")
+>>> with open_binary("corpus.txt.gz") as f:        # doctest: +SKIP
+...     head = f.read(100)
+
+A file written through :func:`atomic_write` either appears whole under its final name or not at
+all: the data goes to a temporary file in the same folder, is flushed to disk, and is renamed over
+the target only when the ``with`` block ends without an exception.
+"""
+from __future__ import annotations
+
+import bz2
+import contextlib
+import gzip
+import lzma
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Iterator
+
+from w2v.errors import CorpusError
+
+_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+def check_readable(path: str | os.PathLike, what: str = "file") -> Path:
+    """Return ``path`` as a :class:`Path` or raise a one-line :class:`CorpusError`.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The file to check.
+    what : str
+        How to name the file in the message ("corpus", "model", ...).
+    """
+    p = Path(path)
+    if not p.exists():
+        raise CorpusError(f"{what} {str(p)!r} does not exist: check the path")
+    if p.is_dir():
+        raise CorpusError(f"{what} {str(p)!r} is a folder, not a file")
+    if not os.access(p, os.R_OK):
+        raise CorpusError(f"{what} {str(p)!r} is not readable: check its permissions")
+    return p
+
+
+def open_binary(path: str | os.PathLike) -> IO[bytes]:
+    """Open ``path`` for reading bytes, decompressing ``.gz``, ``.bz2`` and ``.xz`` on the fly.
+
+    The compression is chosen by the file's extension.
+    """
+    p = Path(path)
+    opener = _OPENERS.get(p.suffix.lower())
+    if opener is None:
+        return open(p, "rb")
+    return opener(p, "rb")
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None = None) -> Iterator[IO]:
+    """Write a file so that it appears whole or not at all.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        Final destination. Its folder must exist.
+    mode : {"wb", "w"}
+        Binary or text mode.
+    encoding : str, optional
+        Text encoding (text mode only; default UTF-8).
+
+    Yields
+    ------
+    file object
+        Write to it inside the ``with`` block; on an exception the temporary file is removed and
+        the destination is left untouched.
+    """
+    if mode not in ("w", "wb"):
+        raise ValueError(f"atomic_write mode must be 'w' or 'wb', not {mode!r}")
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise CorpusError(f"folder {str(folder)!r} does not exist: create it first")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        if mode == "w":
+            f = os.fdopen(fd, "w", encoding=encoding or "utf-8", newline="")
+        else:
+            f = os.fdopen(fd, "wb")
+        with f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
