@@ -1,0 +1,45 @@
+"""The CLI front: version, help, usage errors, python -m."""
+import subprocess
+import sys
+
+from w2v import __version__
+from w2v.cli import build_parser, main
+from w2v.errors import UnknownWordError
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, "-m", "w2v", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_python_m_version():
+    out = _run("--version")
+    assert out.returncode == 0
+    assert out.stdout.strip() == f"w2v {__version__}"
+
+
+def test_help_lists_every_registered_command():
+    out = _run("--help")
+    assert out.returncode == 0
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices
+    assert "demo" in commands
+    for name in commands:
+        assert name in out.stdout
+
+
+def test_no_command_is_usage_error(capsys):
+    assert main([]) == 2
+    assert "usage: w2v" in capsys.readouterr().err
+
+
+def test_unknown_command_exits_2():
+    out = _run("frobnicate")
+    assert out.returncode == 2
+    assert "invalid choice" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_unknown_word_error_is_a_readable_keyerror():
+    err = UnknownWordError("kinq", ["king", "kind"])
+    assert isinstance(err, KeyError)
+    assert str(err) == "word 'kinq' is not in the vocabulary; did you mean 'king', 'kind'?"

@@ -1,0 +1,51 @@
+"""atomic_write leaves either the whole new file or the old one; open_binary decompresses."""
+import bz2
+import gzip
+import lzma
+
+import pytest
+
+from w2v.errors import CorpusError
+from w2v.fileio import atomic_write, check_readable, open_binary
+
+
+def test_atomic_write_replaces_whole_file(tmp_path):
+    target = tmp_path / "model.txt"
+    target.write_text("old")
+    with atomic_write(target, "w") as f:
+        f.write("new content")
+    assert target.read_text() == "new content"
+    assert [p.name for p in tmp_path.iterdir()] == ["model.txt"]
+
+
+def test_atomic_write_keeps_old_file_on_error(tmp_path):
+    target = tmp_path / "model.bin"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError):
+        with atomic_write(target, "wb") as f:
+            f.write(b"half")
+            raise RuntimeError("interrupted")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["model.bin"], "temporary file left behind"
+
+
+def test_atomic_write_missing_folder_is_user_error(tmp_path):
+    with pytest.raises(CorpusError, match="does not exist"):
+        with atomic_write(tmp_path / "nope" / "x.bin"):
+            pass
+
+
+@pytest.mark.parametrize("suffix,opener", [(".gz", gzip.open), (".bz2", bz2.open), (".xz", lzma.open), ("", open)])
+def test_open_binary_decompresses_by_extension(tmp_path, suffix, opener):
+    path = tmp_path / f"corpus.txt{suffix}"
+    with opener(path, "wb") as f:
+        f.write("héllo wörld\n".encode())
+    with open_binary(path) as f:
+        assert f.read().decode() == "héllo wörld\n"
+
+
+def test_check_readable_messages(tmp_path):
+    with pytest.raises(CorpusError, match="does not exist"):
+        check_readable(tmp_path / "missing.txt", "corpus")
+    with pytest.raises(CorpusError, match="is a folder"):
+        check_readable(tmp_path, "corpus")
