@@ -1,0 +1,11 @@
+"""word2vec models: two architectures (skip-gram, CBOW) composed with four output layers
+(negative sampling, hierarchical softmax, full softmax, NCE).
+
+>>> from w2v.models.word2vec import Word2Vec                 # doctest: +SKIP
+>>> model = Word2Vec(architecture="cbow", objective="hierarchical").fit("corpus.txt")
+>>> model.wv_.most_similar("king")
+
+The estimator lives in :mod:`w2v.models.word2vec`; the float64 references of every layer in
+:mod:`w2v.models.reference`; compiled kernels in the ``_*_kernel`` modules, used through
+:mod:`w2v.models.training`.
+"""
