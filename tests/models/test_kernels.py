@@ -1,0 +1,114 @@
+"""One compiled update step against one float64 reference SGD step on the same example."""
+import numpy as np
+import pytest
+
+from w2v.models import reference as ref
+from w2v.models import training
+from w2v.models._architecture_kernel import cbow_center, skipgram_center
+from w2v.models._nce_kernel import nce_targets
+from w2v.models._negative_kernel import negative_targets
+
+from .conftest import DIM, NEG, V
+
+OBJECTIVES = ["negative", "hierarchical", "softmax", "nce"]
+ALPHA = 0.05
+
+
+def _draw_noise(objective, layer, state, target):
+    """The noise words the kernel will draw from ``state`` (run on a copy of the state)."""
+    state = state.copy()
+    rows = np.zeros(NEG + 1, np.int32)
+    lab = np.zeros(NEG + 1, np.float32)
+    off = np.zeros(NEG + 1, np.float32)
+    _, _, _, _, accept, alias, log_kq, negative = layer
+    if objective == "negative":
+        n = negative_targets(target, negative, accept, alias, state, rows, lab, off)
+    else:
+        n = nce_targets(target, negative, accept, alias, log_kq, state, rows, lab, off)
+    return list(rows[1:n]), state
+
+
+def _loss_grad(objective, target, negatives, q, huff):
+    codes, points, lengths = huff
+    if objective == "negative":
+        return lambda h, w: ref.negative_loss_grad(h, w, target, negatives)
+    if objective == "nce":
+        return lambda h, w: ref.nce_loss_grad(h, w, target, negatives, q)
+    if objective == "hierarchical":
+        n = lengths[target]
+        return lambda h, w: ref.hierarchical_loss_grad(h, w, codes[target, :n], points[target, :n])
+    return lambda h, w: ref.softmax_loss_grad(h, w, target)
+
+
+@pytest.mark.parametrize("objective", OBJECTIVES)
+@pytest.mark.parametrize("mode", ["skipgram", "skipgram-shared", "cbow-mean", "cbow-sum"])
+def test_compiled_step_matches_reference_step(tiny_layers, objective, mode):
+    rng = np.random.default_rng(OBJECTIVES.index(objective))
+    layer, q, huff = tiny_layers(objective, rng)
+    inputs = (rng.normal(size=(V, DIM)) * 0.5).astype(np.float32)
+    sentence = np.array([4, 1, 7, 2, 5], np.int32)
+    i, radius = 2, 2  # center 7, contexts 4, 1, 2, 5
+    center = int(sentence[i])
+    contexts = [4, 1, 2, 5]
+    state = np.array([12345], np.uint64)
+    scratch = training.build_scratch(objective, layer, DIM, 2, V)
+    kind = training.OBJECTIVES[objective]
+
+    ref_in = inputs.astype(np.float64)
+    ref_out = layer[0].astype(np.float64)
+    ref_state = state.copy()
+    expected_loss = 0.0
+    noise = objective in ("negative", "nce")
+    if mode == "skipgram":
+        for c in contexts:  # one pair at a time, fresh noise each
+            negs, ref_state = _draw_noise(objective, layer, ref_state, center) if noise else ([], ref_state)
+            fn = _loss_grad(objective, center, negs, q, huff)
+            expected_loss += ref.sgd_step("skipgram", ref_in, ref_out, [c], fn, ALPHA)
+    elif mode == "skipgram-shared":
+        # the window is one batch: every context sees the weights before the step and the same noise
+        negs, ref_state = _draw_noise(objective, layer, ref_state, center) if noise else ([], ref_state)
+        fn = _loss_grad(objective, center, negs, q, huff)
+        steps_out = np.zeros_like(ref_out)
+        steps_in = {}
+        for c in contexts:
+            loss, gh, gw = fn(ref_in[c], ref_out)
+            expected_loss += loss
+            steps_out -= ALPHA * gw
+            steps_in[c] = -ALPHA * gh
+        ref_out += steps_out
+        for c, s in steps_in.items():
+            ref_in[c] += s
+    else:
+        negs, ref_state = _draw_noise(objective, layer, ref_state, center) if noise else ([], ref_state)
+        fn = _loss_grad(objective, center, negs, q, huff)
+        expected_loss = ref.sgd_step("cbow", ref_in, ref_out, contexts, fn, ALPHA, cbow_mean=(mode == "cbow-mean"))
+
+    alpha = np.float32(ALPHA)
+    if mode.startswith("skipgram"):
+        loss, examples = skipgram_center(kind, sentence, 5, i, radius, inputs, layer, alpha, state, scratch,
+                                         mode == "skipgram-shared")
+        assert examples == 4
+    else:
+        loss, examples = cbow_center(kind, sentence, 5, i, radius, inputs, layer, alpha, state, scratch,
+                                     mode == "cbow-mean")
+        assert examples == 1
+    assert loss == pytest.approx(expected_loss, rel=1e-5)
+    np.testing.assert_allclose(inputs, ref_in, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(layer[0], ref_out, rtol=1e-5, atol=1e-6)
+    assert state[0] == ref_state[0]  # the same number of random draws
+
+
+def test_negative_sampling_skips_noise_equal_to_target(tiny_layers):
+    layer, _, _ = tiny_layers("negative", np.random.default_rng(0))
+    accept = np.ones(V, np.float32)
+    alias = np.zeros(V, np.int32)
+    rows = np.zeros(NEG + 1, np.int32)
+    lab = np.zeros(NEG + 1, np.float32)
+    off = np.zeros(NEG + 1, np.float32)
+    # a noise distribution concentrated on word 3: drawing for target 3 leaves only the target
+    accept[:] = 0.0
+    alias[:] = 3
+    n = negative_targets(3, NEG, accept, alias, np.array([1], np.uint64), rows, lab, off)
+    assert n == 1 and rows[0] == 3 and lab[0] == 1.0
+    n = negative_targets(2, NEG, accept, alias, np.array([1], np.uint64), rows, lab, off)
+    assert n == NEG + 1 and list(rows[1:n]) == [3] * NEG and list(lab[:n]) == [1, 0, 0, 0]
