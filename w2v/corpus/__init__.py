@@ -1,0 +1,26 @@
+"""Corpus pipeline: text -> tokens -> vocabulary -> int32 ids, plus the tables training samples from.
+
+>>> from w2v.corpus import open_corpus, Vocabulary
+>>> vocab = Vocabulary.build(open_corpus("corpus.txt"), min_count=5)     # doctest: +SKIP
+>>> encoded = vocab.encode("corpus.txt")                                  # doctest: +SKIP
+
+Modules: :mod:`~w2v.corpus.tokenize` (Tokenizer), :mod:`~w2v.corpus.readers` (streaming
+readers, ``open_corpus``), :mod:`~w2v.corpus.vocab` (Vocabulary, EncodedCorpus),
+:mod:`~w2v.corpus.subsample` (keep probabilities), :mod:`~w2v.corpus.noise` (noise distribution,
+alias table), :mod:`~w2v.corpus.huffman` (Huffman codes for hierarchical softmax),
+:mod:`~w2v.corpus.windows` (reference window-pair generator).
+"""
+from w2v.corpus.huffman import HuffmanTree, build_huffman
+from w2v.corpus.noise import AliasTable, noise_distribution
+from w2v.corpus.readers import (FolderCorpus, LineCorpus, ListCorpus, Text8Corpus,
+                                open_corpus)
+from w2v.corpus.subsample import keep_probabilities
+from w2v.corpus.tokenize import Tokenizer
+from w2v.corpus.vocab import EncodedCorpus, Vocabulary
+from w2v.corpus.windows import window_pairs
+
+__all__ = [
+    "AliasTable", "EncodedCorpus", "FolderCorpus", "HuffmanTree", "LineCorpus", "ListCorpus",
+    "Text8Corpus", "Tokenizer", "Vocabulary", "build_huffman", "keep_probabilities",
+    "noise_distribution", "open_corpus", "window_pairs",
+]

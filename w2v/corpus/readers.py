@@ -1,0 +1,413 @@
+"""Streaming corpus readers: every corpus is a re-iterable object yielding one ``list[str]`` per sentence.
+
+>>> corpus = open_corpus("corpus.txt.gz")              # doctest: +SKIP
+>>> for epoch in range(5):                             # doctest: +SKIP
+...     for sentence in corpus:                        # one streaming pass per epoch
+...         ...
+
+Files are read in blocks of :data:`BLOCK_SIZE` bytes, never whole:
+
+- :class:`LineCorpus`: one sentence per line. A line longer than a block (a 100 MB line with no
+  newline) is read block by block and cut into pseudo-sentences of at most
+  ``max_sentence_length`` tokens, like text8.
+- :class:`Text8Corpus`: the whole file is one stream of tokens (newlines are plain white space),
+  cut into pseudo-sentences of ``max_sentence_length`` tokens.
+- :class:`FolderCorpus`: every non-hidden file under a folder, recursively, in sorted path order,
+  each read like a :class:`LineCorpus`.
+- :class:`ListCorpus`: an in-memory list of token lists.
+
+Blocks are cut at the last ASCII white-space byte, so no word is ever split across blocks (and no
+UTF-8 sequence either: its bytes are all >= 0x80). ``.gz``, ``.bz2`` and ``.xz`` files are
+decompressed on the fly. Bytes that are not valid UTF-8 are replaced by U+FFFD; after each pass
+``corpus.decode_errors`` holds how many replacements were made, and a warning is logged.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from w2v.corpus.tokenize import Tokenizer
+from w2v.errors import CorpusError
+from w2v.fileio import open_binary
+
+logger = logging.getLogger(__name__)
+
+#: Bytes read per block.
+BLOCK_SIZE = 1 << 20
+#: A run of bytes without white space longer than this is cut anyway (at a UTF-8 character
+#: boundary) so that memory stays bounded on binary junk; no real word is this long.
+MAX_WORD_BYTES = 16 * BLOCK_SIZE
+_REPLACEMENT = "\ufffd"
+_REPLACEMENT_UTF8 = _REPLACEMENT.encode("utf-8")
+
+
+class _Corpus:
+    """Shared machinery: per-pass decode-error count, tokenizer, pseudo-sentence length."""
+
+    decode_errors = 0
+
+    def __init__(self, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
+        if int(max_sentence_length) < 1:
+            raise ValueError(f"max_sentence_length must be at least 1, got {max_sentence_length}")
+        self.tokenizer = tokenizer if tokenizer is not None else Tokenizer()
+        self.max_sentence_length = int(max_sentence_length)
+        self.decode_errors = 0
+
+    def __iter__(self):
+        self.decode_errors = 0
+        yield from self._sentences()
+        if self.decode_errors:
+            logger.warning("%s: replaced %d invalid UTF-8 byte sequence(s) with U+FFFD",
+                           self._name(), self.decode_errors)
+
+    def _sentences(self):
+        raise NotImplementedError
+
+    def _name(self) -> str:
+        return repr(str(getattr(self, "path", type(self).__name__)))
+
+    def _decode(self, data: bytes) -> str:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("utf-8", "replace")
+            # U+FFFD characters genuinely present in the input are not errors.
+            self.decode_errors += text.count(_REPLACEMENT) - data.count(_REPLACEMENT_UTF8)
+            return text
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._name()}, tokenizer={self.tokenizer!r})"
+
+
+class _SentenceBuffer:
+    """The sentence still open across blocks; hands out pieces of at most ``limit`` tokens."""
+
+    def __init__(self, tokenizer: Tokenizer, limit: int):
+        self.tokenizer = tokenizer
+        self.limit = limit
+        self.open: list[str] = []
+
+    def feed(self, text: str, out: list) -> None:
+        """Tokenize ``text`` (which continues the open sentence) and move finished pieces to ``out``."""
+        segments = self.tokenizer.segments(text)
+        self.open.extend(segments[0])
+        for segment in segments[1:]:
+            self.close(out)
+            self.open = segment
+        limit = self.limit
+        if len(self.open) >= limit:
+            tokens = self.open
+            cut = len(tokens) - len(tokens) % limit
+            out.extend(tokens[i:i + limit] for i in range(0, cut, limit))
+            self.open = tokens[cut:]
+
+    def close(self, out: list) -> None:
+        """End the open sentence (end of line or file)."""
+        tokens, limit = self.open, self.limit
+        if tokens:
+            out.extend(tokens[i:i + limit] for i in range(0, len(tokens), limit))
+        self.open = []
+
+
+def _cut_point(data: bytes) -> int:
+    """Index just after the last ASCII white-space byte of ``data``, or -1 if there is none."""
+    last = max(data.rfind(b" "), data.rfind(b"\n"), data.rfind(b"\t"), data.rfind(b"\r"),
+               data.rfind(b"\x0b"), data.rfind(b"\x0c"))
+    if last >= 0:
+        return last + 1
+    if len(data) > MAX_WORD_BYTES:
+        # No white space for megabytes: cut at a UTF-8 character start rather than grow forever.
+        cut = len(data) - 1
+        while cut > 0 and 0x80 <= data[cut] < 0xC0:
+            cut -= 1
+        return cut
+    return -1
+
+
+def _stream_tokens(corpus: _Corpus, stream, block: int):
+    """Text8-style reading: the stream is one token sequence, cut into pseudo-sentences."""
+    buffer = _SentenceBuffer(corpus.tokenizer, corpus.max_sentence_length)
+    carry = b""
+    out: list = []
+    while True:
+        data = stream.read(block)
+        if not data:
+            break
+        if carry:
+            data = carry + data
+        cut = _cut_point(data)
+        if cut < 0:
+            carry = data
+            continue
+        carry = data[cut:]
+        buffer.feed(corpus._decode(data[:cut]), out)
+        yield from out
+        out.clear()
+    if carry:
+        buffer.feed(corpus._decode(carry), out)
+    buffer.close(out)
+    yield from out
+
+
+def _stream_lines(corpus: _Corpus, stream, block: int):
+    """Line-per-sentence reading; a line longer than a block is streamed like text8."""
+    tokenizer = corpus.tokenizer
+    limit = corpus.max_sentence_length
+    plain = not tokenizer.split_sentences or tokenizer.name == "whitespace"
+    # Tokens of the line that started in an earlier block and has not ended yet.
+    buffer = _SentenceBuffer(tokenizer, limit)
+    carry = b""
+    out: list = []
+    while True:
+        data = stream.read(block)
+        if not data:
+            break
+        if carry:
+            data = carry + data
+            carry = b""
+        newline = data.rfind(b"\n")
+        if newline < 0:
+            if len(data) < block:
+                carry = data          # short read: wait for more before deciding
+                continue
+            cut = _cut_point(data)
+            if cut < 0:
+                carry = data
+                continue
+            carry = data[cut:]
+            buffer.feed(corpus._decode(data[:cut]), out)
+        else:
+            carry = data[newline + 1:]
+            lines = corpus._decode(data[:newline]).split("\n")
+            buffer.feed(lines[0], out)       # ends the line begun in earlier blocks (if any)
+            buffer.close(out)
+            if plain:
+                for line in lines[1:]:
+                    tokens = tokenizer(line)
+                    if tokens:
+                        if len(tokens) > limit:
+                            out.extend(tokens[i:i + limit] for i in range(0, len(tokens), limit))
+                        else:
+                            out.append(tokens)
+            else:
+                for line in lines[1:]:
+                    buffer.feed(line, out)
+                    buffer.close(out)
+        yield from out
+        out.clear()
+    if carry:
+        buffer.feed(corpus._decode(carry), out)
+    buffer.close(out)
+    yield from out
+
+
+class LineCorpus(_Corpus):
+    """A text file with one sentence per line (plain, ``.gz``, ``.bz2`` or ``.xz``).
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The file.
+    tokenizer : Tokenizer, optional
+        Default :class:`Tokenizer()` (lowercased, punctuation dropped).
+    max_sentence_length : int, default 10000
+        Longer lines are cut into consecutive pieces of at most this many tokens.
+
+    Raises
+    ------
+    CorpusError
+        If the file does not exist or is a folder.
+    """
+
+    def __init__(self, path, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
+        super().__init__(tokenizer, max_sentence_length)
+        self.path = _existing_file(path)
+
+    def _sentences(self):
+        with open_binary(self.path) as stream:
+            yield from _stream_lines(self, stream, BLOCK_SIZE)
+
+
+class Text8Corpus(_Corpus):
+    """A file read as one stream of tokens (text8, enwik9 after cleaning), in pseudo-sentences.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The file (plain, ``.gz``, ``.bz2`` or ``.xz``).
+    tokenizer : Tokenizer, optional
+        Default :class:`Tokenizer()`.
+    max_sentence_length : int, default 10000
+        Tokens per pseudo-sentence (word2vec.c's ``MAX_SENTENCE_LENGTH``, gensim's default); the
+        last one may be shorter. With ``tokenizer.split_sentences`` the stream is also cut at
+        sentence ends.
+    """
+
+    def __init__(self, path, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
+        super().__init__(tokenizer, max_sentence_length)
+        self.path = _existing_file(path)
+
+    def _sentences(self):
+        with open_binary(self.path) as stream:
+            yield from _stream_tokens(self, stream, BLOCK_SIZE)
+
+
+class FolderCorpus(_Corpus):
+    """Every non-hidden file under a folder (recursively, sorted by path), each read as lines.
+
+    Hidden files and folders (name starting with ``.``) are skipped; compressed files are
+    decompressed by extension.
+
+    Raises
+    ------
+    CorpusError
+        If the folder does not exist or holds no readable file.
+    """
+
+    def __init__(self, path, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
+        super().__init__(tokenizer, max_sentence_length)
+        root = Path(path)
+        if not root.is_dir():
+            raise CorpusError(f"folder {str(root)!r} does not exist: check the path")
+        self.path = root
+        self.files = _folder_files(root)
+        if not self.files:
+            raise CorpusError(f"folder {str(root)!r} has no (non-hidden) files: put text files in it")
+
+    def _sentences(self):
+        for file in self.files:
+            with open_binary(file) as stream:
+                yield from _stream_lines(self, stream, BLOCK_SIZE)
+
+
+class ListCorpus(_Corpus):
+    """An in-memory corpus: a list (or tuple) of token lists, iterated as is.
+
+    Parameters
+    ----------
+    sentences : sequence of list of str
+        E.g. ``[["the", "cat"], ["a", "dog"]]``. Not re-tokenized.
+
+    Raises
+    ------
+    CorpusError
+        If ``sentences`` is a list of strings rather than of token lists.
+    """
+
+    def __init__(self, sentences):
+        super().__init__(None)
+        first = next((s for s in sentences if len(s)), None)
+        if isinstance(first, (str, bytes)):
+            raise CorpusError("an in-memory corpus must be a list of token lists, e.g. "
+                              "[line.split() for line in lines], not a list of strings")
+        self.sentences = sentences
+
+    def _name(self) -> str:
+        return f"in-memory list of {len(self.sentences)} sentences"
+
+    def _sentences(self):
+        for sentence in self.sentences:
+            yield sentence if isinstance(sentence, list) else list(sentence)
+
+
+class _IterableCorpus(_Corpus):
+    """Any re-iterable object yielding token lists (e.g. a user's own streaming class)."""
+
+    def __init__(self, iterable):
+        super().__init__(None)
+        self.iterable = iterable
+
+    def _name(self) -> str:
+        return type(self.iterable).__name__
+
+    def _sentences(self):
+        for sentence in self.iterable:
+            if isinstance(sentence, str):
+                raise CorpusError(f"{self._name()} yields strings: it must yield token lists")
+            yield sentence if isinstance(sentence, list) else list(sentence)
+
+
+def open_corpus(source, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
+    """Open anything that can serve as a corpus, as a re-iterable of token lists.
+
+    Parameters
+    ----------
+    source : str, PathLike, corpus object, or sequence of list of str
+        A file (``.gz``/``.bz2``/``.xz`` decompressed; one sentence per line, or text8-style when
+        its first line is longer than a block), a folder, a corpus from this module (returned
+        unchanged), a list of token lists, or another re-iterable object yielding token lists.
+    tokenizer : Tokenizer, optional
+        For files and folders; default :class:`Tokenizer()`.
+    max_sentence_length : int, default 10000
+        For files and folders: longest pseudo-sentence.
+
+    Returns
+    -------
+    corpus
+        Iterating it yields ``list[str]`` per sentence; it can be iterated again (one pass per epoch).
+
+    Raises
+    ------
+    CorpusError
+        If a path does not exist, a folder has no files, or ``source`` is a one-shot iterator.
+    """
+    if isinstance(source, _Corpus):
+        return source
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if path.is_dir():
+            return FolderCorpus(path, tokenizer, max_sentence_length)
+        path = _existing_file(path)
+        if _looks_like_text8(path):
+            return Text8Corpus(path, tokenizer, max_sentence_length)
+        return LineCorpus(path, tokenizer, max_sentence_length)
+    if isinstance(source, (list, tuple)):
+        return ListCorpus(source)
+    if hasattr(source, "__iter__"):
+        if iter(source) is source:
+            raise CorpusError("the corpus is a one-shot iterator (e.g. a generator), which would be empty "
+                              "after the first pass: pass a list of token lists or a file path")
+        return _IterableCorpus(source)
+    raise CorpusError(f"cannot read a corpus from a {type(source).__name__}: give a file or folder "
+                      "path or a list of token lists")
+
+
+def describe(source) -> str:
+    """A short name of a corpus source for messages (the quoted path, or the kind of object)."""
+    if isinstance(source, (str, os.PathLike)):
+        return repr(str(source))
+    if isinstance(source, _Corpus):
+        return source._name()
+    if isinstance(source, (list, tuple)):
+        return f"(in-memory list of {len(source)} sentences)"
+    return f"({type(source).__name__})"
+
+
+def _existing_file(path) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise CorpusError(f"corpus {str(p)!r} does not exist: check the path")
+    if p.is_dir():
+        raise CorpusError(f"corpus {str(p)!r} is a folder: use FolderCorpus or open_corpus")
+    if not os.access(p, os.R_OK):
+        raise CorpusError(f"corpus {str(p)!r} is not readable: check its permissions")
+    return p
+
+
+def _looks_like_text8(path: Path) -> bool:
+    """True when the first line is longer than a block (one huge line, as text8)."""
+    try:
+        with open_binary(path) as stream:
+            head = stream.read(BLOCK_SIZE)
+    except (OSError, EOFError) as err:
+        raise CorpusError(f"corpus {str(path)!r} cannot be read ({err}): check the file") from None
+    return len(head) == BLOCK_SIZE and b"\n" not in head
+
+
+def _folder_files(root: Path) -> list[Path]:
+    files = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        files.extend(Path(dirpath, f) for f in filenames if not f.startswith("."))
+    return sorted(files)

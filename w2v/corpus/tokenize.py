@@ -1,0 +1,147 @@
+"""Turning text into tokens: one compiled regular expression over a whole line or block.
+
+>>> tok = Tokenizer()
+>>> tok("Rock'n'roll isn't state-of-the-art in 1984, Éva!")
+["rock'n'roll", "isn't", 'state-of-the-art', 'in', '1984', 'éva']
+>>> Tokenizer(numbers="normalize", split_sentences=True).sentences("It cost 3.50. Cheap!")
+[['it', 'cost', '0.00'], ['cheap']]
+
+A token is a run of Unicode letters, digits and marks (``[^\\W_]``); an apostrophe (``'`` or
+``’``) or hyphen between two such runs stays inside the token, so "don't" and "well-known" are one
+token while "--" and quotes are dropped. Decimal numbers such as "3.14" or "1,000" are one token.
+Lowercasing, accent stripping and number normalisation are done on the whole text before the
+regex pass, so the cost is a few C-level passes per block, never a Python loop per character.
+
+With ``numbers="normalize"`` every digit becomes ``0`` ("1984" -> "0000", "3.14" -> "0.00"): numbers
+of the same shape share one vector instead of thousands of rare ones. Sentence splitting (off by
+default) ends a sentence at ``.``, ``!``, ``?`` or ``…`` (or a run of them) that is not part of a
+number; abbreviations such as "e.g." therefore split too — corpora with one sentence per line should
+leave it off.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = r"[^\W_]+(?:['\u2019\-][^\W_]+)*"
+_NUMBER = r"\d+(?:[.,]\d+)+"
+_TOKEN_RE = re.compile(rf"{_NUMBER}|{_WORD}")
+# Group 1 is a token, group 2 a sentence end; one findall yields both in order.
+_SENTENCE_RE = re.compile(rf"({_NUMBER}|{_WORD})|([.!?\u2026]+)")
+_DIGIT_RE = re.compile(r"\d")
+# Combining marks left by NFKD decomposition (accents): the main Unicode combining blocks.
+_MARKS_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+NUMBER_MODES = ("keep", "normalize")
+
+
+class Tokenizer:
+    """Configurable, deterministic word tokenizer.
+
+    Parameters
+    ----------
+    lowercase : bool, default True
+        Lowercase the text first (``str.lower``, Unicode-aware). word2vec.c does not; most
+        evaluation sets are lowercase, and case-folding halves the vocabulary of small corpora.
+    numbers : {"keep", "normalize"}, default "keep"
+        ``"normalize"`` maps every digit to ``0``.
+    split_sentences : bool, default False
+        Let :meth:`sentences` cut at sentence-ending punctuation (otherwise the text is one sentence).
+    strip_accents : bool, default False
+        Remove accents ("café" -> "cafe") by NFKD decomposition and dropping combining marks.
+
+    Examples
+    --------
+    >>> Tokenizer(lowercase=False)("New York")
+    ['New', 'York']
+    >>> Tokenizer.whitespace()("Hello,  World !")
+    ['Hello,', 'World', '!']
+    """
+
+    def __init__(self, lowercase: bool = True, numbers: str = "keep", split_sentences: bool = False,
+                 strip_accents: bool = False):
+        if numbers not in NUMBER_MODES:
+            raise ValueError(f"numbers must be one of {', '.join(NUMBER_MODES)}, got {numbers!r}")
+        self.lowercase = bool(lowercase)
+        self.numbers = numbers
+        self.split_sentences = bool(split_sentences)
+        self.strip_accents = bool(strip_accents)
+        self._whitespace = False
+
+    @classmethod
+    def whitespace(cls) -> "Tokenizer":
+        """A tokenizer that only splits on white space: no lowercasing, punctuation kept.
+
+        For corpora that are already tokenized (text8, Brown as distributed, one token per space).
+        """
+        tok = cls(lowercase=False)
+        tok._whitespace = True
+        return tok
+
+    @property
+    def name(self) -> str:
+        """Short name for reports: ``"whitespace"`` or ``"default"``."""
+        return "whitespace" if self._whitespace else "default"
+
+    def __repr__(self) -> str:
+        if self._whitespace:
+            return "Tokenizer.whitespace()"
+        return (f"Tokenizer(lowercase={self.lowercase}, numbers={self.numbers!r}, "
+                f"split_sentences={self.split_sentences}, strip_accents={self.strip_accents})")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Tokenizer) and vars(self) == vars(other)
+
+    def _prepare(self, text: str) -> str:
+        if self.strip_accents:
+            text = _MARKS_RE.sub("", unicodedata.normalize("NFKD", text))
+        if self.lowercase:
+            text = text.lower()
+        if self.numbers == "normalize":
+            text = _DIGIT_RE.sub("0", text)
+        return text
+
+    def __call__(self, text: str) -> list[str]:
+        """Tokens of ``text``, ignoring sentence boundaries.
+
+        Parameters
+        ----------
+        text : str
+            Any amount of text (a line, a block of a file).
+
+        Returns
+        -------
+        list of str
+        """
+        if self._whitespace:
+            return text.split()
+        return _TOKEN_RE.findall(self._prepare(text))
+
+    def sentences(self, text: str) -> list[list[str]]:
+        """Tokens of ``text`` grouped into sentences.
+
+        Returns one sentence (all tokens) unless ``split_sentences`` is set; empty sentences are
+        left out, so empty text gives ``[]``.
+        """
+        return [s for s in self.segments(text) if s]
+
+    def segments(self, text: str) -> list[list[str]]:
+        """Like :meth:`sentences` but keeping empty pieces, for streaming readers.
+
+        Always returns at least one list. The last element is the sentence still open at the end
+        of ``text`` (empty if ``text`` ended with a sentence end), so a reader that cuts a long line
+        into blocks can join it with the first segment of the next block.
+        """
+        if not self.split_sentences or self._whitespace:
+            return [self(text)]
+        segments: list[list[str]] = [[]]
+        current = segments[0]
+        for token, end in _SENTENCE_RE.findall(self._prepare(text)):
+            if token:
+                current.append(token)
+            else:
+                # Split even when the current piece is empty: at a block start it closes the
+                # sentence carried over from the previous block. Empty pieces are dropped later.
+                current = []
+                segments.append(current)
+        return segments

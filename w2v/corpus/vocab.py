@@ -1,0 +1,407 @@
+"""Vocabulary: word counts in one streaming pass, word <-> id maps, and corpus encoding.
+
+>>> vocab = Vocabulary.build([["the", "cat"], ["the", "dog"]], min_count=1)
+>>> vocab.words, vocab.counts.tolist(), vocab.index_of("cat")
+(['the', 'cat', 'dog'], [2, 1, 1], 1)
+>>> vocab.encode([["the", "dog", "emu"]]).ids          # OOV tokens are dropped
+array([0, 2], dtype=int32)
+
+Words are sorted by descending count, ties broken by the word itself (code-point order), so the
+same corpus always gives the same ids whatever the order its files or sentences are read in.
+Id 0 is the most frequent word, which is what the Huffman tree and the alias table expect.
+
+``max_vocab_size`` bounds memory during counting the way word2vec.c does: whenever the table holds
+more than ``max_vocab_size`` words, every word seen at most ``threshold`` times so far is dropped
+and ``threshold`` grows by one (starting at 1). Counts of words that survive are then lower bounds
+(occurrences before a word was dropped are forgotten); :attr:`Vocabulary.pruned` records that this
+happened. ``max_final_vocab`` instead raises ``min_count`` just enough that at most that many words
+are kept, after exact counting.
+"""
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from w2v.errors import CorpusError, ModelFormatError, UnknownWordError
+from w2v.fileio import atomic_write
+
+logger = logging.getLogger(__name__)
+
+_MAGIC = "#w2v-vocabulary"
+_FORMAT_VERSION = 1
+# Tokens encoded before the Python list is turned into an int32 array, so peak memory stays at a
+# few tens of MB above the final arrays whatever the corpus size.
+_ENCODE_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class EncodedCorpus:
+    """A corpus as one flat array of word ids plus sentence boundaries, ready for compiled loops.
+
+    Attributes
+    ----------
+    ids : np.ndarray of int32, shape (N,)
+        Word ids of every kept token, sentences concatenated.
+    offsets : np.ndarray of int64, shape (S + 1,)
+        Sentence ``s`` is ``ids[offsets[s]:offsets[s + 1]]``; ``offsets[0] == 0`` and
+        ``offsets[-1] == N``. No sentence is empty.
+    """
+
+    ids: np.ndarray
+    offsets: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.ids.shape[0])
+
+    @property
+    def n_sentences(self) -> int:
+        """Number of sentences ``S``."""
+        return int(self.offsets.shape[0] - 1)
+
+    def sentence(self, s: int) -> np.ndarray:
+        """Ids of sentence ``s`` (a view), int32 of shape (length,)."""
+        return self.ids[self.offsets[s]:self.offsets[s + 1]]
+
+    def __iter__(self):
+        for s in range(self.n_sentences):
+            yield self.sentence(s)
+
+
+class Vocabulary:
+    """Words sorted by descending count, with their counts and ids.
+
+    Normally made by :meth:`build` or :meth:`load`; the constructor takes words already sorted.
+
+    Parameters
+    ----------
+    words : list of str, length V
+        Distinct words, most frequent first.
+    counts : array_like of int, shape (V,)
+        Count of each word, non-increasing.
+    total_words : int, optional
+        Tokens seen in the corpus, including those of dropped words (default: ``counts.sum()``).
+    min_count : int, default 1
+        The effective minimum count that was applied.
+    pruned : bool, default False
+        Whether ``max_vocab_size`` pruning dropped words while counting.
+
+    Attributes
+    ----------
+    words : list of str
+    counts : np.ndarray of int64, shape (V,)
+    index : dict of str to int
+        Word -> id.
+    total_words : int
+        All tokens read.
+    retained_words : int
+        Tokens of kept words, ``counts.sum()``.
+    min_count : int
+        Effective minimum count (raised by ``max_final_vocab`` when that applied).
+    pruned : bool
+        True if ``max_vocab_size`` dropped words during counting (counts are then lower bounds).
+    decode_errors : int
+        Replaced non-UTF-8 bytes while reading the corpus (0 for in-memory or loaded vocabularies).
+    n_sentences : int
+        Sentences read by :meth:`build` (0 when loaded).
+    """
+
+    def __init__(self, words, counts, total_words: int | None = None, min_count: int = 1,
+                 pruned: bool = False):
+        self.words = list(words)
+        self.counts = np.asarray(counts, dtype=np.int64).reshape(-1)
+        if len(self.words) != self.counts.shape[0]:
+            raise ValueError(f"{len(self.words)} words but {self.counts.shape[0]} counts")
+        self.index = {w: i for i, w in enumerate(self.words)}
+        if len(self.index) != len(self.words):
+            raise ValueError("vocabulary words must be distinct")
+        self.retained_words = int(self.counts.sum())
+        self.total_words = self.retained_words if total_words is None else int(total_words)
+        self.min_count = int(min_count)
+        self.pruned = bool(pruned)
+        self.decode_errors = 0
+        self.n_sentences = 0
+
+    # -- construction -------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, corpus, min_count: int = 5, max_vocab_size: int | None = None,
+              max_final_vocab: int | None = None) -> "Vocabulary":
+        """Count the words of ``corpus`` in one streaming pass.
+
+        Parameters
+        ----------
+        corpus : path, corpus object or list of list of str
+            Anything :func:`w2v.corpus.open_corpus` accepts.
+        min_count : int, default 5
+            Drop words seen fewer times (word2vec.c's ``-min-count``); 5 removes most typos and
+            keeps rare words from getting vectors trained on a handful of contexts.
+        max_vocab_size : int, optional
+            Bound on distinct words held while counting; see the module docstring. ``None``
+            counts exactly (memory grows with the number of distinct words).
+        max_final_vocab : int, optional
+            Keep at most this many words by raising ``min_count`` as little as needed (ties at
+            the boundary are all dropped, so fewer words may remain).
+
+        Returns
+        -------
+        Vocabulary
+
+        Raises
+        ------
+        CorpusError
+            If the corpus has no tokens, or no word reaches the (effective) ``min_count``.
+        ValueError
+            If a size or count parameter is out of range.
+        """
+        from w2v.corpus.readers import open_corpus, describe
+
+        if int(min_count) < 1:
+            raise ValueError(f"min_count must be at least 1, got {min_count}")
+        if max_vocab_size is not None and int(max_vocab_size) < 1:
+            raise ValueError(f"max_vocab_size must be at least 1, got {max_vocab_size}")
+        if max_final_vocab is not None and int(max_final_vocab) < 1:
+            raise ValueError(f"max_final_vocab must be at least 1, got {max_final_vocab}")
+        name = describe(corpus)
+        corpus = open_corpus(corpus)
+
+        counter: Counter = Counter()
+        update = counter.update
+        total = 0
+        n_sentences = 0
+        threshold = 1
+        pruned_words = 0
+        for sentence in corpus:
+            update(sentence)
+            total += len(sentence)
+            n_sentences += 1
+            if max_vocab_size is not None and len(counter) > max_vocab_size:
+                before = len(counter)
+                counter = Counter({w: c for w, c in counter.items() if c > threshold})
+                update = counter.update
+                pruned_words += before - len(counter)
+                threshold += 1
+        if total == 0:
+            raise CorpusError(f"corpus {name} has no words: give a text file (or folder) with some text")
+        if pruned_words:
+            logger.info("max_vocab_size=%d: pruned %d distinct words while counting (final threshold %d)",
+                        max_vocab_size, pruned_words, threshold - 1)
+
+        effective = int(min_count)
+        kept = [(w, c) for w, c in counter.items() if c >= effective]
+        if max_final_vocab is not None and len(kept) > max_final_vocab:
+            descending = sorted((c for _, c in kept), reverse=True)
+            effective = max(effective, descending[max_final_vocab] + 1)
+            kept = [(w, c) for w, c in kept if c >= effective]
+            logger.info("max_final_vocab=%d: raised min_count to %d", max_final_vocab, effective)
+        if not kept:
+            most = max(counter.values()) if counter else 0
+            if max_final_vocab is not None and effective > min_count:
+                raise CorpusError(
+                    f"max_final_vocab={max_final_vocab} keeps no word of {name} (the most frequent "
+                    f"words tie at count {most}): raise --max-final-vocab")
+            raise CorpusError(
+                f"no word of {name} occurs at least {effective} times ({total} tokens, most frequent "
+                f"word seen {most} times): lower --min-count or give a larger corpus")
+        kept.sort(key=lambda wc: (-wc[1], wc[0]))
+        vocab = cls([w for w, _ in kept], [c for _, c in kept], total_words=total,
+                    min_count=effective, pruned=pruned_words > 0)
+        vocab.decode_errors = int(getattr(corpus, "decode_errors", 0) or 0)
+        vocab.n_sentences = n_sentences
+        return vocab
+
+    # -- lookups ------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word) -> bool:
+        return word in self.index
+
+    def __iter__(self):
+        return iter(self.words)
+
+    def __repr__(self) -> str:
+        return (f"Vocabulary(size={len(self)}, total_words={self.total_words}, "
+                f"retained_words={self.retained_words}, min_count={self.min_count})")
+
+    def index_of(self, word: str) -> int:
+        """Id of ``word``.
+
+        Raises
+        ------
+        UnknownWordError
+            If ``word`` is not in the vocabulary (with close spellings as suggestions).
+        """
+        try:
+            return self.index[word]
+        except KeyError:
+            # Only the frequent part is searched, so the error stays instant on huge vocabularies.
+            close = difflib.get_close_matches(str(word), self.words[:20000], n=3)
+            raise UnknownWordError(word, close) from None
+
+    def count_of(self, word: str) -> int:
+        """Count of ``word`` (raises :class:`UnknownWordError` if absent)."""
+        return int(self.counts[self.index_of(word)])
+
+    # -- encoding -----------------------------------------------------------------------------
+
+    def encode(self, corpus, max_sentence_length: int = 10000) -> EncodedCorpus:
+        """Turn a corpus into int32 ids and sentence offsets, dropping out-of-vocabulary tokens.
+
+        Parameters
+        ----------
+        corpus : path, corpus object or list of list of str
+            Anything :func:`w2v.corpus.open_corpus` accepts.
+        max_sentence_length : int, default 10000
+            Sentences longer than this (after dropping OOV tokens) are cut into consecutive
+            pieces of at most this length, never truncated.
+
+        Returns
+        -------
+        EncodedCorpus
+            Empty sentences (all tokens OOV) are left out.
+        """
+        from w2v.corpus.readers import open_corpus
+
+        if int(max_sentence_length) < 1:
+            raise ValueError(f"max_sentence_length must be at least 1, got {max_sentence_length}")
+        corpus = open_corpus(corpus)
+        get = self.index.get
+        id_chunks: list[np.ndarray] = []
+        length_chunks: list[np.ndarray] = []
+        ids: list[int] = []
+        lengths: list[int] = []
+        for sentence in corpus:
+            kept = [i for i in map(get, sentence) if i is not None]
+            if kept:
+                ids.extend(kept)
+                lengths.append(len(kept))
+                if len(ids) >= _ENCODE_CHUNK:
+                    id_chunks.append(np.array(ids, dtype=np.int32))
+                    length_chunks.append(np.array(lengths, dtype=np.int64))
+                    ids, lengths = [], []
+        id_chunks.append(np.array(ids, dtype=np.int32))
+        length_chunks.append(np.array(lengths, dtype=np.int64))
+        all_ids = np.concatenate(id_chunks)
+        all_lengths = _split_long(np.concatenate(length_chunks), int(max_sentence_length))
+        offsets = np.zeros(all_lengths.shape[0] + 1, dtype=np.int64)
+        np.cumsum(all_lengths, out=offsets[1:])
+        return EncodedCorpus(ids=all_ids, offsets=offsets)
+
+    # -- persistence --------------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the vocabulary as UTF-8 text: a header line, then ``word count`` per line.
+
+        The body is word2vec.c's ``-save-vocab`` format, so other tools can read it too.
+
+        Parameters
+        ----------
+        path : str or PathLike
+            Destination (written atomically).
+        """
+        for word in self.words:
+            if not word or "\n" in word or "\r" in word or word != word.strip():
+                raise CorpusError(f"word {word!r} cannot be saved in a one-word-per-line vocabulary "
+                                  "file: use a tokenizer that splits on white space")
+        header = (f"{_MAGIC} version={_FORMAT_VERSION} words={len(self)} total_words={self.total_words} "
+                  f"min_count={self.min_count} pruned={int(self.pruned)}\n")
+        body = "".join(f"{w} {c}\n" for w, c in zip(self.words, self.counts.tolist()))
+        with atomic_write(path, "w") as f:
+            f.write(header)
+            f.write(body)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "Vocabulary":
+        """Read a file written by :meth:`save` (or a header-less word2vec.c ``-save-vocab`` file).
+
+        Raises
+        ------
+        ModelFormatError
+            If the file is missing, or a line is malformed (the message names the line).
+        """
+        p = Path(path)
+        if not p.is_file():
+            raise ModelFormatError(f"vocabulary file {str(p)!r} does not exist: check the path")
+        with open(p, "rb") as f:
+            raw = f.read()
+        try:
+            lines = raw.decode("utf-8").split("\n")
+        except UnicodeDecodeError as err:
+            line_no = raw[:err.start].count(b"\n") + 1
+            raise ModelFormatError(f"{p}:{line_no}: not UTF-8 text: the vocabulary file is corrupt") from None
+        if lines and lines[-1] == "":
+            lines.pop()
+        header: dict[str, str] = {}
+        first = 0
+        if lines and lines[0].startswith(_MAGIC):
+            header = _parse_header(lines[0], p)
+            first = 1
+        words, counts = [], []
+        for line_no, line in enumerate(lines[first:], start=first + 1):
+            word, sep, count = line.rstrip("\r").rpartition(" ")
+            if not sep or not word or not count.isdigit():
+                raise ModelFormatError(f"{p}:{line_no}: expected 'word count', got {line[:60]!r}: "
+                                       "the vocabulary file is corrupt")
+            words.append(word)
+            counts.append(int(count))
+        if not words:
+            raise ModelFormatError(f"{p}: the vocabulary file has no words")
+        if len(set(words)) != len(words):
+            seen: set = set()
+            for line_no, word in enumerate(words, start=first + 1):
+                if word in seen:
+                    raise ModelFormatError(f"{p}:{line_no}: word {word!r} appears twice: the file is corrupt")
+                seen.add(word)
+        if header:
+            expected = int(header["words"])
+            if expected != len(words):
+                raise ModelFormatError(f"{p}:1: header says {expected} words but the file has "
+                                       f"{len(words)}: the file is truncated or corrupt")
+            for k in range(1, len(counts)):
+                if counts[k] > counts[k - 1]:
+                    raise ModelFormatError(f"{p}:{k + first + 1}: counts are not in descending order: "
+                                           "the file is corrupt")
+        else:
+            # word2vec.c puts "</s>" first whatever its count: restore our ordering.
+            order = sorted(range(len(words)), key=lambda i: (-counts[i], words[i]))
+            words = [words[i] for i in order]
+            counts = [counts[i] for i in order]
+        return cls(words, counts,
+                   total_words=int(header["total_words"]) if header else None,
+                   min_count=int(header.get("min_count", min(counts) if counts else 1)) if header
+                   else max(1, min(counts)),
+                   pruned=header.get("pruned", "0") == "1")
+
+
+def _parse_header(line: str, path: Path) -> dict[str, str]:
+    fields = {}
+    for item in line.split()[1:]:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ModelFormatError(f"{path}:1: malformed header field {item!r}: the file is corrupt")
+        fields[key] = value
+    for key in ("version", "words", "total_words", "min_count"):
+        if not fields.get(key, "").isdigit():
+            raise ModelFormatError(f"{path}:1: header lacks a numeric {key!r}: the file is corrupt")
+    if int(fields["version"]) > _FORMAT_VERSION:
+        raise ModelFormatError(f"{path}:1: vocabulary format version {fields['version']} is newer than "
+                               "this w2v understands: upgrade w2v")
+    return fields
+
+
+def _split_long(lengths: np.ndarray, limit: int) -> np.ndarray:
+    """Replace every length above ``limit`` by pieces of ``limit`` and a remainder, in order."""
+    if lengths.size == 0 or lengths.max() <= limit:
+        return lengths
+    pieces = -(-lengths // limit)
+    out = np.full(int(pieces.sum()), limit, dtype=np.int64)
+    last = np.cumsum(pieces) - 1
+    out[last] = lengths - (pieces - 1) * limit
+    return out
