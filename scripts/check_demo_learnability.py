@@ -39,17 +39,20 @@ def main(argv=None) -> int:
     parser.add_argument("--window", type=int, default=5)
     parser.add_argument("--min-count", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--alpha", type=float, default=0.025, help="skip-gram starting learning rate")
+    parser.add_argument("--cbow-alpha", type=float, default=0.05,
+                        help="CBOW starting learning rate (word2vec.c's and w2v's CBOW default; gensim's is 0.025)")
     parser.add_argument("--neighbours", action="store_true", help="print nearest neighbours of a few words")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
         for seed in args.seeds:
             corpus, questions = write_demo_corpus(Path(tmp) / str(seed), n_tokens=args.tokens, seed=seed)
-            for name, sg in (("skipgram", 1), ("cbow", 0)):
+            for name, sg, alpha in (("skipgram", 1, args.alpha), ("cbow", 0, args.cbow_alpha)):
                 start = time.perf_counter()
                 model = Word2Vec(LineSentence(str(corpus)), vector_size=args.dim, window=args.window,
                                  min_count=args.min_count, sg=sg, negative=5, hs=0, epochs=args.epochs,
-                                 workers=args.workers, seed=seed)
+                                 workers=args.workers, seed=seed, alpha=alpha)
                 seconds = time.perf_counter() - start
                 score, sections = model.wv.evaluate_word_analogies(str(questions))
                 per = " ".join(f"{s['section']}={len(s['correct']) / max(1, len(s['correct']) + len(s['incorrect'])):.2f}"
