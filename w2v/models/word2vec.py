@@ -1,0 +1,380 @@
+"""The word2vec estimator: skip-gram or CBOW, with negative sampling, hierarchical softmax, full
+softmax or NCE, trained by compiled Hogwild SGD.
+
+>>> from w2v import Word2Vec
+>>> model = Word2Vec(architecture="skipgram", objective="negative", epochs=5).fit("corpus.txt")  # doctest: +SKIP
+>>> model.wv_.most_similar("king", topn=3)                                                       # doctest: +SKIP
+>>> [round(h["loss"], 3) for h in model.history_]                                               # doctest: +SKIP
+[3.012, 2.744, 2.651, 2.597, 2.561]
+
+Training more
+-------------
+- :meth:`Word2Vec.partial_fit` continues training the fitted model on (more) text: the vocabulary
+  stays as it is (words it does not know are skipped) and the learning rate restarts at ``alpha``
+  and decays to ``min_alpha`` over the words of that call.
+- :meth:`Word2Vec.save_state` / :meth:`Word2Vec.load_state` / :meth:`Word2Vec.resume` save the
+  whole trainer and finish an interrupted :meth:`fit`: the epochs not yet completed are trained
+  on the same corpus with the original learning-rate schedule.
+"""
+from __future__ import annotations
+
+import math
+import os
+import threading
+
+import numpy as np
+
+from w2v.errors import TrainingDiverged, W2VError
+from w2v.models import training
+from w2v.models.progress import TrainingBar
+from w2v.models.state import load_state, save_state
+
+
+class ParameterError(W2VError, ValueError):
+    """A training parameter is out of range (the message names it and the accepted values)."""
+
+
+class Word2Vec:
+    """word2vec word embeddings, scikit-learn style: parameters here, learning in :meth:`fit`.
+
+    Parameters
+    ----------
+    architecture : {"skipgram", "cbow"}, default "skipgram"
+        Skip-gram predicts the center word from each context word (better for rare words); CBOW
+        predicts it from the mean/sum of the context (several times faster).
+    objective : {"negative", "hierarchical", "softmax", "nce"}, default "negative"
+        Output layer: negative sampling, hierarchical softmax over a Huffman tree, full softmax
+        (O(V) per example: small vocabularies only) or noise-contrastive estimation.
+    dim : int, default 100
+        Vector size.
+    window : int, default 5
+        Maximal context radius; each center word draws its radius uniformly from 1..window.
+    min_count : int, default 5
+        Words seen fewer times are dropped before training.
+    max_vocab_size : int, optional
+        Bound on distinct words held while counting (see :meth:`w2v.corpus.Vocabulary.build`).
+    sample : float, default 1e-3
+        Subsampling threshold for frequent words (0 disables); keep probability
+        ``sqrt(t/f) + t/f`` as word2vec.c.
+    negative : int, default 5
+        Noise words per example (negative sampling and NCE).
+    ns_exponent : float, default 0.75
+        Exponent of the unigram noise distribution.
+    alpha : float, optional
+        Initial learning rate; default 0.025 for skip-gram and 0.05 for CBOW (word2vec.c).
+    min_alpha : float, optional
+        Final learning rate, reached linearly over all words of all epochs; default ``alpha * 1e-4``.
+    epochs : int, default 5
+        Passes over the corpus.
+    workers : int, optional
+        Training threads (default: the number of CPU cores). With 1 worker and a fixed ``seed``
+        training is bit-for-bit reproducible; with more, threads update shared weights without
+        locks (Hogwild) and results vary slightly from run to run.
+    seed : int, default 1
+        Seeds the initial vectors and every thread's random generator.
+    cbow_mean : bool, default True
+        CBOW hidden vector is the mean (True) or the sum of the context vectors.
+    progress : bool, default True
+        Show a progress bar on stderr.
+    callbacks : sequence of callable, default ()
+        Each is called as ``callback(model, record)`` at the end of every epoch, where ``record``
+        is the epoch's entry of ``history_`` and ``model.wv_`` holds the vectors so far.
+    shared_negatives : bool, default False
+        Skip-gram only: all context words of a center word share one draw of noise words (and the
+        hierarchical-softmax path), and are updated as one small batch (Ji et al. 2016). Faster;
+        compare the quality on your data (``scripts/benchmark.py`` prints both).
+
+    Attributes
+    ----------
+    wv_ : KeyedVectors
+        The learned input vectors.
+    vocab_ : Vocabulary
+    history_ : list of dict
+        One record per epoch: ``epoch``, ``loss`` (mean loss per example, float64), ``loss_sum``,
+        ``examples``, ``words`` (before subsampling), ``seconds``, ``words_per_second``, ``alpha``
+        (learning rate at the end of the epoch).
+    epochs_trained_ : int
+        Completed epochs of the current run.
+    interrupted_ : bool
+        True when the last training call was stopped by Ctrl-C (``wv_`` holds what was trained).
+    """
+
+    def __init__(self, architecture="skipgram", objective="negative", dim=100, window=5, min_count=5,
+                 max_vocab_size=None, sample=1e-3, negative=5, ns_exponent=0.75, alpha=None,
+                 min_alpha=None, epochs=5, workers=None, seed=1, cbow_mean=True, progress=True,
+                 callbacks=(), shared_negatives=False):
+        self.architecture = architecture
+        self.objective = objective
+        self.dim = dim
+        self.window = window
+        self.min_count = min_count
+        self.max_vocab_size = max_vocab_size
+        self.sample = sample
+        self.negative = negative
+        self.ns_exponent = ns_exponent
+        self.alpha = alpha
+        self.min_alpha = min_alpha
+        self.epochs = epochs
+        self.workers = workers
+        self.seed = seed
+        self.cbow_mean = cbow_mean
+        self.progress = progress
+        self.callbacks = callbacks
+        self.shared_negatives = shared_negatives
+
+    _PARAMS = ("architecture", "objective", "dim", "window", "min_count", "max_vocab_size", "sample",
+               "negative", "ns_exponent", "alpha", "min_alpha", "epochs", "workers", "seed", "cbow_mean",
+               "progress", "shared_negatives")
+
+    def get_params(self) -> dict:
+        """The constructor parameters (except ``callbacks``) as a dict."""
+        return {name: getattr(self, name) for name in self._PARAMS}
+
+    def __repr__(self) -> str:
+        defaults = Word2Vec().get_params()
+        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k]]
+        return f"Word2Vec({', '.join(changed)})"
+
+    # -- resolved parameters ------------------------------------------------------------------
+
+    @property
+    def effective_alpha(self) -> float:
+        """``alpha``, or its default for the architecture (0.025 skip-gram, 0.05 CBOW)."""
+        if self.alpha is not None:
+            return float(self.alpha)
+        return 0.05 if self.architecture == "cbow" else 0.025
+
+    @property
+    def effective_min_alpha(self) -> float:
+        """``min_alpha``, or ``effective_alpha * 1e-4``."""
+        return float(self.min_alpha) if self.min_alpha is not None else self.effective_alpha * 1e-4
+
+    @property
+    def effective_workers(self) -> int:
+        """``workers``, or the number of CPU cores."""
+        return int(self.workers) if self.workers is not None else max(1, os.cpu_count() or 1)
+
+    def _check_params(self) -> None:
+        def need(ok, name, what):
+            if not ok:
+                raise ParameterError(f"{name}={getattr(self, name)!r} is invalid: {what}")
+
+        need(self.architecture in training.ARCHITECTURES, "architecture", "use 'skipgram' or 'cbow'")
+        need(self.objective in training.OBJECTIVES, "objective",
+             "use 'negative', 'hierarchical', 'softmax' or 'nce'")
+        for name in ("dim", "window", "min_count", "epochs"):
+            need(isinstance(getattr(self, name), (int, np.integer)) and getattr(self, name) >= 1, name,
+                 "must be an integer of at least 1")
+        need(self.max_vocab_size is None or self.max_vocab_size >= 1, "max_vocab_size", "must be at least 1")
+        need(0 <= self.sample < 1, "sample", "must be in [0, 1) (word2vec.c's -sample, e.g. 1e-3)")
+        need(isinstance(self.negative, (int, np.integer)) and self.negative >= 0, "negative",
+             "must be an integer of 0 or more")
+        if self.objective in ("negative", "nce"):
+            need(self.negative >= 1, "negative", f"objective {self.objective!r} needs at least 1 noise word")
+        need(math.isfinite(self.ns_exponent), "ns_exponent", "must be a finite number")
+        need(self.alpha is None or (math.isfinite(self.alpha) and self.alpha > 0), "alpha", "must be > 0")
+        need(self.min_alpha is None or (math.isfinite(self.min_alpha) and 0 <= self.min_alpha),
+             "min_alpha", "must be >= 0")
+        need(self.effective_min_alpha <= self.effective_alpha, "min_alpha", "must not exceed alpha")
+        need(self.workers is None or self.workers >= 1, "workers", "must be at least 1")
+
+    # -- training -----------------------------------------------------------------------------
+
+    def fit(self, corpus) -> "Word2Vec":
+        """Build the vocabulary of ``corpus``, initialise the weights and train ``epochs`` passes.
+
+        Parameters
+        ----------
+        corpus : path, corpus object or list of list of str
+            Anything :func:`w2v.corpus.open_corpus` accepts (read twice: counting, encoding).
+
+        Returns
+        -------
+        Word2Vec
+            ``self``, with ``wv_``, ``vocab_`` and ``history_`` set.
+
+        Raises
+        ------
+        CorpusError
+            Empty corpus, or no word reaches ``min_count``.
+        TrainingDiverged
+            Non-finite loss or weights (lower ``alpha``).
+        KeyboardInterrupt
+            On Ctrl-C, after the threads stopped; ``wv_`` then holds what was trained.
+        """
+        from w2v.corpus import Vocabulary, open_corpus
+
+        self._check_params()
+        corpus = open_corpus(corpus)
+        vocab = Vocabulary.build(corpus, min_count=self.min_count, max_vocab_size=self.max_vocab_size)
+        encoded = vocab.encode(corpus)
+        self._initialise(vocab)
+        self._train(encoded, first_epoch=0, epochs=self.epochs)
+        return self
+
+    def partial_fit(self, corpus, epochs: int | None = None) -> "Word2Vec":
+        """Continue training a fitted model on ``corpus`` (the same text or new text).
+
+        The vocabulary is not extended: words outside it are skipped. The learning rate restarts at
+        ``alpha`` and decays to ``min_alpha`` over the words of this call, as a fresh run would;
+        ``history_`` gets one more record per epoch.
+
+        Parameters
+        ----------
+        corpus : path, corpus object or list of list of str
+        epochs : int, optional
+            Passes over ``corpus`` (default ``self.epochs``).
+        """
+        self._require_fitted()
+        self._check_params()
+        self._calls += 1
+        self._train(self._encode(corpus), first_epoch=0, epochs=epochs or self.epochs)
+        return self
+
+    def resume(self, corpus) -> "Word2Vec":
+        """Finish a run that stopped early (Ctrl-C, or saved with :meth:`save_state` mid-run).
+
+        Trains epochs ``epochs_trained_ .. epochs - 1`` on ``corpus`` (give the same corpus as the
+        interrupted :meth:`fit`) with the original learning-rate schedule; an epoch that was
+        interrupted is trained again from its start.
+        """
+        self._require_fitted()
+        self._check_params()
+        self._train(self._encode(corpus), first_epoch=self.epochs_trained_, epochs=self.epochs)
+        return self
+
+    def _require_fitted(self) -> None:
+        if getattr(self, "vocab_", None) is None:
+            raise ParameterError("this Word2Vec is not fitted yet: call fit(corpus) first")
+
+    def _encode(self, corpus):
+        from w2v.corpus import CorpusError
+
+        encoded = self.vocab_.encode(corpus)
+        if len(encoded) == 0:
+            raise CorpusError("no word of the corpus is in the model's vocabulary: nothing to train on")
+        return encoded
+
+    def _initialise(self, vocab) -> None:
+        """Fresh weights and sampling tables for ``vocab`` (word2vec.c's initialisation)."""
+        from w2v.corpus import AliasTable, build_huffman, keep_probabilities, noise_distribution
+
+        size = len(vocab)
+        rng = np.random.default_rng(self.seed)
+        # uniform in +-0.5/dim: small enough that early dot products sit in the linear part of the sigmoid
+        self._input = ((rng.random((size, self.dim), dtype=np.float32) - np.float32(0.5))
+                       / np.float32(self.dim))
+        self._keep = keep_probabilities(vocab.counts, self.sample).astype(np.float32)
+        if self.objective == "hierarchical":
+            tree = build_huffman(vocab.counts)
+            weights = np.zeros((max(size - 1, 0), self.dim), dtype=np.float32)
+            self._layer = training.build_layer(self.objective, weights, codes=tree.codes, points=tree.points,
+                                               lengths=tree.lengths)
+        else:
+            weights = np.zeros((size, self.dim), dtype=np.float32)
+            noise = noise_distribution(vocab.counts, self.ns_exponent)
+            table = AliasTable.from_probabilities(noise)
+            log_kq = np.log(max(self.negative, 1) * noise).astype(np.float32)
+            self._layer = training.build_layer(self.objective, weights, accept=table.accept, alias=table.alias,
+                                               log_kq=log_kq, negative=self.negative)
+        self.vocab_ = vocab
+        self.history_ = []
+        self.epochs_trained_ = 0
+        self.interrupted_ = False
+        self._calls = 0
+        self._publish()
+
+    def _publish(self) -> None:
+        from w2v.vectors import KeyedVectors
+
+        self.wv_ = KeyedVectors(self.vocab_.words, self._input.copy(), self.vocab_.counts)
+
+    def _train(self, encoded, first_epoch: int, epochs: int) -> None:
+        n_words = len(encoded)
+        option = self.cbow_mean if self.architecture == "cbow" else self.shared_negatives
+        plan = training.Plan(self.architecture, self.objective, bool(option), int(self.window),
+                             self.effective_alpha, self.effective_min_alpha, max(1, n_words * epochs),
+                             self.effective_workers, int(self.seed))
+        progress = training.Progress(words_done=first_epoch * n_words)
+        stop = threading.Event()
+        bar = TrainingBar(n_words * epochs, enabled=bool(self.progress), initial=first_epoch * n_words)
+        self.interrupted_ = False
+        epoch_start = {"loss": 0.0, "examples": 0}
+
+        def tick(p):
+            examples = p.examples - epoch_start["examples"]
+            loss = (p.loss - epoch_start["loss"]) / examples if examples else None
+            bar.update(p.words_done, training.current_alpha(plan, p.words_done), loss)
+
+        try:
+            for epoch in range(first_epoch, epochs):
+                bar.set_epoch(epoch, epochs)
+                epoch_start.update(loss=progress.loss, examples=progress.examples)
+                result = training.run_epoch(plan, encoded, self._input, self._layer, self._keep,
+                                            epoch + 1000 * self._calls, progress, stop, tick)
+                if not (np.isfinite(self._input).all() and np.isfinite(self._layer[0]).all()):
+                    raise TrainingDiverged(
+                        f"training diverged (non-finite weights) at learning rate {plan.alpha:g}: "
+                        "lower alpha (e.g. by a factor of 10) and train again")
+                if result.interrupted:
+                    self.interrupted_ = True
+                    self._publish()
+                    raise KeyboardInterrupt
+                record = {
+                    "epoch": len(self.history_) + 1,
+                    "loss": result.loss / max(result.examples, 1),
+                    "loss_sum": result.loss,
+                    "examples": result.examples,
+                    "words": result.words,
+                    "seconds": result.seconds,
+                    "words_per_second": result.words / max(result.seconds, 1e-9),
+                    "alpha": training.current_alpha(plan, progress.words_done),
+                }
+                self.history_.append(record)
+                self.epochs_trained_ = epoch + 1
+                self._publish()
+                for callback in self.callbacks:
+                    callback(self, record)
+        finally:
+            bar.close()
+
+    # -- persistence --------------------------------------------------------------------------
+
+    def save_state(self, path: str | os.PathLike) -> None:
+        """Save the whole trainer (weights, vocabulary, parameters, history) to one ``.npz`` file.
+
+        The file holds numeric arrays and a JSON document only (no pickle) and is written
+        atomically. :meth:`load_state` reads it back; :meth:`resume` then finishes the run.
+        """
+        self._require_fitted()
+        layer = self._layer
+        arrays = {"input_vectors": self._input, "weights": layer[0], "counts": self.vocab_.counts,
+                  "codes": layer[1], "points": layer[2], "lengths": layer[3], "accept": layer[4],
+                  "alias": layer[5], "log_kq": layer[6], "keep": self._keep}
+        meta = {"params": self.get_params(), "words": self.vocab_.words, "history": self.history_,
+                "epochs_trained": self.epochs_trained_, "total_words": self.vocab_.total_words,
+                "min_count_effective": self.vocab_.min_count, "calls": self._calls}
+        save_state(path, arrays, meta)
+
+    @classmethod
+    def load_state(cls, path: str | os.PathLike) -> "Word2Vec":
+        """Read a trainer saved by :meth:`save_state` (``callbacks`` are not saved: set them again)."""
+        from w2v.corpus import Vocabulary
+
+        arrays, meta = load_state(path)
+        model = cls(**meta["params"])
+        vocab = Vocabulary(meta["words"], arrays["counts"], total_words=meta["total_words"],
+                           min_count=meta["min_count_effective"])
+        model.vocab_ = vocab
+        model._input = np.ascontiguousarray(arrays["input_vectors"], dtype=np.float32)
+        model._keep = np.ascontiguousarray(arrays["keep"], dtype=np.float32)
+        model._layer = training.build_layer(
+            model.objective, np.ascontiguousarray(arrays["weights"], dtype=np.float32), codes=arrays["codes"],
+            points=arrays["points"], lengths=arrays["lengths"], accept=arrays["accept"], alias=arrays["alias"],
+            log_kq=arrays["log_kq"], negative=model.negative)
+        model.history_ = list(meta["history"])
+        model.epochs_trained_ = int(meta["epochs_trained"])
+        model.interrupted_ = False
+        model._calls = int(meta.get("calls", 0))
+        model._publish()
+        return model
