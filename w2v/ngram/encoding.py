@@ -1,0 +1,155 @@
+"""The n-gram model's vocabulary and the flat integer stream that counting and scoring work on.
+
+>>> vocab = NgramVocab.build([["a", "b"], ["a"]], min_count=2)
+>>> vocab.words
+['<unk>', '<s>', '</s>', 'a']
+>>> encode(vocab, [["a", "b"]]).stream.tolist()      # <s> a <unk> </s>
+[1, 3, 0, 2]
+
+Ids 0, 1 and 2 are always ``<unk>``, ``<s>`` and ``</s>`` (KenLM's order), then the kept words by
+descending count (ties by the word itself, so the order is deterministic). Training words below
+``min_count`` and words unseen at training time are both mapped to ``<unk>``, which is an ordinary
+word of the model: it has counts like any other, and when no training word falls below
+``min_count`` it still exists with count 0 and receives only its share of the uniform base
+distribution (as KenLM's ``<unk>`` does).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from w2v.errors import CorpusError
+
+UNK, BOS, EOS = 0, 1, 2
+SPECIALS = ("<unk>", "<s>", "</s>")
+
+
+class NgramVocab:
+    """Word <-> id mapping of an n-gram model.
+
+    Parameters
+    ----------
+    words : sequence of str
+        All words by id; must start with ``<unk>``, ``<s>``, ``</s>``.
+    """
+
+    def __init__(self, words: Sequence[str]):
+        self.words = list(words)
+        if tuple(self.words[:3]) != SPECIALS:
+            raise ValueError("an n-gram vocabulary must start with <unk>, <s>, </s>")
+        self.index = {w: i for i, w in enumerate(self.words)}
+        if len(self.index) != len(self.words):
+            raise ValueError("duplicate words in the n-gram vocabulary")
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.index
+
+    @classmethod
+    def build(cls, sentences: Iterable[Sequence[str]], min_count: int = 2) -> "NgramVocab":
+        """Count the words of ``sentences`` and keep those seen at least ``min_count`` times.
+
+        Parameters
+        ----------
+        sentences : iterable of list of str
+            Tokenised training sentences (iterated once).
+        min_count : int
+            Words seen fewer times become ``<unk>``. The default 2 is the usual choice for
+            perplexity comparisons: singletons train the ``<unk>`` statistics.
+
+        Raises
+        ------
+        CorpusError
+            When the sentences hold no word at all.
+        """
+        counts = Counter()
+        for sentence in sentences:
+            counts.update(sentence)
+        # A literal <s>/</s> in the text cannot be a word of the model (they are the boundaries);
+        # a literal <unk> simply adds to the <unk> counts.
+        for special in SPECIALS:
+            counts.pop(special, None)
+        if not counts:
+            raise CorpusError("the training text holds no words: give at least one non-empty sentence")
+        kept = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w))
+        return cls(list(SPECIALS) + kept)
+
+
+@dataclass
+class EncodedText:
+    """Sentences as one flat id stream ``<s> w1 .. wk </s> <s> ...`` (empty sentences dropped).
+
+    Attributes
+    ----------
+    stream : np.ndarray[int64] (T,)
+        Word ids with ``BOS`` before and ``EOS`` after every sentence.
+    n_sentences : int
+        Sentences kept (non-empty).
+    n_empty : int
+        Empty sentences dropped.
+    n_oov : int
+        Tokens mapped to ``<unk>`` because they are not in the vocabulary (a literal ``<unk>``
+        token is not counted as OOV).
+    """
+
+    stream: np.ndarray
+    n_sentences: int
+    n_empty: int
+    n_oov: int
+
+    @property
+    def n_tokens(self) -> int:
+        """Tokens that are scored: every word plus one ``</s>`` per sentence (``<s>`` excluded)."""
+        return int(self.stream.size - self.n_sentences)
+
+
+def encode(vocab: NgramVocab, sentences: Iterable[Sequence[str]]) -> EncodedText:
+    """Map tokenised sentences to the flat id stream used by counting and scoring.
+
+    Parameters
+    ----------
+    vocab : NgramVocab
+        The model's vocabulary; unknown words (and a literal ``<s>``/``</s>``) become ``<unk>``.
+    sentences : iterable of list of str
+        Iterated once.
+
+    Returns
+    -------
+    EncodedText
+    """
+    get = vocab.index.get
+    ids: list[int] = []
+    lengths: list[int] = []
+    n_empty = 0
+    n_oov = 0
+    for sentence in sentences:
+        if not sentence:
+            n_empty += 1
+            continue
+        if isinstance(sentence, str):
+            raise TypeError("sentences must be lists of tokens, not strings: tokenise them first")
+        before = len(ids)
+        ids.extend([get(t, -1) for t in sentence])
+        lengths.append(len(ids) - before)
+    words = np.asarray(ids, dtype=np.int64)
+    oov = words < 0
+    # A literal "<unk>" in the text is the word <unk>, not an out-of-vocabulary token.
+    n_oov = int(np.count_nonzero(oov))
+    words[oov] = UNK
+    words[(words == BOS) | (words == EOS)] = UNK
+    lens = np.asarray(lengths, dtype=np.int64)
+    ends = np.cumsum(lens + 2)
+    starts = ends - lens - 2
+    stream = np.empty(int(ends[-1]) if lens.size else 0, dtype=np.int64)
+    is_word = np.ones(stream.size, dtype=bool)
+    is_word[starts] = False
+    is_word[ends - 1] = False
+    stream[starts] = BOS
+    stream[ends - 1] = EOS
+    stream[is_word] = words
+    return EncodedText(stream=stream, n_sentences=int(lens.size), n_empty=n_empty, n_oov=n_oov)

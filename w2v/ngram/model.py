@@ -1,0 +1,356 @@
+"""``NgramLM``: the count-based language model estimator, p(w_t | previous n-1 words).
+
+>>> lm = NgramLM(order=3, smoothing="modified-kneser-ney").fit(train_sentences)   # doctest: +SKIP
+>>> lm.perplexity(test_sentences)
+336.85
+>>> lm.score(["the", "jury", "said"])          # log10 p, <s> ... </s> included like KenLM
+>>> " ".join(lm.generate(20, seed=1))
+
+Conventions (KenLM's): every sentence is wrapped in ``<s> ... </s>``; ``</s>`` is predicted and
+counted as a token, ``<s>`` never is; training words seen fewer than ``min_count`` times and words
+unknown at scoring time are the ordinary word ``<unk>`` (its tokens are counted in perplexity, and
+reported as ``oov``). Scores are log10. Empty sentences are skipped by ``fit`` and ``evaluate``.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import os
+from dataclasses import asdict, dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from w2v.errors import CorpusError, W2VError
+from w2v.ngram.counts import NgramCounts
+from w2v.ngram.encoding import BOS, EOS, NgramVocab, encode
+from w2v.ngram.smoothing import Smoothing, make_smoothing
+from w2v.ngram.tables import BackoffTables
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PerplexityResult:
+    """What :meth:`NgramLM.evaluate` measured.
+
+    Attributes
+    ----------
+    perplexity : float
+        ``10 ** (-log10_prob / tokens)``; ``inf`` when some token has probability 0.
+    tokens : int
+        Scored tokens: words plus one ``</s>`` per sentence (KenLM counts the same way).
+    oov : int
+        Tokens not in the vocabulary, scored as ``<unk>`` and included in ``tokens``.
+    sentences : int
+        Non-empty sentences scored.
+    log10_prob : float
+        Total log10 probability.
+    zero_prob : int
+        Tokens with probability 0 (only possible with ``mle``).
+    reason : str
+        Why the perplexity is infinite, empty otherwise.
+    """
+
+    perplexity: float
+    tokens: int
+    oov: int
+    sentences: int
+    log10_prob: float
+    zero_prob: int = 0
+    reason: str = ""
+
+    def to_dict(self) -> dict:
+        """JSON-able dict (``perplexity`` is ``float('inf')`` when infinite)."""
+        return asdict(self)
+
+
+class NgramLM:
+    """Back-off / interpolated n-gram language model over numpy count tables.
+
+    Parameters
+    ----------
+    order : int
+        ``n``: the model conditions on the previous ``n - 1`` words (default 3, a trigram).
+    smoothing : str or Smoothing
+        ``"mle"``, ``"add-k"``, ``"interpolated"`` (Jelinek-Mercer), ``"witten-bell"``,
+        ``"kneser-ney"`` or ``"modified-kneser-ney"`` (the default, the best of them and KenLM's
+        ``lmplz``), or a configured :class:`w2v.ngram.smoothing.Smoothing` object.
+    min_count : int
+        Training words seen fewer times become ``<unk>`` (default 2: singletons train ``<unk>``).
+    k : float
+        Pseudo-count of ``add-k`` (default 1, Laplace); ignored by other methods.
+
+    Attributes
+    ----------
+    vocab_ : NgramVocab
+        Words by id: ``<unk>``, ``<s>``, ``</s>``, then by descending training count.
+    tables_ : BackoffTables
+        The fitted model in ARPA form.
+    smoothing_ : Smoothing
+        The smoothing object, with learned values in ``smoothing_.fitted_``.
+    train_tokens_ : int
+        Training tokens (words plus ``</s>``).
+    """
+
+    def __init__(self, order: int = 3, smoothing: str | Smoothing = "modified-kneser-ney",
+                 min_count: int = 2, k: float = 1.0):
+        self.order = order
+        self.smoothing = smoothing
+        self.min_count = min_count
+        self.k = k
+
+    def __repr__(self) -> str:
+        return (f"NgramLM(order={self.order}, smoothing={self.smoothing!r}, "
+                f"min_count={self.min_count}, k={self.k})")
+
+    # ------------------------------------------------------------------ fitting
+    def _make_smoothing(self) -> Smoothing:
+        if isinstance(self.smoothing, Smoothing):
+            return self.smoothing
+        params = {"k": self.k} if self.smoothing == "add-k" else {}
+        try:
+            return make_smoothing(self.smoothing, **params)
+        except ValueError as err:
+            raise W2VError(str(err)) from None
+
+    def fit(self, sentences, heldout=None) -> "NgramLM":
+        """Count n-grams and estimate the smoothed model.
+
+        Parameters
+        ----------
+        sentences : iterable of list of str, or path
+            Tokenised training sentences, or anything :func:`w2v.corpus.open_corpus` accepts.
+        heldout : iterable of list of str, optional
+            Held-out sentences for methods with fitted parameters (``interpolated``). When
+            omitted, every tenth training sentence is held out to fit them, and the final counts
+            use all sentences.
+
+        Returns
+        -------
+        self
+        """
+        if not isinstance(self.order, (int, np.integer)) or self.order < 1:
+            raise W2VError(f"order must be an integer >= 1, got {self.order!r}")
+        if not isinstance(self.min_count, (int, np.integer)) or self.min_count < 1:
+            raise W2VError(f"min_count must be an integer >= 1, got {self.min_count!r}")
+        smoothing = self._make_smoothing()
+        sentences = _materialise(sentences)
+        vocab = NgramVocab.build(sentences, self.min_count)
+        encoded = encode(vocab, sentences)
+        if smoothing.uses_heldout:
+            if heldout is not None:
+                fit_counts = NgramCounts.from_stream(encoded.stream, self.order, len(vocab))
+                held_stream = encode(vocab, _materialise(heldout)).stream
+            else:
+                fit_counts = NgramCounts.from_stream(
+                    encode(vocab, [s for i, s in enumerate(sentences) if i % 10 != 9]).stream,
+                    self.order, len(vocab))
+                held_stream = encode(vocab, sentences[9::10]).stream
+            try:
+                smoothing.fit_heldout(fit_counts, held_stream)
+            except ValueError as err:
+                raise CorpusError(f"{err}: give more sentences or pass heldout") from None
+        counts = NgramCounts.from_stream(encoded.stream, self.order, len(vocab))
+        self.vocab_ = vocab
+        self.smoothing_ = smoothing
+        self.tables_ = smoothing.estimate(counts)
+        self.train_tokens_ = encoded.n_tokens
+        logger.info("fitted %d-gram %s model: %d words, %s n-grams", self.order, smoothing.name,
+                    len(vocab), [len(k) for k in self.tables_.keys])
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "tables_"):
+            raise W2VError("this NgramLM is not fitted yet: call fit(sentences) or NgramLM.load(path)")
+
+    # ------------------------------------------------------------------ scoring
+    def _ids(self, words: Sequence[str]) -> np.ndarray:
+        get = self.vocab_.index.get
+        return np.array([get(w, 0) for w in words], dtype=np.int64)
+
+    def logprob(self, word: str, context: Sequence[str] = ()) -> float:
+        """log10 p(word | context).
+
+        Parameters
+        ----------
+        word : str
+            The predicted word (``"</s>"`` for the sentence end; unknown words are ``<unk>``).
+        context : sequence of str
+            Previous words, oldest first; start it with ``"<s>"`` for a sentence start.
+        """
+        self._check_fitted()
+        stream = self._ids(list(context)[-(self.tables_.order - 1):] + [word]
+                           if self.tables_.order > 1 else [word])
+        if stream[-1] == BOS:
+            return -math.inf
+        return float(self.tables_.score_stream(stream)[-1])
+
+    def prob(self, word: str, context: Sequence[str] = ()) -> float:
+        """p(word | context) (see :meth:`logprob`)."""
+        return 10.0 ** self.logprob(word, context)
+
+    def full_scores(self, sentence: Sequence[str], bos: bool = True, eos: bool = True):
+        """Per-token ``(log10 p, n-gram length, oov)`` like KenLM's ``full_scores``.
+
+        Parameters
+        ----------
+        sentence : list of str
+        bos, eos : bool
+            Start from ``<s>`` / score a final ``</s>``.
+
+        Returns
+        -------
+        list of (float, int, bool)
+        """
+        self._check_fitted()
+        words = (["<s>"] if bos else []) + list(sentence) + (["</s>"] if eos else [])
+        stream = self._ids(words)
+        scores, lengths = self.tables_.score_stream(stream, return_order=True)
+        start = 1 if bos else 0
+        oov = [w not in self.vocab_.index for w in words]
+        return [(float(scores[i]), int(lengths[i]), oov[i]) for i in range(start, len(words))]
+
+    def score(self, sentence: Sequence[str], bos: bool = True, eos: bool = True) -> float:
+        """Total log10 probability of one tokenised sentence (KenLM's ``score``)."""
+        return float(sum(s for s, _, _ in self.full_scores(sentence, bos, eos)))
+
+    def evaluate(self, sentences) -> PerplexityResult:
+        """Score a whole text at once (vectorised) and report its perplexity.
+
+        Parameters
+        ----------
+        sentences : iterable of list of str, or path
+            Tokenised sentences (or anything :func:`w2v.corpus.open_corpus` accepts).
+
+        Returns
+        -------
+        PerplexityResult
+        """
+        self._check_fitted()
+        encoded = encode(self.vocab_, _materialise(sentences))
+        if encoded.n_sentences == 0:
+            raise CorpusError("the text to score holds no words: give at least one non-empty sentence")
+        scores = self.tables_.score_stream(encoded.stream)
+        scores = scores[encoded.stream != BOS]
+        zero = int(np.count_nonzero(np.isneginf(scores)))
+        total = float(scores.sum())
+        tokens = encoded.n_tokens
+        reason = ""
+        if zero:
+            ppl = math.inf
+            reason = (f"{zero} of {tokens} tokens have probability 0 under "
+                      f"{self.smoothing_.name} (n-grams unseen in training); use a smoothed method")
+            logger.warning("perplexity is infinite: %s", reason)
+        else:
+            ppl = float(10.0 ** (-total / tokens))
+        return PerplexityResult(ppl, tokens, encoded.n_oov, encoded.n_sentences, total, zero, reason)
+
+    def perplexity(self, sentences) -> float:
+        """Perplexity of a text (``inf``, with a logged reason, if a token has probability 0)."""
+        return self.evaluate(sentences).perplexity
+
+    def next_word_distribution(self, context: Sequence[str] = ("<s>",)) -> np.ndarray:
+        """p(w | context) for every word of ``vocab_.words``.
+
+        Parameters
+        ----------
+        context : sequence of str
+            Previous words, oldest first; ``"<s>"`` first for a sentence start.
+
+        Returns
+        -------
+        np.ndarray[float64] (V,)
+            Sums to 1; the entry of ``<s>`` is 0.
+        """
+        self._check_fitted()
+        return self.tables_.distribution(self._ids(list(context)))
+
+    def generate(self, n_words: int = 50, seed: int | None = None,
+                 context: Sequence[str] | None = None) -> list[str]:
+        """Sample ``n_words`` tokens; each ``"</s>"`` ends a sentence and the next starts afresh.
+
+        Parameters
+        ----------
+        n_words : int
+            Tokens to draw (``</s>`` included).
+        seed : int, optional
+            Seed of the random generator (reproducible output).
+        context : sequence of str, optional
+            Words the text continues from (default: a sentence start).
+        """
+        self._check_fitted()
+        rng = np.random.default_rng(seed)
+        history = list(self._ids(["<s>"] + list(context or [])))
+        out: list[str] = []
+        for _ in range(int(n_words)):
+            probs = self.tables_.distribution(np.array(history, dtype=np.int64))
+            cdf = np.cumsum(probs)
+            word = int(np.searchsorted(cdf, rng.random() * cdf[-1], side="right"))
+            word = min(word, len(probs) - 1)
+            out.append(self.vocab_.words[word])
+            history = [BOS] if word == EOS else (history + [word])[-max(self.tables_.order - 1, 1):]
+        return out
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the model as one ``.npz`` file (arrays + JSON metadata, no pickle), atomically."""
+        from w2v.ngram.persist import save_model
+
+        self._check_fitted()
+        save_model(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "NgramLM":
+        """Read a model saved by :meth:`save`, or an ARPA file (detected from the content)."""
+        from w2v.ngram.persist import load_model
+
+        return load_model(path)
+
+    def to_arpa(self, path: str | os.PathLike) -> None:
+        """Write the model as a standard ARPA file (log10 probabilities and back-off weights)."""
+        from w2v.ngram.arpa import write_arpa
+
+        self._check_fitted()
+        write_arpa(self, path)
+
+    @classmethod
+    def from_arpa(cls, path: str | os.PathLike) -> "NgramLM":
+        """Read an ARPA file into a model that scores exactly as the file says."""
+        from w2v.ngram.arpa import read_arpa
+
+        return read_arpa(path)
+
+
+def _materialise(sentences) -> list:
+    """A list of token lists from a list, an iterable, or a path (through ``open_corpus``)."""
+    if isinstance(sentences, (str, os.PathLike)):
+        from w2v.corpus import open_corpus
+
+        sentences = open_corpus(sentences)
+    if isinstance(sentences, list):
+        return sentences
+    return [list(s) for s in sentences]
+
+
+def from_tables(vocab: NgramVocab, tables: BackoffTables, smoothing: Smoothing | str,
+                min_count: int, train_tokens: int = 0) -> NgramLM:
+    """Assemble a fitted :class:`NgramLM` from its parts (used by the readers)."""
+    lm = NgramLM(order=tables.order, smoothing=smoothing if isinstance(smoothing, str) else smoothing.name,
+                 min_count=min_count)
+    lm.vocab_ = vocab
+    lm.tables_ = tables
+    lm.smoothing_ = smoothing if isinstance(smoothing, Smoothing) else _Loaded(smoothing)
+    lm.train_tokens_ = train_tokens
+    return lm
+
+
+class _Loaded(Smoothing):
+    """Stand-in smoothing of a model read from a file whose estimator is not rebuilt (ARPA)."""
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
+
+    def interpolation(self, counts, n):
+        raise W2VError(f"a model read as {self.name!r} cannot be re-estimated: fit a new NgramLM")
