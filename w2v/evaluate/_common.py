@@ -1,0 +1,50 @@
+"""What both evaluations share: the error type, the restricted vocabulary and reading the set."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from w2v.errors import W2VError
+from w2v.vectors import resolve_restrict_vocab
+
+
+class EvaluationError(W2VError):
+    """An evaluation file is missing or unusable, or no question could be asked of the vectors."""
+
+
+def restricted_vocab(kv, restrict_vocab, case_insensitive: bool) -> tuple[dict[str, int], int]:
+    """Map each lookup key of the N most frequent words to its row.
+
+    Parameters
+    ----------
+    kv : KeyedVectors
+    restrict_vocab : int or None
+        N; ``None`` means the whole vocabulary.
+    case_insensitive : bool
+        Keys are upper-cased words; when several case variants exist the most frequent one
+        (lowest row) is used, as gensim does.
+
+    Returns
+    -------
+    lookup : dict of str to int
+    n : int
+        Number of words searched, ``min(restrict_vocab, len(kv))``.
+    """
+    n = resolve_restrict_vocab(restrict_vocab, len(kv))
+    words = kv.words[:n]
+    keys = [w.upper() for w in words] if case_insensitive else words
+    # reversed so that the first (most frequent) variant of a key is the one kept
+    return dict(zip(reversed(keys), range(n - 1, -1, -1))), n
+
+
+def read_text(path, default_name: str, what: str) -> tuple[Path, str]:
+    """Text of an evaluation file (UTF-8, invalid bytes replaced); ``path=None`` is the bundled set."""
+    if path is None:
+        from w2v.data import data_path
+
+        path = data_path(default_name)
+    path = Path(os.fspath(path))
+    if not path.is_file():
+        raise EvaluationError(f"{what} file {str(path)!r} does not exist: check the path")
+    with open(path, "rb") as f:
+        return path, f.read().decode("utf-8", errors="replace")

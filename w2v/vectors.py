@@ -1,0 +1,351 @@
+"""Trained word vectors and the questions you ask them: neighbours, analogies, similarity.
+
+>>> from w2v import KeyedVectors                                   # doctest: +SKIP
+>>> kv = KeyedVectors.load("vectors.bin")          # word2vec binary/text or w2v native, detected
+>>> kv.most_similar("france", topn=3)
+[('spain', 0.78...), ('italy', 0.77...), ('germany', 0.75...)]
+>>> kv.analogy("man", "king", "woman")[0]          # man is to king as woman is to ?
+('queen', 0.71...)
+
+:class:`KeyedVectors` is a plain object — words, a float32 matrix, optional counts — independent of
+the trainer that made it. Words are kept in file/frequency order, so ``restrict_vocab=N`` always
+means the same thing: only the N first (most frequent) words are searched as answers.
+
+Every query is one matrix product against the cached unit-normalised matrix and an
+``argpartition`` for the top ``topn``; no Python loop runs over the vocabulary.
+"""
+from __future__ import annotations
+
+import difflib
+import itertools
+import logging
+import os
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from w2v.errors import UnknownWordError, W2VError
+from w2v.vectors_io import read_vectors, write_vectors
+
+logger = logging.getLogger(__name__)
+
+#: 3CosMul denominator guard (Levy & Goldberg 2014 use a small epsilon; gensim uses the same 1e-6)
+COSMUL_EPSILON = 1e-6
+
+
+class QueryError(W2VError, ValueError):
+    """A query was given values it cannot use (no words, a bad ``topn`` or ``restrict_vocab``)."""
+
+
+class KeyedVectors:
+    """Words with one float32 vector each, in frequency order, and the queries on them.
+
+    Parameters
+    ----------
+    words : sequence of str, length V
+        Vocabulary, most frequent first. A repeated word resolves to its first row.
+    vectors : array_like, shape (V, d)
+        One row per word; stored as C-contiguous float32 (a float32 memmap is kept, not copied).
+    counts : array_like of int64, shape (V,), optional
+        Corpus frequencies when known (word2vec files do not store them).
+
+    Attributes
+    ----------
+    words : list of str
+    vectors : np.ndarray[float32], shape (V, d)
+        Assigning a new matrix clears the cached unit vectors; after editing it in place call
+        :meth:`clear_cache`.
+    counts : np.ndarray[int64] of shape (V,), or None
+    dim : int
+    """
+
+    def __init__(self, words: Sequence[str], vectors, counts=None):
+        words = list(words)
+        if isinstance(vectors, np.memmap) and vectors.dtype == np.float32:
+            array = vectors
+        else:
+            array = np.ascontiguousarray(vectors, dtype=np.float32)
+        if array.ndim != 2 or array.shape[0] != len(words):
+            raise QueryError(f"need a (V, d) matrix with one row per word: got {len(words)} words "
+                             f"and an array of shape {array.shape}")
+        if counts is not None:
+            counts = np.asarray(counts, dtype=np.int64)
+            if counts.shape != (len(words),):
+                raise QueryError(f"counts must have shape ({len(words)},), got {counts.shape}")
+        self.words = words
+        self.counts = counts
+        # first occurrence wins, so a duplicated word keeps its most frequent row
+        self.index = dict(zip(reversed(words), range(len(words) - 1, -1, -1)))
+        if len(self.index) != len(words):
+            logger.warning("%d repeated word(s) in the vocabulary; each resolves to its first row",
+                           len(words) - len(self.index))
+        self._vectors = array
+        self._unit = None
+        self._buckets = None
+
+    # ------------------------------------------------------------------ container behaviour
+    @property
+    def vectors(self) -> np.ndarray:
+        return self._vectors
+
+    @vectors.setter
+    def vectors(self, value) -> None:
+        value = np.ascontiguousarray(value, dtype=np.float32)
+        if value.shape != (len(self.words), self.dim):
+            raise QueryError(f"new vectors must have shape {self._vectors.shape}, got {value.shape}")
+        self._vectors = value
+        self.clear_cache()
+
+    @property
+    def dim(self) -> int:
+        """Vector dimensionality ``d``."""
+        return self._vectors.shape[1]
+
+    def clear_cache(self) -> None:
+        """Forget the cached unit-normalised matrix (call after editing :attr:`vectors` in place)."""
+        self._unit = None
+
+    @property
+    def unit_vectors(self) -> np.ndarray:
+        """Rows scaled to length 1 (zero rows stay zero), float32 (V, d), computed once and cached."""
+        if self._unit is None:
+            norms = np.linalg.norm(self._vectors, axis=1, keepdims=True)
+            norms[norms == 0] = 1.0
+            self._unit = (self._vectors / norms).astype(np.float32, copy=False)
+        return self._unit
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word) -> bool:
+        return word in self.index
+
+    def __getitem__(self, word: str) -> np.ndarray:
+        return self.vector(word)
+
+    def __repr__(self) -> str:
+        return f"KeyedVectors(words={len(self)}, dim={self.dim})"
+
+    def index_of(self, word: str) -> int:
+        """Row of ``word``; raises :class:`~w2v.errors.UnknownWordError` with close spellings."""
+        try:
+            return self.index[word]
+        except KeyError:
+            raise UnknownWordError(word, self.suggest(word)) from None
+        except TypeError:
+            raise QueryError(f"words are strings, got {word!r}") from None
+
+    def vector(self, word: str, norm: bool = False) -> np.ndarray:
+        """The vector of ``word``, float32 (d,); unit length when ``norm`` (a view, do not edit)."""
+        i = self.index_of(word)
+        return self.unit_vectors[i] if norm else self._vectors[i]
+
+    def suggest(self, word: str, n: int = 3) -> list[str]:
+        """Up to ``n`` vocabulary words spelled like ``word``, best first.
+
+        Differing only in case comes first; then :func:`difflib.get_close_matches` over words of
+        similar length sharing the first letter (the 20,000 most frequent such words), so a
+        million-word vocabulary answers in a fraction of a second (the buckets are built on the first call).
+        """
+        if not isinstance(word, str) or not word:
+            return []
+        if self._buckets is None:
+            buckets: dict[str, list[str]] = {}
+            for w in self.words:
+                buckets.setdefault(w[:1].lower(), []).append(w)
+            self._buckets = buckets
+        lowered = word.lower()
+        same_case = [w for w in self._buckets.get(lowered[:1], ()) if w.lower() == lowered]
+        # the most frequent look-alikes are the likely intended words, and capping them keeps
+        # difflib (pure Python, ~5 us a word) fast on huge vocabularies
+        near = list(itertools.islice(
+            (w for w in self._buckets.get(lowered[:1], ()) if abs(len(w) - len(word)) <= 2), 20_000))
+        close = difflib.get_close_matches(word, near, n=n, cutoff=0.7)
+        return list(dict.fromkeys(same_case + close))[:n]
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | os.PathLike, format: str = "native") -> None:
+        """Write the vectors atomically.
+
+        Parameters
+        ----------
+        path : str or PathLike
+        format : {"native", "binary", "text"}
+            ``native`` (default) keeps counts and loads fastest / memory-maps; ``binary`` and
+            ``text`` are word2vec.c's layouts, readable by word2vec tools and gensim.
+        """
+        write_vectors(path, self.words, self._vectors, self.counts, format=format)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, format: str | None = None, limit: int | None = None,
+             mmap: bool = False) -> "KeyedVectors":
+        """Read vectors saved by :meth:`save`, word2vec.c or gensim.
+
+        Parameters
+        ----------
+        path : str or PathLike
+        format : {"native", "binary", "text"}, optional
+            Default: detected from the content.
+        limit : int, optional
+            Keep only the first ``limit`` words.
+        mmap : bool
+            Native files only: map the matrix read-only instead of reading it (fast, shared).
+        """
+        words, vectors, counts = read_vectors(path, format=format, limit=limit, mmap=mmap)
+        return cls(words, vectors, counts)
+
+    # ------------------------------------------------------------------ queries
+    def similarity(self, word1: str, word2: str) -> float:
+        """Cosine similarity of two words, in [-1, 1]."""
+        unit = self.unit_vectors
+        return float(np.dot(unit[self.index_of(word1)], unit[self.index_of(word2)]))
+
+    def most_similar(self, positive=None, negative=None, topn: int | None = 10,
+                     restrict_vocab: int | None = None):
+        """Words closest to the mean of ``positive`` minus ``negative`` unit vectors (3CosAdd).
+
+        Parameters
+        ----------
+        positive, negative : str or np.ndarray, or a list of them
+            Words (or raw (d,) vectors) added / subtracted, each normalised to length 1 first.
+        topn : int or None
+            How many answers; ``None`` returns the cosine of every searched word instead,
+            float32 array of shape (N,).
+        restrict_vocab : int, optional
+            Search only the N most frequent words (default: all).
+
+        Returns
+        -------
+        list of (str, float)
+            Best first, the query words themselves left out.
+        """
+        positive, negative = _as_list(positive), _as_list(negative)
+        if not positive and not negative:
+            raise QueryError("most_similar needs at least one word")
+        terms, exclude = self._terms(positive + negative)
+        weights = np.array([1.0] * len(positive) + [-1.0] * len(negative), dtype=np.float32)
+        query = weights @ terms
+        length = np.linalg.norm(query)
+        if length > 0:
+            query /= length
+        scores = self.unit_vectors[:self._limit(restrict_vocab)] @ query
+        return self._ranked(scores, topn, exclude)
+
+    def most_similar_cosmul(self, positive=None, negative=None, topn: int | None = 10,
+                            restrict_vocab: int | None = None):
+        """Words ranked by 3CosMul (Levy & Goldberg 2014, eq. 4).
+
+        Score of a candidate ``w``: ``prod_p s(w, p) / (prod_n s(w, n) + 1e-6)`` with cosines
+        shifted to [0, 1] by ``s = (1 + cos) / 2``. With ``positive=[b, c], negative=[a]`` this
+        solves "a is to b as c is to ?". Same parameters and result as :meth:`most_similar`.
+        """
+        positive, negative = _as_list(positive), _as_list(negative)
+        if not positive:
+            raise QueryError("most_similar_cosmul needs at least one positive word")
+        terms, exclude = self._terms(positive + negative)
+        shifted = (1.0 + self.unit_vectors[:self._limit(restrict_vocab)] @ terms.T) / 2.0
+        p = len(positive)
+        scores = shifted[:, :p].prod(axis=1) / (shifted[:, p:].prod(axis=1) + COSMUL_EPSILON)
+        return self._ranked(scores, topn, exclude)
+
+    def analogy(self, a: str, b: str, c: str, method: str = "add", topn: int = 10,
+                restrict_vocab: int | None = None):
+        """Answer "``a`` is to ``b`` as ``c`` is to ?".
+
+        Parameters
+        ----------
+        a, b, c : str
+        method : {"add", "mul"}
+            3CosAdd (:meth:`most_similar` of b + c - a) or 3CosMul (:meth:`most_similar_cosmul`).
+        topn, restrict_vocab
+            As in :meth:`most_similar`.
+        """
+        if method == "add":
+            return self.most_similar([b, c], [a], topn=topn, restrict_vocab=restrict_vocab)
+        if method == "mul":
+            return self.most_similar_cosmul([b, c], [a], topn=topn, restrict_vocab=restrict_vocab)
+        raise QueryError(f"analogy method must be 'add' or 'mul', not {method!r}")
+
+    def similar_by_vector(self, vector, topn: int | None = 10, restrict_vocab: int | None = None):
+        """Nearest words (by cosine) to a raw vector of shape (d,); nothing is left out."""
+        (unit,), _ = self._terms([vector])
+        return self._ranked(self.unit_vectors[:self._limit(restrict_vocab)] @ unit, topn, ())
+
+    def doesnt_match(self, words: Iterable[str]) -> str:
+        """The word furthest (by cosine) from the normalised mean of all ``words``."""
+        words = list(words)
+        if not words:
+            raise QueryError("doesnt_match needs at least one word")
+        rows = self.unit_vectors[[self.index_of(w) for w in words]]
+        mean = rows.mean(axis=0)
+        mean /= np.linalg.norm(mean) or 1.0
+        return words[int(np.argmin(rows @ mean))]
+
+    # ------------------------------------------------------------------ helpers
+    def _limit(self, restrict_vocab) -> int:
+        return resolve_restrict_vocab(restrict_vocab, len(self))
+
+    def _terms(self, items) -> tuple[np.ndarray, list[int]]:
+        """Unit vectors (k, d) for words or raw vectors, and the rows of the words among them."""
+        rows, exclude = [], []
+        for item in items:
+            if isinstance(item, str):
+                i = self.index_of(item)
+                exclude.append(i)
+                rows.append(self.unit_vectors[i])
+            else:
+                vec = np.asarray(item, dtype=np.float32)
+                if vec.shape != (self.dim,):
+                    raise QueryError(f"a query vector must have shape ({self.dim},), got {vec.shape}")
+                length = np.linalg.norm(vec)
+                rows.append(vec / length if length > 0 else vec)
+        return np.stack(rows), exclude
+
+    def _ranked(self, scores: np.ndarray, topn, exclude):
+        if topn is None:
+            return scores
+        if isinstance(topn, bool) or not isinstance(topn, (int, np.integer)) or topn < 1:
+            raise QueryError(f"topn must be a positive integer or None, got {topn!r}")
+        scores = scores.astype(np.float32, copy=True)
+        exclude = [i for i in exclude if i < len(scores)]
+        scores[exclude] = -np.inf
+        k = min(int(topn), len(scores) - len(set(exclude)))
+        if k <= 0:
+            return []
+        best = top_k(scores, k)
+        return [(self.words[i], float(scores[i])) for i in best]
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` largest ``scores`` (1-D), best first, ties by lower index.
+
+    ``argpartition`` selects them in O(N); only those ``k`` are sorted.
+    """
+    n = len(scores)
+    if k >= n:
+        candidates = np.arange(n)
+    else:
+        candidates = np.argpartition(-scores, k - 1)[:k]
+    order = np.lexsort((candidates, -scores[candidates]))
+    return candidates[order]
+
+
+def resolve_restrict_vocab(restrict_vocab, vocab_size: int) -> int:
+    """Number of words searched: ``restrict_vocab`` capped at ``vocab_size``; ``None`` means all.
+
+    Raises :class:`QueryError` for anything but ``None`` or a positive integer.
+    """
+    if restrict_vocab is None:
+        return vocab_size
+    if isinstance(restrict_vocab, bool) or not isinstance(restrict_vocab, (int, np.integer)) \
+            or restrict_vocab < 1:
+        raise QueryError(f"restrict_vocab must be a positive integer or None, got {restrict_vocab!r}")
+    return min(int(restrict_vocab), vocab_size)
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, (str, np.ndarray)):
+        return [value]
+    return list(value)

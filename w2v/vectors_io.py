@@ -1,0 +1,452 @@
+"""Reading and writing word vectors: word2vec text and binary, and w2v's native ``.npz``.
+
+>>> from w2v.vectors_io import read_vectors, write_vectors        # doctest: +SKIP
+>>> words, vectors, counts = read_vectors("GoogleNews-vectors.bin", limit=50_000)
+>>> write_vectors("small.npz", words, vectors, counts, format="native")
+
+Formats
+-------
+``text``
+    word2vec.c's ``-binary 0`` layout: a header line ``"V d\\n"``, then per word the word, a space,
+    ``d`` values each followed by a space, and ``"\\n"``. Values are written with 9 significant
+    digits (word2vec.c uses ``%lf``) so that float32 values round-trip exactly. The reader also
+    takes gensim's rows without the trailing space, CRLF line ends and tabs.
+``binary``
+    word2vec.c's ``-binary 1`` layout: the same header, then per word the UTF-8 word, a space,
+    ``d`` little-endian float32 values and ``"\\n"``. The reader also takes gensim's rows with no
+    newline after the values.
+``native``
+    An uncompressed zip (``.npz``) whose members are read with ``np.load(allow_pickle=False)``:
+    ``meta.npy`` (UTF-8 JSON bytes: format name, version, sizes), ``vectors.npy`` (float32, V x d),
+    ``words_utf8.npy`` + ``word_offsets.npy`` (all words in one UTF-8 blob and their code-point
+    offsets) and, when known, ``counts.npy`` (int64). Because the zip is *stored*, not deflated,
+    ``vectors.npy`` lies contiguous inside the file, 64-byte aligned; ``mmap=True`` maps it in
+    place with :class:`numpy.memmap` (one file, no side files, nothing copied).
+
+The format is detected from the content (zip magic; else whether the first row after the header
+parses as ``d`` decimal numbers), so the extension does not matter. ``.gz``, ``.bz2`` and ``.xz``
+files are decompressed on the fly for the word2vec formats. Broken files raise
+:class:`~w2v.errors.ModelFormatError` naming the row and byte offset where they break; invalid
+UTF-8 in words is replaced by U+FFFD with a logged warning. Writes are atomic.
+"""
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import re
+import struct
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from w2v.errors import ModelFormatError
+from w2v.fileio import atomic_write, open_binary
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("native", "binary", "text")
+_NATIVE_NAME = "w2v-keyed-vectors"
+_NATIVE_VERSION = 1
+_CHUNK = 1 << 20
+# bytes.split() splits on these, so a word holding one cannot be written in a word2vec format
+_ASCII_SPACE = re.compile(r"[ \t\n\r\x0b\x0c]")
+_NUMBER_BYTES = frozenset(b"0123456789+-.eEinfaINFA \t\r")
+# private extra-field id used only to pad the zip local header so vectors.npy starts 64-aligned
+_PAD_EXTRA_ID = 0xD935
+
+
+class _Cursor:
+    """Buffered reader over a byte stream that knows the absolute offset of every byte it hands out."""
+
+    def __init__(self, f):
+        self.f = f
+        self.buf = b""
+        self.pos = 0
+        self.base = 0  # absolute offset of buf[0]
+        self.eof = False
+
+    @property
+    def offset(self) -> int:
+        return self.base + self.pos
+
+    def _more(self, at_least: int = _CHUNK) -> bool:
+        if self.eof:
+            return False
+        if self.pos:
+            self.base += self.pos
+            self.buf = self.buf[self.pos:]
+            self.pos = 0
+        data = self.f.read(max(_CHUNK, at_least))
+        if not data:
+            self.eof = True
+            return False
+        self.buf += data
+        return True
+
+    def read(self, n: int) -> bytes:
+        """Next ``n`` bytes (fewer only at the end of the stream)."""
+        while len(self.buf) - self.pos < n and self._more(n):
+            pass
+        out = self.buf[self.pos:self.pos + n]
+        self.pos += len(out)
+        return out
+
+    def read_until(self, delim: bytes) -> tuple[bytes, bool]:
+        """Bytes up to ``delim`` (consumed, not returned) and whether ``delim`` was found."""
+        start = self.pos
+        while True:
+            i = self.buf.find(delim, start)
+            if i >= 0:
+                out = self.buf[self.pos:i]
+                self.pos = i + 1
+                return out, True
+            start = len(self.buf) - self.pos
+            if not self._more():
+                out = self.buf[self.pos:]
+                self.pos = len(self.buf)
+                return out, False
+            start = self.pos + start
+
+    def peek(self, n: int) -> bytes:
+        while len(self.buf) - self.pos < n and self._more(n):
+            pass
+        return self.buf[self.pos:self.pos + n]
+
+
+def detect_format(path: str | os.PathLike) -> str:
+    """Tell which vector format ``path`` holds from its content.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        An existing file (word2vec formats may be ``.gz``/``.bz2``/``.xz`` compressed).
+
+    Returns
+    -------
+    {"native", "binary", "text"}
+    """
+    path = _check_file(path)
+    with open(path, "rb") as f:
+        if f.read(4) == b"PK\x03\x04":
+            return "native"
+    with open_binary(path) as f:
+        cur = _Cursor(f)
+        _, dim = _read_header(cur, path)
+        return _sniff_rows(cur, dim)
+
+
+def read_vectors(path: str | os.PathLike, format: str | None = None, limit: int | None = None,
+                 mmap: bool = False):
+    """Read word vectors from a file.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        File to read.
+    format : {"native", "binary", "text"}, optional
+        Skip detection and read this format (default: detect from the content).
+    limit : int, optional
+        Read only the first ``limit`` words (word2vec files list the most frequent first).
+    mmap : bool
+        Native format only: map the vectors read-only instead of reading them into memory.
+
+    Returns
+    -------
+    words : list of str
+        In file order.
+    vectors : np.ndarray[float32], shape (V, d)
+    counts : np.ndarray[int64] of shape (V,), or None when the file does not store counts.
+    """
+    path = _check_file(path)
+    if format is None:
+        format = detect_format(path)
+    if format not in FORMATS:
+        raise ModelFormatError(f"unknown vector format {format!r}: use one of {', '.join(FORMATS)}")
+    if limit is not None and (isinstance(limit, bool) or int(limit) != limit or limit < 1):
+        raise ModelFormatError(f"limit must be a positive integer, got {limit!r}")
+    if mmap and format != "native":
+        raise ModelFormatError(f"{path}: mmap=True needs the native format; this file is {format}; "
+                               "re-save it with format='native'")
+    if format == "native":
+        return _read_native(path, limit, mmap)
+    with open_binary(path) as f:
+        cur = _Cursor(f)
+        vocab_size, dim = _read_header(cur, path)
+        n = vocab_size if limit is None else min(limit, vocab_size)
+        reader = _read_binary_rows if format == "binary" else _read_text_rows
+        words, vectors = reader(cur, path, vocab_size, n, dim)
+    _check_decoding(path, words)
+    return words, vectors, None
+
+
+def write_vectors(path: str | os.PathLike, words, vectors: np.ndarray, counts=None,
+                  format: str = "native") -> None:
+    """Write word vectors atomically.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        Destination; its folder must exist. Nothing appears there unless the write succeeds.
+    words : list of str, length V
+    vectors : np.ndarray, shape (V, d)
+        Stored as float32.
+    counts : np.ndarray[int64], shape (V,), optional
+        Kept by the native format only (word2vec formats have no place for them).
+    format : {"native", "binary", "text"}
+    """
+    if format not in FORMATS:
+        raise ModelFormatError(f"unknown vector format {format!r}: use one of {', '.join(FORMATS)}")
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if format == "native":
+        _write_native(path, words, vectors, counts)
+        return
+    if len(words) != len(vectors):
+        raise ModelFormatError(f"{len(words)} words but {len(vectors)} vectors; they must match")
+    if not all(words) or _ASCII_SPACE.search("".join(words)):
+        bad = next(w for w in words if not w or _ASCII_SPACE.search(w))
+        raise ModelFormatError(f"word {bad!r} is empty or holds white space, which the word2vec "
+                               f"{format} format cannot store; save with format='native'")
+    if format == "binary":
+        _write_binary(path, words, vectors)
+    else:
+        _write_text(path, words, vectors)
+
+
+# ---------------------------------------------------------------- word2vec text / binary reading
+
+def _read_header(cur: _Cursor, path: Path) -> tuple[int, int]:
+    line, _ = cur.read_until(b"\n")
+    parts = line.split()
+    if not line.strip():
+        raise ModelFormatError(f"{path}: the file is empty or starts with a blank line "
+                               "(byte 0); expected a 'VOCAB_SIZE DIM' header")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        vocab_size, dim = int(parts[0]), int(parts[1])
+    except ValueError:
+        raise ModelFormatError(f"{path}: header (row 0, byte 0) must be 'VOCAB_SIZE DIM', got "
+                               f"{line[:60]!r}; is this a word2vec or w2v vector file?") from None
+    if vocab_size < 1 or dim < 1:
+        raise ModelFormatError(f"{path}: header (row 0, byte 0) says {vocab_size} words of "
+                               f"{dim} dimensions; the file holds no vectors")
+    return vocab_size, dim
+
+
+def _sniff_rows(cur: _Cursor, dim: int) -> str:
+    # A text row is a word and `dim` decimal numbers; raw float32 bytes essentially never are.
+    head = cur.peek(64 * dim + 4096)
+    head = head.lstrip(b"\r\n")
+    space = head.find(b" ")
+    if space < 0:
+        return "text"  # too short for either; the text reader reports what is wrong
+    newline = head.find(b"\n", space)
+    rest = head[space + 1:newline if newline >= 0 else len(head)]
+    if set(rest) <= _NUMBER_BYTES and len(rest.split()) == dim:
+        try:
+            [float(x) for x in rest.split()]
+            return "text"
+        except ValueError:
+            pass
+    return "binary"
+
+
+def _read_binary_rows(cur, path, vocab_size, n, dim):
+    words = []
+    vectors = np.empty((n, dim), dtype=np.float32)
+    width = 4 * dim
+    for i in range(n):
+        start = cur.offset
+        word, found = cur.read_until(b" ")
+        word = word.lstrip(b"\r\n")  # word2vec.c ends rows with \n, gensim does not
+        if not found:
+            _truncated(path, i, vocab_size, start, "binary")
+        if not word:
+            _malformed(path, i, start, "an empty word")
+        raw = cur.read(width)
+        if len(raw) < width:
+            _truncated(path, i, vocab_size, start, "binary")
+        words.append(word.decode("utf-8", errors="replace"))
+        vectors[i] = np.frombuffer(raw, dtype="<f4")
+    return words, vectors
+
+
+def _read_text_rows(cur, path, vocab_size, n, dim):
+    words = []
+    vectors = np.empty((n, dim), dtype=np.float32)
+    i = 0
+    while i < n:
+        start = cur.offset
+        line, found = cur.read_until(b"\n")
+        parts = line.split()
+        if not parts:
+            if not found:
+                _truncated(path, i, vocab_size, start, "text")
+            continue  # blank lines carry nothing
+        if len(parts) != dim + 1:
+            _malformed(path, i, start, f"{len(parts) - 1} values where the header says {dim}"
+                       + (" (the row may be cut short)" if not found else ""))
+        try:
+            vectors[i] = np.array(parts[1:], dtype=np.float32)
+        except ValueError:
+            bad = next(p for p in parts[1:] if not _is_number(p))
+            _malformed(path, i, start, f"value {bad[:30]!r} is not a number")
+        words.append(parts[0].decode("utf-8", errors="replace"))
+        i += 1
+    return words, vectors
+
+
+def _is_number(token: bytes) -> bool:
+    try:
+        float(token)
+        return True
+    except ValueError:
+        return False
+
+
+def _truncated(path, row, vocab_size, offset, fmt):
+    raise ModelFormatError(f"{path}: truncated at vector row {row + 1} of {vocab_size} (byte offset "
+                           f"{offset}): the {fmt} file ends early; re-save or re-download it")
+
+
+def _malformed(path, row, offset, what):
+    raise ModelFormatError(f"{path}: malformed vector row {row + 1} (byte offset {offset}): {what}")
+
+
+def _check_decoding(path, words) -> None:
+    bad = sum(1 for w in words if "\ufffd" in w)
+    if bad:
+        logger.warning("%s: %d word(s) held invalid UTF-8; the bad bytes were replaced by U+FFFD",
+                       path, bad)
+
+
+# ---------------------------------------------------------------- word2vec text / binary writing
+
+def _write_binary(path, words, vectors):
+    vocab_size, dim = vectors.shape
+    little = vectors.astype("<f4", copy=False)
+    with atomic_write(path, "wb") as f:
+        f.write(f"{vocab_size} {dim}\n".encode("ascii"))
+        for start in range(0, vocab_size, 10_000):
+            chunk = []
+            for w, row in zip(words[start:start + 10_000], little[start:start + 10_000]):
+                chunk += (w.encode("utf-8", errors="surrogatepass"), b" ", row.tobytes(), b"\n")
+            f.write(b"".join(chunk))
+
+
+def _write_text(path, words, vectors):
+    vocab_size, dim = vectors.shape
+    # 9 significant digits make every float32 round-trip exactly; layout as word2vec.c
+    row_format = "%.9g " * dim
+    with atomic_write(path, "w", encoding="utf-8") as f:
+        f.write(f"{vocab_size} {dim}\n")
+        for start in range(0, vocab_size, 10_000):
+            rows = vectors[start:start + 10_000].tolist()
+            f.write("".join(f"{w} {row_format % tuple(r)}\n"
+                            for w, r in zip(words[start:start + 10_000], rows)))
+
+
+# ---------------------------------------------------------------- native format
+
+def _write_native(path, words, vectors, counts):
+    vocab_size, dim = vectors.shape
+    text = "".join(words)
+    offsets = np.zeros(vocab_size + 1, dtype=np.int64)
+    np.cumsum([len(w) for w in words], out=offsets[1:])
+    meta = {"format": _NATIVE_NAME, "version": _NATIVE_VERSION, "vocab_size": int(vocab_size),
+            "dim": int(dim), "has_counts": counts is not None}
+    members = {
+        "meta.npy": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+        "words_utf8.npy": np.frombuffer(text.encode("utf-8", errors="surrogatepass"), dtype=np.uint8),
+        "word_offsets.npy": offsets,
+    }
+    if counts is not None:
+        members["counts.npy"] = np.ascontiguousarray(counts, dtype=np.int64)
+    with atomic_write(path, "wb") as f:
+        with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+            _write_member(zf, "vectors.npy", vectors, align=True)
+            for name, array in members.items():
+                _write_member(zf, name, array)
+
+
+def _write_member(zf: zipfile.ZipFile, name: str, array: np.ndarray, align: bool = False) -> None:
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, np.lib.format.header_data_from_array_1_0(array))
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_STORED
+    info.file_size = len(header.getvalue()) + array.nbytes
+    if align:
+        # pad the local header with an ignorable extra field so the data starts 64-byte aligned
+        start = zf.fp.tell() + 30 + len(name.encode()) + 4
+        pad = -start % 64
+        info.extra = struct.pack("<HH", _PAD_EXTRA_ID, pad) + b"\0" * pad
+    with zf.open(info, "w", force_zip64=info.file_size >= 0xFFFFFFFF) as out:
+        out.write(header.getvalue())
+        out.write(memoryview(np.ascontiguousarray(array)).cast("B"))
+
+
+def _read_native(path, limit, mmap):
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            names = set(npz.files)
+            missing = {"meta", "vectors", "words_utf8", "word_offsets"} - names
+            if missing:
+                raise ModelFormatError(f"{path}: not a w2v vector file (members {sorted(missing)} "
+                                       "missing); save vectors with KeyedVectors.save")
+            meta = json.loads(npz["meta"].tobytes().decode("utf-8"))
+            if meta.get("format") != _NATIVE_NAME or meta.get("version", 0) > _NATIVE_VERSION:
+                raise ModelFormatError(f"{path}: unsupported native format {meta.get('format')!r} "
+                                       f"version {meta.get('version')!r}; upgrade w2v")
+            offsets = npz["word_offsets"]
+            text = npz["words_utf8"].tobytes().decode("utf-8", errors="surrogatepass")
+            counts = npz["counts"] if "counts" in names else None
+            vectors = _map_member(path, "vectors.npy") if mmap else npz["vectors"]
+    except ModelFormatError:
+        raise
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError,
+            UnicodeDecodeError, EOFError, struct.error) as err:
+        raise ModelFormatError(f"{path}: corrupt native vector file ({err}); re-save it") from None
+    vocab_size = len(offsets) - 1
+    if vectors.ndim != 2 or vectors.shape != (vocab_size, meta["dim"]) or vectors.dtype != np.float32 \
+            or (counts is not None and counts.shape != (vocab_size,)) or offsets[-1] != len(text):
+        raise ModelFormatError(f"{path}: corrupt native vector file (member shapes disagree); re-save it")
+    n = vocab_size if limit is None else min(limit, vocab_size)
+    bounds = offsets[:n + 1].tolist()
+    words = [text[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    return words, vectors[:n], (None if counts is None else counts[:n])
+
+
+def _map_member(path, name) -> np.memmap:
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(name)
+    if info.compress_type != zipfile.ZIP_STORED:
+        raise ModelFormatError(f"{path}: {name} is compressed and cannot be memory-mapped; "
+                               "re-save with KeyedVectors.save(format='native')")
+    with open(path, "rb") as f:
+        f.seek(info.header_offset)
+        local = f.read(30)
+        if len(local) < 30 or local[:4] != b"PK\x03\x04":
+            raise ModelFormatError(f"{path}: corrupt zip header for {name}; re-save the vectors")
+        name_len, extra_len = struct.unpack("<HH", local[26:30])
+        f.seek(info.header_offset + 30 + name_len + extra_len)
+        version = np.lib.format.read_magic(f)
+        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                       else np.lib.format.read_array_header_2_0)
+        shape, fortran, dtype = read_header(f)
+        offset = f.tell()
+    return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape,
+                     order="F" if fortran else "C")
+
+
+def _check_file(path) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise ModelFormatError(f"vector file {str(p)!r} does not exist: check the path")
+    if p.is_dir():
+        raise ModelFormatError(f"{str(p)!r} is a folder; give a vector file")
+    if p.stat().st_size == 0:
+        raise ModelFormatError(f"vector file {str(p)!r} is empty")
+    return p
