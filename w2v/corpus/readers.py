@@ -24,7 +24,9 @@ decompressed on the fly. Bytes that are not valid UTF-8 are replaced by U+FFFD; 
 from __future__ import annotations
 
 import logging
+import lzma
 import os
+import zlib
 from pathlib import Path
 
 from w2v.corpus.tokenize import Tokenizer
@@ -56,7 +58,13 @@ class _Corpus:
 
     def __iter__(self):
         self.decode_errors = 0
-        yield from self._sentences()
+        try:
+            yield from self._sentences()
+        except (OSError, EOFError, lzma.LZMAError, zlib.error) as err:
+            # gzip/bz2/xz report damage as these; a raw traceback would not say which file.
+            where = getattr(self, "_reading", None) or self._name()
+            raise CorpusError(f"corpus {where} cannot be read ({err}): the file is corrupt "
+                              "or truncated; check or re-download it") from None
         if self.decode_errors:
             logger.warning("%s: replaced %d invalid UTF-8 byte sequence(s) with U+FFFD",
                            self._name(), self.decode_errors)
@@ -179,19 +187,23 @@ def _stream_lines(corpus: _Corpus, stream, block: int):
             buffer.feed(corpus._decode(data[:cut]), out)
         else:
             carry = data[newline + 1:]
-            lines = corpus._decode(data[:newline]).split("\n")
-            buffer.feed(lines[0], out)       # ends the line begun in earlier blocks (if any)
-            buffer.close(out)
+            text = corpus._decode(data[:newline])
+            first_end = text.find("\n")
+            buffer.feed(text if first_end < 0 else text[:first_end], out)   # ends the line begun in
+            buffer.close(out)                                               # earlier blocks, if any
+            rest = "" if first_end < 0 else text[first_end + 1:]
             if plain:
-                for line in lines[1:]:
-                    tokens = tokenizer(line)
+                # Case folding etc. once per block; then one regex pass per line.
+                find = tokenizer._find
+                for line in tokenizer._prepare(rest).split("\n"):
+                    tokens = find(line)
                     if tokens:
                         if len(tokens) > limit:
                             out.extend(tokens[i:i + limit] for i in range(0, len(tokens), limit))
                         else:
                             out.append(tokens)
-            else:
-                for line in lines[1:]:
+            elif first_end >= 0:
+                for line in rest.split("\n"):
                     buffer.feed(line, out)
                     buffer.close(out)
         yield from out
@@ -277,6 +289,7 @@ class FolderCorpus(_Corpus):
 
     def _sentences(self):
         for file in self.files:
+            self._reading = repr(str(file))
             with open_binary(file) as stream:
                 yield from _stream_lines(self, stream, BLOCK_SIZE)
 
@@ -400,8 +413,9 @@ def _looks_like_text8(path: Path) -> bool:
     try:
         with open_binary(path) as stream:
             head = stream.read(BLOCK_SIZE)
-    except (OSError, EOFError) as err:
-        raise CorpusError(f"corpus {str(path)!r} cannot be read ({err}): check the file") from None
+    except (OSError, EOFError, lzma.LZMAError, zlib.error) as err:
+        raise CorpusError(f"corpus {str(path)!r} cannot be read ({err}): the file is corrupt or "
+                          "truncated; check or re-download it") from None
     return len(head) == BLOCK_SIZE and b"\n" not in head
 
 

@@ -93,6 +93,9 @@ class Tokenizer:
         return isinstance(other, Tokenizer) and vars(self) == vars(other)
 
     def _prepare(self, text: str) -> str:
+        """Apply accent stripping, lowercasing and digit mapping to a whole text at once."""
+        if self._whitespace:
+            return text
         if self.strip_accents:
             text = _MARKS_RE.sub("", unicodedata.normalize("NFKD", text))
         if self.lowercase:
@@ -100,6 +103,12 @@ class Tokenizer:
         if self.numbers == "normalize":
             text = _DIGIT_RE.sub("0", text)
         return text
+
+    def _find(self, prepared: str) -> list[str]:
+        """Tokens of text already passed through :meth:`_prepare` (readers prepare whole blocks)."""
+        if self._whitespace:
+            return prepared.split()
+        return _TOKEN_RE.findall(prepared)
 
     def __call__(self, text: str) -> list[str]:
         """Tokens of ``text``, ignoring sentence boundaries.

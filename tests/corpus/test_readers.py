@@ -1,0 +1,221 @@
+"""Streaming readers: lines, text8-style, folders, compression, decoding, bounded memory."""
+import bz2
+import gzip
+import logging
+import lzma
+import time
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import w2v.corpus.readers as readers
+from w2v.corpus import (FolderCorpus, LineCorpus, ListCorpus, Text8Corpus, Tokenizer, Vocabulary,
+                        open_corpus)
+from w2v.errors import CorpusError
+
+TEXT = "The cat sat on the mat.\n\nA dog -- a BIG dog -- barked!\r\nnaïve café 東京 1984\n"
+EXPECTED = [["the", "cat", "sat", "on", "the", "mat"], ["a", "dog", "a", "big", "dog", "barked"],
+            ["naïve", "café", "東京", "1984"]]
+
+
+def _chunks(tokens, limit):
+    return [tokens[i:i + limit] for i in range(0, len(tokens), limit)]
+
+
+def _reference_lines(text, tokenizer, limit):
+    out = []
+    for line in text.split("\n"):
+        for sentence in tokenizer.sentences(line):
+            out.extend(_chunks(sentence, limit))
+    return out
+
+
+def _random_text(seed, n_lines=60, long_every=7):
+    rng = np.random.default_rng(seed)
+    vocab = ["alpha", "Beta", "gamma-ray", "don't", "naïve", "東京", "3.14", "end.", "x", "ok!", "--"]
+    lines = []
+    for i in range(n_lines):
+        n = int(rng.integers(0, 120 if i % long_every == 0 else 8))
+        sep = [" ", "  ", "\t", " "]
+        lines.append("".join(vocab[int(k)] + sep[int(k) % 4] for k in rng.integers(0, len(vocab), size=n)))
+    return "\n".join(lines) + ("\n" if seed % 2 else "")
+
+
+def test_line_corpus_basic_and_reiterable(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    corpus = LineCorpus(path)
+    assert list(corpus) == EXPECTED
+    assert list(corpus) == EXPECTED          # a second pass (epoch) gives the same
+    assert corpus.decode_errors == 0
+
+
+@pytest.mark.parametrize("suffix, opener", [(".gz", gzip.open), (".bz2", bz2.open), (".xz", lzma.open)])
+def test_compressed_files(tmp_path, suffix, opener):
+    path = tmp_path / f"c.txt{suffix}"
+    with opener(path, "wb") as f:
+        f.write(TEXT.encode("utf-8"))
+    assert list(open_corpus(path)) == EXPECTED
+    assert isinstance(open_corpus(str(path)), LineCorpus)
+
+
+def test_corrupt_compressed_file_is_a_corpus_error(tmp_path):
+    path = tmp_path / "bad.txt.gz"
+    path.write_bytes(gzip.compress(TEXT.encode() * 50)[:40])
+    with pytest.raises(CorpusError, match="corrupt or truncated"):
+        list(open_corpus(path))
+
+
+@pytest.mark.parametrize("block", [16, 37, 64, 1000])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("split", [False, True])
+def test_long_lines_streamed_in_blocks(tmp_path, monkeypatch, block, seed, split):
+    """Lines longer than a block are cut into pseudo-sentences; nothing is lost or split."""
+    monkeypatch.setattr(readers, "BLOCK_SIZE", block)
+    text = _random_text(seed)
+    path = tmp_path / "c.txt"
+    path.write_text(text, encoding="utf-8")
+    tok = Tokenizer(split_sentences=split)
+    got = list(LineCorpus(path, tokenizer=tok, max_sentence_length=25))
+    assert got == _reference_lines(text, tok, 25)
+    assert max(map(len, got)) <= 25
+
+
+@pytest.mark.parametrize("block", [16, 50, 1 << 20])
+@pytest.mark.parametrize("split", [False, True])
+def test_text8_corpus_pseudo_sentences(tmp_path, monkeypatch, block, split):
+    monkeypatch.setattr(readers, "BLOCK_SIZE", block)
+    text = _random_text(5).replace("\n", " ")
+    path = tmp_path / "text8"
+    path.write_text(text, encoding="utf-8")
+    tok = Tokenizer(split_sentences=split)
+    got = list(Text8Corpus(path, tokenizer=tok, max_sentence_length=30))
+    expected = [c for s in tok.sentences(text) for c in _chunks(s, 30)]
+    assert got == expected
+    if not split:
+        assert all(len(s) == 30 for s in got[:-1])
+
+
+def test_text8_treats_newlines_as_spaces(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("a b\nc d\n", encoding="utf-8")
+    assert list(Text8Corpus(path, max_sentence_length=3)) == [["a", "b", "c"], ["d"]]
+
+
+def test_open_corpus_detects_text8(tmp_path, monkeypatch):
+    monkeypatch.setattr(readers, "BLOCK_SIZE", 64)
+    one_line = tmp_path / "one.txt"
+    one_line.write_text("word " * 100, encoding="utf-8")
+    lines = tmp_path / "lines.txt"
+    lines.write_text("word word\n" * 100, encoding="utf-8")
+    assert isinstance(open_corpus(one_line), Text8Corpus)
+    assert isinstance(open_corpus(lines), LineCorpus)
+
+
+def test_whitespace_tokenizer_in_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(readers, "BLOCK_SIZE", 8)
+    path = tmp_path / "c.txt"
+    path.write_text("The  Cat, sat\nOn the-mat .\n", encoding="utf-8")
+    got = list(LineCorpus(path, tokenizer=Tokenizer.whitespace()))
+    assert got == [["The", "Cat,", "sat"], ["On", "the-mat", "."]]
+
+
+def test_non_utf8_bytes_replaced_and_counted(tmp_path, caplog):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("caf\u00e9 ok\n".encode("latin-1") + b"\xff\xfe bad\n" + "real \ufffd kept\n".encode())
+    corpus = LineCorpus(path)
+    with caplog.at_level(logging.WARNING, logger="w2v.corpus.readers"):
+        got = list(corpus)
+    assert got == [["caf", "ok"], ["bad"], ["real", "kept"]]
+    # \xe9, \xff and \xfe are each replaced; the genuine U+FFFD is not an error.
+    assert corpus.decode_errors == 3
+    assert "replaced" in caplog.text
+    list(corpus)
+    assert corpus.decode_errors == 3        # reset per pass, not accumulated
+    vocab = Vocabulary.build(corpus, min_count=1)
+    assert vocab.decode_errors == 3
+
+
+def test_folder_corpus_sorted_recursive_skips_hidden(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "a.txt").write_text("one\n", encoding="utf-8")
+    (tmp_path / "b" / "c.txt").write_text("three\n", encoding="utf-8")
+    with gzip.open(tmp_path / "b" / "a.txt.gz", "wb") as f:
+        f.write(b"two\n")
+    (tmp_path / ".hidden.txt").write_text("hidden\n", encoding="utf-8")
+    (tmp_path / ".git" / "x.txt").write_text("hidden\n", encoding="utf-8")
+    corpus = open_corpus(tmp_path)
+    assert isinstance(corpus, FolderCorpus)
+    assert list(corpus) == [["one"], ["two"], ["three"]]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(CorpusError, match="no \\(non-hidden\\) files"):
+        open_corpus(empty)
+
+
+def test_list_corpus_and_open_corpus_inputs():
+    sentences = [["a", "b"], ("c",)]
+    corpus = open_corpus(sentences)
+    assert isinstance(corpus, ListCorpus) and list(corpus) == [["a", "b"], ["c"]]
+    assert open_corpus(corpus) is corpus
+    with pytest.raises(CorpusError, match="list of token lists"):
+        open_corpus(["a b", "c d"])
+    with pytest.raises(CorpusError, match="one-shot iterator"):
+        open_corpus(s for s in sentences)
+    with pytest.raises(CorpusError):
+        open_corpus(42)
+
+    class Stream:
+        def __iter__(self):
+            yield ["x", "y"]
+
+    assert list(open_corpus(Stream())) == [["x", "y"]]
+
+
+def test_missing_and_empty_corpus_errors(tmp_path):
+    with pytest.raises(CorpusError, match="does not exist: check the path"):
+        open_corpus(tmp_path / "missing.txt")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(CorpusError, match="has no words"):
+        Vocabulary.build(empty)
+    punct = tmp_path / "punct.txt"
+    punct.write_text("-- !! ??\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="has no words"):
+        Vocabulary.build(punct)
+
+
+def test_50mb_single_line_read_with_bounded_memory(tmp_path):
+    """A 50 MB file with no newline streams through in blocks; peak memory is a small fraction."""
+    rng = np.random.default_rng(0)
+    # Long (49-byte) words keep the token count, and so the test time, low; memory is what we test.
+    words = [f"{i:04d}" + "abcdefghijklmnopqrstuvwxyz" + "ABCDEFGHIJKLMNOPQRS" for i in range(2000)]
+    block = (" ".join(words[int(k)] for k in rng.integers(0, 2000, size=(1 << 20) // 50)) + " ").encode()
+    path = tmp_path / "big.txt"
+    with open(path, "wb") as f:
+        for _ in range(50):
+            f.write(block)
+    size = path.stat().st_size
+    assert size >= 50 * 10**6
+    corpus = open_corpus(path)
+    assert isinstance(corpus, Text8Corpus)
+    expected_tokens = 50 * ((1 << 20) // 50)
+    # Both readers: text8-style, and a line-per-sentence file whose single line is 50 MB long.
+    for reader in (corpus, LineCorpus(path)):
+        start = time.perf_counter()
+        tracemalloc.start()
+        try:
+            n_tokens = n_sentences = longest = 0
+            for sentence in reader:
+                n_tokens += len(sentence)
+                n_sentences += 1
+                longest = max(longest, len(sentence))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert n_tokens == expected_tokens
+        assert longest == 10000 and n_sentences == -(-n_tokens // 10000)
+        assert peak < size / 5, f"{reader!r}: peak {peak / 1e6:.1f} MB for a {size / 1e6:.0f} MB file"
+        assert time.perf_counter() - start < 30
