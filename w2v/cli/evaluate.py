@@ -1,0 +1,71 @@
+"""``w2v evaluate``: analogy accuracy and word-pair correlation of a vector file.
+
+    w2v evaluate vectors.bin                          # bundled Google analogies + WordSim-353
+    w2v evaluate vectors.bin --restrict-vocab 50000 --mul --json
+
+Same numbers as gensim's ``evaluate_word_analogies`` / ``evaluate_word_pairs`` on the same file
+(word2vec.c's ``compute-accuracy`` uses the same N = 30,000 default).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from w2v.cli._args import existing_path, positive_int
+
+
+def register(subparsers) -> None:
+    """Add ``evaluate`` to the ``w2v`` parser."""
+    p = subparsers.add_parser(
+        "evaluate", help="analogy accuracy and word-pair (WordSim-353) correlation",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        description="Evaluate word vectors on analogy questions (questions-words format; "
+                    "word2vec.c: compute-accuracy) and on word pairs with human similarity scores.")
+    p.add_argument("model", help="vector file (w2v native, word2vec binary or text)")
+    p.add_argument("--analogies", type=existing_path, default=None,
+                   help="questions-words file (default: the bundled Google analogy set)")
+    p.add_argument("--pairs", type=existing_path, default=None,
+                   help="word1<TAB>word2<TAB>score file (default: the bundled WordSim-353)")
+    p.add_argument("--restrict-vocab", type=positive_int, default=30000,
+                   help="only the N most frequent words count, as question words and as answers")
+    p.add_argument("--mul", action="store_true", help="answer analogies by 3CosMul instead of 3CosAdd")
+    p.add_argument("--json", action="store_true",
+                   help='print {"analogy": {...}, "pairs": {...}} instead of a table')
+    p.set_defaults(func=_evaluate)
+
+
+def _evaluate(args) -> int:
+    from w2v.evaluate import evaluate_analogies, evaluate_word_pairs
+    from w2v.vectors import KeyedVectors
+
+    kv = KeyedVectors.load(args.model)
+    analogy = evaluate_analogies(kv, args.analogies, restrict_vocab=args.restrict_vocab,
+                                 method="mul" if args.mul else "add")
+    pairs = evaluate_word_pairs(kv, args.pairs, restrict_vocab=args.restrict_vocab)
+    if args.json:
+        print(json.dumps({"analogy": analogy.to_dict(), "pairs": pairs.to_dict()}, indent=2))
+        return 0
+    _print_table(args, analogy, pairs)
+    return 0
+
+
+def _print_table(args, analogy, pairs) -> None:
+    from w2v.data import ANALOGIES, WORD_PAIRS
+
+    name = Path(args.analogies).name if args.analogies else f"{ANALOGIES} (bundled)"
+    method = "3CosMul" if analogy.method == "mul" else "3CosAdd"
+    print(f"analogies: {name}, {method}, {analogy.restrict_vocab} most frequent words")
+    width = max([len(s) for s in analogy.sections] + [len("syntactic")])
+    print(f"  {'section':<{width}}  accuracy  correct /  asked  skipped")
+    for section, s in analogy.sections.items():
+        print(f"  {section:<{width}}  {100 * s.accuracy:7.2f}%  {s.correct:7d} / {s.questions:6d}  {s.skipped:7d}")
+    for label, value in (("semantic", analogy.semantic_accuracy), ("syntactic", analogy.syntactic_accuracy)):
+        if value is not None:
+            print(f"  {label:<{width}}  {100 * value:7.2f}%")
+    print(f"  {'total':<{width}}  {100 * analogy.accuracy:7.2f}%  {analogy.correct:7d} / "
+          f"{analogy.questions:6d}  {analogy.skipped:7d}")
+    name = Path(args.pairs).name if args.pairs else f"{WORD_PAIRS} (bundled)"
+    print(f"word pairs: {name}, {pairs.restrict_vocab} most frequent words")
+    print(f"  spearman {pairs.spearman:.4f}  pearson {pairs.pearson:.4f}  pairs {pairs.pairs}  "
+          f"out of vocabulary {pairs.oov} ({100 * pairs.oov_ratio:.1f}%)")
