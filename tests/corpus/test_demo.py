@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -135,7 +136,7 @@ def test_planted_analogies_are_recoverable_from_cooccurrence_counts(small_demo):
     context = cooc.sum(0) ** 0.75
     with np.errstate(divide="ignore"):
         pmi = np.log(cooc / total) - np.log(cooc.sum(1) / total)[:, None] - np.log(context / context.sum())[None, :]
-    u, s, _ = np.linalg.svd(np.maximum(pmi, 0.0))
+    u, s, _ = np.linalg.svd(np.maximum(pmi, 0.0), full_matrices=False)
     vectors = u[:, :50] * np.sqrt(s[:50])
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     questions = _question_lines(small_demo.questions)
@@ -191,3 +192,18 @@ def test_runs_as_a_module(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "demo-corpus.txt").read_text(encoding="utf-8").count(" ") > 0
     assert (tmp_path / "demo-questions.txt").read_text(encoding="utf-8").startswith(": capital-country\n")
+
+
+def test_the_committed_copy_is_the_default_demo_corpus(default_demo):
+    """corpora/demo/ is regenerated with ``python -m w2v.corpus.demo --out corpora/demo``. The exact
+    text depends on numpy's Generator stream, which numpy keeps stable in practice but does not
+    promise, so only what must not drift is compared exactly."""
+    folder = Path(__file__).resolve().parents[2] / "corpora" / "demo"
+    assert (folder / "demo-questions.txt").read_text(encoding="utf-8") == default_demo.questions
+    with open(folder / "demo-corpus.txt", encoding="utf-8") as f:
+        committed = Counter(w for line in f for w in line.split())
+    assert sum(committed.values()) == 300_000
+    generated = Counter(w for s in default_demo.sentences for w in s)
+    words = {w for q in _question_lines(default_demo.questions) for w in q}
+    assert all(committed[w] >= 5 for w in words)
+    assert abs(len(committed) - len(generated)) < 0.05 * len(generated)

@@ -260,6 +260,14 @@ def _invented_words(n: int) -> list[str]:
     return words
 
 
+def _distinct(words: tuple, k: int, uniforms) -> list:
+    """One or two different words of ``words`` chosen uniformly with the given uniform draws."""
+    first = int(next(uniforms) * len(words))
+    if k == 1:
+        return [words[first]]
+    return [words[first], words[(first + 1 + int(next(uniforms) * (len(words) - 1))) % len(words)]]
+
+
 @dataclass
 class DemoCorpus:
     """A generated demo corpus.
@@ -384,8 +392,7 @@ def generate_demo_corpus(
                 r, p, m = slots[slot_ids[i]]
                 rel = RELATIONS[r]
                 role_words, theme = rel.roles[m], rel.themes[p]
-                near = [role_words[int(next(uniforms) * len(role_words))] for _ in range(n_role[i])]
-                near += [theme[int(next(uniforms) * len(theme))] for _ in range(n_theme[i])]
+                near = _distinct(role_words, n_role[i], uniforms) + _distinct(theme, n_theme[i], uniforms)
                 if with_partner[i]:
                     near.append(rel.pairs[p][1 - m])
                 near += [next(func_draws) for _ in range(n_func[i])]
