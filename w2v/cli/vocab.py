@@ -1,0 +1,103 @@
+"""``w2v vocab``: build the vocabulary of a corpus and report on it.
+
+Reads the corpus once (file, folder, or .gz/.bz2/.xz), counts words and prints how many tokens were
+read and kept, the vocabulary size, the most frequent words and the number of undecodable bytes.
+With -o the vocabulary is saved as text (word2vec.c's -save-vocab format plus a header line).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from w2v.cli import _args
+
+
+def register(subparsers) -> None:
+    """Add the ``vocab`` sub-command."""
+    p = subparsers.add_parser(
+        "vocab",
+        help="count the words of a corpus, report the vocabulary, optionally save it",
+        description=__doc__.split("\n\n")[1],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("corpus", metavar="CORPUS",
+                   help="text file (one sentence per line, or one huge text8-style line), folder, "
+                        "or .gz/.bz2/.xz file")
+    p.add_argument("--min-count", type=_args.positive_int, default=5,
+                   help="drop words seen fewer times (word2vec.c: -min-count)")
+    p.add_argument("--max-vocab-size", type=_args.positive_int, default=None,
+                   help="bound on distinct words held while counting; rare words are pruned as in "
+                        "word2vec.c, making counts approximate")
+    p.add_argument("--max-final-vocab", type=_args.positive_int, default=None,
+                   help="keep at most this many words by raising --min-count as little as needed")
+    p.add_argument("--tokenizer", choices=["default", "whitespace"], default="default",
+                   help="'default': lowercased unicode words, punctuation dropped; "
+                        "'whitespace': split on white space only, case kept")
+    p.add_argument("--numbers", choices=["keep", "normalize"], default="keep",
+                   help="'normalize' maps every digit to 0 (default tokenizer only)")
+    p.add_argument("-o", "--output", type=_args.output_path, default=None, metavar="VOCAB.txt",
+                   help="save the vocabulary here (word2vec.c: -save-vocab)")
+    p.add_argument("--top", type=_args.non_negative_int, default=20, help="most frequent words to show")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build, report, optionally save. Returns the exit status."""
+    from w2v.corpus import Tokenizer, Vocabulary, open_corpus
+
+    if args.tokenizer == "whitespace":
+        if args.numbers != "keep":
+            print("w2v vocab: --numbers applies to the default tokenizer only; ignored", file=sys.stderr)
+        tokenizer = Tokenizer.whitespace()
+    else:
+        tokenizer = Tokenizer(numbers=args.numbers)
+    start = time.perf_counter()
+    corpus = open_corpus(args.corpus, tokenizer=tokenizer)
+    vocab = Vocabulary.build(corpus, min_count=args.min_count, max_vocab_size=args.max_vocab_size,
+                             max_final_vocab=args.max_final_vocab)
+    seconds = time.perf_counter() - start
+    if args.output is not None:
+        vocab.save(args.output)
+        print(f"vocabulary written to {args.output}", file=sys.stderr)
+    print(f"read {vocab.total_words:,} tokens in {seconds:.1f} s "
+          f"({vocab.total_words / max(seconds, 1e-9):,.0f} tokens/s)", file=sys.stderr)
+
+    top = [(w, int(c)) for w, c in zip(vocab.words[:args.top], vocab.counts[:args.top].tolist())]
+    report = {
+        "corpus": str(args.corpus),
+        "tokenizer": tokenizer.name,
+        "sentences": vocab.n_sentences,
+        "tokens_read": vocab.total_words,
+        "tokens_kept": vocab.retained_words,
+        "vocabulary_size": len(vocab),
+        "min_count": vocab.min_count,
+        "pruned": vocab.pruned,
+        "decode_errors": vocab.decode_errors,
+        "top_words": [{"word": w, "count": c} for w, c in top],
+        "output": None if args.output is None else str(args.output),
+    }
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    kept_share = vocab.retained_words / vocab.total_words
+    lines = [
+        f"corpus:          {args.corpus}",
+        f"sentences:       {vocab.n_sentences:,}",
+        f"tokens read:     {vocab.total_words:,}",
+        f"tokens kept:     {vocab.retained_words:,} ({kept_share:.1%})",
+        f"vocabulary size: {len(vocab):,} words with count >= {vocab.min_count}"
+        + (" (raised by --max-final-vocab)" if vocab.min_count > args.min_count else ""),
+        f"decode errors:   {vocab.decode_errors:,}"
+        + (" (invalid UTF-8 bytes replaced)" if vocab.decode_errors else ""),
+    ]
+    if vocab.pruned:
+        lines.append("pruned:          yes (--max-vocab-size reached; counts are lower bounds)")
+    if top:
+        lines.append(f"top {len(top)} words:")
+        width = max(len(w) for w, _ in top)
+        lines.extend(f"  {rank:>4}  {w:<{width}}  {c:>12,}" for rank, (w, c) in enumerate(top, start=1))
+    print("\n".join(lines))
+    return 0
