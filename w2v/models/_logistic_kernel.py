@@ -14,7 +14,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(nogil=True, cache=True, fastmath=True, inline="always")
+@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
 def _softplus(z):
     """``log(1 + exp(z))`` in float32 without overflow."""
     if z > 0:
@@ -22,7 +22,7 @@ def _softplus(z):
     return np.log1p(np.exp(z))
 
 
-@njit(nogil=True, cache=True, fastmath=True)
+@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
 def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, offsets, n_rows, alpha, g):
     """Score, differentiate and update: one SGD step of a sum of logistic losses.
 

@@ -10,7 +10,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(nogil=True, cache=True, fastmath=True)
+@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
 def softmax_update(hidden, grad_hidden, n_hidden, target, layer, alpha, state, scratch):
     """One full-softmax SGD step for ``n_hidden`` hidden vectors predicting the same ``target``.
 

@@ -15,7 +15,7 @@ from w2v.models._random_kernel import below, unit
 SKIPGRAM, CBOW = 0, 1
 
 
-@njit(nogil=True, cache=True, fastmath=True)
+@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
 def train_chunk(architecture, kind, option, ids, offsets, first, last, input_vectors, layer, keep, window,
                 alpha_start, alpha_end, words_before, words_planned, state, scratch, sentence):
     """Train on sentences ``first .. last - 1`` of an encoded corpus.

@@ -38,7 +38,7 @@ class TrainingBar:
             return
         self._bar.update(max(0, words_done - self._shown))
         self._shown = max(self._shown, words_done)
-        postfix = {"lr": f"{alpha:.5f}"}
+        postfix = {"lr": f"{alpha:.3g}"}
         if loss is not None:
             postfix["loss"] = f"{loss:.4f}"
         self._bar.set_postfix(postfix, refresh=False)

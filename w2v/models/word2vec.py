@@ -18,16 +18,20 @@ Training more
 """
 from __future__ import annotations
 
+import logging
 import math
 import os
 import threading
 
 import numpy as np
 
-from w2v.errors import TrainingDiverged, W2VError
+from w2v.errors import CorpusError, TrainingDiverged, W2VError
 from w2v.models import training
 from w2v.models.progress import TrainingBar
 from w2v.models.state import load_state, save_state
+
+
+logger = logging.getLogger(__name__)
 
 
 class ParameterError(W2VError, ValueError):
@@ -248,8 +252,6 @@ class Word2Vec:
             raise ParameterError("this Word2Vec is not fitted yet: call fit(corpus) first")
 
     def _encode(self, corpus):
-        from w2v.corpus import CorpusError
-
         encoded = self.vocab_.encode(corpus)
         if len(encoded) == 0:
             raise CorpusError("no word of the corpus is in the model's vocabulary: nothing to train on")
@@ -306,6 +308,8 @@ class Word2Vec:
             loss = (p.loss - epoch_start["loss"]) / examples if examples else None
             bar.update(p.words_done, training.current_alpha(plan, p.words_done), loss)
 
+        logger.info("training %s + %s on %d words x %d epochs (from epoch %d), %d threads",
+                    self.architecture, self.objective, n_words, epochs, first_epoch + 1, plan.workers)
         try:
             for epoch in range(first_epoch, epochs):
                 bar.set_epoch(epoch, epochs)

@@ -1,0 +1,100 @@
+"""``w2v train`` through a subprocess: options, usage errors, outputs, Ctrl-C and resume."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from w2v.corpus.demo import write_demo_corpus
+from w2v.vectors import KeyedVectors
+
+
+def w2v(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "w2v", *map(str, args)], capture_output=True, text=True,
+                          timeout=120, **kw)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    path, _ = write_demo_corpus(folder, n_tokens=30_000, seed=2)
+    return path
+
+
+def test_help_shows_defaults_and_word2vec_c_flags():
+    out = w2v("train", "--help")
+    assert out.returncode == 0
+    for text in ("--arch", "--objective", "--cbow-sum", "--quiet", "-size", "-window", "-negative", "-iter",
+                 "default: 100", "default: 0.001", "default: binary"):
+        assert text in out.stdout, text
+
+
+@pytest.mark.parametrize("bad", [["--dim", "0"], ["--window", "-1"], ["--sample", "5"], ["--no-such-flag"],
+                                 ["--arch", "sg"], ["--epochs", "x"], ["--objective", "nce", "--negative", "0"]])
+def test_invalid_values_are_usage_errors_before_any_work(corpus, tmp_path, bad):
+    out = w2v("train", corpus, "-o", tmp_path / "v.bin", "--quiet", *bad)
+    assert out.returncode == 2, out.stderr
+    assert "error" in out.stderr and "Traceback" not in out.stderr
+    assert not (tmp_path / "v.bin").exists()
+
+
+def test_missing_output_folder_and_missing_corpus_exit_2(corpus, tmp_path):
+    out = w2v("train", corpus, "-o", tmp_path / "nope" / "v.bin")
+    assert out.returncode == 2 and "does not exist" in out.stderr
+    out = w2v("train", tmp_path / "missing.txt", "-o", tmp_path / "v.bin")
+    assert out.returncode == 2 and "does not exist" in out.stderr
+
+
+@pytest.mark.parametrize("fmt", ["binary", "text", "native"])
+def test_trains_and_writes_each_format(corpus, tmp_path, fmt):
+    out_path = tmp_path / f"v.{fmt}"
+    out = w2v("train", corpus, "-o", out_path, "--dim", 12, "--epochs", 1, "--format", fmt, "--quiet",
+              "--arch", "cbow", "--objective", "hierarchical", "--cbow-sum", "--min-count", 3)
+    assert out.returncode == 0, out.stderr
+    assert "wrote" in out.stdout and out.stderr == ""
+    kv = KeyedVectors.load(out_path)
+    assert kv.vectors.shape[1] == 12 and np.isfinite(kv.vectors).all()
+
+
+def test_progress_bar_goes_to_stderr(corpus, tmp_path):
+    out = w2v("train", corpus, "-o", tmp_path / "v.bin", "--dim", 8, "--epochs", 1)
+    assert out.returncode == 0
+    assert "word/s" in out.stderr and "lr=" in out.stderr
+    assert "word/s" not in out.stdout
+
+
+def test_save_state_then_resume(corpus, tmp_path):
+    state = tmp_path / "run.npz"
+    out = w2v("train", corpus, "-o", tmp_path / "a.bin", "--dim", 8, "--epochs", 2, "--workers", 1,
+              "--save-state", state, "--quiet")
+    assert out.returncode == 0 and state.exists()
+    out = w2v("train", corpus, "-o", tmp_path / "b.bin", "--resume", state, "--quiet")
+    assert out.returncode == 0, out.stderr  # nothing left to train: the same vectors again
+    a, b = KeyedVectors.load(tmp_path / "a.bin"), KeyedVectors.load(tmp_path / "b.bin")
+    assert np.array_equal(a.vectors, b.vectors)
+
+
+def test_ctrl_c_saves_what_was_trained(tmp_path):
+    path, _ = write_demo_corpus(tmp_path, n_tokens=100_000, seed=3)
+    out_path = tmp_path / "v.bin"
+    proc = subprocess.Popen([sys.executable, "-m", "w2v", "-v", "train", str(path), "-o", str(out_path),
+                             "--epochs", "500", "--quiet", "--dim", "50"],
+                            stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    # wait until training has started (the -v log line), then interrupt
+    line = ""
+    while "training" not in line:
+        line = proc.stderr.readline()
+        assert line or proc.poll() is None, "w2v train ended before training started"
+    time.sleep(0.5)
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=30)
+    assert time.monotonic() - sent < 3.0
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr and "saved" in stderr
+    kv = KeyedVectors.load(out_path)
+    assert kv.vectors.shape[1] == 50 and np.isfinite(kv.vectors).all()
+    assert [p for p in os.listdir(tmp_path) if p.endswith(".tmp")] == []

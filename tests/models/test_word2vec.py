@@ -1,0 +1,149 @@
+"""The estimator end to end: learning, all 8 combinations, reproducibility, divergence, state."""
+import threading
+
+import numpy as np
+import pytest
+
+from w2v.corpus.demo import generate_demo_corpus
+from w2v.errors import ModelFormatError, TrainingDiverged
+from w2v.evaluate import evaluate_analogies
+from w2v.models import training
+from w2v.models.word2vec import ParameterError, Word2Vec
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return generate_demo_corpus(100_000, seed=0)
+
+
+@pytest.fixture(scope="module")
+def small():
+    return generate_demo_corpus(30_000, seed=1).sentences
+
+
+@pytest.mark.parametrize("architecture,objective", [
+    ("skipgram", "negative"), ("skipgram", "hierarchical"), ("cbow", "negative"), ("cbow", "hierarchical")])
+def test_learns_the_demo_analogies(demo, tmp_path, architecture, objective):
+    questions = tmp_path / "questions.txt"
+    questions.write_text(demo.questions)
+    model = Word2Vec(architecture=architecture, objective=objective, dim=50, epochs=5, workers=2,
+                     progress=False).fit(demo.sentences)
+    result = evaluate_analogies(model.wv_, questions)
+    assert result.questions > 1000
+    # chance is about 1 / V (< 0.001); every configuration gets a large share right
+    assert result.accuracy > 0.4, result.accuracy
+
+
+@pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
+@pytest.mark.parametrize("objective", ["negative", "hierarchical", "softmax", "nce"])
+def test_every_combination_lowers_its_loss(small, architecture, objective):
+    model = Word2Vec(architecture=architecture, objective=objective, dim=16, epochs=3, workers=2,
+                     min_count=20, sample=0, progress=False).fit(small)
+    losses = [h["loss"] for h in model.history_]
+    assert len(losses) == 3 and all(np.isfinite(losses))
+    assert losses[-1] < losses[0]
+    assert model.wv_.vectors.shape == (len(model.vocab_), 16)
+    n_words = len(model.vocab_.encode(small))
+    assert all(h["words"] == n_words for h in model.history_)
+
+
+def test_shared_negatives_learn_too(demo, tmp_path):
+    questions = tmp_path / "q.txt"
+    questions.write_text(demo.questions)
+    model = Word2Vec(dim=50, epochs=5, workers=2, progress=False, shared_negatives=True).fit(demo.sentences)
+    assert evaluate_analogies(model.wv_, questions).accuracy > 0.4
+
+
+def test_one_worker_with_a_seed_is_bit_for_bit_reproducible(small):
+    def run(seed):
+        return Word2Vec(dim=12, epochs=2, workers=1, seed=seed, min_count=10, progress=False).fit(small)
+
+    a, b, c = run(7), run(7), run(8)
+    assert np.array_equal(a.wv_.vectors, b.wv_.vectors)
+    assert [h["loss_sum"] for h in a.history_] == [h["loss_sum"] for h in b.history_]
+    assert not np.array_equal(a.wv_.vectors, c.wv_.vectors)
+
+
+def test_history_and_callbacks(small):
+    seen = []
+    model = Word2Vec(dim=8, epochs=2, workers=2, min_count=10, progress=False,
+                     callbacks=[lambda m, rec: seen.append((rec["epoch"], m.wv_.vectors.copy()))]).fit(small)
+    assert [e for e, _ in seen] == [1, 2]
+    assert np.array_equal(seen[-1][1], model.wv_.vectors)
+    rec = model.history_[0]
+    assert set(rec) >= {"loss", "words", "words_per_second", "seconds", "examples", "alpha"}
+    assert isinstance(rec["loss"], float) and rec["words_per_second"] > 0
+    # the rate decays linearly to min_alpha over the run
+    assert model.history_[0]["alpha"] == pytest.approx(0.025 - (0.025 - 2.5e-6) / 2, rel=1e-3)
+    assert model.history_[-1]["alpha"] == pytest.approx(2.5e-6)
+
+
+def test_defaults_follow_word2vec_c():
+    assert Word2Vec().effective_alpha == 0.025
+    assert Word2Vec(architecture="cbow").effective_alpha == 0.05
+    assert Word2Vec(alpha=0.1).effective_min_alpha == pytest.approx(1e-5)
+    assert "cbow" in repr(Word2Vec(architecture="cbow"))
+
+
+@pytest.mark.parametrize("params", [
+    {"architecture": "sg"}, {"objective": "ns"}, {"dim": 0}, {"window": -1}, {"sample": 5},
+    {"objective": "nce", "negative": 0}, {"alpha": -1.0}, {"alpha": 0.01, "min_alpha": 0.1}, {"workers": 0}])
+def test_invalid_parameters_are_rejected_before_reading(params):
+    with pytest.raises(ParameterError):
+        Word2Vec(**params).fit("/nonexistent/corpus.txt")
+
+
+def test_huge_learning_rate_diverges_with_a_message_naming_it(small):
+    with pytest.raises(TrainingDiverged, match="learning rate 1e\\+30"):
+        Word2Vec(dim=8, epochs=1, alpha=1e30, min_count=10, progress=False, workers=1).fit(small)
+
+
+def test_a_set_stop_event_stops_before_training(small):
+    model = Word2Vec(dim=8, epochs=1, min_count=10, progress=False, workers=2).fit(small[:50])
+    before = model._input.copy()
+    plan = training.Plan("skipgram", "negative", False, 5, 0.025, 2.5e-6, 10_000, 2, 1)
+    stop = threading.Event()
+    stop.set()
+    encoded = model.vocab_.encode(small)
+    result = training.run_epoch(plan, encoded, model._input, model._layer, model._keep, 0,
+                                training.Progress(), stop)
+    assert result.interrupted and result.words == 0
+    assert np.array_equal(before, model._input)
+
+
+def test_interrupted_run_resumes_from_saved_state_exactly(small, tmp_path):
+    full = Word2Vec(dim=10, epochs=3, workers=1, min_count=10, progress=False).fit(small)
+
+    def interrupt(model, record):
+        if record["epoch"] == 1:
+            raise KeyboardInterrupt
+
+    partial = Word2Vec(dim=10, epochs=3, workers=1, min_count=10, progress=False, callbacks=[interrupt])
+    with pytest.raises(KeyboardInterrupt):
+        partial.fit(small)
+    assert partial.epochs_trained_ == 1
+    path = tmp_path / "state.npz"
+    partial.save_state(path)
+    restored = Word2Vec.load_state(path)
+    assert restored.get_params() == {**partial.get_params()}
+    assert np.array_equal(restored.wv_.vectors, partial.wv_.vectors)
+    restored.resume(small)
+    assert restored.epochs_trained_ == 3 and len(restored.history_) == 3
+    assert np.array_equal(restored.wv_.vectors, full.wv_.vectors)
+
+
+def test_partial_fit_continues_with_the_same_vocabulary(small):
+    model = Word2Vec(dim=8, epochs=1, min_count=10, progress=False, workers=2).fit(small)
+    words = list(model.vocab_.words)
+    model.partial_fit(small[:200] + [["never-seen-word", "also-unseen"]], epochs=2)
+    assert model.vocab_.words == words and len(model.history_) == 3
+    assert "never-seen-word" not in model.wv_
+
+
+def test_unfitted_and_corrupt_state_are_user_errors(tmp_path):
+    with pytest.raises(ParameterError, match="not fitted"):
+        Word2Vec().partial_fit([["a"]])
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(ModelFormatError):
+        Word2Vec.load_state(bad)

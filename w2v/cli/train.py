@@ -1,0 +1,139 @@
+"""``w2v train CORPUS -o OUT``: train word2vec vectors and write them (word2vec.c binary by default).
+
+    w2v train corpus.txt -o vectors.bin                         # skip-gram + negative sampling
+    w2v train corpus.txt -o vectors.txt --arch cbow --objective hierarchical --format text
+    w2v train corpus.txt -o vectors.bin --save-state run.npz    # also keep the trainer, to resume
+
+Ctrl-C stops training within a second or two; the vectors trained so far are then written
+(atomically) and the command says so and exits 130.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from w2v.cli._args import existing_path, non_negative_int, output_path, positive_float, positive_int, unit_interval
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of 0 or more, got {text}")
+    return value
+
+
+def _finite_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text}")
+    return value
+
+
+def register(subparsers) -> None:
+    """Add the ``train`` sub-command."""
+    p = subparsers.add_parser(
+        "train",
+        help="train word vectors (skip-gram/CBOW) on a corpus",
+        description="Train word2vec vectors on CORPUS and write them to OUT. word2vec.c's equivalent "
+        "flags are named in brackets.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("corpus", type=existing_path, metavar="CORPUS",
+                   help="text file (one sentence per line, or text8-style), folder of files, or .gz/.bz2/.xz [-train]")
+    p.add_argument("-o", "--output", type=output_path, required=True, metavar="OUT",
+                   help="vector file to write; its folder must exist [-output]")
+    p.add_argument("--arch", choices=("skipgram", "cbow"), default="skipgram",
+                   help="architecture [-cbow 0|1]")
+    p.add_argument("--objective", choices=("negative", "hierarchical", "softmax", "nce"), default="negative",
+                   help="output layer: negative sampling, hierarchical softmax, full softmax (small "
+                   "vocabularies only: O(V) per example) or NCE [-hs 1 -negative 0 for hierarchical]")
+    p.add_argument("--dim", type=positive_int, default=100, help="vector size [-size]")
+    p.add_argument("--window", type=positive_int, default=5, help="maximal context radius [-window]")
+    p.add_argument("--min-count", type=positive_int, default=5, help="drop rarer words [-min-count]")
+    p.add_argument("--max-vocab-size", type=positive_int, default=None,
+                   help="bound on distinct words while counting (prunes rare words)")
+    p.add_argument("--sample", type=unit_interval, default=1e-3,
+                   help="subsampling threshold for frequent words, 0 disables [-sample]")
+    p.add_argument("--negative", type=non_negative_int, default=5,
+                   help="noise words per example (negative sampling, NCE) [-negative]")
+    p.add_argument("--ns-exponent", type=_finite_float, default=0.75,
+                   help="exponent of the unigram noise distribution")
+    p.add_argument("--alpha", type=positive_float, default=None,
+                   help="initial learning rate (default 0.025 skip-gram, 0.05 CBOW) [-alpha]")
+    p.add_argument("--min-alpha", type=_non_negative_float, default=None,
+                   help="final learning rate (default alpha * 1e-4, as word2vec.c)")
+    p.add_argument("--epochs", type=positive_int, default=5, help="passes over the corpus [-iter]")
+    p.add_argument("--workers", type=positive_int, default=None,
+                   help="training threads (default: all cores) [-threads]")
+    p.add_argument("--seed", type=non_negative_int, default=1,
+                   help="random seed; with --workers 1 training is reproducible bit for bit")
+    mean = p.add_mutually_exclusive_group()
+    mean.add_argument("--cbow-mean", dest="cbow_mean", action="store_true", default=argparse.SUPPRESS,
+                      help="CBOW: average the context vectors (the default) [-cbow 1 does this]")
+    mean.add_argument("--cbow-sum", dest="cbow_mean", action="store_false", default=argparse.SUPPRESS,
+                      help="CBOW: sum the context vectors instead")
+    p.set_defaults(cbow_mean=True)
+    p.add_argument("--shared-negatives", action="store_true",
+                   help="skip-gram: share noise words across a center word's window (faster; Ji et al. 2016)")
+    p.add_argument("--format", choices=("binary", "text", "native"), default="binary",
+                   help="vector file format: word2vec.c binary or text, or w2v native .npz [-binary 1|0]")
+    p.add_argument("--save-state", type=output_path, default=None, metavar="STATE",
+                   help="also save the full trainer state (npz + JSON) to STATE, to resume or continue later")
+    p.add_argument("--resume", type=existing_path, default=None, metavar="STATE",
+                   help="finish the run saved in STATE on CORPUS (training options are taken from STATE)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=handle)
+
+
+def handle(args) -> int:
+    """Train, write the vectors, print a summary on stdout; on Ctrl-C save what was trained."""
+    from w2v.models.word2vec import Word2Vec
+
+    if args.resume is not None:
+        model = Word2Vec.load_state(args.resume)
+        model.progress = not args.quiet
+        if args.workers is not None:
+            model.workers = args.workers
+        run = lambda: model.resume(args.corpus)  # noqa: E731
+    else:
+        model = Word2Vec(
+            architecture=args.arch, objective=args.objective, dim=args.dim, window=args.window,
+            min_count=args.min_count, max_vocab_size=args.max_vocab_size, sample=args.sample,
+            negative=args.negative, ns_exponent=args.ns_exponent, alpha=args.alpha, min_alpha=args.min_alpha,
+            epochs=args.epochs, workers=args.workers, seed=args.seed, cbow_mean=args.cbow_mean,
+            progress=not args.quiet, shared_negatives=args.shared_negatives)
+        model._check_params()  # bad combinations (e.g. --objective nce --negative 0) before reading text
+        run = lambda: model.fit(args.corpus)  # noqa: E731
+    try:
+        run()
+    except KeyboardInterrupt:
+        if getattr(model, "wv_", None) is None or not getattr(model, "interrupted_", False):
+            print("w2v train: interrupted before training started; nothing written", file=sys.stderr)
+            return 130
+        _write(model, args)
+        print(f"w2v train: interrupted after {model.epochs_trained_} of {model.epochs} epochs; "
+              f"saved the vectors trained so far to {args.output}"
+              + (f" and the trainer state to {args.save_state} (resume with --resume)" if args.save_state else ""),
+              file=sys.stderr)
+        return 130
+    _write(model, args)
+    last = model.history_[-1] if model.history_ else {}
+    print(f"wrote {args.output} ({args.format}): {len(model.vocab_)} words x {model.dim} dims")
+    if last:
+        print(f"epochs {model.epochs_trained_}, final loss {last['loss']:.4f}, "
+              f"{last['words_per_second']:,.0f} words/s")
+    if args.save_state:
+        print(f"wrote trainer state {args.save_state}")
+    return 0
+
+
+def _write(model, args) -> None:
+    model.wv_.save(args.output, format=args.format)
+    if args.save_state is not None:
+        model.save_state(args.save_state)
