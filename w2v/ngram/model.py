@@ -91,6 +91,9 @@ class NgramLM:
         The smoothing object, with learned values in ``smoothing_.fitted_``.
     train_tokens_ : int
         Training tokens (words plus ``</s>``).
+    tokenizer_ : str or None
+        Name of the tokenizer the training text went through, when known (the CLI sets it and
+        native model files keep it, so scoring can use the same one).
     """
 
     def __init__(self, order: int = 3, smoothing: str | Smoothing = "modified-kneser-ney",
@@ -156,6 +159,7 @@ class NgramLM:
         self.smoothing_ = smoothing
         self.tables_ = smoothing.estimate(counts)
         self.train_tokens_ = encoded.n_tokens
+        self.tokenizer_ = None
         logger.info("fitted %d-gram %s model: %d words, %s n-grams", self.order, smoothing.name,
                     len(vocab), [len(k) for k in self.tables_.keys])
         return self
@@ -342,6 +346,7 @@ def from_tables(vocab: NgramVocab, tables: BackoffTables, smoothing: Smoothing |
     lm.tables_ = tables
     lm.smoothing_ = smoothing if isinstance(smoothing, Smoothing) else _Loaded(smoothing)
     lm.train_tokens_ = train_tokens
+    lm.tokenizer_ = None
     return lm
 
 

@@ -39,6 +39,7 @@ def save_model(lm, path: str | os.PathLike) -> None:
         "fitted": smoothing.fitted_,
         "min_count": int(lm.min_count),
         "train_tokens": int(getattr(lm, "train_tokens_", 0)),
+        "tokenizer": getattr(lm, "tokenizer_", None),
         "words": lm.vocab_.words,
     }
     arrays = {"meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)}
@@ -95,7 +96,9 @@ def load_model(path: str | os.PathLike):
         raise ModelFormatError(f"{str(p)!r} is inconsistent (table sizes do not match): save it again")
     tables = BackoffTables(keys, logprob, logbow, len(vocab), logfloor=logfloor)
     smoothing = _rebuild_smoothing(meta)
-    return from_tables(vocab, tables, smoothing, int(meta["min_count"]), int(meta.get("train_tokens", 0)))
+    lm = from_tables(vocab, tables, smoothing, int(meta["min_count"]), int(meta.get("train_tokens", 0)))
+    lm.tokenizer_ = meta.get("tokenizer")
+    return lm
 
 
 def _rebuild_smoothing(meta: dict):

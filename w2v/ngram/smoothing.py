@@ -29,7 +29,6 @@ import logging
 from abc import ABC, abstractmethod
 
 import numpy as np
-from scipy.optimize import minimize_scalar
 
 from w2v.ngram.counts import NgramCounts, lookup_rows
 from w2v.ngram.encoding import BOS
@@ -194,6 +193,8 @@ class JelinekMercer(Smoothing):
         if self.lambdas is not None:
             self.fitted_["lambdas"] = list(self.lambdas)
             return
+        from scipy.optimize import minimize_scalar  # only this method needs scipy (0.3 s import)
+
         if heldout_stream is None or heldout_stream.size == 0:
             raise ValueError("interpolated smoothing needs held-out text to fit its lambdas")
         N, V = counts.order, counts.vocab_size

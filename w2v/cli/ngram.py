@@ -1,0 +1,148 @@
+"""``w2v ngram train|perplexity|generate``: the n-gram language-model baseline from the shell.
+
+    w2v ngram train corpus.txt -n 3 --smoothing modified-kneser-ney -o brown3.lm
+    w2v ngram perplexity brown3.lm test.txt --json
+    w2v ngram generate brown3.lm -n 30 --seed 1
+
+A model file ending in ``.arpa`` is written in ARPA format (readable by KenLM and SRILM), any
+other name as the native ``.npz`` model; ``perplexity`` and ``generate`` read either. The
+tokenizer used for training is stored in native models and used again for scoring unless
+``--tokenizer`` says otherwise.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from w2v.cli._args import existing_path, output_path, positive_float, positive_int
+
+SMOOTHING_CHOICES = ("mle", "add-k", "interpolated", "witten-bell", "kneser-ney", "modified-kneser-ney")
+TOKENIZERS = ("default", "whitespace")
+
+
+def register(subparsers) -> None:
+    """Add ``ngram`` and its sub-commands to the ``w2v`` parser."""
+    fmt = argparse.ArgumentDefaultsHelpFormatter
+    parser = subparsers.add_parser(
+        "ngram", help="n-gram language models: train, perplexity, generate",
+        description="Count-based n-gram language models (MLE, add-k, Jelinek-Mercer, Witten-Bell, "
+                    "Kneser-Ney, modified Kneser-Ney as KenLM's lmplz), their perplexity and samples.",
+        formatter_class=fmt)
+    actions = parser.add_subparsers(dest="ngram_command", metavar="ACTION", parser_class=type(parser))
+    parser.set_defaults(func=lambda args: _usage(parser))
+
+    train = actions.add_parser("train", help="count n-grams in a corpus and write a model",
+                               formatter_class=fmt,
+                               description="Train an n-gram model; like KenLM's 'lmplz -o N'.")
+    train.add_argument("corpus", type=existing_path, help="training text: file (.gz/.bz2/.xz ok) or folder, one sentence per line")
+    train.add_argument("-n", "--order", type=positive_int, default=3, help="n-gram order (lmplz -o)")
+    train.add_argument("--smoothing", choices=SMOOTHING_CHOICES, default="modified-kneser-ney",
+                       help="smoothing method")
+    train.add_argument("--min-count", type=positive_int, default=2,
+                       help="training words seen fewer times become <unk>")
+    train.add_argument("-k", type=positive_float, default=1.0, help="pseudo-count of add-k (1 = Laplace)")
+    train.add_argument("--heldout", type=existing_path, default=None,
+                       help="held-out text to fit the interpolated lambdas (default: every 10th training sentence)")
+    _tokenizer_option(train, "default")
+    train.add_argument("-o", "--output", type=output_path, required=True,
+                       help="model file to write (ARPA when it ends in .arpa, else native .npz)")
+    train.set_defaults(func=_train)
+
+    ppl = actions.add_parser("perplexity", help="perplexity of a text under a model", formatter_class=fmt,
+                             description="Score a text (</s> counted, <s> not, unknown words as <unk>, "
+                                         "as KenLM's query).")
+    ppl.add_argument("model", type=existing_path, help="model file (native or ARPA)")
+    ppl.add_argument("text", type=existing_path, help="text to score, one sentence per line")
+    _tokenizer_option(ppl, None)
+    ppl.add_argument("--json", action="store_true",
+                     help='print {"perplexity": .., "tokens": .., "oov": ..} instead of text')
+    ppl.set_defaults(func=_perplexity)
+
+    gen = actions.add_parser("generate", help="sample text from a model", formatter_class=fmt)
+    gen.add_argument("model", type=existing_path, help="model file (native or ARPA)")
+    gen.add_argument("-n", "--words", type=positive_int, default=50, help="tokens to sample (</s> included)")
+    gen.add_argument("--seed", type=int, default=None, help="random seed (default: different every run)")
+    gen.add_argument("--context", default="", help="words to continue from (white-space separated)")
+    gen.set_defaults(func=_generate)
+
+
+def _tokenizer_option(parser, default) -> None:
+    parser.add_argument("--tokenizer", choices=TOKENIZERS, default=default,
+                        help="'default': lowercase, words of letters/digits with inner ' and -; "
+                             "'whitespace': split on white space only (already tokenised text)"
+                        + ("" if default else "; default: the one the model was trained with"))
+
+
+def _usage(parser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+def _tokenizer(name: str):
+    from w2v.corpus import Tokenizer
+
+    return Tokenizer.whitespace() if name == "whitespace" else Tokenizer()
+
+
+def _train(args) -> int:
+    from w2v.corpus import open_corpus
+    from w2v.ngram import NgramLM
+
+    start = time.perf_counter()
+    corpus = open_corpus(args.corpus, tokenizer=_tokenizer(args.tokenizer))
+    heldout = open_corpus(args.heldout, tokenizer=_tokenizer(args.tokenizer)) if args.heldout else None
+    lm = NgramLM(order=args.order, smoothing=args.smoothing, min_count=args.min_count, k=args.k)
+    lm.fit(corpus, heldout=heldout)
+    lm.tokenizer_ = args.tokenizer
+    if str(args.output).endswith(".arpa"):
+        lm.to_arpa(args.output)
+    else:
+        lm.save(args.output)
+    sizes = ", ".join(f"{n + 1}-grams {len(k)}" for n, k in enumerate(lm.tables_.keys))
+    print(f"trained {args.order}-gram {args.smoothing} model on {lm.train_tokens_} tokens "
+          f"({len(lm.vocab_)} words with <unk>, <s>, </s>; {sizes}) in {time.perf_counter() - start:.2f} s")
+    print(f"wrote {args.output}")
+    return 0
+
+
+def _perplexity(args) -> int:
+    from w2v.corpus import open_corpus
+    from w2v.ngram import NgramLM
+
+    lm = NgramLM.load(args.model)
+    name = args.tokenizer or getattr(lm, "tokenizer_", None) or "default"
+    result = lm.evaluate(open_corpus(args.text, tokenizer=_tokenizer(name)))
+    if args.json:
+        out = {"perplexity": result.perplexity, "tokens": result.tokens, "oov": result.oov,
+               "sentences": result.sentences, "log10_prob": result.log10_prob}
+        if result.reason:
+            out["reason"] = result.reason
+        # json writes inf as Infinity, which strict parsers reject: write null and say why
+        if result.perplexity == float("inf"):
+            out["perplexity"] = None
+        print(json.dumps(out))
+    else:
+        print(f"perplexity {result.perplexity:.2f} over {result.tokens} tokens "
+              f"({result.sentences} sentences, {result.oov} OOV scored as <unk>)")
+        if result.reason:
+            print(f"infinite: {result.reason}")
+    return 0
+
+
+def _generate(args) -> int:
+    from w2v.ngram import NgramLM
+
+    lm = NgramLM.load(args.model)
+    words = lm.generate(args.words, seed=args.seed, context=args.context.split())
+    line: list[str] = []
+    for word in words:
+        if word == "</s>":
+            print(" ".join(line))
+            line = []
+        else:
+            line.append(word)
+    if line:
+        print(" ".join(line))
+    return 0
