@@ -109,9 +109,14 @@ class KeyedVectors:
     def unit_vectors(self) -> np.ndarray:
         """Rows scaled to length 1 (zero rows stay zero), float32 (V, d), computed once and cached."""
         if self._unit is None:
-            norms = np.linalg.norm(self._vectors, axis=1, keepdims=True)
-            norms[norms == 0] = 1.0
-            self._unit = (self._vectors / norms).astype(np.float32, copy=False)
+            unit = np.empty(self._vectors.shape, dtype=np.float32)
+            # float64 norms, so huge components do not overflow; in blocks to bound the copy
+            for start in range(0, len(unit), 65536):
+                block = self._vectors[start:start + 65536].astype(np.float64)
+                norms = np.sqrt(np.einsum("ij,ij->i", block, block))[:, None]
+                norms[norms == 0] = 1.0
+                unit[start:start + 65536] = block / norms
+            self._unit = unit
         return self._unit
 
     def __len__(self) -> int:

@@ -260,8 +260,9 @@ def _read_binary_rows(cur, path, vocab_size, n, dim):
     width = 4 * dim
     for i in range(n):
         start = cur.offset
-        word, found = cur.read_until(b" ")
-        word = word.lstrip(b"\r\n")  # word2vec.c ends rows with \n, gensim does not
+        raw_word, found = cur.read_until(b" ")
+        word = raw_word.lstrip(b"\r\n")  # word2vec.c ends rows with \n, gensim does not
+        start += len(raw_word) - len(word)
         if not found:
             _truncated(path, i, vocab_size, start, "binary")
         if not word:

@@ -1,0 +1,224 @@
+"""word2vec text/binary and native formats: exact layouts, variants, round trips, broken files."""
+from __future__ import annotations
+
+import gzip
+import logging
+import struct
+import zipfile
+
+import numpy as np
+import pytest
+
+from w2v import KeyedVectors
+from w2v.errors import ModelFormatError
+from w2v.vectors_io import detect_format
+
+WORDS = ["</s>", "naïve", "日本語", "🙂x", "e\u0301"]  # 2-, 3-, 4-byte UTF-8 and a combining mark
+
+
+@pytest.fixture
+def kv() -> KeyedVectors:
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(len(WORDS), 4)).astype(np.float32)
+    vectors[1, 0] = 1e-30  # extremes must survive the text format too
+    vectors[2, 1] = -3.4e38
+    return KeyedVectors(WORDS, vectors, counts=np.array([50, 40, 30, 20, 10]))
+
+
+def _c_binary(words, vectors, newline=True) -> bytes:
+    """Bytes exactly as word2vec.c's ``-binary 1`` writes them (gensim: ``newline=False``)."""
+    out = f"{len(words)} {vectors.shape[1]}\n".encode()
+    for word, row in zip(words, vectors):
+        out += word.encode() + b" " + struct.pack(f"<{len(row)}f", *row) + (b"\n" if newline else b"")
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["native", "binary", "text"])
+def test_round_trip_is_exact(tmp_path, kv, fmt):
+    path = tmp_path / f"v.{fmt}"
+    kv.save(path, format=fmt)
+    back = KeyedVectors.load(path)
+    assert back.words == WORDS
+    np.testing.assert_array_equal(back.vectors, kv.vectors)
+    assert back.vectors.dtype == np.float32
+    if fmt == "native":
+        np.testing.assert_array_equal(back.counts, kv.counts)
+    else:
+        assert back.counts is None
+    assert detect_format(path) == fmt
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary files left
+
+
+def test_binary_writer_matches_word2vec_c_bytes(tmp_path, kv):
+    kv.save(tmp_path / "v.bin", format="binary")
+    assert (tmp_path / "v.bin").read_bytes() == _c_binary(WORDS, kv.vectors)
+
+
+def test_text_writer_layout_is_word2vec_c(tmp_path, kv):
+    kv.save(tmp_path / "v.txt", format="text")
+    lines = (tmp_path / "v.txt").read_bytes().split(b"\n")
+    assert lines[0] == b"5 4" and lines[-1] == b""
+    for word, line in zip(WORDS, lines[1:-1]):
+        assert line.startswith(word.encode() + b" ") and line.endswith(b" ")  # each value then a space
+        assert len(line.split(b" ")) == 1 + 4 + 1
+
+
+def test_reads_file_laid_out_byte_by_byte_as_word2vec_c(tmp_path):
+    vectors = np.array([[0.5, -1.25, 3.0], [1e-7, 2.0, -0.0]], np.float32)
+    (tmp_path / "c.bin").write_bytes(_c_binary(["hello", "wörld"], vectors))
+    kv = KeyedVectors.load(tmp_path / "c.bin")
+    assert kv.words == ["hello", "wörld"]
+    np.testing.assert_array_equal(kv.vectors, vectors)
+
+
+def test_reads_gensim_variants_and_crlf(tmp_path):
+    vectors = np.array([[0.5, -1.25], [2.0, 4.0], [-1.0, 0.125]], np.float32)
+    words = ["a", "bé", "c"]
+    (tmp_path / "g.bin").write_bytes(_c_binary(words, vectors, newline=False))
+    (tmp_path / "g.txt").write_bytes(b"3 2\na 0.5 -1.25\nb\xc3\xa9 2.0 4.0\nc -1 0.125\n")  # no trailing space
+    (tmp_path / "crlf.txt").write_bytes(b"3 2\r\na 0.5 -1.25 \r\nb\xc3\xa9 2 4 \r\nc -1.0 0.125 \r\n")
+    (tmp_path / "crlf.bin").write_bytes(_c_binary(words, vectors).replace(b"3 2\n", b"3 2\r\n", 1))
+    (tmp_path / "tail.txt").write_bytes(b"3 2\na 0.5 -1.25\n\nb\xc3\xa9 2 4\nc -1 0.125")  # blank line, no final newline
+    for name in ("g.bin", "g.txt", "crlf.txt", "crlf.bin", "tail.txt"):
+        kv = KeyedVectors.load(tmp_path / name)
+        assert kv.words == words, name
+        np.testing.assert_array_equal(kv.vectors, vectors, err_msg=name)
+
+
+@pytest.mark.parametrize("fmt", ["native", "binary", "text"])
+def test_limit_reads_first_words(tmp_path, kv, fmt):
+    kv.save(tmp_path / "v", format=fmt)
+    back = KeyedVectors.load(tmp_path / "v", limit=2)
+    assert back.words == WORDS[:2]
+    np.testing.assert_array_equal(back.vectors, kv.vectors[:2])
+    assert len(KeyedVectors.load(tmp_path / "v", limit=99)) == 5
+    with pytest.raises(ModelFormatError, match="limit"):
+        KeyedVectors.load(tmp_path / "v", limit=0)
+
+
+def test_format_detected_from_content_not_extension(tmp_path, kv):
+    kv.save(tmp_path / "binary.txt", format="binary")
+    kv.save(tmp_path / "text.bin", format="text")
+    kv.save(tmp_path / "native.txt", format="native")
+    assert detect_format(tmp_path / "binary.txt") == "binary"
+    assert detect_format(tmp_path / "text.bin") == "text"
+    assert detect_format(tmp_path / "native.txt") == "native"
+    for name in ("binary.txt", "text.bin", "native.txt"):
+        assert KeyedVectors.load(tmp_path / name).words == WORDS
+
+
+def test_compressed_word2vec_file(tmp_path, kv):
+    kv.save(tmp_path / "v.txt", format="text")
+    (tmp_path / "v.txt.gz").write_bytes(gzip.compress((tmp_path / "v.txt").read_bytes()))
+    back = KeyedVectors.load(tmp_path / "v.txt.gz")
+    np.testing.assert_array_equal(back.vectors, kv.vectors)
+
+
+def test_invalid_utf8_is_replaced_with_warning(tmp_path, caplog):
+    vectors = np.ones((2, 2), np.float32)
+    data = _c_binary(["ok", "x"], vectors).replace(b"x ", b"caf\xe9 ", 1)
+    (tmp_path / "bad.bin").write_bytes(data)
+    (tmp_path / "bad.txt").write_bytes(b"2 2\nok 1 1\ncaf\xe9 1 1\n")
+    for name in ("bad.bin", "bad.txt"):
+        with caplog.at_level(logging.WARNING):
+            kv = KeyedVectors.load(tmp_path / name)
+        assert kv.words == ["ok", "caf\ufffd"]
+        assert "invalid UTF-8" in caplog.text
+
+
+def test_native_is_npz_without_pickle_and_memory_mappable(tmp_path, kv):
+    path = tmp_path / "v.npz"
+    kv.save(path)
+    with np.load(path, allow_pickle=False) as npz:
+        assert {"meta", "vectors", "words_utf8", "word_offsets", "counts"} <= set(npz.files)
+    with zipfile.ZipFile(path) as zf:
+        assert all(i.compress_type == zipfile.ZIP_STORED for i in zf.infolist())
+    mapped = KeyedVectors.load(path, mmap=True)
+    assert isinstance(mapped.vectors, np.memmap) and not mapped.vectors.flags.writeable
+    assert mapped.vectors.ctypes.data % 4 == 0
+    np.testing.assert_array_equal(mapped.vectors, kv.vectors)
+    assert mapped.most_similar("naïve", topn=2) == kv.most_similar("naïve", topn=2)
+    assert len(KeyedVectors.load(path, mmap=True, limit=3)) == 3
+    kv.save(tmp_path / "v.bin", format="binary")
+    with pytest.raises(ModelFormatError, match="native"):
+        KeyedVectors.load(tmp_path / "v.bin", mmap=True)
+
+
+def test_word2vec_formats_refuse_words_with_spaces(tmp_path):
+    kv = KeyedVectors(["new york", "b"], np.ones((2, 2)))
+    for fmt in ("binary", "text"):
+        with pytest.raises(ModelFormatError, match="new york"):
+            kv.save(tmp_path / "v", format=fmt)
+    assert not list(tmp_path.iterdir())
+    kv.save(tmp_path / "v.npz")
+    assert KeyedVectors.load(tmp_path / "v.npz").words == ["new york", "b"]
+
+
+def test_failed_write_leaves_old_file_untouched(tmp_path, kv, monkeypatch):
+    path = tmp_path / "v.npz"
+    kv.save(path)
+    before = path.read_bytes()
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("w2v.vectors_io._write_member", boom)
+    with pytest.raises(OSError):
+        KeyedVectors(["z"], np.zeros((1, 4))).save(path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["v.npz"]
+
+
+# ---------------------------------------------------------------- broken files
+
+def test_truncated_binary_names_row_and_offset(tmp_path):
+    vectors = np.arange(6, dtype=np.float32).reshape(3, 2)
+    data = _c_binary(["aa", "bb", "cc"], vectors)
+    row3 = 4 + 2 * (3 + 8 + 1)  # header "3 2\n", then rows of word + space + 8 bytes + newline
+    for cut in (row3 + 2, row3 + 5, len(data) - 2):
+        (tmp_path / "t.bin").write_bytes(data[:cut])
+        with pytest.raises(ModelFormatError, match=rf"row 3 of 3 \(byte offset {row3}\)"):
+            KeyedVectors.load(tmp_path / "t.bin", format="binary")
+    (tmp_path / "t.bin").write_bytes(data[:row3])  # whole rows missing
+    with pytest.raises(ModelFormatError, match="truncated at vector row 3"):
+        KeyedVectors.load(tmp_path / "t.bin")
+    # limit stops before the damage
+    assert len(KeyedVectors.load(tmp_path / "t.bin", limit=2)) == 2
+
+
+def test_malformed_text_names_row_and_offset(tmp_path):
+    (tmp_path / "m.txt").write_bytes(b"3 2\na 1 2\nb 1\nc 3 4\n")
+    with pytest.raises(ModelFormatError, match=r"row 2 \(byte offset 10\): 1 values where the header says 2"):
+        KeyedVectors.load(tmp_path / "m.txt", format="text")
+    (tmp_path / "m.txt").write_bytes(b"3 2\na 1 2\nb 1 x2\nc 3 4\n")
+    with pytest.raises(ModelFormatError, match=r"row 2 \(byte offset 10\).*'x2'"):
+        KeyedVectors.load(tmp_path / "m.txt", format="text")
+    (tmp_path / "m.txt").write_bytes(b"3 2\na 1 2\nb 3 4\n")
+    with pytest.raises(ModelFormatError, match=r"truncated at vector row 3 of 3 \(byte offset 16\)"):
+        KeyedVectors.load(tmp_path / "m.txt")
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty"),
+    (b"hello world\n", "header"),
+    (b"3\n", "header"),
+    (b"0 5\n", "no vectors"),
+    (b"PK\x03\x04garbage", "corrupt"),
+])
+def test_unreadable_files_are_one_line_errors(tmp_path, content, message):
+    (tmp_path / "x").write_bytes(content)
+    with pytest.raises(ModelFormatError, match=message) as info:
+        KeyedVectors.load(tmp_path / "x")
+    assert "\n" not in str(info.value)
+
+
+def test_missing_file_folder_and_foreign_npz(tmp_path):
+    with pytest.raises(ModelFormatError, match="does not exist"):
+        KeyedVectors.load(tmp_path / "nope.bin")
+    with pytest.raises(ModelFormatError, match="folder"):
+        KeyedVectors.load(tmp_path)
+    np.savez(tmp_path / "other.npz", a=np.zeros(3))
+    with pytest.raises(ModelFormatError, match="not a w2v vector file"):
+        KeyedVectors.load(tmp_path / "other.npz")
+    with pytest.raises(ModelFormatError, match="unknown vector format"):
+        KeyedVectors.load(tmp_path / "other.npz", format="pickle")

@@ -1,0 +1,198 @@
+"""KeyedVectors: container behaviour and queries against known answers and brute-force loops."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from w2v import KeyedVectors
+from w2v.errors import UnknownWordError, W2VError
+from w2v.vectors import QueryError
+
+
+def _cos(u, v) -> float:
+    u, v = np.asarray(u, np.float64), np.asarray(v, np.float64)
+    return float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)))
+
+
+def _unit(v):
+    v = np.asarray(v, np.float64)
+    return v / np.linalg.norm(v)
+
+
+# ---------------------------------------------------------------- container
+
+def test_container_basics(hand_kv):
+    assert len(hand_kv) == 10 and hand_kv.dim == 5
+    assert "queen" in hand_kv and "emperor" not in hand_kv
+    assert hand_kv.index_of("king") == 3
+    assert hand_kv.vectors.dtype == np.float32 and hand_kv.vectors.shape == (10, 5)
+    np.testing.assert_array_equal(hand_kv.vector("king"), [1, 1, 0, 0, 0])
+    np.testing.assert_allclose(hand_kv.vector("king", norm=True), [0.70710678, 0.70710678, 0, 0, 0], rtol=1e-6)
+    np.testing.assert_array_equal(hand_kv["cat"], hand_kv.vector("cat"))
+    assert hand_kv.counts.dtype == np.int64 and hand_kv.counts[0] == 100
+    assert "words=10" in repr(hand_kv)
+
+
+def test_unit_matrix_cached_and_invalidated(hand_kv):
+    first = hand_kv.unit_vectors
+    assert hand_kv.unit_vectors is first
+    np.testing.assert_allclose(np.linalg.norm(first, axis=1), 1.0, rtol=1e-6)
+    new = hand_kv.vectors.copy()
+    new[hand_kv.index_of("cat")] = [1, 0, 0, 0, 0]
+    hand_kv.vectors = new
+    assert hand_kv.unit_vectors is not first
+    np.testing.assert_allclose(hand_kv.vector("cat", norm=True), [1, 0, 0, 0, 0])
+    hand_kv.vectors[hand_kv.index_of("cat")] = [0, 2, 0, 0, 0]  # in-place edit, then explicit clear
+    hand_kv.clear_cache()
+    np.testing.assert_allclose(hand_kv.vector("cat", norm=True), [0, 1, 0, 0, 0])
+
+
+def test_zero_vector_does_not_produce_nan():
+    kv = KeyedVectors(["a", "b", "c"], [[0, 0], [1, 0], [0, 1]])
+    assert np.isfinite(kv.unit_vectors).all()
+    assert kv.similarity("a", "b") == 0.0
+
+
+def test_duplicate_word_resolves_to_first_row():
+    kv = KeyedVectors(["a", "b", "a"], [[1, 0], [0, 1], [5, 5]])
+    assert kv.index_of("a") == 0
+
+
+def test_shape_mismatch_is_a_user_error():
+    with pytest.raises(W2VError, match="one row per word"):
+        KeyedVectors(["a", "b"], np.zeros((3, 2)))
+    with pytest.raises(W2VError, match="counts"):
+        KeyedVectors(["a", "b"], np.zeros((2, 2)), counts=[1])
+
+
+def test_unknown_word_is_keyerror_with_suggestions(hand_kv):
+    with pytest.raises(KeyError) as info:
+        hand_kv.most_similar("qeen")
+    err = info.value
+    assert isinstance(err, UnknownWordError) and err.word == "qeen"
+    assert err.suggestions[0] == "queen"
+    assert "'qeen'" in str(err) and "did you mean 'queen'" in str(err)
+    with pytest.raises(UnknownWordError) as info:
+        hand_kv.similarity("King", "queen")
+    assert info.value.suggestions[0] == "king"  # case variant first
+    with pytest.raises(UnknownWordError) as info:
+        hand_kv.vector("zzzzzzzz")
+    assert info.value.suggestions == []
+
+
+def test_suggestions_fast_on_a_million_words():
+    import time
+
+    kv = KeyedVectors([f"word{i}" for i in range(1_000_000)], np.zeros((1_000_000, 1), np.float32))
+    start = time.perf_counter()
+    assert "word12345" in kv.suggest("word12345x")
+    assert kv.suggest("wrd77")[0] == "word77"
+    assert time.perf_counter() - start < 3.0
+
+
+# ---------------------------------------------------------------- known answers
+
+def test_most_similar_known_answers(hand_kv):
+    result = hand_kv.most_similar("king", topn=3)
+    assert [w for w, _ in result][0] == "prince"
+    assert result[0][1] == pytest.approx(_cos(hand_kv["king"], hand_kv["prince"]), abs=1e-6)
+    assert "king" not in [w for w, _ in hand_kv.most_similar("king", topn=9)]
+    assert len(hand_kv.most_similar("king", topn=100)) == 9  # everything but the query
+    sims = [s for _, s in hand_kv.most_similar("cat", topn=9)]
+    assert sims == sorted(sims, reverse=True)
+
+
+def test_analogy_known_answer(hand_kv):
+    assert hand_kv.analogy("man", "king", "woman", topn=1)[0][0] == "queen"
+    assert hand_kv.analogy("man", "king", "woman", method="mul", topn=1)[0][0] == "queen"
+    assert hand_kv.most_similar(positive=["king", "woman"], negative=["man"], topn=1)[0][0] == "queen"
+    expected = _cos(hand_kv["queen"], _unit(hand_kv["king"]) + _unit(hand_kv["woman"]) - _unit(hand_kv["man"]))
+    assert hand_kv.analogy("man", "king", "woman")[0][1] == pytest.approx(expected, abs=1e-6)
+    with pytest.raises(W2VError, match="'add' or 'mul'"):
+        hand_kv.analogy("man", "king", "woman", method="div")
+
+
+def test_similarity_and_doesnt_match(hand_kv):
+    assert hand_kv.similarity("king", "queen") == pytest.approx(0.5, abs=1e-6)
+    assert hand_kv.similarity("cat", "cat") == pytest.approx(1.0, abs=1e-6)
+    assert hand_kv.doesnt_match(["king", "queen", "prince", "cat"]) == "cat"
+    assert hand_kv.doesnt_match(["cat", "dog", "paris"]) == "paris"
+
+
+def test_similar_by_vector_keeps_every_word(hand_kv):
+    result = hand_kv.similar_by_vector(np.array([0, 0, 0, 1, 0], np.float32), topn=2)
+    assert [w for w, _ in result] == ["paris", "rome"]
+    assert result[0][1] == pytest.approx(1.0)
+    with pytest.raises(W2VError, match="shape"):
+        hand_kv.similar_by_vector(np.zeros(3))
+
+
+def test_restrict_vocab_means_n_most_frequent_everywhere(hand_kv):
+    # prince is word 5; with N=5 it can no longer be an answer, for any query method
+    n = 5
+    assert all(hand_kv.index_of(w) < n for w, _ in hand_kv.most_similar("king", topn=10, restrict_vocab=n))
+    assert hand_kv.most_similar("king", topn=1, restrict_vocab=n)[0][0] != "prince"
+    for result in (hand_kv.most_similar_cosmul("king", topn=10, restrict_vocab=n),
+                   hand_kv.analogy("man", "king", "woman", method="mul", restrict_vocab=n),
+                   hand_kv.similar_by_vector(hand_kv["prince"], restrict_vocab=n)):
+        assert result and all(hand_kv.index_of(w) < n for w, _ in result)
+    # query words may come from outside the N searched words
+    assert hand_kv.most_similar("dog", topn=1, restrict_vocab=3)[0][0] in ("the", "man", "woman")
+    assert len(hand_kv.most_similar("king", topn=None, restrict_vocab=4)) == 4
+    for bad in (0, -3, 2.5, True):
+        with pytest.raises(W2VError, match="restrict_vocab"):
+            hand_kv.most_similar("king", restrict_vocab=bad)
+
+
+def test_bad_query_values(hand_kv):
+    with pytest.raises(W2VError, match="at least one"):
+        hand_kv.most_similar()
+    with pytest.raises(W2VError, match="topn"):
+        hand_kv.most_similar("king", topn=0)
+    with pytest.raises(W2VError):
+        hand_kv.doesnt_match([])
+
+
+# ---------------------------------------------------------------- brute force on random vectors
+
+def _brute_add(kv, positive, negative, restrict):
+    mean = sum(_unit(kv[w]) for w in positive) - sum(_unit(kv[w]) for w in negative)
+    scored = [(_cos(kv.vectors[i], mean), kv.words[i]) for i in range(restrict)
+              if kv.words[i] not in positive + negative]
+    return sorted(scored, reverse=True)
+
+
+def _brute_mul(kv, positive, negative, restrict):
+    scored = []
+    for i in range(restrict):
+        w = kv.words[i]
+        if w in positive + negative:
+            continue
+        num = math.prod((1 + _cos(kv.vectors[i], kv[p])) / 2 for p in positive)
+        den = math.prod((1 + _cos(kv.vectors[i], kv[n])) / 2 for n in negative)
+        scored.append((num / (den + 1e-6), w))
+    return sorted(scored, reverse=True)
+
+
+@pytest.mark.parametrize("restrict", [None, 120])
+def test_3cosadd_and_3cosmul_match_brute_force(random_kv, restrict):
+    rng = np.random.default_rng(7)
+    n = restrict or len(random_kv)
+    for _ in range(15):
+        a, b, c = (random_kv.words[i] for i in rng.choice(len(random_kv), 3, replace=False))
+        for method, brute in (("add", _brute_add), ("mul", _brute_mul)):
+            got = random_kv.analogy(a, b, c, method=method, topn=5, restrict_vocab=restrict)
+            want = brute(random_kv, [b, c], [a], n)[:5]
+            assert [w for w, _ in got] == [w for _, w in want]
+            np.testing.assert_allclose([s for _, s in got], [s for s, _ in want], rtol=1e-5, atol=1e-6)
+
+
+def test_multi_word_most_similar_matches_brute_force(random_kv):
+    got = random_kv.most_similar(positive=["w1", "w2", "w3"], negative=["w4"], topn=7)
+    want = _brute_add(random_kv, ["w1", "w2", "w3"], ["w4"], len(random_kv))[:7]
+    assert [w for w, _ in got] == [w for _, w in want]
+    got = random_kv.most_similar_cosmul(positive=["w1", "w2"], negative=["w4", "w5"], topn=7)
+    want = _brute_mul(random_kv, ["w1", "w2"], ["w4", "w5"], len(random_kv))[:7]
+    assert [w for w, _ in got] == [w for _, w in want]
