@@ -372,7 +372,7 @@ def generate_demo_corpus(
     produced = 0
     while produced < n_tokens:
         # Draw the randomness for a batch of sentences in bulk; the Python loop only assembles.
-        batch = max(64, int((n_tokens - produced) / 9.5) + 1)
+        batch = min(50_000, max(64, int((n_tokens - produced) / 9.5) + 1))  # bounded memory
         is_fact = rng.random(batch) < fact_share
         slot_ids = rng.integers(0, len(slots), batch)
         n_role = rng.integers(1, 3, batch)
