@@ -1,0 +1,97 @@
+"""``w2v ngram train|perplexity|generate`` end to end on small files in tmp_path."""
+import json
+import math
+
+import pytest
+
+from w2v.cli import main
+from w2v.ngram import NgramLM
+
+TRAIN = ["The cat sat on the mat .", "The dog sat on the log .", "A cat saw the dog .",
+         "The dog saw a cat .", "A dog sat .", "The cat ran ."] * 5
+TEST = ["The cat sat on the log .", "A bird sat ."]
+
+
+@pytest.fixture
+def files(tmp_path):
+    train = tmp_path / "train.txt"
+    train.write_text("\n".join(TRAIN) + "\n")
+    test = tmp_path / "test.txt"
+    test.write_text("\n".join(TEST) + "\n")
+    return tmp_path, train, test
+
+
+def test_train_perplexity_generate(files, capsys):
+    folder, train, test = files
+    model = folder / "m.lm"
+    assert main(["ngram", "train", str(train), "-n", "3", "-o", str(model)]) == 0
+    assert "trained 3-gram modified-kneser-ney" in capsys.readouterr().out
+    assert main(["ngram", "perplexity", str(model), str(test), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    lm = NgramLM.load(model)
+    # default tokenizer: lowercase, "." dropped; "bird" is OOV
+    expected = lm.evaluate([["the", "cat", "sat", "on", "the", "log"], ["a", "bird", "sat"]])
+    assert out["perplexity"] == pytest.approx(expected.perplexity)
+    assert (out["tokens"], out["oov"]) == (11, 1)
+    assert main(["ngram", "perplexity", str(model), str(test)]) == 0
+    assert "perplexity" in capsys.readouterr().out
+    assert main(["ngram", "generate", str(model), "-n", "30", "--seed", "2"]) == 0
+    first = capsys.readouterr().out
+    assert main(["ngram", "generate", str(model), "-n", "30", "--seed", "2"]) == 0
+    assert capsys.readouterr().out == first and first.strip()
+    assert set(first.split()) <= set(lm.vocab_.words)
+
+
+def test_whitespace_tokenizer_keeps_tokens_as_they_are(files, capsys):
+    folder, train, test = files
+    model = folder / "w.lm"
+    assert main(["ngram", "train", str(train), "--tokenizer", "whitespace", "-o", str(model)]) == 0
+    capsys.readouterr()
+    lm = NgramLM.load(model)
+    assert "The" in lm.vocab_ and "." in lm.vocab_ and lm.tokenizer_ == "whitespace"
+    # the model remembers its tokenizer, so perplexity needs no --tokenizer
+    assert main(["ngram", "perplexity", str(model), str(test), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["tokens"] == 7 + 1 + 3 + 1 and out["oov"] == 1
+
+
+def test_arpa_output_and_methods(files, capsys):
+    folder, train, test = files
+    for method in ("witten-bell", "interpolated", "kneser-ney", "add-k", "mle"):
+        out_path = folder / (f"{method}.arpa" if method != "add-k" else "addk.lm")
+        assert main(["ngram", "train", str(train), "--smoothing", method, "-n", "2", "--min-count", "1",
+                     "-o", str(out_path)]) == 0
+        assert main(["ngram", "perplexity", str(out_path), str(test), "--json"]) == 0
+        result = json.loads(capsys.readouterr().out.splitlines()[-1])
+        if method == "mle":
+            assert result["perplexity"] is None and "probability 0" in result["reason"]
+        else:
+            assert math.isfinite(result["perplexity"])
+    assert (folder / "witten-bell.arpa").read_text().startswith("\\data\\")
+
+
+def test_errors_exit_2_with_one_line(files, capsys):
+    folder, train, test = files
+    assert main(["ngram", "perplexity", str(train), str(test)]) == 2     # a text file is no model
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "neither" in err
+    with pytest.raises(SystemExit) as exc:
+        main(["ngram", "perplexity", str(folder / "missing.lm"), str(test)])
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["ngram", "train", str(train), "-n", "0", "-o", str(folder / "x.lm")])
+    assert exc.value.code == 2
+    empty = folder / "empty.txt"
+    empty.write_text("\n\n")
+    assert main(["ngram", "train", str(empty), "-o", str(folder / "x.lm")]) == 2
+    assert "no words" in capsys.readouterr().err
+    assert main(["ngram", "train", str(train), "--smoothing", "add-k", "-o", str(folder / "x.arpa")]) == 2
+    assert "not a back-off model" in capsys.readouterr().err
+    assert main(["ngram"]) == 2
+
+
+def test_help_shows_defaults(capsys):
+    with pytest.raises(SystemExit):
+        main(["ngram", "train", "--help"])
+    text = capsys.readouterr().out
+    assert "default: modified-kneser-ney" in text and "--tokenizer" in text

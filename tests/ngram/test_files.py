@@ -1,0 +1,144 @@
+"""Native .npz models and ARPA files: exact round trips, hand-written ARPA semantics, bad files."""
+import math
+import zipfile
+
+import numpy as np
+import pytest
+
+from w2v.errors import CorpusError, ModelFormatError
+from w2v.ngram import NgramLM, SMOOTHING_NAMES, read_arpa
+
+BACKOFF_METHODS = [m for m in SMOOTHING_NAMES if m != "add-k"]
+PROBES = [["a", "b", "c"], ["c", "c", "zzz"], ["b"], ["a", "a", "b", "a", "c"], ["w1", "w0", "w3"]]
+
+
+def _fit(method, sentences, order=3):
+    return NgramLM(order=order, smoothing=method, min_count=2).fit(sentences)
+
+
+def _scores(lm):
+    return [lm.score(s) for s in PROBES] + [lm.evaluate(PROBES).log10_prob]
+
+
+@pytest.mark.parametrize("method", SMOOTHING_NAMES)
+def test_native_round_trip_is_exact(method, tmp_path, ten_sentences, random_sentences):
+    lm = _fit(method, ten_sentences + random_sentences[:50])
+    lm.save(tmp_path / "m.lm")
+    back = NgramLM.load(tmp_path / "m.lm")
+    assert back.vocab_.words == lm.vocab_.words
+    assert _scores(back) == _scores(lm)
+    assert back.smoothing_.name == method and back.smoothing_.fitted_ == lm.smoothing_.fitted_
+    assert back.generate(20, seed=1) == lm.generate(20, seed=1)
+
+
+@pytest.mark.parametrize("method", BACKOFF_METHODS)
+@pytest.mark.parametrize("order", [1, 2, 4])
+def test_arpa_round_trip_scores_identically(method, order, tmp_path, ten_sentences, random_sentences):
+    lm = _fit(method, ten_sentences + random_sentences[:50], order)
+    lm.to_arpa(tmp_path / "m.arpa")
+    back = read_arpa(tmp_path / "m.arpa")
+    assert _scores(back) == _scores(lm)
+    assert NgramLM.load(tmp_path / "m.arpa").evaluate(PROBES).log10_prob == lm.evaluate(PROBES).log10_prob
+    text = (tmp_path / "m.arpa").read_text()
+    assert text.startswith("\\data\\\nngram 1=") and text.rstrip().endswith("\\end\\")
+
+
+def test_arpa_refuses_add_k_with_reason(tmp_path, ten_sentences):
+    lm = _fit("add-k", ten_sentences)
+    with pytest.raises(ModelFormatError, match="not a back-off model"):
+        lm.to_arpa(tmp_path / "m.arpa")
+    assert not (tmp_path / "m.arpa").exists()
+
+
+HAND_ARPA = """\\data\\
+ngram 1=5
+ngram 2=3
+
+\\1-grams:
+-1.0\t<unk>
+-99\t<s>\t-0.5
+-0.5\t</s>
+-0.7\ta\t-0.2
+-0.6\tb
+
+\\2-grams:
+-0.1\t<s> a
+-0.3\ta b
+-0.4\ta </s>
+
+\\end\\
+"""
+
+
+def test_hand_written_arpa_uses_back_off_rule(tmp_path):
+    path = tmp_path / "hand.arpa"
+    path.write_text(HAND_ARPA)
+    lm = read_arpa(path)
+    assert lm.logprob("a", ["<s>"]) == pytest.approx(-0.1)
+    assert lm.logprob("b", ["<s>"]) == pytest.approx(-0.5 - 0.6)          # bow(<s>) + p(b)
+    assert lm.logprob("b", ["a"]) == pytest.approx(-0.3)
+    assert lm.logprob("a", ["a"]) == pytest.approx(-0.2 - 0.7)
+    assert lm.logprob("a", ["b"]) == pytest.approx(-0.7)                  # b has no back-off weight
+    assert lm.logprob("zzz", ["b"]) == pytest.approx(-1.0)
+    assert lm.score(["a", "b"]) == pytest.approx(-0.1 - 0.3 + (-0.5))
+
+
+@pytest.mark.parametrize("broken, message", [
+    ("hello\n", "no \\\\data"),
+    (HAND_ARPA.replace("ngram 2=3", "ngram 2=4"), "declares 4"),
+    (HAND_ARPA.replace("-0.3\ta b", "-0.3\tq b"), "not a unigram"),
+    (HAND_ARPA.replace("-0.3\ta b", "oops\ta b"), "unparsable"),
+    (HAND_ARPA.replace("\\2-grams:", "\\3-grams:"), "expected"),
+    (HAND_ARPA.replace("-0.5\t</s>\n", "").replace("ngram 1=5", "ngram 1=4"), "no </s>"),
+])
+def test_bad_arpa_files_are_one_line_errors(broken, message, tmp_path):
+    path = tmp_path / "bad.arpa"
+    path.write_text(broken)
+    with pytest.raises(ModelFormatError, match=message):
+        read_arpa(path)
+
+
+def test_missing_prefix_is_reported(tmp_path):
+    text = HAND_ARPA.replace("ngram 2=3", "ngram 2=3\nngram 3=1").replace(
+        "\\end\\", "\\3-grams:\n-0.2\tb a b\n\n\\end\\")
+    path = tmp_path / "p.arpa"
+    path.write_text(text)
+    with pytest.raises(ModelFormatError, match="no prefix"):
+        read_arpa(path)
+
+
+def test_bad_native_files(tmp_path, ten_sentences):
+    with pytest.raises(CorpusError, match="does not exist"):
+        NgramLM.load(tmp_path / "none.lm")
+    junk = tmp_path / "junk.lm"
+    junk.write_bytes(b"not a model at all")
+    with pytest.raises(ModelFormatError, match="neither"):
+        NgramLM.load(junk)
+    lm = _fit("kneser-ney", ten_sentences)
+    lm.save(tmp_path / "m.lm")
+    truncated = tmp_path / "t.lm"
+    truncated.write_bytes((tmp_path / "m.lm").read_bytes()[:200])
+    with pytest.raises(ModelFormatError, match="damaged"):
+        NgramLM.load(truncated)
+    other = tmp_path / "other.npz"
+    np.savez(other, meta=np.frombuffer(b'{"format": "something-else"}', dtype=np.uint8))
+    with pytest.raises(ModelFormatError, match="not a w2v n-gram model"):
+        NgramLM.load(other)
+    pickled = tmp_path / "pickled.npz"
+    np.savez(pickled, meta=np.array([{"format": "w2v-ngram"}], dtype=object))
+    with pytest.raises(ModelFormatError):
+        NgramLM.load(pickled)
+
+
+def test_save_is_atomic_on_failure(tmp_path, ten_sentences, monkeypatch):
+    lm = _fit("kneser-ney", ten_sentences)
+    target = tmp_path / "m.lm"
+    target.write_bytes(b"old")
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(np, "savez", boom)
+    with pytest.raises(RuntimeError):
+        lm.save(target)
+    assert target.read_bytes() == b"old" and len(list(tmp_path.iterdir())) == 1

@@ -1,0 +1,115 @@
+"""NgramLM behaviour: conventions, unknown words, empty sentences, vectorised vs per-sentence
+scoring, generation, errors."""
+import math
+
+import numpy as np
+import pytest
+
+import w2v
+from w2v.errors import CorpusError, W2VError
+from w2v.ngram import NgramLM
+
+
+@pytest.fixture
+def lm(ten_sentences):
+    return NgramLM(order=3, smoothing="modified-kneser-ney", min_count=1).fit(ten_sentences)
+
+
+def test_lazy_top_level_name():
+    assert w2v.NgramLM is NgramLM
+
+
+def test_repr_and_params_stored():
+    lm = NgramLM(order=4, smoothing="witten-bell", min_count=3)
+    assert (lm.order, lm.smoothing, lm.min_count) == (4, "witten-bell", 3)
+    assert "order=4" in repr(lm) and not hasattr(lm, "tables_")
+
+
+def test_score_counts_eos_not_bos(lm):
+    manual = lm.logprob("a", ["<s>"]) + lm.logprob("b", ["<s>", "a"]) + lm.logprob("</s>", ["a", "b"])
+    assert lm.score(["a", "b"]) == pytest.approx(manual, abs=1e-12)
+    assert lm.score(["a", "b"], eos=False) == pytest.approx(manual - lm.logprob("</s>", ["a", "b"]))
+    assert lm.score(["a", "b"], bos=False) == pytest.approx(
+        lm.logprob("a") + lm.logprob("b", ["a"]) + lm.logprob("</s>", ["a", "b"]))
+    assert lm.logprob("<s>", ["a"]) == -math.inf
+
+
+def test_full_scores_report_length_and_oov(lm):
+    scores = lm.full_scores(["a", "b", "zzz"])
+    # <s> a (bigram) | <s> a b (trigram) | <unk>, never seen in training: unigram, and so is </s>
+    assert [length for _, length, _ in scores] == [2, 3, 1, 1]
+    assert [oov for _, _, oov in scores] == [False, False, True, False]
+    assert sum(s for s, _, _ in scores) == pytest.approx(lm.score(["a", "b", "zzz"]))
+
+
+def test_unknown_words_are_unk_and_counted(lm):
+    assert lm.logprob("zzz", ["a"]) == lm.logprob("<unk>", ["a"])
+    result = lm.evaluate([["a", "zzz"], ["qqq"]])
+    assert (result.tokens, result.oov, result.sentences) == (5, 2, 2)
+
+
+def test_perplexity_is_vectorised_sum_of_sentence_scores(lm, random_sentences):
+    test = [["a", "b", "c"], ["b", "zzz", "a", "a"], ["c"]]
+    total = sum(lm.score(s) for s in test)
+    result = lm.evaluate(test)
+    assert result.log10_prob == pytest.approx(total, abs=1e-10)
+    assert result.perplexity == pytest.approx(10 ** (-total / (3 + 4 + 1 + 3)))
+    assert lm.perplexity(test) == result.perplexity
+
+
+def test_empty_sentences_are_skipped(lm):
+    a = lm.evaluate([["a", "b"]])
+    b = lm.evaluate([[], ["a", "b"], []])
+    assert (a.tokens, a.log10_prob) == (b.tokens, b.log10_prob)
+    with pytest.raises(CorpusError):
+        lm.evaluate([[], []])
+    with pytest.raises(CorpusError):
+        NgramLM().fit([[], []])
+
+
+def test_min_count_maps_rare_training_words_to_unk(ten_sentences):
+    lm = NgramLM(order=2, min_count=2).fit(ten_sentences + [["rare", "a"]])
+    assert "rare" not in lm.vocab_
+    assert lm.prob("a", ["rare"]) == lm.prob("a", ["<unk>"])
+    assert lm.prob("a", ["<unk>"]) != lm.prob("a", ["b"])            # <unk> was seen as a context
+
+
+def test_mle_reports_infinite_perplexity_with_reason(ten_sentences, caplog):
+    lm = NgramLM(order=2, smoothing="mle", min_count=1).fit(ten_sentences)
+    result = lm.evaluate([["c", "c"]])
+    assert result.perplexity == math.inf and result.zero_prob == 1
+    assert "probability 0" in result.reason and "mle" in result.reason
+    assert "infinite" in caplog.text
+    assert math.isfinite(lm.perplexity([["a", "b"]]))
+
+
+def test_generate_is_reproducible_and_in_vocabulary(lm):
+    a = lm.generate(40, seed=5)
+    assert a == lm.generate(40, seed=5) and len(a) == 40
+    assert set(a) <= set(lm.vocab_.words) - {"<s>"}
+    assert "</s>" in a
+    assert lm.generate(40, seed=6) != a
+
+
+def test_generate_follows_deterministic_context():
+    lm = NgramLM(order=2, smoothing="mle", min_count=1).fit([["x", "y", "z"]] * 3)
+    assert lm.generate(4, seed=0, context=["x"]) == ["y", "z", "</s>", "x"]
+
+
+def test_accepts_a_corpus_path(tmp_path, ten_sentences):
+    path = tmp_path / "c.txt"
+    path.write_text("\n".join(" ".join(s) for s in ten_sentences) + "\n")
+    from_file = NgramLM(order=2, min_count=1).fit(str(path))
+    from_list = NgramLM(order=2, min_count=1).fit(ten_sentences)
+    assert from_file.score(["a", "b"]) == from_list.score(["a", "b"])
+
+
+def test_user_errors(ten_sentences):
+    with pytest.raises(W2VError, match="not fitted"):
+        NgramLM().score(["a"])
+    with pytest.raises(W2VError, match="order"):
+        NgramLM(order=0).fit(ten_sentences)
+    with pytest.raises(W2VError, match="unknown smoothing"):
+        NgramLM(smoothing="good-turing").fit(ten_sentences)
+    with pytest.raises(TypeError, match="tokenise"):
+        NgramLM().fit(["a b c"])
