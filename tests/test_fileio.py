@@ -49,3 +49,13 @@ def test_check_readable_messages(tmp_path):
         check_readable(tmp_path / "missing.txt", "corpus")
     with pytest.raises(CorpusError, match="is a folder"):
         check_readable(tmp_path, "corpus")
+
+
+def test_atomic_write_gives_normal_permissions(tmp_path):
+    import os
+    target = tmp_path / "vectors.txt"
+    with atomic_write(target, "w") as f:
+        f.write("x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
