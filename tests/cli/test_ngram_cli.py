@@ -52,7 +52,7 @@ def test_whitespace_tokenizer_keeps_tokens_as_they_are(files, capsys):
     # the model remembers its tokenizer, so perplexity needs no --tokenizer
     assert main(["ngram", "perplexity", str(model), str(test), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["tokens"] == 7 + 1 + 3 + 1 and out["oov"] == 1
+    assert out["tokens"] == 7 + 1 + 4 + 1 and out["oov"] == 1
 
 
 def test_arpa_output_and_methods(files, capsys):
