@@ -92,6 +92,9 @@ class Tokenizer:
     def __eq__(self, other) -> bool:
         return isinstance(other, Tokenizer) and vars(self) == vars(other)
 
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(vars(self).items())))
+
     def _prepare(self, text: str) -> str:
         """Apply accent stripping, lowercasing and digit mapping to a whole text at once."""
         if self._whitespace:
