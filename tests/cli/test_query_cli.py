@@ -1,0 +1,98 @@
+"""``w2v neighbors|analogy|similarity`` through a real subprocess, including the interactive prompt."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from w2v import KeyedVectors
+
+HAND_MADE = {
+    "the": [0.1, 0.1, 0.1, 0.1],
+    "man": [0.0, 1.0, 0.0, 0.0],
+    "woman": [0.0, 0.0, 1.0, 0.0],
+    "king": [1.0, 1.0, 0.0, 0.0],
+    "queen": [1.0, 0.0, 1.0, 0.0],
+    "prince": [0.9, 1.0, 0.0, 0.1],
+    "chat": [0.0, 0.0, 0.1, 1.0],
+    "café": [0.0, 0.1, 0.0, 1.0],
+}
+
+
+def run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "w2v", *map(str, args)], input=stdin,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    path = tmp_path_factory.mktemp("query") / "vectors.bin"
+    KeyedVectors(list(HAND_MADE), np.array(list(HAND_MADE.values()))).save(path, format="binary")
+    return path
+
+
+def test_neighbors_text_and_json(model):
+    out = run("neighbors", model, "king", "-n", "3")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == 3 and lines[0].split()[0] == "prince"
+    out = run("neighbors", model, "chat", "--json", "-n", "2")
+    result = json.loads(out.stdout)
+    assert [r["word"] for r in result] == ["café", "the"]
+    expected = KeyedVectors.load(model).most_similar("chat", topn=2)
+    assert result[0]["similarity"] == pytest.approx(expected[0][1])
+
+
+def test_analogy_and_similarity(model):
+    out = run("analogy", model, "man", "king", "woman", "-n", "1")
+    assert out.returncode == 0 and out.stdout.split()[0] == "queen"
+    out = run("analogy", model, "man", "king", "woman", "--mul", "--json")
+    assert json.loads(out.stdout)[0]["word"] == "queen"
+    out = run("similarity", model, "king", "queen", "--json")
+    assert json.loads(out.stdout) == {"word1": "king", "word2": "queen", "similarity": pytest.approx(0.5)}
+    assert float(run("similarity", model, "man", "woman").stdout) == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["neighbors", "{model}", "qeen"], "did you mean 'queen'"),
+    (["neighbors", "{missing}", "king"], "does not exist"),
+    (["neighbors", "{corrupt}", "king"], "header"),
+    (["analogy", "{model}", "man", "king"], "three words"),
+    (["similarity", "{model}", "king", "kingdom"], "'kingdom' is not in the vocabulary"),
+])
+def test_user_errors_exit_2_with_one_line(model, tmp_path, args, message):
+    corrupt = tmp_path / "corrupt.bin"
+    corrupt.write_bytes(b"not a vector file\n")
+    paths = {"model": model, "missing": tmp_path / "nope.bin", "corrupt": corrupt}
+    out = run(*[a.format(**paths) for a in args])
+    assert out.returncode == 2
+    assert message in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in out.stderr and out.stdout == ""
+
+
+def test_bad_option_value_is_usage_error(model):
+    out = run("neighbors", model, "king", "-n", "0")
+    assert out.returncode == 2 and "at least 1" in out.stderr
+
+
+def test_interactive_neighbors_until_eof(model):
+    out = run("neighbors", model, "-n", "2", stdin="king\nqeen\n\nchat café\n")
+    assert out.returncode == 0, out.stderr
+    blocks = [b.splitlines() for b in out.stdout.strip().split("\n\n")]
+    assert len(blocks) == 2
+    assert blocks[0][0].split()[0] == "prince"
+    assert all(line.split()[0] not in ("chat", "café") for line in blocks[1])
+    assert out.stderr.count("Enter word") == 5  # one prompt per line read, plus the one at EOF
+    assert "did you mean 'queen'" in out.stderr
+
+
+def test_interactive_analogy_json_lines_and_exit_word(model):
+    out = run("analogy", model, "--json", "-n", "1",
+              stdin="man king woman\nman king\nman king woman\nEXIT\nman king woman\n")
+    assert out.returncode == 0, out.stderr
+    answers = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [a[0]["word"] for a in answers] == ["queen", "queen"]  # nothing after EXIT
+    assert "need 3 words" in out.stderr

@@ -1,0 +1,68 @@
+"""evaluate_word_pairs: correlations, OOV ratio, comments and bad lines, restrict_vocab."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from w2v import KeyedVectors
+from w2v.evaluate import EvaluationError, WordPairsResult, evaluate_word_pairs
+
+PAIRS = """\
+# a comment line
+# Word 1\tWord 2\tHuman (mean)
+a\tb\t9.0
+A\tc\t7.5
+b\td\t3.0
+c\te\t1.0
+d\tzzz\t5.0
+not\ta\tpair\tline
+e\ta\tnot-a-number
+a\te\t2.0
+"""
+
+
+@pytest.fixture
+def kv() -> KeyedVectors:
+    rng = np.random.default_rng(5)
+    return KeyedVectors(list("abcde"), rng.normal(size=(5, 8)).astype(np.float32))
+
+
+def test_correlations_and_oov(kv, tmp_path):
+    path = tmp_path / "pairs.tsv"
+    path.write_text(PAIRS)
+    r = evaluate_word_pairs(kv, path, restrict_vocab=None)
+    assert isinstance(r, WordPairsResult)
+    pairs = [("a", "b", 9.0), ("a", "c", 7.5), ("b", "d", 3.0), ("c", "e", 1.0), ("a", "e", 2.0)]
+    model = [kv.similarity(x, y) for x, y, _ in pairs]
+    gold = [g for _, _, g in pairs]
+    assert (r.pairs, r.oov) == (5, 1)
+    assert r.oov_ratio == pytest.approx(1 / 6)
+    assert r.spearman == pytest.approx(stats.spearmanr(gold, model)[0], abs=1e-9)
+    assert r.pearson == pytest.approx(stats.pearsonr(gold, model)[0], abs=1e-6)
+    assert set(r.to_dict()) >= {"spearman", "pearson", "oov_ratio"}
+
+
+def test_restrict_vocab_and_case(kv, tmp_path):
+    path = tmp_path / "pairs.tsv"
+    path.write_text(PAIRS)
+    r = evaluate_word_pairs(kv, path, restrict_vocab=3)  # d and e become unknown
+    assert (r.pairs, r.oov, r.restrict_vocab) == (2, 4, 3)
+    r = evaluate_word_pairs(kv, path, restrict_vocab=None, case_insensitive=False)
+    assert (r.pairs, r.oov) == (4, 2)  # "A" is unknown when case matters
+
+
+def test_no_usable_pair_and_missing_file(kv, tmp_path):
+    (tmp_path / "p.tsv").write_text("x\ty\t1.0\n")
+    with pytest.raises(EvaluationError, match="no word pair"):
+        evaluate_word_pairs(kv, tmp_path / "p.tsv")
+    with pytest.raises(EvaluationError, match="does not exist"):
+        evaluate_word_pairs(kv, tmp_path / "missing.tsv")
+
+
+def test_default_is_bundled_wordsim353():
+    words = ["tiger", "cat", "love", "sex", "king", "queen"]
+    kv = KeyedVectors(words, np.random.default_rng(0).normal(size=(6, 4)))
+    r = evaluate_word_pairs(kv)
+    assert r.pairs + r.oov == 353
+    assert r.pairs >= 3
