@@ -171,3 +171,14 @@ def test_encode_many_chunks(monkeypatch):
     assert [s.tolist() for s in enc] == [s for s in expected if s]
     counts = Counter(w for s in sentences for w in s if w in vocab)
     assert np.bincount(enc.ids, minlength=len(vocab)).tolist() == [counts[w] for w in vocab.words]
+
+
+def test_build_and_encode_from_a_file(tmp_path):
+    path = tmp_path / "corpus.txt"
+    path.write_text("The cat sat.\nThe dog sat!\nA cat.\n\nunique\n", encoding="utf-8")
+    vocab = Vocabulary.build(path, min_count=2)
+    assert vocab.words == ["cat", "sat", "the"] and vocab.total_words == 9
+    assert vocab.n_sentences == 4 and vocab.decode_errors == 0
+    enc = vocab.encode(path)
+    assert [s.tolist() for s in enc] == [[2, 0, 1], [2, 1], [0]]
+    assert enc.offsets.tolist() == [0, 3, 5, 6]
