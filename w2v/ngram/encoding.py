@@ -15,8 +15,8 @@ distribution (as KenLM's ``<unk>`` does).
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -67,17 +67,7 @@ class NgramVocab:
         CorpusError
             When the sentences hold no word at all.
         """
-        counts = Counter()
-        for sentence in sentences:
-            counts.update(sentence)
-        # A literal <s>/</s> in the text cannot be a word of the model (they are the boundaries);
-        # a literal <unk> simply adds to the <unk> counts.
-        for special in SPECIALS:
-            counts.pop(special, None)
-        if not counts:
-            raise CorpusError("the training text holds no words: give at least one non-empty sentence")
-        kept = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w))
-        return cls(list(SPECIALS) + kept)
+        return build_and_encode(sentences, min_count)[0]
 
 
 @dataclass
@@ -108,6 +98,79 @@ class EncodedText:
         return int(self.stream.size - self.n_sentences)
 
 
+def _flat_ids(sentences: Iterable[Sequence[str]]):
+    """Number the distinct tokens in order of appearance, without a Python loop per token.
+
+    Returns (types: list of str, ids: int64 array of type numbers per token, lengths of the
+    non-empty sentences, number of empty sentences).
+    """
+    kept = []
+    n_empty = 0
+    for sentence in sentences:
+        if isinstance(sentence, str):
+            raise TypeError("sentences must be lists of tokens, not strings: tokenise them first")
+        if len(sentence):
+            kept.append(sentence)
+        else:
+            n_empty += 1
+    flat = list(chain.from_iterable(kept))
+    # dict.fromkeys and map(dict.__getitem__) run in C: one hash per token, no bytecode per token
+    type_index = {w: i for i, w in enumerate(dict.fromkeys(flat))}
+    ids = np.fromiter(map(type_index.__getitem__, flat), dtype=np.int64, count=len(flat))
+    return list(type_index), ids, [len(s) for s in kept], n_empty
+
+
+def _assemble(words: np.ndarray, lengths: list, n_empty: int, n_oov: int) -> "EncodedText":
+    lens = np.asarray(lengths, dtype=np.int64)
+    ends = np.cumsum(lens + 2)
+    starts = ends - lens - 2
+    stream = np.empty(int(ends[-1]) if lens.size else 0, dtype=np.int64)
+    is_word = np.ones(stream.size, dtype=bool)
+    is_word[starts] = False
+    is_word[ends - 1] = False
+    stream[starts] = BOS
+    stream[ends - 1] = EOS
+    stream[is_word] = words
+    return EncodedText(stream=stream, n_sentences=int(lens.size), n_empty=n_empty, n_oov=n_oov)
+
+
+def build_and_encode(sentences: Iterable[Sequence[str]], min_count: int = 2) -> tuple[NgramVocab, "EncodedText"]:
+    """Build the vocabulary of a training text and encode it, in one pass over the tokens.
+
+    Parameters
+    ----------
+    sentences : iterable of list of str
+        Iterated once.
+    min_count : int
+        Words seen fewer times become ``<unk>``.
+
+    Returns
+    -------
+    (NgramVocab, EncodedText)
+
+    Raises
+    ------
+    CorpusError
+        When the sentences hold no word at all.
+    """
+    types, ids, lengths, n_empty = _flat_ids(sentences)
+    type_counts = np.bincount(ids, minlength=len(types))
+    specials = np.array([t in SPECIALS for t in types], dtype=bool)
+    if not np.any(~specials):
+        raise CorpusError("the training text holds no words: give at least one non-empty sentence")
+    keep = (type_counts >= min_count) & ~specials
+    kept = np.flatnonzero(keep)
+    # descending count, ties by the word itself: deterministic whatever the input order
+    # (a C-level sort by word, then a stable numpy sort by count)
+    kept = kept[sorted(range(kept.size), key=[types[t] for t in kept.tolist()].__getitem__)]
+    order = kept[np.argsort(-type_counts[kept], kind="stable")]
+    vocab = NgramVocab(list(SPECIALS) + [types[t] for t in order])
+    remap = np.full(len(types), UNK, dtype=np.int64)
+    remap[order] = np.arange(len(SPECIALS), len(SPECIALS) + len(order))
+    # a literal <s>/</s> in the text cannot be a word (they are the boundaries): <unk> it is
+    return vocab, _assemble(remap[ids], lengths, n_empty, 0)
+
+
 def encode(vocab: NgramVocab, sentences: Iterable[Sequence[str]]) -> EncodedText:
     """Map tokenised sentences to the flat id stream used by counting and scoring.
 
@@ -122,34 +185,12 @@ def encode(vocab: NgramVocab, sentences: Iterable[Sequence[str]]) -> EncodedText
     -------
     EncodedText
     """
+    types, ids, lengths, n_empty = _flat_ids(sentences)
     get = vocab.index.get
-    ids: list[int] = []
-    lengths: list[int] = []
-    n_empty = 0
-    n_oov = 0
-    for sentence in sentences:
-        if not sentence:
-            n_empty += 1
-            continue
-        if isinstance(sentence, str):
-            raise TypeError("sentences must be lists of tokens, not strings: tokenise them first")
-        before = len(ids)
-        ids.extend([get(t, -1) for t in sentence])
-        lengths.append(len(ids) - before)
-    words = np.asarray(ids, dtype=np.int64)
+    remap = np.array([get(t, -1) for t in types], dtype=np.int64)
+    words = remap[ids] if ids.size else ids
     oov = words < 0
     # A literal "<unk>" in the text is the word <unk>, not an out-of-vocabulary token.
     n_oov = int(np.count_nonzero(oov))
-    words[oov] = UNK
-    words[(words == BOS) | (words == EOS)] = UNK
-    lens = np.asarray(lengths, dtype=np.int64)
-    ends = np.cumsum(lens + 2)
-    starts = ends - lens - 2
-    stream = np.empty(int(ends[-1]) if lens.size else 0, dtype=np.int64)
-    is_word = np.ones(stream.size, dtype=bool)
-    is_word[starts] = False
-    is_word[ends - 1] = False
-    stream[starts] = BOS
-    stream[ends - 1] = EOS
-    stream[is_word] = words
-    return EncodedText(stream=stream, n_sentences=int(lens.size), n_empty=n_empty, n_oov=n_oov)
+    words[oov | (words == BOS) | (words == EOS)] = UNK
+    return _assemble(words, lengths, n_empty, n_oov)

@@ -23,7 +23,7 @@ import numpy as np
 
 from w2v.errors import CorpusError, W2VError
 from w2v.ngram.counts import NgramCounts
-from w2v.ngram.encoding import BOS, EOS, NgramVocab, encode
+from w2v.ngram.encoding import BOS, EOS, NgramVocab, build_and_encode, encode
 from w2v.ngram.smoothing import Smoothing, make_smoothing
 from w2v.ngram.tables import BackoffTables
 
@@ -139,8 +139,7 @@ class NgramLM:
             raise W2VError(f"min_count must be an integer >= 1, got {self.min_count!r}")
         smoothing = self._make_smoothing()
         sentences = _materialise(sentences)
-        vocab = NgramVocab.build(sentences, self.min_count)
-        encoded = encode(vocab, sentences)
+        vocab, encoded = build_and_encode(sentences, self.min_count)
         if smoothing.uses_heldout:
             if heldout is not None:
                 fit_counts = NgramCounts.from_stream(encoded.stream, self.order, len(vocab))
@@ -334,7 +333,7 @@ def _materialise(sentences) -> list:
         sentences = open_corpus(sentences)
     if isinstance(sentences, list):
         return sentences
-    return [list(s) for s in sentences]
+    return list(sentences)
 
 
 def from_tables(vocab: NgramVocab, tables: BackoffTables, smoothing: Smoothing | str,
