@@ -13,7 +13,10 @@ the ARPA convention, and read back as ``-inf``.
 """
 from __future__ import annotations
 
+import gc
 import os
+from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 
@@ -83,36 +86,54 @@ def read_arpa(path: str | os.PathLike):
     from w2v.ngram.model import from_tables
 
     p = check_readable(path, "ARPA file")
-    sections = _parse(p)
     name = str(p)
-    uni_words, uni_prob, uni_bow = sections[0]
-    words_in_file = [w[0] for w in uni_words]
+    # millions of small lists and strings: the cyclic collector would rescan them over and over
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _read(p, name)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _read(p, name):
+    from w2v.ngram.model import from_tables
+
+    sections = _sections(p)
+    probs1, words1, bows1 = _columns(name, 1, sections[0])
+    words_in_file = list(words1[0])
     for special in SPECIALS[1:]:
         if special not in words_in_file:
             raise ModelFormatError(f"{name!r} has no {special} unigram: it is not a sentence-level ARPA model")
-    others = [w for w in words_in_file if w not in SPECIALS]
-    vocab = NgramVocab(list(SPECIALS) + others)
+    specials = set(SPECIALS)
+    vocab = NgramVocab(list(SPECIALS) + [w for w in words_in_file if w not in specials])
     V = len(vocab)
     index = vocab.index
     logprob1 = np.full(V, -np.inf)
     bow1 = np.zeros(V)
-    ids = np.fromiter((index[w] for w in words_in_file), dtype=np.int64, count=len(words_in_file))
-    logprob1[ids] = uni_prob
-    bow1[ids] = uni_bow
+    ids = np.fromiter(map(index.__getitem__, words_in_file), dtype=np.int64, count=len(words_in_file))
+    if np.unique(ids).size != ids.size:
+        raise ModelFormatError(f"{name!r} lists some 1-gram twice")
+    logprob1[ids] = probs1
+    bow1[ids] = bows1
     keys, logprob, logbow = [np.arange(V, dtype=np.int64)], [logprob1], [bow1]
-    for n, (grams, probs, bows) in enumerate(sections[1:], start=2):
+    for n, lines in enumerate(sections[1:], start=2):
+        probs, columns, bows = _columns(name, n, lines)
         try:
-            gram_ids = np.array([[index[w] for w in g] for g in grams], dtype=np.int64).reshape(len(grams), n)
+            gram_ids = [np.fromiter(map(index.__getitem__, col), dtype=np.int64, count=len(col))
+                        for col in columns]
         except KeyError as err:
             raise ModelFormatError(f"{name!r}: the {n}-grams use {err.args[0]!r}, which is not a unigram") from None
-        rows = gram_ids[:, 0]
+        rows = gram_ids[0]
         for k in range(1, n - 1):
-            rows = _find(keys[k], rows * V + gram_ids[:, k])
+            rows = _find(keys[k], rows * V + gram_ids[k])
             if np.any(rows < 0):
-                bad = grams[int(np.flatnonzero(rows < 0)[0])]
-                raise ModelFormatError(f"{name!r}: the {n}-gram {' '.join(bad)!r} has no prefix "
-                                       f"{' '.join(bad[:k + 1])!r} in the file")
-        order_keys = rows * V + gram_ids[:, n - 1]
+                bad = int(np.flatnonzero(rows < 0)[0])
+                gram = [columns[j][bad] for j in range(n)]
+                raise ModelFormatError(f"{name!r}: the {n}-gram {' '.join(gram)!r} has no prefix "
+                                       f"{' '.join(gram[:k + 1])!r} in the file")
+        order_keys = rows * V + gram_ids[n - 1]
         sort = np.argsort(order_keys, kind="stable")
         order_keys = order_keys[sort]
         if order_keys.size > 1 and np.any(order_keys[1:] == order_keys[:-1]):
@@ -120,8 +141,6 @@ def read_arpa(path: str | os.PathLike):
         keys.append(order_keys)
         logprob.append(probs[sort])
         logbow.append(bows[sort])
-        # a back-off weight for a context needs the context to exist: it always does here, as
-        # the n-grams themselves are the contexts of the next order
     logbow[-1] = np.empty(0)
     tables = BackoffTables(keys, logprob, logbow, V)
     if "<unk>" not in words_in_file:
@@ -135,61 +154,72 @@ def _find(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return np.where(keys[pos] == wanted, pos, -1) if keys.size else np.full(wanted.size, -1)
 
 
-def _parse(path) -> list:
-    """Sections as ``[(list of word tuples, logprob float64 (M,), logbow float64 (M,)), ...]``."""
+def _sections(path) -> list[list[str]]:
+    """The lines of each ``\\n-grams:`` section, checked against the ``\\data\\`` header."""
     name = str(path)
     with open_binary(path) as raw:
         lines = raw.read().decode("utf-8", errors="replace").splitlines()
-    it = iter(enumerate(lines, start=1))
+    try:
+        at = next(i for i, line in enumerate(lines) if line.strip() == "\\data\\") + 1
+    except StopIteration:
+        raise ModelFormatError(f"{name!r} is not an ARPA file (no \\data\\ line)") from None
     declared: dict[int, int] = {}
-    for lineno, line in it:
-        if line.strip() == "\\data\\":
+    while at < len(lines):
+        line = lines[at].strip()
+        if line.startswith("ngram "):
+            try:
+                n, count = line[6:].split("=")
+                declared[int(n)] = int(count)
+            except ValueError:
+                raise ModelFormatError(f"{name!r} line {at + 1}: bad header line {line!r}") from None
+        elif line or declared:
             break
-    else:
-        raise ModelFormatError(f"{name!r} is not an ARPA file (no \\data\\ line)")
-    for lineno, line in it:
-        line = line.strip()
-        if not line:
-            if declared:
-                break
-            continue
-        if not line.startswith("ngram "):
-            break
-        try:
-            n, count = line[6:].split("=")
-            declared[int(n)] = int(count)
-        except ValueError:
-            raise ModelFormatError(f"{name!r} line {lineno}: bad header line {line!r}") from None
+        at += 1
     if not declared or sorted(declared) != list(range(1, max(declared) + 1)):
         raise ModelFormatError(f"{name!r}: the \\data\\ header must declare ngram 1=.. up to the order")
     sections = []
     for n in range(1, max(declared) + 1):
-        for lineno, line in it:
-            if line.strip():
-                break
-        else:
+        while at < len(lines) and not lines[at].strip():
+            at += 1
+        if at >= len(lines):
             raise ModelFormatError(f"{name!r} ends before the \\{n}-grams: section")
-        if line.strip() != f"\\{n}-grams:":
-            raise ModelFormatError(f"{name!r} line {lineno}: expected \\{n}-grams:, found {line.strip()!r}")
-        grams, probs, bows = [], [], []
-        for lineno, line in it:
-            fields = line.split()
-            if not fields:
-                break
-            if len(fields) not in (n + 1, n + 2):
-                raise ModelFormatError(f"{name!r} line {lineno}: a {n}-gram line needs {n + 1} or "
-                                       f"{n + 2} fields, found {len(fields)}")
-            probs.append(fields[0])
-            grams.append(tuple(fields[1:n + 1]))
-            bows.append(fields[n + 1] if len(fields) == n + 2 else "0")
-        if len(grams) != declared[n]:
-            raise ModelFormatError(f"{name!r}: header declares {declared[n]} {n}-grams, the section has {len(grams)}")
-        try:
-            prob_arr = np.array(probs, dtype=np.float64)
-            bow_arr = np.array(bows, dtype=np.float64)
-        except ValueError:
-            raise ModelFormatError(f"{name!r}: unparsable number in the \\{n}-grams: section") from None
-        prob_arr[prob_arr <= LOG_ZERO] = -np.inf
-        bow_arr[bow_arr <= LOG_ZERO] = -np.inf
-        sections.append((grams, prob_arr, bow_arr))
+        if lines[at].strip() != f"\\{n}-grams:":
+            raise ModelFormatError(f"{name!r} line {at + 1}: expected \\{n}-grams:, found {lines[at].strip()!r}")
+        begin = at + 1
+        end = begin + declared[n]
+        body = lines[begin:end]
+        # the section must hold exactly the declared number of lines, then a blank or a marker
+        if len(body) < declared[n] or any(not line.strip() for line in body[-1:]) or \
+                (end < len(lines) and lines[end].strip() and not lines[end].lstrip().startswith("\\")):
+            found = next((i for i, line in enumerate(lines[begin:], start=0)
+                          if not line.strip() or line.lstrip().startswith("\\")), len(lines) - begin)
+            raise ModelFormatError(f"{name!r}: header declares {declared[n]} {n}-grams, the section has {found}")
+        sections.append(body)
+        at = end
     return sections
+
+
+def _columns(name: str, n: int, lines: list[str]):
+    """Split one section into (logprob (M,), n word columns, logbow (M,)), C-level where it counts."""
+    fields = list(map(str.split, lines))
+    widths = np.fromiter(map(len, fields), dtype=np.int64, count=len(fields))
+    if np.any((widths != n + 1) & (widths != n + 2)):
+        bad = int(np.flatnonzero((widths != n + 1) & (widths != n + 2))[0])
+        raise ModelFormatError(f"{name!r}: a {n}-gram line needs {n + 1} or {n + 2} fields, "
+                               f"found {widths[bad]} in {lines[bad].strip()!r}")
+    flat = list(chain.from_iterable(fields))
+    starts = np.concatenate(([0], np.cumsum(widths)[:-1]))
+    pick = lambda positions: itemgetter(*positions.tolist())(flat) if positions.size > 1 else \
+        tuple(flat[i] for i in positions.tolist())
+    try:
+        probs = np.array(pick(starts), dtype=np.float64).reshape(-1)
+        bows = np.zeros(len(lines))
+        has_bow = widths == n + 2
+        if np.any(has_bow):
+            bows[has_bow] = np.array(pick(starts[has_bow] + n + 1), dtype=np.float64).reshape(-1)
+    except ValueError:
+        raise ModelFormatError(f"{name!r}: unparsable number in the \\{n}-grams: section") from None
+    probs[probs <= LOG_ZERO] = -np.inf
+    bows[bows <= LOG_ZERO] = -np.inf
+    columns = [pick(starts + 1 + j) for j in range(n)]
+    return probs, columns, bows
