@@ -38,10 +38,14 @@ def main(argv=None) -> int:
     except ImportError:
         print("this check needs gensim: pip install gensim", file=sys.stderr)
         return 2
+    with tempfile.TemporaryDirectory(prefix="w2v-check-") as workdir:
+        return _check(args, Path(workdir), GensimKV, GensimW2V)
+
+
+def _check(args, workdir: Path, GensimKV, GensimW2V) -> int:
     from w2v.evaluate import evaluate_analogies, evaluate_word_pairs
     from w2v.vectors import KeyedVectors
 
-    workdir = Path(tempfile.mkdtemp(prefix="w2v-check-"))
     path = args.vectors
     if path is None:
         with open(args.corpus, encoding="utf-8") as f:

@@ -114,6 +114,7 @@ def test_batched_evaluation_equals_question_by_question(tmp_path, method, case_i
     path = tmp_path / "q.txt"
     path.write_text("\n".join(lines) + "\n")
     monkeypatch.setattr("w2v.evaluate.analogies._BATCH_ELEMENTS", 5000)  # many small batches
+    monkeypatch.setattr("w2v.evaluate.analogies._TABLE_ELEMENTS", 1000)  # and groups of 64 words
     for restrict in (None, 80):
         r = evaluate_analogies(kv, path, restrict_vocab=restrict, method=method,
                                case_insensitive=case_insensitive)

@@ -149,7 +149,7 @@ def test_restrict_vocab_means_n_most_frequent_everywhere(hand_kv):
 def test_bad_query_values(hand_kv):
     with pytest.raises(W2VError, match="at least one"):
         hand_kv.most_similar()
-    with pytest.raises(W2VError, match="topn"):
+    with pytest.raises(QueryError, match="topn"):
         hand_kv.most_similar("king", topn=0)
     with pytest.raises(W2VError):
         hand_kv.doesnt_match([])

@@ -13,8 +13,9 @@ question words (3CosAdd, or 3CosMul with ``method="mul"``); with ``case_insensit
 compared upper-cased and a case variant of a question word is never an answer. Lines that are
 not four words are ignored (not counted at all).
 
-Questions are answered in batches: one matrix product of the batch's distinct question words
-with the N searched words, cosines combined per question (3CosAdd ranks ``cos(w, b) + cos(w, c) -
+Questions are answered in batches: one matrix product of the distinct question words (of the
+whole file, or of a run of questions when the table would pass ~128 MB) with the N searched
+words, cosines combined per question (3CosAdd ranks ``cos(w, b) + cos(w, c) -
 cos(w, a)``, the same order as the cosine to the normalised ``b + c - a``), then an argmax.
 """
 from __future__ import annotations
@@ -29,8 +30,10 @@ from w2v.vectors import COSMUL_EPSILON, top_k
 
 logger = logging.getLogger(__name__)
 
-#: score elements per batch (questions x searched words), ~32 MB of float32
-_BATCH_ELEMENTS = 8_000_000
+#: score elements per batch (questions x searched words): 4 MB of float32 stays in cache
+_BATCH_ELEMENTS = 1_000_000
+#: cosine-table elements (distinct question words x searched words) per group, ~128 MB of float32
+_TABLE_ELEMENTS = 32_000_000
 #: gensim looks at this many candidates before giving up on case variants of question words
 _GENSIM_TOPN = 5
 
@@ -183,22 +186,33 @@ def _solve(unit: np.ndarray, rows: np.ndarray, canonical: np.ndarray, method: st
     n = unit.shape[0]
     batch = max(1, _BATCH_ELEMENTS // n)
     right = np.zeros(len(rows), dtype=bool)
-    for start in range(0, len(rows), batch):
-        block = rows[start:start + batch]
-        distinct, inverse = np.unique(block[:, :3], return_inverse=True)
-        inverse = inverse.reshape(-1, 3)
-        cosines = unit[distinct] @ unit.T  # the one matrix product of this batch
-        scores = _combine(cosines, inverse, method)
-        scores[np.arange(len(block))[:, None], block[:, :3]] = -np.inf
-        best = np.argmax(scores, axis=1)
-        predicted = canonical[best]
-        right[start:start + len(block)] = predicted == block[:, 3]
-        # An answer that is a case variant of a question word (e.g. "Paris" when asked "paris")
-        # is skipped the way gensim does it; rare, so done per question.
-        clash = (predicted[:, None] == block[:, :3]).any(axis=1)
-        for q in np.flatnonzero(clash):
-            right[start + q] = _gensim_pick(scores[q], canonical, block[q]) == block[q, 3]
+    for start, stop in _groups(rows, max(64, _TABLE_ELEMENTS // n)):
+        distinct = np.unique(rows[start:stop, :3])
+        cosines = unit[distinct] @ unit.T  # the one matrix product of this group of questions
+        for first in range(start, stop, batch):
+            block = rows[first:min(first + batch, stop)]
+            scores = _combine(cosines, np.searchsorted(distinct, block[:, :3]), method)
+            scores[np.arange(len(block))[:, None], block[:, :3]] = -np.inf
+            predicted = canonical[np.argmax(scores, axis=1)]
+            right[first:first + len(block)] = predicted == block[:, 3]
+            # An answer that is a case variant of a question word (e.g. "Paris" when asked
+            # "paris") is skipped the way gensim does it; rare, so done per question.
+            clash = (predicted[:, None] == block[:, :3]).any(axis=1)
+            for q in np.flatnonzero(clash):
+                right[first + q] = _gensim_pick(scores[q], canonical, block[q]) == block[q, 3]
     return right
+
+
+def _groups(rows: np.ndarray, max_words: int):
+    """Consecutive runs of questions using at most ``max_words`` distinct words (file order keeps
+    a section's few words together: the whole Google set uses ~900)."""
+    start, seen = 0, set()
+    for i, question in enumerate(rows[:, :3].tolist()):
+        seen.update(question)
+        if len(seen) > max_words and i > start:
+            yield start, i
+            start, seen = i, set(question)
+    yield start, len(rows)
 
 
 def _combine(cosines: np.ndarray, inverse: np.ndarray, method: str) -> np.ndarray:
