@@ -55,7 +55,7 @@ def register(subparsers) -> None:
                                          "as KenLM's query).")
     ppl.add_argument("model", type=existing_path, help="model file (native or ARPA)")
     ppl.add_argument("text", type=existing_path, help="text to score, one sentence per line")
-    _tokenizer_option(ppl, None)
+    _tokenizer_option(ppl, argparse.SUPPRESS)
     ppl.add_argument("--json", action="store_true",
                      help='print {"perplexity": .., "tokens": .., "oov": ..} instead of text')
     ppl.set_defaults(func=_perplexity)
@@ -63,7 +63,7 @@ def register(subparsers) -> None:
     gen = actions.add_parser("generate", help="sample text from a model", formatter_class=fmt)
     gen.add_argument("model", type=existing_path, help="model file (native or ARPA)")
     gen.add_argument("-n", "--words", type=positive_int, default=50, help="tokens to sample (</s> included)")
-    gen.add_argument("--seed", type=int, default=None, help="random seed (default: different every run)")
+    gen.add_argument("--seed", type=int, default=None, help="random seed; without one every run differs")
     gen.add_argument("--context", default="", help="words to continue from (white-space separated)")
     gen.set_defaults(func=_generate)
 
@@ -72,7 +72,7 @@ def _tokenizer_option(parser, default) -> None:
     parser.add_argument("--tokenizer", choices=TOKENIZERS, default=default,
                         help="'default': lowercase, words of letters/digits with inner ' and -; "
                              "'whitespace': split on white space only (already tokenised text)"
-                        + ("" if default else "; default: the one the model was trained with"))
+                        + ("" if default != argparse.SUPPRESS else "; when omitted, the one the model was trained with"))
 
 
 def _usage(parser) -> int:
@@ -112,7 +112,7 @@ def _perplexity(args) -> int:
     from w2v.ngram import NgramLM
 
     lm = NgramLM.load(args.model)
-    name = args.tokenizer or getattr(lm, "tokenizer_", None) or "default"
+    name = getattr(args, "tokenizer", None) or getattr(lm, "tokenizer_", None) or "default"
     result = lm.evaluate(open_corpus(args.text, tokenizer=_tokenizer(name)))
     if args.json:
         out = {"perplexity": result.perplexity, "tokens": result.tokens, "oov": result.oov,

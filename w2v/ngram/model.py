@@ -13,6 +13,7 @@ reported as ``oov``). Scores are log10. Empty sentences are skipped by ``fit`` a
 """
 from __future__ import annotations
 
+import copy
 import logging
 import math
 import os
@@ -110,7 +111,8 @@ class NgramLM:
     # ------------------------------------------------------------------ fitting
     def _make_smoothing(self) -> Smoothing:
         if isinstance(self.smoothing, Smoothing):
-            return self.smoothing
+            # fit() must not change the object the caller configured (scikit-learn's rule)
+            return copy.deepcopy(self.smoothing)
         params = {"k": self.k} if self.smoothing == "add-k" else {}
         try:
             return make_smoothing(self.smoothing, **params)
