@@ -1,6 +1,4 @@
 """Native .npz models and ARPA files: exact round trips, hand-written ARPA semantics, bad files."""
-import math
-import zipfile
 
 import numpy as np
 import pytest

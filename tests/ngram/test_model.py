@@ -2,7 +2,6 @@
 scoring, generation, errors."""
 import math
 
-import numpy as np
 import pytest
 
 import w2v

@@ -10,7 +10,6 @@ Bigrams: after a: b 3, c 1, </s> 3 (7); after b: </s> 3, c 2, a 1 (6);
 Left-neighbour (continuation) counts: a {<s>, c, b} 3, b {<s>, a} 2, c {<s>, a, b} 3,
 </s> {a, b, c} 3; total 11.
 """
-import itertools
 import math
 
 import numpy as np

@@ -36,7 +36,8 @@ def register(subparsers) -> None:
     train = actions.add_parser("train", help="count n-grams in a corpus and write a model",
                                formatter_class=fmt,
                                description="Train an n-gram model; like KenLM's 'lmplz -o N'.")
-    train.add_argument("corpus", type=existing_path, help="training text: file (.gz/.bz2/.xz ok) or folder, one sentence per line")
+    train.add_argument("corpus", type=existing_path,
+                       help="training text: file (.gz/.bz2/.xz ok) or folder, one sentence per line")
     train.add_argument("-n", "--order", type=positive_int, default=3, help="n-gram order (lmplz -o)")
     train.add_argument("--smoothing", choices=SMOOTHING_CHOICES, default="modified-kneser-ney",
                        help="smoothing method")
@@ -44,7 +45,8 @@ def register(subparsers) -> None:
                        help="training words seen fewer times become <unk>")
     train.add_argument("-k", type=positive_float, default=1.0, help="pseudo-count of add-k (1 = Laplace)")
     train.add_argument("--heldout", type=existing_path, default=None,
-                       help="held-out text to fit the interpolated lambdas (default: every 10th training sentence)")
+                       help="held-out text to fit the interpolated lambdas "
+                            "(when omitted: every 10th training sentence)")
     _tokenizer_option(train, "default")
     train.add_argument("-o", "--output", type=output_path, required=True,
                        help="model file to write (ARPA when it ends in .arpa, else native .npz)")
@@ -72,7 +74,8 @@ def _tokenizer_option(parser, default) -> None:
     parser.add_argument("--tokenizer", choices=TOKENIZERS, default=default,
                         help="'default': lowercase, words of letters/digits with inner ' and -; "
                              "'whitespace': split on white space only (already tokenised text)"
-                        + ("" if default != argparse.SUPPRESS else "; when omitted, the one the model was trained with"))
+                        + ("" if default != argparse.SUPPRESS
+                           else "; when omitted, the one the model was trained with"))
 
 
 def _usage(parser) -> int:

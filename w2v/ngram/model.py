@@ -18,7 +18,7 @@ import logging
 import math
 import os
 from dataclasses import asdict, dataclass
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 

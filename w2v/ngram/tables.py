@@ -123,7 +123,8 @@ class BackoffTables:
             p(w | context) for every id; ``p[BOS]`` is 0 and the rest sums to 1.
         """
         V = self.vocab_size
-        context = np.asarray(context, dtype=np.int64)[-(self.order - 1):] if self.order > 1 else np.empty(0, np.int64)
+        context = np.asarray(context, dtype=np.int64)
+        context = context[context.size - min(context.size, self.order - 1):]
         probs = 10.0 ** self.logprob[0]
         for n in range(2, self.order + 1):
             if context.size < n - 1:
