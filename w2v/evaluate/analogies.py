@@ -189,6 +189,9 @@ def _solve(unit: np.ndarray, rows: np.ndarray, canonical: np.ndarray, method: st
     for start, stop in _groups(rows, max(64, _TABLE_ELEMENTS // n)):
         distinct = np.unique(rows[start:stop, :3])
         cosines = unit[distinct] @ unit.T  # the one matrix product of this group of questions
+        if method == "mul":  # 3CosMul works on cosines shifted to [0, 1]
+            cosines += 1.0
+            cosines *= 0.5
         for first in range(start, stop, batch):
             block = rows[first:min(first + batch, stop)]
             scores = _combine(cosines, np.searchsorted(distinct, block[:, :3]), method)
@@ -215,19 +218,20 @@ def _groups(rows: np.ndarray, max_words: int):
     yield start, len(rows)
 
 
-def _combine(cosines: np.ndarray, inverse: np.ndarray, method: str) -> np.ndarray:
-    """Scores (batch, N) of every searched word for each question from the cosines table."""
-    a, b, c = inverse[:, 0], inverse[:, 1], inverse[:, 2]
+def _combine(table: np.ndarray, positions: np.ndarray, method: str) -> np.ndarray:
+    """Scores (batch, N) of every searched word for each question.
+
+    ``table`` holds cosines (add) or shifted cosines ``(1 + cos) / 2`` (mul) of the distinct
+    question words; ``positions`` (batch, 3) are the table rows of each question's a, b, c.
+    """
+    a, b, c = positions[:, 0], positions[:, 1], positions[:, 2]
+    scores = table[b]
     if method == "add":
-        scores = cosines[b]
-        scores += cosines[c]
-        scores -= cosines[a]
+        scores += table[c]
+        scores -= table[a]
         return scores
-    shifted = cosines + 1.0
-    shifted *= 0.5
-    scores = shifted[b]
-    scores *= shifted[c]
-    scores /= shifted[a] + COSMUL_EPSILON
+    scores *= table[c]
+    scores /= table[a] + COSMUL_EPSILON
     return scores
 
 
