@@ -379,12 +379,14 @@ def _write_member(zf: zipfile.ZipFile, name: str, array: np.ndarray, align: bool
     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_STORED
     info.file_size = len(header.getvalue()) + array.nbytes
+    zip64 = info.file_size >= 0xFFFFFFFF
     if align:
         # pad the local header with an ignorable extra field so the data starts 64-byte aligned
-        start = zf.fp.tell() + 30 + len(name.encode()) + 4
+        # (zipfile appends a 20-byte zip64 field after ours for members of 4 GB or more)
+        start = zf.fp.tell() + 30 + len(name.encode()) + 4 + (20 if zip64 else 0)
         pad = -start % 64
         info.extra = struct.pack("<HH", _PAD_EXTRA_ID, pad) + b"\0" * pad
-    with zf.open(info, "w", force_zip64=info.file_size >= 0xFFFFFFFF) as out:
+    with zf.open(info, "w", force_zip64=zip64) as out:
         out.write(header.getvalue())
         out.write(memoryview(np.ascontiguousarray(array)).cast("B"))
 

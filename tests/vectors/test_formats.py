@@ -135,7 +135,7 @@ def test_native_is_npz_without_pickle_and_memory_mappable(tmp_path, kv):
         assert all(i.compress_type == zipfile.ZIP_STORED for i in zf.infolist())
     mapped = KeyedVectors.load(path, mmap=True)
     assert isinstance(mapped.vectors, np.memmap) and not mapped.vectors.flags.writeable
-    assert mapped.vectors.ctypes.data % 4 == 0
+    assert mapped.vectors.offset % 64 == 0  # aligned inside the file
     np.testing.assert_array_equal(mapped.vectors, kv.vectors)
     assert mapped.most_similar("naïve", topn=2) == kv.most_similar("naïve", topn=2)
     assert len(KeyedVectors.load(path, mmap=True, limit=3)) == 3

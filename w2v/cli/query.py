@@ -57,7 +57,7 @@ def register(subparsers) -> None:
 def _common_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-n", "--topn", type=positive_int, default=10, help="number of answers")
     p.add_argument("--restrict-vocab", type=positive_int, default=None,
-                   help="search only the N most frequent words (default: all)")
+                   help="search only the N most frequent words (%(default)s: all words)")
     p.add_argument("--json", action="store_true",
                    help='print [{"word": .., "similarity": ..}, ...] (one array per line when interactive)')
 
