@@ -18,7 +18,7 @@ from numba import njit
 from w2v.models._output_kernel import output_update
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
+@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
 def skipgram_center(kind, sentence, n, i, radius, input_vectors, layer, alpha, state, scratch, shared):
     """Train the center word ``sentence[i]`` from its contexts within ``radius``.
 
@@ -84,7 +84,7 @@ def skipgram_center(kind, sentence, n, i, radius, input_vectors, layer, alpha, s
     return loss, examples
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
+@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
 def cbow_center(kind, sentence, n, i, radius, input_vectors, layer, alpha, state, scratch, cbow_mean):
     """Train the center word ``sentence[i]`` from the mean or sum of its contexts within ``radius``.
 

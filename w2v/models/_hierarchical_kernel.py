@@ -10,7 +10,7 @@ from numba import njit
 from w2v.models._logistic_kernel import logistic_update
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
+@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
 def hierarchical_update(hidden, grad_hidden, n_hidden, target, layer, alpha, state, scratch):
     """One hierarchical-softmax SGD step; same arguments as the negative-sampling update.
 

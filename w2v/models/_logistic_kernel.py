@@ -22,7 +22,7 @@ def _softplus(z):
     return np.log1p(np.exp(z))
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
+@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
 def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, offsets, n_rows, alpha, g):
     """Score, differentiate and update: one SGD step of a sum of logistic losses.
 

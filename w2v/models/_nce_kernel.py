@@ -13,7 +13,7 @@ from w2v.models._logistic_kernel import logistic_update
 from w2v.models._random_kernel import alias_draw
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
+@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
 def nce_targets(target, negative, accept, alias, log_kq, state, rows, labels, offsets):
     """Fill the target (label 1) and ``negative`` noise words (label 0) with their ``log k q`` offsets."""
     rows[0] = target
@@ -27,7 +27,7 @@ def nce_targets(target, negative, accept, alias, log_kq, state, rows, labels, of
     return negative + 1
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
+@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
 def nce_update(hidden, grad_hidden, n_hidden, target, layer, alpha, state, scratch):
     """One NCE SGD step; same arguments as :func:`w2v.models._negative_kernel.negative_update`."""
     weights, _codes, _points, _lengths, accept, alias, log_kq, negative = layer

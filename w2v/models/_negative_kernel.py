@@ -12,7 +12,7 @@ from w2v.models._logistic_kernel import logistic_update
 from w2v.models._random_kernel import alias_draw
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
+@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
 def negative_targets(target, negative, accept, alias, state, rows, labels, offsets):
     """Fill ``rows``/``labels``/``offsets`` with the target (label 1) and its noise words (label 0).
 
@@ -33,7 +33,7 @@ def negative_targets(target, negative, accept, alias, state, rows, labels, offse
     return n
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
+@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
 def negative_update(hidden, grad_hidden, n_hidden, target, layer, alpha, state, scratch):
     """One negative-sampling SGD step for ``n_hidden`` hidden vectors that share target and noise.
 

@@ -20,7 +20,7 @@ from w2v.models._softmax_kernel import softmax_update
 NEGATIVE, HIERARCHICAL, SOFTMAX, NCE = 0, 1, 2, 3
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
+@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
 def output_update(kind, hidden, grad_hidden, n_hidden, target, layer, alpha, state, scratch):
     """Run the update of output layer ``kind`` (see the module constants); returns its loss."""
     if kind == NEGATIVE:
