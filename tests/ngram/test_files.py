@@ -4,9 +4,8 @@ import numpy as np
 import pytest
 
 from w2v.errors import CorpusError, ModelFormatError
-from w2v.ngram import NgramLM, SMOOTHING_NAMES, read_arpa
+from w2v.ngram import NgramLM, SMOOTHING_NAMES, read_arpa, write_arpa
 
-BACKOFF_METHODS = [m for m in SMOOTHING_NAMES if m != "add-k"]
 PROBES = [["a", "b", "c"], ["c", "c", "zzz"], ["b"], ["a", "a", "b", "a", "c"], ["w1", "w0", "w3"]]
 
 
@@ -29,7 +28,7 @@ def test_native_round_trip_is_exact(method, tmp_path, ten_sentences, random_sent
     assert back.generate(20, seed=1) == lm.generate(20, seed=1)
 
 
-@pytest.mark.parametrize("method", BACKOFF_METHODS)
+@pytest.mark.parametrize("method", SMOOTHING_NAMES)
 @pytest.mark.parametrize("order", [1, 2, 4])
 def test_arpa_round_trip_scores_identically(method, order, tmp_path, ten_sentences, random_sentences):
     lm = _fit(method, ten_sentences + random_sentences[:50], order)
@@ -41,11 +40,17 @@ def test_arpa_round_trip_scores_identically(method, order, tmp_path, ten_sentenc
     assert text.startswith("\\data\\\nngram 1=") and text.rstrip().endswith("\\end\\")
 
 
-def test_arpa_refuses_add_k_with_reason(tmp_path, ten_sentences):
-    lm = _fit("add-k", ten_sentences)
-    with pytest.raises(ModelFormatError, match="not a back-off model"):
-        lm.to_arpa(tmp_path / "m.arpa")
-    assert not (tmp_path / "m.arpa").exists()
+def test_add_k_arpa_is_spelled_out_or_refused(tmp_path, ten_sentences):
+    lm = _fit("add-k", ten_sentences, order=2)
+    lm.to_arpa(tmp_path / "m.arpa")
+    back = read_arpa(tmp_path / "m.arpa")
+    # every seen context (<s>, a, b, c, and <unk> only if seen) lists all 5 outcomes
+    assert back.tables_.keys[1].size == 4 * 5
+    assert back.prob("c", ["c"]) == lm.prob("c", ["c"]) == pytest.approx(1 / (5 + 5))
+    write_arpa(lm, tmp_path / "ok.arpa", max_dense_entries=26)
+    with pytest.raises(ModelFormatError, match="not a back-off model.*limit of 25"):
+        write_arpa(lm, tmp_path / "big.arpa", max_dense_entries=25)
+    assert not (tmp_path / "big.arpa").exists()
 
 
 HAND_ARPA = """\\data\\

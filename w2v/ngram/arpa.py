@@ -6,7 +6,9 @@
 The format (one section per order, ``log10 p <TAB> w1 .. wn [<TAB> log10 backoff]``) is what
 KenLM, SRILM and most decoders read. Every method here except add-k is an interpolated model and
 so exactly a back-off model: the file stores the final interpolated probability of each seen n-gram
-and the interpolation weight of each context as its back-off weight. Numbers are written with
+and the interpolation weight of each context as its back-off weight. Add-k is spelled out exactly
+(every word after every seen context) when that stays below :data:`DENSE_LIMIT` n-grams, and
+refused with a clear error beyond. Numbers are written with
 Python's shortest round-trip repr, so reading the file back gives bit-identical scores. Log10 of 0
 (``<s>``, which is never predicted, and the zero back-off weights of ``mle``) is written as ``-99``,
 the ARPA convention, and read back as ``-inf``.
@@ -22,11 +24,56 @@ import numpy as np
 
 from w2v.errors import ModelFormatError
 from w2v.fileio import atomic_write, check_readable, open_binary
-from w2v.ngram.encoding import SPECIALS, UNK, NgramVocab
+from w2v.ngram.encoding import BOS, SPECIALS, UNK, NgramVocab
 from w2v.ngram.tables import BackoffTables
 
 #: ARPA's stand-in for log10(0)
 LOG_ZERO = -99.0
+
+
+#: most n-grams written to spell out a non-back-off (add-k) model exactly
+DENSE_LIMIT = 5_000_000
+
+
+def dense_backoff(tables: BackoffTables, max_entries: int = DENSE_LIMIT, name: str = "add-k") -> BackoffTables:
+    """Rewrite floor-style tables (add-k) as an exact back-off model.
+
+    Every seen context gets an entry for every word (its floor probability where training never
+    saw the pair), so the back-off rule is only ever used from unseen contexts, with weight 1:
+    exactly add-k's "longest seen context" rule.
+
+    Parameters
+    ----------
+    tables : BackoffTables
+        Tables with ``logfloor``.
+    max_entries : int
+        Refuse (``ModelFormatError``) when the result would hold more n-grams than this.
+    name : str
+        Method name for the message.
+    """
+    V = tables.vocab_size
+    outcomes = np.array([w for w in range(V) if w != BOS], dtype=np.int64)
+    seen = [np.flatnonzero(~np.isnan(f)) for f in tables.logfloor[:-1]]
+    needed = V + sum(c.size for c in seen) * outcomes.size
+    if needed > max_entries:
+        raise ModelFormatError(f"{name} smoothing is not a back-off model: writing it exactly as ARPA "
+                               f"needs {needed:,} n-grams (every word after every seen context), more than "
+                               f"the limit of {max_entries:,}; save it in the native format instead (not .arpa)")
+    keys, logprob = [tables.keys[0]], [tables.logprob[0]]
+    new_row = np.arange(V, dtype=np.int64)                  # old row -> new row, order n-1
+    for n in range(2, tables.order + 1):
+        ctx_old = seen[n - 2]
+        ctx_new = new_row[ctx_old]
+        order_keys = (ctx_new[:, None] * V + outcomes[None, :]).ravel()
+        probs = np.repeat(tables.logfloor[n - 2][ctx_old], outcomes.size)
+        old = tables.keys[n - 1]
+        rekeyed = new_row[old // V] * V + old % V
+        new_row = np.searchsorted(order_keys, rekeyed)
+        probs[new_row] = tables.logprob[n - 1]
+        keys.append(order_keys)
+        logprob.append(probs)
+    logbow = [np.zeros(k.size) for k in keys[:-1]] + [np.empty(0)]
+    return BackoffTables(keys, logprob, logbow, V)
 
 
 def _numbers(values: np.ndarray) -> list[str]:
@@ -34,19 +81,29 @@ def _numbers(values: np.ndarray) -> list[str]:
     return list(map(repr, values.tolist()))
 
 
-def write_arpa(lm, path: str | os.PathLike) -> None:
+def write_arpa(lm, path: str | os.PathLike, max_dense_entries: int = DENSE_LIMIT) -> None:
     """Write a fitted ``NgramLM`` as an ARPA file (atomically).
+
+    Parameters
+    ----------
+    lm : NgramLM
+        A fitted model.
+    path : str or PathLike
+        Destination.
+    max_dense_entries : int
+        ``add-k`` is not a back-off model (in a seen context every unseen word gets the same
+        probability, which no back-off weight times the lower order reproduces); it is written
+        exactly by listing every word after every seen context, which is refused beyond this
+        many n-grams.
 
     Raises
     ------
     ModelFormatError
-        For ``add-k``, which is not a back-off model (in a seen context every unseen word gets
-        the same probability, which no back-off weight times the lower order reproduces).
+        An ``add-k`` model too large to write exactly.
     """
     tables: BackoffTables = lm.tables_
     if not tables.is_backoff:
-        raise ModelFormatError(f"{lm.smoothing_.name} smoothing is not a back-off model and cannot be "
-                               "written as ARPA: use witten-bell, interpolated or kneser-ney, or save() it")
+        tables = dense_backoff(tables, max_dense_entries, lm.smoothing_.name)
     V = tables.vocab_size
     words = lm.vocab_.words
     with atomic_write(path, "w") as f:

@@ -313,7 +313,11 @@ class NgramLM:
         return load_model(path)
 
     def to_arpa(self, path: str | os.PathLike) -> None:
-        """Write the model as a standard ARPA file (log10 probabilities and back-off weights)."""
+        """Write the model as a standard ARPA file (log10 probabilities and back-off weights).
+
+        Exact for every method (add-k by listing every word after every seen context, refused
+        with :class:`~w2v.errors.ModelFormatError` when that exceeds 5 million n-grams).
+        """
         from w2v.ngram.arpa import write_arpa
 
         self._check_fitted()

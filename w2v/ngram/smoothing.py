@@ -242,7 +242,8 @@ class AddK(Smoothing):
     """Additive (Lidstone) smoothing; ``k=1`` is Laplace.
 
     p(w | c) = (C(c, w) + k) / (C(c) + k V) in the longest context c seen in training, where V
-    counts the vocabulary plus ``</s>``. Not a back-off model: it cannot be written to ARPA.
+    counts the vocabulary plus ``</s>``. Not a back-off model: ARPA output lists every word after
+    every seen context, which is only possible for small models.
 
     Parameters
     ----------

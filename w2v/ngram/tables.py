@@ -12,7 +12,8 @@ exactly such a model, so one scorer serves them all and the ARPA file is an exac
 Add-k is the exception: in a seen context an unseen word gets the constant
 ``k / (C(c) + k V)``, which no back-off weight times a lower order reproduces. Its tables carry
 ``logfloor`` (log10 of that constant per context) and are scored by :meth:`score_stream` along the
-floor rule instead.
+floor rule instead (:func:`w2v.ngram.arpa.dense_backoff` turns them into a plain back-off model by
+listing every word after every seen context).
 """
 from __future__ import annotations
 
