@@ -54,6 +54,7 @@ _CHUNK = 1 << 20
 # bytes.split() splits on these, so a word holding one cannot be written in a word2vec format
 _ASCII_SPACE = re.compile(r"[ \t\n\r\x0b\x0c]")
 _NUMBER_BYTES = frozenset(b"0123456789+-.eEinfaINFA \t\r")
+_CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32)) + b"\x7f"
 # private extra-field id used only to pad the zip local header so vectors.npy starts 64-aligned
 _PAD_EXTRA_ID = 0xD935
 
@@ -251,6 +252,10 @@ def _sniff_rows(cur: _Cursor, dim: int) -> str:
             return "text"
         except ValueError:
             pass
+    # A malformed text file is still text: a long stretch without control bytes is never
+    # float32 data (about one byte in nine of such data is one).
+    if len(head) >= 256 and len(head.translate(None, _CONTROL_BYTES)) == len(head):
+        return "text"
     return "binary"
 
 

@@ -222,3 +222,21 @@ def test_missing_file_folder_and_foreign_npz(tmp_path):
         KeyedVectors.load(tmp_path / "other.npz")
     with pytest.raises(ModelFormatError, match="unknown vector format"):
         KeyedVectors.load(tmp_path / "other.npz", format="pickle")
+
+
+def test_malformed_text_is_detected_as_text(tmp_path):
+    rows = "".join(f"word{i} {i}.5 {i}.25 {i}.125\n" for i in range(30))
+    (tmp_path / "m.vec").write_text("31 3\nbroken 1.0 2.0\n" + rows)
+    assert detect_format(tmp_path / "m.vec") == "text"
+    with pytest.raises(ModelFormatError, match=r"row 1 \(byte offset 5\)"):
+        KeyedVectors.load(tmp_path / "m.vec")
+
+
+def test_detection_never_mistakes_small_random_binaries(tmp_path):
+    rng = np.random.default_rng(1)
+    for trial in range(200):
+        v, d = int(rng.integers(1, 40)), int(rng.integers(1, 6))
+        vectors = (rng.normal(size=(v, d)) * 10.0 ** rng.integers(-3, 3)).astype(np.float32)
+        words = [f"w{i}" for i in range(v)]
+        (tmp_path / "r.bin").write_bytes(_c_binary(words, vectors))
+        assert detect_format(tmp_path / "r.bin") == "binary", (trial, v, d)
