@@ -145,3 +145,15 @@ def test_save_is_atomic_on_failure(tmp_path, ten_sentences, monkeypatch):
     with pytest.raises(RuntimeError):
         lm.save(target)
     assert target.read_bytes() == b"old" and len(list(tmp_path.iterdir())) == 1
+
+
+def test_arpa_model_saves_natively_and_back(tmp_path, ten_sentences):
+    lm = _fit("modified-kneser-ney", ten_sentences)
+    lm.to_arpa(tmp_path / "m.arpa")
+    from_arpa = NgramLM.load(tmp_path / "m.arpa")
+    from_arpa.save(tmp_path / "m.lm")
+    again = NgramLM.load(tmp_path / "m.lm")
+    assert again.smoothing_.name == "arpa"
+    assert _scores(again) == _scores(lm)
+    again.to_arpa(tmp_path / "again.arpa")
+    assert read_arpa(tmp_path / "again.arpa").evaluate(PROBES).log10_prob == lm.evaluate(PROBES).log10_prob

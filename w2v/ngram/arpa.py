@@ -134,6 +134,17 @@ def read_arpa(path: str | os.PathLike):
     The vocabulary is the file's unigrams (``<unk>`` is added with probability 0 if the file has
     none); words are re-numbered with ``<unk>``, ``<s>``, ``</s>`` first.
 
+    Parameters
+    ----------
+    path : str or PathLike
+        An ARPA file (``.gz``/``.bz2``/``.xz`` decompressed on the fly).
+
+    Returns
+    -------
+    NgramLM
+        Fitted, with ``smoothing_.name == "arpa"``; it can be scored, sampled, saved and written
+        back to ARPA, but not re-estimated.
+
     Raises
     ------
     ModelFormatError

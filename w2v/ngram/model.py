@@ -299,7 +299,13 @@ class NgramLM:
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike) -> None:
-        """Write the model as one ``.npz`` file (arrays + JSON metadata, no pickle), atomically."""
+        """Write the model as one ``.npz`` file (arrays + JSON metadata, no pickle), atomically.
+
+        Parameters
+        ----------
+        path : str or PathLike
+            Destination, used as given (no ``.npz`` suffix is added).
+        """
         from w2v.ngram.persist import save_model
 
         self._check_fitted()
@@ -307,7 +313,17 @@ class NgramLM:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "NgramLM":
-        """Read a model saved by :meth:`save`, or an ARPA file (detected from the content)."""
+        """Read a model saved by :meth:`save`, or an ARPA file (detected from the content).
+
+        Parameters
+        ----------
+        path : str or PathLike
+
+        Raises
+        ------
+        ModelFormatError
+            The file is neither, or is damaged.
+        """
         from w2v.ngram.persist import load_model
 
         return load_model(path)

@@ -27,7 +27,15 @@ VERSION = 1
 
 
 def save_model(lm, path: str | os.PathLike) -> None:
-    """Write a fitted :class:`~w2v.ngram.model.NgramLM` to ``path`` (atomically)."""
+    """Write a fitted :class:`~w2v.ngram.model.NgramLM` to ``path`` (atomically).
+
+    Parameters
+    ----------
+    lm : NgramLM
+        A fitted model.
+    path : str or PathLike
+        Destination, used as given (no ``.npz`` is appended).
+    """
     tables = lm.tables_
     smoothing = lm.smoothing_
     meta = {
@@ -55,6 +63,12 @@ def save_model(lm, path: str | os.PathLike) -> None:
 
 def load_model(path: str | os.PathLike):
     """Read a native model file or an ARPA file into a fitted ``NgramLM``.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        A file written by :func:`save_model`, or an ARPA file (recognised by its ``\\data\\``
+        line, compressed or not).
 
     Raises
     ------
