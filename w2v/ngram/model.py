@@ -142,11 +142,13 @@ class NgramLM:
         smoothing = self._make_smoothing()
         sentences = _materialise(sentences)
         vocab, encoded = build_and_encode(sentences, self.min_count)
+        counts = NgramCounts.from_stream(encoded.stream, self.order, len(vocab))
         if smoothing.uses_heldout:
             if heldout is not None:
-                fit_counts = NgramCounts.from_stream(encoded.stream, self.order, len(vocab))
+                fit_counts = counts
                 held_stream = encode(vocab, _materialise(heldout)).stream
             else:
+                # parameters fitted on text the counts have not seen, then re-used with all counts
                 fit_counts = NgramCounts.from_stream(
                     encode(vocab, [s for i, s in enumerate(sentences) if i % 10 != 9]).stream,
                     self.order, len(vocab))
@@ -155,7 +157,6 @@ class NgramLM:
                 smoothing.fit_heldout(fit_counts, held_stream)
             except ValueError as err:
                 raise CorpusError(f"{err}: give more sentences or pass heldout") from None
-        counts = NgramCounts.from_stream(encoded.stream, self.order, len(vocab))
         self.vocab_ = vocab
         self.smoothing_ = smoothing
         self.tables_ = smoothing.estimate(counts)
