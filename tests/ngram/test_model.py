@@ -112,3 +112,10 @@ def test_user_errors(ten_sentences):
         NgramLM(smoothing="good-turing").fit(ten_sentences)
     with pytest.raises(TypeError, match="tokenise"):
         NgramLM().fit(["a b c"])
+
+
+def test_interpolated_needs_some_heldout():
+    with pytest.raises(CorpusError, match="held-out"):
+        NgramLM(smoothing="interpolated").fit([["a", "b"]] * 5)       # no tenth sentence to hold out
+    lm = NgramLM(smoothing="interpolated", min_count=1).fit([["a", "b"]] * 12)
+    assert len(lm.smoothing_.fitted_["lambdas"]) == 3
