@@ -100,10 +100,11 @@ class NgramCounts:
                              np.full(V, -1, dtype=np.int64), words, words)]
         # rows[i] = row of the n-gram of the current order ending at stream position i, -1 if none
         rows = stream
-        for _ in range(2, order + 1):
+        not_start = stream[1:] != BOS
+        for n in range(2, order + 1):
             # the n-gram ending at i exists when the (n-1)-gram ending at i-1 does and i is not a
             # sentence start (an n-gram never spans two sentences)
-            valid = (rows[:-1] >= 0) & (stream[1:] != BOS)
+            valid = (rows[:-1] >= 0) & not_start
             keys = rows[:-1][valid] * V + stream[1:][valid]
             uniq, inverse, counts = _unique(keys)
             suffix = np.empty(uniq.size, dtype=np.int64)
@@ -112,9 +113,9 @@ class NgramCounts:
             lower = tables[-1]
             tables.append(OrderTable(uniq, counts.astype(np.int64), prefix, suffix,
                                      lower.first[prefix], uniq % V))
-            new_rows = np.full(stream.size, -1, dtype=np.int64)
-            new_rows[1:][valid] = inverse
-            rows = new_rows
+            if n < order:
+                rows = np.full(stream.size, -1, dtype=np.int64)
+                rows[1:][valid] = inverse
         return cls(tables, V)
 
     def context_totals(self, n: int, values: np.ndarray | None = None) -> np.ndarray:

@@ -16,7 +16,7 @@ distribution (as KenLM's ``<unk>`` does).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, count
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -104,20 +104,15 @@ def _flat_ids(sentences: Iterable[Sequence[str]]):
     Returns (types: list of str, ids: int64 array of type numbers per token, lengths of the
     non-empty sentences, number of empty sentences).
     """
-    kept = []
-    n_empty = 0
-    for sentence in sentences:
-        if isinstance(sentence, str):
-            raise TypeError("sentences must be lists of tokens, not strings: tokenise them first")
-        if len(sentence):
-            kept.append(sentence)
-        else:
-            n_empty += 1
+    sentences = sentences if isinstance(sentences, list) else list(sentences)
+    kept = list(filter(len, sentences))
+    if str in set(map(type, kept)):
+        raise TypeError("sentences must be lists of tokens, not strings: tokenise them first")
     flat = list(chain.from_iterable(kept))
     # dict.fromkeys and map(dict.__getitem__) run in C: one hash per token, no bytecode per token
-    type_index = {w: i for i, w in enumerate(dict.fromkeys(flat))}
+    type_index = dict(zip(dict.fromkeys(flat), count()))
     ids = np.fromiter(map(type_index.__getitem__, flat), dtype=np.int64, count=len(flat))
-    return list(type_index), ids, [len(s) for s in kept], n_empty
+    return list(type_index), ids, list(map(len, kept)), len(sentences) - len(kept)
 
 
 def _assemble(words: np.ndarray, lengths: list, n_empty: int, n_oov: int) -> "EncodedText":
