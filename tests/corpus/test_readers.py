@@ -3,7 +3,6 @@ import bz2
 import gzip
 import logging
 import lzma
-import time
 import tracemalloc
 
 import numpy as np
@@ -204,7 +203,6 @@ def test_50mb_single_line_read_with_bounded_memory(tmp_path):
     expected_tokens = 50 * ((1 << 20) // 50)
     # Both readers: text8-style, and a line-per-sentence file whose single line is 50 MB long.
     for reader in (corpus, LineCorpus(path)):
-        start = time.perf_counter()
         tracemalloc.start()
         try:
             n_tokens = n_sentences = longest = 0
@@ -218,4 +216,3 @@ def test_50mb_single_line_read_with_bounded_memory(tmp_path):
         assert n_tokens == expected_tokens
         assert longest == 10000 and n_sentences == -(-n_tokens // 10000)
         assert peak < size / 5, f"{reader!r}: peak {peak / 1e6:.1f} MB for a {size / 1e6:.0f} MB file"
-        assert time.perf_counter() - start < 30

@@ -142,22 +142,3 @@ def test_default_is_bundled_google_set(planted_kv):
     assert r.accuracy == 1.0 and r.syntactic_accuracy is None
 
 
-def test_google_set_on_50k_binary_is_fast(tmp_path):
-    """Load a 50k x 100 word2vec binary and answer the whole Google set at N=30000 (target < 5 s;
-    the bound is doubled for a busy machine)."""
-    import time
-
-    from w2v.data import ANALOGIES, data_path
-
-    question_words = sorted({w.lower() for line in data_path(ANALOGIES).read_text().splitlines()
-                             if not line.startswith(":") for w in line.split()})
-    words = question_words + [f"filler{i}" for i in range(50_000 - len(question_words))]
-    rng = np.random.default_rng(0)
-    KeyedVectors(words, rng.normal(size=(len(words), 100)).astype(np.float32)).save(
-        tmp_path / "v.bin", format="binary")
-    start = time.perf_counter()
-    kv = KeyedVectors.load(tmp_path / "v.bin")
-    r = evaluate_analogies(kv, restrict_vocab=30000)
-    elapsed = time.perf_counter() - start
-    assert r.questions + r.skipped == 19544 and r.questions > 19000
-    assert elapsed < 10.0, f"took {elapsed:.1f} s"
