@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, Iterator
 
-from w2v.errors import CorpusError
+from w2v.errors import CorpusError, W2VError
 
 # Read once at import: os.umask can only be read by setting it, which is not thread-safe.
 _UMASK = os.umask(0o022)
@@ -29,23 +29,28 @@ os.umask(_UMASK)
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 
 
-def check_readable(path: str | os.PathLike, what: str = "file") -> Path:
-    """Return ``path`` as a :class:`Path` or raise a one-line :class:`CorpusError`.
+def check_readable(path: str | os.PathLike, what: str = "file", error: type[W2VError] = CorpusError,
+                   folder_hint: str = "give a file") -> Path:
+    """Return ``path`` as a :class:`Path` or raise a one-line user error.
 
     Parameters
     ----------
     path : str or PathLike
         The file to check.
     what : str
-        How to name the file in the message ("corpus", "model", ...).
+        How to name the file in the message ("corpus", "vector file", ...).
+    error : type of W2VError
+        The exception raised (``CorpusError`` for inputs, ``ModelFormatError`` for model files).
+    folder_hint : str
+        What to tell the user when ``path`` is a folder.
     """
     p = Path(path)
     if not p.exists():
-        raise CorpusError(f"{what} {str(p)!r} does not exist: check the path")
+        raise error(f"{what} {str(p)!r} does not exist: check the path")
     if p.is_dir():
-        raise CorpusError(f"{what} {str(p)!r} is a folder, not a file")
+        raise error(f"{what} {str(p)!r} is a folder: {folder_hint}")
     if not os.access(p, os.R_OK):
-        raise CorpusError(f"{what} {str(p)!r} is not readable: check its permissions")
+        raise error(f"{what} {str(p)!r} is not readable: check its permissions")
     return p
 
 

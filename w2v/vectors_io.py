@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import ModelFormatError
-from w2v.fileio import atomic_write, open_binary
+from w2v.fileio import atomic_write, check_readable, open_binary
 
 logger = logging.getLogger(__name__)
 
@@ -450,11 +450,7 @@ def _map_member(path, name) -> np.memmap:
 
 
 def _check_file(path) -> Path:
-    p = Path(path)
-    if not p.exists():
-        raise ModelFormatError(f"vector file {str(p)!r} does not exist: check the path")
-    if p.is_dir():
-        raise ModelFormatError(f"{str(p)!r} is a folder; give a vector file")
+    p = check_readable(path, "vector file", ModelFormatError, folder_hint="give a vector file")
     if p.stat().st_size == 0:
         raise ModelFormatError(f"vector file {str(p)!r} is empty")
     return p

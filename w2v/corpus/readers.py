@@ -31,7 +31,7 @@ from pathlib import Path
 
 from w2v.corpus.tokenize import Tokenizer
 from w2v.errors import CorpusError
-from w2v.fileio import open_binary
+from w2v.fileio import check_readable, open_binary
 
 logger = logging.getLogger(__name__)
 
@@ -398,14 +398,7 @@ def describe(source) -> str:
 
 
 def _existing_file(path) -> Path:
-    p = Path(path)
-    if not p.exists():
-        raise CorpusError(f"corpus {str(p)!r} does not exist: check the path")
-    if p.is_dir():
-        raise CorpusError(f"corpus {str(p)!r} is a folder: use FolderCorpus or open_corpus")
-    if not os.access(p, os.R_OK):
-        raise CorpusError(f"corpus {str(p)!r} is not readable: check its permissions")
-    return p
+    return check_readable(path, "corpus", folder_hint="use FolderCorpus or open_corpus")
 
 
 def _looks_like_text8(path: Path) -> bool:
