@@ -230,7 +230,7 @@ def _read_header(cur: _Cursor, path: Path) -> tuple[int, int]:
         vocab_size, dim = int(parts[0]), int(parts[1])
     except ValueError:
         raise ModelFormatError(f"{path}: header (row 0, byte 0) must be 'VOCAB_SIZE DIM', got "
-                               f"{line[:60]!r}; is this a word2vec or w2v vector file?") from None
+                               f"{line[:24]!r}{'...' if len(line) > 24 else ''}; is this a word2vec or w2v vector file?") from None
     if vocab_size < 1 or dim < 1:
         raise ModelFormatError(f"{path}: header (row 0, byte 0) says {vocab_size} words of "
                                f"{dim} dimensions; the file holds no vectors")
