@@ -15,14 +15,6 @@ from numba import njit
 
 
 @njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
-def _softplus(z):
-    """``log(1 + exp(z))`` in float32 without overflow."""
-    if z > 0:
-        return z + np.log1p(np.exp(-z))
-    return np.log1p(np.exp(z))
-
-
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
 def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, offsets, n_rows, alpha, g):
     """Score, differentiate and update: one SGD step of a sum of logistic losses.
 
@@ -56,23 +48,26 @@ def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, offset
     """
     dim = hidden.shape[1]
     loss = 0.0
-    for t in range(n_rows):
-        r = rows[t]
-        label = labels[t]
-        for b in range(n_hidden):
+    for b in range(n_hidden):
+        # the loss of one hidden vector is -log of the product of its rows' probabilities: one log
+        # per hidden vector instead of one per row (float64 keeps the product far from underflow)
+        likelihood = 1.0
+        for t in range(n_rows):
+            r = rows[t]
             x = np.float32(0.0)
             for j in range(dim):
                 x += hidden[b, j] * weights[r, j]
             x -= offsets[t]
-            if x >= 0:
-                e = np.exp(-x)
-                sig = np.float32(1.0) / (np.float32(1.0) + e)
+            e = np.exp(-abs(x))
+            near = np.float32(1.0) / (np.float32(1.0) + e)  # s(|x|)
+            far = e * near  # s(-|x|), without the cancellation of 1 - s(|x|)
+            sig = near if x >= 0 else far
+            if labels[t] > 0.5:
+                likelihood *= sig
             else:
-                e = np.exp(x)
-                sig = e / (np.float32(1.0) + e)
-            # -log s(x) for the observed side, -log s(-x) for noise
-            loss += _softplus(-x) if label > 0.5 else _softplus(x)
-            g[b, t] = (label - sig) * alpha
+                likelihood *= (far if x >= 0 else near)
+            g[b, t] = (labels[t] - sig) * alpha
+        loss -= np.log(likelihood)
     # every gradient is taken at the weights before the step, also when a row repeats
     for t in range(n_rows):
         r = rows[t]
