@@ -27,6 +27,7 @@ import numpy as np
 
 from w2v.errors import CorpusError, TrainingDiverged, W2VError
 from w2v.models import training
+from w2v.models.encoding import encode_to_disk
 from w2v.models.progress import TrainingBar
 from w2v.models.state import load_state, save_state
 
@@ -211,7 +212,7 @@ class Word2Vec:
         self._check_params()
         corpus = open_corpus(corpus)
         vocab = Vocabulary.build(corpus, min_count=self.min_count, max_vocab_size=self.max_vocab_size)
-        encoded = vocab.encode(corpus)
+        encoded = encode_to_disk(vocab, corpus)
         self._initialise(vocab)
         self._train(encoded, first_epoch=0, epochs=self.epochs)
         return self
@@ -252,7 +253,9 @@ class Word2Vec:
             raise ParameterError("this Word2Vec is not fitted yet: call fit(corpus) first")
 
     def _encode(self, corpus):
-        encoded = self.vocab_.encode(corpus)
+        from w2v.corpus import open_corpus
+
+        encoded = encode_to_disk(self.vocab_, open_corpus(corpus))
         if len(encoded) == 0:
             raise CorpusError("no word of the corpus is in the model's vocabulary: nothing to train on")
         return encoded
