@@ -75,6 +75,8 @@ def test_save_state_then_resume(corpus, tmp_path):
     assert out.returncode == 0, out.stderr  # nothing left to train: the same vectors again
     a, b = KeyedVectors.load(tmp_path / "a.bin"), KeyedVectors.load(tmp_path / "b.bin")
     assert np.array_equal(a.vectors, b.vectors)
+    out = w2v("train", corpus, "-o", tmp_path / "c.bin", "--resume", state, "--dim", 20)
+    assert out.returncode == 2 and "--dim" in out.stderr and not (tmp_path / "c.bin").exists()
 
 
 def test_ctrl_c_saves_what_was_trained(tmp_path):

@@ -35,6 +35,12 @@ def _finite_float(text: str) -> float:
     return value
 
 
+#: options a resumed run takes from its saved state (giving them with --resume is an error)
+_FROM_STATE = ("arch", "objective", "dim", "window", "min_count", "max_vocab_size", "sample", "negative",
+               "ns_exponent", "alpha", "min_alpha", "epochs", "seed", "cbow_mean", "shared_negatives")
+_DEFAULTS: dict = {}
+
+
 def register(subparsers) -> None:
     """Add the ``train`` sub-command."""
     p = subparsers.add_parser(
@@ -89,6 +95,7 @@ def register(subparsers) -> None:
                    help="finish the run saved in STATE on CORPUS (training options are taken from STATE)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=handle)
+    _DEFAULTS.update({name: p.get_default(name) for name in _FROM_STATE})
 
 
 def handle(args) -> int:
@@ -96,6 +103,12 @@ def handle(args) -> int:
     from w2v.models.word2vec import Word2Vec
 
     if args.resume is not None:
+        given = [name for name in _FROM_STATE if getattr(args, name) != _DEFAULTS.get(name)]
+        if given:
+            flags = ", ".join("--" + name.replace("_", "-") for name in given)
+            print(f"w2v train: error: {flags} cannot be combined with --resume: a resumed run keeps the "
+                  "options saved in its state", file=sys.stderr)
+            return 2
         model = Word2Vec.load_state(args.resume)
         model.progress = not args.quiet
         if args.workers is not None:

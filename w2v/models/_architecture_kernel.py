@@ -44,43 +44,36 @@ def skipgram_center(kind, sentence, n, i, radius, input_vectors, layer, alpha, s
     (float64, int64)
         Summed loss and number of (hidden vector, target) examples.
     """
-    hidden, grad, contexts = scratch[0], scratch[1], scratch[8]
+    weights, codes, points, lengths, accept, alias, log_kq, negative = layer
+    hidden, grad, rows, labels, offsets, g, scores, step, contexts, likelihood = scratch
     dim = input_vectors.shape[1]
     center = sentence[i]
     lo = max(0, i - radius)
     hi = min(n, i + radius + 1)
     loss = 0.0
     examples = 0
-    if shared:
-        b = 0
-        for c in range(lo, hi):
-            if c == i:
-                continue
-            w = sentence[c]
-            contexts[b] = w
+    n_contexts = 0
+    for c in range(lo, hi):
+        if c != i:
+            contexts[n_contexts] = sentence[c]
+            n_contexts += 1
+    # one batch of the whole window (shared noise) or batches of one context (per-pair SGD); a
+    # single call site keeps the inlined output layer small
+    batch = max(n_contexts, 1) if shared else 1
+    for first in range(0, n_contexts, batch):
+        size = min(batch, n_contexts - first)
+        for k in range(size):
+            w = contexts[first + k]
             for j in range(dim):
-                hidden[b, j] = input_vectors[w, j]
-                grad[b, j] = 0.0
-            b += 1
-        if b == 0:
-            return loss, examples
-        loss = output_update(kind, hidden, grad, b, center, layer, alpha, state, scratch)
-        for k in range(b):
-            w = contexts[k]
+                hidden[k, j] = input_vectors[w, j]
+                grad[k, j] = 0.0
+        loss += output_update(kind, hidden, grad, size, center, weights, codes, points, lengths, accept, alias,
+                              log_kq, negative, rows, labels, offsets, g, likelihood, scores, step, alpha, state)
+        for k in range(size):
+            w = contexts[first + k]
             for j in range(dim):
                 input_vectors[w, j] += grad[k, j]
-        return loss, b
-    for c in range(lo, hi):
-        if c == i:
-            continue
-        w = sentence[c]
-        for j in range(dim):
-            hidden[0, j] = input_vectors[w, j]
-            grad[0, j] = 0.0
-        loss += output_update(kind, hidden, grad, 1, center, layer, alpha, state, scratch)
-        for j in range(dim):
-            input_vectors[w, j] += grad[0, j]
-        examples += 1
+    examples = n_contexts
     return loss, examples
 
 
@@ -90,7 +83,8 @@ def cbow_center(kind, sentence, n, i, radius, input_vectors, layer, alpha, state
 
     Same arguments as :func:`skipgram_center`, with ``cbow_mean`` in place of ``shared``.
     """
-    hidden, grad, contexts = scratch[0], scratch[1], scratch[8]
+    weights, codes, points, lengths, accept, alias, log_kq, negative = layer
+    hidden, grad, rows, labels, offsets, g, scores, step, contexts, likelihood = scratch
     dim = input_vectors.shape[1]
     lo = max(0, i - radius)
     hi = min(n, i + radius + 1)
@@ -112,7 +106,8 @@ def cbow_center(kind, sentence, n, i, radius, input_vectors, layer, alpha, state
         inv = 1.0 / b
         for j in range(dim):
             hidden[0, j] *= inv
-    loss = output_update(kind, hidden, grad, 1, sentence[i], layer, alpha, state, scratch)
+    loss = output_update(kind, hidden, grad, 1, sentence[i], weights, codes, points, lengths, accept, alias, log_kq,
+                             negative, rows, labels, offsets, g, likelihood, scores, step, alpha, state)
     for k in range(b):
         w = contexts[k]
         for j in range(dim):

@@ -13,9 +13,37 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+#: ``saturation`` that never applies (finite: fastmath code may assume there are no infinities)
+NO_SATURATION = np.float32(3e38)
+#: word2vec.c's MAX_EXP: hierarchical-softmax nodes with ``|logit| >= 6`` are left as they are
+HS_SATURATION = np.float32(6.0)
+
 
 @njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
-def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, offsets, n_rows, alpha, g):
+def _score(hidden, b, weights, r, offset, label, alpha, dim, saturation):
+    """Logit of row ``r`` for hidden vector ``b``: returns (probability of ``label``, step coefficient).
+
+    The coefficient is 0 when ``|logit| >= saturation``."""
+    x = np.float32(0.0)
+    for j in range(dim):
+        x += hidden[b, j] * weights[r, j]
+    x -= offset
+    e = np.exp(-abs(x))
+    near = np.float32(1.0) / (np.float32(1.0) + e)  # s(|x|)
+    far = e * near  # s(-|x|), without the cancellation of 1 - s(|x|)
+    sig = near if x >= 0 else far
+    if label > 0.5:
+        p = sig
+    else:
+        p = far if x >= 0 else near
+    if abs(x) >= saturation:
+        return p, np.float32(0.0)
+    return p, (label - sig) * alpha
+
+
+@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
+def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, offsets, n_rows, distinct, saturation,
+                    alpha, g, likelihood):
     """Score, differentiate and update: one SGD step of a sum of logistic losses.
 
     Parameters
@@ -36,39 +64,85 @@ def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, offset
         Subtracted from each logit.
     n_rows : int
         Number of rows used.
+    distinct : bool
+        True when no row repeats: each row is then scored and updated in one visit (while it is in
+        cache, and before another thread writes it again); with repeats, every gradient is
+        taken before any row moves, so the step is the exact SGD step either way.
+    saturation : float32
+        Rows whose ``|logit|`` reaches this are scored (loss) but not updated: word2vec.c's rule
+        for hierarchical softmax (6). Pass :data:`NO_SATURATION` to update every row.
     alpha : float32
         Learning rate.
     g : float32 (B_max, T_max)
         Scratch for the step coefficients.
+    likelihood : float64 (B_max,)
+        Scratch for the probability of each hidden vector's labels.
 
     Returns
     -------
     float64
-        Sum over the batch of ``-log p(label)``.
+        Sum over the batch of ``-log p(labels)``.
     """
     dim = hidden.shape[1]
-    loss = 0.0
+    # the loss of one hidden vector is -log of the product of its rows' probabilities: one log
+    # per hidden vector instead of one per row (float64 keeps the product far from underflow)
     for b in range(n_hidden):
-        # the loss of one hidden vector is -log of the product of its rows' probabilities: one log
-        # per hidden vector instead of one per row (float64 keeps the product far from underflow)
-        likelihood = 1.0
+        likelihood[b] = 1.0
+    if distinct:
         for t in range(n_rows):
             r = rows[t]
-            x = np.float32(0.0)
-            for j in range(dim):
-                x += hidden[b, j] * weights[r, j]
-            x -= offsets[t]
-            e = np.exp(-abs(x))
-            near = np.float32(1.0) / (np.float32(1.0) + e)  # s(|x|)
-            far = e * near  # s(-|x|), without the cancellation of 1 - s(|x|)
-            sig = near if x >= 0 else far
-            if labels[t] > 0.5:
-                likelihood *= sig
+            for b in range(n_hidden):
+                p, c = _score(hidden, b, weights, r, offsets[t], labels[t], alpha, dim, saturation)
+                likelihood[b] *= p
+                g[b, t] = c
+            if n_hidden == 1:
+                c = g[0, t]
+                if c == 0:
+                    continue
+                for j in range(dim):
+                    w = weights[r, j]
+                    grad_hidden[0, j] += c * w
+                    weights[r, j] = w + c * hidden[0, j]
             else:
-                likelihood *= (far if x >= 0 else near)
-            g[b, t] = (labels[t] - sig) * alpha
-        loss -= np.log(likelihood)
-    # every gradient is taken at the weights before the step, also when a row repeats
+                for b in range(n_hidden):
+                    c = g[b, t]
+                    for j in range(dim):
+                        grad_hidden[b, j] += c * weights[r, j]
+                for b in range(n_hidden):
+                    c = g[b, t]
+                    for j in range(dim):
+                        weights[r, j] += c * hidden[b, j]
+    else:
+        _update_with_repeats(hidden, grad_hidden, n_hidden, weights, rows, labels, offsets, n_rows, saturation,
+                             alpha, g, likelihood)
+    loss = 0.0
+    for b in range(n_hidden):
+        loss -= np.log(likelihood[b])
+    return loss
+
+
+@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
+def all_distinct(rows, n_rows):
+    """Whether ``rows[:n_rows]`` has no repeated value (O(n^2), for the handful of rows of one example)."""
+    for a in range(1, n_rows):
+        for b in range(a):
+            if rows[a] == rows[b]:
+                return False
+    return True
+
+
+@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
+def _update_with_repeats(hidden, grad_hidden, n_hidden, weights, rows, labels, offsets, n_rows, saturation, alpha,
+                         g, likelihood):
+    """The rare case of :func:`logistic_update` where a row repeats (a noise word drawn twice): all
+    gradients first, then all updates. Not inlined, to keep the hot path's compiled code small."""
+    dim = hidden.shape[1]
+    for t in range(n_rows):
+        r = rows[t]
+        for b in range(n_hidden):
+            p, c = _score(hidden, b, weights, r, offsets[t], labels[t], alpha, dim, saturation)
+            likelihood[b] *= p
+            g[b, t] = c
     for t in range(n_rows):
         r = rows[t]
         for b in range(n_hidden):
@@ -81,4 +155,3 @@ def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, offset
             c = g[b, t]
             for j in range(dim):
                 weights[r, j] += c * hidden[b, j]
-    return loss

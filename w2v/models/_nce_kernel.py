@@ -3,13 +3,13 @@ log-odds ``log(k * q(w))``, which makes ``sigmoid(logit)`` the posterior that ``
 scores estimate normalised log-probabilities. Noise words equal to the target are kept (each draw
 is one of the ``k`` noise samples the estimator assumes).
 
->>> loss = nce_update(hidden, grad_hidden, 1, target, layer, alpha, state, scratch)  # doctest: +SKIP
+>>> loss = nce_update(hidden, grad_hidden, 1, target, weights, accept, alias, log_kq, 5, *buffers, alpha, state)  # doctest: +SKIP
 """
 from __future__ import annotations
 
 from numba import njit
 
-from w2v.models._logistic_kernel import logistic_update
+from w2v.models._logistic_kernel import NO_SATURATION, all_distinct, logistic_update
 from w2v.models._random_kernel import alias_draw
 
 
@@ -28,9 +28,10 @@ def nce_targets(target, negative, accept, alias, log_kq, state, rows, labels, of
 
 
 @njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
-def nce_update(hidden, grad_hidden, n_hidden, target, layer, alpha, state, scratch):
-    """One NCE SGD step; same arguments as :func:`w2v.models._negative_kernel.negative_update`."""
-    weights, _codes, _points, _lengths, accept, alias, log_kq, negative = layer
-    rows, labels, offsets, g = scratch[2], scratch[3], scratch[4], scratch[5]
+def nce_update(hidden, grad_hidden, n_hidden, target, weights, accept, alias, log_kq, negative, rows, labels, offsets,
+               g, likelihood, alpha, state):
+    """One NCE SGD step; arguments as :func:`w2v.models._negative_kernel.negative_update`, plus
+    ``log_kq`` float32 (V,), the noise log-odds ``log(k q(w))``."""
     n_rows = nce_targets(target, negative, accept, alias, log_kq, state, rows, labels, offsets)
-    return logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, offsets, n_rows, alpha, g)
+    return logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, offsets, n_rows,
+                           all_distinct(rows, n_rows), NO_SATURATION, alpha, g, likelihood)

@@ -1,14 +1,14 @@
 """Compiled negative-sampling output layer: the observed word against ``negative`` noise words drawn
 from the unigram^0.75 alias table (word2vec.c skips a noise word equal to the target; so do we).
 
->>> loss = negative_update(hidden, grad_hidden, 1, target, layer, alpha, state, scratch)  # doctest: +SKIP
+>>> loss = negative_update(hidden, grad_hidden, 1, target, weights, accept, alias, 5, *buffers, alpha, state)  # doctest: +SKIP
 """
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
 
-from w2v.models._logistic_kernel import logistic_update
+from w2v.models._logistic_kernel import NO_SATURATION, all_distinct, logistic_update
 from w2v.models._random_kernel import alias_draw
 
 
@@ -34,13 +34,14 @@ def negative_targets(target, negative, accept, alias, state, rows, labels, offse
 
 
 @njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
-def negative_update(hidden, grad_hidden, n_hidden, target, layer, alpha, state, scratch):
+def negative_update(hidden, grad_hidden, n_hidden, target, weights, accept, alias, negative, rows, labels, offsets,
+                    g, likelihood, alpha, state):
     """One negative-sampling SGD step for ``n_hidden`` hidden vectors that share target and noise.
 
-    ``layer`` and ``scratch`` are the tuples built by :mod:`w2v.models.training`; see
-    :func:`w2v.models._logistic_kernel.logistic_update` for the other arguments. Returns the loss.
+    ``weights`` are the ``output_weights`` (V, dim); ``rows``, ``labels``, ``offsets``, ``g`` and
+    ``likelihood`` are the thread's scratch buffers; see
+    :func:`w2v.models._logistic_kernel.logistic_update` for them. Returns the loss.
     """
-    weights, _codes, _points, _lengths, accept, alias, _log_kq, negative = layer
-    rows, labels, offsets, g = scratch[2], scratch[3], scratch[4], scratch[5]
     n_rows = negative_targets(target, negative, accept, alias, state, rows, labels, offsets)
-    return logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, offsets, n_rows, alpha, g)
+    return logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, offsets, n_rows,
+                           all_distinct(rows, n_rows), NO_SATURATION, alpha, g, likelihood)

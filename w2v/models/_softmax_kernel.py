@@ -2,7 +2,7 @@
 subtracted before exponentiating. O(V * dim) per example, so meant for small vocabularies (a few
 thousand words); the other layers cost O(log V) or O(negative).
 
->>> loss = softmax_update(hidden, grad_hidden, 1, target, layer, alpha, state, scratch)  # doctest: +SKIP
+>>> loss = softmax_update(hidden, grad_hidden, 1, target, output_weights, scores, step, alpha)  # doctest: +SKIP
 """
 from __future__ import annotations
 
@@ -11,14 +11,12 @@ from numba import njit
 
 
 @njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
-def softmax_update(hidden, grad_hidden, n_hidden, target, layer, alpha, state, scratch):
+def softmax_update(hidden, grad_hidden, n_hidden, target, weights, scores, step, alpha):
     """One full-softmax SGD step for ``n_hidden`` hidden vectors predicting the same ``target``.
 
-    Uses ``scratch[6]`` (float32 (B_max, V)) for scores and ``scratch[7]`` (float32 (B_max, dim))
-    for the input-side step. Returns the summed ``-log softmax(weights @ h)[target]``.
+    ``weights`` are the ``output_weights`` (V, dim); ``scores`` float32 (B_max, V) and ``step``
+    float32 (B_max, dim) are scratch. Returns the summed ``-log softmax(weights @ h)[target]``.
     """
-    weights = layer[0]
-    scores, step = scratch[6], scratch[7]
     n_words = weights.shape[0]
     # (B, dim) x (dim, V) in one BLAS call
     np.dot(hidden[:n_hidden], weights.T, scores[:n_hidden])

@@ -82,7 +82,8 @@ def build_layer(objective, weights, codes=None, points=None, lengths=None, accep
 def build_scratch(objective, layer, dim, window, vocab_size):
     """Per-thread buffers, allocated once so the compiled loops never allocate.
 
-    Returns the tuple ``(hidden, grad_hidden, rows, labels, offsets, g, scores, step, contexts)``.
+    Returns the tuple ``(hidden, grad_hidden, rows, labels, offsets, g, scores, step, contexts,
+    likelihood)``.
     """
     batch = 2 * window
     max_rows = max(int(layer[7]) + 1, int(layer[1].shape[1]) if layer[1].ndim == 2 else 0, 1)
@@ -97,6 +98,7 @@ def build_scratch(objective, layer, dim, window, vocab_size):
         _f32((batch if objective == "softmax" else 1, n_scores)),
         _f32((batch, dim)),
         np.zeros(batch, dtype=np.int32),
+        np.zeros(batch, dtype=np.float64),
     )
 
 
@@ -210,6 +212,7 @@ def run_epoch(plan: Plan, corpus, input_vectors, layer, keep, epoch: int, progre
     kind = OBJECTIVES[plan.objective]
     vocab_size, dim = input_vectors.shape
     states = thread_states(plan.seed, plan.workers, epoch)
+    kernel = _kernel.CHUNK_KERNELS[kind]
     progress.next_chunk = 0
     start_words, start_loss, start_examples = progress.words_done, progress.loss, progress.examples
     errors: list[BaseException] = []
@@ -223,10 +226,10 @@ def run_epoch(plan: Plan, corpus, input_vectors, layer, keep, epoch: int, progre
                 c = progress.take_chunk(n_chunks)
                 if c < 0:
                     return
-                words, loss, examples = _kernel.train_chunk(
-                    arch, kind, plan.option, ids, offsets, bounds[c], bounds[c + 1], input_vectors, layer,
-                    keep, plan.window, plan.alpha, plan.min_alpha, progress.words_done, plan.words_planned,
-                    state, scratch, sentence)
+                words, loss, examples = kernel(
+                    arch, plan.option, ids, offsets, bounds[c], bounds[c + 1], input_vectors, layer, keep,
+                    plan.window, plan.alpha, plan.min_alpha, progress.words_done, plan.words_planned, state,
+                    scratch, sentence)
                 if not math.isfinite(loss):
                     diverged.set()
                 with progress.lock:
