@@ -112,3 +112,25 @@ def test_negative_sampling_skips_noise_equal_to_target(tiny_layers):
     assert n == 1 and rows[0] == 3 and lab[0] == 1.0
     n = negative_targets(2, NEG, accept, alias, np.array([1], np.uint64), rows, lab, off)
     assert n == NEG + 1 and list(rows[1:n]) == [3] * NEG and list(lab[:n]) == [1, 0, 0, 0]
+
+
+def test_hierarchical_softmax_leaves_saturated_nodes_alone_like_word2vec_c(tiny_layers):
+    rng = np.random.default_rng(5)
+    layer, _, (codes, points, lengths) = tiny_layers("hierarchical", rng)
+    inputs = (rng.normal(size=(V, DIM)) * 0.5).astype(np.float32)
+    sentence = np.array([3, 6], np.int32)  # center 6 predicted from context 3
+    root = V - 2
+    # make the root's logit for word 3's vector far beyond 6
+    layer[0][root] = inputs[3] * (20.0 / float(inputs[3] @ inputs[3]))
+    before = layer[0].copy()
+    n = lengths[6]
+    expected_loss = ref.hierarchical_loss_grad(inputs[3].astype(np.float64), before.astype(np.float64),
+                                               codes[6, :n], points[6, :n])[0]
+    scratch = training.build_scratch("hierarchical", layer, DIM, 1, V)
+    loss, examples = skipgram_center(training.OBJECTIVES["hierarchical"], sentence, 2, 1, 1, inputs, layer,
+                                     np.float32(ALPHA), np.array([1], np.uint64), scratch, False)
+    assert examples == 1
+    assert loss == pytest.approx(expected_loss, rel=1e-5)  # the saturated node still counts in the loss
+    assert np.array_equal(layer[0][root], before[root])  # but is not updated
+    others = [p for p in points[6, :n] if p != root]
+    assert others and all(not np.array_equal(layer[0][p], before[p]) for p in others)

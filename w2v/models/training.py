@@ -17,8 +17,12 @@ from typing import Callable
 import numpy as np
 
 from w2v.errors import TrainingDiverged
+from w2v.models import _kernel_cache
 from w2v.models import _train_kernel as _kernel
 from w2v.models._output_kernel import HIERARCHICAL, NCE, NEGATIVE, SOFTMAX
+
+# a kernel module edited since the kernels were cached must not run from the stale cache
+_kernel_cache.refresh(_kernel.train_chunk_negative)
 
 #: accepted names, mapped to kernel codes
 ARCHITECTURES = {"skipgram": _kernel.SKIPGRAM, "cbow": _kernel.CBOW}
@@ -29,8 +33,22 @@ OBJECTIVES = {"negative": NEGATIVE, "hierarchical": HIERARCHICAL, "softmax": SOF
 CHUNK_WORDS = 20_000
 
 
+def own_lines(shape, dtype=np.float32) -> np.ndarray:
+    """A zeroed C-contiguous array that shares no 64-byte cache line with any other allocation.
+
+    Per-thread buffers and random states are written constantly; small numpy arrays of different
+    threads can land on one cache line, and the line would then bounce between cores (false
+    sharing), which costs more than the arithmetic.
+    """
+    dtype = np.dtype(dtype)
+    nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    raw = np.zeros(nbytes + 192, dtype=np.uint8)
+    start = 64 + (-raw.ctypes.data) % 64
+    return raw[start:start + nbytes].view(dtype).reshape(shape)
+
+
 def _f32(shape):
-    return np.zeros(shape, dtype=np.float32)
+    return own_lines(shape, np.float32)
 
 
 def build_layer(objective, weights, codes=None, points=None, lengths=None, accept=None, alias=None,
@@ -91,14 +109,14 @@ def build_scratch(objective, layer, dim, window, vocab_size):
     return (
         _f32((batch, dim)),
         _f32((batch, dim)),
-        np.zeros(max_rows, dtype=np.int32),
+        own_lines(max_rows, np.int32),
         _f32(max_rows),
         _f32(max_rows),
         _f32((batch, max_rows)),
         _f32((batch if objective == "softmax" else 1, n_scores)),
         _f32((batch, dim)),
-        np.zeros(batch, dtype=np.int32),
-        np.zeros(batch, dtype=np.float64),
+        own_lines(batch, np.int32),
+        own_lines(batch, np.float64),
     )
 
 
@@ -167,7 +185,12 @@ class EpochResult:
 def thread_states(seed: int, workers: int, epoch: int) -> list[np.ndarray]:
     """Independent LCG states per worker and epoch, derived from ``seed`` (reproducible)."""
     seq = np.random.SeedSequence([seed, epoch])
-    return [np.array([s], dtype=np.uint64) for s in seq.generate_state(workers, dtype=np.uint64)]
+    states = []
+    for value in seq.generate_state(workers, dtype=np.uint64):
+        state = own_lines(1, np.uint64)
+        state[0] = value
+        states.append(state)
+    return states
 
 
 def run_epoch(plan: Plan, corpus, input_vectors, layer, keep, epoch: int, progress: Progress,
@@ -220,7 +243,7 @@ def run_epoch(plan: Plan, corpus, input_vectors, layer, keep, epoch: int, progre
 
     def work(state):
         scratch = build_scratch(plan.objective, layer, dim, plan.window, vocab_size)
-        sentence = np.zeros(max(longest, 1), dtype=np.int32)
+        sentence = own_lines(max(longest, 1), np.int32)
         try:
             while not stop.is_set() and not diverged.is_set():
                 c = progress.take_chunk(n_chunks)
