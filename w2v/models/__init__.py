@@ -6,6 +6,9 @@
 >>> model.wv_.most_similar("king")
 
 The estimator lives in :mod:`w2v.models.word2vec`; the float64 references of every layer in
-:mod:`w2v.models.reference`; compiled kernels in the ``_*_kernel`` modules, used through
-:mod:`w2v.models.training`.
+:mod:`w2v.models.reference`; compiled kernels in the ``_*_kernel`` modules (random numbers, the
+shared logistic core, one module per output layer, the output-layer dispatch, the two
+architectures, the chunk loop), used only through :mod:`w2v.models.training` (threads, schedule,
+buffers). :mod:`w2v.models.encoding` memory-maps the encoded corpus, :mod:`w2v.models.progress`
+draws the bar and :mod:`w2v.models.state` saves and loads the trainer (npz + JSON).
 """
