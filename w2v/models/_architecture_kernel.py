@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from numba import njit
 
-from w2v.models._output_kernel import output_update
+from w2v.models._hierarchical_kernel import load_path, path_update, store_path
+from w2v.models._output_kernel import HIERARCHICAL, output_update
 
 
 @njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
@@ -45,7 +46,7 @@ def skipgram_center(kind, sentence, n, i, radius, input_vectors, layer, alpha, s
         Summed loss and number of (hidden vector, target) examples.
     """
     weights, codes, points, lengths, accept, alias, log_kq, negative = layer
-    hidden, grad, rows, labels, offsets, g, scores, step, contexts, likelihood = scratch
+    hidden, grad, rows, labels, offsets, g, scores, step, contexts, likelihood, path, path_start = scratch
     dim = input_vectors.shape[1]
     center = sentence[i]
     lo = max(0, i - radius)
@@ -57,6 +58,19 @@ def skipgram_center(kind, sentence, n, i, radius, input_vectors, layer, alpha, s
         if c != i:
             contexts[n_contexts] = sentence[c]
             n_contexts += 1
+    if kind == HIERARCHICAL and not shared:
+        # per-pair SGD against a thread-local copy of the center's path (see _hierarchical_kernel)
+        n_rows = load_path(center, weights, codes, points, lengths, path, path_start, rows, labels, offsets)
+        for k in range(n_contexts):
+            w = contexts[k]
+            for j in range(dim):
+                hidden[0, j] = input_vectors[w, j]
+                grad[0, j] = 0.0
+            loss += path_update(hidden, grad, path, rows, labels, offsets, n_rows, g, likelihood, alpha)
+            for j in range(dim):
+                input_vectors[w, j] += grad[0, j]
+        store_path(center, weights, points, n_rows, path, path_start)
+        return loss, n_contexts
     # one batch of the whole window (shared noise) or batches of one context (per-pair SGD); a
     # single call site keeps the inlined output layer small
     batch = max(n_contexts, 1) if shared else 1
@@ -84,7 +98,7 @@ def cbow_center(kind, sentence, n, i, radius, input_vectors, layer, alpha, state
     Same arguments as :func:`skipgram_center`, with ``cbow_mean`` in place of ``shared``.
     """
     weights, codes, points, lengths, accept, alias, log_kq, negative = layer
-    hidden, grad, rows, labels, offsets, g, scores, step, contexts, likelihood = scratch
+    hidden, grad, rows, labels, offsets, g, scores, step, contexts, likelihood, path, path_start = scratch
     dim = input_vectors.shape[1]
     lo = max(0, i - radius)
     hi = min(n, i + radius + 1)

@@ -101,7 +101,8 @@ def build_scratch(objective, layer, dim, window, vocab_size):
     """Per-thread buffers, allocated once so the compiled loops never allocate.
 
     Returns the tuple ``(hidden, grad_hidden, rows, labels, offsets, g, scores, step, contexts,
-    likelihood)``.
+    likelihood, path, path_start)``; ``path`` and ``path_start`` hold a local copy of one Huffman
+    path (hierarchical softmax only; one row otherwise).
     """
     batch = 2 * window
     max_rows = max(int(layer[7]) + 1, int(layer[1].shape[1]) if layer[1].ndim == 2 else 0, 1)
@@ -117,6 +118,8 @@ def build_scratch(objective, layer, dim, window, vocab_size):
         _f32((batch, dim)),
         own_lines(batch, np.int32),
         own_lines(batch, np.float64),
+        _f32((max_rows if objective == "hierarchical" else 1, dim)),
+        _f32((max_rows if objective == "hierarchical" else 1, dim)),
     )
 
 
