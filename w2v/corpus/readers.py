@@ -214,7 +214,19 @@ def _stream_lines(corpus: _Corpus, stream, block: int):
     yield from out
 
 
-class LineCorpus(_Corpus):
+class _FileCorpus(_Corpus):
+    """One file, streamed in blocks by the subclass's ``_stream`` (lines or one token stream)."""
+
+    def __init__(self, path, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
+        super().__init__(tokenizer, max_sentence_length)
+        self.path = _existing_file(path)
+
+    def _sentences(self):
+        with open_binary(self.path) as stream:
+            yield from self._stream(self, stream, BLOCK_SIZE)
+
+
+class LineCorpus(_FileCorpus):
     """A text file with one sentence per line (plain, ``.gz``, ``.bz2`` or ``.xz``).
 
     Parameters
@@ -232,16 +244,10 @@ class LineCorpus(_Corpus):
         If the file does not exist or is a folder.
     """
 
-    def __init__(self, path, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
-        super().__init__(tokenizer, max_sentence_length)
-        self.path = _existing_file(path)
-
-    def _sentences(self):
-        with open_binary(self.path) as stream:
-            yield from _stream_lines(self, stream, BLOCK_SIZE)
+    _stream = staticmethod(_stream_lines)
 
 
-class Text8Corpus(_Corpus):
+class Text8Corpus(_FileCorpus):
     """A file read as one stream of tokens (text8, enwik9 after cleaning), in pseudo-sentences.
 
     Parameters
@@ -256,13 +262,7 @@ class Text8Corpus(_Corpus):
         sentence ends.
     """
 
-    def __init__(self, path, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
-        super().__init__(tokenizer, max_sentence_length)
-        self.path = _existing_file(path)
-
-    def _sentences(self):
-        with open_binary(self.path) as stream:
-            yield from _stream_tokens(self, stream, BLOCK_SIZE)
+    _stream = staticmethod(_stream_tokens)
 
 
 class FolderCorpus(_Corpus):
