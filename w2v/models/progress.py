@@ -49,6 +49,7 @@ class TrainingBar:
             self._bar.set_description(f"epoch {epoch + 1}/{epochs}", refresh=False)
 
     def close(self) -> None:
+        """Finish the bar (it stays on screen); later calls do nothing."""
         if self._bar is not None:
             self._bar.close()
             self._bar = None

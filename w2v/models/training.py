@@ -168,6 +168,7 @@ class Progress:
         self.next_chunk = 0
 
     def take_chunk(self, n_chunks: int) -> int:
+        """Index of the next untrained chunk of ``n_chunks`` for the calling thread, or -1 when none is left."""
         with self.lock:
             c = self.next_chunk
             self.next_chunk += 1

@@ -190,6 +190,12 @@ class JelinekMercer(Smoothing):
         return alpha, np.full(counts.n_contexts(n), 1.0 - lam)
 
     def fit_heldout(self, counts, heldout_stream):
+        """Fit one interpolation weight per order on held-out text (unless ``lambdas`` were given).
+
+        Coordinate ascent on the held-out log-likelihood: two sweeps over the orders, each weight
+        set by a bounded scalar search with the others fixed; the result goes to
+        ``fitted_["lambdas"]``.
+        """
         if self.lambdas is not None:
             self.fitted_["lambdas"] = list(self.lambdas)
             return
