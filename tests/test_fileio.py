@@ -59,3 +59,18 @@ def test_atomic_write_gives_normal_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_decompression_errors_name_the_file(tmp_path):
+    from w2v.errors import ModelFormatError
+    from w2v.fileio import decompression_errors, open_binary
+
+    data = gzip.compress(b"hello world\n" * 1000)
+    (tmp_path / "t.gz").write_bytes(data[:len(data) // 2])
+    with pytest.raises(ModelFormatError, match=r"vector file '.*t.gz' cannot be read \(.*\): the file is "
+                                               "corrupt or truncated"):
+        with decompression_errors(tmp_path / "t.gz", "vector file", ModelFormatError):
+            open_binary(tmp_path / "t.gz").read()
+    with pytest.raises(ValueError):  # anything else passes through untouched
+        with decompression_errors(tmp_path / "t.gz"):
+            raise ValueError("not mine")

@@ -17,6 +17,7 @@ import gzip
 import lzma
 import os
 import tempfile
+import zlib
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -64,6 +65,43 @@ def open_binary(path: str | os.PathLike) -> IO[bytes]:
     if opener is None:
         return open(p, "rb")
     return opener(p, "rb")
+
+
+def is_compressed(path: str | os.PathLike) -> bool:
+    """True when :func:`open_binary` would decompress ``path`` (its extension is .gz, .bz2 or .xz)."""
+    return Path(path).suffix.lower() in _OPENERS
+
+
+#: What gzip, bz2 and lzma raise on a damaged or cut-short stream (BadGzipFile is an OSError).
+DECOMPRESSION_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
+
+
+@contextlib.contextmanager
+def decompression_errors(path, what: str = "file", error: type[W2VError] = CorpusError) -> Iterator[None]:
+    """Turn the errors of reading a damaged (compressed) file into one-line ``error``.
+
+    Wrap the code that reads from :func:`open_binary` so that a truncated ``.gz`` or a file
+    that is not really gzip reports which file is broken instead of a traceback.
+
+    Parameters
+    ----------
+    path : str, PathLike or callable
+        The file named in the message; a zero-argument callable is called when the error
+        happens (for readers that go through several files).
+    what : str
+        How to name the file ("corpus", "vector file", "ARPA file", ...).
+    error : type of W2VError
+        The exception raised.
+
+    >>> with decompression_errors("v.txt.gz", "vector file", ModelFormatError):  # doctest: +SKIP
+    ...     data = open_binary("v.txt.gz").read()
+    """
+    try:
+        yield
+    except DECOMPRESSION_ERRORS as err:
+        name = path() if callable(path) else repr(str(path))
+        raise error(f"{what} {name} cannot be read ({err}): the file is corrupt or truncated; "
+                    "check or re-download it") from None
 
 
 @contextlib.contextmanager

@@ -86,6 +86,10 @@ class KeyedVectors:
     # ------------------------------------------------------------------ container behaviour
     @property
     def vectors(self) -> np.ndarray:
+        """The (V, dim) float32 matrix, one row per word in ``words`` order.
+
+        Assigning replaces it (same shape required); the cached unit vectors follow.
+        """
         return self._vectors
 
     @vectors.setter
@@ -322,9 +326,11 @@ class KeyedVectors:
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the ``k`` largest ``scores`` (1-D), best first, ties by lower index.
+    """Indices of the ``k`` largest ``scores`` (1-D), best first.
 
-    ``argpartition`` selects them in O(N); only those ``k`` are sorted.
+    ``argpartition`` selects them in O(N); only those ``k`` are sorted. Equal scores among the
+    returned indices are listed lower index first, but which of several scores tied at the
+    ``k``-th place is returned is not specified.
     """
     n = len(scores)
     if k >= n:

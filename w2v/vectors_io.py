@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import ModelFormatError
-from w2v.fileio import atomic_write, check_readable, open_binary
+from w2v.fileio import atomic_write, check_readable, decompression_errors, is_compressed, open_binary
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ def detect_format(path: str | os.PathLike) -> str:
     with open(path, "rb") as f:
         if f.read(4) == b"PK\x03\x04":
             return "native"
-    with open_binary(path) as f:
+    with decompression_errors(path, "vector file", ModelFormatError), open_binary(path) as f:
         cur = _Cursor(f)
         _, dim = _read_header(cur, path)
         return _sniff_rows(cur, dim)
@@ -173,12 +173,23 @@ def read_vectors(path: str | os.PathLike, format: str | None = None, limit: int 
                                "re-save it with format='native'")
     if format == "native":
         return _read_native(path, limit, mmap)
-    with open_binary(path) as f:
+    with decompression_errors(path, "vector file", ModelFormatError), open_binary(path) as f:
         cur = _Cursor(f)
         vocab_size, dim = _read_header(cur, path)
         n = vocab_size if limit is None else min(limit, vocab_size)
+        # An uncompressed file bounds how many rows it can hold: allocate no more than that, so
+        # a corrupt header ("99999999999 300") cannot exhaust memory; the reader then stops at
+        # the first missing row, and the message says the header does not fit the file.
+        fits = n if is_compressed(path) else _rows_that_fit(path, cur.offset, dim, format)
         reader = _read_binary_rows if format == "binary" else _read_text_rows
-        words, vectors = reader(cur, path, vocab_size, n, dim)
+        try:
+            words, vectors = reader(cur, path, vocab_size, n, dim, capacity=min(n, fits))
+        except ModelFormatError as err:
+            if fits >= n:
+                raise
+            raise ModelFormatError(f"{err} (header says {vocab_size} words of {dim} dims but the file "
+                                   f"holds only {os.path.getsize(path)} bytes: truncated or not a "
+                                   "vector file)") from None
     _check_decoding(path, words)
     return words, vectors, None
 
@@ -259,9 +270,28 @@ def _sniff_rows(cur: _Cursor, dim: int) -> str:
     return "binary"
 
 
-def _read_binary_rows(cur, path, vocab_size, n, dim):
+def _rows_that_fit(path, header_bytes, dim, fmt) -> int:
+    """How many vector rows an uncompressed file of this size can hold at most."""
+    # shortest rows: binary "w" + " " + 4*dim bytes; text "w" + dim * " 0" + "\n" (last \n optional)
+    available = os.path.getsize(path) - header_bytes
+    if fmt == "binary":
+        return max(available, 0) // (4 * dim + 2)
+    return max(available + 1, 0) // (2 * dim + 2)
+
+
+def _allocate(path, vocab_size, n, dim) -> np.ndarray:
+    """An (n, dim) float32 array, or a one-line error when the header asks for too much."""
+    try:
+        return np.empty((n, dim), dtype=np.float32)
+    except (MemoryError, ValueError):
+        raise ModelFormatError(f"{path}: header says {vocab_size} words of {dim} dims, more than "
+                               "fits in memory: the header is corrupt, or pass a limit") from None
+
+
+def _read_binary_rows(cur, path, vocab_size, n, dim, capacity=None):
+    # ``capacity`` rows are allocated: a file cut short can never fill more than that.
     words = []
-    vectors = np.empty((n, dim), dtype=np.float32)
+    vectors = _allocate(path, vocab_size, n if capacity is None else capacity, dim)
     width = 4 * dim
     for i in range(n):
         start = cur.offset
@@ -280,9 +310,10 @@ def _read_binary_rows(cur, path, vocab_size, n, dim):
     return words, vectors
 
 
-def _read_text_rows(cur, path, vocab_size, n, dim):
+def _read_text_rows(cur, path, vocab_size, n, dim, capacity=None):
+    # ``capacity`` rows are allocated: a file cut short can never fill more than that.
     words = []
-    vectors = np.empty((n, dim), dtype=np.float32)
+    vectors = _allocate(path, vocab_size, n if capacity is None else capacity, dim)
     i = 0
     while i < n:
         start = cur.offset

@@ -82,3 +82,46 @@ def test_errors_exit_2(files, args, message):
     paths = {"model": folder / "v.txt", "missing": folder / "missing.txt"}
     out = run("evaluate", *[a.format(**paths) for a in args])
     assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_one_usable_pair_is_a_one_line_error(files):
+    folder, _ = files
+    (folder / "one.tsv").write_text("tiger\tcat\t7.35\nx\ty\t3\n")
+    out = run("evaluate", folder / "v.txt", "--analogies", folder / "q.txt", "--pairs", folder / "one.tsv",
+              "--json")
+    # the analogies still succeed: exit 0, pairs reported unavailable with the reason
+    assert out.returncode == 0 and "Traceback" not in out.stderr
+    d = json.loads(out.stdout)
+    assert d["analogy"]["questions"] == 3
+    assert "only 1 usable word pair" in d["pairs"]["error"]
+
+
+def test_pairs_failure_keeps_the_analogy_table(files):
+    folder, _ = files
+    (folder / "oov.tsv").write_text("x\ty\t3\n")
+    out = run("evaluate", folder / "v.txt", "--analogies", folder / "q.txt", "--pairs", folder / "oov.tsv")
+    assert out.returncode == 0, out.stderr
+    assert "capitals" in out.stdout and "total" in out.stdout
+    assert "unavailable (" in out.stdout and "no word pair to score" in out.stdout
+
+
+def test_both_failing_exits_2(files):
+    folder, _ = files
+    (folder / "oov.tsv").write_text("x\ty\t3\n")
+    (folder / "noq.txt").write_text("no header here\n")
+    out = run("evaluate", folder / "v.txt", "--analogies", folder / "noq.txt", "--pairs", folder / "oov.tsv")
+    assert out.returncode == 2 and "Traceback" not in out.stderr and out.stderr.count("\n") == 1
+
+
+def test_constant_scores_give_null_and_reason(files):
+    folder, _ = files
+    (folder / "const.tsv").write_text("tiger\tcat\t5\nlove\tsex\t5\ncat\tlove\t5\n")
+    out = run("evaluate", folder / "v.txt", "--analogies", folder / "q.txt", "--pairs", folder / "const.tsv",
+              "--json")
+    assert out.returncode == 0, out.stderr
+    assert "NaN" not in out.stdout
+    d = json.loads(out.stdout)
+    assert d["pairs"]["spearman"] is None and d["pairs"]["pearson"] is None
+    assert "human score" in d["pairs"]["reason"]
+    out = run("evaluate", folder / "v.txt", "--analogies", folder / "q.txt", "--pairs", folder / "const.tsv")
+    assert out.returncode == 0 and "spearman n/a" in out.stdout and "human score" in out.stdout

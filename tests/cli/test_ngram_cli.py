@@ -93,3 +93,60 @@ def test_help_shows_defaults(capsys):
         main(["ngram", "train", "--help"])
     text = capsys.readouterr().out
     assert "default: modified-kneser-ney" in text and "--tokenizer" in text
+
+
+def test_truncated_compressed_arpa_exit_2(files, capsys):
+    import gzip
+
+    folder, train, test = files
+    arpa = folder / "lm.arpa"
+    assert main(["ngram", "train", str(train), "-n", "2", "--smoothing", "kneser-ney", "-o", str(arpa)]) == 0
+    whole = gzip.compress(arpa.read_bytes())
+    (folder / "lm.arpa.gz").write_bytes(whole[:-20])  # the head still reads, the end is cut
+    capsys.readouterr()
+    assert main(["ngram", "perplexity", str(folder / "lm.arpa.gz"), str(test)]) == 2
+    err = capsys.readouterr().err
+    assert "corrupt or truncated" in err and err.count("\n") == 1
+    from w2v.errors import ModelFormatError
+    from w2v.ngram.arpa import read_arpa
+
+    (folder / "half.arpa.gz").write_bytes(whole[:len(whole) // 2])
+    with pytest.raises(ModelFormatError, match="ARPA file .* cannot be read .*corrupt or truncated"):
+        read_arpa(folder / "half.arpa.gz")
+
+
+def test_empty_top_order_round_trips_through_arpa(files, capsys):
+    folder, train, test = files
+    arpa = folder / "o9.arpa"
+    assert main(["ngram", "train", str(train), "-o", str(arpa), "-n", "9", "--min-count", "1",
+                 "--smoothing", "kneser-ney"]) == 0
+    assert "ngram 9=0" in arpa.read_text()
+    assert main(["ngram", "perplexity", str(arpa), str(test), "--json"]) == 0
+    capsys.readouterr()
+    native = folder / "o9.lm"
+    assert main(["ngram", "train", str(train), "-o", str(native), "-n", "9", "--min-count", "1",
+                 "--smoothing", "kneser-ney"]) == 0
+    words = [["the", "cat", "sat", "on", "the", "log"]]
+    assert NgramLM.load(arpa).evaluate(words).perplexity == pytest.approx(
+        NgramLM.load(native).evaluate(words).perplexity, rel=1e-4)
+
+
+def test_mle_json_is_strict_with_unseen_ngrams(files, capsys):
+    folder, train, test = files
+    model = folder / "mle.lm"
+    assert main(["ngram", "train", str(train), "-n", "2", "--smoothing", "mle", "-o", str(model)]) == 0
+    capsys.readouterr()
+    assert main(["ngram", "perplexity", str(model), str(test), "--json"]) == 0
+    text = capsys.readouterr().out
+    assert "Infinity" not in text and "NaN" not in text
+    out = json.loads(text)
+    assert out["perplexity"] is None and out["log10_prob"] is None and out["reason"]
+
+
+def test_negative_seed_is_a_usage_error(files, capsys):
+    folder, train, test = files
+    model = folder / "m.lm"
+    assert main(["ngram", "train", str(train), "-n", "2", "-o", str(model)]) == 0
+    with pytest.raises(SystemExit) as exc:
+        main(["ngram", "generate", str(model), "--seed", "-1"])
+    assert exc.value.code == 2 and "Traceback" not in capsys.readouterr().err

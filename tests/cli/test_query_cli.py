@@ -96,3 +96,38 @@ def test_interactive_analogy_json_lines_and_exit_word(model):
     answers = [json.loads(line) for line in out.stdout.splitlines()]
     assert [a[0]["word"] for a in answers] == ["queen", "queen"]  # nothing after EXIT
     assert "need 3 words" in out.stderr
+
+
+def test_neighbors_with_stdin_closed_is_a_one_line_error(model):
+    out = subprocess.run([sys.executable, "-m", "w2v", "neighbors", str(model)], stdin=subprocess.DEVNULL,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0  # an empty stdin is just end of file
+    out = subprocess.run(f"'{sys.executable}' -m w2v neighbors '{model}' <&-", shell=True,
+                         executable="/bin/bash", capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "standard input is closed" in out.stderr
+
+
+@pytest.mark.parametrize("name, data", [
+    ("trunc.txt.gz", None),                    # a gzip stream cut short
+    ("bad.gz", b"this is not gzip at all\n"),  # not gzip at all
+])
+def test_corrupt_compressed_vectors_exit_2(model, tmp_path, name, data):
+    import gzip
+
+    if data is None:
+        whole = gzip.compress(b"3 2\nking 1 0\nqueen 0 1\nman 1 1\n" * 50)
+        data = whole[:len(whole) // 2]
+    (tmp_path / name).write_bytes(data)
+    out = run("neighbors", tmp_path / name, "king")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "corrupt or truncated" in out.stderr and out.stderr.count("\n") == 1
+
+
+def test_huge_header_exit_2(tmp_path):
+    (tmp_path / "huge.txt").write_text("99999999999 300\nking " + " ".join(["0.5"] * 300) + "\n")
+    (tmp_path / "huge.bin").write_bytes(b"99999999999 300\nking " + b"\0" * 1200 + b"\n")
+    for name in ("huge.txt", "huge.bin"):
+        out = run("neighbors", tmp_path / name, "king")
+        assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+        assert "header says 99999999999 words of 300 dims" in out.stderr

@@ -66,3 +66,17 @@ def test_default_is_bundled_wordsim353():
     r = evaluate_word_pairs(kv)
     assert r.pairs + r.oov == 353
     assert r.pairs >= 3
+
+
+def test_fewer_than_two_pairs_and_constant_scores(tmp_path):
+    from w2v import KeyedVectors
+    from w2v.evaluate import EvaluationError, evaluate_word_pairs
+
+    kv = KeyedVectors(["a", "b", "c"], np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]))
+    (tmp_path / "one.tsv").write_text("a\tb\t1\nz\ty\t2\n")
+    with pytest.raises(EvaluationError, match="only 1 usable word pair"):
+        evaluate_word_pairs(kv, tmp_path / "one.tsv")
+    (tmp_path / "const.tsv").write_text("a\tb\t3\na\tc\t3\nb\tc\t3\n")
+    r = evaluate_word_pairs(kv, tmp_path / "const.tsv")
+    assert r.spearman is None and r.pearson is None and "human score" in r.reason
+    assert r.to_dict()["reason"] == r.reason

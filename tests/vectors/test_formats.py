@@ -11,7 +11,7 @@ import pytest
 
 from w2v import KeyedVectors
 from w2v.errors import ModelFormatError
-from w2v.vectors_io import detect_format
+from w2v.vectors_io import detect_format, read_vectors
 
 WORDS = ["</s>", "naïve", "日本語", "🙂x", "e\u0301"]  # 2-, 3-, 4-byte UTF-8 and a combining mark
 
@@ -240,3 +240,29 @@ def test_detection_never_mistakes_small_random_binaries(tmp_path):
         words = [f"w{i}" for i in range(v)]
         (tmp_path / "r.bin").write_bytes(_c_binary(words, vectors))
         assert detect_format(tmp_path / "r.bin") == "binary", (trial, v, d)
+
+
+@pytest.mark.parametrize("name", ["v.txt.gz", "v.bin.gz"])
+def test_corrupt_compressed_file_is_a_format_error(tmp_path, name):
+    kv = KeyedVectors([f"w{i}" for i in range(200)], np.ones((200, 5)))
+    kv.save(tmp_path / name, format="binary" if ".bin" in name else "text")
+    whole = (tmp_path / name).read_bytes()
+    (tmp_path / name).write_bytes(whole[:len(whole) // 2])
+    with pytest.raises(ModelFormatError, match="cannot be read .*corrupt or truncated"):
+        read_vectors(tmp_path / name)
+    (tmp_path / "bad.gz").write_bytes(b"3 2\nnot gzip at all\n")
+    with pytest.raises(ModelFormatError, match="cannot be read .*corrupt or truncated"):
+        detect_format(tmp_path / "bad.gz")
+
+
+@pytest.mark.parametrize("fmt, row", [("text", b"a " + b" ".join([b"0.5"] * 300) + b"\n"),
+                                      ("binary", b"a " + b"\0" * 1200)])
+def test_header_larger_than_file_is_a_format_error(tmp_path, fmt, row):
+    (tmp_path / "v").write_bytes(b"99999999999 300\n" + row)
+    with pytest.raises(ModelFormatError, match="header says 99999999999 words of 300 dims but the file "
+                                               "holds only"):
+        read_vectors(tmp_path / "v", format=fmt)
+    # compressed: the size is unknown, the allocation itself must fail cleanly (or the rows run out)
+    (tmp_path / "v.gz").write_bytes(gzip.compress(b"99999999999 300\n" + row))
+    with pytest.raises(ModelFormatError):
+        read_vectors(tmp_path / "v.gz", format=fmt)

@@ -36,24 +36,53 @@ def register(subparsers) -> None:
 
 
 def _evaluate(args) -> int:
-    from w2v.evaluate import evaluate_analogies, evaluate_word_pairs
+    from w2v.evaluate import EvaluationError, evaluate_analogies, evaluate_word_pairs
     from w2v.vectors import KeyedVectors
 
     kv = KeyedVectors.load(args.model)
-    analogy = evaluate_analogies(kv, args.analogies, restrict_vocab=args.restrict_vocab,
-                                 method="mul" if args.mul else "add")
-    pairs = evaluate_word_pairs(kv, args.pairs, restrict_vocab=args.restrict_vocab)
+    # Each evaluation may fail alone (no question or pair in vocabulary): report the other one.
+    results, failures = {}, {}
+    for key, run in (("analogy", lambda: evaluate_analogies(kv, args.analogies, restrict_vocab=args.restrict_vocab,
+                                                             method="mul" if args.mul else "add")),
+                     ("pairs", lambda: evaluate_word_pairs(kv, args.pairs, restrict_vocab=args.restrict_vocab))):
+        try:
+            results[key] = run()
+        except EvaluationError as err:
+            if failures:  # both failed: nothing to show
+                raise
+            failures[key] = str(err)
     if args.json:
-        print(json.dumps({"analogy": analogy.to_dict(), "pairs": pairs.to_dict()}, indent=2))
-        return 0
-    _print_table(args, analogy, pairs)
+        out = {key: results[key].to_dict() if key in results else {"error": failures[key]}
+               for key in ("analogy", "pairs")}
+        print(json.dumps(out, indent=2, allow_nan=False))
+    else:
+        _print_table(args, results, failures)
     return 0
 
 
-def _print_table(args, analogy, pairs) -> None:
+def _print_table(args, results, failures) -> None:
     from w2v.data import ANALOGIES, WORD_PAIRS
 
     name = Path(args.analogies).name if args.analogies else f"{ANALOGIES} (bundled)"
+    if "analogy" in results:
+        _print_analogies(name, results["analogy"])
+    else:
+        print(f"analogies: {name}: unavailable ({failures['analogy']})")
+    name = Path(args.pairs).name if args.pairs else f"{WORD_PAIRS} (bundled)"
+    if "pairs" not in results:
+        print(f"word pairs: {name}: unavailable ({failures['pairs']})")
+        return
+    pairs = results["pairs"]
+    print(f"word pairs: {name}, {pairs.restrict_vocab} most frequent words")
+    if pairs.spearman is None:
+        scores = f"spearman n/a  pearson n/a ({pairs.reason})"
+    else:
+        scores = f"spearman {pairs.spearman:.4f}  pearson {pairs.pearson:.4f}"
+    print(f"  {scores}  pairs {pairs.pairs}  "
+          f"out of vocabulary {pairs.oov} ({100 * pairs.oov_ratio:.1f}%)")
+
+
+def _print_analogies(name, analogy) -> None:
     method = "3CosMul" if analogy.method == "mul" else "3CosAdd"
     print(f"analogies: {name}, {method}, {analogy.restrict_vocab} most frequent words")
     width = max([len(s) for s in analogy.sections] + [len("syntactic")])
@@ -65,7 +94,3 @@ def _print_table(args, analogy, pairs) -> None:
             print(f"  {label:<{width}}  {100 * value:7.2f}%")
     print(f"  {'total':<{width}}  {100 * analogy.accuracy:7.2f}%  {analogy.correct:7d} / "
           f"{analogy.questions:6d}  {analogy.skipped:7d}")
-    name = Path(args.pairs).name if args.pairs else f"{WORD_PAIRS} (bundled)"
-    print(f"word pairs: {name}, {pairs.restrict_vocab} most frequent words")
-    print(f"  spearman {pairs.spearman:.4f}  pearson {pairs.pearson:.4f}  pairs {pairs.pairs}  "
-          f"out of vocabulary {pairs.oov} ({100 * pairs.oov_ratio:.1f}%)")

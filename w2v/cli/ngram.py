@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 
-from w2v.cli._args import existing_path, output_path, positive_float, positive_int
+from w2v.cli._args import existing_path, non_negative_int, output_path, positive_float, positive_int
 
 SMOOTHING_CHOICES = ("mle", "add-k", "interpolated", "witten-bell", "kneser-ney", "modified-kneser-ney")
 TOKENIZERS = ("default", "whitespace")
@@ -65,7 +66,7 @@ def register(subparsers) -> None:
     gen = actions.add_parser("generate", help="sample text from a model", formatter_class=fmt)
     gen.add_argument("model", type=existing_path, help="model file (native or ARPA)")
     gen.add_argument("-n", "--words", type=positive_int, default=50, help="tokens to sample (</s> included)")
-    gen.add_argument("--seed", type=int, default=None, help="random seed; without one every run differs")
+    gen.add_argument("--seed", type=non_negative_int, default=None, help="random seed; without one every run differs")
     gen.add_argument("--context", default="", help="words to continue from (white-space separated)")
     gen.set_defaults(func=_generate)
 
@@ -122,16 +123,21 @@ def _perplexity(args) -> int:
                "sentences": result.sentences, "log10_prob": result.log10_prob}
         if result.reason:
             out["reason"] = result.reason
-        # json writes inf as Infinity, which strict parsers reject: write null and say why
-        if result.perplexity == float("inf"):
-            out["perplexity"] = None
-        print(json.dumps(out))
+        # json writes inf as Infinity, which strict parsers reject: write null (the reason says why)
+        print(json.dumps({key: _finite_or_none(value) for key, value in out.items()}, allow_nan=False))
     else:
         print(f"perplexity {result.perplexity:.2f} over {result.tokens} tokens "
               f"({result.sentences} sentences, {result.oov} OOV scored as <unk>)")
         if result.reason:
             print(f"infinite: {result.reason}")
     return 0
+
+
+def _finite_or_none(value):
+    """``value`` unchanged unless it is a non-finite float (inf, -inf, NaN), which becomes None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _generate(args) -> int:

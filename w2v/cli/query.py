@@ -111,6 +111,10 @@ def _similarity(args) -> int:
 
 def _interactive(ask, prompt: str, n_words: int | None, as_json: bool) -> int:
     """Answer one query per stdin line until EOF or EXIT; bad queries are reported, not fatal."""
+    from w2v.vectors import QueryError
+
+    if sys.stdin is None:  # started with stdin closed (``<&-``)
+        raise QueryError("no words given and standard input is closed: give words on the command line")
     while True:
         print(prompt, end="", file=sys.stderr, flush=True)
         line = sys.stdin.readline()

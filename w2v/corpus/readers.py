@@ -24,14 +24,12 @@ decompressed on the fly. Bytes that are not valid UTF-8 are replaced by U+FFFD; 
 from __future__ import annotations
 
 import logging
-import lzma
 import os
-import zlib
 from pathlib import Path
 
 from w2v.corpus.tokenize import Tokenizer
 from w2v.errors import CorpusError
-from w2v.fileio import check_readable, open_binary
+from w2v.fileio import check_readable, decompression_errors, open_binary
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +56,9 @@ class _Corpus:
 
     def __iter__(self):
         self.decode_errors = 0
-        try:
+        # gzip/bz2/xz report damage as OSError & co; a raw traceback would not say which file.
+        with decompression_errors(lambda: getattr(self, "_reading", None) or self._name(), "corpus"):
             yield from self._sentences()
-        except (OSError, EOFError, lzma.LZMAError, zlib.error) as err:
-            # gzip/bz2/xz report damage as these; a raw traceback would not say which file.
-            where = getattr(self, "_reading", None) or self._name()
-            raise CorpusError(f"corpus {where} cannot be read ({err}): the file is corrupt "
-                              "or truncated; check or re-download it") from None
         if self.decode_errors:
             logger.warning("%s: replaced %d invalid UTF-8 byte sequence(s) with U+FFFD",
                            self._name(), self.decode_errors)
@@ -403,12 +397,8 @@ def _existing_file(path) -> Path:
 
 def _looks_like_text8(path: Path) -> bool:
     """True when the first line is longer than a block (one huge line, as text8)."""
-    try:
-        with open_binary(path) as stream:
-            head = stream.read(BLOCK_SIZE)
-    except (OSError, EOFError, lzma.LZMAError, zlib.error) as err:
-        raise CorpusError(f"corpus {str(path)!r} cannot be read ({err}): the file is corrupt or "
-                          "truncated; check or re-download it") from None
+    with decompression_errors(path, "corpus"), open_binary(path) as stream:
+        head = stream.read(BLOCK_SIZE)
     return len(head) == BLOCK_SIZE and b"\n" not in head
 
 

@@ -61,6 +61,7 @@ class SectionResult:
         return self.correct / self.questions if self.questions else 0.0
 
     def to_dict(self) -> dict:
+        """JSON-ready dict: ``accuracy``, ``correct``, ``questions`` and ``skipped``."""
         return {"accuracy": self.accuracy, "correct": self.correct, "questions": self.questions,
                 "skipped": self.skipped}
 

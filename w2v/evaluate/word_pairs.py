@@ -28,10 +28,11 @@ class WordPairsResult:
 
     Attributes
     ----------
-    spearman, pearson : float
-        Rank and linear correlation over the pairs whose words are both known.
-    spearman_pvalue, pearson_pvalue : float
-        Two-sided p-values (scipy).
+    spearman, pearson : float or None
+        Rank and linear correlation over the pairs whose words are both known; None when
+        undefined (all human scores or all model similarities equal), see ``reason``.
+    spearman_pvalue, pearson_pvalue : float or None
+        Two-sided p-values (scipy); None with the correlations.
     oov_ratio : float
         Fraction (0..1) of pairs left out for unknown words; gensim reports this times 100.
     pairs : int
@@ -40,16 +41,19 @@ class WordPairsResult:
         Pairs left out.
     restrict_vocab : int
         Number of most frequent words that counted as known.
+    reason : str or None
+        Why the correlations are None; None when they are defined.
     """
 
-    spearman: float
-    pearson: float
-    spearman_pvalue: float
-    pearson_pvalue: float
+    spearman: float | None
+    pearson: float | None
+    spearman_pvalue: float | None
+    pearson_pvalue: float | None
     oov_ratio: float
     pairs: int
     oov: int
     restrict_vocab: int
+    reason: str | None = None
 
     def to_dict(self) -> dict:
         """Plain JSON-ready dict of every field."""
@@ -106,13 +110,22 @@ def evaluate_word_pairs(kv, path=None, restrict_vocab: int | None = 30000,
     if not gold:
         raise EvaluationError(f"{path}: no word pair to score ({oov} pairs had unknown words); "
                               "check the file format (word1<TAB>word2<TAB>score) and restrict_vocab")
+    if len(gold) < 2:
+        raise EvaluationError(f"{path}: only {len(gold)} usable word pair ({oov} had unknown words); "
+                              "a correlation needs at least 2: give more pairs or raise restrict_vocab")
     unit = kv.unit_vectors
     model = np.einsum("ij,ij->i", unit[first], unit[second]).astype(np.float64)
     gold = np.asarray(gold, dtype=np.float64)
+    common = dict(oov_ratio=oov / (len(gold) + oov), pairs=len(gold), oov=oov, restrict_vocab=n)
+    # A correlation with a constant is undefined (scipy returns NaN): say why instead.
+    reason = ("every human score is the same" if np.ptp(gold) == 0 else
+              "the model gives every pair the same similarity" if np.ptp(model) == 0 else None)
+    if reason is not None:
+        return WordPairsResult(spearman=None, pearson=None, spearman_pvalue=None, pearson_pvalue=None,
+                               reason=f"correlation undefined: {reason}", **common)
     spearman = stats.spearmanr(gold, model)
     pearson = stats.pearsonr(gold, model)
     return WordPairsResult(
         spearman=float(spearman[0]), pearson=float(pearson[0]),
-        spearman_pvalue=float(spearman[1]), pearson_pvalue=float(pearson[1]),
-        oov_ratio=oov / (len(gold) + oov), pairs=len(gold), oov=oov, restrict_vocab=n,
+        spearman_pvalue=float(spearman[1]), pearson_pvalue=float(pearson[1]), **common,
     )

@@ -23,7 +23,7 @@ from operator import itemgetter
 import numpy as np
 
 from w2v.errors import ModelFormatError
-from w2v.fileio import atomic_write, check_readable, open_binary
+from w2v.fileio import atomic_write, check_readable, decompression_errors, open_binary
 from w2v.ngram.encoding import BOS, SPECIALS, UNK, NgramVocab
 from w2v.ngram.tables import BackoffTables
 
@@ -151,8 +151,6 @@ def read_arpa(path: str | os.PathLike):
         Missing header or sections, counts that disagree with the header, an n-gram whose prefix
         is missing, unknown words in higher orders, or unparsable numbers.
     """
-    from w2v.ngram.model import from_tables
-
     p = check_readable(path, "ARPA file")
     name = str(p)
     # millions of small lists and strings: the cyclic collector would rescan them over and over
@@ -225,7 +223,7 @@ def _find(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 def _sections(path) -> list[list[str]]:
     """The lines of each ``\\n-grams:`` section, checked against the ``\\data\\`` header."""
     name = str(path)
-    with open_binary(path) as raw:
+    with decompression_errors(path, "ARPA file", ModelFormatError), open_binary(path) as raw:
         lines = raw.read().decode("utf-8", errors="replace").splitlines()
     try:
         at = next(i for i, line in enumerate(lines) if line.strip() == "\\data\\") + 1
@@ -269,6 +267,8 @@ def _sections(path) -> list[list[str]]:
 
 def _columns(name: str, n: int, lines: list[str]):
     """Split one section into (logprob (M,), n word columns, logbow (M,)), C-level where it counts."""
+    if not lines:  # an order with no n-grams (e.g. a high order on a small text)
+        return np.empty(0), [() for _ in range(n)], np.empty(0)
     fields = list(map(str.split, lines))
     widths = np.fromiter(map(len, fields), dtype=np.int64, count=len(fields))
     if np.any((widths != n + 1) & (widths != n + 2)):

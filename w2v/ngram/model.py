@@ -156,7 +156,8 @@ class NgramLM:
             try:
                 smoothing.fit_heldout(fit_counts, held_stream)
             except ValueError as err:
-                raise CorpusError(f"{err}: give more sentences or pass heldout") from None
+                raise CorpusError(f"{err}: give more sentences or pass held-out text "
+                                  "(heldout=..., or --heldout on the command line)") from None
         self.vocab_ = vocab
         self.smoothing_ = smoothing
         self.tables_ = smoothing.estimate(counts)
