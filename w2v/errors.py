@@ -54,6 +54,12 @@ class UnknownWordError(W2VError, KeyError):
         return self.args[0]
 
 
+class OutputError(W2VError):
+    """A result could not be written (folder not writable, disk full)."""
+
+    exit_code = 1
+
+
 class TrainingDiverged(W2VError):
     """Training produced a non-finite loss or weights; nothing was written."""
 

@@ -2,10 +2,15 @@
 import numpy as np
 
 from w2v.corpus import Vocabulary, open_corpus
+from w2v.models import encoding
 from w2v.models.encoding import encode_to_disk
 
 
-def test_matches_in_memory_encoding_and_splits_long_sentences(tmp_path):
+def test_matches_in_memory_encoding_and_splits_long_sentences(tmp_path, monkeypatch):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    monkeypatch.setattr(encoding, "_BLOCK", 5)  # flush to disk many times, as on a large corpus
     path = tmp_path / "c.txt"
     rng = np.random.default_rng(0)
     words = [f"w{i}" for i in range(40)]
@@ -20,7 +25,7 @@ def test_matches_in_memory_encoding_and_splits_long_sentences(tmp_path):
         assert isinstance(got.ids, np.memmap) and got.ids.dtype == np.int32 and got.offsets.dtype == np.int64
         assert np.array_equal(got.ids, expected.ids)
         assert np.array_equal(got.offsets, expected.offsets)
-    assert list(tmp_path.iterdir()) == [path]  # nothing left behind
+    assert list(scratch.iterdir()) == []  # nothing left behind in the temporary folder
 
 
 def test_empty_result_when_no_token_is_known():

@@ -105,7 +105,7 @@ def test_a_set_stop_event_stops_before_training(small):
     stop = threading.Event()
     stop.set()
     encoded = model.vocab_.encode(small)
-    result = training.run_epoch(plan, encoded, model._input, model._layer, model._keep, 0,
+    result = training.run_epoch(plan, encoded, model._input, model._layer, model._keep, (0, 0),
                                 training.Progress(), stop)
     assert result.interrupted and result.words == 0
     assert np.array_equal(before, model._input)
@@ -147,3 +147,40 @@ def test_unfitted_and_corrupt_state_are_user_errors(tmp_path):
     bad.write_bytes(b"not a zip")
     with pytest.raises(ModelFormatError):
         Word2Vec.load_state(bad)
+
+
+def test_ctrl_c_between_epochs_keeps_the_finished_epochs(small):
+    def interrupt_at_second_epoch(model, record):
+        if record["epoch"] == 2:
+            raise KeyboardInterrupt
+
+    model = Word2Vec(dim=8, epochs=4, min_count=10, progress=False, workers=1,
+                     callbacks=[interrupt_at_second_epoch])
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(small)
+    assert model.interrupted_ and model.epochs_trained_ == 2
+    assert np.array_equal(model.wv_.vectors, model._input)  # what was trained is published
+
+
+@pytest.mark.parametrize("epochs", [0, -3, 1.5])
+def test_partial_fit_rejects_epochs_that_would_train_nothing(small, epochs):
+    model = Word2Vec(dim=8, epochs=1, min_count=10, progress=False, workers=1).fit(small)
+    with pytest.raises(ParameterError, match="epochs"):
+        model.partial_fit(small, epochs=epochs)
+    assert len(model.history_) == 1
+
+
+def test_state_with_missing_fields_is_a_format_error(small, tmp_path):
+    import zipfile
+
+    path = tmp_path / "state.npz"
+    Word2Vec(dim=8, epochs=1, min_count=10, progress=False, workers=1).fit(small).save_state(path)
+    broken = tmp_path / "broken.npz"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "input_vectors.npy":
+                continue  # drop one array
+            dst.writestr(item, data)
+    with pytest.raises(ModelFormatError):
+        Word2Vec.load_state(broken)

@@ -47,6 +47,8 @@ def output_path(text: str) -> Path:
         raise argparse.ArgumentTypeError(f"folder {str(folder)!r} does not exist; create it first")
     if path.is_dir():
         raise argparse.ArgumentTypeError(f"{text!r} is a folder; give a file name")
+    if not os.access(folder, os.W_OK):
+        raise argparse.ArgumentTypeError(f"folder {str(folder)!r} is not writable; choose another place")
     return path
 
 

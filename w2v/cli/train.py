@@ -13,6 +13,7 @@ import argparse
 import sys
 
 from w2v.cli._args import existing_path, non_negative_int, output_path, positive_float, positive_int, unit_interval
+from w2v.errors import OutputError
 
 
 def _non_negative_float(text: str) -> float:
@@ -121,7 +122,7 @@ def handle(args) -> int:
             negative=args.negative, ns_exponent=args.ns_exponent, alpha=args.alpha, min_alpha=args.min_alpha,
             epochs=args.epochs, workers=args.workers, seed=args.seed, cbow_mean=args.cbow_mean,
             progress=not args.quiet, shared_negatives=args.shared_negatives)
-        model._check_params()  # bad combinations (e.g. --objective nce --negative 0) before reading text
+        model.check_params()  # bad combinations (e.g. --objective nce --negative 0) before reading text
         run = lambda: model.fit(args.corpus)  # noqa: E731
     try:
         run()
@@ -147,6 +148,10 @@ def handle(args) -> int:
 
 
 def _write(model, args) -> None:
-    model.wv_.save(args.output, format=args.format)
-    if args.save_state is not None:
-        model.save_state(args.save_state)
+    try:
+        model.wv_.save(args.output, format=args.format)
+        if args.save_state is not None:
+            model.save_state(args.save_state)
+    except OSError as err:
+        raise OutputError(f"could not write {err.filename or args.output}: {err.strerror or err}; "
+                          "free some space or choose another output path") from None

@@ -52,7 +52,6 @@ def skipgram_center(kind, sentence, n, i, radius, input_vectors, layer, alpha, s
     lo = max(0, i - radius)
     hi = min(n, i + radius + 1)
     loss = 0.0
-    examples = 0
     n_contexts = 0
     for c in range(lo, hi):
         if c != i:
@@ -87,8 +86,7 @@ def skipgram_center(kind, sentence, n, i, radius, input_vectors, layer, alpha, s
             w = contexts[first + k]
             for j in range(dim):
                 input_vectors[w, j] += grad[k, j]
-    examples = n_contexts
-    return loss, examples
+    return loss, n_contexts
 
 
 @njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")

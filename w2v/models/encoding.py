@@ -39,8 +39,7 @@ def encode_to_disk(vocab, corpus, max_sentence_length: int = 10000) -> EncodedCo
         vocabulary tokens and empty sentences are dropped, as :meth:`Vocabulary.encode` does.
     """
     get = vocab.index.get
-    folder = tempfile.gettempdir()
-    with tempfile.TemporaryFile(dir=folder) as id_file, tempfile.TemporaryFile(dir=folder) as offset_file:
+    with tempfile.TemporaryFile() as id_file, tempfile.TemporaryFile() as offset_file:
         ids: list[int] = []
         ends: list[int] = []
         written = 0

@@ -29,7 +29,7 @@ ARCHITECTURES = {"skipgram": _kernel.SKIPGRAM, "cbow": _kernel.CBOW}
 OBJECTIVES = {"negative": NEGATIVE, "hierarchical": HIERARCHICAL, "softmax": SOFTMAX, "nce": NCE}
 
 #: words (before subsampling) per kernel call: large enough that call overhead is negligible,
-#: small enough that progress, the divergence check and Ctrl-C react within a fraction of a second
+#: small enough that progress, the non-finite-loss check and Ctrl-C react within a fraction of a second
 CHUNK_WORDS = 20_000
 
 
@@ -186,9 +186,12 @@ class EpochResult:
     interrupted: bool
 
 
-def thread_states(seed: int, workers: int, epoch: int) -> list[np.ndarray]:
-    """Independent LCG states per worker and epoch, derived from ``seed`` (reproducible)."""
-    seq = np.random.SeedSequence([seed, epoch])
+def thread_states(seed: int, workers: int, stream: tuple[int, ...]) -> list[np.ndarray]:
+    """Independent LCG states per worker, derived from ``seed`` and ``stream`` (reproducible).
+
+    ``stream`` names the pass, e.g. (training call, epoch): distinct passes never share a generator.
+    """
+    seq = np.random.SeedSequence([seed, *stream])
     states = []
     for value in seq.generate_state(workers, dtype=np.uint64):
         state = own_lines(1, np.uint64)
@@ -197,7 +200,7 @@ def thread_states(seed: int, workers: int, epoch: int) -> list[np.ndarray]:
     return states
 
 
-def run_epoch(plan: Plan, corpus, input_vectors, layer, keep, epoch: int, progress: Progress,
+def run_epoch(plan: Plan, corpus, input_vectors, layer, keep, stream: tuple[int, ...], progress: Progress,
               stop: threading.Event, on_tick: Callable[[Progress], None] | None = None,
               tick_seconds: float = 0.2) -> EpochResult:
     """Train one pass over ``corpus`` with ``plan.workers`` threads.
@@ -212,8 +215,8 @@ def run_epoch(plan: Plan, corpus, input_vectors, layer, keep, epoch: int, progre
         From :func:`build_layer`.
     keep : float32 (V,)
         Subsampling keep probabilities.
-    epoch : int
-        Index of this epoch in the run (seeds the thread generators).
+    stream : tuple of int
+        Names this pass, e.g. (training call, epoch); seeds the thread generators with ``plan.seed``.
     progress : Progress
         Shared counters; ``words_done`` must hold the words of the run trained before this epoch.
     stop : threading.Event
@@ -238,7 +241,7 @@ def run_epoch(plan: Plan, corpus, input_vectors, layer, keep, epoch: int, progre
     arch = ARCHITECTURES[plan.architecture]
     kind = OBJECTIVES[plan.objective]
     vocab_size, dim = input_vectors.shape
-    states = thread_states(plan.seed, plan.workers, epoch)
+    states = thread_states(plan.seed, plan.workers, stream)
     kernel = _kernel.CHUNK_KERNELS[kind]
     progress.next_chunk = 0
     start_words, start_loss, start_examples = progress.words_done, progress.loss, progress.examples
@@ -277,10 +280,13 @@ def run_epoch(plan: Plan, corpus, input_vectors, layer, keep, epoch: int, progre
                 t.join(tick_seconds)
                 if on_tick is not None:
                     on_tick(progress)
-    except KeyboardInterrupt:
+    except BaseException as err:
+        # Ctrl-C, or a failure in on_tick: never leave workers changing the weights behind our back
         stop.set()
         for t in threads:
             t.join()
+        if not isinstance(err, KeyboardInterrupt):
+            raise
     seconds = time.perf_counter() - began
     if errors:
         raise errors[0]
@@ -294,7 +300,7 @@ def run_epoch(plan: Plan, corpus, input_vectors, layer, keep, epoch: int, progre
     if diverged.is_set() or not math.isfinite(result.loss):
         raise TrainingDiverged(
             f"training diverged (non-finite loss) at learning rate {plan.alpha:g}: "
-            "lower --alpha (e.g. by a factor of 10) and train again")
+            "lower alpha (--alpha), e.g. by a factor of 10, and train again")
     return result
 
 

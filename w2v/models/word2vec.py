@@ -25,7 +25,7 @@ import threading
 
 import numpy as np
 
-from w2v.errors import CorpusError, TrainingDiverged, W2VError
+from w2v.errors import CorpusError, ModelFormatError, TrainingDiverged, W2VError
 from w2v.models import training
 from w2v.models.encoding import encode_to_disk
 from w2v.models.progress import TrainingBar
@@ -159,7 +159,9 @@ class Word2Vec:
         """``workers``, or the number of CPU cores."""
         return int(self.workers) if self.workers is not None else max(1, os.cpu_count() or 1)
 
-    def _check_params(self) -> None:
+    def check_params(self) -> None:
+        """Raise :class:`ParameterError` naming the first invalid parameter (called by ``fit``; cheap,
+        so front ends can call it before reading any text)."""
         def need(ok, name, what):
             if not ok:
                 raise ParameterError(f"{name}={getattr(self, name)!r} is invalid: {what}")
@@ -182,6 +184,7 @@ class Word2Vec:
              "min_alpha", "must be >= 0")
         need(self.effective_min_alpha <= self.effective_alpha, "min_alpha", "must not exceed alpha")
         need(self.workers is None or self.workers >= 1, "workers", "must be at least 1")
+        need(isinstance(self.seed, (int, np.integer)) and self.seed >= 0, "seed", "must be an integer of 0 or more")
 
     # -- training -----------------------------------------------------------------------------
 
@@ -209,7 +212,7 @@ class Word2Vec:
         """
         from w2v.corpus import Vocabulary, open_corpus
 
-        self._check_params()
+        self.check_params()
         corpus = open_corpus(corpus)
         vocab = Vocabulary.build(corpus, min_count=self.min_count, max_vocab_size=self.max_vocab_size)
         encoded = encode_to_disk(vocab, corpus)
@@ -231,9 +234,11 @@ class Word2Vec:
             Passes over ``corpus`` (default ``self.epochs``).
         """
         self._require_fitted()
-        self._check_params()
+        self.check_params()
+        if epochs is not None and (not isinstance(epochs, (int, np.integer)) or epochs < 1):
+            raise ParameterError(f"epochs must be a whole number >= 1, got {epochs!r}")
         self._calls += 1
-        self._train(self._encode(corpus), first_epoch=0, epochs=epochs or self.epochs)
+        self._train(self._encode(corpus), first_epoch=0, epochs=self.epochs if epochs is None else int(epochs))
         return self
 
     def resume(self, corpus) -> "Word2Vec":
@@ -244,7 +249,7 @@ class Word2Vec:
         interrupted is trained again from its start.
         """
         self._require_fitted()
-        self._check_params()
+        self.check_params()
         self._train(self._encode(corpus), first_epoch=self.epochs_trained_, epochs=self.epochs)
         return self
 
@@ -318,14 +323,12 @@ class Word2Vec:
                 bar.set_epoch(epoch, epochs)
                 epoch_start.update(loss=progress.loss, examples=progress.examples)
                 result = training.run_epoch(plan, encoded, self._input, self._layer, self._keep,
-                                            epoch + 1000 * self._calls, progress, stop, tick)
+                                            (self._calls, epoch), progress, stop, tick)
                 if not (np.isfinite(self._input).all() and np.isfinite(self._layer[0]).all()):
                     raise TrainingDiverged(
                         f"training diverged (non-finite weights) at learning rate {plan.alpha:g}: "
-                        "lower alpha (e.g. by a factor of 10) and train again")
+                        "lower alpha (--alpha), e.g. by a factor of 10, and train again")
                 if result.interrupted:
-                    self.interrupted_ = True
-                    self._publish()
                     raise KeyboardInterrupt
                 record = {
                     "epoch": len(self.history_) + 1,
@@ -342,6 +345,12 @@ class Word2Vec:
                 self._publish()
                 for callback in self.callbacks:
                     callback(self, record)
+        except KeyboardInterrupt:
+            # wherever Ctrl-C lands (inside an epoch, between epochs, in a callback), wv_ holds
+            # what was trained and interrupted_ tells the caller to keep it
+            self.interrupted_ = True
+            self._publish()
+            raise
         finally:
             bar.close()
 
@@ -369,7 +378,18 @@ class Word2Vec:
         from w2v.corpus import Vocabulary
 
         arrays, meta = load_state(path)
+        try:
+            return cls._from_state(arrays, meta)
+        except (KeyError, TypeError, ValueError) as err:
+            raise ModelFormatError(f"{path}: not a complete w2v trainer state ({type(err).__name__}: {err}); "
+                                   "save it again with --save-state") from None
+
+    @classmethod
+    def _from_state(cls, arrays, meta) -> "Word2Vec":
+        from w2v.corpus import Vocabulary
+
         model = cls(**meta["params"])
+        model.check_params()
         vocab = Vocabulary(meta["words"], arrays["counts"], total_words=meta["total_words"],
                            min_count=meta["min_count_effective"])
         model.vocab_ = vocab
@@ -383,5 +403,7 @@ class Word2Vec:
         model.epochs_trained_ = int(meta["epochs_trained"])
         model.interrupted_ = False
         model._calls = int(meta.get("calls", 0))
+        if model._input.shape != (len(vocab), model.dim):
+            raise ValueError(f"input vectors of shape {model._input.shape} for {len(vocab)} words of dim {model.dim}")
         model._publish()
         return model
