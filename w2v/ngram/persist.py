@@ -18,7 +18,7 @@ import zipfile
 import numpy as np
 
 from w2v.errors import ModelFormatError
-from w2v.fileio import atomic_write, check_readable, open_binary
+from w2v.fileio import atomic_write, check_readable, decompression_errors, open_binary
 from w2v.ngram.encoding import NgramVocab
 from w2v.ngram.tables import BackoffTables
 
@@ -78,7 +78,7 @@ def load_model(path: str | os.PathLike):
     from w2v.ngram.model import from_tables
 
     p = check_readable(path, "language model")
-    with open_binary(p) as f:
+    with decompression_errors(p, "language model", ModelFormatError), open_binary(p) as f:
         head = f.read(512)
     if head.lstrip().startswith(b"\\data\\"):
         from w2v.ngram.arpa import read_arpa
