@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 
 class TrainingBar:
@@ -31,11 +32,18 @@ class TrainingBar:
                              file=sys.stderr, dynamic_ncols=True, smoothing=0.1, leave=True,
                              desc="training")
         self._shown = initial
+        self._plain_description = None  # set while a note waits for the first words
 
     def update(self, words_done: int, alpha: float, loss: float | None) -> None:
         """Move the bar to ``words_done`` and show the current rate and mean loss per example."""
         if self._bar is None:
             return
+        if self._plain_description is not None and words_done > self._shown:
+            # the first words arrived: drop the note and start the clock now, so words/s and the
+            # ETA do not count the time spent compiling
+            self._bar.set_description(self._plain_description, refresh=False)
+            self._plain_description = None
+            self._bar.start_t = self._bar.last_print_t = time.time()
         self._bar.update(max(0, words_done - self._shown))
         self._shown = max(self._shown, words_done)
         postfix = {"lr": f"{alpha:.3g}"}
@@ -43,10 +51,16 @@ class TrainingBar:
             postfix["loss"] = f"{loss:.4f}"
         self._bar.set_postfix(postfix, refresh=False)
 
-    def set_epoch(self, epoch: int, epochs: int) -> None:
-        """Show ``epoch k/n`` as the bar's description."""
-        if self._bar is not None:
-            self._bar.set_description(f"epoch {epoch + 1}/{epochs}", refresh=False)
+    def set_epoch(self, epoch: int, epochs: int, note: str | None = None) -> None:
+        """Show ``epoch k/n`` as the bar's description, with ``note`` until the first words arrive."""
+        if self._bar is None:
+            return
+        plain = f"epoch {epoch + 1}/{epochs}"
+        if note:
+            self._plain_description = plain
+            self._bar.set_description(f"{plain} ({note})", refresh=True)
+        else:
+            self._bar.set_description(plain, refresh=False)
 
     def close(self) -> None:
         """Finish the bar (it stays on screen); later calls do nothing."""

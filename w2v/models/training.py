@@ -304,6 +304,12 @@ def run_epoch(plan: Plan, corpus, input_vectors, layer, keep, stream: tuple[int,
     return result
 
 
+def kernel_ready(objective: str) -> bool:
+    """Whether this process has already compiled or loaded the training kernel of ``objective``
+    (the first call otherwise compiles it, or loads it from numba's on-disk cache)."""
+    return bool(_kernel.CHUNK_KERNELS[OBJECTIVES[objective]].signatures)
+
+
 def current_alpha(plan: Plan, words_done: int) -> float:
     """The learning rate after ``words_done`` words of the run (linear decay to ``min_alpha``)."""
     done = min(1.0, words_done / max(plan.words_planned, 1))

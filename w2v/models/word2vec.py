@@ -320,7 +320,8 @@ class Word2Vec:
                     self.architecture, self.objective, n_words, epochs, first_epoch + 1, plan.workers)
         try:
             for epoch in range(first_epoch, epochs):
-                bar.set_epoch(epoch, epochs)
+                ready = training.kernel_ready(self.objective)
+                bar.set_epoch(epoch, epochs, None if ready else "loading the compiled kernel; the first run compiles it")
                 epoch_start.update(loss=progress.loss, examples=progress.examples)
                 result = training.run_epoch(plan, encoded, self._input, self._layer, self._keep,
                                             (self._calls, epoch), progress, stop, tick)
