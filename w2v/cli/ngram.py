@@ -17,6 +17,7 @@ import math
 import sys
 import time
 
+from w2v.cli import _safety
 from w2v.cli._args import existing_path, non_negative_int, output_path, positive_float, positive_int
 
 SMOOTHING_CHOICES = ("mle", "add-k", "interpolated", "witten-bell", "kneser-ney", "modified-kneser-ney")
@@ -94,6 +95,7 @@ def _train(args) -> int:
     from w2v.corpus import open_corpus
     from w2v.ngram import NgramLM
 
+    _safety.refuse_overwrite({"CORPUS": args.corpus, "--heldout": args.heldout}, {"-o": args.output})
     start = time.perf_counter()
     corpus = open_corpus(args.corpus, tokenizer=_tokenizer(args.tokenizer))
     heldout = open_corpus(args.heldout, tokenizer=_tokenizer(args.tokenizer)) if args.heldout else None

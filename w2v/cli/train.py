@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from w2v.cli import _safety
 from w2v.cli._args import existing_path, non_negative_int, output_path, positive_float, positive_int, unit_interval
-from w2v.errors import OutputError
 
 
 def _non_negative_float(text: str) -> float:
@@ -103,6 +103,8 @@ def handle(args) -> int:
     """Train, write the vectors, print a summary on stdout; on Ctrl-C save what was trained."""
     from w2v.models.word2vec import Word2Vec
 
+    _safety.refuse_overwrite({"CORPUS": args.corpus, "--resume": args.resume},
+                             {"-o": args.output, "--save-state": args.save_state})
     if args.resume is not None:
         given = [name for name in _FROM_STATE if getattr(args, name) != _DEFAULTS.get(name)]
         if given:

@@ -11,7 +11,7 @@ import json
 import sys
 import time
 
-from w2v.cli import _args
+from w2v.cli import _args, _safety
 
 
 def register(subparsers) -> None:
@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     """Build, report, optionally save. Returns the exit status."""
     from w2v.corpus import Tokenizer, Vocabulary, open_corpus
 
+    _safety.refuse_overwrite({"CORPUS": args.corpus}, {"-o": args.output})
     if args.tokenizer == "whitespace":
         if args.numbers != "keep":
             print("w2v vocab: --numbers applies to the default tokenizer only; ignored", file=sys.stderr)
