@@ -19,7 +19,6 @@ Training more
 from __future__ import annotations
 
 import logging
-import math
 import os
 import threading
 
@@ -53,7 +52,8 @@ class Word2Vec:
     dim : int, default 100
         Vector size.
     window : int, default 5
-        Maximal context radius; each center word draws its radius uniformly from 1..window.
+        Maximal context radius; each center word draws its radius uniformly from 1..window
+        (at most 10,000: see :mod:`w2v.models.params` for every bound and why).
     min_count : int, default 5
         Words seen fewer times are dropped before training.
     max_vocab_size : int, optional
@@ -62,9 +62,9 @@ class Word2Vec:
         Subsampling threshold for frequent words (0 disables); keep probability
         ``sqrt(t/f) + t/f`` as word2vec.c.
     negative : int, default 5
-        Noise words per example (negative sampling and NCE).
+        Noise words per example (negative sampling and NCE); at most 1,000.
     ns_exponent : float, default 0.75
-        Exponent of the unigram noise distribution.
+        Exponent of the unigram noise distribution, in [-10, 10].
     alpha : float, optional
         Initial learning rate; default 0.025 for skip-gram and 0.05 for CBOW (word2vec.c).
     min_alpha : float, optional
@@ -161,30 +161,11 @@ class Word2Vec:
 
     def check_params(self) -> None:
         """Raise :class:`ParameterError` naming the first invalid parameter (called by ``fit``; cheap,
-        so front ends can call it before reading any text)."""
-        def need(ok, name, what):
-            if not ok:
-                raise ParameterError(f"{name}={getattr(self, name)!r} is invalid: {what}")
+        so front ends can call it before reading any text). Types, bounds and the memory the model
+        needs for one word are checked: see :mod:`w2v.models.params`."""
+        from w2v.models import params
 
-        need(self.architecture in training.ARCHITECTURES, "architecture", "use 'skipgram' or 'cbow'")
-        need(self.objective in training.OBJECTIVES, "objective",
-             "use 'negative', 'hierarchical', 'softmax' or 'nce'")
-        for name in ("dim", "window", "min_count", "epochs"):
-            need(isinstance(getattr(self, name), (int, np.integer)) and getattr(self, name) >= 1, name,
-                 "must be an integer of at least 1")
-        need(self.max_vocab_size is None or self.max_vocab_size >= 1, "max_vocab_size", "must be at least 1")
-        need(0 <= self.sample < 1, "sample", "must be in [0, 1) (word2vec.c's -sample, e.g. 1e-3)")
-        need(isinstance(self.negative, (int, np.integer)) and self.negative >= 0, "negative",
-             "must be an integer of 0 or more")
-        if self.objective in ("negative", "nce"):
-            need(self.negative >= 1, "negative", f"objective {self.objective!r} needs at least 1 noise word")
-        need(math.isfinite(self.ns_exponent), "ns_exponent", "must be a finite number")
-        need(self.alpha is None or (math.isfinite(self.alpha) and self.alpha > 0), "alpha", "must be > 0")
-        need(self.min_alpha is None or (math.isfinite(self.min_alpha) and 0 <= self.min_alpha),
-             "min_alpha", "must be >= 0")
-        need(self.effective_min_alpha <= self.effective_alpha, "min_alpha", "must not exceed alpha")
-        need(self.workers is None or self.workers >= 1, "workers", "must be at least 1")
-        need(isinstance(self.seed, (int, np.integer)) and self.seed >= 0, "seed", "must be an integer of 0 or more")
+        params.check(self)
 
     # -- training -----------------------------------------------------------------------------
 
@@ -211,10 +192,12 @@ class Word2Vec:
             On Ctrl-C, after the threads stopped; ``wv_`` then holds what was trained.
         """
         from w2v.corpus import Vocabulary, open_corpus
+        from w2v.models import params
 
         self.check_params()
         corpus = open_corpus(corpus)
         vocab = Vocabulary.build(corpus, min_count=self.min_count, max_vocab_size=self.max_vocab_size)
+        params.check_memory(self, len(vocab))  # before the weights are allocated
         encoded = encode_to_disk(vocab, corpus)
         self._initialise(vocab)
         self._train(encoded, first_epoch=0, epochs=self.epochs)
