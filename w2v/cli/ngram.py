@@ -102,10 +102,11 @@ def _train(args) -> int:
     lm = NgramLM(order=args.order, smoothing=args.smoothing, min_count=args.min_count, k=args.k)
     lm.fit(corpus, heldout=heldout)
     lm.tokenizer_ = args.tokenizer
-    if str(args.output).endswith(".arpa"):
-        lm.to_arpa(args.output)
-    else:
-        lm.save(args.output)
+    with _safety.writing(args.output, "model"):
+        if str(args.output).endswith(".arpa"):
+            lm.to_arpa(args.output)
+        else:
+            lm.save(args.output)
     sizes = ", ".join(f"{n + 1}-grams {len(k)}" for n, k in enumerate(lm.tables_.keys))
     print(f"trained {args.order}-gram {args.smoothing} model on {lm.train_tokens_} tokens "
           f"({len(lm.vocab_)} words with <unk>, <s>, </s>; {sizes}) in {time.perf_counter() - start:.2f} s")

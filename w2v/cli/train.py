@@ -150,10 +150,9 @@ def handle(args) -> int:
 
 
 def _write(model, args) -> None:
-    try:
+    # each file on its own, so that a failure names the file that could not be written
+    with _safety.writing(args.output, "vectors"):
         model.wv_.save(args.output, format=args.format)
-        if args.save_state is not None:
+    if args.save_state is not None:
+        with _safety.writing(args.save_state, "trainer state"):
             model.save_state(args.save_state)
-    except OSError as err:
-        raise OutputError(f"could not write {err.filename or args.output}: {err.strerror or err}; "
-                          "free some space or choose another output path") from None

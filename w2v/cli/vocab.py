@@ -61,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
                              max_final_vocab=args.max_final_vocab)
     seconds = time.perf_counter() - start
     if args.output is not None:
-        vocab.save(args.output)
+        with _safety.writing(args.output, "vocabulary"):
+            vocab.save(args.output)
         print(f"vocabulary written to {args.output}", file=sys.stderr)
     print(f"read {vocab.total_words:,} tokens in {seconds:.1f} s "
           f"({vocab.total_words / max(seconds, 1e-9):,.0f} tokens/s)", file=sys.stderr)
