@@ -9,9 +9,9 @@ Same numbers as gensim's ``evaluate_word_analogies`` / ``evaluate_word_pairs`` o
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
+from w2v.cli import _safety
 from w2v.cli._args import existing_path, positive_int
 
 
@@ -54,7 +54,7 @@ def _evaluate(args) -> int:
     if args.json:
         out = {key: results[key].to_dict() if key in results else {"error": failures[key]}
                for key in ("analogy", "pairs")}
-        print(json.dumps(out, indent=2, allow_nan=False))
+        print(_safety.dumps(out, indent=2))
     else:
         _print_table(args, results, failures)
     return 0

@@ -12,8 +12,6 @@ tokenizer used for training is stored in native models and used again for scorin
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import sys
 import time
 
@@ -126,21 +124,14 @@ def _perplexity(args) -> int:
                "sentences": result.sentences, "log10_prob": result.log10_prob}
         if result.reason:
             out["reason"] = result.reason
-        # json writes inf as Infinity, which strict parsers reject: write null (the reason says why)
-        print(json.dumps({key: _finite_or_none(value) for key, value in out.items()}, allow_nan=False))
+        # an infinite perplexity is written as null (the reason says why)
+        print(_safety.dumps(out))
     else:
         print(f"perplexity {result.perplexity:.2f} over {result.tokens} tokens "
               f"({result.sentences} sentences, {result.oov} OOV scored as <unk>)")
         if result.reason:
             print(f"infinite: {result.reason}")
     return 0
-
-
-def _finite_or_none(value):
-    """``value`` unchanged unless it is a non-finite float (inf, -inf, NaN), which becomes None."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def _generate(args) -> int:

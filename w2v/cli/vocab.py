@@ -7,7 +7,6 @@ With -o the vocabulary is saved as text (word2vec.c's -save-vocab format plus a 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 
@@ -82,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         "output": None if args.output is None else str(args.output),
     }
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(_safety.dumps(report, indent=2))
         return 0
     kept_share = vocab.retained_words / vocab.total_words
     lines = [

@@ -118,7 +118,8 @@ def evaluate_word_pairs(kv, path=None, restrict_vocab: int | None = 30000,
     gold = np.asarray(gold, dtype=np.float64)
     common = dict(oov_ratio=oov / (len(gold) + oov), pairs=len(gold), oov=oov, restrict_vocab=n)
     # A correlation with a constant is undefined (scipy returns NaN): say why instead.
-    reason = ("every human score is the same" if np.ptp(gold) == 0 else
+    reason = ("a word of a pair has a non-finite vector (NaN or infinity)" if not np.isfinite(model).all() else
+              "every human score is the same" if np.ptp(gold) == 0 else
               "the model gives every pair the same similarity" if np.ptp(model) == 0 else None)
     if reason is not None:
         return WordPairsResult(spearman=None, pearson=None, spearman_pvalue=None, pearson_pvalue=None,
