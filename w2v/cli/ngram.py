@@ -138,14 +138,14 @@ def _generate(args) -> int:
     from w2v.ngram import NgramLM
 
     lm = NgramLM.load(args.model)
-    words = lm.generate(args.words, seed=args.seed, context=args.context.split())
     line: list[str] = []
-    for word in words:
+    # one sentence printed (and flushed) as soon as it is drawn: '-n 10**11 | head' ends at once
+    for word in lm.iter_generate(args.words, seed=args.seed, context=args.context.split()):
         if word == "</s>":
-            print(" ".join(line))
+            print(" ".join(line), flush=True)
             line = []
         else:
             line.append(word)
     if line:
-        print(" ".join(line))
+        print(" ".join(line), flush=True)
     return 0

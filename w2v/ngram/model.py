@@ -18,7 +18,7 @@ import logging
 import math
 import os
 from dataclasses import asdict, dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -286,18 +286,28 @@ class NgramLM:
         context : sequence of str, optional
             Words the text continues from (default: a sentence start).
         """
+        return list(self.iter_generate(n_words, seed=seed, context=context))
+
+    def iter_generate(self, n_words: int = 50, seed: int | None = None,
+                      context: Sequence[str] | None = None) -> Iterator[str]:
+        """Yield the tokens :meth:`generate` returns, one at a time as they are drawn (same seed, same
+        tokens), so that a caller can print them as they come or stop early.
+
+        Parameters
+        ----------
+        n_words, seed, context
+            As in :meth:`generate`.
+        """
         self._check_fitted()
         rng = np.random.default_rng(seed)
         history = list(self._ids(["<s>"] + list(context or [])))
-        out: list[str] = []
         for _ in range(int(n_words)):
             probs = self.tables_.distribution(np.array(history, dtype=np.int64))
             cdf = np.cumsum(probs)
             word = int(np.searchsorted(cdf, rng.random() * cdf[-1], side="right"))
             word = min(word, len(probs) - 1)
-            out.append(self.vocab_.words[word])
+            yield self.vocab_.words[word]
             history = [BOS] if word == EOS else (history + [word])[-max(self.tables_.order - 1, 1):]
-        return out
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike) -> None:
