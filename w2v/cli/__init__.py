@@ -6,7 +6,7 @@ returning an exit status). Handlers import heavy modules (numba kernels) lazily 
 ``w2v --help`` stays instant.
 
 Exit status: 0 success, 1 runtime failure (e.g. training diverged), 2 usage or input error,
-130 interrupted. User errors print one line on stderr, never a traceback.
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM, handled as Ctrl-C). User errors print one line on stderr, never a traceback.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import logging
 import sys
 
 from w2v._version import __version__
+from w2v.cli import _safety
 from w2v.errors import W2VError
 
 # Order here is the order in ``w2v --help``.
@@ -69,13 +70,14 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     try:
-        return int(args.func(args) or 0)
+        with _safety.sigterm_as_interrupt():  # SIGTERM takes Ctrl-C's path: work saved, temp files removed
+            return int(args.func(args) or 0)
     except W2VError as err:
         print(f"w2v {args.command}: error: {err}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
-        print(f"w2v {args.command}: interrupted", file=sys.stderr)
-        return 130
+        print(f"w2v {args.command}: {_safety.interrupt_word()}", file=sys.stderr)
+        return _safety.interrupt_status()
     except BrokenPipeError:
         # stdout closed early (``w2v neighbors ... | head``): not an error worth a traceback.
         sys.stderr.close()

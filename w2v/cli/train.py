@@ -4,8 +4,9 @@
     w2v train corpus.txt -o vectors.txt --arch cbow --objective hierarchical --format text
     w2v train corpus.txt -o vectors.bin --save-state run.npz    # also keep the trainer, to resume
 
-Ctrl-C stops training within a second or two; the vectors trained so far are then written
-(atomically) and the command says so and exits 130.
+Ctrl-C (or SIGTERM) stops training within a second or two; the vectors trained so far (and the
+state, with --save-state) are then written atomically, and the command says so and exits 130
+(143 after SIGTERM).
 """
 from __future__ import annotations
 
@@ -130,14 +131,14 @@ def handle(args) -> int:
         run()
     except KeyboardInterrupt:
         if getattr(model, "wv_", None) is None or not getattr(model, "interrupted_", False):
-            print("w2v train: interrupted before training started; nothing written", file=sys.stderr)
-            return 130
+            print(f"w2v train: {_safety.interrupt_word()} before training started; nothing written", file=sys.stderr)
+            return _safety.interrupt_status()
         _write(model, args)
-        print(f"w2v train: interrupted after {model.epochs_trained_} of {model.epochs} epochs; "
+        print(f"w2v train: {_safety.interrupt_word()} after {model.epochs_trained_} of {model.epochs} epochs; "
               f"saved the vectors trained so far to {args.output}"
               + (f" and the trainer state to {args.save_state} (resume with --resume)" if args.save_state else ""),
               file=sys.stderr)
-        return 130
+        return _safety.interrupt_status()
     _write(model, args)
     last = model.history_[-1] if model.history_ else {}
     print(f"wrote {args.output} ({args.format}): {len(model.vocab_)} words x {model.dim} dims")
