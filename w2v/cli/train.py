@@ -95,6 +95,8 @@ def register(subparsers) -> None:
                    help="also save the full trainer state (npz + JSON) to STATE, to resume or continue later")
     p.add_argument("--resume", type=existing_path, default=None, metavar="STATE",
                    help="finish the run saved in STATE on CORPUS (training options are taken from STATE)")
+    p.add_argument("--force", action="store_true",
+                   help="with --resume: train even if CORPUS is not the corpus the state was trained on")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=handle)
     _DEFAULTS.update({name: p.get_default(name) for name in _FROM_STATE})
@@ -117,8 +119,11 @@ def handle(args) -> int:
         model.progress = not args.quiet
         if args.workers is not None:
             model.workers = args.workers
-        run = lambda: model.resume(args.corpus)  # noqa: E731
+        run = lambda: model.resume(args.corpus, force=args.force)  # noqa: E731
     else:
+        if args.force:
+            print("w2v train: error: --force only applies with --resume", file=sys.stderr)
+            return 2
         model = Word2Vec(
             architecture=args.arch, objective=args.objective, dim=args.dim, window=args.window,
             min_count=args.min_count, max_vocab_size=args.max_vocab_size, sample=args.sample,

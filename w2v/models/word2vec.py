@@ -27,6 +27,7 @@ import numpy as np
 from w2v.errors import CorpusError, ModelFormatError, TrainingDiverged, W2VError
 from w2v.models import training
 from w2v.models.encoding import encode_to_disk
+from w2v.models.fingerprint import corpus_fingerprint
 from w2v.models.progress import TrainingBar
 from w2v.models.state import load_state, save_state
 
@@ -200,6 +201,7 @@ class Word2Vec:
         params.check_memory(self, len(vocab))  # before the weights are allocated
         encoded = encode_to_disk(vocab, corpus)
         self._initialise(vocab)
+        self._corpus_fingerprint = corpus_fingerprint(encoded, len(vocab))
         self._train(encoded, first_epoch=0, epochs=self.epochs)
         return self
 
@@ -221,19 +223,39 @@ class Word2Vec:
         if epochs is not None and (not isinstance(epochs, (int, np.integer)) or epochs < 1):
             raise ParameterError(f"epochs must be a whole number >= 1, got {epochs!r}")
         self._calls += 1
-        self._train(self._encode(corpus), first_epoch=0, epochs=self.epochs if epochs is None else int(epochs))
+        encoded = self._encode(corpus)
+        self._corpus_fingerprint = corpus_fingerprint(encoded, len(self.vocab_))  # what resume must match
+        self._train(encoded, first_epoch=0, epochs=self.epochs if epochs is None else int(epochs))
         return self
 
-    def resume(self, corpus) -> "Word2Vec":
+    def resume(self, corpus, force: bool = False) -> "Word2Vec":
         """Finish a run that stopped early (Ctrl-C, or saved with :meth:`save_state` mid-run).
 
         Trains epochs ``epochs_trained_ .. epochs - 1`` on ``corpus`` (give the same corpus as the
         interrupted :meth:`fit`) with the original learning-rate schedule; an epoch that was
         interrupted is trained again from its start.
+
+        Parameters
+        ----------
+        corpus : path, corpus object or list of list of str
+        force : bool, default False
+            Train even when ``corpus`` is not the one the run was trained on (its fingerprint, the
+            count of each vocabulary word, differs from the one saved); otherwise that is a
+            :class:`CorpusError`.
         """
+        from w2v.models.fingerprint import mismatch
+
         self._require_fitted()
         self.check_params()
-        self._train(self._encode(corpus), first_epoch=self.epochs_trained_, epochs=self.epochs)
+        encoded = self._encode(corpus)
+        current = corpus_fingerprint(encoded, len(self.vocab_))
+        difference = mismatch(getattr(self, "_corpus_fingerprint", None), current)
+        if difference and not force:
+            name = f"{os.fspath(corpus)!r}" if isinstance(corpus, (str, os.PathLike)) else "the corpus"
+            raise CorpusError(f"{name} is not the corpus this run was trained on ({difference}): give the "
+                              "same corpus, or force it (--force) to train on this one anyway")
+        self._corpus_fingerprint = current
+        self._train(encoded, first_epoch=self.epochs_trained_, epochs=self.epochs)
         return self
 
     def _require_fitted(self) -> None:
@@ -353,7 +375,8 @@ class Word2Vec:
                   "alias": layer[5], "log_kq": layer[6], "keep": self._keep}
         meta = {"params": self.get_params(), "words": self.vocab_.words, "history": self.history_,
                 "epochs_trained": self.epochs_trained_, "total_words": self.vocab_.total_words,
-                "min_count_effective": self.vocab_.min_count, "calls": self._calls}
+                "min_count_effective": self.vocab_.min_count, "calls": self._calls,
+                "corpus": getattr(self, "_corpus_fingerprint", None)}
         save_state(path, arrays, meta)
 
     @classmethod
@@ -387,6 +410,7 @@ class Word2Vec:
         model.epochs_trained_ = int(meta["epochs_trained"])
         model.interrupted_ = False
         model._calls = int(meta.get("calls", 0))
+        model._corpus_fingerprint = meta.get("corpus")
         if model._input.shape != (len(vocab), model.dim):
             raise ValueError(f"input vectors of shape {model._input.shape} for {len(vocab)} words of dim {model.dim}")
         model._publish()
