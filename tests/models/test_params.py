@@ -108,3 +108,11 @@ def test_cli_extreme_options_are_usage_errors(tmp_path, option):
     assert out.returncode == 2, out.stderr
     assert option[0].lstrip("-").replace("-", "_") in out.stderr and "Traceback" not in out.stderr
     assert "corrupt" not in out.stderr
+
+
+def test_cli_ngram_order_beyond_its_bound_is_a_usage_error_before_reading(tmp_path):
+    broken = tmp_path / "c.txt.gz"
+    broken.write_bytes(b"not gzip")
+    out = subprocess.run([sys.executable, "-m", "w2v", "ngram", "train", broken, "-o", tmp_path / "m.npz",
+                          "-n", str(10 ** 20)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and "order" in out.stderr and "corrupt" not in out.stderr, out.stderr

@@ -95,9 +95,10 @@ def _train(args) -> int:
 
     _safety.refuse_overwrite({"CORPUS": args.corpus, "--heldout": args.heldout}, {"-o": args.output})
     start = time.perf_counter()
+    lm = NgramLM(order=args.order, smoothing=args.smoothing, min_count=args.min_count, k=args.k)
+    lm.check_params()  # before any text is opened
     corpus = open_corpus(args.corpus, tokenizer=_tokenizer(args.tokenizer))
     heldout = open_corpus(args.heldout, tokenizer=_tokenizer(args.tokenizer)) if args.heldout else None
-    lm = NgramLM(order=args.order, smoothing=args.smoothing, min_count=args.min_count, k=args.k)
     lm.fit(corpus, heldout=heldout)
     lm.tokenizer_ = args.tokenizer
     with _safety.writing(args.output, "model"):

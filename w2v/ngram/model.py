@@ -66,13 +66,18 @@ class PerplexityResult:
         return asdict(self)
 
 
+#: highest accepted order (KenLM's default build stops at 6)
+MAX_ORDER = 100
+
+
 class NgramLM:
     """Back-off / interpolated n-gram language model over numpy count tables.
 
     Parameters
     ----------
     order : int
-        ``n``: the model conditions on the previous ``n - 1`` words (default 3, a trigram).
+        ``n``: the model conditions on the previous ``n - 1`` words (default 3, a trigram); at
+        most ``MAX_ORDER`` (100: far beyond useful, since long n-grams are almost never seen twice).
     smoothing : str or Smoothing
         ``"mle"``, ``"add-k"``, ``"interpolated"`` (Jelinek-Mercer), ``"witten-bell"``,
         ``"kneser-ney"`` or ``"modified-kneser-ney"`` (the default, the best of them and KenLM's
@@ -119,6 +124,14 @@ class NgramLM:
         except ValueError as err:
             raise W2VError(str(err)) from None
 
+    def check_params(self) -> None:
+        """Raise a one-line :class:`W2VError` for an invalid ``order`` or ``min_count`` (called by
+        :meth:`fit`; cheap, so front ends call it before opening any text)."""
+        if not isinstance(self.order, (int, np.integer)) or not 1 <= self.order <= MAX_ORDER:
+            raise W2VError(f"order must be an integer from 1 to {MAX_ORDER}, got {self.order!r}")
+        if not isinstance(self.min_count, (int, np.integer)) or self.min_count < 1:
+            raise W2VError(f"min_count must be an integer >= 1, got {self.min_count!r}")
+
     def fit(self, sentences, heldout=None) -> "NgramLM":
         """Count n-grams and estimate the smoothed model.
 
@@ -135,10 +148,7 @@ class NgramLM:
         -------
         self
         """
-        if not isinstance(self.order, (int, np.integer)) or self.order < 1:
-            raise W2VError(f"order must be an integer >= 1, got {self.order!r}")
-        if not isinstance(self.min_count, (int, np.integer)) or self.min_count < 1:
-            raise W2VError(f"min_count must be an integer >= 1, got {self.min_count!r}")
+        self.check_params()
         smoothing = self._make_smoothing()
         sentences = _materialise(sentences)
         vocab, encoded = build_and_encode(sentences, self.min_count)
