@@ -116,3 +116,12 @@ def test_cli_ngram_order_beyond_its_bound_is_a_usage_error_before_reading(tmp_pa
     out = subprocess.run([sys.executable, "-m", "w2v", "ngram", "train", broken, "-o", tmp_path / "m.npz",
                           "-n", str(10 ** 20)], capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and "order" in out.stderr and "corrupt" not in out.stderr, out.stderr
+
+
+@pytest.mark.parametrize("epochs", [True, "2", 0, 10 ** 20])
+def test_partial_fit_epochs_is_checked(tmp_path, epochs):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c d\n" * 5)
+    model = Word2Vec(dim=4, min_count=1, epochs=1, progress=False, workers=1).fit(corpus)
+    with pytest.raises(ParameterError, match="epochs"):
+        model.partial_fit(corpus, epochs=epochs)

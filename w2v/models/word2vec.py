@@ -218,9 +218,12 @@ class Word2Vec:
         epochs : int, optional
             Passes over ``corpus`` (default ``self.epochs``).
         """
+        from w2v.models import params
+
         self._require_fitted()
         self.check_params()
-        if epochs is not None and (not isinstance(epochs, (int, np.integer)) or epochs < 1):
+        if epochs is not None and (not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool)
+                                   or not 1 <= epochs <= params.BOUNDS["epochs"][1]):
             raise ParameterError(f"epochs must be a whole number >= 1, got {epochs!r}")
         self._calls += 1
         encoded = self._encode(corpus)
