@@ -85,3 +85,10 @@ def test_existing_file_inside_a_corpus_folder_is_an_input(tmp_path):
     with pytest.raises(PathConflictError, match="part1.txt"):
         refuse_overwrite({"CORPUS": folder}, {"-o": folder / "part1.txt"})
     refuse_overwrite({"CORPUS": folder}, {"-o": tmp_path / "v.bin"})
+
+
+def test_devices_may_take_several_outputs(tmp_path):
+    corpus = tmp_path / "x.txt"
+    corpus.write_text(TEXT)
+    # nothing is written here: only the check is run
+    refuse_overwrite({"CORPUS": corpus}, {"-o": "/dev/null", "--save-state": "/dev/null"})

@@ -15,6 +15,7 @@ import json
 import math
 import os
 import signal
+import stat
 from typing import Iterator, Mapping
 
 from w2v.errors import OutputError, W2VError
@@ -47,6 +48,14 @@ def _is_path(value) -> bool:
     return value is not None and os.fspath(value) not in ("", "-")
 
 
+def _is_device(path: str) -> bool:
+    # /dev/null and terminals take any number of writes and hold nothing to destroy
+    try:
+        return stat.S_ISCHR(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def refuse_overwrite(inputs: Mapping[str, object], outputs: Mapping[str, object]) -> None:
     """Raise :class:`PathConflictError` when an output would replace an input or another output.
 
@@ -60,7 +69,7 @@ def refuse_overwrite(inputs: Mapping[str, object], outputs: Mapping[str, object]
         ``"-o"``, ``"--save-state"``); ``None`` and ``"-"`` entries are ignored.
     """
     ins = [(name, os.fspath(p)) for name, p in inputs.items() if _is_path(p)]
-    outs = [(name, os.fspath(p)) for name, p in outputs.items() if _is_path(p)]
+    outs = [(name, os.fspath(p)) for name, p in outputs.items() if _is_path(p) and not _is_device(os.fspath(p))]
     for i, (out_name, out) in enumerate(outs):
         for in_name, src in ins:
             if same_file(out, src) or (os.path.isdir(src) and os.path.exists(out) and _inside(out, src)):
