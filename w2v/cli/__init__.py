@@ -6,7 +6,8 @@ returning an exit status). Handlers import heavy modules (numba kernels) lazily 
 ``w2v --help`` stays instant.
 
 Exit status: 0 success, 1 runtime failure (e.g. training diverged), 2 usage or input error,
-130 interrupted (Ctrl-C), 143 terminated (SIGTERM, handled as Ctrl-C). User errors print one line on stderr, never a traceback.
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM, handled as Ctrl-C). User errors print one line
+on stderr, never a traceback.
 """
 from __future__ import annotations
 

@@ -45,7 +45,8 @@ def same_file(a, b) -> bool:
 
 def _is_path(value) -> bool:
     # '-' is standard input/output, not a file that could be overwritten
-    return value is not None and os.fspath(value) not in ("", "-")
+    # (and a stream object given instead of a path has no path to protect)
+    return isinstance(value, (str, bytes, os.PathLike)) and os.fspath(value) not in ("", "-", b"", b"-")
 
 
 def _is_device(path: str) -> bool:
