@@ -141,35 +141,46 @@ def training_bytes(architecture: str, objective: str, dim: int, window: int, neg
     per_word = 16 * v + tables
     scores = batch * rows_per_example + (batch * v if objective == "softmax" else 0)
     path_rows = rows_per_example if objective == "hierarchical" else 1
-    per_thread = 4 * (4 * batch * d + scores + 2 * path_rows * d)
+    per_thread = 4 * (3 * batch * d + scores + 2 * path_rows * d)  # h, grad_h, step; scores; path copies
     return matrices + per_word + int(workers) * per_thread
 
 
 def memory_limit() -> int:
-    """Bytes this process may allocate at most: the smallest of the physical memory, the cgroup
-    (container) limit and the address-space limit (``ulimit -v``)."""
+    """Bytes this process may still allocate, at most: the smallest of the physical memory, what the
+    cgroup (container) limit leaves, and what the address-space limit (``ulimit -v``) leaves."""
     limits = []
     try:
         limits.append(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
     except (ValueError, OSError, AttributeError):
         pass
-    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
-        try:
-            with open(path) as f:
-                text = f.read().strip()
-        except OSError:
-            continue
-        if text.isdigit():
-            limits.append(int(text))
+    for limit_file, usage_file in (("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+                                   ("/sys/fs/cgroup/memory/memory.limit_in_bytes",
+                                    "/sys/fs/cgroup/memory/memory.usage_in_bytes")):
+        limit, used = _read_int(limit_file), _read_int(usage_file)
+        if limit is not None:
+            limits.append(limit - (used or 0))
     try:
         import resource
 
         soft, _ = resource.getrlimit(resource.RLIMIT_AS)
         if soft != resource.RLIM_INFINITY:
-            limits.append(soft)
+            # the address space already taken (libraries, compiled kernels) counts against the limit
+            pages = _read_int("/proc/self/statm", first_field=True) or 0
+            limits.append(soft - pages * os.sysconf("SC_PAGE_SIZE"))
     except (ImportError, ValueError, OSError):
         pass
-    return min(limits) if limits else 2 ** 62
+    return max(min(limits), 0) if limits else 2 ** 62
+
+
+def _read_int(path: str, first_field: bool = False) -> int | None:
+    try:
+        with open(path) as f:
+            text = f.read().strip()
+    except OSError:
+        return None
+    if first_field:
+        text = text.split()[0] if text else ""
+    return int(text) if text.isdigit() else None
 
 
 def check_memory(model, vocab_size: int) -> None:
@@ -191,7 +202,7 @@ def check_memory(model, vocab_size: int) -> None:
         raise ParameterError(
             f"dim={model.dim} x {words} needs {_gib(needed)} GiB for the weights and buffers "
             f"(window={model.window}, negative={model.negative}, {model.effective_workers} threads), "
-            f"more than the {_gib(limit)} GiB this process may use: lower dim"
+            f"more than the {_gib(limit)} GiB this process can still allocate: lower dim"
             + (" or raise min_count" if vocab_size > 1 else ""))
 
 
