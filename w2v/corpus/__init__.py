@@ -12,7 +12,7 @@ alias table), :mod:`~w2v.corpus.huffman` (Huffman codes for hierarchical softmax
 """
 from w2v.corpus.huffman import HuffmanTree, build_huffman
 from w2v.corpus.noise import AliasTable, noise_distribution
-from w2v.corpus.readers import (FolderCorpus, LineCorpus, ListCorpus, Text8Corpus,
+from w2v.corpus.readers import (FolderCorpus, LineCorpus, ListCorpus, StreamCorpus, Text8Corpus,
                                 open_corpus)
 from w2v.corpus.subsample import keep_probabilities
 from w2v.corpus.tokenize import Tokenizer
@@ -21,6 +21,6 @@ from w2v.corpus.windows import window_pairs
 
 __all__ = [
     "AliasTable", "EncodedCorpus", "FolderCorpus", "HuffmanTree", "LineCorpus", "ListCorpus",
-    "Text8Corpus", "Tokenizer", "Vocabulary", "build_huffman", "keep_probabilities",
+    "StreamCorpus", "Text8Corpus", "Tokenizer", "Vocabulary", "build_huffman", "keep_probabilities",
     "noise_distribution", "open_corpus", "window_pairs",
 ]

@@ -20,11 +20,22 @@ Blocks are cut at the last ASCII white-space byte, so no word is ever split acro
 UTF-8 sequence either: its bytes are all >= 0x80). ``.gz``, ``.bz2`` and ``.xz`` files are
 decompressed on the fly. Bytes that are not valid UTF-8 are replaced by U+FFFD; after each pass
 ``corpus.decode_errors`` holds how many replacements were made, and a warning is logged.
+
+A line ends at ``\n``, ``\r\n`` or a lone ``\r`` (old Mac files). A UTF-8 byte-order mark at the
+start of a file is skipped; a file that starts with a UTF-16 or UTF-32 byte-order mark is refused
+(convert it to UTF-8 first). ``-`` (standard input) and named pipes are read as they arrive, never
+opened twice: such a :class:`StreamCorpus` can be iterated only once, which is enough for counting
+a vocabulary or n-grams and for training (the corpus is encoded once, before the first epoch).
+
+These readers are the readable reference of the corpus format; training and ``w2v vocab`` read
+files through the compiled scan of :mod:`w2v.corpus.scan`, which a test holds to them.
 """
 from __future__ import annotations
 
 import logging
 import os
+import stat
+import sys
 from pathlib import Path
 
 from w2v.corpus.tokenize import Tokenizer
@@ -168,6 +179,8 @@ def _stream_lines(corpus: _Corpus, stream, block: int):
         if carry:
             data = carry + data
             carry = b""
+        # a lone CR ends a line too; CRLF then gives an empty line, which yields nothing
+        data = data.replace(b"\r", b"\n")
         newline = data.rfind(b"\n")
         if newline < 0:
             if len(data) < block:
@@ -216,7 +229,7 @@ class _FileCorpus(_Corpus):
         self.path = _existing_file(path)
 
     def _sentences(self):
-        with open_binary(self.path) as stream:
+        with open_text_source(self.path) as stream:
             yield from self._stream(self, stream, BLOCK_SIZE)
 
 
@@ -259,6 +272,35 @@ class Text8Corpus(_FileCorpus):
     _stream = staticmethod(_stream_tokens)
 
 
+class StreamCorpus(_FileCorpus):
+    """Standard input (``-``) or a named pipe, read once as it arrives.
+
+    The shape is decided on the first block, which is kept, not re-read: one sentence per line,
+    or text8-style when the first block holds no line end. A second pass raises
+    :class:`CorpusError` (a stream cannot be rewound); train and count from it in one go, or save
+    it to a file first.
+    """
+
+    def __init__(self, path, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
+        _Corpus.__init__(self, tokenizer, max_sentence_length)
+        self.path = Path(path)
+        self.consumed = False
+
+    def claim(self) -> None:
+        """Mark the stream as read, or raise :class:`CorpusError` if it was read before."""
+        if self.consumed:
+            raise CorpusError(f"corpus {self._name()} is a stream (standard input or a pipe) and was "
+                              "already read: it can be read only once; save it to a file to read it again")
+        self.consumed = True
+
+    def _sentences(self):
+        self.claim()
+        with open_text_source(self.path) as stream:
+            head = _read_full(stream, BLOCK_SIZE)
+            shape = _stream_tokens if _head_is_text8(head) else _stream_lines
+            yield from shape(self, _Prefixed(head, stream), BLOCK_SIZE)
+
+
 class FolderCorpus(_Corpus):
     """Every non-hidden file under a folder (recursively, sorted by path), each read as lines.
 
@@ -284,7 +326,7 @@ class FolderCorpus(_Corpus):
     def _sentences(self):
         for file in self.files:
             self._reading = repr(str(file))
-            with open_binary(file) as stream:
+            with open_text_source(file) as stream:
                 yield from _stream_lines(self, stream, BLOCK_SIZE)
 
 
@@ -363,6 +405,8 @@ def open_corpus(source, tokenizer: Tokenizer | None = None, max_sentence_length:
         return source
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
+        if is_stream(path):
+            return StreamCorpus(path, tokenizer, max_sentence_length)
         if path.is_dir():
             return FolderCorpus(path, tokenizer, max_sentence_length)
         path = _existing_file(path)
@@ -397,9 +441,99 @@ def _existing_file(path) -> Path:
 
 def _looks_like_text8(path: Path) -> bool:
     """True when the first line is longer than a block (one huge line, as text8)."""
-    with decompression_errors(path, "corpus"), open_binary(path) as stream:
-        head = stream.read(BLOCK_SIZE)
-    return len(head) == BLOCK_SIZE and b"\n" not in head
+    with decompression_errors(path, "corpus"), open_text_source(path) as stream:
+        head = _read_full(stream, BLOCK_SIZE)
+    return _head_is_text8(head)
+
+
+def _head_is_text8(head: bytes) -> bool:
+    return len(head) == BLOCK_SIZE and b"\n" not in head and b"\r" not in head
+
+
+def _read_full(stream, size: int) -> bytes:
+    """Up to ``size`` bytes, fewer only at the end of the stream (pipes return short reads)."""
+    parts = []
+    got = 0
+    while got < size:
+        data = stream.read(size - got)
+        if not data:
+            break
+        parts.append(data)
+        got += len(data)
+    return b"".join(parts)
+
+
+def is_stream(path) -> bool:
+    """True for ``-`` (standard input) and for pipes and character devices such as ``/dev/stdin``."""
+    if str(path) == "-":
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+class _Prefixed:
+    """A binary stream whose first bytes were already read: serves them, then the rest."""
+
+    def __init__(self, head: bytes, stream):
+        self.head = head
+        self.stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        if not self.head:
+            return self.stream.read(size)
+        if size < 0:
+            head, self.head = self.head, b""
+            return head + self.stream.read()
+        head, self.head = self.head[:size], self.head[size:]
+        return head     # a short read, as pipes give: every reader here handles those
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.stream.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+_BYTE_ORDER_MARKS = (
+    (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"), (b"\xff\xfe", "UTF-16"),
+)
+
+
+def open_text_source(path):
+    """Open a corpus file (decompressed by extension) or ``-`` for reading UTF-8 bytes.
+
+    A UTF-8 byte-order mark is skipped. Nothing is read twice, so pipes work.
+
+    Raises
+    ------
+    CorpusError
+        If the file starts with a UTF-16 or UTF-32 byte-order mark (it would be read as garbage).
+    """
+    if str(path) == "-":
+        stream = os.fdopen(os.dup(sys.stdin.fileno()), "rb")
+    else:
+        stream = open_binary(path)
+    head = _read_full(stream, 4)
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if head.startswith(mark):
+            stream.close()
+            raise CorpusError(f"corpus {str(path)!r} is {encoding} text (it starts with a byte-order mark): "
+                              f"convert it to UTF-8 first, e.g. iconv -f {encoding} -t UTF-8")
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    return _Prefixed(head, stream)
 
 
 def _folder_files(root: Path) -> list[Path]:
