@@ -42,6 +42,7 @@ import numpy as np
 
 from w2v.corpus import _scan_kernel as kernel
 from w2v.corpus._unicode_tables import unicode_tables
+from w2v.corpus.tokenize import Tokenizer
 from w2v.corpus.readers import (BLOCK_SIZE, FolderCorpus, LineCorpus, StreamCorpus, Text8Corpus, _Corpus,
                                 _cut_point, _head_is_text8, _read_full, describe, open_corpus,
                                 open_text_source)
@@ -185,7 +186,9 @@ def scan_corpus(corpus, workers: int = 1, max_vocab_size: int | None = None,
     """
     name = describe(corpus)
     corpus = open_corpus(corpus)
-    compiled = isinstance(corpus, (LineCorpus, Text8Corpus, FolderCorpus, StreamCorpus))
+    # a Tokenizer subclass may tokenize differently: only the Tokenizer itself has a compiled twin
+    compiled = (isinstance(corpus, (LineCorpus, Text8Corpus, FolderCorpus, StreamCorpus))
+                and type(corpus.tokenizer) is Tokenizer)
     if compiled and max_vocab_size is None:
         result = _scan_files(corpus, max(1, int(workers)), int(block_size))
     else:
