@@ -52,7 +52,7 @@ from w2v.fileio import decompression_errors
 logger = logging.getLogger(__name__)
 
 #: Tokens handled per chunk when streaming ids between files (bounded memory).
-CHUNK_TOKENS = 1 << 22
+CHUNK_TOKENS = 1 << 20
 
 
 class WordTable:
