@@ -71,6 +71,7 @@ class WordTable:
         self.arena = arena
         self.starts = starts
         self.lengths = lengths
+        self._bytes = None
 
     @classmethod
     def from_words(cls, words) -> "WordTable":
@@ -88,8 +89,10 @@ class WordTable:
 
     def word_bytes(self, i: int) -> bytes:
         """UTF-8 bytes of word ``i``."""
+        if self._bytes is None:
+            self._bytes = self.arena.tobytes()     # slicing bytes is far cheaper than slicing an array
         start = int(self.starts[i])
-        return self.arena[start:start + int(self.lengths[i])].tobytes()
+        return self._bytes[start:start + int(self.lengths[i])]
 
     def word(self, i: int) -> str:
         """Word ``i``."""
@@ -164,8 +167,13 @@ def _map(f, dtype, n: int) -> np.ndarray:
     return np.memmap(f, dtype=dtype, mode="r+", shape=(n,))
 
 
+#: Bytes per block handed to a worker: small enough that the per-worker buffers (about 20 bytes per
+#: byte of block) stay at a few MB, large enough that a kernel call costs nothing in comparison.
+SCAN_BLOCK = 1 << 18
+
+
 def scan_corpus(corpus, workers: int = 1, max_vocab_size: int | None = None,
-                block_size: int = BLOCK_SIZE) -> ScanResult:
+                block_size: int = SCAN_BLOCK) -> ScanResult:
     """Read ``corpus`` once into provisional ids, sentence offsets, words and counts.
 
     Parameters
@@ -295,10 +303,10 @@ class _Worker:
     def __init__(self, number: int, tokenizer):
         self.number = number
         self.table = _new_table()
-        self.decoded = np.zeros(1 << 16, dtype=np.int32)
-        self.lowered = np.zeros(1 << 16, dtype=np.int32)
-        self.ids = np.zeros(1 << 16, dtype=np.int32)
-        self.lengths = np.zeros(1 << 16, dtype=np.int32)
+        self.decoded = np.zeros(0, dtype=np.int32)
+        self.lowered = np.zeros(0, dtype=np.int32)
+        self.ids = np.zeros(0, dtype=np.int32)
+        self.lengths = np.zeros(0, dtype=np.int32)
         self.id_file = tempfile.TemporaryFile()
         self.written = 0
         tok = tokenizer
@@ -339,23 +347,24 @@ def _read_blocks(corpus, block_size: int, emit) -> None:
             carry = b""
             first = True
             while True:
-                # full reads even from pipes, so blocks are never tiny; the first block is at least
-                # BLOCK_SIZE, as the readers' sniff of the shape reads
+                # full reads even from pipes; the first read is the readers' BLOCK_SIZE sniff
                 data = _read_full(stream, max(block_size, BLOCK_SIZE) if first else block_size)
                 if lines is None:
                     lines = not _head_is_text8(data[:BLOCK_SIZE])
                 first = False
                 if not data:
                     break
-                if carry:
-                    data = carry + data
-                cut = _cut_point(data)
-                if cut < 0:
-                    carry = data
-                    continue
-                carry = data[cut:]
-                emit(_Block(index, data[:cut], False, lines))
-                index += 1
+                data = carry + data if carry else data
+                while len(data) >= block_size:
+                    cut = _cut_point(data[:block_size])
+                    if cut < 0:
+                        cut = _cut_point(data)       # a word longer than a block: take it whole
+                        if cut < 0:
+                            break
+                    emit(_Block(index, data[:cut], False, lines))
+                    index += 1
+                    data = data[cut:]
+                carry = data
             emit(_Block(index, carry, True, bool(lines)))
             index += 1
 
@@ -443,10 +452,12 @@ def _assemble(corpus, pool, results) -> ScanResult:
         id_file = pool[0].id_file
         pool[0].id_file = tempfile.TemporaryFile()
     else:
-        table = _new_table()
-        maps = []
-        for worker in pool:
+        # the other workers' words go into the first worker's table (one table less in memory)
+        table = pool[0].table
+        maps = [np.arange(int(table[6][0]), dtype=np.int32)]
+        for worker in pool[1:]:
             mapping, table = kernel.merge_table(table, worker.table)
+            worker.table = None
             maps.append(mapping)
         key_to_first = np.full(int(table[6][0]), -1, dtype=np.int32)
     next_id = 0
