@@ -182,6 +182,23 @@ def child_gensim_file(cfg: dict, corpus: Path, out: Path) -> dict:
     return {"vocab_seconds": vocab_seconds, "seconds": seconds, "words": int(words), "vocab": len(model.wv)}
 
 
+def scaled_corpus(corpus: Path, copies: int, workdir: Path) -> Path:
+    """``copies`` concatenated copies of ``corpus``, the lines of each shuffled with its own seed (cached)."""
+    import random
+
+    out = workdir / f"{corpus.stem}-x{copies}.txt"
+    if out.exists() and out.stat().st_size > 0:
+        return out
+    lines = corpus.read_bytes().splitlines(keepends=True)
+    tmp = out.with_suffix(".tmp")
+    with open(tmp, "wb") as f:
+        for copy in range(copies):
+            random.Random(copy).shuffle(lines)
+            f.writelines(lines)
+    os.replace(tmp, out)
+    return out
+
+
 def run_process(impl: str, cfg: dict, corpus: Path, out: Path) -> dict:
     """One whole process from start to exit: wall seconds and its own peak RSS (from wait4)."""
     if impl == "w2v":
@@ -303,6 +320,10 @@ def main(argv=None) -> int:
     p.add_argument("--workdir", type=Path, default=Path("/tmp/w2v-benchmark"))
     p.add_argument("--process-epochs", default="1,5",
                    help="epochs of the whole-process runs (comma-separated); quality is read at --epochs")
+    p.add_argument("--pipeline-scale", default=None, metavar="COPIES",
+                   help="also time vocabulary + encoding on these numbers of shuffled copies of the corpus "
+                        "(e.g. 1,8,32: 32 copies of the 31 MB benchmark corpus are 1 GB)")
+    p.add_argument("--pipeline-scale-only", action="store_true", help="stop after the pipeline tables")
     p.add_argument("--in-process", action="store_true",
                    help="also run the in-process comparison (training words/s, train s, total s; gensim "
                         "with LineSentence)")
@@ -355,6 +376,19 @@ def main(argv=None) -> int:
     print(f"  w2v vocabulary + encoding (build_and_encode): {pipe['seconds']:.2f} s")
     all_runs.append({"config": "pipeline", "impl": "w2v", **pipe})
     sys.stdout.flush()
+    if args.pipeline_scale:
+        print(f"\nvocabulary + encoding as the corpus grows ({args.workers} workers; peak RSS of the process)")
+        print(f"{'copies':>6} {'MB':>8} {'tokens':>13} {'seconds':>8} {'MB/s':>7} {'peak MB':>8}")
+        for copies in sorted({int(c) for c in args.pipeline_scale.split(",")}):
+            big = scaled_corpus(corpus, copies, args.workdir)
+            r = run_child("pipeline", base, big, args.workdir / "pipeline")
+            size = r["bytes"] / 1e6
+            print(f"{copies:>6} {size:>8.0f} {r['tokens']:>13,} {r['seconds']:>8.1f} {size / r['seconds']:>7.1f} "
+                  f"{r['peak_mb']:>8.0f}")
+            all_runs.append({"config": f"pipeline-x{copies}", "impl": "w2v", **r})
+            sys.stdout.flush()
+        if args.pipeline_scale_only:
+            return 0
 
     for name in args.configs.split(","):
         architecture, objective = CONFIGS[name]

@@ -89,7 +89,7 @@ def finalize_vocabulary(scan: ScanResult, min_count: int = 5,
         raise CorpusError(
             f"no word of {name} occurs at least {effective} times ({scan.total_tokens} tokens, most frequent "
             f"word seen {most} times): lower --min-count or give a larger corpus")
-    encoded = [scan.words.word_bytes(int(i)) for i in kept]
+    encoded = scan.words.many_word_bytes(kept)
     # rank by the words' bytes, then a stable sort by descending count keeps that order for ties
     by_word = sorted(range(kept.shape[0]), key=encoded.__getitem__)
     rank = np.empty(kept.shape[0], dtype=np.int64)

@@ -89,10 +89,16 @@ class WordTable:
 
     def word_bytes(self, i: int) -> bytes:
         """UTF-8 bytes of word ``i``."""
+        return self.many_word_bytes([i])[0]
+
+    def many_word_bytes(self, ids=None) -> list[bytes]:
+        """UTF-8 bytes of the words of ``ids`` (default: all, in id order)."""
         if self._bytes is None:
             self._bytes = self.arena.tobytes()     # slicing bytes is far cheaper than slicing an array
-        start = int(self.starts[i])
-        return self._bytes[start:start + int(self.lengths[i])]
+        whole = self._bytes
+        starts = self.starts if ids is None else self.starts[np.asarray(ids, dtype=np.int64)]
+        lengths = self.lengths if ids is None else self.lengths[np.asarray(ids, dtype=np.int64)]
+        return [whole[a:a + n] for a, n in zip(starts.tolist(), lengths.tolist())]
 
     def word(self, i: int) -> str:
         """Word ``i``."""
@@ -100,8 +106,7 @@ class WordTable:
 
     def words(self, ids=None) -> list[str]:
         """The words of ``ids`` (default: all, in id order)."""
-        ids = range(len(self)) if ids is None else ids
-        return [self.word(int(i)) for i in ids]
+        return [b.decode("utf-8", "surrogatepass") for b in self.many_word_bytes(ids)]
 
 
 @dataclass
