@@ -167,3 +167,30 @@ def test_cached_tables_equal_freshly_built_ones():
     cached, fresh = unicode_tables(), build_tables()
     for name in cached.__dataclass_fields__:
         assert np.array_equal(getattr(cached, name), getattr(fresh, name)), name
+
+
+def test_blocks_never_cut_a_character_or_a_crlf(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_bytes("日本語 東京\r\nÉva\r\n\r\nx y".encode("utf-8"))      # no newline at the end
+    expected = list(LineCorpus(path))
+    assert expected == [["日本語", "東京"], ["éva"], ["x", "y"]]
+    for block_size in range(1, 12):          # blocks smaller than a character, and without any newline
+        for workers in (1, 2):
+            assert _scanned_sentences(scan_corpus(path, workers=workers, block_size=block_size)) == expected
+
+
+def test_a_failing_worker_stops_the_scan(tmp_path, monkeypatch):
+    from w2v.corpus import scan as scan_module
+
+    path = tmp_path / "c.txt"
+    path.write_text("a b c\n" * 2000, encoding="utf-8")
+    calls = []
+
+    def failing(self, block, tables):
+        calls.append(block.index)
+        raise MemoryError("no memory for this block")
+
+    monkeypatch.setattr(scan_module._Worker, "scan", failing)
+    with pytest.raises(MemoryError):
+        scan_corpus(path, workers=2, block_size=64)
+    assert len(calls) < 50                    # the reader stopped instead of reading all 188 blocks

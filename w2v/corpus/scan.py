@@ -393,8 +393,12 @@ def _scan_files(corpus, workers: int, block_size: int) -> ScanResult:
     return result
 
 
+class _Stopped(Exception):
+    """A worker failed: the reader stops reading."""
+
+
 def _scan_threaded(corpus, pool, tables, block_size, results) -> None:
-    """A reader thread feeds blocks to the workers; the first error anywhere stops all."""
+    """The calling thread reads blocks and feeds the workers; the first error anywhere stops all."""
     blocks: queue.Queue = queue.Queue(maxsize=2 * len(pool))
     errors: list[BaseException] = []
     stop = threading.Event()
@@ -407,37 +411,38 @@ def _scan_threaded(corpus, pool, tables, block_size, results) -> None:
                 return
             try:
                 results[block.index] = worker.scan(block, tables)
-            except BaseException as err:      # reported by the main thread
+            except BaseException as err:      # reported by the calling thread
                 errors.append(err)
                 stop.set()
                 return
 
-    def put(item):
+    def put(block):
         while not stop.is_set():
             try:
-                blocks.put(item, timeout=0.1)
+                blocks.put(block, timeout=0.1)
                 return
             except queue.Full:
                 continue
+        raise _Stopped
 
     threads = [threading.Thread(target=work, args=(w,), daemon=True) for w in pool]
     for t in threads:
         t.start()
     try:
         _read_blocks(corpus, block_size, put)
-    except BaseException as err:
-        errors.append(err)
+    except _Stopped:
+        pass
+    except BaseException as err:             # Ctrl-C or a read error: stop the workers, then raise
+        errors.insert(0, err)
         stop.set()
     finally:
         for _ in threads:
-            put(done)
-        if stop.is_set():
-            # drain so that no worker waits for ever on a full queue
-            for _ in threads:
+            while any(t.is_alive() for t in threads):
                 try:
-                    blocks.put_nowait(done)
+                    blocks.put(done, timeout=0.1)
+                    break
                 except queue.Full:
-                    pass
+                    continue
         for t in threads:
             t.join()
     if errors:
