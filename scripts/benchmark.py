@@ -140,7 +140,7 @@ def child_gensim(cfg: dict, corpus: Path, out: Path) -> dict:
 
 def child_pipeline(cfg: dict, corpus: Path, out: Path) -> dict:
     """Time w2v's corpus pipeline: the scan alone, then vocabulary + encoding (kernels warmed up first)."""
-    from w2v.corpus import LineCorpus, Tokenizer
+    from w2v.corpus import LineCorpus
     from w2v.corpus.pipeline import build_and_encode
     from w2v.corpus.scan import scan_corpus
 

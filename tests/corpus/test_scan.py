@@ -180,7 +180,7 @@ def test_blocks_never_cut_a_character_or_a_crlf(tmp_path):
 
 
 def test_a_failing_worker_stops_the_scan(tmp_path, monkeypatch):
-    from w2v.corpus import scan as scan_module
+    from w2v.corpus import file_scan as scan_module
 
     path = tmp_path / "c.txt"
     path.write_text("a b c\n" * 2000, encoding="utf-8")

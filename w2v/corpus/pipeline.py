@@ -28,7 +28,8 @@ import tempfile
 import numpy as np
 
 from w2v.corpus import scan as _scan
-from w2v.corpus.scan import ScanResult, _map, _split_long, scan_corpus
+from w2v.corpus.scan import scan_corpus
+from w2v.corpus.scan_result import ScanResult, map_file, split_long
 from w2v.corpus.vocab import EncodedCorpus, Vocabulary
 from w2v.errors import CorpusError
 
@@ -153,7 +154,7 @@ def remap_to_vocabulary(scan: ScanResult, final_ids: np.ndarray, max_sentence_le
         keep = mapped >= 0
         starts = np.asarray(offsets[s:stop], dtype=np.int64) - first
         lengths = np.add.reduceat(keep.astype(np.int64), starts) if starts.shape[0] else starts
-        lengths = _split_long(lengths[lengths > 0], limit)
+        lengths = split_long(lengths[lengths > 0], limit)
         id_file.seek(4 * written)
         mapped[keep].tofile(id_file)
         if lengths.shape[0]:
@@ -164,7 +165,7 @@ def remap_to_vocabulary(scan: ScanResult, final_ids: np.ndarray, max_sentence_le
     id_file.truncate(4 * written)
     id_file.flush()
     new_offsets.flush()
-    encoded = EncodedCorpus(ids=_map(id_file, np.int32, written), offsets=_map(new_offsets, np.int64, n_sentences + 1))
+    encoded = EncodedCorpus(ids=map_file(id_file, np.int32, written), offsets=map_file(new_offsets, np.int64, n_sentences + 1))
     if n_sentences == 0:
         encoded = EncodedCorpus(ids=np.zeros(0, dtype=np.int32), offsets=np.zeros(1, dtype=np.int64))
     scan.close()
