@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     corpus = open_corpus(args.corpus, tokenizer=tokenizer)
     workers = args.workers or max(1, os.cpu_count() or 1)
     vocab = build_vocabulary(corpus, min_count=args.min_count, max_vocab_size=args.max_vocab_size,
-                             max_final_vocab=args.max_final_vocab, workers=workers)
+                             max_final_vocab=args.max_final_vocab, workers=workers, progress=True)
     seconds = time.perf_counter() - start
     if args.output is not None:
         vocab.save(args.output)

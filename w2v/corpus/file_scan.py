@@ -12,7 +12,9 @@ then cut into pieces of ``max_sentence_length`` tokens, exactly as the readers c
 """
 from __future__ import annotations
 
+import os
 import queue
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from w2v.corpus._unicode_tables import unicode_tables
 from w2v.corpus.readers import BLOCK_SIZE, FolderCorpus, LineCorpus, StreamCorpus, _cut_point, _head_is_text8
 from w2v.corpus.scan_result import ScanResult, WordTable, new_scan_files, split_long
 from w2v.corpus.sources import open_text_source, read_full
-from w2v.fileio import decompression_errors
+from w2v.fileio import decompression_errors, is_compressed
 
 #: Bytes per block handed to a worker: small enough that the per-worker buffers (about 20 bytes per
 #: byte of block) stay at a few MB, large enough that a kernel call costs nothing in comparison.
@@ -89,18 +91,25 @@ class _Worker:
                             bool(leading_end), block.closes, int(errors))
 
 
-def _sources(corpus):
-    """(path, lines or None for 'decide from the first block') for each file of ``corpus``."""
+def _sources(corpus, claim: bool = True):
+    """(path, lines or None for 'decide from the first block') for each file of ``corpus``.
+
+    A stream is marked as read (``claim``), so that a second pass is refused.
+    """
     if isinstance(corpus, FolderCorpus):
         return [(f, True) for f in corpus.files]
     if isinstance(corpus, StreamCorpus):
-        corpus.claim()
+        if claim:
+            corpus.claim()
         return [(corpus.path, None)]
     return [(corpus.path, isinstance(corpus, LineCorpus))]
 
 
-def _read_blocks(corpus, block_size: int, emit) -> None:
-    """Read every source of ``corpus`` and hand blocks cut after ASCII white space to ``emit``."""
+def _read_blocks(corpus, block_size: int, emit, on_read=None) -> None:
+    """Read every source of ``corpus`` and hand blocks cut after ASCII white space to ``emit``.
+
+    ``on_read(n)`` is told how many bytes each read returned (for a progress bar).
+    """
     index = 0
     for path, lines in _sources(corpus):
         with decompression_errors(lambda: repr(str(path)), "corpus"), open_text_source(path) as stream:
@@ -114,6 +123,8 @@ def _read_blocks(corpus, block_size: int, emit) -> None:
                 first = False
                 if not data:
                     break
+                if on_read is not None:
+                    on_read(len(data))
                 data = carry + data if carry else data
                 while len(data) >= block_size:
                     cut = _cut_point(data[:block_size])
@@ -129,7 +140,20 @@ def _read_blocks(corpus, block_size: int, emit) -> None:
             index += 1
 
 
-def scan_files(corpus, workers: int = 1, block_size: int = SCAN_BLOCK) -> ScanResult:
+def _reading_bar(corpus, enabled: bool):
+    """A tqdm bar over the bytes read, shown only when reading takes more than a second."""
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    paths = [path for path, _ in _sources(corpus, claim=False)]
+    plain = all(str(p) != "-" and not is_compressed(p) and os.path.isfile(p) for p in paths)
+    total = sum(os.path.getsize(p) for p in paths) if plain else None
+    return tqdm(total=total, unit="B", unit_scale=True, desc="reading corpus", file=sys.stderr, delay=1.0,
+                leave=False, dynamic_ncols=True)
+
+
+def scan_files(corpus, workers: int = 1, block_size: int = SCAN_BLOCK, progress: bool = False) -> ScanResult:
     """Stage 1 over a file corpus (:class:`LineCorpus`, :class:`Text8Corpus`, :class:`FolderCorpus`
     or :class:`StreamCorpus` with a plain :class:`Tokenizer`).
 
@@ -140,6 +164,8 @@ def scan_files(corpus, workers: int = 1, block_size: int = SCAN_BLOCK) -> ScanRe
         Scanning threads (with 1, the calling thread scans).
     block_size : int
         Bytes per block.
+    progress : bool, default False
+        Show a progress bar on stderr over the bytes read (only if reading takes over a second).
 
     Returns
     -------
@@ -149,15 +175,19 @@ def scan_files(corpus, workers: int = 1, block_size: int = SCAN_BLOCK) -> ScanRe
     tokenizer = corpus.tokenizer
     pool = [_Worker(w, tokenizer) for w in range(workers)]
     results: dict[int, _BlockResult] = {}
-    if workers == 1:
-        def emit(block):
-            results[block.index] = pool[0].scan(block, tables)
-        _read_blocks(corpus, block_size, emit)
-    else:
-        _scan_threaded(corpus, pool, tables, block_size, results)
+    bar = _reading_bar(corpus, progress)
+    on_read = None if bar is None else bar.update
     try:
+        if workers == 1:
+            def emit(block):
+                results[block.index] = pool[0].scan(block, tables)
+            _read_blocks(corpus, block_size, emit, on_read)
+        else:
+            _scan_threaded(corpus, pool, tables, block_size, results, on_read)
         result = _assemble(corpus, pool, results)
     finally:
+        if bar is not None:
+            bar.close()
         for worker in pool:
             worker.id_file.close()
     return result
@@ -167,7 +197,7 @@ class _Stopped(Exception):
     """A worker failed: the reader stops reading."""
 
 
-def _scan_threaded(corpus, pool, tables, block_size, results) -> None:
+def _scan_threaded(corpus, pool, tables, block_size, results, on_read=None) -> None:
     """The calling thread reads blocks and feeds the workers; the first error anywhere stops all."""
     blocks: queue.Queue = queue.Queue(maxsize=2 * len(pool))
     errors: list[BaseException] = []
@@ -199,7 +229,7 @@ def _scan_threaded(corpus, pool, tables, block_size, results) -> None:
     for t in threads:
         t.start()
     try:
-        _read_blocks(corpus, block_size, put)
+        _read_blocks(corpus, block_size, put, on_read)
     except _Stopped:
         pass
     except BaseException as err:             # Ctrl-C or a read error: stop the workers, then raise

@@ -175,7 +175,7 @@ def remap_to_vocabulary(scan: ScanResult, final_ids: np.ndarray, max_sentence_le
 
 def build_and_encode(corpus, min_count: int = 5, max_vocab_size: int | None = None,
                      max_final_vocab: int | None = None, workers: int = 1, max_sentence_length: int = 10000,
-                     rewrite=None) -> tuple[Vocabulary, EncodedCorpus]:
+                     rewrite=None, progress: bool = False) -> tuple[Vocabulary, EncodedCorpus]:
     """Read ``corpus`` once and return its vocabulary and its encoded form.
 
     Parameters
@@ -191,13 +191,15 @@ def build_and_encode(corpus, min_count: int = 5, max_vocab_size: int | None = No
     rewrite : callable, optional
         ``rewrite(scan) -> scan``, applied to the provisional stream before the vocabulary is
         final (e.g. joining phrases).
+    progress : bool, default False
+        A progress bar on stderr while files are read.
 
     Returns
     -------
     (Vocabulary, EncodedCorpus)
     """
     _check_limits(min_count, max_vocab_size, max_final_vocab)
-    scan = scan_corpus(corpus, workers=workers, max_vocab_size=max_vocab_size)
+    scan = scan_corpus(corpus, workers=workers, max_vocab_size=max_vocab_size, progress=progress)
     if rewrite is not None:
         scan = rewrite(scan)
     try:
@@ -209,22 +211,22 @@ def build_and_encode(corpus, min_count: int = 5, max_vocab_size: int | None = No
 
 
 def build_vocabulary(corpus, min_count: int = 5, max_vocab_size: int | None = None,
-                     max_final_vocab: int | None = None, workers: int = 1) -> Vocabulary:
+                     max_final_vocab: int | None = None, workers: int = 1, progress: bool = False) -> Vocabulary:
     """The vocabulary of ``corpus`` alone (stages 1 and 3); see :func:`build_and_encode`."""
     _check_limits(min_count, max_vocab_size, max_final_vocab)
-    scan = scan_corpus(corpus, workers=workers, max_vocab_size=max_vocab_size)
+    scan = scan_corpus(corpus, workers=workers, max_vocab_size=max_vocab_size, progress=progress)
     try:
         return finalize_vocabulary(scan, min_count, max_final_vocab)[0]
     finally:
         scan.close()
 
 
-def encode_with_vocabulary(corpus, vocab: Vocabulary, workers: int = 1,
-                           max_sentence_length: int = 10000) -> EncodedCorpus:
+def encode_with_vocabulary(corpus, vocab: Vocabulary, workers: int = 1, max_sentence_length: int = 10000,
+                           progress: bool = False) -> EncodedCorpus:
     """Encode ``corpus`` with an existing vocabulary (words outside it are dropped)."""
     if int(max_sentence_length) < 1:
         raise ValueError(f"max_sentence_length must be at least 1, got {max_sentence_length}")
-    scan = scan_corpus(corpus, workers=workers)
+    scan = scan_corpus(corpus, workers=workers, progress=progress)
     try:
         final_ids = vocabulary_map(scan, vocab)
     except BaseException:

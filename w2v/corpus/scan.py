@@ -45,7 +45,7 @@ CHUNK_TOKENS = 1 << 20
 
 
 def scan_corpus(corpus, workers: int = 1, max_vocab_size: int | None = None,
-                block_size: int = SCAN_BLOCK) -> ScanResult:
+                block_size: int = SCAN_BLOCK, progress: bool = False) -> ScanResult:
     """Read ``corpus`` once into provisional ids, sentence offsets, words and counts.
 
     Parameters
@@ -59,6 +59,8 @@ def scan_corpus(corpus, workers: int = 1, max_vocab_size: int | None = None,
         :func:`_scan_sentences` for the exact rule); takes the Python path.
     block_size : int
         Bytes per block handed to a worker.
+    progress : bool, default False
+        A progress bar on stderr while files are read (shown only when that takes over a second).
 
     Returns
     -------
@@ -70,7 +72,7 @@ def scan_corpus(corpus, workers: int = 1, max_vocab_size: int | None = None,
     compiled = (isinstance(corpus, (LineCorpus, Text8Corpus, FolderCorpus, StreamCorpus))
                 and type(corpus.tokenizer) is Tokenizer)
     if compiled and max_vocab_size is None:
-        result = scan_files(corpus, max(1, int(workers)), int(block_size))
+        result = scan_files(corpus, max(1, int(workers)), int(block_size), progress=progress)
     else:
         result = _scan_sentences(corpus, max_vocab_size)
     result.name = name

@@ -15,7 +15,8 @@ from __future__ import annotations
 from w2v.corpus import EncodedCorpus
 
 
-def encode_to_disk(vocab, corpus, max_sentence_length: int = 10000, workers: int = 1) -> EncodedCorpus:
+def encode_to_disk(vocab, corpus, max_sentence_length: int = 10000, workers: int = 1,
+                   progress: bool = False) -> EncodedCorpus:
     """Encode ``corpus`` with ``vocab`` into memory-mapped int32 ids and int64 sentence offsets.
 
     Parameters
@@ -27,6 +28,8 @@ def encode_to_disk(vocab, corpus, max_sentence_length: int = 10000, workers: int
         Longer sentences (after dropping out-of-vocabulary tokens) are cut into pieces.
     workers : int, default 1
         Threads that read and tokenize files.
+    progress : bool, default False
+        A progress bar on stderr while files are read.
 
     Returns
     -------
@@ -36,4 +39,5 @@ def encode_to_disk(vocab, corpus, max_sentence_length: int = 10000, workers: int
     """
     from w2v.corpus.pipeline import encode_with_vocabulary
 
-    return encode_with_vocabulary(corpus, vocab, workers=workers, max_sentence_length=max_sentence_length)
+    return encode_with_vocabulary(corpus, vocab, workers=workers, max_sentence_length=max_sentence_length,
+                                  progress=progress)

@@ -215,7 +215,7 @@ class Word2Vec:
 
         self.check_params()
         vocab, encoded = build_and_encode(corpus, min_count=self.min_count, max_vocab_size=self.max_vocab_size,
-                                          workers=self.effective_workers)
+                                          workers=self.effective_workers, progress=bool(self.progress))
         self._initialise(vocab)
         self._train(encoded, first_epoch=0, epochs=self.epochs)
         return self
@@ -258,7 +258,7 @@ class Word2Vec:
             raise ParameterError("this Word2Vec is not fitted yet: call fit(corpus) first")
 
     def _encode(self, corpus):
-        encoded = encode_to_disk(self.vocab_, corpus, workers=self.effective_workers)
+        encoded = encode_to_disk(self.vocab_, corpus, workers=self.effective_workers, progress=bool(self.progress))
         if len(encoded) == 0:
             raise CorpusError("no word of the corpus is in the model's vocabulary: nothing to train on")
         return encoded
