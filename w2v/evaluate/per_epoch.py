@@ -56,7 +56,8 @@ class EvaluateEveryEpoch:
             record["analogy_questions"] = 0
             return
         self.results.append(result)
-        record["analogy_accuracy"] = result.accuracy
+        # no question asked (all words unknown so far) is no accuracy, not an accuracy of 0
+        record["analogy_accuracy"] = result.accuracy if result.questions else None
         record["analogy_questions"] = result.questions
         logger.info("epoch %s: analogy accuracy %.4f on %d questions", record.get("epoch"),
                     result.accuracy, result.questions)
