@@ -12,8 +12,10 @@ C, so it never wins). 10 iterations are word2vec.c's fixed count.
 Both sets of classes are scored the same way: the mean over words of the cosine between a
 word's unit vector and the normalised mean of its class's unit vectors (what w2v maximises),
 and also against word2vec.c's own centroids (normalised mean of raw vectors). Times are the
-clustering call alone, median of ``--repeats`` runs, vectors already loaded and normalised;
-``/usr/bin/time -v w2v classes ...`` gives the whole process.
+clustering call alone, median of ``--repeats`` runs, vectors already loaded and normalised (wall
+clock and CPU time of the process; on a busy machine run it with ``OPENBLAS_NUM_THREADS=1`` too,
+as BLAS threads that wait for cores inflate both); ``/usr/bin/time -v w2v classes ...`` gives
+the whole process.
 """
 from __future__ import annotations
 
@@ -64,17 +66,19 @@ def main() -> None:
 
     kv = KeyedVectors.load(args.vectors)
     unit, raw = kv.unit_vectors, kv.vectors
-    times = []
+    times, cpu = [], []
     for _ in range(args.repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         ours = cluster_vectors(kv, args.k, iterations=args.iterations, seed=args.seed)
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     start = time.perf_counter()
     reference = word2vec_c_classes(raw, args.k, args.iterations)
     reference_seconds = time.perf_counter() - start
     report = {
         "words": len(kv), "dim": kv.dim, "k": args.k, "iterations": args.iterations,
         "w2v": {"seconds_median": statistics.median(times), "seconds": times,
+                "cpu_seconds_median": statistics.median(cpu),
                 "iterations_run": ours.iterations,
                 "mean_cosine_unit_centroid": mean_cosine(unit, ours.labels, args.k, unit),
                 "mean_cosine_raw_centroid": mean_cosine(unit, ours.labels, args.k, raw),
