@@ -28,7 +28,7 @@ def register(subparsers) -> None:
     p.add_argument("-o", "--output", type=output_path, default=None, metavar="OUT", help="converted vector file")
     p.add_argument("--format", choices=("glove", "text", "binary", "native"), default=None,
                    help="format of OUT: GloVe text (no header), word2vec text or binary, w2v native .npz "
-                        "(default: from OUT's extension: .npz native, .bin binary, else text)")
+                        "(%(default)s: from OUT's extension: .npz native, .bin binary, else text)")
     p.add_argument("--projector", type=_projector_folder, default=None, metavar="DIR",
                    help="write Embedding Projector files into DIR (created if missing)")
     p.add_argument("--classes", type=positive_int, default=None, metavar="K",

@@ -47,7 +47,7 @@ def register(subparsers) -> None:
                    help="colour the words by K classes (cosine k-means of the drawn words)")
     p.add_argument("--seed", type=non_negative_int, default=1, help="seed of t-SNE and k-means")
     p.add_argument("--size", type=image_size, default="1200x900", metavar="WxH", help="picture size in pixels")
-    p.add_argument("--title", default=None, help="title above the map (None: one saying what is drawn)")
+    p.add_argument("--title", default=None, help="title above the map (%(default)s: one saying what is drawn)")
     p.set_defaults(func=handle)
 
 

@@ -24,7 +24,7 @@ def register(subparsers) -> None:
     p.add_argument("-o", "--output", type=output_path, required=True, metavar="IMAGE",
                    help="picture to write: .png, .svg or .pdf")
     p.add_argument("--size", type=image_size, default=None, metavar="WxH",
-                   help="picture size in pixels (default 900 wide, 300 per panel)")
+                   help="picture size in pixels (%(default)s: 900 wide, 300 per panel)")
     p.set_defaults(func=handle)
 
 
