@@ -10,7 +10,8 @@ import pytest
 
 from w2v import KeyedVectors
 from w2v.cli import main
-from w2v.projection import MissingExtraError, project_2d, require
+from w2v.extras import MissingExtraError, require
+from w2v.projection import project_2d
 
 matplotlib = pytest.importorskip("matplotlib", reason="the plot extra: pip install '.[test,plot]'")
 

@@ -16,7 +16,7 @@ import os
 import numpy as np
 
 from w2v.errors import ModelFormatError, W2VError
-from w2v.projection import require
+from w2v.extras import require
 
 
 def read_history(path: str | os.PathLike) -> list[dict]:

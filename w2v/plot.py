@@ -23,7 +23,8 @@ import numpy as np
 
 from w2v.errors import OutputError, W2VError
 from w2v.fileio import atomic_write
-from w2v.projection import project_2d, require
+from w2v.extras import require
+from w2v.projection import project_2d
 
 #: image formats written by :func:`save_figure`, chosen by the file's extension
 IMAGE_FORMATS = ("png", "svg", "pdf")

@@ -12,33 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from w2v.errors import W2VError
+from w2v.extras import require
 
 METHODS = ("pca", "tsne")
-
-
-class MissingExtraError(W2VError):
-    """An optional dependency (the ``plot`` extra) is needed and not installed."""
-
-
-def require(module: str, what: str):
-    """Import ``module`` or raise :class:`MissingExtraError` saying how to install it.
-
-    Parameters
-    ----------
-    module : str
-        A module of matplotlib or scikit-learn (``"matplotlib"``, ``"sklearn.manifold"``).
-    what : str
-        What needs it, for the message ("plotting", "t-SNE").
-    """
-    import importlib
-
-    top = module.split(".")[0]
-    package = {"sklearn": "scikit-learn"}.get(top, top)
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise MissingExtraError(f"{what} needs {package}, which is not installed: "
-                                "pip install 'w2v[plot]'") from None
 
 
 def project_2d(vectors: np.ndarray, method: str = "pca", seed: int = 1) -> np.ndarray:

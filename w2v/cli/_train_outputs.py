@@ -51,7 +51,7 @@ def check(args) -> None:
         raise W2VError("--classes-output is the vector file: choose another name")
     if args.plot_history is not None:
         from w2v.plot import image_format
-        from w2v.projection import require
+        from w2v.extras import require
 
         image_format(args.plot_history)
         require("matplotlib", "plotting")

@@ -54,7 +54,7 @@ def register(subparsers) -> None:
 def handle(args) -> int:
     """Pick the words, draw, write the picture."""
     from w2v.plot import image_format, new_figure, plot_words, save_figure
-    from w2v.projection import require
+    from w2v.extras import require
 
     image_format(args.output)
     require("matplotlib", "plotting")

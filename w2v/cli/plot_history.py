@@ -42,7 +42,7 @@ def write_history_plot(history, path, size=None) -> None:
     """Draw ``history`` (``Word2Vec.history_`` records) into the picture ``path``."""
     from w2v.curves import history_panels, plot_history
     from w2v.plot import image_format, new_figure, save_figure
-    from w2v.projection import require
+    from w2v.extras import require
 
     image_format(path)
     require("matplotlib", "plotting")
