@@ -67,6 +67,20 @@ def test_export_projector_cli_with_classes_and_restrict(tmp_path, kv, capsys):
     assert len({row.split("\t")[2] for row in meta[1:]}) == 4
 
 
+def test_export_projector_class_column_from_a_classes_file(tmp_path, kv, capsys):
+    source = tmp_path / "v.npz"
+    kv.save(source)
+    classes = tmp_path / "classes.txt"
+    classes.write_text("w0 7\nw2 3\n")
+    assert main(["export", str(source), "--projector", str(tmp_path / "p"), "--classes-file", str(classes),
+                 "--restrict-vocab", "3"]) == 0
+    meta = [row.split("\t") for row in (tmp_path / "p" / "metadata.tsv").read_text().splitlines()]
+    assert [row[2] for row in meta[1:]] == ["7", "", "3"]
+    classes.write_text("w0 7 extra\n")
+    assert main(["export", str(source), "--projector", str(tmp_path / "q"), "--classes-file", str(classes)]) == 2
+    assert "line 1 is not 'word class_id'" in capsys.readouterr().err
+
+
 def test_export_refuses_to_overwrite_its_input_and_needs_an_output(tmp_path, kv, capsys):
     source = tmp_path / "v.npz"
     kv.save(source)

@@ -124,6 +124,21 @@ def test_svg_map_holds_every_word_as_text(tmp_path, kv, capsys):
     assert expected <= texts
 
 
+def test_map_coloured_by_a_classes_file(tmp_path, kv, capsys):
+    path = tmp_path / "v.npz"
+    kv.save(path)
+    classes = tmp_path / "classes.txt"
+    classes.write_text("paris 0\nrome 0\nking 1\nqueen 1\n")
+    out = tmp_path / "map.svg"
+    assert main(["plot", str(path), "paris", "rome", "king", "queen", "man", "--classes-file", str(classes),
+                 "-o", str(out)]) == 0
+    root = ET.parse(out).getroot()
+    fills = {"".join(t.itertext()).strip(): t.get("style", "") for t in root.iter() if t.tag.endswith("text")}
+    colour = {word: [part for part in fills[word].split(";") if "fill" in part] for word in
+              ("paris", "rome", "king", "queen", "man")}
+    assert colour["paris"] == colour["rome"] != colour["king"] == colour["queen"] != colour["man"]
+
+
 def test_unknown_word_and_bad_extension_are_one_line_errors(tmp_path, kv, capsys):
     path = tmp_path / "v.npz"
     kv.save(path)

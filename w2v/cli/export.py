@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from w2v.cli._args import non_negative_int, output_path, positive_int
+from w2v.cli._args import existing_path, non_negative_int, output_path, positive_int
 from w2v.errors import W2VError
 
 
@@ -31,8 +31,11 @@ def register(subparsers) -> None:
                         "(%(default)s: from OUT's extension: .npz native, .bin binary, else text)")
     p.add_argument("--projector", type=_projector_folder, default=None, metavar="DIR",
                    help="write Embedding Projector files into DIR (created if missing)")
-    p.add_argument("--classes", type=positive_int, default=None, metavar="K",
-                   help="projector: add a class column from cosine k-means into K classes")
+    column = p.add_mutually_exclusive_group()
+    column.add_argument("--classes", type=positive_int, default=None, metavar="K",
+                        help="projector: add a class column from cosine k-means into K classes")
+    column.add_argument("--classes-file", type=existing_path, default=None, metavar="FILE",
+                        help="projector: add the class column of a 'word class_id' file")
     p.add_argument("--restrict-vocab", type=positive_int, default=None, metavar="N",
                    help="export only the N most frequent words (%(default)s: all)")
     p.add_argument("--seed", type=non_negative_int, default=1, help="seed of the k-means for --classes")
@@ -57,7 +60,7 @@ def handle(args) -> int:
 
     if args.output is None and args.projector is None:
         raise W2VError("nothing to do: give -o OUT (with --format) and/or --projector DIR")
-    if args.classes is not None and args.projector is None:
+    if (args.classes is not None or args.classes_file is not None) and args.projector is None:
         raise W2VError("--classes adds a column to the projector files: give --projector DIR too")
     if args.output is not None and os.path.exists(args.output) and os.path.samefile(args.output, args.model):
         raise W2VError(f"-o {args.output} is the input file: choose another output name")
@@ -72,9 +75,13 @@ def handle(args) -> int:
         classes = None
         if args.classes is not None:
             classes = kv.cluster(min(args.classes, len(kv)), seed=args.seed)
+        elif args.classes_file is not None:
+            from w2v.clusters import read_classes
+
+            classes = read_classes(args.classes_file)
         write_projector(kv, args.projector, classes=classes)
         print(f"wrote {args.projector}/tensors.tsv, metadata.tsv, projector_config.pbtxt: "
-              f"{len(kv)} words x {kv.dim} dims" + (f", {classes.k} classes" if classes else ""))
+              f"{len(kv)} words x {kv.dim} dims" + (", with a class column" if classes is not None else ""))
     return 0
 
 

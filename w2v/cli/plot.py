@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import re
 
-from w2v.cli._args import non_negative_int, output_path, positive_int
+from w2v.cli._args import existing_path, non_negative_int, output_path, positive_int
 
 _SIZE = re.compile(r"^(\d+)x(\d+)$")
 
@@ -43,8 +43,12 @@ def register(subparsers) -> None:
     p.add_argument("-n", "--topn", type=positive_int, default=20, help="neighbours drawn per --neighbors word")
     p.add_argument("--method", choices=("pca", "tsne"), default="pca",
                    help="projection: PCA (built in) or t-SNE (scikit-learn)")
-    p.add_argument("--classes", type=positive_int, default=None, metavar="K",
-                   help="colour the words by K classes (cosine k-means of the drawn words)")
+    colour = p.add_mutually_exclusive_group()
+    colour.add_argument("--classes", type=positive_int, default=None, metavar="K",
+                        help="colour the words by K classes (cosine k-means of the drawn words)")
+    colour.add_argument("--classes-file", type=existing_path, default=None, metavar="FILE",
+                        help="colour the words by the classes of a 'word class_id' file (w2v classes, "
+                             "word2vec.c -classes)")
     p.add_argument("--seed", type=non_negative_int, default=1, help="seed of t-SNE and k-means")
     p.add_argument("--size", type=image_size, default="1200x900", metavar="WxH", help="picture size in pixels")
     p.add_argument("--title", default=None, help="title above the map (%(default)s: one saying what is drawn)")
@@ -70,10 +74,16 @@ def handle(args) -> int:
         words.append(word)
         words += [w for w, _ in kv.most_similar(word, topn=args.topn)]
     words = list(dict.fromkeys(words))
+    classes = args.classes
+    if args.classes_file is not None:
+        from w2v.clusters import read_classes
+
+        classes = read_classes(args.classes_file)
     fig, ax = new_figure(args.size)
     fig.subplots_adjust(left=0.03, right=0.98, bottom=0.03, top=0.95)  # before labels are placed
-    plot_words(kv, words, method=args.method, ax=ax, classes=args.classes, seed=args.seed, title=args.title)
+    plot_words(kv, words, method=args.method, ax=ax, classes=classes, seed=args.seed, title=args.title)
     save_figure(fig, args.output)
     print(f"wrote {args.output}: {len(words)} words, {args.method}"
-          + (f", {args.classes} classes" if args.classes else ""))
+          + (f", {args.classes} classes" if args.classes else "")
+          + (f", classes of {args.classes_file}" if args.classes_file else ""))
     return 0
