@@ -92,3 +92,11 @@ def test_devices_may_take_several_outputs(tmp_path):
     corpus.write_text(TEXT)
     # nothing is written here: only the check is run
     refuse_overwrite({"CORPUS": corpus}, {"-o": "/dev/null", "--save-state": "/dev/null"})
+
+
+def test_train_side_outputs_are_checked_too(corpus, tmp_path):
+    before = corpus.read_bytes()
+    _refused(w2v("train", corpus, "-o", tmp_path / "v.bin", "--quiet", "--classes", "2", "--classes-output", corpus),
+             corpus, before)
+    _refused(w2v("train", corpus, "-o", tmp_path / "v.bin", "--quiet", "--plot-history", tmp_path / "v.bin"),
+             corpus, before)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from w2v.cli import _safety
+from w2v.cli import _safety, _train_outputs
 from w2v.cli._args import corpus_path, existing_path, non_negative_int, output_path, positive_float, positive_int, unit_interval
 
 
@@ -99,6 +99,7 @@ def register(subparsers) -> None:
     p.add_argument("--force", action="store_true",
                    help="with --resume: train even if CORPUS is not the corpus the state was trained on")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _train_outputs.add_options(p)
     p.set_defaults(func=handle)
     _DEFAULTS.update({name: p.get_default(name) for name in _FROM_STATE})
 
@@ -107,8 +108,10 @@ def handle(args) -> int:
     """Train, write the vectors, print a summary on stdout; on Ctrl-C save what was trained."""
     from w2v.models.word2vec import Word2Vec
 
-    _safety.refuse_overwrite({"CORPUS": args.corpus, "--resume": args.resume},
-                             {"-o": args.output, "--save-state": args.save_state})
+    _safety.refuse_overwrite(
+        {"CORPUS": args.corpus, "--resume": args.resume, "--questions": args.questions},
+        {"-o": args.output, "--save-state": args.save_state, "--plot-history": args.plot_history,
+         "--classes-output": _train_outputs.classes_path(args) if args.classes is not None else None})
     if args.resume is not None:
         given = [name for name in _FROM_STATE if getattr(args, name) != _DEFAULTS.get(name)]
         if given:
@@ -133,6 +136,8 @@ def handle(args) -> int:
             progress=not args.quiet, shared_negatives=args.shared_negatives)
         model.check_params()  # bad combinations (e.g. --objective nce --negative 0) before reading text
         run = lambda: model.fit(args.corpus)  # noqa: E731
+    _train_outputs.check(args)
+    model.callbacks = list(model.callbacks) + _train_outputs.callbacks(args)
     try:
         run()
     except KeyboardInterrupt:
@@ -153,6 +158,8 @@ def handle(args) -> int:
               f"{last['words_per_second']:,.0f} words/s")
     if args.save_state:
         print(f"wrote trainer state {args.save_state}")
+    for line in _train_outputs.write(model, args):
+        print(line)
     return 0
 
 
