@@ -172,28 +172,29 @@ def check_model_file(path: str | os.PathLike, what: str = "model file") -> Path:
     """
     from w2v.errors import ModelFormatError
 
+    fail = ModelFormatError
     p = Path(path)
     try:
         mode = p.stat().st_mode
     except FileNotFoundError:
-        raise ModelFormatError(f"{what} {str(p)!r} does not exist: check the path") from None
+        raise fail(f"{what} {str(p)!r} does not exist: check the path") from None
     except PermissionError:
-        raise ModelFormatError(f"{what} {str(p)!r} cannot be read: permission denied; check the "
+        raise fail(f"{what} {str(p)!r} cannot be read: permission denied; check the "
                                "permissions of its folders") from None
     except OSError as err:
-        raise ModelFormatError(f"{what} {str(p)!r} cannot be read ({err.strerror or err})") from None
+        raise fail(f"{what} {str(p)!r} cannot be read ({err.strerror or err})") from None
     if stat.S_ISDIR(mode):
-        raise ModelFormatError(f"{what} {str(p)!r} is a folder: give a {what}")
+        raise fail(f"{what} {str(p)!r} is a folder: give a {what}")
     if not stat.S_ISREG(mode):
         kind = "a pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
-        raise ModelFormatError(f"{what} {str(p)!r} is not a regular file but {kind}: a {what} is read "
+        raise fail(f"{what} {str(p)!r} is not a regular file but {kind}: a {what} is read "
                                "more than once, so save it to a file first")
     try:
         with open(p, "rb"):
             pass
     except PermissionError:
-        raise ModelFormatError(f"{what} {str(p)!r} cannot be read: permission denied; check its "
+        raise fail(f"{what} {str(p)!r} cannot be read: permission denied; check its "
                                "permissions") from None
     except OSError as err:
-        raise ModelFormatError(f"{what} {str(p)!r} cannot be read ({err.strerror or err})") from None
+        raise fail(f"{what} {str(p)!r} cannot be read ({err.strerror or err})") from None
     return p

@@ -23,9 +23,12 @@ from typing import Sequence
 import numpy as np
 
 from w2v.errors import CorpusError, W2VError
+from w2v.ngram.arpa import read_arpa_tables, write_arpa_tables
 from w2v.ngram.counts import NgramCounts
 from w2v.ngram.encoding import BOS, EOS, NgramVocab, build_and_encode, encode
-from w2v.ngram.smoothing import Smoothing, make_smoothing
+from w2v.ngram.methods import make_smoothing
+from w2v.ngram.persist import ModelHeader, is_arpa_file, read_model_file, write_model_file
+from w2v.ngram.smoothing import Smoothing
 from w2v.ngram.tables import BackoffTables
 
 logger = logging.getLogger(__name__)
@@ -308,10 +311,12 @@ class NgramLM:
         path : str or PathLike
             Destination, used as given (no ``.npz`` suffix is added).
         """
-        from w2v.ngram.persist import save_model
-
         self._check_fitted()
-        save_model(self, path)
+        smoothing = self.smoothing_
+        header = ModelHeader(smoothing=smoothing.name, params=smoothing.params(), fitted=smoothing.fitted_,
+                             min_count=int(self.min_count), train_tokens=int(getattr(self, "train_tokens_", 0)),
+                             tokenizer=getattr(self, "tokenizer_", None))
+        write_model_file(path, header, self.vocab_.words, self.tables_)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "NgramLM":
@@ -326,27 +331,49 @@ class NgramLM:
         ModelFormatError
             The file is neither, or is damaged.
         """
-        from w2v.ngram.persist import load_model
+        if is_arpa_file(path):
+            return cls.from_arpa(path)
+        vocab, tables, header = read_model_file(path)
+        try:
+            smoothing = make_smoothing(header.smoothing, **header.params)
+            smoothing.fitted_ = header.fitted
+        except (ValueError, TypeError):
+            # a method this w2v does not know or cannot rebuild: the tables still score
+            smoothing = _Loaded(header.smoothing)
+        lm = _assemble(vocab, tables, smoothing, header.min_count, header.train_tokens)
+        lm.tokenizer_ = header.tokenizer
+        return lm
 
-        return load_model(path)
-
-    def to_arpa(self, path: str | os.PathLike) -> None:
+    def to_arpa(self, path: str | os.PathLike, max_dense_entries: int | None = None) -> None:
         """Write the model as a standard ARPA file (log10 probabilities and back-off weights).
 
         Exact for every method (add-k by listing every word after every seen context, refused
-        with :class:`~w2v.errors.ModelFormatError` when that exceeds 5 million n-grams).
+        with :class:`~w2v.errors.ModelFormatError` when that exceeds ``max_dense_entries``,
+        default 5 million n-grams).
         """
-        from w2v.ngram.arpa import write_arpa
-
         self._check_fitted()
-        write_arpa(self, path)
+        tables = self.tables_.as_backoff(max_dense_entries, self.smoothing_.name)
+        write_arpa_tables(path, self.vocab_.words, tables)
 
     @classmethod
     def from_arpa(cls, path: str | os.PathLike) -> "NgramLM":
-        """Read an ARPA file into a model that scores exactly as the file says."""
-        from w2v.ngram.arpa import read_arpa
+        """Read an ARPA file into a model that scores exactly as the file says.
 
-        return read_arpa(path)
+        The model has ``smoothing_.name == "arpa"``: it can be scored, sampled, saved and
+        written back to ARPA, but not re-estimated.
+        """
+        vocab, tables = read_arpa_tables(path)
+        return _assemble(vocab, tables, _Loaded("arpa"), min_count=1)
+
+
+def read_arpa(path: str | os.PathLike) -> NgramLM:
+    """Read an ARPA file into an :class:`NgramLM` (same as :meth:`NgramLM.from_arpa`)."""
+    return NgramLM.from_arpa(path)
+
+
+def write_arpa(lm: NgramLM, path: str | os.PathLike, max_dense_entries: int | None = None) -> None:
+    """Write a fitted model as an ARPA file (same as :meth:`NgramLM.to_arpa`)."""
+    lm.to_arpa(path, max_dense_entries)
 
 
 def _materialise(sentences) -> list:
@@ -360,14 +387,13 @@ def _materialise(sentences) -> list:
     return list(sentences)
 
 
-def from_tables(vocab: NgramVocab, tables: BackoffTables, smoothing: Smoothing | str,
-                min_count: int, train_tokens: int = 0) -> NgramLM:
-    """Assemble a fitted :class:`NgramLM` from its parts (used by the readers)."""
-    lm = NgramLM(order=tables.order, smoothing=smoothing if isinstance(smoothing, str) else smoothing.name,
-                 min_count=min_count)
+def _assemble(vocab: NgramVocab, tables: BackoffTables, smoothing: Smoothing, min_count: int,
+              train_tokens: int = 0) -> NgramLM:
+    """A fitted :class:`NgramLM` from what a file held."""
+    lm = NgramLM(order=tables.order, smoothing=smoothing.name, min_count=min_count)
     lm.vocab_ = vocab
     lm.tables_ = tables
-    lm.smoothing_ = smoothing if isinstance(smoothing, Smoothing) else _Loaded(smoothing)
+    lm.smoothing_ = smoothing
     lm.train_tokens_ = train_tokens
     lm.tokenizer_ = None
     return lm
