@@ -268,7 +268,10 @@ def _sniff_rows(cur: _Cursor, dim: int) -> str:
         return "text"  # too short for either; the text reader reports what is wrong
     newline = head.find(b"\n", space)
     rest = head[space + 1:newline if newline >= 0 else len(head)]
-    if set(rest) <= _NUMBER_BYTES and len(rest.split()) == dim:
+    # a row of decimal numbers is text even when there are not `dim` of them (the text reader then
+    # says the row and header disagree); float32 bytes are almost never all number characters
+    # followed by a newline
+    if set(rest) <= _NUMBER_BYTES and rest.split() and (newline >= 0 or len(rest.split()) == dim):
         try:
             [float(x) for x in rest.split()]
             return "text"
@@ -451,7 +454,7 @@ def _read_native(path, limit, mmap):
                                    "save vectors with KeyedVectors.save")
         vocab_size = box.meta_int("vocab_size", minimum=0)
         dim = box.meta_int("dim", minimum=1)
-        has_counts = box.meta_value("has_counts", (bool,), "true or false", default=box.has_member("counts"))
+        has_counts = box.meta_value("has_counts", (bool,), "true or false")
         box.require(has_counts == box.has_member("counts"),
                     f"header field 'has_counts' is {has_counts} but the counts member is "
                     + ("missing" if has_counts else "present"))

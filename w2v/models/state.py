@@ -16,7 +16,7 @@ import os
 
 import numpy as np
 
-from w2v.container import Layout, open_container, write_container
+from w2v.container import Layout, first_non_finite, open_container, write_container
 
 #: identifies a trainer-state file and its layout version
 LAYOUT = Layout(format="w2v-trainer-state", version=1, what="trainer state", title="w2v trainer state",
@@ -58,7 +58,16 @@ def load_state(path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dict]:
     """
     with open_container(path, LAYOUT) as box:
         _check_meta(box)
+        for name in ("input_vectors", "counts"):
+            box.require(box.has_member(name), f"member {name}.npy is missing")
         arrays = {name: box.array(name) for name in box.names}
+        for name, array in arrays.items():
+            # weights, probabilities and logs of probabilities: a NaN or infinity is damage
+            if array.dtype.kind == "f":
+                box.require(first_non_finite(array.reshape(-1)) < 0, f"member {name}.npy holds NaN or infinite values")
+        if "input_vectors" in arrays:
+            box.require(arrays["input_vectors"].dtype.kind == "f",
+                        f"member input_vectors.npy has dtype {arrays['input_vectors'].dtype.str}, expected floats")
         words = box.meta.get("words")
         if words is not None and "input_vectors" in arrays:
             shape = arrays["input_vectors"].shape
@@ -68,6 +77,7 @@ def load_state(path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dict]:
             box.require(arrays["counts"].shape == (len(words),) and arrays["counts"].dtype.kind in "iu",
                         f"member counts.npy must hold one integer per word ({len(words)}), "
                         f"has {arrays['counts'].dtype.str} {arrays['counts'].shape}")
+            box.require(not np.any(arrays["counts"] < 0), "member counts.npy holds negative counts")
         return arrays, box.meta
 
 

@@ -46,9 +46,16 @@ class AddKTables(BackoffTables):
         problem = super().find_problem(fields, vocab_size)
         if problem is not None:
             return problem
+        keys = fields["keys"]
         for n, floor in enumerate(fields["logfloor"], start=1):
             if np.any(floor > LOGPROB_TOLERANCE) or np.any(np.isinf(floor)):
                 return "logfloor", n, "hold infinite or positive log10 probabilities (p > 1)"
+            # a floor exists exactly for the n-grams that some (n+1)-gram continues
+            is_context = np.zeros(floor.size, dtype=bool)
+            if n < len(keys):
+                is_context[keys[n] // vocab_size] = True
+            if np.any(np.isnan(floor) == is_context):
+                return "logfloor", n, "must be a number exactly for the n-grams that are contexts"
         return None
 
     def _unseen_after_context(self, n, ctx, use, acc, result, length, done) -> None:

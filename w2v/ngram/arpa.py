@@ -116,6 +116,8 @@ def _read(p, name):
     for special in SPECIALS[1:]:
         if special not in words_in_file:
             raise ModelFormatError(f"{name!r} has no {special} unigram: it is not a sentence-level ARPA model")
+    if len(set(words_in_file)) != len(words_in_file):
+        raise ModelFormatError(f"{name!r} lists some 1-gram twice")
     specials = set(SPECIALS)
     vocab = NgramVocab(list(SPECIALS) + [w for w in words_in_file if w not in specials])
     V = len(vocab)
@@ -211,6 +213,12 @@ def _sections(path) -> list[list[str]]:
             raise ModelFormatError(f"{name!r}: header declares {declared[n]} {n}-grams, the section has {found}")
         sections.append(body)
         at = end
+    while at < len(lines) and not lines[at].strip():
+        at += 1
+    if at >= len(lines) or lines[at].strip() != "\\end\\":
+        found = "the end of the file" if at >= len(lines) else repr(lines[at].strip()[:40])
+        raise ModelFormatError(f"{name!r}: expected \\end\\ after the \\{max(declared)}-grams: section, "
+                               f"found {found}: the file is truncated or has an undeclared section")
     return sections
 
 
