@@ -5,7 +5,7 @@
 >>> lm.perplexity(test_sentences), lm.generate(20, seed=0)
 
 Modules, each importing only those before it: :mod:`~w2v.ngram.encoding` (vocabulary,
-``<s>``/``</s>`` id stream), :mod:`~w2v.ngram.counts` (n-gram tables as sorted packed integer keys),
+``<s>``/``</s>`` id sequence), :mod:`~w2v.ngram.counts` (n-gram tables as sorted packed integer keys),
 :mod:`~w2v.ngram.tables` (ARPA-form model and vectorised scoring), :mod:`~w2v.ngram.smoothing`
 (the smoothing base class, MLE, Jelinek-Mercer, Witten-Bell), :mod:`~w2v.ngram.kneser_ney`
 (Kneser-Ney and modified Kneser-Ney as KenLM's ``lmplz``), :mod:`~w2v.ngram.add_k` (add-k, its own

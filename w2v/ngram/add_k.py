@@ -1,7 +1,7 @@
 """Add-k (Lidstone; k=1 Laplace) smoothing: its own small model, since it is not a back-off model.
 
 >>> tables = AddK(k=0.5).estimate(counts)            # doctest: +SKIP
->>> tables.score_stream(stream)
+>>> tables.score_ids(ids)
 
 p(w | c) = (C(c, w) + k) / (C(c) + k V) in the longest context c seen in training, where V counts
 the vocabulary plus ``</s>`` (``<s>`` is never predicted). In a seen context every unseen word gets

@@ -64,12 +64,12 @@ def write_arpa_tables(path: str | os.PathLike, words: list, tables: BackoffTable
             f.write(f"\n\\{n}-grams:\n")
             probs = _numbers(tables.logprob[n - 1])
             if n == tables.order:
-                f.writelines(f"{p}\t{g}\n" for p, g in zip(probs, names))
+                f.writelines(f"{p}\t{gram}\n" for p, gram in zip(probs, names))
             else:
                 bows = tables.logbow[n - 1]
                 bow_text = _numbers(bows)
-                f.writelines(f"{p}\t{g}\t{b}\n" if bow != 0 else f"{p}\t{g}\n"
-                             for p, g, b, bow in zip(probs, names, bow_text, bows.tolist()))
+                f.writelines(f"{p}\t{gram}\t{b}\n" if bow != 0 else f"{p}\t{gram}\n"
+                             for p, gram, b, bow in zip(probs, names, bow_text, bows.tolist()))
         f.write("\n\\end\\\n")
 
 

@@ -145,19 +145,19 @@ class NgramLM:
         smoothing = self._make_smoothing()
         sentences = _materialise(sentences)
         vocab, encoded = build_and_encode(sentences, self.min_count)
-        counts = NgramCounts.from_stream(encoded.stream, self.order, len(vocab))
+        counts = NgramCounts.from_ids(encoded.ids, self.order, len(vocab))
         if smoothing.uses_heldout:
             if heldout is not None:
                 fit_counts = counts
-                held_stream = encode(vocab, _materialise(heldout)).stream
+                heldout_ids = encode(vocab, _materialise(heldout)).ids
             else:
                 # parameters fitted on text the counts have not seen, then re-used with all counts
-                fit_counts = NgramCounts.from_stream(
-                    encode(vocab, [s for i, s in enumerate(sentences) if i % 10 != 9]).stream,
+                fit_counts = NgramCounts.from_ids(
+                    encode(vocab, [s for i, s in enumerate(sentences) if i % 10 != 9]).ids,
                     self.order, len(vocab))
-                held_stream = encode(vocab, sentences[9::10]).stream
+                heldout_ids = encode(vocab, sentences[9::10]).ids
             try:
-                smoothing.fit_heldout(fit_counts, held_stream)
+                smoothing.fit_heldout(fit_counts, heldout_ids)
             except ValueError as err:
                 raise CorpusError(f"{err}: give more sentences or pass held-out text "
                                   "(heldout=..., or --heldout on the command line)") from None
@@ -190,11 +190,11 @@ class NgramLM:
             Previous words, oldest first; start it with ``"<s>"`` for a sentence start.
         """
         self._check_fitted()
-        stream = self._ids(list(context)[-(self.tables_.order - 1):] + [word]
+        ids = self._ids(list(context)[-(self.tables_.order - 1):] + [word]
                            if self.tables_.order > 1 else [word])
-        if stream[-1] == BOS:
+        if ids[-1] == BOS:
             return -math.inf
-        return float(self.tables_.score_stream(stream)[-1])
+        return float(self.tables_.score_ids(ids)[-1])
 
     def prob(self, word: str, context: Sequence[str] = ()) -> float:
         """p(word | context) (see :meth:`logprob`)."""
@@ -215,8 +215,8 @@ class NgramLM:
         """
         self._check_fitted()
         words = (["<s>"] if bos else []) + list(sentence) + (["</s>"] if eos else [])
-        stream = self._ids(words)
-        scores, lengths = self.tables_.score_stream(stream, return_order=True)
+        ids = self._ids(words)
+        scores, lengths = self.tables_.score_ids(ids, return_order=True)
         start = 1 if bos else 0
         oov = [w not in self.vocab_.index for w in words]
         return [(float(scores[i]), int(lengths[i]), oov[i]) for i in range(start, len(words))]
@@ -241,8 +241,8 @@ class NgramLM:
         encoded = encode(self.vocab_, _materialise(sentences))
         if encoded.n_sentences == 0:
             raise CorpusError("the text to score holds no words: give at least one non-empty sentence")
-        scores = self.tables_.score_stream(encoded.stream)
-        scores = scores[encoded.stream != BOS]
+        scores = self.tables_.score_ids(encoded.ids)
+        scores = scores[encoded.ids != BOS]
         zero = int(np.count_nonzero(np.isneginf(scores)))
         total = float(scores.sum())
         tokens = encoded.n_tokens

@@ -66,7 +66,7 @@ class Smoothing(ABC):
         """Constructor parameters (JSON-able), to rebuild the object from a saved model."""
         return {}
 
-    def fit_heldout(self, counts: NgramCounts, heldout_stream: np.ndarray | None) -> None:
+    def fit_heldout(self, counts: NgramCounts, heldout_ids: np.ndarray | None) -> None:
         """Fit parameters on held-out text before :meth:`estimate` (default: nothing to fit)."""
 
     @abstractmethod
@@ -194,7 +194,7 @@ class JelinekMercer(Smoothing):
         alpha = lam * table.counts / np.maximum(totals, 1)[table.prefix]
         return alpha, np.full(counts.n_contexts(n), 1.0 - lam)
 
-    def fit_heldout(self, counts, heldout_stream):
+    def fit_heldout(self, counts, heldout_ids):
         """Fit one interpolation weight per order on held-out text (unless ``lambdas`` were given).
 
         Coordinate ascent on the held-out log-likelihood: two sweeps over the orders, each weight
@@ -206,21 +206,21 @@ class JelinekMercer(Smoothing):
             return
         from scipy.optimize import minimize_scalar  # only this method needs scipy (0.3 s import)
 
-        if heldout_stream is None or heldout_stream.size == 0:
+        if heldout_ids is None or heldout_ids.size == 0:
             raise ValueError("interpolated smoothing needs held-out text to fit its lambdas")
         N, V = counts.order, counts.vocab_size
-        stream = np.asarray(heldout_stream, dtype=np.int64)
-        rows = lookup_rows([t.keys for t in counts.tables], stream, V)
-        target = stream != BOS
+        ids = np.asarray(heldout_ids, dtype=np.int64)
+        rows = lookup_rows([t.keys for t in counts.tables], ids, V)
+        target = ids != BOS
         # per order: ML probability of each held-out token and whether its context was seen
         ml, seen = [], []
         for n in range(1, N + 1):
             totals = counts.context_totals(n)
             r = rows[n - 1]
             if n == 1:
-                ctx = np.zeros(stream.size, dtype=np.int64)
+                ctx = np.zeros(ids.size, dtype=np.int64)
             else:
-                ctx = np.full(stream.size, -1, dtype=np.int64)
+                ctx = np.full(ids.size, -1, dtype=np.int64)
                 ctx[1:] = rows[n - 2][:-1]
                 ctx[~target] = -1
             ctx_total = np.where(ctx >= 0, totals[np.maximum(ctx, 0)], 0.0)

@@ -1,6 +1,6 @@
 """A fitted n-gram model as ARPA-shaped arrays, and vectorised scoring over whole texts.
 
->>> tables.score_stream(encoded.stream)          # doctest: +SKIP
+>>> tables.score_ids(encoded.ids)          # doctest: +SKIP
 array([nan, -1.2, -0.7, ..])                     # log10 p per position, NaN at every <s>
 
 Every order keeps its sorted packed keys (see :mod:`w2v.ngram.counts`), ``logprob`` = log10 of the
@@ -100,12 +100,12 @@ class BackoffTables:
         """These tables as a plain back-off model (ARPA's form): themselves."""
         return self
 
-    def score_stream(self, stream: np.ndarray, return_order: bool = False):
+    def score_ids(self, ids: np.ndarray, return_order: bool = False):
         """log10 p of every position of an encoded text given its history in the sentence.
 
         Parameters
         ----------
-        stream : np.ndarray[int64] (T,)
+        ids : np.ndarray[int64] (T,)
             ``<s> w .. </s> <s> ...``; a history may also start without ``<s>`` (a bare context).
 
         return_order : bool
@@ -119,12 +119,12 @@ class BackoffTables:
             Only with ``return_order``: 1..N (0 at ``<s>`` positions), like KenLM's
             ``full_scores``.
         """
-        stream = np.asarray(stream, dtype=np.int64)
-        rows = lookup_rows(self.keys, stream, self.vocab_size)
-        result = np.full(stream.size, np.nan)
-        done = stream == BOS
-        acc = np.zeros(stream.size)
-        length = np.zeros(stream.size, dtype=np.int64)
+        ids = np.asarray(ids, dtype=np.int64)
+        rows = lookup_rows(self.keys, ids, self.vocab_size)
+        result = np.full(ids.size, np.nan)
+        done = ids == BOS
+        acc = np.zeros(ids.size)
+        length = np.zeros(ids.size, dtype=np.int64)
         for n in range(self.order, 0, -1):
             r = rows[n - 1]
             hit = ~done & (r >= 0)
@@ -134,9 +134,9 @@ class BackoffTables:
             if n == 1:
                 break
             # the context of length n-1 ends one position earlier, in the same sentence
-            ctx = np.full(stream.size, -1, dtype=np.int64)
+            ctx = np.full(ids.size, -1, dtype=np.int64)
             ctx[1:] = rows[n - 2][:-1]
-            ctx[stream == BOS] = -1
+            ctx[ids == BOS] = -1
             use = ~done & (ctx >= 0)
             self._unseen_after_context(n, ctx, use, acc, result, length, done)
         return (result, length) if return_order else result
