@@ -16,18 +16,21 @@ Formats
     ``d`` little-endian float32 values and ``"\\n"``. The reader also takes gensim's rows with no
     newline after the values.
 ``native``
-    An uncompressed zip (``.npz``) whose members are read with ``np.load(allow_pickle=False)``:
-    ``meta.npy`` (UTF-8 JSON bytes: format name, version, sizes), ``vectors.npy`` (float32, V x d),
-    ``words_utf8.npy`` + ``word_offsets.npy`` (all words in one UTF-8 blob and their code-point
-    offsets) and, when known, ``counts.npy`` (int64). Because the zip is *stored*, not deflated,
-    ``vectors.npy`` lies contiguous inside the file, 64-byte aligned; ``mmap=True`` maps it in
-    place with :class:`numpy.memmap` (one file, no side files, nothing copied).
+    A :mod:`w2v.container` file (an uncompressed zip of ``.npy`` members read without pickle):
+    ``meta.npy`` (UTF-8 JSON bytes: format name, version, ``vocab_size``, ``dim``, ``has_counts``),
+    ``vectors.npy`` (float32, V x d), ``words_utf8.npy`` + ``word_offsets.npy`` (all words in one
+    UTF-8 blob and their code-point offsets) and, when known, ``counts.npy`` (int64). Members are
+    *stored*, not deflated, and 64-byte aligned, so ``mmap=True`` maps ``vectors.npy`` in place
+    with :class:`numpy.memmap` (one file, no side files, nothing copied).
 
 The format is detected from the content (zip magic; else whether the first row after the header
 parses as ``d`` decimal numbers), so the extension does not matter. ``.gz``, ``.bz2`` and ``.xz``
 files are decompressed on the fly for the word2vec formats. Broken files raise
-:class:`~w2v.errors.ModelFormatError` naming the row and byte offset where they break; invalid
-UTF-8 in words is replaced by U+FFFD with a logged warning. Writes are atomic.
+:class:`~w2v.errors.ModelFormatError` naming the row and byte offset where they break: a header
+that does not fit the file, rows beyond the header's count (unless ``limit`` is given), a vector
+holding NaN or an infinity (the message names the word), and in native files any header field or
+member that disagrees with the others. Invalid UTF-8 in words is replaced by U+FFFD with a logged
+warning. Writes are atomic.
 """
 from __future__ import annotations
 

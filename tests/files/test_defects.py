@@ -289,3 +289,21 @@ def test_cli_answers_a_tampered_model_with_one_line_and_exit_2(native, ngram, tm
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
     assert "sorted" in out.stderr
+
+
+def test_cli_resume_from_a_tampered_state_is_one_line_and_exit_2(state, tmp_path):
+    import json
+
+    members = read_zip(state)
+    key = _state_meta_key(members)
+    meta = json.loads(np.load(state)[key].tobytes())
+    meta["epochs_trained"] = -3
+    members[key] = json_member(meta)
+    write_zip(tmp_path / "s.npz", members)
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("w1 w2 w3\n" * 20)
+    out = subprocess.run([sys.executable, "-m", "w2v", "train", str(corpus), "-o", str(tmp_path / "v.bin"),
+                          "--resume", str(tmp_path / "s.npz"), "--quiet"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    assert "epochs_trained" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "v.bin").exists()
