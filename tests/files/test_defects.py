@@ -145,9 +145,14 @@ def test_non_finite_vectors_are_refused_naming_the_word(tmp_path, fmt, bad):
     one_line_error(KeyedVectors.load, path, "'sat'", "finite")
 
 
-def test_unreadable_vector_file_says_permission_denied(native, monkeypatch):
+@pytest.mark.parametrize("load", [KeyedVectors.load, NgramLM.load, load_state, "Vocabulary.load"])
+def test_unreadable_model_file_says_permission_denied(native, monkeypatch, load):
+    # (the tests may run as root, for whom permission bits do not apply: deny in open() instead)
     import builtins
 
+    from w2v.corpus import Vocabulary
+
+    load = Vocabulary.load if load == "Vocabulary.load" else load
     real_open = builtins.open
 
     def deny(file, *args, **kwargs):
@@ -156,15 +161,20 @@ def test_unreadable_vector_file_says_permission_denied(native, monkeypatch):
         return real_open(file, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "open", deny)
-    message = one_line_error(KeyedVectors.load, native, "permission")
+    message = one_line_error(load, native, "permission")
     assert "corrupt" not in message
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
-def test_fifo_as_vector_file_is_not_called_empty(tmp_path):
+@pytest.mark.parametrize("load", [KeyedVectors.load, NgramLM.load, NgramLM.from_arpa, load_state,
+                                  "Vocabulary.load"])
+def test_fifo_as_model_file_is_not_called_empty_and_does_not_hang(tmp_path, load):
+    from w2v.corpus import Vocabulary
+
+    load = Vocabulary.load if load == "Vocabulary.load" else load
     fifo = tmp_path / "v.fifo"
     os.mkfifo(fifo)
-    message = one_line_error(KeyedVectors.load, fifo, "not a regular file")
+    message = one_line_error(load, fifo, "not a regular file")
     assert "empty" not in message
 
 
