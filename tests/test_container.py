@@ -109,3 +109,10 @@ def test_first_non_finite_row():
     values[8, 0] = -np.inf
     assert first_non_finite(values, block_rows=4) == 6
     assert first_non_finite(np.array([1.0, np.inf])) == 1
+
+
+def test_a_header_nested_too_deep_for_json_is_a_format_error(tmp_path):
+    path = tmp_path / "c.npz"
+    np.savez(path, meta=np.frombuffer(b"[" * 200_000 + b"]" * 200_000, dtype=np.uint8))
+    with pytest.raises(ModelFormatError, match="not UTF-8 JSON"):
+        open_container(path, LAYOUT)

@@ -116,9 +116,7 @@ def write_container(path: str | os.PathLike, layout: Layout, meta: dict, arrays:
 def _write_member(zf: zipfile.ZipFile, name: str, array: np.ndarray) -> None:
     array = np.ascontiguousarray(array)
     header = io.BytesIO()
-    np.lib.format.write_array_header_1_0(header, np.lib.format.header_data_from_array_1_0(array)) \
-        if array.ndim < 16 else np.lib.format.write_array_header_2_0(
-            header, np.lib.format.header_data_from_array_1_0(array))
+    np.lib.format.write_array_header_1_0(header, np.lib.format.header_data_from_array_1_0(array))
     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_STORED
     info.file_size = len(header.getvalue()) + array.nbytes
@@ -244,11 +242,11 @@ class Container:
             raise ModelFormatError(f"{layout.what} {str(self.path)!r} is not a {layout.title} "
                                    f"(no {META}.npy header among its members); {layout.remedy}")
         self._meta_name = name
-        raw = self.array(name, kinds="u", shape=(None,)).tobytes()
+        raw = self.array(name, dtype=np.uint8, shape=(None,)).tobytes()
         try:
             meta = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise self.error(f"its {name} header is not UTF-8 JSON ({err})") from None
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+            raise self.error(f"its {name} header is not UTF-8 JSON ({_short(str(err), 80)})") from None
         self.require(isinstance(meta, dict), f"its {name} header is a JSON {type(meta).__name__}, not an object")
         if meta.get("format") != layout.format:
             raise ModelFormatError(f"{layout.what} {str(self.path)!r} is not a {layout.title} "
@@ -315,7 +313,7 @@ class Container:
                 reader = (np.lib.format.read_array_header_1_0 if version == (1, 0)
                           else np.lib.format.read_array_header_2_0)
                 shape, fortran, dtype = reader(f, max_header_size=10_000)
-                header_size = f.tell() if hasattr(f, "tell") else None
+                header_size = f.tell()
         except PermissionError:
             raise
         except (ValueError, TypeError, SyntaxError, OSError, EOFError, zipfile.BadZipFile, RuntimeError) as err:
