@@ -42,3 +42,10 @@ def test_ngram_modules_import_each_other_without_cycles():
 def test_the_add_k_floor_rule_lives_in_its_own_module():
     for name in ("tables.py", "arpa.py", "persist.py", "model.py", "smoothing.py"):
         assert "logfloor" not in (PACKAGE / name).read_text(), name
+
+
+def test_the_command_line_offers_exactly_the_registered_methods():
+    from w2v.cli.ngram import SMOOTHING_CHOICES
+    from w2v.ngram import SMOOTHING_NAMES
+
+    assert tuple(SMOOTHING_CHOICES) == SMOOTHING_NAMES
