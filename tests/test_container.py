@@ -116,3 +116,15 @@ def test_a_header_nested_too_deep_for_json_is_a_format_error(tmp_path):
     np.savez(path, meta=np.frombuffer(b"[" * 200_000 + b"]" * 200_000, dtype=np.uint8))
     with pytest.raises(ModelFormatError, match="not UTF-8 JSON"):
         open_container(path, LAYOUT)
+
+
+def test_a_flipped_byte_in_stored_data_fails_the_checksum(tmp_path):
+    path = tmp_path / "c.npz"
+    write_container(path, LAYOUT, {}, {"floats": np.full(1000, 0.25, dtype=np.float32)})
+    data = bytearray(path.read_bytes())
+    at = data.index(np.float32(0.25).tobytes() * 4) + 1000
+    data[at] ^= 0x01
+    path.write_bytes(bytes(data))
+    with open_container(path, LAYOUT) as box:
+        with pytest.raises(ModelFormatError, match="CRC-32"):
+            box.array("floats")

@@ -33,6 +33,7 @@ import json
 import os
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -378,14 +379,12 @@ class Container:
         out = np.empty(m.shape[::-1] if m.fortran else m.shape, dtype=m.dtype)
         view = memoryview(out.reshape(-1)).cast("B") if out.size else memoryview(b"")
         try:
-            with self._zf.open(m.info) as f:
-                f.seek(m.header_size)
-                filled = 0
-                while filled < len(view):
-                    got = f.readinto(view[filled:filled + _READ_CHUNK])
-                    if not got:
-                        break
-                    filled += got
+            if m.info.compress_type == zipfile.ZIP_STORED:
+                filled = self._read_stored(m, view)
+            else:
+                with self._zf.open(m.info) as f:
+                    f.seek(m.header_size)
+                    filled = _fill(f, view)
         except (OSError, EOFError, zipfile.BadZipFile, ValueError) as err:
             raise self.error(f"member {name}.npy cannot be read, corrupt or truncated ({_short(str(err), 80)})") from None
         self.require(filled == len(view), f"member {name}.npy is truncated")
@@ -403,17 +402,46 @@ class Container:
             raise self.error(f"member {name}.npy is compressed and cannot be memory-mapped; "
                              "re-save the file with w2v")
         with open(self.path, "rb") as f:
-            f.seek(m.info.header_offset)
-            local = f.read(30)
-            self.require(len(local) == 30 and local[:4] == b"PK\x03\x04",
-                         f"the zip header of member {name}.npy is corrupt")
-            name_len, extra_len = struct.unpack("<HH", local[26:30])
-        offset = m.info.header_offset + 30 + name_len + extra_len + m.header_size
-        self.require(offset + m.nbytes <= self.path.stat().st_size, f"member {name}.npy is truncated")
+            offset = self._data_offset(m, f)
         if m.nbytes == 0:
             return np.zeros(m.shape, dtype=m.dtype)
         return np.memmap(self.path, dtype=m.dtype, mode="r", offset=offset, shape=m.shape,
                          order="F" if m.fortran else "C")
+
+
+    def _data_offset(self, m: _Member, f) -> int:
+        """Where the array data of stored member ``m`` starts in the file (open as ``f``)."""
+        f.seek(m.info.header_offset)
+        local = f.read(30)
+        self.require(len(local) == 30 and local[:4] == b"PK\x03\x04",
+                     f"the zip header of member {m.name}.npy is corrupt")
+        name_len, extra_len = struct.unpack("<HH", local[26:30])
+        offset = m.info.header_offset + 30 + name_len + extra_len + m.header_size
+        self.require(offset + m.nbytes <= self.path.stat().st_size, f"member {m.name}.npy is truncated")
+        return offset
+
+    def _read_stored(self, m: _Member, view: memoryview) -> int:
+        """Read a stored member's data straight into ``view`` (no copy through zipfile), then
+        check the zip entry's CRC-32 as zipfile would."""
+        with open(self.path, "rb", buffering=0) as f:
+            offset = self._data_offset(m, f)
+            f.seek(offset - m.header_size)
+            crc = zlib.crc32(f.read(m.header_size))
+            filled = _fill(f, view)
+        crc = zlib.crc32(view[:filled], crc)
+        self.require(crc == m.info.CRC, f"member {m.name}.npy fails its CRC-32 check: the file is corrupt")
+        return filled
+
+
+def _fill(f, view: memoryview) -> int:
+    """Read from ``f`` into ``view`` until it is full or ``f`` ends; the bytes read."""
+    filled = 0
+    while filled < len(view):
+        got = f.readinto(view[filled:filled + _READ_CHUNK])
+        if not got:
+            break
+        filled += got
+    return filled
 
 
 _KIND_NAMES = {"f": "floats", "i": "signed integers", "u": "unsigned integers", "b": "booleans"}
@@ -450,7 +478,13 @@ def first_non_finite(values: np.ndarray, block_rows: int = 1 << 16) -> int:
     """
     for start in range(0, values.shape[0], block_rows):
         block = np.asarray(values[start:start + block_rows])
-        finite = np.isfinite(block).reshape(block.shape[0], -1).all(axis=1)
-        if not finite.all():
-            return start + int(np.argmin(finite))
+        rows = block.reshape(block.shape[0], -1)
+        # a row sum is NaN or infinite when a value is (or, rarely, when it overflows): only
+        # those rows are looked at value by value, so the common case is one fast pass
+        with np.errstate(over="ignore", invalid="ignore"):
+            suspects = np.flatnonzero(~np.isfinite(rows.sum(axis=1)))
+        if suspects.size:
+            bad = suspects[~np.isfinite(rows[suspects]).all(axis=1)]
+            if bad.size:
+                return start + int(bad[0])
     return -1

@@ -307,10 +307,8 @@ def _allocate(path, vocab_size, n, dim) -> np.ndarray:
                                "fits in memory: the header is corrupt, or pass a limit") from None
 
 
-def _room_for(vectors, i, path, vocab_size, n, dim) -> np.ndarray:
-    """``vectors`` with a row ``i``: grown (doubled, at most ``n`` rows) when it is full."""
-    if i < len(vectors):
-        return vectors
+def _grow(vectors, path, vocab_size, n, dim) -> np.ndarray:
+    """``vectors`` with room for more rows (doubled, at most ``n`` rows)."""
     grown = _allocate(path, vocab_size, min(n, max(2 * len(vectors), 1)), dim)
     grown[:len(vectors)] = vectors
     return grown
@@ -337,7 +335,8 @@ def _read_binary_rows(cur, path, vocab_size, n, dim, capacity=None):
     vectors = _allocate(path, vocab_size, n if capacity is None else capacity, dim)
     width = 4 * dim
     for i in range(n):
-        vectors = _room_for(vectors, i, path, vocab_size, n, dim)
+        if i == len(vectors):
+            vectors = _grow(vectors, path, vocab_size, n, dim)
         start = cur.offset
         raw_word, found = cur.read_until(b" ")
         word = raw_word.lstrip(b"\r\n")  # word2vec.c ends rows with \n, gensim does not
@@ -370,7 +369,8 @@ def _read_text_rows(cur, path, vocab_size, n, dim, capacity=None):
         if len(parts) != dim + 1:
             _malformed(path, i, start, f"{len(parts) - 1} values where the header says {dim}"
                        + (" (the row may be cut short)" if not found else ""))
-        vectors = _room_for(vectors, i, path, vocab_size, n, dim)
+        if i == len(vectors):
+            vectors = _grow(vectors, path, vocab_size, n, dim)
         try:
             vectors[i] = np.array(parts[1:], dtype=np.float32)
         except ValueError:
