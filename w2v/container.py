@@ -349,10 +349,6 @@ class Container:
                      f"{name} would need {m.nbytes / 2 ** 30:.1f} GiB, more than the "
                      f"{available / 2 ** 30:.1f} GiB of memory available")
 
-    def member_shape(self, name: str) -> tuple:
-        """The shape ``name``'s ``.npy`` header declares (without reading its data)."""
-        return self._member(name).shape
-
     def array(self, name: str, kinds: str = "", shape: tuple | None = None, dtype=None) -> np.ndarray:
         """Read member ``name`` after checking its header.
 
