@@ -22,9 +22,12 @@ Formats
     UTF-8 blob and their code-point offsets) and, when known, ``counts.npy`` (int64). Members are
     *stored*, not deflated, and 64-byte aligned, so ``mmap=True`` maps ``vectors.npy`` in place
     with :class:`numpy.memmap` (one file, no side files, nothing copied).
+``glove``
+    GloVe's header-less text: one ``word v1 ... vd`` line per word (:mod:`w2v.vectors_glove`).
+    fastText's ``.vec`` files are word2vec ``text`` and read as such.
 
-The format is detected from the content (zip magic; else whether the first row after the header
-parses as ``d`` decimal numbers), so the extension does not matter. ``.gz``, ``.bz2`` and ``.xz``
+The format is detected from the content (zip magic; a first line that is a word followed by
+numbers is GloVe; else whether the first row after the header parses as ``d`` decimal numbers), so the extension does not matter. ``.gz``, ``.bz2`` and ``.xz``
 files are decompressed on the fly for the word2vec formats. Broken files raise
 :class:`~w2v.errors.ModelFormatError` naming the row and byte offset where they break: a header
 that does not fit the file, rows beyond the header's count (unless ``limit`` is given), a vector
@@ -44,10 +47,11 @@ import numpy as np
 from w2v.container import Layout, available_memory, first_non_finite, open_container, write_container
 from w2v.errors import ModelFormatError
 from w2v.fileio import atomic_write, check_model_file, decompression_errors, is_compressed, open_binary
+from w2v.vectors_glove import is_glove_line, read_glove, write_glove
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("native", "binary", "text")
+FORMATS = ("native", "binary", "text", "glove")
 #: the native format: a :mod:`w2v.container` file
 NATIVE_LAYOUT = Layout(format="w2v-keyed-vectors", version=1, what="vector file", title="w2v vector file",
                        remedy="re-save it with KeyedVectors.save")
@@ -130,7 +134,7 @@ def detect_format(path: str | os.PathLike) -> str:
 
     Returns
     -------
-    {"native", "binary", "text"}
+    {"native", "binary", "text", "glove"}
     """
     path = _check_file(path)
     with open(path, "rb") as f:
@@ -138,6 +142,9 @@ def detect_format(path: str | os.PathLike) -> str:
             return "native"
     with decompression_errors(path, "vector file", ModelFormatError), open_binary(path) as f:
         cur = _Cursor(f)
+        first_line = cur.peek(_CHUNK).lstrip(b"\r\n").split(b"\n", 1)[0]
+        if is_glove_line(first_line):
+            return "glove"
         _, dim = _read_header(cur, path)
         return _sniff_rows(cur, dim)
 
@@ -150,7 +157,7 @@ def read_vectors(path: str | os.PathLike, format: str | None = None, limit: int 
     ----------
     path : str or PathLike
         File to read.
-    format : {"native", "binary", "text"}, optional
+    format : {"native", "binary", "text", "glove"}, optional
         Skip detection and read this format (default: detect from the content).
     limit : int, optional
         Read only the first ``limit`` words (word2vec files list the most frequent first).
@@ -176,6 +183,11 @@ def read_vectors(path: str | os.PathLike, format: str | None = None, limit: int 
                                "re-save it with format='native'")
     if format == "native":
         return _read_native(path, limit, mmap)
+    if format == "glove":
+        words, vectors = read_glove(path, limit)
+        _check_finite(path, words, vectors)
+        _check_decoding(path, words)
+        return words, vectors, None
     with decompression_errors(path, "vector file", ModelFormatError), open_binary(path) as f:
         cur = _Cursor(f)
         vocab_size, dim = _read_header(cur, path)
@@ -213,8 +225,8 @@ def write_vectors(path: str | os.PathLike, words, vectors: np.ndarray, counts=No
     vectors : np.ndarray, shape (V, d)
         Stored as float32.
     counts : np.ndarray[int64], shape (V,), optional
-        Kept by the native format only (word2vec formats have no place for them).
-    format : {"native", "binary", "text"}
+        Kept by the native format only (word2vec and GloVe formats have no place for them).
+    format : {"native", "binary", "text", "glove"}
     """
     if format not in FORMATS:
         raise ModelFormatError(f"unknown vector format {format!r}: use one of {', '.join(FORMATS)}")
@@ -230,6 +242,8 @@ def write_vectors(path: str | os.PathLike, words, vectors: np.ndarray, counts=No
                                f"{format} format cannot store; save with format='native'")
     if format == "binary":
         _write_binary(path, words, vectors)
+    elif format == "glove":
+        write_glove(path, words, vectors)
     else:
         _write_text(path, words, vectors)
 

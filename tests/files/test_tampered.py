@@ -212,6 +212,16 @@ def test_tampered_word2vec_binary_files(tmp_path):
     refused(tmp_path / "v.bin", lambda p: KeyedVectors.load(p, format="binary"), cases)
 
 
+def test_tampered_glove_files(tmp_path):
+    rows = [f"{w} {i}.5 {i}.25 -{i}.125\n" for i, w in enumerate(WORDS)]
+    good = "".join(rows)
+    cases = [(f"value {v}", good.replace("1.5", v, 1).encode()) for v in ["nan", "inf", "-inf", "1e999", "abc"]]
+    cases += [("a value missing", (good + "zebra 1.0 2.0\n").encode()),
+              ("a value too many", (good + "zebra 1.0 2.0 3.0 4.0\n").encode()),
+              ("only blank lines", b"\n\n")]
+    refused(tmp_path / "g.txt", KeyedVectors.load, cases)
+
+
 # ---------------------------------------------------------------- n-gram models
 
 @pytest.mark.parametrize("method", ["kneser-ney", "add-k"])
