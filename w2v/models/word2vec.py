@@ -39,6 +39,30 @@ class ParameterError(W2VError, ValueError):
     """A training parameter is out of range (the message names it and the accepted values)."""
 
 
+class NotFittedError(ParameterError, AttributeError):
+    """A learned attribute was asked for before :meth:`Word2Vec.fit` (also an ``AttributeError``,
+    so ``hasattr(model, "wv")`` is simply False)."""
+
+
+#: gensim's Word2Vec arguments that have another name or place here -> what to write instead
+_GENSIM_ARGUMENTS = {
+    "sentences": "the corpus goes to fit(): Word2Vec(...).fit(sentences)",
+    "corpus_iterable": "the corpus goes to fit(): Word2Vec(...).fit(sentences)",
+    "corpus_file": "the corpus goes to fit(): Word2Vec(...).fit('corpus.txt')",
+    "vector_size": "use dim={value!r}",
+    "size": "use dim={value!r}",
+    "sg": "use architecture='skipgram' (sg=1) or architecture='cbow' (sg=0)",
+    "hs": "use objective='hierarchical' (hs=1, negative=0) or objective='negative' (hs=0)",
+    "iter": "use epochs={value!r}",
+    "compute_loss": "the loss is always computed: see history_ after fit",
+    "max_final_vocab": "build a w2v.corpus.Vocabulary with max_final_vocab and train on its words",
+    "trim_rule": "filter the token lists before fit",
+}
+
+#: the public epoch hooks of gensim's CallbackAny2Vec that training calls
+_CALLBACK_HOOKS = ("on_train_begin", "on_epoch_begin", "on_epoch_end", "on_train_end")
+
+
 class Word2Vec:
     """word2vec word embeddings, scikit-learn style: parameters here, learning in :meth:`fit`.
 
@@ -81,13 +105,25 @@ class Word2Vec:
         CBOW hidden vector is the mean (True) or the sum of the context vectors.
     progress : bool, default True
         Show a progress bar on stderr.
-    callbacks : sequence of callable, default ()
-        Each is called as ``callback(model, record)`` at the end of every epoch, where ``record``
-        is the epoch's entry of ``history_`` and ``model.wv_`` holds the vectors so far.
+    callbacks : sequence, default ()
+        Functions called as ``callback(model, record)`` at the end of every epoch, where
+        ``record`` is the epoch's entry of ``history_`` and ``model.wv_`` holds the vectors so far;
+        or gensim-style objects (``gensim.models.callbacks.CallbackAny2Vec``), whose
+        ``on_train_begin``, ``on_epoch_begin``, ``on_epoch_end`` and ``on_train_end`` methods are
+        called with the model (batch hooks are not: training runs in compiled chunks).
     shared_negatives : bool, default False
         Skip-gram only: all context words of a center word share one draw of noise words (and the
         hierarchical-softmax path), and are updated as one small batch (Ji et al. 2016). Faster;
         compare the quality on your data (``scripts/benchmark.py`` prints both).
+    tokenizer : {"default", "whitespace"}, default "default"
+        How text files are cut into words: ``"default"`` lowercases and keeps runs of letters and
+        digits (inner ``'`` and ``-`` kept, other punctuation and ``_`` dropped); ``"whitespace"``
+        splits on white space only and keeps every token byte for byte (``C++``, ``new_york``,
+        ``Paris``), for text tokenized beforehand. In-memory token lists are used as given.
+
+    Every parameter is keyword-only (``Word2Vec(dim=50)``); the corpus goes to :meth:`fit`.
+    gensim's argument names (``vector_size``, ``sg``, ``hs``, ``sentences``, ...) are refused with
+    the name to use here.
 
     Attributes
     ----------
@@ -104,10 +140,22 @@ class Word2Vec:
         True when the last training call was stopped by Ctrl-C (``wv_`` holds what was trained).
     """
 
-    def __init__(self, architecture="skipgram", objective="negative", dim=100, window=5, min_count=5,
+    def __new__(cls, *args, **params):
+        # Here, not in __init__, so that __init__'s signature stays the plain keyword list that
+        # scikit-learn introspects; gensim's habits fail at once, with the spelling to use.
+        if args:
+            raise ParameterError(f"Word2Vec takes keyword parameters only, got {len(args)} positional "
+                                 "argument(s); the corpus goes to fit(): Word2Vec(dim=100).fit(sentences)")
+        for name, value in params.items():
+            if name in _GENSIM_ARGUMENTS:
+                raise ParameterError(f"{name}= is gensim's argument: "
+                                     + _GENSIM_ARGUMENTS[name].format(value=value))
+        return super().__new__(cls)
+
+    def __init__(self, *, architecture="skipgram", objective="negative", dim=100, window=5, min_count=5,
                  max_vocab_size=None, sample=1e-3, negative=5, ns_exponent=0.75, alpha=None,
                  min_alpha=None, epochs=5, workers=None, seed=1, cbow_mean=True, progress=True,
-                 callbacks=(), shared_negatives=False):
+                 callbacks=(), shared_negatives=False, tokenizer="default"):
         self.architecture = architecture
         self.objective = objective
         self.dim = dim
@@ -126,14 +174,77 @@ class Word2Vec:
         self.progress = progress
         self.callbacks = callbacks
         self.shared_negatives = shared_negatives
+        self.tokenizer = tokenizer
 
+    #: the parameters a trainer state file keeps (all but ``callbacks``, which are code)
     _PARAMS = ("architecture", "objective", "dim", "window", "min_count", "max_vocab_size", "sample",
                "negative", "ns_exponent", "alpha", "min_alpha", "epochs", "workers", "seed", "cbow_mean",
-               "progress", "shared_negatives")
+               "progress", "shared_negatives", "tokenizer")
 
-    def get_params(self) -> dict:
-        """The constructor parameters (except ``callbacks``) as a dict."""
-        return {name: getattr(self, name) for name in self._PARAMS}
+    def get_params(self, deep: bool = True) -> dict:
+        """The constructor parameters as a dict (scikit-learn's contract, so ``clone`` works).
+
+        Parameters
+        ----------
+        deep : bool, default True
+            Accepted for scikit-learn; no parameter is itself an estimator, so both give the same.
+        """
+        return {**{name: getattr(self, name) for name in self._PARAMS}, "callbacks": self.callbacks}
+
+    def set_params(self, **params) -> "Word2Vec":
+        """Set constructor parameters by name (scikit-learn's contract) and return ``self``.
+
+        Takes effect at the next :meth:`fit`; unknown names raise :class:`ParameterError`.
+        """
+        valid = self.get_params()
+        for name, value in params.items():
+            if name not in valid:
+                hint = (_GENSIM_ARGUMENTS[name].format(value=value) if name in _GENSIM_ARGUMENTS
+                        else "valid: " + ", ".join(sorted(valid)))
+                raise ParameterError(f"Word2Vec has no parameter {name!r}; {hint}")
+            setattr(self, name, value)
+        return self
+
+    # -- gensim's names (read-only) -----------------------------------------------------------
+
+    @property
+    def wv(self):
+        """gensim's name of :attr:`wv_` (the trained :class:`~w2v.vectors.KeyedVectors`)."""
+        if getattr(self, "wv_", None) is None:
+            raise NotFittedError("this Word2Vec is not fitted yet: call fit(corpus) first")
+        return self.wv_
+
+    @property
+    def vector_size(self) -> int:
+        """gensim's name of the ``dim`` parameter."""
+        return self.dim
+
+    # -- callbacks ----------------------------------------------------------------------------
+
+    def _check_callbacks(self) -> None:
+        """Refuse anything training could not call, before any text is read."""
+        if isinstance(self.callbacks, (str, bytes)) or not hasattr(self.callbacks, "__iter__") \
+                or hasattr(self.callbacks, "on_epoch_end"):
+            raise ParameterError(f"callbacks must be a list, got {self.callbacks!r}: write callbacks=[...]")
+        for i, callback in enumerate(self.callbacks):
+            if not (callable(callback) or any(callable(getattr(callback, h, None)) for h in _CALLBACK_HOOKS)):
+                raise ParameterError(
+                    f"callbacks[{i}] ({type(callback).__name__}) is neither a function callback(model, record) "
+                    "nor an object with on_epoch_end(model) (gensim's CallbackAny2Vec)")
+
+    def _notify(self, hook: str, record: dict | None = None) -> None:
+        """Call ``hook`` of every gensim-style callback; plain functions at ``on_epoch_end`` only."""
+        for callback in self.callbacks:
+            method = getattr(callback, hook, None)
+            if callable(method):
+                method(self)
+            elif hook == "on_epoch_end" and not any(hasattr(callback, h) for h in _CALLBACK_HOOKS):
+                callback(self, record)
+
+    def _make_tokenizer(self):
+        from w2v.corpus import Tokenizer
+
+        return Tokenizer.whitespace() if self.tokenizer == "whitespace" else Tokenizer()
 
     def __repr__(self) -> str:
         defaults = Word2Vec().get_params()
@@ -185,6 +296,8 @@ class Word2Vec:
         need(self.effective_min_alpha <= self.effective_alpha, "min_alpha", "must not exceed alpha")
         need(self.workers is None or self.workers >= 1, "workers", "must be at least 1")
         need(isinstance(self.seed, (int, np.integer)) and self.seed >= 0, "seed", "must be an integer of 0 or more")
+        need(self.tokenizer in ("default", "whitespace"), "tokenizer", "use 'default' or 'whitespace'")
+        self._check_callbacks()
 
     # -- training -----------------------------------------------------------------------------
 
@@ -213,7 +326,7 @@ class Word2Vec:
         from w2v.corpus import Vocabulary, open_corpus
 
         self.check_params()
-        corpus = open_corpus(corpus)
+        corpus = open_corpus(corpus, tokenizer=self._make_tokenizer())
         vocab = Vocabulary.build(corpus, min_count=self.min_count, max_vocab_size=self.max_vocab_size)
         encoded = encode_to_disk(vocab, corpus)
         self._initialise(vocab)
@@ -260,7 +373,7 @@ class Word2Vec:
     def _encode(self, corpus):
         from w2v.corpus import open_corpus
 
-        encoded = encode_to_disk(self.vocab_, open_corpus(corpus))
+        encoded = encode_to_disk(self.vocab_, open_corpus(corpus, tokenizer=self._make_tokenizer()))
         if len(encoded) == 0:
             raise CorpusError("no word of the corpus is in the model's vocabulary: nothing to train on")
         return encoded
@@ -319,7 +432,9 @@ class Word2Vec:
         logger.info("training %s + %s on %d words x %d epochs (from epoch %d), %d threads",
                     self.architecture, self.objective, n_words, epochs, first_epoch + 1, plan.workers)
         try:
+            self._notify("on_train_begin")
             for epoch in range(first_epoch, epochs):
+                self._notify("on_epoch_begin")
                 ready = training.kernel_ready(self.objective)
                 bar.set_epoch(epoch, epochs, None if ready else "loading the compiled kernel; the first run compiles it")
                 epoch_start.update(loss=progress.loss, examples=progress.examples)
@@ -344,8 +459,8 @@ class Word2Vec:
                 self.history_.append(record)
                 self.epochs_trained_ = epoch + 1
                 self._publish()
-                for callback in self.callbacks:
-                    callback(self, record)
+                self._notify("on_epoch_end", record)
+            self._notify("on_train_end")
         except KeyboardInterrupt:
             # wherever Ctrl-C lands (inside an epoch, between epochs, in a callback), wv_ holds
             # what was trained and interrupted_ tells the caller to keep it
@@ -368,7 +483,7 @@ class Word2Vec:
         arrays = {"input_vectors": self._input, "weights": layer[0], "counts": self.vocab_.counts,
                   "codes": layer[1], "points": layer[2], "lengths": layer[3], "accept": layer[4],
                   "alias": layer[5], "log_kq": layer[6], "keep": self._keep}
-        meta = {"params": self.get_params(), "words": self.vocab_.words, "history": self.history_,
+        meta = {"params": {name: getattr(self, name) for name in self._PARAMS}, "words": self.vocab_.words, "history": self.history_,
                 "epochs_trained": self.epochs_trained_, "total_words": self.vocab_.total_words,
                 "min_count_effective": self.vocab_.min_count, "calls": self._calls}
         save_state(path, arrays, meta)
