@@ -20,11 +20,11 @@ def register(subparsers) -> None:
         "vocab",
         help="count the words of a corpus, report the vocabulary, optionally save it",
         description=__doc__.split("\n\n")[1],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_args.HelpFormatter,
     )
-    p.add_argument("corpus", metavar="CORPUS",
+    p.add_argument("corpus", metavar="CORPUS", type=_args.input_file("corpus"),
                    help="text file (one sentence per line, or one huge text8-style line), folder, "
-                        "or .gz/.bz2/.xz file")
+                        ".gz/.bz2/.xz file, or - for standard input")
     p.add_argument("--min-count", type=_args.positive_int, default=5,
                    help="drop words seen fewer times (word2vec.c: -min-count)")
     p.add_argument("--max-vocab-size", type=_args.positive_int, default=None,
@@ -32,15 +32,13 @@ def register(subparsers) -> None:
                         "word2vec.c, making counts approximate")
     p.add_argument("--max-final-vocab", type=_args.positive_int, default=None,
                    help="keep at most this many words by raising --min-count as little as needed")
-    p.add_argument("--tokenizer", choices=["default", "whitespace"], default="default",
-                   help="'default': lowercased unicode words, punctuation dropped; "
-                        "'whitespace': split on white space only, case kept")
+    _args.add_tokenizer_option(p)
     p.add_argument("--numbers", choices=["keep", "normalize"], default="keep",
                    help="'normalize' maps every digit to 0 (default tokenizer only)")
-    p.add_argument("-o", "--output", type=_args.output_path, default=None, metavar="VOCAB.txt",
-                   help="save the vocabulary here (word2vec.c: -save-vocab)")
+    p.add_argument("-o", "--output", type=_args.output_file("output"), default=None, metavar="VOCAB.txt",
+                   help="save the vocabulary here, or - for standard output (word2vec.c: -save-vocab)")
     p.add_argument("--top", type=_args.non_negative_int, default=20, help="most frequent words to show")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    _args.add_json_option(p, "the report")
     p.set_defaults(func=run)
 
 
@@ -48,6 +46,10 @@ def run(args: argparse.Namespace) -> int:
     """Build, report, optionally save. Returns the exit status."""
     from w2v.corpus import Tokenizer, Vocabulary, open_corpus
 
+    if args.output == _args.STDIO and args.json:
+        print("w2v vocab: error: --json and -o - would both write to standard output: choose one",
+              file=sys.stderr)
+        return 2
     if args.tokenizer == "whitespace":
         if args.numbers != "keep":
             print("w2v vocab: --numbers applies to the default tokenizer only; ignored", file=sys.stderr)
@@ -60,10 +62,13 @@ def run(args: argparse.Namespace) -> int:
                              max_final_vocab=args.max_final_vocab)
     seconds = time.perf_counter() - start
     if args.output is not None:
-        vocab.save(args.output)
-        print(f"vocabulary written to {args.output}", file=sys.stderr)
+        _args.write_output(args.output, vocab.save)
+        if args.output != _args.STDIO:
+            print(f"vocabulary written to {args.output}", file=sys.stderr)
     print(f"read {vocab.total_words:,} tokens in {seconds:.1f} s "
           f"({vocab.total_words / max(seconds, 1e-9):,.0f} tokens/s)", file=sys.stderr)
+    if args.output == _args.STDIO:
+        return 0  # the vocabulary is the result on stdout; a report after it would break the file
 
     top = [(w, int(c)) for w, c in zip(vocab.words[:args.top], vocab.counts[:args.top].tolist())]
     report = {
@@ -80,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         "output": None if args.output is None else str(args.output),
     }
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
         return 0
     kept_share = vocab.retained_words / vocab.total_words
     lines = [

@@ -301,13 +301,18 @@ class Word2Vec:
 
     # -- training -----------------------------------------------------------------------------
 
-    def fit(self, corpus) -> "Word2Vec":
+    def fit(self, corpus, vocabulary=None) -> "Word2Vec":
         """Build the vocabulary of ``corpus``, initialise the weights and train ``epochs`` passes.
 
         Parameters
         ----------
         corpus : path, corpus object or list of list of str
             Anything :func:`w2v.corpus.open_corpus` accepts (read twice: counting, encoding).
+        vocabulary : Vocabulary or path, optional
+            Train these words instead of counting the corpus (word2vec.c's ``-read-vocab``): a
+            :class:`w2v.corpus.Vocabulary` or a file :meth:`~w2v.corpus.Vocabulary.load` reads.
+            Its words counted fewer than ``min_count`` times are dropped, and corpus tokens
+            outside it are skipped.
 
         Returns
         -------
@@ -327,8 +332,13 @@ class Word2Vec:
 
         self.check_params()
         corpus = open_corpus(corpus, tokenizer=self._make_tokenizer())
-        vocab = Vocabulary.build(corpus, min_count=self.min_count, max_vocab_size=self.max_vocab_size)
+        if vocabulary is None:
+            vocab = Vocabulary.build(corpus, min_count=self.min_count, max_vocab_size=self.max_vocab_size)
+        else:
+            vocab = self._given_vocabulary(vocabulary)
         encoded = encode_to_disk(vocab, corpus)
+        if len(encoded) == 0:
+            raise CorpusError("no word of the corpus is in the given vocabulary: nothing to train on")
         self._initialise(vocab)
         self._train(encoded, first_epoch=0, epochs=self.epochs)
         return self
@@ -365,6 +375,19 @@ class Word2Vec:
         self.check_params()
         self._train(self._encode(corpus), first_epoch=self.epochs_trained_, epochs=self.epochs)
         return self
+
+    def _given_vocabulary(self, vocabulary):
+        """``vocabulary`` (or the file it names) without its words below ``min_count``."""
+        from w2v.corpus import Vocabulary
+
+        if not isinstance(vocabulary, Vocabulary):
+            vocabulary = Vocabulary.load(vocabulary)
+        keep = vocabulary.counts >= self.min_count
+        if not keep.any():
+            raise CorpusError(f"no word of the given vocabulary is counted min_count={self.min_count} times or more")
+        return Vocabulary([w for w, k in zip(vocabulary.words, keep.tolist()) if k], vocabulary.counts[keep],
+                          total_words=vocabulary.total_words, min_count=max(self.min_count, vocabulary.min_count),
+                          pruned=vocabulary.pruned)
 
     def _require_fitted(self) -> None:
         if getattr(self, "vocab_", None) is None:
