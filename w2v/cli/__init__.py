@@ -93,13 +93,14 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    command = " ".join(filter(None, (args.command, getattr(args, "ngram_command", None))))
     try:
         return int(args.func(args) or 0)
     except W2VError as err:
-        print(f"w2v {args.command}: error: {err}", file=sys.stderr)
+        print(f"w2v {command}: error: {err}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
-        print(f"w2v {args.command}: interrupted", file=sys.stderr)
+        print(f"w2v {command}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # stdout closed early (``w2v neighbors ... | head``): not an error worth a traceback.
