@@ -55,6 +55,8 @@ def test_get_params_covers_every_constructor_parameter():
     assert all(inspect.signature(Word2Vec.__init__).parameters[p].kind == inspect.Parameter.KEYWORD_ONLY
                for p in names)
     assert sorted(Word2Vec().get_params(deep=True)) == sorted(names)
+    # help() and IDEs see the keyword parameters, not __new__'s catch-all
+    assert list(inspect.signature(Word2Vec).parameters) == names
     assert Word2Vec().get_params(deep=False) == Word2Vec().get_params()
 
 

@@ -18,6 +18,7 @@ Training more
 """
 from __future__ import annotations
 
+import inspect
 import logging
 import math
 import os
@@ -546,3 +547,9 @@ class Word2Vec:
             raise ValueError(f"input vectors of shape {model._input.shape} for {len(vocab)} words of dim {model.dim}")
         model._publish()
         return model
+
+
+# __new__ takes (*args, **params) only to turn gensim habits into clear errors; help() and IDEs
+# should show the real keyword parameters
+Word2Vec.__signature__ = inspect.signature(Word2Vec.__init__).replace(
+    parameters=list(inspect.signature(Word2Vec.__init__).parameters.values())[1:])
