@@ -27,7 +27,7 @@ import threading
 import numpy as np
 
 from w2v.errors import CorpusError, ModelFormatError, TrainingDiverged, W2VError
-from w2v.models import training
+from w2v.models import compat, training
 from w2v.models.encoding import encode_to_disk
 from w2v.models.progress import TrainingBar
 from w2v.models.state import load_state, save_state
@@ -43,25 +43,6 @@ class ParameterError(W2VError, ValueError):
 class NotFittedError(ParameterError, AttributeError):
     """A learned attribute was asked for before :meth:`Word2Vec.fit` (also an ``AttributeError``,
     so ``hasattr(model, "wv")`` is simply False)."""
-
-
-#: gensim's Word2Vec arguments that have another name or place here -> what to write instead
-_GENSIM_ARGUMENTS = {
-    "sentences": "the corpus goes to fit(): Word2Vec(...).fit(sentences)",
-    "corpus_iterable": "the corpus goes to fit(): Word2Vec(...).fit(sentences)",
-    "corpus_file": "the corpus goes to fit(): Word2Vec(...).fit('corpus.txt')",
-    "vector_size": "use dim={value!r}",
-    "size": "use dim={value!r}",
-    "sg": "use architecture='skipgram' (sg=1) or architecture='cbow' (sg=0)",
-    "hs": "use objective='hierarchical' (hs=1, negative=0) or objective='negative' (hs=0)",
-    "iter": "use epochs={value!r}",
-    "compute_loss": "the loss is always computed: see history_ after fit",
-    "max_final_vocab": "build a w2v.corpus.Vocabulary with max_final_vocab and train on its words",
-    "trim_rule": "filter the token lists before fit",
-}
-
-#: the public epoch hooks of gensim's CallbackAny2Vec that training calls
-_CALLBACK_HOOKS = ("on_train_begin", "on_epoch_begin", "on_epoch_end", "on_train_end")
 
 
 class Word2Vec:
@@ -148,9 +129,8 @@ class Word2Vec:
             raise ParameterError(f"Word2Vec takes keyword parameters only, got {len(args)} positional "
                                  "argument(s); the corpus goes to fit(): Word2Vec(dim=100).fit(sentences)")
         for name, value in params.items():
-            if name in _GENSIM_ARGUMENTS:
-                raise ParameterError(f"{name}= is gensim's argument: "
-                                     + _GENSIM_ARGUMENTS[name].format(value=value))
+            if compat.refusal(name, value):
+                raise ParameterError(compat.refusal(name, value))
         return super().__new__(cls)
 
     def __init__(self, *, architecture="skipgram", objective="negative", dim=100, window=5, min_count=5,
@@ -200,8 +180,7 @@ class Word2Vec:
         valid = self.get_params()
         for name, value in params.items():
             if name not in valid:
-                hint = (_GENSIM_ARGUMENTS[name].format(value=value) if name in _GENSIM_ARGUMENTS
-                        else "valid: " + ", ".join(sorted(valid)))
+                hint = compat.refusal(name, value) or "valid: " + ", ".join(sorted(valid))
                 raise ParameterError(f"Word2Vec has no parameter {name!r}; {hint}")
             setattr(self, name, value)
         return self
@@ -220,27 +199,8 @@ class Word2Vec:
         """gensim's name of the ``dim`` parameter."""
         return self.dim
 
-    # -- callbacks ----------------------------------------------------------------------------
-
-    def _check_callbacks(self) -> None:
-        """Refuse anything training could not call, before any text is read."""
-        if isinstance(self.callbacks, (str, bytes)) or not hasattr(self.callbacks, "__iter__") \
-                or hasattr(self.callbacks, "on_epoch_end"):
-            raise ParameterError(f"callbacks must be a list, got {self.callbacks!r}: write callbacks=[...]")
-        for i, callback in enumerate(self.callbacks):
-            if not (callable(callback) or any(callable(getattr(callback, h, None)) for h in _CALLBACK_HOOKS)):
-                raise ParameterError(
-                    f"callbacks[{i}] ({type(callback).__name__}) is neither a function callback(model, record) "
-                    "nor an object with on_epoch_end(model) (gensim's CallbackAny2Vec)")
-
     def _notify(self, hook: str, record: dict | None = None) -> None:
-        """Call ``hook`` of every gensim-style callback; plain functions at ``on_epoch_end`` only."""
-        for callback in self.callbacks:
-            method = getattr(callback, hook, None)
-            if callable(method):
-                method(self)
-            elif hook == "on_epoch_end" and not any(hasattr(callback, h) for h in _CALLBACK_HOOKS):
-                callback(self, record)
+        compat.notify(self, self.callbacks, hook, record)
 
     def _make_tokenizer(self):
         from w2v.corpus import Tokenizer
@@ -298,7 +258,7 @@ class Word2Vec:
         need(self.workers is None or self.workers >= 1, "workers", "must be at least 1")
         need(isinstance(self.seed, (int, np.integer)) and self.seed >= 0, "seed", "must be an integer of 0 or more")
         need(self.tokenizer in ("default", "whitespace"), "tokenizer", "use 'default' or 'whitespace'")
-        self._check_callbacks()
+        need(compat.check_callbacks(self.callbacks) is None, "callbacks", compat.check_callbacks(self.callbacks))
 
     # -- training -----------------------------------------------------------------------------
 
