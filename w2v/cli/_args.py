@@ -22,16 +22,18 @@ TOKENIZER_HELP = ("'default': lowercase, keep runs of letters and digits (inner 
                   "token byte for byte (C++, new_york, case), for text tokenized beforehand")
 
 
-_STATES_DEFAULT = re.compile(r"\bdefault[: ]")
+# "default: ..." or "; default ..." in a help text states the default in words
+_STATES_DEFAULT = re.compile(r"\bdefault:|; default ")
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    """Shows ``(default: X)`` only where it informs: not for on/off flags, not for ``None`` (the
-    help then says what happens), and not when the help already states its default."""
+    """Shows ``(default: X)`` only where it informs: not for on/off flags, not for ``None`` or an
+    empty string (the help then says what happens), and not when the help already states its
+    default (``default: ...`` or ``; default ...``)."""
 
     def _get_help_string(self, action):
         text = action.help or ""
-        if (action.default in (None, argparse.SUPPRESS) or action.nargs == 0 or _STATES_DEFAULT.search(text)
+        if (action.default in (None, "", argparse.SUPPRESS) or action.nargs == 0 or _STATES_DEFAULT.search(text)
                 or not (action.option_strings or action.nargs in (argparse.OPTIONAL, argparse.ZERO_OR_MORE))):
             return text
         return text + " (default: %(default)s)"
