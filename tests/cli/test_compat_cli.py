@@ -172,7 +172,7 @@ def test_help_has_no_misleading_defaults(command):
     out = w2v(*command, "--help")
     text = _text(out)
     assert out.returncode == 0
-    for noise in ("(default: None)", "(default: True)", "(default: False)", "(default: ==SUPPRESS==)"):
+    for noise in ("(default: None)", "(default: True)", "(default: False)", "(default: ==SUPPRESS==)", "(default: )"):
         assert noise not in text, noise
     # a help that states its default is not given a second one
     flat = " ".join(text.split())
