@@ -132,8 +132,6 @@ def test_json_and_stdout_output_together_is_a_usage_error(corpus, command):
     assert out.returncode == 2 and b"choose one" in out.stderr and out.stdout == b""
 
 
-@pytest.mark.xfail(reason="the corpus readers' side of '-' is p9-pipeline's; remove this mark when it lands",
-                   strict=True)
 def test_reading_standard_input(corpus, tmp_path):
     text = corpus.read_bytes()
     model = tmp_path / "lm.npz"

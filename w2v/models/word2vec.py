@@ -268,7 +268,9 @@ class Word2Vec:
         Parameters
         ----------
         corpus : path, corpus object or list of list of str
-            Anything :func:`w2v.corpus.open_corpus` accepts (read twice: counting, encoding).
+            Anything :func:`w2v.corpus.open_corpus` accepts, ``-`` and pipes included: it is read
+            once, counted and encoded in the same pass (:mod:`w2v.corpus.pipeline`); files go
+            through ``tokenizer``.
         vocabulary : Vocabulary or path, optional
             Train these words instead of counting the corpus (word2vec.c's ``-read-vocab``): a
             :class:`w2v.corpus.Vocabulary` or a file :meth:`~w2v.corpus.Vocabulary.load` reads.
@@ -289,17 +291,19 @@ class Word2Vec:
         KeyboardInterrupt
             On Ctrl-C, after the threads stopped; ``wv_`` then holds what was trained.
         """
-        from w2v.corpus import Vocabulary, open_corpus
+        from w2v.corpus import open_corpus
+        from w2v.corpus.pipeline import build_and_encode
 
         self.check_params()
         corpus = open_corpus(corpus, tokenizer=self._make_tokenizer())
         if vocabulary is None:
-            vocab = Vocabulary.build(corpus, min_count=self.min_count, max_vocab_size=self.max_vocab_size)
+            vocab, encoded = build_and_encode(corpus, min_count=self.min_count, max_vocab_size=self.max_vocab_size,
+                                              workers=self.effective_workers, progress=bool(self.progress))
         else:
             vocab = self._given_vocabulary(vocabulary)
-        encoded = encode_to_disk(vocab, corpus)
-        if len(encoded) == 0:
-            raise CorpusError("no word of the corpus is in the given vocabulary: nothing to train on")
+            encoded = encode_to_disk(vocab, corpus, workers=self.effective_workers, progress=bool(self.progress))
+            if len(encoded) == 0:
+                raise CorpusError("no word of the corpus is in the given vocabulary: nothing to train on")
         self._initialise(vocab)
         self._train(encoded, first_epoch=0, epochs=self.epochs)
         return self
@@ -357,7 +361,8 @@ class Word2Vec:
     def _encode(self, corpus):
         from w2v.corpus import open_corpus
 
-        encoded = encode_to_disk(self.vocab_, open_corpus(corpus, tokenizer=self._make_tokenizer()))
+        encoded = encode_to_disk(self.vocab_, open_corpus(corpus, tokenizer=self._make_tokenizer()),
+                                 workers=self.effective_workers, progress=bool(self.progress))
         if len(encoded) == 0:
             raise CorpusError("no word of the corpus is in the model's vocabulary: nothing to train on")
         return encoded
