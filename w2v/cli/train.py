@@ -198,6 +198,8 @@ def _write(model, args) -> None:
             model.vocab_.save(args.save_vocab)
         if args.save_state is not None:
             model.save_state(args.save_state)
+    except BrokenPipeError:
+        raise  # stdout closed by the reader (``| head``): main() ends quietly
     except OSError as err:
         raise OutputError(f"could not write {err.filename or _name(args.output)}: {err.strerror or err}; "
                           "free some space or choose another output path") from None
