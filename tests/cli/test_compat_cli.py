@@ -165,7 +165,7 @@ def test_input_errors_are_one_line_and_a_hint(tmp_path, command, message):
 
 @pytest.mark.parametrize("command", [["train"], ["demo"], ["vocab"], ["neighbors"], ["analogy"], ["similarity"],
                                      ["evaluate"], ["ngram", "train"], ["ngram", "perplexity"],
-                                     ["ngram", "generate"]])
+                                     ["ngram", "generate"], ["classes"], ["plot"], ["plot-history"], ["export"]])
 def test_help_has_no_misleading_defaults(command):
     out = w2v(*command, "--help")
     text = _text(out)

@@ -33,7 +33,8 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
     def _get_help_string(self, action):
         text = action.help or ""
-        if (action.default in (None, "", argparse.SUPPRESS) or action.nargs == 0 or _STATES_DEFAULT.search(text)
+        if (action.default is None or action.default is argparse.SUPPRESS or action.default in ("", [], ())
+                or action.nargs == 0 or _STATES_DEFAULT.search(text)
                 or not (action.option_strings or action.nargs in (argparse.OPTIONAL, argparse.ZERO_OR_MORE))):
             return text
         return text + " (default: %(default)s)"

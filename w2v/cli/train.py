@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from w2v.cli import _train_outputs
 from w2v.cli._args import (STDIO, HelpFormatter, add_json_option, add_tokenizer_option, input_file,
                            non_negative_int, output_file, positive_float, positive_int, print_json,
                            unit_interval, write_output)
@@ -112,6 +113,7 @@ def register(subparsers) -> None:
                    help="finish the run saved in STATE on CORPUS (training options are taken from STATE)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_json_option(p, "the summary (output, sizes, per-epoch history)")
+    _train_outputs.add_options(p)
     p.set_defaults(func=handle)
     _DEFAULTS.update({name: p.get_default(name) for name in _FROM_STATE})
 
@@ -147,6 +149,11 @@ def handle(args) -> int:
             progress=not args.quiet, shared_negatives=args.shared_negatives, tokenizer=args.tokenizer)
         model.check_params()  # bad combinations (e.g. --objective nce --negative 0) before reading text
         run = lambda: model.fit(args.corpus, vocabulary=args.read_vocab)  # noqa: E731
+    if args.output == STDIO and args.classes is not None and args.classes_output is None:
+        print("w2v train: error: with -o -, --classes needs --classes-output FILE", file=sys.stderr)
+        return 2
+    _train_outputs.check(args)
+    model.callbacks = list(model.callbacks) + _train_outputs.callbacks(args)
     try:
         run()
     except KeyboardInterrupt:
@@ -160,8 +167,9 @@ def handle(args) -> int:
               file=sys.stderr)
         return 130
     _write(model, args)
+    extra = _train_outputs.write(model, args)
     if args.json:
-        print_json(_report(model, args))
+        print_json({**_report(model, args), "extra_outputs": extra})
         return 0
     # with the vectors on stdout, the summary goes to stderr so the stream stays a clean file
     out = sys.stderr if args.output == STDIO else sys.stdout
@@ -174,6 +182,8 @@ def handle(args) -> int:
         print(f"wrote vocabulary {args.save_vocab}", file=out)
     if args.save_state:
         print(f"wrote trainer state {args.save_state}", file=out)
+    for line in extra:
+        print(line, file=out)
     return 0
 
 

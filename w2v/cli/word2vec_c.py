@@ -25,11 +25,13 @@ word2vec.c         w2v train              word2vec.c's default, as translated
 -binary 0|1        --format text|binary   0 (text), whatever the file name
 -save-vocab FILE   --save-vocab FILE
 -read-vocab FILE   --read-vocab FILE
--classes K         --classes K            0 (vectors, not classes)
+-classes K         --classes K            0 (see below)
 -debug N           --quiet when N is 0    2
 =================  =====================  ===========================================
 
-Tokens are cut at white space and kept as they are (``--tokenizer whitespace``), as word2vec.c
+With ``-classes K`` word2vec.c writes K word classes *instead of* the vectors; w2v writes the
+vectors to ``-output`` and the classes beside them (``OUT`` with ``.classes.txt``, the same
+``word class_id`` lines). Tokens are cut at white space and kept as they are (``--tokenizer whitespace``), as word2vec.c
 reads them. ``-hs 1`` with ``-negative`` above 0 trains both output layers in word2vec.c; w2v trains
 one, so that combination is an error saying which flags to give.
 """
