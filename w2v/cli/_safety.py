@@ -131,6 +131,8 @@ def writing(path, what: str = "output") -> Iterator[None]:
     """
     try:
         yield
+    except BrokenPipeError:
+        raise  # a reader that closed standard output early (``| head``): main() ends quietly
     except OSError as err:
         reason = err.strerror or str(err)
         raise OutputError(f"could not write the {what} {os.fspath(path)!r}: {reason}; "
