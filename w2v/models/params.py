@@ -63,8 +63,9 @@ def check(model) -> None:
     model : Word2Vec
         Its constructor parameters are checked; nothing is read or allocated.
     """
-    from w2v.models import training
     from w2v.models.word2vec import ParameterError
+
+    architectures, objectives = _choices()
 
     def fail(name, what):
         raise ParameterError(f"{name}={getattr(model, name)!r} is invalid: {what}")
@@ -94,8 +95,8 @@ def check(model) -> None:
         need(_is_real(value), name, f"must be a number, not {type_name(name)}")
         need(math.isfinite(value), name, "must be a finite number")
 
-    need(model.architecture in training.ARCHITECTURES, "architecture", "use 'skipgram' or 'cbow'")
-    need(model.objective in training.OBJECTIVES, "objective", "use 'negative', 'hierarchical', 'softmax' or 'nce'")
+    need(model.architecture in architectures, "architecture", "use " + " or ".join(map(repr, architectures)))
+    need(model.objective in objectives, "objective", "use " + ", ".join(map(repr, objectives)))
     for name in ("dim", "window", "min_count", "epochs"):
         integer(name)
     integer("max_vocab_size", optional=True)
@@ -118,6 +119,16 @@ def check(model) -> None:
     for name in ("cbow_mean", "shared_negatives", "progress"):
         need(_is_flag(getattr(model, name)), name, f"must be True or False, not {type_name(name)}")
     check_memory(model, 1)
+
+
+def _choices() -> tuple[list, list]:
+    """The architecture and objective names the trainer accepts (named in w2v.models once the
+    output layers are units of their own, in w2v.models.training before)."""
+    try:
+        from w2v.models import ARCHITECTURES, OBJECTIVES
+    except ImportError:
+        from w2v.models.training import ARCHITECTURES, OBJECTIVES
+    return list(ARCHITECTURES), list(OBJECTIVES)
 
 
 def training_bytes(architecture: str, objective: str, dim: int, window: int, negative: int, workers: int,
