@@ -100,3 +100,16 @@ def test_ctrl_c_saves_what_was_trained(tmp_path):
     kv = KeyedVectors.load(out_path)
     assert kv.vectors.shape[1] == 50 and np.isfinite(kv.vectors).all()
     assert [p for p in os.listdir(tmp_path) if p.endswith(".tmp")] == []
+
+
+def test_a_failing_worker_thread_fails_the_run_and_writes_nothing(corpus, tmp_path):
+    # a window this wide cannot be given buffers: the worker threads fail, and so must the run
+    out_path = tmp_path / "v.bin"
+    out = w2v("train", corpus, "-o", out_path, "--quiet", "--window", 1_000_000_000, "--epochs", 1)
+    assert out.returncode == 1, out.stderr
+    assert "Traceback" not in out.stderr and "Exception in thread" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "training failed" in out.stderr
+    assert out.stdout == "" and not out_path.exists()
+    out_path.write_bytes(b"keep me")
+    out = w2v("train", corpus, "-o", out_path, "--quiet", "--window", 1_000_000_000, "--epochs", 1)
+    assert out.returncode == 1 and out_path.read_bytes() == b"keep me"

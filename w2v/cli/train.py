@@ -14,6 +14,7 @@ import sys
 
 from w2v.cli._args import existing_path, non_negative_int, output_path, positive_float, positive_int, unit_interval
 from w2v.errors import OutputError
+from w2v.models import ARCHITECTURES, OBJECTIVES
 
 
 def _non_negative_float(text: str) -> float:
@@ -55,9 +56,9 @@ def register(subparsers) -> None:
                    help="text file (one sentence per line, or text8-style), folder of files, or .gz/.bz2/.xz [-train]")
     p.add_argument("-o", "--output", type=output_path, required=True, metavar="OUT",
                    help="vector file to write; its folder must exist [-output]")
-    p.add_argument("--arch", choices=("skipgram", "cbow"), default="skipgram",
+    p.add_argument("--arch", choices=ARCHITECTURES, default="skipgram",
                    help="architecture [-cbow 0|1]")
-    p.add_argument("--objective", choices=("negative", "hierarchical", "softmax", "nce"), default="negative",
+    p.add_argument("--objective", choices=OBJECTIVES, default="negative",
                    help="output layer: negative sampling, hierarchical softmax, full softmax (small "
                    "vocabularies only: O(V) per example) or NCE [-hs 1 -negative 0 for hierarchical]")
     p.add_argument("--dim", type=positive_int, default=100, help="vector size [-size]")
