@@ -17,7 +17,7 @@ from w2v.models._kernel_cache import kernel
 from w2v.models._output_kernel import ONE, begin_target, end_target, output_update, update_target
 
 
-@kernel()
+@kernel(inline="always")
 def window_contexts(sentence, n, i, radius, contexts):
     """Write the words within ``radius`` of position ``i`` (``i`` itself excluded), left to right,
     into ``contexts``; returns how many there are. Every architecture takes its pairs from here."""

@@ -38,7 +38,7 @@ class HierarchicalArrays(NamedTuple):
     lengths: np.ndarray
 
 
-@kernel()
+@kernel(inline="always")
 def hierarchical_update(arrays, scratch, n_hidden, target, alpha, state):
     """One hierarchical-softmax SGD step; arguments as
     :func:`w2v.models._negative_kernel.negative_update`, with ``arrays`` a :class:`HierarchicalArrays`
@@ -56,7 +56,7 @@ def hierarchical_update(arrays, scratch, n_hidden, target, alpha, state):
                            scratch.likelihood)
 
 
-@kernel()
+@kernel(inline="always")
 def load_path(arrays, scratch, target):
     """Copy ``target``'s path rows of ``node_weights`` into ``scratch.path`` (and ``path_start``) and
     set up the local row indices, labels and logit offsets for :func:`path_update`."""
@@ -75,7 +75,7 @@ def load_path(arrays, scratch, target):
             path_start[k, j] = v
 
 
-@kernel()
+@kernel(inline="always")
 def path_update(arrays, scratch, target, alpha, state):
     """One SGD step of ``scratch.hidden[0]`` against the local copy of ``target``'s path (after
     :func:`load_path`)."""
@@ -84,7 +84,7 @@ def path_update(arrays, scratch, target, alpha, state):
                            scratch.coefficients, scratch.likelihood)
 
 
-@kernel()
+@kernel(inline="always")
 def store_path(arrays, scratch, target):
     """Add what the local steps changed (``path - path_start``) to the shared ``node_weights`` rows.
 

@@ -21,7 +21,7 @@ NO_SATURATION = np.float32(3e38)
 HS_SATURATION = np.float32(6.0)
 
 
-@kernel()
+@kernel(inline="always")
 def _score(hidden, b, weights, r, offset, label, alpha, dim, saturation):
     """Logit of row ``r`` for hidden vector ``b``: returns (probability of ``label``, step coefficient).
 
@@ -43,7 +43,7 @@ def _score(hidden, b, weights, r, offset, label, alpha, dim, saturation):
     return p, (label - sig) * alpha
 
 
-@kernel()
+@kernel(inline="always")
 def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, logit_offsets, n_rows, distinct, saturation,
                     alpha, coefficients, likelihood):
     """Score, differentiate and update: one SGD step of a sum of logistic losses.
@@ -123,7 +123,7 @@ def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, logit_
     return loss
 
 
-@kernel()
+@kernel(inline="always")
 def all_distinct(rows, n_rows):
     """Whether ``rows[:n_rows]`` has no repeated value (O(n^2), for the handful of rows of one example)."""
     for a in range(1, n_rows):

@@ -30,7 +30,7 @@ class NceArrays(NamedTuple):
     negative: int
 
 
-@kernel()
+@kernel(inline="always")
 def nce_targets(target, negative, accept, alias, log_kq, state, rows, labels, logit_offsets):
     """Fill the target (label 1) and ``negative`` noise words (label 0) with their ``log k q`` offsets."""
     rows[0] = target
@@ -44,7 +44,7 @@ def nce_targets(target, negative, accept, alias, log_kq, state, rows, labels, lo
     return negative + 1
 
 
-@kernel()
+@kernel(inline="always")
 def nce_update(arrays, scratch, n_hidden, target, alpha, state):
     """One NCE SGD step; arguments as :func:`w2v.models._negative_kernel.negative_update`, with
     ``arrays`` a :class:`NceArrays`."""

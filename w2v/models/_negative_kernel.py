@@ -26,7 +26,7 @@ class NegativeArrays(NamedTuple):
     negative: int
 
 
-@kernel()
+@kernel(inline="always")
 def negative_targets(target, negative, accept, alias, state, rows, labels, logit_offsets):
     """Fill ``rows``/``labels``/``logit_offsets`` with the target (label 1) and its noise words (label 0).
 
@@ -47,7 +47,7 @@ def negative_targets(target, negative, accept, alias, state, rows, labels, logit
     return n
 
 
-@kernel()
+@kernel(inline="always")
 def negative_update(arrays, scratch, n_hidden, target, alpha, state):
     """One negative-sampling SGD step for ``n_hidden`` hidden vectors that share target and noise.
 

@@ -24,7 +24,7 @@ _MASK32 = uint64(0xFFFFFFFF)
 _INV_2_32 = 1.0 / 4294967296.0
 
 
-@kernel()
+@kernel(inline="always")
 def next_high(state):
     """Advance ``state`` (uint64[1]) and return its high 32 bits as a uint64."""
     s = state[0] * _MULTIPLIER + _INCREMENT
@@ -32,19 +32,19 @@ def next_high(state):
     return s >> uint64(32)
 
 
-@kernel()
+@kernel(inline="always")
 def below(state, n):
     """A uniform integer in ``[0, n)`` (``n < 2**32``)."""
     return np.int64((next_high(state) * uint64(n)) >> uint64(32))
 
 
-@kernel()
+@kernel(inline="always")
 def unit(state):
     """A uniform float in ``[0, 1)`` with 32 random bits."""
     return np.float32(np.float64(next_high(state)) * _INV_2_32)
 
 
-@kernel()
+@kernel(inline="always")
 def alias_draw(state, accept, alias):
     """One sample from an alias table (``accept`` float32 (V,), ``alias`` int32 (V,)).
 

@@ -27,7 +27,7 @@ def learning_rate(alpha_start, alpha_end, words_done, words_planned):
     return alpha_start - (alpha_start - alpha_end) * done
 
 
-@kernel()
+@kernel(inline="always")
 def subsample(ids, start, stop, keep, state, sentence):
     """Copy the words ``ids[start:stop]`` that survive subsampling (each kept with probability
     ``keep[w]``) into ``sentence``; returns how many there are."""
