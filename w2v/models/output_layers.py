@@ -35,6 +35,8 @@ class OutputLayer:
     reference: ClassVar[Callable]
     #: array name in a trainer state -> field of :attr:`arrays`
     saved: ClassVar[dict[str, str]]
+    #: whether the layer draws ``negative`` noise words per example (then at least one is needed)
+    draws_noise: ClassVar[bool] = False
 
     def __init__(self, arrays):
         self.arrays = arrays
@@ -159,6 +161,7 @@ class NegativeSampling(OutputLayer):
     name = "negative"
     reference = staticmethod(reference.negative_loss_grad)
     saved = {"weights": "output_weights", "accept": "accept", "alias": "alias"}
+    draws_noise = True
 
     @classmethod
     def create(cls, counts, dim, *, negative, ns_exponent):
@@ -184,6 +187,7 @@ class NoiseContrastive(OutputLayer):
     name = "nce"
     reference = staticmethod(reference.nce_loss_grad)
     saved = {"weights": "output_weights", "accept": "accept", "alias": "alias", "log_kq": "log_kq"}
+    draws_noise = True
 
     @classmethod
     def create(cls, counts, dim, *, negative, ns_exponent):

@@ -175,7 +175,7 @@ class Word2Vec:
         need(0 <= self.sample < 1, "sample", "must be in [0, 1) (word2vec.c's -sample, e.g. 1e-3)")
         need(isinstance(self.negative, (int, np.integer)) and self.negative >= 0, "negative",
              "must be an integer of 0 or more")
-        if self.objective in ("negative", "nce"):
+        if OUTPUT_LAYERS[self.objective].draws_noise:
             need(self.negative >= 1, "negative", f"objective {self.objective!r} needs at least 1 noise word")
         need(math.isfinite(self.ns_exponent), "ns_exponent", "must be a finite number")
         need(self.alpha is None or (math.isfinite(self.alpha) and self.alpha > 0), "alpha", "must be > 0")
