@@ -12,7 +12,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from w2v.cli._args import existing_path, non_negative_int, output_path, positive_float, positive_int, unit_interval
+from w2v.cli import _train_outputs
+from w2v.cli._args import corpus_path, existing_path, non_negative_int, output_path, positive_float, positive_int, unit_interval
 from w2v.errors import OutputError
 from w2v.models import ARCHITECTURES, OBJECTIVES
 
@@ -52,8 +53,9 @@ def register(subparsers) -> None:
         "flags are named in brackets.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    p.add_argument("corpus", type=existing_path, metavar="CORPUS",
-                   help="text file (one sentence per line, or text8-style), folder of files, or .gz/.bz2/.xz [-train]")
+    p.add_argument("corpus", type=corpus_path, metavar="CORPUS",
+                   help="text file (one sentence per line, or text8-style), folder of files, .gz/.bz2/.xz, "
+                        "or - for standard input [-train]")
     p.add_argument("-o", "--output", type=output_path, required=True, metavar="OUT",
                    help="vector file to write; its folder must exist [-output]")
     p.add_argument("--arch", choices=ARCHITECTURES, default="skipgram",
@@ -96,6 +98,7 @@ def register(subparsers) -> None:
     p.add_argument("--resume", type=existing_path, default=None, metavar="STATE",
                    help="finish the run saved in STATE on CORPUS (training options are taken from STATE)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _train_outputs.add_options(p)
     p.set_defaults(func=handle)
     _DEFAULTS.update({name: p.get_default(name) for name in _FROM_STATE})
 
@@ -125,6 +128,8 @@ def handle(args) -> int:
             progress=not args.quiet, shared_negatives=args.shared_negatives)
         model.check_params()  # bad combinations (e.g. --objective nce --negative 0) before reading text
         run = lambda: model.fit(args.corpus)  # noqa: E731
+    _train_outputs.check(args)
+    model.callbacks = list(model.callbacks) + _train_outputs.callbacks(args)
     try:
         run()
     except KeyboardInterrupt:
@@ -145,6 +150,8 @@ def handle(args) -> int:
               f"{last['words_per_second']:,.0f} words/s")
     if args.save_state:
         print(f"wrote trainer state {args.save_state}")
+    for line in _train_outputs.write(model, args):
+        print(line)
     return 0
 
 
