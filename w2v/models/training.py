@@ -150,6 +150,16 @@ class Trainer:
         return bool(_kernel.train_chunk.signatures) and any(
             sig[8] == _numba_type(self.layer.arrays) for sig in _kernel.train_chunk.signatures)
 
+    def load_kernel(self, corpus) -> None:
+        """Compile the kernel for this layer, or load it from numba's cache, in the calling thread (an
+        empty chunk of ``corpus``): Ctrl-C during a first compile then stops at once, where a worker
+        thread would finish compiling first."""
+        ids = np.ascontiguousarray(corpus.ids, dtype=np.int32)
+        sentence_offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
+        state = aligned_zeros(1, np.uint64)
+        scratch = self.layer.scratch(self.input_vectors.shape[1], 1)
+        self._run_chunk(ids, sentence_offsets, np.int64(0), np.int64(0), 0, state, scratch, aligned_zeros(1, np.int32))
+
     def train(self, corpus, first_epoch: int, call: int, history: list,
               on_epoch_end: Callable[[dict], None] | None = None) -> None:
         """Train epochs ``first_epoch .. plan.epochs - 1`` over ``corpus``.
@@ -190,8 +200,10 @@ class Trainer:
 
         try:
             for epoch in range(first_epoch, plan.epochs):
-                note = None if self.kernel_ready() else "loading the compiled kernel; the first run compiles it"
-                bar.set_epoch(epoch, plan.epochs, note)
+                if epoch == first_epoch and not self.kernel_ready():
+                    bar.set_epoch(epoch, plan.epochs, "loading the compiled kernel; the first run compiles it")
+                    self.load_kernel(corpus)
+                bar.set_epoch(epoch, plan.epochs)
                 epoch_start.update(loss=progress.loss, examples=progress.examples)
                 result = self.run_epoch(corpus, (call, epoch), progress, threading.Event(), tick)
                 if not (np.isfinite(self.input_vectors).all() and np.isfinite(self.layer.weights).all()):
