@@ -11,7 +11,8 @@ layer is one object in :mod:`w2v.models.output_layers` (its arrays, their initia
 and validation, its buffers) with its compiled kernel in a ``_*_kernel`` module and its float64
 reference in :mod:`w2v.models.reference`. :mod:`w2v.models.encoding` memory-maps the encoded
 corpus, :mod:`w2v.models.progress` draws the bar and :mod:`w2v.models.state` saves and loads the
-trainer (npz + JSON).
+trainer (npz + JSON);
+:mod:`w2v.models.compat` meets gensim's habits (argument names, callback objects).
 
 The names below are the accepted ``architecture`` and ``objective`` values; reading them compiles
 nothing.

@@ -161,12 +161,13 @@ class Trainer:
         self._run_chunk(ids, sentence_offsets, np.int64(0), np.int64(0), 0, state, scratch, aligned_zeros(1, np.int32))
 
     def train(self, corpus, first_epoch: int, call: int, history: list,
-              on_epoch_end: Callable[[dict], None] | None = None) -> None:
+              on_epoch_end: Callable[[dict], None] | None = None,
+              on_epoch_begin: Callable[[], None] | None = None) -> None:
         """Train epochs ``first_epoch .. plan.epochs - 1`` over ``corpus``.
 
         After each epoch its record is appended to ``history`` (``epoch``, ``loss`` per example,
         ``loss_sum``, ``examples``, ``words``, ``seconds``, ``words_per_second``, ``alpha`` at its
-        end) and passed to ``on_epoch_end``.
+        end) and passed to ``on_epoch_end``; ``on_epoch_begin`` is called before each epoch.
 
         Parameters
         ----------
@@ -176,7 +177,7 @@ class Trainer:
         call : int
             Number of the training call on this model (seeds differ per call and epoch).
         history : list of dict
-        on_epoch_end : callable, optional
+        on_epoch_end, on_epoch_begin : callable, optional
 
         Raises
         ------
@@ -200,6 +201,8 @@ class Trainer:
 
         try:
             for epoch in range(first_epoch, plan.epochs):
+                if on_epoch_begin is not None:
+                    on_epoch_begin()
                 if epoch == first_epoch and not self.kernel_ready():
                     bar.set_epoch(epoch, plan.epochs, "loading the compiled kernel; the first run compiles it")
                     self.load_kernel(corpus)
