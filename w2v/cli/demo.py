@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from w2v.cli import _args, _safety
+from w2v.models import ARCHITECTURES, OBJECTIVES
 
 
 def register(subparsers) -> None:
@@ -24,10 +25,10 @@ def register(subparsers) -> None:
     )
     p.add_argument("--tokens", type=_args.positive_int, default=300_000, help="size of the generated corpus")
     p.add_argument("--seed", type=_args.non_negative_int, default=0, help="seed of the corpus and of training")
-    p.add_argument("--arch", choices=["skipgram", "cbow"], default="skipgram", help="architecture")
+    p.add_argument("--arch", choices=ARCHITECTURES, default="skipgram", help="architecture")
     p.add_argument(
         "--objective",
-        choices=["negative", "hierarchical", "softmax", "nce"],
+        choices=OBJECTIVES,
         default="negative",
         help="output layer",
     )

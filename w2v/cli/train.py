@@ -20,6 +20,7 @@ from w2v.cli import _safety, _train_outputs
 from w2v.cli._args import (STDIO, HelpFormatter, add_json_option, add_tokenizer_option, input_file,
                            non_negative_int, output_file, positive_float, positive_int, print_json,
                            unit_interval, write_output)
+from w2v.models import ARCHITECTURES, OBJECTIVES
 
 
 def _non_negative_float(text: str) -> float:
@@ -64,9 +65,9 @@ def register(subparsers) -> None:
                    "or - for standard input [-train]")
     p.add_argument("-o", "--output", type=output_file("output"), required=True, metavar="OUT",
                    help="vector file to write (its folder must exist), or - for standard output [-output]")
-    p.add_argument("--arch", choices=("skipgram", "cbow"), default="skipgram",
+    p.add_argument("--arch", choices=ARCHITECTURES, default="skipgram",
                    help="architecture [-cbow 0|1]")
-    p.add_argument("--objective", choices=("negative", "hierarchical", "softmax", "nce"), default="negative",
+    p.add_argument("--objective", choices=OBJECTIVES, default="negative",
                    help="output layer: negative sampling, hierarchical softmax, full softmax (small "
                    "vocabularies only: O(V) per example) or NCE [-hs 1 -negative 0 for hierarchical]")
     p.add_argument("--dim", type=positive_int, default=100, help="vector size [-size]")

@@ -26,7 +26,8 @@ Unicode.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from w2v._jit import njit  # numba's, compiling in memory where it cannot cache
 
 # flag bits, as in _unicode_tables
 _ALNUM, _DECIMAL, _SPACE, _IGNORABLE, _CASED, _STRIPS, _LOWERS = 1, 2, 4, 8, 16, 32, 64

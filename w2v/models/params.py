@@ -103,7 +103,9 @@ def check(model) -> None:
     real("sample")
     need(0 <= model.sample < 1, "sample", "must be in [0, 1) (word2vec.c's -sample, e.g. 1e-3)")
     integer("negative")
-    if model.objective in ("negative", "nce"):
+    from w2v.models.output_layers import OUTPUT_LAYERS
+
+    if model.objective in OUTPUT_LAYERS and OUTPUT_LAYERS[model.objective].draws_noise:
         need(model.negative >= 1, "negative", f"objective {model.objective!r} needs at least 1 noise word")
     real("ns_exponent")
     low, high = BOUNDS["ns_exponent"]

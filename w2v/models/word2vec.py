@@ -21,15 +21,14 @@ from __future__ import annotations
 import inspect
 import logging
 import os
-import threading
 
 import numpy as np
 
-from w2v.errors import CorpusError, ModelFormatError, TrainingDiverged, W2VError
-from w2v.models import compat, training
+from w2v.errors import CorpusError, ModelFormatError, W2VError
+from w2v.models import ARCHITECTURES, OBJECTIVES, compat, training
 from w2v.models.encoding import encode_to_disk
 from w2v.models.fingerprint import corpus_fingerprint
-from w2v.models.progress import TrainingBar
+from w2v.models.output_layers import OUTPUT_LAYERS, checked_array
 from w2v.models.state import load_state, save_state
 
 
@@ -380,26 +379,15 @@ class Word2Vec:
 
     def _initialise(self, vocab) -> None:
         """Fresh weights and sampling tables for ``vocab`` (word2vec.c's initialisation)."""
-        from w2v.corpus import AliasTable, build_huffman, keep_probabilities, noise_distribution
+        from w2v.corpus import keep_probabilities
 
-        size = len(vocab)
         rng = np.random.default_rng(self.seed)
         # uniform in +-0.5/dim: small enough that early dot products sit in the linear part of the sigmoid
-        self._input = ((rng.random((size, self.dim), dtype=np.float32) - np.float32(0.5))
+        self._input = ((rng.random((len(vocab), self.dim), dtype=np.float32) - np.float32(0.5))
                        / np.float32(self.dim))
         self._keep = keep_probabilities(vocab.counts, self.sample).astype(np.float32)
-        if self.objective == "hierarchical":
-            tree = build_huffman(vocab.counts)
-            weights = np.zeros((max(size - 1, 0), self.dim), dtype=np.float32)
-            self._layer = training.build_layer(self.objective, weights, codes=tree.codes, points=tree.points,
-                                               lengths=tree.lengths)
-        else:
-            weights = np.zeros((size, self.dim), dtype=np.float32)
-            noise = noise_distribution(vocab.counts, self.ns_exponent)
-            table = AliasTable.from_probabilities(noise)
-            log_kq = np.log(max(self.negative, 1) * noise).astype(np.float32)
-            self._layer = training.build_layer(self.objective, weights, accept=table.accept, alias=table.alias,
-                                               log_kq=log_kq, negative=self.negative)
+        self._layer = OUTPUT_LAYERS[self.objective].create(vocab.counts, self.dim, negative=self.negative,
+                                                           ns_exponent=self.ns_exponent)
         self.vocab_ = vocab
         self.history_ = []
         self.epochs_trained_ = 0
@@ -413,53 +401,22 @@ class Word2Vec:
         self.wv_ = KeyedVectors(self.vocab_.words, self._input.copy(), self.vocab_.counts)
 
     def _train(self, encoded, first_epoch: int, epochs: int) -> None:
+        """Train epochs ``first_epoch .. epochs - 1`` on ``encoded`` (the rate decays over all of them)."""
         n_words = len(encoded)
-        option = self.cbow_mean if self.architecture == "cbow" else self.shared_negatives
-        plan = training.Plan(self.architecture, self.objective, bool(option), int(self.window),
-                             self.effective_alpha, self.effective_min_alpha, max(1, n_words * epochs),
-                             self.effective_workers, int(self.seed))
-        progress = training.Progress(words_done=first_epoch * n_words)
-        stop = threading.Event()
-        bar = TrainingBar(n_words * epochs, enabled=bool(self.progress), initial=first_epoch * n_words)
+        plan = training.Plan(
+            architecture=self.architecture, shared_negatives=bool(self.shared_negatives),
+            cbow_mean=bool(self.cbow_mean), window=int(self.window), alpha=self.effective_alpha,
+            min_alpha=self.effective_min_alpha, words_planned=max(1, n_words * epochs), epochs=epochs,
+            workers=self.effective_workers, seed=int(self.seed))
+        trainer = training.Trainer(plan, self._input, self._layer, self._keep, progress_bar=bool(self.progress))
         self.interrupted_ = False
-        epoch_start = {"loss": 0.0, "examples": 0}
-
-        def tick(p):
-            examples = p.examples - epoch_start["examples"]
-            loss = (p.loss - epoch_start["loss"]) / examples if examples else None
-            bar.update(p.words_done, training.current_alpha(plan, p.words_done), loss)
-
+        self.epochs_trained_ = first_epoch
         logger.info("training %s + %s on %d words x %d epochs (from epoch %d), %d threads",
                     self.architecture, self.objective, n_words, epochs, first_epoch + 1, plan.workers)
         try:
             self._notify("on_train_begin")
-            for epoch in range(first_epoch, epochs):
-                self._notify("on_epoch_begin")
-                ready = training.kernel_ready(self.objective)
-                bar.set_epoch(epoch, epochs, None if ready else "loading the compiled kernel; the first run compiles it")
-                epoch_start.update(loss=progress.loss, examples=progress.examples)
-                result = training.run_epoch(plan, encoded, self._input, self._layer, self._keep,
-                                            (self._calls, epoch), progress, stop, tick)
-                if not (np.isfinite(self._input).all() and np.isfinite(self._layer[0]).all()):
-                    raise TrainingDiverged(
-                        f"training diverged (non-finite weights) at learning rate {plan.alpha:g}: "
-                        "lower alpha (--alpha), e.g. by a factor of 10, and train again")
-                if result.interrupted:
-                    raise KeyboardInterrupt
-                record = {
-                    "epoch": len(self.history_) + 1,
-                    "loss": result.loss / max(result.examples, 1),
-                    "loss_sum": result.loss,
-                    "examples": result.examples,
-                    "words": result.words,
-                    "seconds": result.seconds,
-                    "words_per_second": result.words / max(result.seconds, 1e-9),
-                    "alpha": training.current_alpha(plan, progress.words_done),
-                }
-                self.history_.append(record)
-                self.epochs_trained_ = epoch + 1
-                self._publish()
-                self._notify("on_epoch_end", record)
+            trainer.train(encoded, first_epoch, self._calls, self.history_, on_epoch_end=self._epoch_done,
+                          on_epoch_begin=lambda: self._notify("on_epoch_begin"))
             self._notify("on_train_end")
         except KeyboardInterrupt:
             # wherever Ctrl-C lands (inside an epoch, between epochs, in a callback), wv_ holds
@@ -467,8 +424,12 @@ class Word2Vec:
             self.interrupted_ = True
             self._publish()
             raise
-        finally:
-            bar.close()
+
+    def _epoch_done(self, record: dict) -> None:
+        """After each epoch: publish the vectors so far, then run the user's callbacks."""
+        self.epochs_trained_ += 1
+        self._publish()
+        self._notify("on_epoch_end", record)
 
     # -- persistence --------------------------------------------------------------------------
 
@@ -479,11 +440,10 @@ class Word2Vec:
         atomically. :meth:`load_state` reads it back; :meth:`resume` then finishes the run.
         """
         self._require_fitted()
-        layer = self._layer
-        arrays = {"input_vectors": self._input, "weights": layer[0], "counts": self.vocab_.counts,
-                  "codes": layer[1], "points": layer[2], "lengths": layer[3], "accept": layer[4],
-                  "alias": layer[5], "log_kq": layer[6], "keep": self._keep}
-        meta = {"params": {name: getattr(self, name) for name in self._PARAMS}, "words": self.vocab_.words, "history": self.history_,
+        arrays = {"input_vectors": self._input, "counts": self.vocab_.counts, "keep": self._keep,
+                  **self._layer.state_arrays()}
+        meta = {"params": {name: getattr(self, name) for name in self._PARAMS}, "words": self.vocab_.words,
+                "history": self.history_,
                 "epochs_trained": self.epochs_trained_, "total_words": self.vocab_.total_words,
                 "min_count_effective": self.vocab_.min_count, "calls": self._calls,
                 "corpus": getattr(self, "_corpus_fingerprint", None)}
@@ -492,30 +452,30 @@ class Word2Vec:
     @classmethod
     def load_state(cls, path: str | os.PathLike) -> "Word2Vec":
         """Read a trainer saved by :meth:`save_state` (``callbacks`` are not saved: set them again)."""
-        from w2v.corpus import Vocabulary
-
         arrays, meta = load_state(path)
         try:
             return cls._from_state(arrays, meta)
+        except ModelFormatError as err:
+            raise ModelFormatError(f"{path}: not a usable w2v trainer state: {err}") from None
         except (KeyError, TypeError, ValueError) as err:
             raise ModelFormatError(f"{path}: not a complete w2v trainer state ({type(err).__name__}: {err}); "
                                    "save it again with --save-state") from None
 
     @classmethod
     def _from_state(cls, arrays, meta) -> "Word2Vec":
+        """The model of a loaded state, every array checked before a kernel can see it."""
         from w2v.corpus import Vocabulary
 
         model = cls(**meta["params"])
         model.check_params()
         vocab = Vocabulary(meta["words"], arrays["counts"], total_words=meta["total_words"],
                            min_count=meta["min_count_effective"])
+        size, dim = len(vocab), int(model.dim)
         model.vocab_ = vocab
-        model._input = np.ascontiguousarray(arrays["input_vectors"], dtype=np.float32)
-        model._keep = np.ascontiguousarray(arrays["keep"], dtype=np.float32)
-        model._layer = training.build_layer(
-            model.objective, np.ascontiguousarray(arrays["weights"], dtype=np.float32), codes=arrays["codes"],
-            points=arrays["points"], lengths=arrays["lengths"], accept=arrays["accept"], alias=arrays["alias"],
-            log_kq=arrays["log_kq"], negative=model.negative)
+        model._input = checked_array(arrays, "input_vectors", np.float32, (size, dim))
+        model._keep = checked_array(arrays, "keep", np.float32, (size,), 0.0, 1.0)
+        model._layer = OUTPUT_LAYERS[model.objective].from_state(
+            arrays, size, dim, negative=model.negative, ns_exponent=model.ns_exponent)
         model.history_ = list(meta["history"])
         model.epochs_trained_ = int(meta["epochs_trained"])
         model.interrupted_ = False
