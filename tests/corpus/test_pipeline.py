@@ -142,7 +142,8 @@ _MEMORY_PROBE = """
 import resource, sys
 from w2v.corpus import Text8Corpus, Tokenizer
 from w2v.corpus.pipeline import build_and_encode
-vocab, encoded = build_and_encode(Text8Corpus(sys.argv[1], tokenizer=Tokenizer.whitespace()), min_count=1, workers=2)
+# one worker: the reading and scanning thread's own memory, not how glibc caches freed blocks per thread
+vocab, encoded = build_and_encode(Text8Corpus(sys.argv[1], tokenizer=Tokenizer.whitespace()), min_count=1, workers=1)
 assert len(encoded) == int(sys.argv[2]), len(encoded)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
