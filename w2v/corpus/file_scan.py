@@ -31,6 +31,9 @@ from w2v.fileio import decompression_errors, is_compressed
 #: Bytes per block handed to a worker: small enough that the per-worker buffers (about 20 bytes per
 #: byte of block) stay at a few MB, large enough that a kernel call costs nothing in comparison.
 SCAN_BLOCK = 1 << 18
+#: At most this many scanning threads: each holds a word table of its own (tens of MB for a large
+#: vocabulary), and eight already read faster than most disks deliver.
+MAX_SCAN_WORKERS = 8
 
 
 def _new_table():
@@ -168,7 +171,7 @@ def scan_files(corpus, workers: int = 1, block_size: int = SCAN_BLOCK, progress:
     ----------
     corpus : corpus object
     workers : int, default 1
-        Scanning threads (with 1, the calling thread scans).
+        Scanning threads (with 1, the calling thread scans); at most :data:`MAX_SCAN_WORKERS`.
     block_size : int
         Bytes per block.
     progress : bool, default False
@@ -180,6 +183,7 @@ def scan_files(corpus, workers: int = 1, block_size: int = SCAN_BLOCK, progress:
     """
     tables = unicode_tables()
     tokenizer = corpus.tokenizer
+    workers = max(1, min(int(workers), MAX_SCAN_WORKERS))
     pool = [_Worker(w, tokenizer) for w in range(workers)]
     results: dict[int, _BlockResult] = {}
     bar = _reading_bar(corpus, progress)
