@@ -8,8 +8,10 @@ The estimator (:mod:`w2v.models.word2vec`) decides *what* to train; this module 
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
+import signal
 import threading
 import time
 from typing import Callable
@@ -248,10 +250,10 @@ def run_epoch(plan: Plan, corpus, input_vectors, layer, keep, stream: tuple[int,
     errors: list[BaseException] = []
     diverged = threading.Event()
 
-    def work(state):
-        scratch = build_scratch(plan.objective, layer, dim, plan.window, vocab_size)
-        sentence = own_lines(max(longest, 1), np.int32)
+    def work(state, done):
         try:
+            scratch = build_scratch(plan.objective, layer, dim, plan.window, vocab_size)
+            sentence = own_lines(max(longest, 1), np.int32)
             while not stop.is_set() and not diverged.is_set():
                 c = progress.take_chunk(n_chunks)
                 if c < 0:
@@ -269,22 +271,30 @@ def run_epoch(plan: Plan, corpus, input_vectors, layer, keep, stream: tuple[int,
         except BaseException as err:  # surfaced in the calling thread
             errors.append(err)
             diverged.set()
+        finally:
+            done.set()
 
     began = time.perf_counter()
-    threads = [threading.Thread(target=work, args=(states[t],), daemon=True) for t in range(plan.workers)]
-    for t in threads:
-        t.start()
-    try:
+    # Each worker says itself when it is done: a Thread.join cut short by Ctrl-C can mark a thread
+    # that is still running as stopped (CPython before 3.13), and the weights would then be saved
+    # while it still writes them.
+    finished = [threading.Event() for _ in range(plan.workers)]
+    threads = [threading.Thread(target=work, args=(states[t], finished[t]), daemon=True)
+               for t in range(plan.workers)]
+    with _signals_held():
         for t in threads:
-            while t.is_alive():
-                t.join(tick_seconds)
+            t.start()
+    try:
+        for done in finished:
+            ended = False
+            while not ended:
+                ended = done.wait(tick_seconds)
                 if on_tick is not None:
                     on_tick(progress)
     except BaseException as err:
         # Ctrl-C, or a failure in on_tick: never leave workers changing the weights behind our back
         stop.set()
-        for t in threads:
-            t.join()
+        _wait_for(finished)
         if not isinstance(err, KeyboardInterrupt):
             raise
     seconds = time.perf_counter() - began
@@ -302,6 +312,35 @@ def run_epoch(plan: Plan, corpus, input_vectors, layer, keep, stream: tuple[int,
             f"training diverged (non-finite loss) at learning rate {plan.alpha:g}: "
             "lower alpha (--alpha), e.g. by a factor of 10, and train again")
     return result
+
+
+def _wait_for(events: list[threading.Event]) -> None:
+    """Wait until every event is set; a further Ctrl-C does not cut the wait short (the workers
+    stop after the chunk in flight, a fraction of a second)."""
+    for event in events:
+        while True:
+            try:
+                event.wait()
+                break
+            except KeyboardInterrupt:
+                continue
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Hold Ctrl-C and SIGTERM while worker threads start: an interrupt raised inside
+    ``Thread.start`` would leave a thread training that nobody joins, changing the weights while
+    they are being saved. Held signals are delivered when the block ends."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, OSError, ValueError):  # no POSIX signal masks here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def kernel_ready(objective: str) -> bool:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import math
 import os
 import threading
 
@@ -29,6 +28,7 @@ import numpy as np
 from w2v.errors import CorpusError, ModelFormatError, TrainingDiverged, W2VError
 from w2v.models import compat, training
 from w2v.models.encoding import encode_to_disk
+from w2v.models.fingerprint import corpus_fingerprint
 from w2v.models.progress import TrainingBar
 from w2v.models.state import load_state, save_state
 
@@ -59,7 +59,8 @@ class Word2Vec:
     dim : int, default 100
         Vector size.
     window : int, default 5
-        Maximal context radius; each center word draws its radius uniformly from 1..window.
+        Maximal context radius; each center word draws its radius uniformly from 1..window
+        (at most 10,000: see :mod:`w2v.models.params` for every bound and why).
     min_count : int, default 5
         Words seen fewer times are dropped before training.
     max_vocab_size : int, optional
@@ -68,9 +69,9 @@ class Word2Vec:
         Subsampling threshold for frequent words (0 disables); keep probability
         ``sqrt(t/f) + t/f`` as word2vec.c.
     negative : int, default 5
-        Noise words per example (negative sampling and NCE).
+        Noise words per example (negative sampling and NCE); at most 1,000.
     ns_exponent : float, default 0.75
-        Exponent of the unigram noise distribution.
+        Exponent of the unigram noise distribution, in [-10, 10].
     alpha : float, optional
         Initial learning rate; default 0.025 for skip-gram and 0.05 for CBOW (word2vec.c).
     min_alpha : float, optional
@@ -233,32 +234,16 @@ class Word2Vec:
 
     def check_params(self) -> None:
         """Raise :class:`ParameterError` naming the first invalid parameter (called by ``fit``; cheap,
-        so front ends can call it before reading any text)."""
-        def need(ok, name, what):
-            if not ok:
-                raise ParameterError(f"{name}={getattr(self, name)!r} is invalid: {what}")
+        so front ends can call it before reading any text). Types, bounds and the memory the model
+        needs for one word are checked: see :mod:`w2v.models.params`."""
+        from w2v.models import params
 
-        need(self.architecture in training.ARCHITECTURES, "architecture", "use 'skipgram' or 'cbow'")
-        need(self.objective in training.OBJECTIVES, "objective",
-             "use 'negative', 'hierarchical', 'softmax' or 'nce'")
-        for name in ("dim", "window", "min_count", "epochs"):
-            need(isinstance(getattr(self, name), (int, np.integer)) and getattr(self, name) >= 1, name,
-                 "must be an integer of at least 1")
-        need(self.max_vocab_size is None or self.max_vocab_size >= 1, "max_vocab_size", "must be at least 1")
-        need(0 <= self.sample < 1, "sample", "must be in [0, 1) (word2vec.c's -sample, e.g. 1e-3)")
-        need(isinstance(self.negative, (int, np.integer)) and self.negative >= 0, "negative",
-             "must be an integer of 0 or more")
-        if self.objective in ("negative", "nce"):
-            need(self.negative >= 1, "negative", f"objective {self.objective!r} needs at least 1 noise word")
-        need(math.isfinite(self.ns_exponent), "ns_exponent", "must be a finite number")
-        need(self.alpha is None or (math.isfinite(self.alpha) and self.alpha > 0), "alpha", "must be > 0")
-        need(self.min_alpha is None or (math.isfinite(self.min_alpha) and 0 <= self.min_alpha),
-             "min_alpha", "must be >= 0")
-        need(self.effective_min_alpha <= self.effective_alpha, "min_alpha", "must not exceed alpha")
-        need(self.workers is None or self.workers >= 1, "workers", "must be at least 1")
-        need(isinstance(self.seed, (int, np.integer)) and self.seed >= 0, "seed", "must be an integer of 0 or more")
-        need(self.tokenizer in ("default", "whitespace"), "tokenizer", "use 'default' or 'whitespace'")
-        need(compat.check_callbacks(self.callbacks) is None, "callbacks", compat.check_callbacks(self.callbacks))
+        params.check(self)
+        if self.tokenizer not in ("default", "whitespace"):
+            raise ParameterError(f"tokenizer={self.tokenizer!r} is invalid: use 'default' or 'whitespace'")
+        problem = compat.check_callbacks(self.callbacks)
+        if problem is not None:
+            raise ParameterError(f"callbacks={self.callbacks!r} is invalid: {problem}")
 
     # -- training -----------------------------------------------------------------------------
 
@@ -293,6 +278,7 @@ class Word2Vec:
         """
         from w2v.corpus import open_corpus
         from w2v.corpus.pipeline import build_and_encode
+        from w2v.models import params
 
         self.check_params()
         corpus = open_corpus(corpus, tokenizer=self._make_tokenizer())
@@ -304,7 +290,9 @@ class Word2Vec:
             encoded = encode_to_disk(vocab, corpus, workers=self.effective_workers, progress=bool(self.progress))
             if len(encoded) == 0:
                 raise CorpusError("no word of the corpus is in the given vocabulary: nothing to train on")
+        params.check_memory(self, len(vocab))  # before the weights are allocated
         self._initialise(vocab)
+        self._corpus_fingerprint = corpus_fingerprint(encoded, len(vocab))
         self._train(encoded, first_epoch=0, epochs=self.epochs)
         return self
 
@@ -321,24 +309,47 @@ class Word2Vec:
         epochs : int, optional
             Passes over ``corpus`` (default ``self.epochs``).
         """
+        from w2v.models import params
+
         self._require_fitted()
         self.check_params()
-        if epochs is not None and (not isinstance(epochs, (int, np.integer)) or epochs < 1):
+        if epochs is not None and (not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool)
+                                   or not 1 <= epochs <= params.BOUNDS["epochs"][1]):
             raise ParameterError(f"epochs must be a whole number >= 1, got {epochs!r}")
         self._calls += 1
-        self._train(self._encode(corpus), first_epoch=0, epochs=self.epochs if epochs is None else int(epochs))
+        encoded = self._encode(corpus)
+        self._corpus_fingerprint = corpus_fingerprint(encoded, len(self.vocab_))  # what resume must match
+        self._train(encoded, first_epoch=0, epochs=self.epochs if epochs is None else int(epochs))
         return self
 
-    def resume(self, corpus) -> "Word2Vec":
+    def resume(self, corpus, force: bool = False) -> "Word2Vec":
         """Finish a run that stopped early (Ctrl-C, or saved with :meth:`save_state` mid-run).
 
         Trains epochs ``epochs_trained_ .. epochs - 1`` on ``corpus`` (give the same corpus as the
         interrupted :meth:`fit`) with the original learning-rate schedule; an epoch that was
         interrupted is trained again from its start.
+
+        Parameters
+        ----------
+        corpus : path, corpus object or list of list of str
+        force : bool, default False
+            Train even when ``corpus`` is not the one the run was trained on (its fingerprint, the
+            count of each vocabulary word, differs from the one saved); otherwise that is a
+            :class:`CorpusError`.
         """
+        from w2v.models.fingerprint import mismatch
+
         self._require_fitted()
         self.check_params()
-        self._train(self._encode(corpus), first_epoch=self.epochs_trained_, epochs=self.epochs)
+        encoded = self._encode(corpus)
+        current = corpus_fingerprint(encoded, len(self.vocab_))
+        difference = mismatch(getattr(self, "_corpus_fingerprint", None), current)
+        if difference and not force:
+            name = f"{os.fspath(corpus)!r}" if isinstance(corpus, (str, os.PathLike)) else "the corpus"
+            raise CorpusError(f"{name} is not the corpus this run was trained on ({difference}): give the "
+                              "same corpus, or force it (--force) to train on this one anyway")
+        self._corpus_fingerprint = current
+        self._train(encoded, first_epoch=self.epochs_trained_, epochs=self.epochs)
         return self
 
     def _given_vocabulary(self, vocabulary):
@@ -474,7 +485,8 @@ class Word2Vec:
                   "alias": layer[5], "log_kq": layer[6], "keep": self._keep}
         meta = {"params": {name: getattr(self, name) for name in self._PARAMS}, "words": self.vocab_.words, "history": self.history_,
                 "epochs_trained": self.epochs_trained_, "total_words": self.vocab_.total_words,
-                "min_count_effective": self.vocab_.min_count, "calls": self._calls}
+                "min_count_effective": self.vocab_.min_count, "calls": self._calls,
+                "corpus": getattr(self, "_corpus_fingerprint", None)}
         save_state(path, arrays, meta)
 
     @classmethod
@@ -508,6 +520,7 @@ class Word2Vec:
         model.epochs_trained_ = int(meta["epochs_trained"])
         model.interrupted_ = False
         model._calls = int(meta.get("calls", 0))
+        model._corpus_fingerprint = meta.get("corpus")
         if model._input.shape != (len(vocab), model.dim):
             raise ValueError(f"input vectors of shape {model._input.shape} for {len(vocab)} words of dim {model.dim}")
         model._publish()
