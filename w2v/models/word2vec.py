@@ -25,7 +25,7 @@ import threading
 
 import numpy as np
 
-from w2v.errors import CorpusError, ModelFormatError, TrainingDiverged, W2VError
+from w2v.errors import CorpusError, ModelFormatError, ParameterError, TrainingDiverged, W2VError  # noqa: F401
 from w2v.models import training
 from w2v.models.encoding import encode_to_disk
 from w2v.models.progress import TrainingBar
@@ -33,10 +33,6 @@ from w2v.models.state import load_state, save_state
 
 
 logger = logging.getLogger(__name__)
-
-
-class ParameterError(W2VError, ValueError):
-    """A training parameter is out of range (the message names it and the accepted values)."""
 
 
 class Word2Vec:
