@@ -3,6 +3,7 @@
     w2v train corpus.txt -o vectors.bin                         # skip-gram + negative sampling
     w2v train corpus.txt -o vectors.txt --arch cbow --objective hierarchical --format text
     w2v train corpus.txt -o vectors.bin --save-state run.npz    # also keep the trainer, to resume
+    w2v train corpus.txt -o vectors.bin --phrases phrases.npz   # join phrases learned by 'w2v phrases'
 
 Ctrl-C stops training within a second or two; the vectors trained so far are then written
 (atomically) and the command says so and exits 130.
@@ -94,6 +95,9 @@ def register(subparsers) -> None:
                    help="also save the full trainer state (npz + JSON) to STATE, to resume or continue later")
     p.add_argument("--resume", type=existing_path, default=None, metavar="STATE",
                    help="finish the run saved in STATE on CORPUS (training options are taken from STATE)")
+    p.add_argument("--phrases", type=existing_path, default=None, metavar="M",
+                   help="join phrases (new_york) with the model 'w2v phrases --save-model M' saved, while "
+                   "reading CORPUS (no phrased copy is written); give it again with --resume")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=handle)
     _DEFAULTS.update({name: p.get_default(name) for name in _FROM_STATE})
@@ -103,6 +107,11 @@ def handle(args) -> int:
     """Train, write the vectors, print a summary on stdout; on Ctrl-C save what was trained."""
     from w2v.models.word2vec import Word2Vec
 
+    corpus = args.corpus
+    if args.phrases is not None:
+        from w2v.corpus.phrases import Phrases
+
+        corpus = Phrases.load(args.phrases).transform(corpus)
     if args.resume is not None:
         given = [name for name in _FROM_STATE if getattr(args, name) != _DEFAULTS.get(name)]
         if given:
@@ -114,7 +123,7 @@ def handle(args) -> int:
         model.progress = not args.quiet
         if args.workers is not None:
             model.workers = args.workers
-        run = lambda: model.resume(args.corpus)  # noqa: E731
+        run = lambda: model.resume(corpus)  # noqa: E731
     else:
         model = Word2Vec(
             architecture=args.arch, objective=args.objective, dim=args.dim, window=args.window,
@@ -123,7 +132,7 @@ def handle(args) -> int:
             epochs=args.epochs, workers=args.workers, seed=args.seed, cbow_mean=args.cbow_mean,
             progress=not args.quiet, shared_negatives=args.shared_negatives)
         model.check_params()  # bad combinations (e.g. --objective nce --negative 0) before reading text
-        run = lambda: model.fit(args.corpus)  # noqa: E731
+        run = lambda: model.fit(corpus)  # noqa: E731
     try:
         run()
     except KeyboardInterrupt:
