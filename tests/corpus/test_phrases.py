@@ -211,9 +211,9 @@ def test_compiled_whitespace_scan_equals_the_readers(tmp_path):
             "x" * 3 + " y\u0085z last").encode("utf-8")
     path = tmp_path / "c.txt"
     path.write_bytes(text)
-    for cls in (LineCorpus, Text8Corpus):
+    for cls, workers in ((LineCorpus, 1), (LineCorpus, 3), (LineCorpus, 9), (Text8Corpus, 2)):
         corpus = cls(path, tokenizer=Tokenizer.whitespace(), max_sentence_length=4)
-        fast = token_ids(corpus)
+        fast = token_ids(corpus, workers=workers)     # threads scan pieces cut at line ends
         assert list(fast.sentences()) == list(corpus)
         # the Python path (default tokenizer objects are not scanned) agrees on the same sentences
         slow = token_ids([list(s) for s in corpus])

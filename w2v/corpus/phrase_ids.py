@@ -11,6 +11,8 @@ folders, in-memory lists) is read by the corpus readers and interned in Python.
 """
 from __future__ import annotations
 
+import os
+import threading
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +69,7 @@ class TokenIds:
             yield [words[i] for i in ids[offsets[s]:offsets[s + 1]].tolist()]
 
 
-def token_ids(corpus, max_sentence_length: int = 10000) -> TokenIds:
+def token_ids(corpus, max_sentence_length: int = 10000, workers: int | None = None) -> TokenIds:
     """Read ``corpus`` once into a :class:`TokenIds`.
 
     Parameters
@@ -76,13 +78,15 @@ def token_ids(corpus, max_sentence_length: int = 10000) -> TokenIds:
         Anything :func:`w2v.corpus.open_corpus` accepts.
     max_sentence_length : int
         Longer sentences of a file are cut into pieces (as the corpus readers do).
+    workers : int, optional
+        Threads of the compiled scan (default: all cores); a file is cut at line ends.
 
     Returns
     -------
     TokenIds
     """
     corpus = open_corpus(corpus, max_sentence_length=max_sentence_length)
-    fast = _fast_path(corpus)
+    fast = _fast_path(corpus, workers or os.cpu_count() or 1)
     if fast is not None:
         return fast
     index: dict = {}
@@ -97,7 +101,7 @@ def token_ids(corpus, max_sentence_length: int = 10000) -> TokenIds:
                     np.frombuffer(ends, dtype=np.int64).copy(), list(index), index)
 
 
-def _fast_path(corpus) -> TokenIds | None:
+def _fast_path(corpus, workers: int) -> TokenIds | None:
     """The compiled scan for an uncompressed file read with the white-space tokenizer, else None."""
     if type(corpus) not in (LineCorpus, Text8Corpus) or corpus.tokenizer.name != "whitespace":
         return None
@@ -112,6 +116,49 @@ def _fast_path(corpus) -> TokenIds | None:
     from w2v.corpus._phrases_scan_kernel import scan_whitespace
 
     buf = np.frombuffer(data, dtype=np.uint8)
-    ids, offsets, arena = scan_whitespace(buf, type(corpus) is LineCorpus, corpus.max_sentence_length)
-    words = arena.tobytes().decode("utf-8").split("\n")[:-1]
-    return TokenIds(ids, offsets, words)
+    lines = type(corpus) is LineCorpus
+    # a text8-style stream is cut into pieces counted from its start: scan it in one piece
+    cuts = _line_cuts(data, workers if lines else 1)
+    parts: list = [None] * (len(cuts) - 1)
+
+    def scan(k: int) -> None:
+        parts[k] = scan_whitespace(buf[cuts[k]:cuts[k + 1]], lines, corpus.max_sentence_length)
+
+    threads = [threading.Thread(target=scan, args=(k,)) for k in range(1, len(parts))]
+    for t in threads:
+        t.start()
+    scan(0)
+    for t in threads:
+        t.join()
+    if any(p is None for p in parts):
+        raise RuntimeError("a scanning thread failed")
+    words = parts[0][2].tobytes().decode("utf-8").split("\n")[:-1]
+    index = {w: i for i, w in enumerate(words)}
+    ids, offsets = [parts[0][0]], [parts[0][1]]
+    shift = parts[0][1][-1]
+    for part_ids, part_offsets, arena in parts[1:]:
+        # local ids -> global ids, new words appended in first-seen order
+        local = arena.tobytes().decode("utf-8").split("\n")[:-1]
+        mapping = np.empty(len(local), dtype=np.int32)
+        for i, w in enumerate(local):
+            g = index.get(w)
+            if g is None:
+                g = index[w] = len(words)
+                words.append(w)
+            mapping[i] = g
+        ids.append(mapping[part_ids])
+        offsets.append(part_offsets[1:] + shift)
+        shift += part_offsets[-1]
+    return TokenIds(np.concatenate(ids), np.concatenate(offsets), words, index)
+
+
+def _line_cuts(data: bytes, pieces: int) -> list:
+    """Byte positions cutting ``data`` into about ``pieces`` parts, each cut just after a ``\\n``."""
+    cuts = [0]
+    for k in range(1, pieces):
+        newline = data.find(b"\n", max(cuts[-1], len(data) * k // pieces))
+        if newline < 0:
+            break
+        cuts.append(newline + 1)
+    cuts.append(len(data))
+    return sorted(set(cuts))

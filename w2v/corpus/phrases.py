@@ -246,7 +246,7 @@ class Phrases:
             tokens = corpus
         else:
             note("reading")
-            tokens = token_ids(corpus, self.max_sentence_length)
+            tokens = token_ids(corpus, self.max_sentence_length, self.workers)
         self.connector_words_ = connectors
         self.tables_ = []
         for number, threshold in enumerate(thresholds, start=1):
