@@ -154,6 +154,14 @@ def test_phrase_table_is_sorted_by_score_and_transform_is_reiterable():
     assert model[["new", "york", "times"]][0] == "new_york"
 
 
+def test_transform_ids_equals_transform():
+    rng = random.Random(11)
+    corpus = _random_corpus(rng, 200, 15, ("of",))
+    model = Phrases(min_count=2, threshold=[1.0, 0.5], scoring="gensim", connector_words=["of"]).fit(corpus)
+    other = _random_corpus(rng, 100, 18, ("of",))
+    assert list(model.transform_ids(token_ids(other)).sentences()) == [s for s in model.transform(other) if s]
+
+
 def test_save_load_round_trip(tmp_path):
     corpus = [["bank", "of", "america", "new", "york", "times"]] * 5 + [["new", "york"]] * 3
     model = Phrases(min_count=2, threshold=[0.5, 0.3], scoring="gensim", connector_words=["of"]).fit(corpus)

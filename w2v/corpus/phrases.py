@@ -37,24 +37,20 @@ vocabulary size.
 """
 from __future__ import annotations
 
-import json
 import os
 import threading
-import zipfile
 from dataclasses import dataclass
 
 import numpy as np
 
 from w2v.corpus.phrase_ids import TokenIds, token_ids
+from w2v.corpus.phrase_join import PhrasedCorpus, _Applier, connector_codes, decode_run, join, keys_of, write_tokens  # noqa: F401
 from w2v.corpus.phrase_scoring import DEFAULT_THRESHOLDS, SCORERS, score_candidates
 from w2v.errors import ModelFormatError, ParameterError
-from w2v.fileio import atomic_write, check_readable
 
 #: gensim 4's ``ENGLISH_CONNECTOR_WORDS``: words that may sit inside a phrase without being scored
 ENGLISH_CONNECTOR_WORDS = frozenset("a an the for of with without at from to in on by and or".split())
 
-_FORMAT = "w2v-phrases"
-_VERSION = 1
 
 
 @dataclass
@@ -249,12 +245,13 @@ class Phrases:
             tokens = token_ids(corpus, self.max_sentence_length, self.workers)
         self.connector_words_ = connectors
         self.tables_ = []
+        self._applier = None
         for number, threshold in enumerate(thresholds, start=1):
             note(f"pass {number}: counting")
             table, key1, key2 = self._learn(tokens, threshold)
             self.tables_.append(table)
             note(f"pass {number}: joining")
-            tokens = _join(tokens, key1, key2, table.phrases, connectors)
+            tokens = join(tokens, key1, key2, table.phrases, connectors)
         return tokens
 
     def _learn(self, tokens: TokenIds, threshold: float):
@@ -264,7 +261,7 @@ class Phrases:
         connectors = self.connector_words_
         n_words = len(tokens.words)
         unigrams = np.bincount(tokens.ids, minlength=n_words).astype(np.int64)
-        connector, base, max_run = _connector_codes(tokens, connectors)
+        connector, base, max_run = connector_codes(tokens, connectors)
         if self.scoring == "gensim":
             eligible = np.ones(n_words, dtype=np.bool_)
         else:
@@ -290,7 +287,7 @@ class Phrases:
                                           vocabulary_size=vocabulary_size, threshold=threshold)
         keep = np.flatnonzero(joined)
         words = tokens.words
-        parts = [(words[a],) + _decode_run(r, base, connectors) + (words[b],)
+        parts = [(words[a],) + decode_run(r, base, connectors) + (words[b],)
                  for a, b, r in zip(first[keep].tolist(), last[keep].tolist(), key2[keep].tolist())]
         phrases = [self.delimiter.join(p) for p in parts]
         order = sorted(range(len(keep)), key=lambda i: (-scores[keep[i]], phrases[i]))
@@ -331,12 +328,33 @@ class Phrases:
         self._require_fitted()
         return PhrasedCorpus(self, corpus)
 
+    def transform_ids(self, tokens: TokenIds) -> TokenIds:
+        """Join the learned phrases in a corpus already read into ids (every pass, in order).
+
+        Parameters
+        ----------
+        tokens : TokenIds
+            Its word table gains the phrase tokens (and any word of the model it lacked).
+
+        Returns
+        -------
+        TokenIds
+            New ids and offsets over the same (extended) word table.
+        """
+        self._require_fitted()
+        for table in self.tables_:
+            key1, key2 = keys_of(tokens, table.parts, self.connector_words_)
+            tokens = join(tokens, key1, key2, table.phrases, self.connector_words_)
+        return tokens
+
     def __getitem__(self, sentence):
         """One sentence (a list of str) with the learned phrases joined, as gensim's ``phrases[sentence]``."""
         self._require_fitted()
         if isinstance(sentence, str):
             raise TypeError("give a sentence as a list of tokens, e.g. text.split()")
-        return _Applier(self).apply([list(sentence)])[0]
+        if getattr(self, "_applier", None) is None:
+            self._applier = _Applier(self)
+        return self._applier.apply([list(sentence)])[0]
 
     def _require_fitted(self) -> None:
         if getattr(self, "tables_", None) is None:
@@ -345,28 +363,18 @@ class Phrases:
     # -- persistence ----------------------------------------------------------------------------
 
     def save(self, path) -> None:
-        """Write the fitted model to ``path`` (one ``.npz``: arrays + a JSON header; no pickle)."""
+        """Write the fitted model to ``path`` (one ``.npz``: arrays + a JSON header; no pickle).
+
+        See :mod:`w2v.corpus.phrases_io` for the layout.
+        """
+        from w2v.corpus.phrases_io import save_tables
+
         self._require_fitted()
-        words: dict = {}
-        arrays = {}
-        passes = []
-        for p, table in enumerate(self.tables_):
-            first = [words.setdefault(parts[0], len(words)) for parts in table.parts]
-            last = [words.setdefault(parts[-1], len(words)) for parts in table.parts]
-            middle = [words.setdefault(" ".join(parts[1:-1]), len(words)) for parts in table.parts]
-            arrays[f"first_{p}"] = np.asarray(first, dtype=np.int64)
-            arrays[f"last_{p}"] = np.asarray(last, dtype=np.int64)
-            arrays[f"middle_{p}"] = np.asarray(middle, dtype=np.int64)
-            arrays[f"count_{p}"] = table.counts.astype(np.int64)
-            arrays[f"score_{p}"] = table.scores.astype(np.float64)
-            passes.append({"threshold": table.threshold, "total_words": table.total_words,
-                           "vocabulary_size": table.vocabulary_size, "pruned": table.pruned})
         params = self.get_params()
         params["connector_words"] = list(self.connector_words_)
-        meta = {"format": _FORMAT, "version": _VERSION, "params": params, "passes": passes, "words": list(words)}
-        arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
-        with atomic_write(path, "wb") as f:
-            np.savez(f, **arrays)
+        if isinstance(params["threshold"], np.ndarray):
+            params["threshold"] = params["threshold"].tolist()
+        save_tables(path, params, self.tables_)
 
     @classmethod
     def load(cls, path) -> "Phrases":
@@ -377,180 +385,18 @@ class Phrases:
         ModelFormatError
             Not a phrase model, another version, or damaged.
         """
-        p = check_readable(path, "phrase model", ModelFormatError)
-        name = repr(str(p))
+        from w2v.corpus.phrases_io import load_tables
+
+        params, passes = load_tables(path)
         try:
-            with np.load(p, allow_pickle=False) as data:
-                meta = json.loads(bytes(data["meta"]).decode("utf-8"))
-                if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
-                    raise ModelFormatError(f"{name} is not a w2v phrase model")
-                if meta.get("version") != _VERSION:
-                    raise ModelFormatError(f"{name} has phrase model version {meta.get('version')}, this w2v "
-                                           f"reads version {_VERSION}: learn the phrases again")
-                words = meta["words"]
-                model = cls(**meta["params"])
-                thresholds, connectors = model._checked()
-                model.connector_words_ = connectors
-                model.tables_ = []
-                for p_, info in enumerate(meta["passes"]):
-                    first, last, middle = (data[f"{k}_{p_}"] for k in ("first", "last", "middle"))
-                    counts, scores = data[f"count_{p_}"], data[f"score_{p_}"]
-                    if not (len(first) == len(last) == len(middle) == len(counts) == len(scores)):
-                        raise ValueError("table sizes do not match")
-                    parts = [(words[a],) + tuple(words[m].split()) + (words[b],)
-                             for a, m, b in zip(first.tolist(), middle.tolist(), last.tolist())]
-                    model.tables_.append(PhraseTable(
-                        parts=parts, phrases=[model.delimiter.join(x) for x in parts],
-                        counts=counts.astype(np.int64), scores=scores.astype(np.float64),
-                        threshold=float(info["threshold"]), total_words=int(info["total_words"]),
-                        vocabulary_size=int(info["vocabulary_size"]), pruned=bool(info["pruned"])))
-        except (ModelFormatError, ParameterError) as err:
-            if isinstance(err, ParameterError):
-                raise ModelFormatError(f"{name} is a damaged phrase model ({err})") from None
-            raise
-        except (KeyError, IndexError, TypeError, ValueError, OSError, zipfile.BadZipFile,
-                json.JSONDecodeError, UnicodeDecodeError) as err:
-            raise ModelFormatError(f"{name} is not a readable w2v phrase model ({err}): save it again") from None
+            model = cls(**params)
+            _, connectors = model._checked()
+        except (TypeError, ParameterError) as err:
+            raise ModelFormatError(f"{str(path)!r} is a damaged phrase model ({err}): save it again") from None
+        model.connector_words_ = connectors
+        model._applier = None
+        model.tables_ = [PhraseTable(phrases=[model.delimiter.join(x) for x in p["parts"]], **p) for p in passes]
         return model
-
-
-class PhrasedCorpus:
-    """A corpus seen through a fitted :class:`Phrases`: re-iterable, one phrased token list per sentence.
-
-    Parameters
-    ----------
-    phrases : Phrases
-        A fitted model.
-    corpus : path, corpus object or list of list of str
-    batch : int
-        Sentences joined per call of the compiled rewriter.
-    """
-
-    def __init__(self, phrases: Phrases, corpus, batch: int = 4096):
-        from w2v.corpus.readers import open_corpus
-
-        self.phrases = phrases
-        self.corpus = open_corpus(corpus, max_sentence_length=phrases.max_sentence_length)
-        self.batch = batch
-
-    def __repr__(self) -> str:
-        return f"PhrasedCorpus({self.phrases!r}, {self.corpus!r})"
-
-    def __iter__(self):
-        applier = _Applier(self.phrases)
-        batch: list = []
-        for sentence in self.corpus:
-            batch.append(sentence)
-            if len(batch) == self.batch:
-                yield from applier.apply(batch)
-                batch = []
-        if batch:
-            yield from applier.apply(batch)
-
-
-class _Applier:
-    """A fitted model's tables in the id space of one growing word table (the model's words first)."""
-
-    def __init__(self, phrases: Phrases):
-        from w2v.corpus import _phrases_kernel as kernel
-
-        self.kernel = kernel
-        self.lexicon = TokenIds(np.zeros(0, np.int32), np.zeros(1, np.int64), [])
-        for word in phrases.connector_words_:
-            self.lexicon.intern(word)
-        self.connectors = phrases.connector_words_
-        self.passes = []
-        for table in phrases.tables_:
-            key1, key2 = _keys_of(self.lexicon, table.parts, self.connectors)
-            values = np.asarray([self.lexicon.intern(p) for p in table.phrases], dtype=np.int64)
-            self.passes.append(kernel.build_lookup(key1, key2, values))
-        self._codes = None
-
-    def apply(self, sentences: list) -> list:
-        """Phrase a list of sentences (lists of str); returns new lists."""
-        index, words = self.lexicon.index, self.lexicon.words
-        flat = [w for s in sentences for w in s]
-        for w in {w for w in flat if w not in index}:
-            index[w] = len(words)
-            words.append(w)
-        ids = np.fromiter(map(index.__getitem__, flat), dtype=np.int32, count=len(flat))
-        offsets = np.zeros(len(sentences) + 1, dtype=np.int64)
-        np.cumsum([len(s) for s in sentences], out=offsets[1:])
-        if self._codes is None or self._codes[0].shape[0] < len(words):
-            self._codes = _connector_codes(self.lexicon, self.connectors, size=2 * len(words))
-        connector, base, max_run = self._codes
-        for table, shift in self.passes:
-            ids, offsets = self.kernel.join_pairs(ids, offsets, connector, base, max_run, table, shift)
-        ids = ids.tolist()
-        return [[words[i] for i in ids[offsets[s]:offsets[s + 1]]] for s in range(len(sentences))]
-
-
-def write_tokens(tokens: TokenIds, path) -> int:
-    """Write ``tokens`` as text (atomically): one sentence per line, tokens separated by one space.
-
-    Returns
-    -------
-    int
-        Bytes written.
-    """
-    from w2v.corpus import _phrases_kernel as kernel
-
-    encoded = [w.encode("utf-8") for w in tokens.words]
-    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
-    ends = np.cumsum(lengths)
-    arena = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    text = kernel.render(tokens.ids, tokens.offsets, arena, ends - lengths, ends)
-    with atomic_write(path, "wb") as f:
-        f.write(text.data)
-    return int(text.shape[0])
-
-
-def _join(tokens: TokenIds, key1, key2, phrases: list, connectors) -> TokenIds:
-    """Rewrite ``tokens`` with one pass's phrases (keys in ``tokens``' id space)."""
-    from w2v.corpus import _phrases_kernel as kernel
-
-    values = np.asarray([tokens.intern(p) for p in phrases], dtype=np.int64)
-    table, shift = kernel.build_lookup(key1, key2, values)
-    connector, base, max_run = _connector_codes(tokens, connectors)
-    ids, offsets = kernel.join_pairs(tokens.ids, tokens.offsets, connector, base, max_run, table, shift)
-    return TokenIds(ids, offsets, tokens.words, tokens._index)
-
-
-def _connector_codes(tokens: TokenIds, connectors, size: int | None = None):
-    """Per-id connector digit (0: ordinary word), the base runs are spelled in, and the longest run."""
-    codes = np.zeros(max(size or 0, len(tokens.words)), dtype=np.int64)
-    for digit, word in enumerate(connectors, start=1):
-        i = tokens.index.get(word)
-        if i is not None:
-            codes[i] = digit
-    base = len(connectors) + 1
-    max_run = 0
-    while base > 1 and base ** (max_run + 1) < 2 ** 62:
-        max_run += 1
-    return codes, base, max_run if base > 1 else 2 ** 62
-
-
-def _decode_run(run: int, base: int, connectors) -> tuple:
-    digits = []
-    while run:
-        run, d = divmod(run, base)
-        digits.append(connectors[d - 1])
-    return tuple(reversed(digits))
-
-
-def _keys_of(lexicon: TokenIds, parts: list, connectors):
-    """Candidate keys of phrases given by their parts, interning the words into ``lexicon``."""
-    digit = {w: d for d, w in enumerate(connectors, start=1)}
-    base = len(connectors) + 1
-    key1 = np.empty(len(parts), dtype=np.int64)
-    key2 = np.zeros(len(parts), dtype=np.int64)
-    for n, p in enumerate(parts):
-        key1[n] = (lexicon.intern(p[0]) << 32) | lexicon.intern(p[-1])
-        run = 0
-        for w in p[1:-1]:
-            run = run * base + digit[w]
-        key2[n] = run
-    return key1, key2
 
 
 def _run_threads(work, n: int) -> None:
