@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from w2v.cli._args import existing_path, output_path, positive_int
-from w2v.errors import CorpusError, ParameterError
+from w2v.errors import CorpusError, OutputError, ParameterError
 
 
 def _number(text: str) -> float:
@@ -96,9 +96,13 @@ def handle(args) -> int:
         if len(tokens.ids) == 0:
             raise CorpusError(f"corpus {str(args.corpus)!r} has no tokens: give a file with text")
         bar.stage("writing")
-        size = write_tokens(tokens, args.output)
-        if args.save_model is not None:
-            model.save(args.save_model)
+        try:
+            size = write_tokens(tokens, args.output)
+            if args.save_model is not None:
+                model.save(args.save_model)
+        except OSError as err:
+            raise OutputError(f"could not write {err.filename or args.output}: {err.strerror or err}; "
+                              "free some space or choose another output path") from None
     finally:
         bar.close()
     seconds = time.perf_counter() - start
@@ -147,12 +151,14 @@ def _connector_words(value):
 
 def _refuse_overwrite(corpus: Path, target: Path, what: str) -> None:
     try:
-        same = Path(target).resolve() == Path(corpus).resolve() or (
-            Path(corpus).is_dir() and Path(corpus).resolve() in Path(target).resolve().parents)
+        corpus, target = Path(corpus).resolve(), Path(target).resolve()
     except OSError:
         return
-    if same:
+    if target == corpus:
         raise ParameterError(f"the {what} {str(target)!r} would overwrite the corpus: choose another path")
+    if corpus.is_dir() and corpus in target.parents:
+        raise ParameterError(f"the {what} {str(target)!r} is inside the corpus folder (it would become part of "
+                             "the corpus): choose another folder")
 
 
 class _StageBar:
