@@ -9,7 +9,8 @@ import pytest
 from w2v.corpus import LineCorpus, Text8Corpus, Tokenizer
 from w2v.corpus import phrases_reference as ref
 from w2v.corpus.phrase_ids import token_ids
-from w2v.corpus.phrases import Phrases, write_tokens
+from w2v.corpus.phrase_join import write_tokens
+from w2v.corpus.phrases import Phrases
 from w2v.errors import ModelFormatError, ParameterError
 
 # Ten sentences, counted by hand below.

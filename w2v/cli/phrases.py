@@ -73,7 +73,8 @@ def register(subparsers) -> None:
 def handle(args) -> int:
     """Learn the phrases, write the phrased corpus (and the model), report on stdout."""
     from w2v.corpus import Tokenizer, open_corpus
-    from w2v.corpus.phrases import Phrases, write_tokens
+    from w2v.corpus.phrase_join import write_tokens
+    from w2v.corpus.phrases import Phrases
 
     _refuse_overwrite(args.corpus, args.output, "output")
     if args.save_model is not None:

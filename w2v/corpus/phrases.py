@@ -1,6 +1,6 @@
 """Phrase detection (word2vec.c's ``word2phrase``, gensim's ``Phrases``): "new york" -> ``new_york``.
 
->>> from w2v.corpus.phrases import Phrases
+>>> from w2v import Phrases
 >>> phrases = Phrases(threshold=[200, 100]).fit("corpus.txt")        # doctest: +SKIP
 >>> phrases.phrase_table()[:2]                                       # doctest: +SKIP
 [('los_angeles', 212, 3310.4), ('new_york_times', 95, 2711.9)]
@@ -44,13 +44,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from w2v.corpus.phrase_ids import TokenIds, token_ids
-from w2v.corpus.phrase_join import PhrasedCorpus, _Applier, connector_codes, decode_run, join, keys_of, write_tokens  # noqa: F401
+from w2v.corpus.phrase_join import PhrasedCorpus, _Applier, connector_codes, decode_run, join, keys_of
 from w2v.corpus.phrase_scoring import DEFAULT_THRESHOLDS, SCORERS, score_candidates
 from w2v.errors import ModelFormatError, ParameterError
 
 #: gensim 4's ``ENGLISH_CONNECTOR_WORDS``: words that may sit inside a phrase without being scored
 ENGLISH_CONNECTOR_WORDS = frozenset("a an the for of with without at from to in on by and or".split())
-
 
 
 @dataclass
