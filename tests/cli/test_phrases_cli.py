@@ -114,3 +114,27 @@ def test_train_with_a_bad_phrase_model_is_a_one_line_error(corpus, tmp_path):
     assert result.returncode == 2
     assert "phrase model" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_evaluate_phrase_analogies(tmp_path):
+    # city -> its newspaper, a phrase with "_" as in questions-phrases.txt; vectors made so that
+    # newspaper = city + offset
+    rng = np.random.default_rng(0)
+    offset = rng.normal(size=16)
+    cities = ["boston", "chicago", "denver", "houston"]
+    words, rows = [], []
+    for city in cities:
+        v = rng.normal(size=16)
+        words += [city, f"{city}_globe"]
+        rows += [v, v + 3 * offset]
+    words.append("unrelated_phrase")
+    rows.append(rng.normal(size=16))
+    KeyedVectors(words, np.asarray(rows, dtype=np.float32)).save(tmp_path / "v.txt", format="text")
+    questions = tmp_path / "questions-phrases.txt"
+    questions.write_text(": newspapers\nBoston Boston_Globe Chicago Chicago_Globe\n"
+                         "Denver Denver_Globe Houston Houston_Globe\nBoston Boston_Globe Austin Austin_Globe\n")
+    result = w2v("evaluate", tmp_path / "v.txt", "--analogies", questions, "--json")
+    assert result.returncode == 0, result.stderr
+    analogy = json.loads(result.stdout)["analogy"]
+    assert analogy["questions"] == 2 and analogy["skipped"] == 1
+    assert analogy["accuracy"] == 1.0
