@@ -67,7 +67,9 @@ class PhraseTable:
     scores : float64 (P,)
     threshold : float
     total_words, vocabulary_size : int
-        ``N`` and ``V`` of the scorers (tokens and distinct counted items of the pass).
+        ``N`` and ``V`` of the scorers: tokens, and distinct unigrams (connectors excluded) plus
+        distinct candidates counted. ``V`` equals gensim's ``len(phrases.vocab)`` for the ``gensim``
+        scorer; the others skip candidates of words below ``min_count``, so their ``V`` is smaller.
     pruned : bool
         ``max_vocab_size`` was reached while counting (counts are lower bounds).
     """
