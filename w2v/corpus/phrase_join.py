@@ -11,6 +11,8 @@ any object with the fitted attributes of :class:`~w2v.corpus.phrases.Phrases` (`
 """
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 
 from w2v.corpus.phrase_ids import TokenIds
@@ -72,20 +74,22 @@ class _Applier:
     def apply(self, sentences: list) -> list:
         """Phrase a list of sentences (lists of str); returns new lists."""
         index, words = self.lexicon.index, self.lexicon.words
-        flat = [w for s in sentences for w in s]
-        for w in {w for w in flat if w not in index}:
+        flat = list(chain.from_iterable(sentences))
+        # Python-level work per distinct word of the batch only; per token only C-level maps
+        for w in [w for w in set(flat) if w not in index]:
             index[w] = len(words)
             words.append(w)
         ids = np.fromiter(map(index.__getitem__, flat), dtype=np.int32, count=len(flat))
         offsets = np.zeros(len(sentences) + 1, dtype=np.int64)
-        np.cumsum([len(s) for s in sentences], out=offsets[1:])
+        np.cumsum(np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences)), out=offsets[1:])
         if self._codes is None or self._codes[0].shape[0] < len(words):
             self._codes = connector_codes(self.lexicon, self.connectors, size=2 * len(words))
         connector, base, max_run = self._codes
         for table, shift in self.passes:
             ids, offsets = self.kernel.join_pairs(ids, offsets, connector, base, max_run, table, shift)
-        ids = ids.tolist()
-        return [[words[i] for i in ids[offsets[s]:offsets[s + 1]]] for s in range(len(sentences))]
+        out = list(map(words.__getitem__, ids.tolist()))
+        bounds = offsets.tolist()
+        return [out[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 def write_tokens(tokens: TokenIds, path) -> int:
