@@ -138,3 +138,15 @@ def test_evaluate_phrase_analogies(tmp_path):
     analogy = json.loads(result.stdout)["analogy"]
     assert analogy["questions"] == 2 and analogy["skipped"] == 1
     assert analogy["accuracy"] == 1.0
+
+
+def test_train_warns_when_the_phrase_model_used_another_tokenizer(corpus, tmp_path):
+    model_path = tmp_path / "ws.npz"
+    result = w2v("phrases", corpus, "-o", tmp_path / "p.txt", "--save-model", model_path, "--tokenizer", "whitespace",
+                 "--threshold", "5", "--min-count", "3", "--quiet")
+    assert result.returncode == 0, result.stderr
+    result = w2v("train", corpus, "-o", tmp_path / "v.txt", "--format", "text", "--phrases", model_path, "--quiet",
+                 "--dim", "8", "--epochs", "1", "--min-count", "1")
+    assert result.returncode == 0, result.stderr
+    assert "'whitespace' tokenizer" in result.stderr
+    assert "New_York" not in (tmp_path / "v.txt").read_text()    # never matches lowercased tokens

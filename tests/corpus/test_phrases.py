@@ -235,3 +235,14 @@ def test_write_tokens_one_sentence_per_line(tmp_path):
     out = tmp_path / "out.txt"
     write_tokens(tokens, out)
     assert out.read_text(encoding="utf-8") == "new_york é\nnew_york\n" * 3
+
+
+def test_the_tokenizer_name_is_kept(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text("New York is big\nNew York\n" * 5, encoding="utf-8")
+    model = Phrases(min_count=2, threshold=0.5, scoring="gensim").fit(LineCorpus(path, tokenizer=Tokenizer.whitespace()))
+    assert model.tokenizer_ == "whitespace" and "New_York" in table(model)
+    model.save(tmp_path / "m.npz")
+    assert Phrases.load(tmp_path / "m.npz").tokenizer_ == "whitespace"
+    assert Phrases(min_count=2, threshold=1.0).fit(path).tokenizer_ == "default"
+    assert Phrases(min_count=2, threshold=1.0).fit(TEN).tokenizer_ is None

@@ -111,7 +111,12 @@ def handle(args) -> int:
     if args.phrases is not None:
         from w2v.corpus.phrases import Phrases
 
-        corpus = Phrases.load(args.phrases).transform(corpus)
+        phrases = Phrases.load(args.phrases)
+        if phrases.tokenizer_ not in (None, "default"):
+            print(f"w2v train: warning: {args.phrases} was learned from text read with the "
+                  f"{phrases.tokenizer_!r} tokenizer, CORPUS is read with the default one: phrases whose "
+                  "words it tokenizes differently never match", file=sys.stderr)
+        corpus = phrases.transform(corpus)
     if args.resume is not None:
         given = [name for name in _FROM_STATE if getattr(args, name) != _DEFAULTS.get(name)]
         if given:

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from w2v.corpus.phrase_ids import TokenIds, token_ids
+from w2v.corpus.readers import FolderCorpus, LineCorpus, Text8Corpus, open_corpus
 from w2v.corpus.phrase_join import PhrasedCorpus, _Applier, connector_codes, decode_run, join, keys_of
 from w2v.corpus.phrase_scoring import DEFAULT_THRESHOLDS, SCORERS, score_candidates
 from w2v.errors import ModelFormatError, ParameterError
@@ -119,6 +120,9 @@ class Phrases:
         One per pass, after :meth:`fit`.
     connector_words_ : tuple of str
         The connector words used, sorted.
+    tokenizer_ : str or None
+        Name of the tokenizer the training files were read with (``"default"``, ``"whitespace"``),
+        None for in-memory corpora. Apply the model to text tokenized the same way.
     """
 
     def __init__(self, *, min_count: int = 5, threshold=None, scoring: str = "word2phrase", passes=None,
@@ -239,10 +243,14 @@ class Phrases:
         """
         thresholds, connectors = self._checked()
         note = progress or (lambda stage: None)
+        self.tokenizer_ = None
         if isinstance(corpus, TokenIds):
             tokens = corpus
         else:
             note("reading")
+            corpus = open_corpus(corpus, max_sentence_length=self.max_sentence_length)
+            if isinstance(corpus, (LineCorpus, Text8Corpus, FolderCorpus)):
+                self.tokenizer_ = corpus.tokenizer.name
             tokens = token_ids(corpus, self.max_sentence_length, self.workers)
         self.connector_words_ = connectors
         self.tables_ = []
@@ -375,7 +383,7 @@ class Phrases:
         params["connector_words"] = list(self.connector_words_)
         if isinstance(params["threshold"], np.ndarray):
             params["threshold"] = params["threshold"].tolist()
-        save_tables(path, params, self.tables_)
+        save_tables(path, params, self.tables_, tokenizer=self.tokenizer_)
 
     @classmethod
     def load(cls, path) -> "Phrases":
@@ -388,13 +396,14 @@ class Phrases:
         """
         from w2v.corpus.phrases_io import load_tables
 
-        params, passes = load_tables(path)
+        params, passes, tokenizer = load_tables(path)
         try:
             model = cls(**params)
             _, connectors = model._checked()
         except (TypeError, ParameterError) as err:
             raise ModelFormatError(f"{str(path)!r} is a damaged phrase model ({err}): save it again") from None
         model.connector_words_ = connectors
+        model.tokenizer_ = tokenizer
         model._applier = None
         model.tables_ = [PhraseTable(phrases=[model.delimiter.join(x) for x in p["parts"]], **p) for p in passes]
         return model

@@ -1,10 +1,10 @@
 """Phrase model files: one ``.npz`` of arrays plus a JSON header, read without pickle.
 
->>> save_tables("phrases.npz", params, connectors, tables)        # doctest: +SKIP
->>> params, passes = load_tables("phrases.npz")                    # doctest: +SKIP
+>>> save_tables("phrases.npz", params, tables, tokenizer="default")        # doctest: +SKIP
+>>> params, passes, tokenizer = load_tables("phrases.npz")                    # doctest: +SKIP
 
 Layout: ``meta`` is the UTF-8 JSON header (``format`` ``"w2v-phrases"``, ``version``, the
-estimator's parameters, per pass its threshold, token count, vocabulary size and pruning flag, and
+estimator's parameters, the tokenizer's name, per pass its threshold, token count, vocabulary size and pruning flag, and
 ``words``: every distinct first word, last word and connector run, the run's words joined by a
 space); per pass ``p`` the int64 arrays ``first_p``, ``middle_p``, ``last_p`` (indices into
 ``words``), ``count_p`` and the float64 ``score_p``. Written through :func:`w2v.fileio.atomic_write`.
@@ -23,7 +23,7 @@ FORMAT = "w2v-phrases"
 VERSION = 1
 
 
-def save_tables(path, params: dict, tables: list) -> None:
+def save_tables(path, params: dict, tables: list, tokenizer: str | None = None) -> None:
     """Write a fitted model's parameters and phrase tables (atomically).
 
     Parameters
@@ -32,6 +32,8 @@ def save_tables(path, params: dict, tables: list) -> None:
     params : dict
         JSON-ready constructor parameters (connector words as a sorted list).
     tables : list of PhraseTable
+    tokenizer : str, optional
+        Name of the tokenizer the phrases were learned with.
     """
     words: dict = {}
     arrays = {}
@@ -45,7 +47,8 @@ def save_tables(path, params: dict, tables: list) -> None:
         arrays[f"score_{p}"] = np.asarray(table.scores, dtype=np.float64)
         passes.append({"threshold": table.threshold, "total_words": table.total_words,
                        "vocabulary_size": table.vocabulary_size, "pruned": table.pruned})
-    meta = {"format": FORMAT, "version": VERSION, "params": params, "passes": passes, "words": list(words)}
+    meta = {"format": FORMAT, "version": VERSION, "params": params, "tokenizer": tokenizer, "passes": passes,
+            "words": list(words)}
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
     with atomic_write(path, "wb") as f:
         np.savez(f, **arrays)
@@ -59,6 +62,7 @@ def load_tables(path):
     params : dict
     passes : list of dict
         Per pass: ``parts`` (list of tuple of str), ``counts``, ``scores`` and the header fields.
+    tokenizer : str or None
 
     Raises
     ------
@@ -87,7 +91,8 @@ def load_tables(path):
                 passes.append({"parts": parts, "counts": counts.astype(np.int64), "scores": scores.astype(np.float64),
                                "threshold": float(info["threshold"]), "total_words": int(info["total_words"]),
                                "vocabulary_size": int(info["vocabulary_size"]), "pruned": bool(info["pruned"])})
-            return dict(meta["params"]), passes
+            tokenizer = meta.get("tokenizer")
+            return dict(meta["params"]), passes, tokenizer if isinstance(tokenizer, str) else None
     except ModelFormatError:
         raise
     except (KeyError, IndexError, TypeError, ValueError, OSError, zipfile.BadZipFile,
