@@ -11,6 +11,8 @@ folders, in-memory lists) is read by the corpus readers and interned in Python.
 """
 from __future__ import annotations
 
+import codecs
+import mmap
 import os
 import threading
 from array import array
@@ -106,23 +108,38 @@ def _fast_path(corpus, workers: int) -> TokenIds | None:
     if type(corpus) not in (LineCorpus, Text8Corpus) or corpus.tokenizer.name != "whitespace":
         return None
     path = Path(corpus.path)
-    if path.suffix in (".gz", ".bz2", ".xz"):
+    if path.suffix in (".gz", ".bz2", ".xz") or path.stat().st_size == 0:
         return None
-    data = path.read_bytes()
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if not _valid_utf8(data):
+            return None          # the readers replace invalid bytes by U+FFFD; leave that to them
+        return _scan_mapped(data, type(corpus) is LineCorpus, corpus.max_sentence_length, workers)
+
+
+def _valid_utf8(data) -> bool:
+    """Whether ``data`` (bytes-like) is valid UTF-8, checked in bounded pieces."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1 << 24
     try:
-        data.decode("utf-8")
+        for start in range(0, len(data), step):
+            decoder.decode(data[start:start + step])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return None          # the readers replace invalid bytes by U+FFFD; leave that to them
+        return False
+    return True
+
+
+def _scan_mapped(data, lines: bool, max_sentence_length: int, workers: int) -> TokenIds:
+    """Scan a memory-mapped file on ``workers`` threads (pieces cut at line ends) and merge the pieces."""
     from w2v.corpus._phrases_scan_kernel import scan_whitespace
 
     buf = np.frombuffer(data, dtype=np.uint8)
-    lines = type(corpus) is LineCorpus
     # a text8-style stream is cut into pieces counted from its start: scan it in one piece
     cuts = _line_cuts(data, workers if lines else 1)
     parts: list = [None] * (len(cuts) - 1)
 
     def scan(k: int) -> None:
-        parts[k] = scan_whitespace(buf[cuts[k]:cuts[k + 1]], lines, corpus.max_sentence_length)
+        parts[k] = scan_whitespace(buf[cuts[k]:cuts[k + 1]], lines, max_sentence_length)
 
     threads = [threading.Thread(target=scan, args=(k,)) for k in range(1, len(parts))]
     for t in threads:
@@ -130,6 +147,7 @@ def _fast_path(corpus, workers: int) -> TokenIds | None:
     scan(0)
     for t in threads:
         t.join()
+    del buf
     if any(p is None for p in parts):
         raise RuntimeError("a scanning thread failed")
     words = parts[0][2].tobytes().decode("utf-8").split("\n")[:-1]
@@ -152,7 +170,7 @@ def _fast_path(corpus, workers: int) -> TokenIds | None:
     return TokenIds(np.concatenate(ids), np.concatenate(offsets), words, index)
 
 
-def _line_cuts(data: bytes, pieces: int) -> list:
+def _line_cuts(data, pieces: int) -> list:
     """Byte positions cutting ``data`` into about ``pieces`` parts, each cut just after a ``\\n``."""
     cuts = [0]
     for k in range(1, pieces):
