@@ -172,7 +172,7 @@ class _StageBar:
             from tqdm.auto import tqdm
 
             self._bar = tqdm(total=len(stages), unit="stage", file=sys.stderr, dynamic_ncols=True,
-                             leave=False, bar_format="{desc}: {n_fmt}/{total_fmt} stages [{elapsed}]")
+                             leave=False, bar_format="{desc}{n_fmt}/{total_fmt} stages [{elapsed}]")
 
     def stage(self, name: str) -> None:
         """Mark the previous stage done and show ``name``."""
