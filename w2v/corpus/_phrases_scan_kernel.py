@@ -70,10 +70,9 @@ def scan_whitespace(buf, lines, max_sentence_length):
     n_tokens = 0
     length = 0
     capacity = 1 << 16
-    # one int64 per slot: the hash's high 32 bits (a tag) above id + 1; the word bytes live in a
-    # compact arena, so a lookup touches one slot and a few cached bytes, not the text's first
-    # occurrence of the word
-    table = np.zeros(capacity, dtype=np.int64)
+    # per slot: the hash's high 32 bits (a tag) above id + 1, and where the word's bytes start in
+    # a compact arena; a lookup touches its slot and the arena, not the text's first occurrence
+    table = np.zeros((capacity, 2), dtype=np.int64)
     arena = np.empty(1 << 16, dtype=np.uint8)
     used = 0
     word_start = np.empty(1 << 12, dtype=np.int64)
@@ -91,8 +90,12 @@ def scan_whitespace(buf, lines, max_sentence_length):
             continue
         j = i
         h = _FNV_OFFSET
-        while j < n and _space_length(buf, j, n) == 0:
-            h = (h ^ np.uint64(buf[j])) * _FNV_PRIME
+        while j < n:
+            b = buf[j]
+            # printable ASCII is never white space: skip the full test for it
+            if (b <= 32 or b >= 127) and _space_length(buf, j, n) != 0:
+                break
+            h = (h ^ np.uint64(b)) * _FNV_PRIME
             j += 1
         size = j - i
         tag = np.int64(h >> np.uint64(32)) << 32
@@ -100,11 +103,11 @@ def scan_whitespace(buf, lines, max_sentence_length):
         slot = np.int64(h & np.uint64(mask))
         w = -1
         while True:
-            stored = table[slot]
+            stored = table[slot, 0]
             if stored == 0:
                 break
             if (stored & _HIGH) == tag:
-                start = word_start[(stored & _LOW) - 1]
+                start = table[slot, 1]
                 # a stored word of another length fails either the end mark or the byte loop
                 if start + size < used and arena[start + size] == 10:
                     same = True
@@ -129,11 +132,12 @@ def scan_whitespace(buf, lines, max_sentence_length):
                 arena[used + k] = buf[i + k]
             arena[used + size] = 10
             used += size + 1
-            table[slot] = tag | (w + 1)
+            table[slot, 0] = tag | (w + 1)
+            table[slot, 1] = word_start[w]
             n_words += 1
             if 2 * n_words > capacity:
                 capacity *= 2
-                table = _rehash_words(word_hash, n_words, capacity)
+                table = _rehash_words(table, word_hash, capacity)
         ids[n_tokens] = w
         n_tokens += 1
         length += 1
@@ -149,16 +153,18 @@ def scan_whitespace(buf, lines, max_sentence_length):
 
 
 @njit(nogil=True, cache=True)
-def _rehash_words(word_hash, n_words, capacity):
-    table = np.zeros(capacity, dtype=np.int64)
+def _rehash_words(table, word_hash, capacity):
+    """The word table's rows placed in a table of ``capacity`` slots (by each word's full hash)."""
+    new = np.zeros((capacity, 2), dtype=np.int64)
     mask = capacity - 1
-    for w in range(n_words):
-        h = word_hash[w]
-        slot = np.int64(h & np.uint64(mask))
-        while table[slot] != 0:
-            slot = (slot + 1) & mask
-        table[slot] = (np.int64(h >> np.uint64(32)) << 32) | (w + 1)
-    return table
+    for r in range(table.shape[0]):
+        if table[r, 0] != 0:
+            slot = np.int64(word_hash[(table[r, 0] & _LOW) - 1] & np.uint64(mask))
+            while new[slot, 0] != 0:
+                slot = (slot + 1) & mask
+            new[slot, 0] = table[r, 0]
+            new[slot, 1] = table[r, 1]
+    return new
 
 
 @njit(nogil=True, cache=True)
