@@ -229,11 +229,15 @@ def test_compiled_whitespace_scan_equals_the_readers(tmp_path):
         assert fast.words == slow.words and np.array_equal(fast.ids, slow.ids)
 
 
-def test_write_tokens_one_sentence_per_line(tmp_path):
+@pytest.mark.parametrize("chunk", [1, 3, 1 << 22])
+def test_write_tokens_one_sentence_per_line(tmp_path, monkeypatch, chunk):
+    from w2v.corpus import phrase_join
+
+    monkeypatch.setattr(phrase_join, "_RENDER_TOKENS", chunk)      # written in chunks of sentences
     model = Phrases(min_count=1, threshold=0.5, scoring="gensim")
     tokens = model.fit_transform_ids([["new", "york", "é"], [], ["new", "york"]] * 3)
     out = tmp_path / "out.txt"
-    write_tokens(tokens, out)
+    assert write_tokens(tokens, out) == len("new_york é\nnew_york\n".encode()) * 3
     assert out.read_text(encoding="utf-8") == "new_york é\nnew_york\n" * 3
 
 

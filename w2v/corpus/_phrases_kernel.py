@@ -239,6 +239,7 @@ def render(ids, offsets, arena, starts, ends):
     ----------
     ids : int32 (N,)
     offsets : int64 (S + 1,)
+        Sentence boundaries of the sentences to render (a slice of the corpus's offsets).
     arena : uint8 (B,)
         The bytes of every word.
     starts, ends : int64 (V,)
@@ -250,7 +251,7 @@ def render(ids, offsets, arena, starts, ends):
         Empty sentences are left out.
     """
     size = 0
-    for pos in range(ids.shape[0]):
+    for pos in range(offsets[0], offsets[offsets.shape[0] - 1]):
         t = ids[pos]
         size += ends[t] - starts[t] + 1
     out = np.empty(size, dtype=np.uint8)

@@ -18,6 +18,9 @@ import numpy as np
 from w2v.corpus.phrase_ids import TokenIds
 from w2v.fileio import atomic_write
 
+#: tokens rendered to text per chunk when writing
+_RENDER_TOKENS = 1 << 22
+
 
 class PhrasedCorpus:
     """A corpus seen through a fitted :class:`Phrases`: re-iterable, one phrased token list per sentence.
@@ -106,10 +109,20 @@ def write_tokens(tokens: TokenIds, path) -> int:
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
     ends = np.cumsum(lengths)
     arena = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    text = kernel.render(tokens.ids, tokens.offsets, arena, ends - lengths, ends)
+    starts = ends - lengths
+    offsets = tokens.offsets
+    written = 0
     with atomic_write(path, "wb") as f:
-        f.write(text.data)
-    return int(text.shape[0])
+        s = 0
+        while s < len(offsets) - 1:
+            # whole sentences of about _RENDER_TOKENS tokens at a time: memory bounded by the chunk
+            stop = int(np.searchsorted(offsets, offsets[s] + _RENDER_TOKENS, side="right")) - 1
+            stop = min(max(stop, s + 1), len(offsets) - 1)
+            text = kernel.render(tokens.ids, offsets[s:stop + 1], arena, starts, ends)
+            f.write(text.data)
+            written += int(text.shape[0])
+            s = stop
+    return written
 
 
 def connector_codes(tokens: TokenIds, connectors, size: int | None = None):
