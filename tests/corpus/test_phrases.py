@@ -250,3 +250,20 @@ def test_the_tokenizer_name_is_kept(tmp_path):
     assert Phrases.load(tmp_path / "m.npz").tokenizer_ == "whitespace"
     assert Phrases(min_count=2, threshold=1.0).fit(path).tokenizer_ == "default"
     assert Phrases(min_count=2, threshold=1.0).fit(TEN).tokenizer_ is None
+
+
+def test_rewrite_scan_is_stage_two_of_the_pipeline(tmp_path):
+    from w2v.corpus.pipeline import build_and_encode
+
+    rng = random.Random(5)
+    corpus = _random_corpus(rng, 300, 20, ("of",))
+    path = tmp_path / "c.txt"
+    path.write_text("\n".join(" ".join(s) for s in corpus) + "\n", encoding="utf-8")
+    model = Phrases(min_count=2, threshold=[1.0, 0.5], scoring="gensim", connector_words=["of"]).fit(corpus)
+    phrased = model.transform(LineCorpus(path, tokenizer=Tokenizer.whitespace()))
+    vocab, encoded = build_and_encode(phrased.source, min_count=2, rewrite=phrased.rewrite_scan, workers=2)
+    expected_vocab, expected = build_and_encode([s for s in phrased if s], min_count=2)
+    assert any("_" in w for w in vocab.words)
+    assert vocab.words == expected_vocab.words and vocab.counts.tolist() == expected_vocab.counts.tolist()
+    assert vocab.total_words == expected_vocab.total_words
+    assert np.array_equal(encoded.ids, expected.ids) and np.array_equal(encoded.offsets, expected.offsets)

@@ -4,24 +4,24 @@
 >>> tokens.words, tokens.ids.tolist(), tokens.offsets.tolist()
 (['new', 'york', 'is', 'in'], [0, 1, 2, 3, 0, 1], [0, 3, 6])
 
-Ids are given in first-seen order (nothing is dropped: phrase counting needs every token). This
-module is the phrase step's one source of ids: a plain text file read with the white-space
-tokenizer goes through a compiled scanner; anything else (other tokenizers, compressed files,
-folders, in-memory lists) is read by the corpus readers and interned in Python.
+Ids are given in first-seen order (nothing is dropped: phrase counting needs every token). The ids
+come from stage 1 of the corpus pipeline (:func:`w2v.corpus.scan.scan_corpus`: compiled, on worker
+threads, for files); :func:`to_scan` turns a rewritten stream back into a scan for the later stages
+(the phrase step is stage 2 of :mod:`w2v.corpus.pipeline`).
 """
 from __future__ import annotations
 
-import codecs
-import mmap
 import os
-import threading
-from array import array
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from w2v.corpus.readers import LineCorpus, Text8Corpus, open_corpus
+from w2v.corpus.readers import open_corpus
+from w2v.corpus.scan import scan_corpus
+
+if TYPE_CHECKING:
+    from w2v.corpus.scan_result import ScanResult
 
 
 @dataclass
@@ -71,8 +71,9 @@ class TokenIds:
             yield [words[i] for i in ids[offsets[s]:offsets[s + 1]].tolist()]
 
 
-def token_ids(corpus, max_sentence_length: int = 10000, workers: int | None = None) -> TokenIds:
-    """Read ``corpus`` once into a :class:`TokenIds`.
+def token_ids(corpus, max_sentence_length: int = 10000, workers: int | None = None,
+              progress: bool = False) -> TokenIds:
+    """Read ``corpus`` once into a :class:`TokenIds` (stage 1 of :mod:`w2v.corpus.pipeline`).
 
     Parameters
     ----------
@@ -81,102 +82,46 @@ def token_ids(corpus, max_sentence_length: int = 10000, workers: int | None = No
     max_sentence_length : int
         Longer sentences of a file are cut into pieces (as the corpus readers do).
     workers : int, optional
-        Threads of the compiled scan (default: all cores); a file is cut at line ends.
+        Scanning threads (default: all cores).
+    progress : bool, default False
+        A progress bar on stderr while files are read.
 
     Returns
     -------
     TokenIds
+        Its ids and offsets are memory maps of the scan's nameless temporary files.
     """
-    corpus = open_corpus(corpus, max_sentence_length=max_sentence_length)
-    fast = _fast_path(corpus, workers or os.cpu_count() or 1)
-    if fast is not None:
-        return fast
-    index: dict = {}
-    add = index.setdefault
-    ids = array("i")
-    ends = array("q", [0])
-    for sentence in corpus:
-        if sentence:
-            ids.extend([add(w, len(index)) for w in sentence])
-            ends.append(len(ids))
-    return TokenIds(np.frombuffer(ids, dtype=np.int32).copy() if ids else np.zeros(0, np.int32),
-                    np.frombuffer(ends, dtype=np.int64).copy(), list(index), index)
+    return from_scan(scan_corpus(open_corpus(corpus, max_sentence_length=max_sentence_length),
+                                 workers=workers or os.cpu_count() or 1, progress=progress))
 
 
-def _fast_path(corpus, workers: int) -> TokenIds | None:
-    """The compiled scan for an uncompressed file read with the white-space tokenizer, else None."""
-    if type(corpus) not in (LineCorpus, Text8Corpus) or corpus.tokenizer.name != "whitespace":
-        return None
-    path = Path(corpus.path)
-    if path.suffix in (".gz", ".bz2", ".xz") or path.stat().st_size == 0:
-        return None
-    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        if not _valid_utf8(data):
-            return None          # the readers replace invalid bytes by U+FFFD; leave that to them
-        return _scan_mapped(data, type(corpus) is LineCorpus, corpus.max_sentence_length, workers)
+def from_scan(scan) -> TokenIds:
+    """The :class:`TokenIds` of a :class:`~w2v.corpus.scan_result.ScanResult` (which it closes)."""
+    tokens = TokenIds(scan.ids, scan.offsets, scan.words.words())
+    scan.close()          # the memory maps stay valid
+    return tokens
 
 
-def _valid_utf8(data) -> bool:
-    """Whether ``data`` (bytes-like) is valid UTF-8, checked in bounded pieces."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    step = 1 << 24
-    try:
-        for start in range(0, len(data), step):
-            decoder.decode(data[start:start + step])
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
+def to_scan(tokens: TokenIds, like) -> "ScanResult":
+    """A :class:`~w2v.corpus.scan_result.ScanResult` holding ``tokens``, for the pipeline's later stages.
 
+    Parameters
+    ----------
+    tokens : TokenIds
+    like : ScanResult
+        The scan ``tokens`` were made from: its name, decode errors and flags are kept, and the
+        words it pruned (count 0) stay pruned.
+    """
+    from w2v.corpus.scan_result import ScanResult, WordTable, new_scan_files
 
-def _scan_mapped(data, lines: bool, max_sentence_length: int, workers: int) -> TokenIds:
-    """Scan a memory-mapped file on ``workers`` threads (pieces cut at line ends) and merge the pieces."""
-    from w2v.corpus._phrases_scan_kernel import scan_whitespace
-
-    buf = np.frombuffer(data, dtype=np.uint8)
-    # a text8-style stream is cut into pieces counted from its start: scan it in one piece
-    cuts = _line_cuts(data, workers if lines else 1)
-    parts: list = [None] * (len(cuts) - 1)
-
-    def scan(k: int) -> None:
-        parts[k] = scan_whitespace(buf[cuts[k]:cuts[k + 1]], lines, max_sentence_length)
-
-    threads = [threading.Thread(target=scan, args=(k,)) for k in range(1, len(parts))]
-    for t in threads:
-        t.start()
-    scan(0)
-    for t in threads:
-        t.join()
-    del buf
-    if any(p is None for p in parts):
-        raise RuntimeError("a scanning thread failed")
-    words = parts[0][2].tobytes().decode("utf-8").split("\n")[:-1]
-    index = {w: i for i, w in enumerate(words)}
-    ids, offsets = [parts[0][0]], [parts[0][1]]
-    shift = parts[0][1][-1]
-    for part_ids, part_offsets, arena in parts[1:]:
-        # local ids -> global ids, new words appended in first-seen order
-        local = arena.tobytes().decode("utf-8").split("\n")[:-1]
-        mapping = np.empty(len(local), dtype=np.int32)
-        for i, w in enumerate(local):
-            g = index.get(w)
-            if g is None:
-                g = index[w] = len(words)
-                words.append(w)
-            mapping[i] = g
-        ids.append(mapping[part_ids])
-        offsets.append(part_offsets[1:] + shift)
-        shift += part_offsets[-1]
-    return TokenIds(np.concatenate(ids), np.concatenate(offsets), words, index)
-
-
-def _line_cuts(data, pieces: int) -> list:
-    """Byte positions cutting ``data`` into about ``pieces`` parts, each cut just after a ``\\n``."""
-    cuts = [0]
-    for k in range(1, pieces):
-        newline = data.find(b"\n", max(cuts[-1], len(data) * k // pieces))
-        if newline < 0:
-            break
-        cuts.append(newline + 1)
-    cuts.append(len(data))
-    return sorted(set(cuts))
+    id_file, offset_file = new_scan_files()
+    np.asarray(tokens.ids, dtype=np.int32).tofile(id_file)
+    np.asarray(tokens.offsets[1:], dtype=np.int64).tofile(offset_file)
+    counts = np.bincount(tokens.ids, minlength=len(tokens.words)).astype(np.int64)
+    if like.pruned:
+        old = np.asarray(like.counts)
+        counts[:old.shape[0]][old == 0] = 0
+    return ScanResult(id_file=id_file, offset_file=offset_file, n_tokens=int(tokens.ids.shape[0]),
+                      n_sentences=tokens.n_sentences, words=WordTable.from_words(tokens.words), counts=counts,
+                      total_tokens=int(tokens.ids.shape[0]), decode_errors=like.decode_errors, pruned=like.pruned,
+                      sentences_cut=like.sentences_cut, name=like.name)

@@ -25,6 +25,9 @@ _RENDER_TOKENS = 1 << 22
 class PhrasedCorpus:
     """A corpus seen through a fitted :class:`Phrases`: re-iterable, one phrased token list per sentence.
 
+    Iterating it phrases batches of sentences; the corpus pipeline (``Word2Vec.fit``) instead scans
+    :attr:`source` in compiled code and joins the phrases on the id stream (:meth:`rewrite_scan`).
+
     Parameters
     ----------
     phrases : Phrases
@@ -40,6 +43,15 @@ class PhrasedCorpus:
         self.phrases = phrases
         self.corpus = open_corpus(corpus, max_sentence_length=phrases.max_sentence_length)
         self.batch = batch
+
+    @property
+    def source(self):
+        """The corpus read (the corpus pipeline scans it and then calls :meth:`rewrite_scan`)."""
+        return self.corpus
+
+    def rewrite_scan(self, scan):
+        """Join the phrases in a scan of :attr:`source` (stage 2 of :mod:`w2v.corpus.pipeline`)."""
+        return self.phrases.rewrite_scan(scan)
 
     def __repr__(self) -> str:
         return f"PhrasedCorpus({self.phrases!r}, {self.corpus!r})"

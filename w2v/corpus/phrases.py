@@ -44,7 +44,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from w2v.corpus.phrase_ids import TokenIds, token_ids
-from w2v.corpus.readers import FolderCorpus, LineCorpus, Text8Corpus, open_corpus
+from w2v.corpus.phrase_ids import from_scan, to_scan
+from w2v.corpus.readers import FolderCorpus, LineCorpus, StreamCorpus, Text8Corpus, open_corpus
 from w2v.corpus.phrase_join import PhrasedCorpus, _Applier, connector_codes, decode_run, join, keys_of
 from w2v.corpus.phrase_scoring import DEFAULT_THRESHOLDS, SCORERS, score_candidates
 from w2v.errors import ModelFormatError, ParameterError
@@ -249,7 +250,7 @@ class Phrases:
         else:
             note("reading")
             corpus = open_corpus(corpus, max_sentence_length=self.max_sentence_length)
-            if isinstance(corpus, (LineCorpus, Text8Corpus, FolderCorpus)):
+            if isinstance(corpus, (LineCorpus, Text8Corpus, FolderCorpus, StreamCorpus)):
                 self.tokenizer_ = corpus.tokenizer.name
             tokens = token_ids(corpus, self.max_sentence_length, self.workers)
         self.connector_words_ = connectors
@@ -355,6 +356,21 @@ class Phrases:
             key1, key2 = keys_of(tokens, table.parts, self.connector_words_)
             tokens = join(tokens, key1, key2, table.phrases, self.connector_words_)
         return tokens
+
+    def rewrite_scan(self, scan):
+        """Stage 2 of :mod:`w2v.corpus.pipeline`: join the learned phrases in a scan's provisional ids.
+
+        Parameters
+        ----------
+        scan : ScanResult
+            From :func:`w2v.corpus.scan.scan_corpus` (closed here).
+
+        Returns
+        -------
+        ScanResult
+            The phrased stream, its word table (with the phrase tokens) and counts.
+        """
+        return to_scan(self.transform_ids(from_scan(scan)), like=scan)
 
     def __getitem__(self, sentence):
         """One sentence (a list of str) with the learned phrases joined, as gensim's ``phrases[sentence]``."""

@@ -25,7 +25,7 @@ import threading
 
 import numpy as np
 
-from w2v.errors import CorpusError, ModelFormatError, ParameterError, TrainingDiverged, W2VError  # noqa: F401
+from w2v.errors import CorpusError, ModelFormatError, ParameterError, TrainingDiverged
 from w2v.models import training
 from w2v.models.encoding import encode_to_disk
 from w2v.models.progress import TrainingBar
@@ -210,7 +210,11 @@ class Word2Vec:
         from w2v.corpus.pipeline import build_and_encode
 
         self.check_params()
-        vocab, encoded = build_and_encode(corpus, min_count=self.min_count, max_vocab_size=self.max_vocab_size,
+        # a corpus seen through phrases (w2v.corpus.phrases.PhrasedCorpus) is scanned as its source and
+        # its phrases are joined on the provisional ids (stage 2 of the pipeline)
+        rewrite = getattr(corpus, "rewrite_scan", None)
+        vocab, encoded = build_and_encode(corpus if rewrite is None else corpus.source, rewrite=rewrite,
+                                          min_count=self.min_count, max_vocab_size=self.max_vocab_size,
                                           workers=self.effective_workers, progress=bool(self.progress))
         self._initialise(vocab)
         self._train(encoded, first_epoch=0, epochs=self.epochs)
