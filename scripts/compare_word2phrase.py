@@ -5,7 +5,8 @@
 
 ``word2phrase.c`` is in https://github.com/tmikolov/word2vec. Both programs run as whole processes
 (text file in, phrased file out) under ``/usr/bin/time -v``, alternating, ``--runs`` times each; the
-script prints the median wall time and peak memory of each and their ratio, then compares the two
+script prints the median wall time, CPU time (user + system) and peak memory of each and their
+ratios (on a shared machine the CPU time is the steadier figure), then compares the two
 outputs token by token (word2phrase writes a space before every line's first token; tokens and line
 structure are what count) and lists the first differences if any. Exit status 1 if they differ.
 """
@@ -23,7 +24,7 @@ from pathlib import Path
 
 
 def timed(command: list) -> tuple:
-    """Run ``command`` under ``/usr/bin/time -v``; return (wall seconds, peak RSS in MB)."""
+    """Run ``command`` under ``/usr/bin/time -v``; return (wall seconds, peak RSS in MB, user + system CPU seconds)."""
     result = subprocess.run(["/usr/bin/time", "-v", *command], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     if result.returncode != 0:
@@ -31,7 +32,8 @@ def timed(command: list) -> tuple:
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", result.stderr).group(1)
     seconds = sum(float(part) * 60 ** i for i, part in enumerate(reversed(wall.split(":"))))
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1)) / 1024
-    return seconds, rss
+    cpu = sum(float(re.search(rf"{kind} time \(seconds\): (\S+)", result.stderr).group(1)) for kind in ("User", "System"))
+    return seconds, rss, cpu
 
 
 def lines_of_tokens(path: Path):
@@ -69,8 +71,12 @@ def main() -> int:
         for name, command in commands.items():
             runs[name].append(timed(command))
     summary = {name: {"wall_s": statistics.median(r[0] for r in rs), "peak_rss_mb": max(r[1] for r in rs),
-                      "runs_s": [round(r[0], 2) for r in rs]} for name, rs in runs.items()}
+                      "cpu_s": statistics.median(r[2] for r in rs), "runs_s": [round(r[0], 2) for r in rs]}
+               for name, rs in runs.items()}
     summary["speedup"] = summary["word2phrase"]["wall_s"] / summary["w2v"]["wall_s"]
+    # each run's own ratio: runs alternate, so neighbours share the machine's load
+    summary["paired_speedups"] = [round(a[0] / b[0], 2) for a, b in zip(runs["word2phrase"], runs["w2v"])]
+    summary["cpu_ratio"] = summary["word2phrase"]["cpu_s"] / summary["w2v"]["cpu_s"]
 
     differences = []
     joins = {"word2phrase": 0, "w2v": 0}
@@ -90,8 +96,10 @@ def main() -> int:
     else:
         for name in commands:
             s = summary[name]
-            print(f"{name:>12}: median {s['wall_s']:.2f} s wall (runs {s['runs_s']}), peak {s['peak_rss_mb']:.0f} MB")
-        print(f"{'speedup':>12}: {summary['speedup']:.2f}x (word2phrase wall / w2v wall)")
+            print(f"{name:>12}: median {s['wall_s']:.2f} s wall (runs {s['runs_s']}), {s['cpu_s']:.2f} s CPU "
+                  f"(user + system), peak {s['peak_rss_mb']:.0f} MB")
+        print(f"{'speedup':>12}: {summary['speedup']:.2f}x (median wall / median wall; paired runs "
+              f"{summary['paired_speedups']}); CPU time ratio {summary['cpu_ratio']:.2f}x")
         print(f"{'identical':>12}: {summary['identical']} ({n_lines:,} lines; tokens containing '_': "
               f"word2phrase {joins['word2phrase']:,}, w2v {joins['w2v']:,})")
         for d in differences:
