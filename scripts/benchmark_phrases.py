@@ -8,8 +8,9 @@ The corpus is text with one sentence per line and tokens separated by white spac
 passes by default), timed as a whole process; then the same word2vec run on the unphrased and on the
 phrased corpus; then each vector set on the phrase analogies (``questions-phrases.txt``, phrases
 written with ``_``; over all words and over the 30,000 most frequent) and on the word analogies
-(30,000). Coverage is the share of questions whose four words (phrases) have vectors. Prints a
-table, or JSON with ``--json``.
+(30,000). Coverage is the share of questions whose four words (phrases) have vectors; "question
+phrases" counts the distinct phrases of the question file that have a vector. Prints a table, or
+JSON with ``--json``.
 """
 from __future__ import annotations
 
@@ -54,6 +55,9 @@ def main() -> int:
     phrase_seconds = time.perf_counter() - began
     phrase_report = json.loads(result.stdout)
 
+    # the distinct phrases of the question file (compared case-insensitively, as the evaluation does)
+    question_phrases = {w.upper() for line in Path(args.phrase_questions).read_text(encoding="utf-8").splitlines()
+                        if not line.startswith(":") for w in line.split() if "_" in w}
     runs = {}
     for name, path in (("unphrased", Path(args.corpus)), ("phrased", phrased)):
         model = Word2Vec(architecture=args.arch, dim=args.dim, epochs=args.epochs, workers=args.workers,
@@ -62,8 +66,11 @@ def main() -> int:
         model.fit(LineCorpus(path, tokenizer=Tokenizer.whitespace()))
         seconds = time.perf_counter() - began
         kv = model.wv_
+        known = {w.upper() for w in kv.words}
         row = {"train_seconds": round(seconds, 1), "vocabulary": len(kv.words),
-               "phrase_tokens_in_vocabulary": sum("_" in w for w in kv.words)}
+               "phrase_tokens_in_vocabulary": sum("_" in w for w in kv.words),
+               "question_phrases_with_vectors": sum(p in known for p in question_phrases),
+               "question_phrases": len(question_phrases)}
         for label, questions, restrict in (("phrases_all", args.phrase_questions, None),
                                            ("phrases_30k", args.phrase_questions, 30000),
                                            ("words_30k", args.word_questions, 30000)):
@@ -88,13 +95,14 @@ def main() -> int:
         return 0
     print(f"w2v phrases (thresholds {args.thresholds}): {phrase_seconds:.1f} s whole process, "
           f"phrases per pass {report['phrases_per_pass']}")
-    print(f"{'corpus':<10} {'vocab':>8} {'phrases':>8}  {'phrase analogies (all words)':>30}  "
-          f"{'phrase analogies @30k':>24}  {'word analogies @30k':>22}")
+    print(f"{'corpus':<10} {'vocab':>8} {'phrases':>8} {'question phrases':>17}  {'phrase analogies (all words)':>30}  "
+          f"{'phrase analogies @30k':>24}  {'word analogies @30k':>28}")
     for name, row in runs.items():
         cells = [f"{row[k]['accuracy']:.3f} ({row[k]['correct']}/{row[k]['questions']}, cov {row[k]['coverage']:.1%})"
                  for k in ("phrases_all", "phrases_30k", "words_30k")]
-        print(f"{name:<10} {row['vocabulary']:>8,} {row['phrase_tokens_in_vocabulary']:>8,}  {cells[0]:>30}  "
-              f"{cells[1]:>24}  {cells[2]:>22}")
+        known = f"{row['question_phrases_with_vectors']}/{row['question_phrases']}"
+        print(f"{name:<10} {row['vocabulary']:>8,} {row['phrase_tokens_in_vocabulary']:>8,} {known:>17}  "
+              f"{cells[0]:>30}  {cells[1]:>24}  {cells[2]:>28}")
     return 0
 
 
