@@ -22,9 +22,12 @@ Formats
     offsets) and, when known, ``counts.npy`` (int64). Because the zip is *stored*, not deflated,
     ``vectors.npy`` lies contiguous inside the file, 64-byte aligned; ``mmap=True`` maps it in
     place with :class:`numpy.memmap` (one file, no side files, nothing copied).
+``glove``
+    GloVe's header-less text: one ``word v1 ... vd`` line per word (:mod:`w2v.vectors_glove`).
+    fastText's ``.vec`` files are word2vec ``text`` and read as such.
 
-The format is detected from the content (zip magic; else whether the first row after the header
-parses as ``d`` decimal numbers), so the extension does not matter. ``.gz``, ``.bz2`` and ``.xz``
+The format is detected from the content (zip magic; a first line that is a word followed by
+numbers is GloVe; else whether the first row after the header parses as ``d`` decimal numbers), so the extension does not matter. ``.gz``, ``.bz2`` and ``.xz``
 files are decompressed on the fly for the word2vec formats. Broken files raise
 :class:`~w2v.errors.ModelFormatError` naming the row and byte offset where they break; invalid
 UTF-8 in words is replaced by U+FFFD with a logged warning. Writes are atomic.
@@ -44,10 +47,11 @@ import numpy as np
 
 from w2v.errors import ModelFormatError
 from w2v.fileio import atomic_write, check_readable, decompression_errors, is_compressed, open_binary
+from w2v.vectors_glove import is_glove_line, read_glove, write_glove
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("native", "binary", "text")
+FORMATS = ("native", "binary", "text", "glove")
 _NATIVE_NAME = "w2v-keyed-vectors"
 _NATIVE_VERSION = 1
 _CHUNK = 1 << 20
@@ -127,7 +131,7 @@ def detect_format(path: str | os.PathLike) -> str:
 
     Returns
     -------
-    {"native", "binary", "text"}
+    {"native", "binary", "text", "glove"}
     """
     path = _check_file(path)
     with open(path, "rb") as f:
@@ -135,6 +139,9 @@ def detect_format(path: str | os.PathLike) -> str:
             return "native"
     with decompression_errors(path, "vector file", ModelFormatError), open_binary(path) as f:
         cur = _Cursor(f)
+        first_line = cur.peek(_CHUNK).lstrip(b"\r\n").split(b"\n", 1)[0]
+        if is_glove_line(first_line):
+            return "glove"
         _, dim = _read_header(cur, path)
         return _sniff_rows(cur, dim)
 
@@ -147,7 +154,7 @@ def read_vectors(path: str | os.PathLike, format: str | None = None, limit: int 
     ----------
     path : str or PathLike
         File to read.
-    format : {"native", "binary", "text"}, optional
+    format : {"native", "binary", "text", "glove"}, optional
         Skip detection and read this format (default: detect from the content).
     limit : int, optional
         Read only the first ``limit`` words (word2vec files list the most frequent first).
@@ -173,6 +180,10 @@ def read_vectors(path: str | os.PathLike, format: str | None = None, limit: int 
                                "re-save it with format='native'")
     if format == "native":
         return _read_native(path, limit, mmap)
+    if format == "glove":
+        words, vectors = read_glove(path, limit)
+        _check_decoding(path, words)
+        return words, vectors, None
     with decompression_errors(path, "vector file", ModelFormatError), open_binary(path) as f:
         cur = _Cursor(f)
         vocab_size, dim = _read_header(cur, path)
@@ -206,8 +217,8 @@ def write_vectors(path: str | os.PathLike, words, vectors: np.ndarray, counts=No
     vectors : np.ndarray, shape (V, d)
         Stored as float32.
     counts : np.ndarray[int64], shape (V,), optional
-        Kept by the native format only (word2vec formats have no place for them).
-    format : {"native", "binary", "text"}
+        Kept by the native format only (word2vec and GloVe formats have no place for them).
+    format : {"native", "binary", "text", "glove"}
     """
     if format not in FORMATS:
         raise ModelFormatError(f"unknown vector format {format!r}: use one of {', '.join(FORMATS)}")
@@ -223,6 +234,8 @@ def write_vectors(path: str | os.PathLike, words, vectors: np.ndarray, counts=No
                                f"{format} format cannot store; save with format='native'")
     if format == "binary":
         _write_binary(path, words, vectors)
+    elif format == "glove":
+        write_glove(path, words, vectors)
     else:
         _write_text(path, words, vectors)
 

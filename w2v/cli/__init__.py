@@ -26,6 +26,10 @@ _COMMAND_MODULES = (
     "w2v.cli.phrases",
     "w2v.cli.query",
     "w2v.cli.evaluate",
+    "w2v.cli.classes",
+    "w2v.cli.plot",
+    "w2v.cli.plot_history",
+    "w2v.cli.export",
     "w2v.cli.ngram",
 )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from w2v.cli import _train_outputs
 from w2v.cli._args import corpus_path, existing_path, non_negative_int, output_path, positive_float, positive_int, unit_interval
 from w2v.errors import OutputError
 
@@ -100,6 +101,7 @@ def register(subparsers) -> None:
                    help="join phrases (new_york) with the model 'w2v phrases --save-model M' saved, while "
                    "reading CORPUS (no phrased copy is written); give it again with --resume")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _train_outputs.add_options(p)
     p.set_defaults(func=handle)
     _DEFAULTS.update({name: p.get_default(name) for name in _FROM_STATE})
 
@@ -139,6 +141,8 @@ def handle(args) -> int:
             progress=not args.quiet, shared_negatives=args.shared_negatives)
         model.check_params()  # bad combinations (e.g. --objective nce --negative 0) before reading text
         run = lambda: model.fit(corpus)  # noqa: E731
+    _train_outputs.check(args)
+    model.callbacks = list(model.callbacks) + _train_outputs.callbacks(args)
     try:
         run()
     except KeyboardInterrupt:
@@ -159,6 +163,8 @@ def handle(args) -> int:
               f"{last['words_per_second']:,.0f} words/s")
     if args.save_state:
         print(f"wrote trainer state {args.save_state}")
+    for line in _train_outputs.write(model, args):
+        print(line)
     return 0
 
 
