@@ -150,3 +150,11 @@ def test_train_warns_when_the_phrase_model_used_another_tokenizer(corpus, tmp_pa
     assert result.returncode == 0, result.stderr
     assert "'whitespace' tokenizer" in result.stderr
     assert "New_York" not in (tmp_path / "v.txt").read_text()    # never matches lowercased tokens
+
+
+def test_reads_standard_input(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "w2v", "phrases", "-", "-o", str(tmp_path / "p.txt"), "--quiet",
+                             "--scoring", "gensim", "--min-count", "1", "--threshold", "0.1"],
+                            input="new york is\nnew york\nnew york\n", capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "p.txt").read_text() == "new_york is\nnew_york\nnew_york\n"

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from w2v.cli._args import existing_path, output_path, positive_int
+from w2v.cli._args import corpus_path, output_path, positive_int
 from w2v.errors import CorpusError, OutputError, ParameterError
 
 
@@ -39,8 +39,8 @@ def register(subparsers) -> None:
         "threshold; a second pass builds longer phrases (new_york_times). Train on OUT with the white-space "
         "tokenizer, or give --save-model's file to 'w2v train --phrases'.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("corpus", type=existing_path, metavar="CORPUS",
-                   help="text file (one sentence per line), folder, or .gz/.bz2/.xz [-train]")
+    p.add_argument("corpus", type=corpus_path, metavar="CORPUS",
+                   help="text file (one sentence per line), folder, .gz/.bz2/.xz, or - for standard input [-train]")
     p.add_argument("-o", "--output", type=output_path, required=True, metavar="OUT",
                    help="phrased corpus to write [-output]")
     p.add_argument("--threshold", type=_number, nargs="+", default=None, metavar="T",
@@ -151,6 +151,8 @@ def _connector_words(value):
 
 
 def _refuse_overwrite(corpus: Path, target: Path, what: str) -> None:
+    if str(corpus) == "-":
+        return
     try:
         corpus, target = Path(corpus).resolve(), Path(target).resolve()
     except OSError:
