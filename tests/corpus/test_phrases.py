@@ -209,6 +209,15 @@ def test_bad_parameters_are_one_line_errors(params, match):
     assert "\n" not in str(info.value)
 
 
+def test_get_and_set_params():
+    model = Phrases(min_count=3)
+    assert model.set_params(scoring="npmi", threshold=0.2) is model
+    assert model.get_params()["scoring"] == "npmi" and model.thresholds == [0.2]
+    assert Phrases(**model.get_params()).get_params() == model.get_params()
+    with pytest.raises(ParameterError, match="no parameter 'thresold'"):
+        model.set_params(thresold=3)
+
+
 def test_one_threshold_serves_every_pass():
     assert Phrases(passes=3, threshold=7).thresholds == [7.0, 7.0, 7.0]
     assert Phrases(scoring="gensim").thresholds == [10.0]

@@ -143,11 +143,20 @@ class Phrases:
         return (f"Phrases(min_count={self.min_count!r}, threshold={self.threshold!r}, scoring={self.scoring!r}, "
                 f"passes={self.passes!r}, delimiter={self.delimiter!r})")
 
-    def get_params(self) -> dict:
-        """The constructor parameters, as a dict."""
-        return {name: getattr(self, name) for name in ("min_count", "threshold", "scoring", "passes",
-                                                        "delimiter", "connector_words", "max_vocab_size",
-                                                        "workers", "max_sentence_length")}
+    _PARAMS = ("min_count", "threshold", "scoring", "passes", "delimiter", "connector_words", "max_vocab_size",
+               "workers", "max_sentence_length")
+
+    def get_params(self, deep: bool = True) -> dict:
+        """The constructor parameters, as a dict (``deep`` is accepted for scikit-learn and ignored)."""
+        return {name: getattr(self, name) for name in self._PARAMS}
+
+    def set_params(self, **params) -> "Phrases":
+        """Change constructor parameters (checked when :meth:`fit` runs); returns ``self``."""
+        for name, value in params.items():
+            if name not in self._PARAMS:
+                raise ParameterError(f"Phrases has no parameter {name!r}: choose from {', '.join(self._PARAMS)}")
+            setattr(self, name, value)
+        return self
 
     # -- parameters -----------------------------------------------------------------------------
 
