@@ -1,5 +1,6 @@
 """Phrases: hand-counted scores, word2vec.c's rules, connector words, the compiled path against the
 reference, persistence and bad parameters."""
+import json
 import math
 import random
 
@@ -188,6 +189,32 @@ def test_load_rejects_other_files(tmp_path):
         Phrases.load(other)
     with pytest.raises(ModelFormatError, match="does not exist"):
         Phrases.load(tmp_path / "missing.npz")
+
+
+@pytest.mark.parametrize("damage,match", [
+    (lambda meta, arrays: arrays.pop("score_0"), "lists 1 passes but the file holds 4 members"),
+    (lambda meta, arrays: arrays.__setitem__("first_0", arrays["first_0"] + 1000), "outside header field 'words'"),
+    (lambda meta, arrays: arrays.__setitem__("count_0", arrays["count_0"][:1]), "differ in length"),
+    (lambda meta, arrays: meta["params"].__setitem__("scoring", "pmi"), "parameters are invalid"),
+    (lambda meta, arrays: meta["params"].__setitem__("connector_words", []), "not its connector words"),
+    (lambda meta, arrays: meta["passes"][0].__setitem__("threshold", "high"), "'threshold' of pass 0"),
+    (lambda meta, arrays: meta.__setitem__("words", [1, 2]), "only strings"),
+])
+def test_load_rejects_damaged_models(tmp_path, damage, match):
+    from w2v.container import write_container
+    from w2v.corpus.phrases_io import LAYOUT
+
+    corpus = [["bank", "of", "america"]] * 4 + [["new", "york"]] * 4
+    path = tmp_path / "m.npz"
+    Phrases(min_count=1, threshold=0.1, scoring="gensim", connector_words=["of"]).fit(corpus).save(path)
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files if k != "meta"}
+        meta = json.loads(bytes(data["meta"]).decode())
+    damage(meta, arrays)
+    write_container(path, LAYOUT, {k: v for k, v in meta.items() if k not in ("format", "version")}, arrays)
+    with pytest.raises(ModelFormatError, match=match) as info:
+        Phrases.load(path)
+    assert "\n" not in str(info.value)
 
 
 @pytest.mark.parametrize("params,match", [

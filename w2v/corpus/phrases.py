@@ -425,8 +425,11 @@ class Phrases:
         try:
             model = cls(**params)
             _, connectors = model._checked()
+            if any(w not in connectors for p in passes for parts in p["parts"] for w in parts[1:-1]):
+                raise ParameterError("a phrase has inner words that are not its connector words")
         except (TypeError, ParameterError) as err:
-            raise ModelFormatError(f"{str(path)!r} is a damaged phrase model ({err}): save it again") from None
+            raise ModelFormatError(f"phrase model {str(path)!r} is damaged: its parameters are invalid ({err}); "
+                                   "learn the phrases again (w2v phrases --save-model)") from None
         model.connector_words_ = connectors
         model.tokenizer_ = tokenizer
         model._applier = None

@@ -1,26 +1,24 @@
-"""Phrase model files: one ``.npz`` of arrays plus a JSON header, read without pickle.
+"""Phrase model files: the shared container (:mod:`w2v.container`) of arrays plus a JSON header.
 
->>> save_tables("phrases.npz", params, tables, tokenizer="default")        # doctest: +SKIP
->>> params, passes, tokenizer = load_tables("phrases.npz")                    # doctest: +SKIP
+>>> save_tables("phrases.npz", params, tables, tokenizer="default")       # doctest: +SKIP
+>>> params, passes, tokenizer = load_tables("phrases.npz")                 # doctest: +SKIP
 
-Layout: ``meta`` is the UTF-8 JSON header (``format`` ``"w2v-phrases"``, ``version``, the
-estimator's parameters, the tokenizer's name, per pass its threshold, token count, vocabulary size and pruning flag, and
-``words``: every distinct first word, last word and connector run, the run's words joined by a
-space); per pass ``p`` the int64 arrays ``first_p``, ``middle_p``, ``last_p`` (indices into
-``words``), ``count_p`` and the float64 ``score_p``. Written through :func:`w2v.fileio.atomic_write`.
+Layout ``w2v-phrases`` version 1. The JSON header holds the estimator's parameters (``params``,
+connector words as a sorted list), the tokenizer's name, per pass its threshold, token count,
+vocabulary size and pruning flag (``passes``), and ``words``: every distinct first word, last word
+and connector run of the tables (a run's words joined by a space). Per pass ``p`` the members
+``first_p``, ``middle_p``, ``last_p`` (int64 indices into ``words``), ``count_p`` (int64) and
+``score_p`` (float64), all of one length. Written atomically, read without pickle, every field and
+member checked (a damaged file is one :class:`~w2v.errors.ModelFormatError` line).
 """
 from __future__ import annotations
 
-import json
-import zipfile
-
 import numpy as np
 
-from w2v.errors import ModelFormatError
-from w2v.fileio import atomic_write, check_readable
+from w2v.container import Layout, open_container, write_container
 
-FORMAT = "w2v-phrases"
-VERSION = 1
+LAYOUT = Layout(format="w2v-phrases", version=1, what="phrase model", title="w2v phrase model",
+                remedy="learn the phrases again (w2v phrases --save-model)")
 
 
 def save_tables(path, params: dict, tables: list, tokenizer: str | None = None) -> None:
@@ -40,18 +38,15 @@ def save_tables(path, params: dict, tables: list, tokenizer: str | None = None) 
     passes = []
     for p, table in enumerate(tables):
         arrays[f"first_{p}"] = np.asarray([words.setdefault(x[0], len(words)) for x in table.parts], dtype=np.int64)
-        arrays[f"last_{p}"] = np.asarray([words.setdefault(x[-1], len(words)) for x in table.parts], dtype=np.int64)
         arrays[f"middle_{p}"] = np.asarray([words.setdefault(" ".join(x[1:-1]), len(words)) for x in table.parts],
                                            dtype=np.int64)
+        arrays[f"last_{p}"] = np.asarray([words.setdefault(x[-1], len(words)) for x in table.parts], dtype=np.int64)
         arrays[f"count_{p}"] = np.asarray(table.counts, dtype=np.int64)
         arrays[f"score_{p}"] = np.asarray(table.scores, dtype=np.float64)
         passes.append({"threshold": table.threshold, "total_words": table.total_words,
                        "vocabulary_size": table.vocabulary_size, "pruned": table.pruned})
-    meta = {"format": FORMAT, "version": VERSION, "params": params, "tokenizer": tokenizer, "passes": passes,
-            "words": list(words)}
-    arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
-    with atomic_write(path, "wb") as f:
-        np.savez(f, **arrays)
+    meta = {"params": params, "tokenizer": tokenizer, "passes": passes, "words": list(words)}
+    write_container(path, LAYOUT, meta, arrays)
 
 
 def load_tables(path):
@@ -67,34 +62,39 @@ def load_tables(path):
     Raises
     ------
     ModelFormatError
-        Missing, not a phrase model, another version, or damaged.
+        Missing, not a phrase model, a newer version, or damaged.
     """
-    p = check_readable(path, "phrase model", ModelFormatError)
-    name = repr(str(p))
-    try:
-        with np.load(p, allow_pickle=False) as data:
-            meta = json.loads(bytes(data["meta"]).decode("utf-8"))
-            if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-                raise ModelFormatError(f"{name} is not a w2v phrase model")
-            if meta.get("version") != VERSION:
-                raise ModelFormatError(f"{name} has phrase model version {meta.get('version')}, this w2v "
-                                       f"reads version {VERSION}: learn the phrases again")
-            words = meta["words"]
-            passes = []
-            for n, info in enumerate(meta["passes"]):
-                first, middle, last = (data[f"{k}_{n}"] for k in ("first", "middle", "last"))
-                counts, scores = data[f"count_{n}"], data[f"score_{n}"]
-                if not len(first) == len(last) == len(middle) == len(counts) == len(scores):
-                    raise ValueError("table sizes do not match")
-                parts = [(words[a],) + tuple(words[m].split()) + (words[b],)
-                         for a, m, b in zip(first.tolist(), middle.tolist(), last.tolist())]
-                passes.append({"parts": parts, "counts": counts.astype(np.int64), "scores": scores.astype(np.float64),
-                               "threshold": float(info["threshold"]), "total_words": int(info["total_words"]),
-                               "vocabulary_size": int(info["vocabulary_size"]), "pruned": bool(info["pruned"])})
-            tokenizer = meta.get("tokenizer")
-            return dict(meta["params"]), passes, tokenizer if isinstance(tokenizer, str) else None
-    except ModelFormatError:
-        raise
-    except (KeyError, IndexError, TypeError, ValueError, OSError, zipfile.BadZipFile,
-            json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ModelFormatError(f"{name} is not a readable w2v phrase model ({err}): save it again") from None
+    with open_container(path, LAYOUT) as box:
+        params = box.meta_value("params", (dict,), "an object")
+        tokenizer = box.meta_value("tokenizer", (str, type(None)), "a name or null", default=None)
+        words = box.meta_words("words")
+        infos = box.meta_value("passes", (list,), "a list of passes")
+        box.require(len(infos) * 5 <= len(box.names),
+                    f"header field 'passes' lists {len(infos)} passes but the file holds {len(box.names)} members")
+        passes = []
+        for p, info in enumerate(infos):
+            box.require(isinstance(info, dict), f"pass {p} of header field 'passes' is not an object")
+            columns = {k: box.array(f"{k}_{p}", kinds="i", shape=(None,)) for k in ("first", "middle", "last", "count")}
+            scores = box.array(f"score_{p}", kinds="f", shape=(None,))
+            n = scores.shape[0]
+            box.require(all(c.shape[0] == n for c in columns.values()), f"the members of pass {p} differ in length")
+            for k in ("first", "middle", "last"):
+                c = columns[k]
+                box.require(n == 0 or (c.min() >= 0 and c.max() < len(words)),
+                            f"member {k}_{p} points outside header field 'words'")
+            parts = [(words[a],) + tuple(words[m].split()) + (words[b],)
+                     for a, m, b in zip(columns["first"].tolist(), columns["middle"].tolist(), columns["last"].tolist())]
+            passes.append({"parts": parts, "counts": columns["count"].astype(np.int64),
+                           "scores": scores.astype(np.float64),
+                           "threshold": _field(box, info, p, "threshold", (int, float), "a number"),
+                           "total_words": _field(box, info, p, "total_words", (int,), "an integer"),
+                           "vocabulary_size": _field(box, info, p, "vocabulary_size", (int,), "an integer"),
+                           "pruned": _field(box, info, p, "pruned", (bool,), "true or false")})
+    return dict(params), passes, tokenizer
+
+
+def _field(box, info: dict, p: int, key: str, types: tuple, described: str):
+    value = info.get(key)
+    ok = isinstance(value, types) and (bool in types or not isinstance(value, bool))
+    box.require(ok, f"field {key!r} of pass {p} must be {described}, got {str(value)[:40]}")
+    return value
