@@ -76,8 +76,9 @@ def test_connector_words_file(corpus, tmp_path):
 def test_bad_parameters_are_one_line_errors(corpus, tmp_path, args, message):
     result = w2v("phrases", corpus, "-o", tmp_path / "p.txt", "--quiet", *args)
     assert result.returncode == 2
-    last = result.stderr.strip().splitlines()[-1]     # argparse prints its usage block above it
-    assert last.startswith("w2v phrases: error:") and message in last and "Traceback" not in result.stderr
+    first = result.stderr.strip().splitlines()[0]     # at most a hint to --help follows
+    assert first.startswith("w2v phrases: error:") and message in first and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 2
     assert not (tmp_path / "p.txt").exists()
 
 
@@ -158,3 +159,19 @@ def test_reads_standard_input(tmp_path):
                             input="new york is\nnew york\nnew york\n", capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "p.txt").read_text() == "new_york is\nnew_york\nnew_york\n"
+
+
+def test_train_phrases_with_the_whitespace_tokenizer_equals_the_phrased_file(corpus, tmp_path):
+    phrased, model_path = tmp_path / "phrased.txt", tmp_path / "ws.npz"
+    result = w2v("phrases", corpus, "-o", phrased, "--save-model", model_path, "--tokenizer", "whitespace",
+                 "--threshold", "5", "--min-count", "3", "--quiet")
+    assert result.returncode == 0, result.stderr
+    options = ["--dim", "8", "--epochs", "1", "--min-count", "1", "--workers", "1", "--seed", "3", "--quiet",
+               "--tokenizer", "whitespace", "--format", "native"]
+    a = w2v("train", corpus, "-o", tmp_path / "a.npz", "--phrases", model_path, *options)
+    b = w2v("train", phrased, "-o", tmp_path / "b.npz", *options)
+    assert a.returncode == 0 and b.returncode == 0, a.stderr + b.stderr
+    assert "warning" not in a.stderr
+    va, vb = KeyedVectors.load(tmp_path / "a.npz"), KeyedVectors.load(tmp_path / "b.npz")
+    assert "New_York" in va.words and va.words == vb.words
+    np.testing.assert_array_equal(va.vectors, vb.vectors)

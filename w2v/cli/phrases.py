@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from w2v.cli._args import corpus_path, output_path, positive_int
+from w2v.cli._args import add_tokenizer_option, corpus_path, output_path, positive_int
 from w2v.errors import CorpusError, OutputError, ParameterError
 
 
@@ -56,9 +56,7 @@ def register(subparsers) -> None:
                    help="words allowed inside a phrase without being scored (bank_of_america): "
                    "'english' (a, the, of, ...) or a file with one word per line")
     p.add_argument("--delimiter", default="_", help="joins the words of a phrase")
-    p.add_argument("--tokenizer", choices=("default", "whitespace"), default="default",
-                   help="'default': lowercased words, punctuation dropped (what train uses); "
-                   "'whitespace': split on white space only, tokens kept byte for byte (word2phrase)")
+    add_tokenizer_option(p, extra="; learn with the tokenizer you will train with (whitespace: as word2phrase)")
     p.add_argument("--max-vocab-size", type=positive_int, default=40_000_000,
                    help="bound on word pairs held while counting (rare pairs are pruned beyond it)")
     p.add_argument("--workers", type=positive_int, default=None, help="counting threads (default: all cores)")
