@@ -85,7 +85,7 @@ def test_bad_parameters_are_one_line_errors(corpus, tmp_path, args, message):
 def test_refuses_to_overwrite_the_corpus(corpus):
     before = corpus.read_bytes()
     result = w2v("phrases", corpus, "-o", corpus, "--quiet")
-    assert result.returncode == 2 and "overwrite the corpus" in result.stderr
+    assert result.returncode == 2 and "is the input CORPUS" in result.stderr
     assert corpus.read_bytes() == before
 
 

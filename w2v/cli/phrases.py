@@ -15,10 +15,10 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
 
-from w2v.cli._args import add_tokenizer_option, corpus_path, output_path, positive_int
-from w2v.errors import CorpusError, OutputError, ParameterError
+from w2v.cli import _safety
+from w2v.cli._args import add_tokenizer_option, input_file, output_file, positive_int
+from w2v.errors import CorpusError, OutputError
 
 
 def _number(text: str) -> float:
@@ -39,9 +39,9 @@ def register(subparsers) -> None:
         "threshold; a second pass builds longer phrases (new_york_times). Train on OUT with the white-space "
         "tokenizer, or give --save-model's file to 'w2v train --phrases'.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("corpus", type=corpus_path, metavar="CORPUS",
+    p.add_argument("corpus", type=input_file("corpus"), metavar="CORPUS",
                    help="text file (one sentence per line), folder, .gz/.bz2/.xz, or - for standard input [-train]")
-    p.add_argument("-o", "--output", type=output_path, required=True, metavar="OUT",
+    p.add_argument("-o", "--output", type=output_file("output", stdout=False), required=True, metavar="OUT",
                    help="phrased corpus to write [-output]")
     p.add_argument("--threshold", type=_number, nargs="+", default=None, metavar="T",
                    help="score a pair must exceed, one per pass (or one for all passes); default "
@@ -60,7 +60,7 @@ def register(subparsers) -> None:
     p.add_argument("--max-vocab-size", type=positive_int, default=40_000_000,
                    help="bound on word pairs held while counting (rare pairs are pruned beyond it)")
     p.add_argument("--workers", type=positive_int, default=None, help="counting threads (default: all cores)")
-    p.add_argument("--save-model", type=output_path, default=None, metavar="M",
+    p.add_argument("--save-model", type=output_file("phrase model", stdout=False), default=None, metavar="M",
                    help="also save the learned phrases, for 'w2v train --phrases M'")
     p.add_argument("--top", type=int, default=10, help="best-scoring phrases to list")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -74,11 +74,9 @@ def handle(args) -> int:
     from w2v.corpus.phrase_join import write_tokens
     from w2v.corpus.phrases import Phrases
 
-    _refuse_overwrite(args.corpus, args.output, "output")
-    if args.save_model is not None:
-        _refuse_overwrite(args.corpus, args.save_model, "model")
-        if Path(args.save_model).resolve() == Path(args.output).resolve():
-            raise ParameterError("--save-model and -o name the same file: give two paths")
+    connector_file = args.connector_words if args.connector_words not in (None, "english") else None
+    _safety.refuse_overwrite({"CORPUS": args.corpus, "--connector-words": connector_file},
+                             {"-o": args.output, "--save-model": args.save_model})
     model = Phrases(min_count=args.min_count, threshold=args.threshold, scoring=args.scoring,
                     passes=args.passes, delimiter=args.delimiter,
                     connector_words=_connector_words(args.connector_words),
@@ -146,20 +144,6 @@ def _connector_words(value):
     if not words:
         raise CorpusError(f"connector-words file {value!r} has no words: one word per line, or 'english'")
     return words
-
-
-def _refuse_overwrite(corpus: Path, target: Path, what: str) -> None:
-    if str(corpus) == "-":
-        return
-    try:
-        corpus, target = Path(corpus).resolve(), Path(target).resolve()
-    except OSError:
-        return
-    if target == corpus:
-        raise ParameterError(f"the {what} {str(target)!r} would overwrite the corpus: choose another path")
-    if corpus.is_dir() and corpus in target.parents:
-        raise ParameterError(f"the {what} {str(target)!r} is inside the corpus folder (it would become part of "
-                             "the corpus): choose another folder")
 
 
 class _StageBar:
