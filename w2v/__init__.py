@@ -20,6 +20,7 @@ _LAZY = {
     "Vocabulary": "w2v.corpus.vocab",
     "Tokenizer": "w2v.corpus.tokenize",
     "NgramLM": "w2v.ngram",
+    "Phrases": "w2v.corpus.phrases",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -54,6 +54,10 @@ class UnknownWordError(W2VError, KeyError):
         return self.args[0]
 
 
+class ParameterError(W2VError, ValueError):
+    """A parameter is out of range (the message names it and the accepted values)."""
+
+
 class OutputError(W2VError):
     """A result could not be written (folder not writable, disk full)."""
 

@@ -30,6 +30,7 @@ _COMMAND_MODULES = (
     "w2v.cli.demo",
     "w2v.cli.train",
     "w2v.cli.vocab",
+    "w2v.cli.phrases",
     "w2v.cli.query",
     "w2v.cli.evaluate",
     "w2v.cli.classes",

@@ -3,6 +3,7 @@
     w2v train corpus.txt -o vectors.bin                         # skip-gram + negative sampling
     w2v train corpus.txt -o vectors.txt --arch cbow --objective hierarchical
     w2v train corpus.txt -o vectors.bin --save-state run.npz    # also keep the trainer, to resume
+    w2v train corpus.txt -o vectors.bin --phrases phrases.npz   # join phrases learned by 'w2v phrases'
     w2v train -train corpus.txt -output vectors.bin -size 200 -binary 1   # word2vec.c's own flags
 
 The output format follows the file name (``.bin`` binary, ``.txt``/``.vec`` text, ``.npz`` native)
@@ -114,6 +115,9 @@ def register(subparsers) -> None:
                    help="finish the run saved in STATE on CORPUS (training options are taken from STATE)")
     p.add_argument("--force", action="store_true",
                    help="with --resume: train even if CORPUS is not the corpus the state was trained on")
+    p.add_argument("--phrases", type=input_file("phrase model", stdin=False), default=None, metavar="M",
+                   help="join phrases (new_york) with the model 'w2v phrases --save-model M' saved, while "
+                   "reading CORPUS (no phrased copy is written); give it again with --resume")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_json_option(p, "the summary (output, sizes, per-epoch history)")
     _train_outputs.add_options(p)
@@ -132,11 +136,12 @@ def handle(args) -> int:
         return 2
     _safety.refuse_overwrite(
         {"CORPUS": args.corpus, "--resume": args.resume, "--questions": args.questions,
-         "--read-vocab": args.read_vocab},
+         "--read-vocab": args.read_vocab, "--phrases": args.phrases},
         {"-o": args.output, "--save-state": args.save_state, "--save-vocab": args.save_vocab,
          "--plot-history": args.plot_history,
          "--classes-output": _train_outputs.classes_path(args) if args.classes is not None else None})
     args.format = args.format or ("binary" if args.output == STDIO else format_for_path(args.output, "binary"))
+    phrases = _load_phrases(args)
     if args.resume is not None:
         given = [name for name in _FROM_STATE if getattr(args, name) != _DEFAULTS.get(name)]
         if given:
@@ -148,7 +153,8 @@ def handle(args) -> int:
         model.progress = not args.quiet
         if args.workers is not None:
             model.workers = args.workers
-        run = lambda: model.resume(args.corpus, force=args.force)  # noqa: E731
+        corpus = _phrased(args.corpus, phrases, model.tokenizer)
+        run = lambda: model.resume(corpus, force=args.force)  # noqa: E731
     else:
         if args.force:
             print("w2v train: error: --force only applies with --resume", file=sys.stderr)
@@ -160,7 +166,8 @@ def handle(args) -> int:
             epochs=args.epochs, workers=args.workers, seed=args.seed, cbow_mean=args.cbow_mean,
             progress=not args.quiet, shared_negatives=args.shared_negatives, tokenizer=args.tokenizer)
         model.check_params()  # bad combinations (e.g. --objective nce --negative 0) before reading text
-        run = lambda: model.fit(args.corpus, vocabulary=args.read_vocab)  # noqa: E731
+        corpus = _phrased(args.corpus, phrases, model.tokenizer)
+        run = lambda: model.fit(corpus, vocabulary=args.read_vocab)  # noqa: E731
     if args.output == STDIO and args.classes is not None and args.classes_output is None:
         print("w2v train: error: with -o -, --classes needs --classes-output FILE", file=sys.stderr)
         return 2
@@ -198,6 +205,30 @@ def handle(args) -> int:
     for line in extra:
         print(line, file=out)
     return 0
+
+
+def _load_phrases(args):
+    """The phrase model of ``--phrases`` (None without it); warns if it was learned on other tokens."""
+    if args.phrases is None:
+        return None
+    from w2v.corpus.phrases import Phrases
+
+    phrases = Phrases.load(args.phrases)
+    if phrases.tokenizer_ not in (None, args.tokenizer) and args.resume is None:
+        print(f"w2v train: warning: {args.phrases} was learned from text read with the {phrases.tokenizer_!r} "
+              f"tokenizer, CORPUS is read with the {args.tokenizer!r} one: phrases whose words it tokenizes "
+              "differently never match", file=sys.stderr)
+    return phrases
+
+
+def _phrased(corpus, phrases, tokenizer: str):
+    """``corpus`` itself, or read with ``tokenizer`` and seen through ``phrases``."""
+    if phrases is None:
+        return corpus
+    from w2v.corpus import Tokenizer, open_corpus
+
+    return phrases.transform(open_corpus(corpus, tokenizer=Tokenizer.whitespace() if tokenizer == "whitespace"
+                                         else Tokenizer()))
 
 
 def _name(path) -> str:

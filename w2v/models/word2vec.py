@@ -24,7 +24,7 @@ import os
 
 import numpy as np
 
-from w2v.errors import CorpusError, ModelFormatError, W2VError
+from w2v.errors import CorpusError, ModelFormatError, ParameterError
 from w2v.models import ARCHITECTURES, OBJECTIVES, compat, training
 from w2v.models.encoding import encode_to_disk
 from w2v.models.fingerprint import corpus_fingerprint
@@ -33,10 +33,6 @@ from w2v.models.state import load_state, save_state
 
 
 logger = logging.getLogger(__name__)
-
-
-class ParameterError(W2VError, ValueError):
-    """A training parameter is out of range (the message names it and the accepted values)."""
 
 
 class NotFittedError(ParameterError, AttributeError):
@@ -280,10 +276,15 @@ class Word2Vec:
         from w2v.models import params
 
         self.check_params()
-        corpus = open_corpus(corpus, tokenizer=self._make_tokenizer())
+        # a corpus seen through phrases (w2v.corpus.phrases.PhrasedCorpus) is scanned as its source and its
+        # phrases are joined on the provisional ids (stage 2 of the pipeline); with a given vocabulary it is
+        # read as the phrased token lists it yields
+        rewrite = getattr(corpus, "rewrite_scan", None) if vocabulary is None else None
+        corpus = open_corpus(corpus if rewrite is None else corpus.source, tokenizer=self._make_tokenizer())
         if vocabulary is None:
             vocab, encoded = build_and_encode(corpus, min_count=self.min_count, max_vocab_size=self.max_vocab_size,
-                                              workers=self.effective_workers, progress=bool(self.progress))
+                                              workers=self.effective_workers, progress=bool(self.progress),
+                                              rewrite=rewrite)
         else:
             vocab = self._given_vocabulary(vocabulary)
             encoded = encode_to_disk(vocab, corpus, workers=self.effective_workers, progress=bool(self.progress))

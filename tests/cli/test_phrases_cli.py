@@ -1,0 +1,177 @@
+"""``w2v phrases`` and ``w2v train --phrases`` through a subprocess."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from w2v.corpus import LineCorpus, Tokenizer
+from w2v.corpus.phrases import Phrases
+from w2v.vectors import KeyedVectors
+
+
+def w2v(*args):
+    return subprocess.run([sys.executable, "-m", "w2v", *map(str, args)], capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    import random
+
+    rng = random.Random(3)
+    fillers = [f"w{i}" for i in range(40)]
+    lines = []
+    for _ in range(400):
+        words = rng.choices(fillers, k=rng.randint(3, 9))
+        if rng.random() < 0.5:
+            k = rng.randrange(len(words))
+            words[k:k] = ["New", "York"] if rng.random() < 0.7 else ["bank", "of", "America"]
+        lines.append(" ".join(words) + ("," if rng.random() < 0.2 else ""))
+    path = tmp_path_factory.mktemp("phr") / "corpus.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_writes_one_sentence_per_line_and_reports(corpus, tmp_path):
+    out = tmp_path / "phrased.txt"
+    result = w2v("phrases", corpus, "-o", out, "--threshold", "5", "--min-count", "3")
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    assert lines[-1] == "" and all(line and "  " not in line and line == line.strip() for line in lines[:-1])
+    assert len(lines) - 1 == 400
+    assert "new_york" in text.split() and "New" not in text      # default tokenizer: lowercased
+    assert "pass 1: threshold 5" in result.stdout and "new_york" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_json_and_two_passes(corpus, tmp_path):
+    result = w2v("phrases", corpus, "-o", tmp_path / "p.txt", "--threshold", "5", "2", "--min-count", "3",
+                 "--json", "--quiet", "--connector-words", "english")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [p["threshold"] for p in report["passes"]] == [5.0, 2.0]
+    assert report["passes"][0]["tokens_counted"] > report["tokens_written"]
+    assert "bank_of_america" in (tmp_path / "p.txt").read_text().split()
+    assert result.stderr == ""
+
+
+def test_connector_words_file(corpus, tmp_path):
+    words = tmp_path / "connectors.txt"
+    words.write_text("# joiners\nof\n", encoding="utf-8")
+    result = w2v("phrases", corpus, "-o", tmp_path / "p.txt", "--threshold", "1", "--min-count", "3", "--quiet",
+                 "--scoring", "gensim", "--connector-words", words)
+    assert result.returncode == 0, result.stderr
+    assert "bank_of_america" in (tmp_path / "p.txt").read_text().split()
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--scoring", "npmi", "--threshold", "5"], "npmi scores lie in [-1, 1]"),
+    (["--passes", "2", "--threshold", "200", "100", "50"], "passes=2 but 3 thresholds"),
+    (["--threshold", "x"], "expected a number"),
+    (["--scoring", "pmi"], "invalid choice"),
+    (["--connector-words", "missing-file.txt"], "does not exist"),
+])
+def test_bad_parameters_are_one_line_errors(corpus, tmp_path, args, message):
+    result = w2v("phrases", corpus, "-o", tmp_path / "p.txt", "--quiet", *args)
+    assert result.returncode == 2
+    first = result.stderr.strip().splitlines()[0]     # at most a hint to --help follows
+    assert first.startswith("w2v phrases: error:") and message in first and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 2
+    assert not (tmp_path / "p.txt").exists()
+
+
+def test_refuses_to_overwrite_the_corpus(corpus):
+    before = corpus.read_bytes()
+    result = w2v("phrases", corpus, "-o", corpus, "--quiet")
+    assert result.returncode == 2 and "is the input CORPUS" in result.stderr
+    assert corpus.read_bytes() == before
+
+
+def test_train_with_phrases_equals_training_on_the_phrased_file(corpus, tmp_path):
+    from w2v.models.word2vec import Word2Vec
+
+    phrased, model_path = tmp_path / "phrased.txt", tmp_path / "phrases.npz"
+    result = w2v("phrases", corpus, "-o", phrased, "--save-model", model_path, "--threshold", "5", "--min-count", "3",
+                 "--quiet")
+    assert result.returncode == 0, result.stderr
+    options = dict(dim=12, epochs=2, min_count=1, workers=1, seed=5, window=3)
+    result = w2v("train", corpus, "-o", tmp_path / "a.npz", "--format", "native", "--phrases", model_path, "--quiet",
+                 *[f"--{k.replace('_', '-')}={v}" for k, v in options.items()])
+    assert result.returncode == 0, result.stderr
+    with_phrases = KeyedVectors.load(tmp_path / "a.npz")
+    on_file = Word2Vec(**options, progress=False).fit(LineCorpus(phrased, tokenizer=Tokenizer.whitespace())).wv_
+    assert "new_york" in with_phrases.words
+    assert with_phrases.words == on_file.words
+    np.testing.assert_array_equal(with_phrases.vectors, on_file.vectors)
+    assert Phrases.load(model_path).phrase_table()[0][0] in with_phrases.words
+
+
+def test_train_with_a_bad_phrase_model_is_a_one_line_error(corpus, tmp_path):
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"PK not really")
+    result = w2v("train", corpus, "-o", tmp_path / "v.bin", "--phrases", bad, "--quiet")
+    assert result.returncode == 2
+    assert "phrase model" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_evaluate_phrase_analogies(tmp_path):
+    # city -> its newspaper, a phrase with "_" as in questions-phrases.txt; vectors made so that
+    # newspaper = city + offset
+    rng = np.random.default_rng(0)
+    offset = rng.normal(size=16)
+    cities = ["boston", "chicago", "denver", "houston"]
+    words, rows = [], []
+    for city in cities:
+        v = rng.normal(size=16)
+        words += [city, f"{city}_globe"]
+        rows += [v, v + 3 * offset]
+    words.append("unrelated_phrase")
+    rows.append(rng.normal(size=16))
+    KeyedVectors(words, np.asarray(rows, dtype=np.float32)).save(tmp_path / "v.txt", format="text")
+    questions = tmp_path / "questions-phrases.txt"
+    questions.write_text(": newspapers\nBoston Boston_Globe Chicago Chicago_Globe\n"
+                         "Denver Denver_Globe Houston Houston_Globe\nBoston Boston_Globe Austin Austin_Globe\n")
+    result = w2v("evaluate", tmp_path / "v.txt", "--analogies", questions, "--json")
+    assert result.returncode == 0, result.stderr
+    analogy = json.loads(result.stdout)["analogy"]
+    assert analogy["questions"] == 2 and analogy["skipped"] == 1
+    assert analogy["accuracy"] == 1.0
+
+
+def test_train_warns_when_the_phrase_model_used_another_tokenizer(corpus, tmp_path):
+    model_path = tmp_path / "ws.npz"
+    result = w2v("phrases", corpus, "-o", tmp_path / "p.txt", "--save-model", model_path, "--tokenizer", "whitespace",
+                 "--threshold", "5", "--min-count", "3", "--quiet")
+    assert result.returncode == 0, result.stderr
+    result = w2v("train", corpus, "-o", tmp_path / "v.txt", "--format", "text", "--phrases", model_path, "--quiet",
+                 "--dim", "8", "--epochs", "1", "--min-count", "1")
+    assert result.returncode == 0, result.stderr
+    assert "'whitespace' tokenizer" in result.stderr
+    assert "New_York" not in (tmp_path / "v.txt").read_text()    # never matches lowercased tokens
+
+
+def test_reads_standard_input(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "w2v", "phrases", "-", "-o", str(tmp_path / "p.txt"), "--quiet",
+                             "--scoring", "gensim", "--min-count", "1", "--threshold", "0.1"],
+                            input="new york is\nnew york\nnew york\n", capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "p.txt").read_text() == "new_york is\nnew_york\nnew_york\n"
+
+
+def test_train_phrases_with_the_whitespace_tokenizer_equals_the_phrased_file(corpus, tmp_path):
+    phrased, model_path = tmp_path / "phrased.txt", tmp_path / "ws.npz"
+    result = w2v("phrases", corpus, "-o", phrased, "--save-model", model_path, "--tokenizer", "whitespace",
+                 "--threshold", "5", "--min-count", "3", "--quiet")
+    assert result.returncode == 0, result.stderr
+    options = ["--dim", "8", "--epochs", "1", "--min-count", "1", "--workers", "1", "--seed", "3", "--quiet",
+               "--tokenizer", "whitespace", "--format", "native"]
+    a = w2v("train", corpus, "-o", tmp_path / "a.npz", "--phrases", model_path, *options)
+    b = w2v("train", phrased, "-o", tmp_path / "b.npz", *options)
+    assert a.returncode == 0 and b.returncode == 0, a.stderr + b.stderr
+    assert "warning" not in a.stderr
+    va, vb = KeyedVectors.load(tmp_path / "a.npz"), KeyedVectors.load(tmp_path / "b.npz")
+    assert "New_York" in va.words and va.words == vb.words
+    np.testing.assert_array_equal(va.vectors, vb.vectors)

@@ -1,0 +1,305 @@
+"""Phrases: hand-counted scores, word2vec.c's rules, connector words, the compiled path against the
+reference, persistence and bad parameters."""
+import json
+import math
+import random
+
+import numpy as np
+import pytest
+
+from w2v.corpus import LineCorpus, Text8Corpus, Tokenizer
+from w2v.corpus import phrases_reference as ref
+from w2v.corpus.phrase_ids import token_ids
+from w2v.corpus.phrase_join import write_tokens
+from w2v.corpus.phrases import Phrases
+from w2v.errors import ModelFormatError, ParameterError
+
+# Ten sentences, counted by hand below.
+TEN = [s.split() for s in (
+    "new york is big", "new york is old", "i love new york", "new york new york", "the big apple",
+    "big apple pie", "i love pie", "new shoes", "old york", "the new york times")]
+# tokens 4+4+4+4+3+3+3+2+2+4 = 33; new 7, york 7, new->york 6 times (s1 s2 s3 s4 s4 s10)
+# distinct unigrams: new york is big old i love the apple pie shoes times = 12
+# distinct bigrams within sentences: new-york york-is is-big is-old i-love love-new york-new the-big
+#   big-apple apple-pie love-pie new-shoes old-york the-new york-times = 15
+# big 3, apple 2, big->apple 2 (s5 s6); i 2, love 2, i->love 2 (s3 s7)
+
+
+def table(model):
+    return {p: (c, s) for p, c, s in model.phrase_table()}
+
+
+def test_word2phrase_score_by_hand():
+    model = Phrases(min_count=2, threshold=1.0, scoring="word2phrase").fit(TEN)
+    count, score = table(model)["new_york"]
+    assert count == 6
+    assert score == pytest.approx((6 - 2) / 7 / 7 * 33, rel=1e-6)
+    # word2vec.c only scores pairs whose words and pair reach min_count: big_apple has count 2,
+    # (2 - 2) = 0 is not above the threshold
+    assert "big_apple" not in table(model)
+
+
+def test_gensim_score_by_hand():
+    model = Phrases(min_count=1, threshold=1.0, scoring="gensim").fit(TEN)
+    assert model.tables_[0].vocabulary_size == 12 + 15
+    count, score = table(model)["new_york"]
+    assert count == 6
+    assert score == pytest.approx((6 - 1) / (7 * 7) * 27, rel=1e-12)
+    assert table(model)["i_love"][1] == pytest.approx((2 - 1) / (2 * 2) * 27, rel=1e-12)
+
+
+def test_npmi_score_by_hand():
+    model = Phrases(min_count=2, threshold=0.0, scoring="npmi").fit(TEN)
+    count, score = table(model)["new_york"]
+    assert count == 6
+    expected = math.log((6 / 33) / ((7 / 33) * (7 / 33))) / -math.log(6 / 33)
+    assert score == pytest.approx(expected, rel=1e-12)
+    assert -1 <= score <= 1
+    assert table(model)["i_love"][1] == pytest.approx(math.log((2 / 33) / (2 / 33) ** 2) / -math.log(2 / 33))
+
+
+LINES = [["p", "x"], ["y", "q"]] * 3     # x is followed by y only across a line end
+
+
+def test_word2phrase_counts_across_line_ends_but_never_joins_there():
+    model = Phrases(min_count=1, threshold=1.0, scoring="word2phrase").fit(LINES)
+    # word2vec.c's counting pass pairs a line's last word with the next line's first: x->y 3 times;
+    # tokens 12, x 3, y 3: (3 - 1) / 3 / 3 * 12
+    assert table(model)["x_y"] == (3, pytest.approx(2 / 3 / 3 * 12))
+    out = list(model.transform(LINES))
+    assert out == [["p_x"], ["y_q"]] * 3
+
+
+@pytest.mark.parametrize("scoring", ["gensim", "npmi"])
+def test_no_bigram_across_a_sentence_end(scoring):
+    model = Phrases(min_count=1, threshold=-0.99 if scoring == "npmi" else -1e9, scoring=scoring).fit(LINES)
+    assert set(table(model)) == {"p_x", "y_q"}
+
+
+def test_no_chaining_within_a_pass_and_chaining_across_passes():
+    corpus = [["a", "b", "c"]] * 6 + [["d", "e"]] * 6
+    one = Phrases(min_count=1, threshold=0.1, scoring="gensim").fit(corpus)
+    assert {"a_b", "b_c"} <= set(table(one))          # both pairs score...
+    assert list(one.transform(corpus))[0] == ["a_b", "c"]  # ...but b, once joined, cannot start b_c
+    two = Phrases(min_count=1, threshold=[0.1, 0.1], scoring="gensim").fit(corpus)
+    assert list(two.transform(corpus))[0] == ["a_b_c"]
+    assert [p for p, _, _ in two.phrase_table(pass_index=1)] == ["a_b_c"]
+
+
+def test_connector_words():
+    corpus = [["bank", "of", "america", "said"], ["the", "bank", "of", "america"], ["of", "bank", "of"]] * 4
+    model = Phrases(min_count=1, threshold=0.0, scoring="gensim", connector_words=["of", "the"]).fit(corpus)
+    assert "bank_of_america" in table(model)
+    assert not any(p.startswith(("of_", "the_")) or p.endswith(("_of", "_the")) for p in table(model))
+    out = list(model.transform(corpus))
+    assert out[0][0] == "bank_of_america" and out[1] == ["the", "bank_of_america"]
+    assert out[2] == ["of", "bank", "of"]                 # connectors never start or end a phrase
+    english = Phrases(min_count=1, threshold=0.0, scoring="gensim", connector_words="english").fit(corpus)
+    assert table(english)["bank_of_america"] == table(model)["bank_of_america"]
+
+
+def _random_corpus(rng, n_sentences, vocab, connectors=()):
+    words = [f"w{i}" for i in range(vocab)] + list(connectors)
+    weights = [1 / (i + 1) for i in range(len(words))]
+    return [rng.choices(words, weights, k=rng.randint(0, 12)) for _ in range(n_sentences)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("scoring,thresholds", [("word2phrase", [20.0, 5.0]), ("gensim", [5.0, 2.0]),
+                                                ("npmi", [0.3, 0.1])])
+def test_compiled_path_equals_the_reference(seed, scoring, thresholds):
+    rng = random.Random(seed)
+    connectors = ("of", "the") if seed % 2 else ()
+    corpus = _random_corpus(rng, 300, 25, connectors)
+    model = Phrases(min_count=3, threshold=thresholds, scoring=scoring, connector_words=connectors or None,
+                    workers=1 + seed % 3).fit(corpus)
+    expected_out, expected_tables = ref.phrase_corpus(corpus, scoring, 3, thresholds, frozenset(connectors))
+    for t, expected in zip(model.tables_, expected_tables):
+        got = {parts: (int(c), float(s)) for parts, c, s in zip(t.parts, t.counts, t.scores)}
+        expected = {(k[0],) + k[1] + (k[2],): v for k, v in expected.items()}
+        assert set(got) == set(expected)
+        for key, (c, s) in expected.items():
+            assert got[key][0] == c and got[key][1] == pytest.approx(s, rel=1e-12)
+        assert list(t.scores) == sorted(t.scores, reverse=True)
+    assert list(model.transform(corpus)) == expected_out
+    assert [s for s in model.fit_transform_ids(corpus).sentences()] == [s for s in expected_out if s]
+
+
+def test_pruning_follows_the_documented_rule():
+    rng = random.Random(7)
+    corpus = _random_corpus(rng, 400, 60)
+    bound = 40
+    model = Phrases(min_count=1, threshold=-1e9, scoring="gensim", max_vocab_size=bound, workers=1).fit(corpus)
+    # the rule, written out: after adding a new pair, if more than `bound` pairs are held, drop those
+    # seen at most min_reduce times and raise min_reduce
+    counts, min_reduce = {}, 1
+    for sentence in corpus:
+        for a, b in zip(sentence, sentence[1:]):
+            if (a, b) in counts:
+                counts[(a, b)] += 1
+                continue
+            counts[(a, b)] = 1
+            if len(counts) > bound:
+                counts = {k: v for k, v in counts.items() if v > min_reduce}
+                min_reduce += 1
+    got = {(p[0], p[-1]): int(c) for p, c in zip(model.tables_[0].parts, model.tables_[0].counts)}
+    assert got == counts
+    assert model.tables_[0].pruned and len(got) <= bound
+
+
+def test_phrase_table_is_sorted_by_score_and_transform_is_reiterable():
+    model = Phrases(min_count=1, threshold=0.5, scoring="gensim").fit(TEN)
+    rows = model.phrase_table()
+    assert [r[2] for r in rows] == sorted((r[2] for r in rows), reverse=True)
+    phrased = model.transform(TEN)
+    assert list(phrased) == list(phrased)
+    assert model[["new", "york", "times"]][0] == "new_york"
+
+
+def test_transform_ids_equals_transform():
+    rng = random.Random(11)
+    corpus = _random_corpus(rng, 200, 15, ("of",))
+    model = Phrases(min_count=2, threshold=[1.0, 0.5], scoring="gensim", connector_words=["of"]).fit(corpus)
+    other = _random_corpus(rng, 100, 18, ("of",))
+    assert list(model.transform_ids(token_ids(other)).sentences()) == [s for s in model.transform(other) if s]
+
+
+def test_save_load_round_trip(tmp_path):
+    corpus = [["bank", "of", "america", "new", "york", "times"]] * 5 + [["new", "york"]] * 3
+    model = Phrases(min_count=2, threshold=[0.5, 0.3], scoring="gensim", connector_words=["of"]).fit(corpus)
+    path = tmp_path / "phrases.npz"
+    model.save(path)
+    loaded = Phrases.load(path)
+    assert loaded.phrase_table() == model.phrase_table()
+    assert loaded.get_params()["threshold"] == [0.5, 0.3]
+    assert loaded.connector_words_ == ("of",)
+    assert list(loaded.transform(corpus)) == list(model.transform(corpus))
+    # pass 2 (V = 3 unigrams + 2 pairs): (5 - 2) / (5 * 8) * 5 = 0.375 > 0.3
+    assert list(loaded.transform(corpus))[0] == ["bank_of_america_new_york", "times"]
+
+
+def test_load_rejects_other_files(tmp_path):
+    text = tmp_path / "x.npz"
+    text.write_text("not a model")
+    with pytest.raises(ModelFormatError):
+        Phrases.load(text)
+    other = tmp_path / "other.npz"
+    np.savez(other, meta=np.frombuffer(b'{"format": "w2v-ngram"}', dtype=np.uint8))
+    with pytest.raises(ModelFormatError, match="not a w2v phrase model"):
+        Phrases.load(other)
+    with pytest.raises(ModelFormatError, match="does not exist"):
+        Phrases.load(tmp_path / "missing.npz")
+
+
+@pytest.mark.parametrize("damage,match", [
+    (lambda meta, arrays: arrays.pop("score_0"), "lists 1 passes but the file holds 4 members"),
+    (lambda meta, arrays: arrays.__setitem__("first_0", arrays["first_0"] + 1000), "outside header field 'words'"),
+    (lambda meta, arrays: arrays.__setitem__("count_0", arrays["count_0"][:1]), "differ in length"),
+    (lambda meta, arrays: meta["params"].__setitem__("scoring", "pmi"), "parameters are invalid"),
+    (lambda meta, arrays: meta["params"].__setitem__("connector_words", []), "not its connector words"),
+    (lambda meta, arrays: meta["passes"][0].__setitem__("threshold", "high"), "'threshold' of pass 0"),
+    (lambda meta, arrays: meta.__setitem__("words", [1, 2]), "only strings"),
+])
+def test_load_rejects_damaged_models(tmp_path, damage, match):
+    from w2v.container import write_container
+    from w2v.corpus.phrases_io import LAYOUT
+
+    corpus = [["bank", "of", "america"]] * 4 + [["new", "york"]] * 4
+    path = tmp_path / "m.npz"
+    Phrases(min_count=1, threshold=0.1, scoring="gensim", connector_words=["of"]).fit(corpus).save(path)
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files if k != "meta"}
+        meta = json.loads(bytes(data["meta"]).decode())
+    damage(meta, arrays)
+    write_container(path, LAYOUT, {k: v for k, v in meta.items() if k not in ("format", "version")}, arrays)
+    with pytest.raises(ModelFormatError, match=match) as info:
+        Phrases.load(path)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("params,match", [
+    (dict(scoring="npmi", threshold=1.5), "npmi scores lie in"),
+    (dict(scoring="npmi", threshold=[0.5, -2]), "npmi scores lie in"),
+    (dict(passes=2, threshold=[200, 100, 50]), "passes=2 but 3 thresholds"),
+    (dict(passes=3, threshold=[200, 100]), "passes=3 but 2 thresholds"),
+    (dict(scoring="word2phrase", threshold=-1), "must be >= 0"),
+    (dict(scoring="pmi"), "choose one of"),
+    (dict(min_count=0), "min_count"),
+    (dict(threshold=float("nan")), "finite"),
+    (dict(delimiter="a b"), "delimiter"),
+    (dict(connector_words="of"), "connector_words"),
+    (dict(max_vocab_size=0), "max_vocab_size"),
+])
+def test_bad_parameters_are_one_line_errors(params, match):
+    with pytest.raises(ParameterError, match=match) as info:
+        Phrases(**params).fit(TEN)
+    assert "\n" not in str(info.value)
+
+
+def test_get_and_set_params():
+    model = Phrases(min_count=3)
+    assert model.set_params(scoring="npmi", threshold=0.2) is model
+    assert model.get_params()["scoring"] == "npmi" and model.thresholds == [0.2]
+    assert Phrases(**model.get_params()).get_params() == model.get_params()
+    with pytest.raises(ParameterError, match="no parameter 'thresold'"):
+        model.set_params(thresold=3)
+
+
+def test_one_threshold_serves_every_pass():
+    assert Phrases(passes=3, threshold=7).thresholds == [7.0, 7.0, 7.0]
+    assert Phrases(scoring="gensim").thresholds == [10.0]
+    assert Phrases(threshold=[200, 100]).thresholds == [200.0, 100.0]
+
+
+def test_compiled_whitespace_scan_equals_the_readers(tmp_path):
+    text = ("a b\u00a0c\u3000d\r\ne\tf\x0bg\x1ch  \n\n\u2028 i\u2029j k l m n o\n"
+            "x" * 3 + " y\u0085z last").encode("utf-8")
+    path = tmp_path / "c.txt"
+    path.write_bytes(text)
+    for cls, workers in ((LineCorpus, 1), (LineCorpus, 3), (LineCorpus, 9), (Text8Corpus, 2)):
+        corpus = cls(path, tokenizer=Tokenizer.whitespace(), max_sentence_length=4)
+        fast = token_ids(corpus, workers=workers)     # threads scan pieces cut at line ends
+        assert list(fast.sentences()) == list(corpus)
+        # the Python path (default tokenizer objects are not scanned) agrees on the same sentences
+        slow = token_ids([list(s) for s in corpus])
+        assert fast.words == slow.words and np.array_equal(fast.ids, slow.ids)
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 1 << 22])
+def test_write_tokens_one_sentence_per_line(tmp_path, monkeypatch, chunk):
+    from w2v.corpus import phrase_join
+
+    monkeypatch.setattr(phrase_join, "_RENDER_TOKENS", chunk)      # written in chunks of sentences
+    model = Phrases(min_count=1, threshold=0.5, scoring="gensim")
+    tokens = model.fit_transform_ids([["new", "york", "é"], [], ["new", "york"]] * 3)
+    out = tmp_path / "out.txt"
+    assert write_tokens(tokens, out) == len("new_york é\nnew_york\n".encode()) * 3
+    assert out.read_text(encoding="utf-8") == "new_york é\nnew_york\n" * 3
+
+
+def test_the_tokenizer_name_is_kept(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text("New York is big\nNew York\n" * 5, encoding="utf-8")
+    model = Phrases(min_count=2, threshold=0.5, scoring="gensim").fit(LineCorpus(path, tokenizer=Tokenizer.whitespace()))
+    assert model.tokenizer_ == "whitespace" and "New_York" in table(model)
+    model.save(tmp_path / "m.npz")
+    assert Phrases.load(tmp_path / "m.npz").tokenizer_ == "whitespace"
+    assert Phrases(min_count=2, threshold=1.0).fit(path).tokenizer_ == "default"
+    assert Phrases(min_count=2, threshold=1.0).fit(TEN).tokenizer_ is None
+
+
+def test_rewrite_scan_is_stage_two_of_the_pipeline(tmp_path):
+    from w2v.corpus.pipeline import build_and_encode
+
+    rng = random.Random(5)
+    corpus = _random_corpus(rng, 300, 20, ("of",))
+    path = tmp_path / "c.txt"
+    path.write_text("\n".join(" ".join(s) for s in corpus) + "\n", encoding="utf-8")
+    model = Phrases(min_count=2, threshold=[1.0, 0.5], scoring="gensim", connector_words=["of"]).fit(corpus)
+    phrased = model.transform(LineCorpus(path, tokenizer=Tokenizer.whitespace()))
+    vocab, encoded = build_and_encode(phrased.source, min_count=2, rewrite=phrased.rewrite_scan, workers=2)
+    expected_vocab, expected = build_and_encode([s for s in phrased if s], min_count=2)
+    assert any("_" in w for w in vocab.words)
+    assert vocab.words == expected_vocab.words and vocab.counts.tolist() == expected_vocab.counts.tolist()
+    assert vocab.total_words == expected_vocab.total_words
+    assert np.array_equal(encoded.ids, expected.ids) and np.array_equal(encoded.offsets, expected.offsets)
