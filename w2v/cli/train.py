@@ -13,6 +13,7 @@ import argparse
 import sys
 
 from w2v.cli._args import existing_path, non_negative_int, output_path, positive_float, positive_int, unit_interval
+from w2v.distributed.driver import DEFAULT_ROUND_WORDS
 from w2v.errors import OutputError
 
 
@@ -94,6 +95,14 @@ def register(subparsers) -> None:
                    help="also save the full trainer state (npz + JSON) to STATE, to resume or continue later")
     p.add_argument("--resume", type=existing_path, default=None, metavar="STATE",
                    help="finish the run saved in STATE on CORPUS (training options are taken from STATE)")
+    cluster = p.add_mutually_exclusive_group()
+    cluster.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                         help="train data-parallel on the Dask cluster of this scheduler (e.g. tcp://host:8786); "
+                         "CORPUS must be a path every worker sees; --workers is then threads per Dask worker")
+    cluster.add_argument("--local-cluster", type=positive_int, default=None, metavar="N",
+                         help="train data-parallel on N worker processes started on this machine")
+    p.add_argument("--round-words", type=positive_int, default=DEFAULT_ROUND_WORDS, metavar="N",
+                   help="with --scheduler/--local-cluster: words each worker trains between two combinations")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=handle)
     _DEFAULTS.update({name: p.get_default(name) for name in _FROM_STATE})
@@ -114,7 +123,7 @@ def handle(args) -> int:
         model.progress = not args.quiet
         if args.workers is not None:
             model.workers = args.workers
-        run = lambda: model.resume(args.corpus)  # noqa: E731
+        run = lambda client=None: model.resume(args.corpus, client=client, round_words=args.round_words)  # noqa: E731
     else:
         model = Word2Vec(
             architecture=args.arch, objective=args.objective, dim=args.dim, window=args.window,
@@ -123,9 +132,15 @@ def handle(args) -> int:
             epochs=args.epochs, workers=args.workers, seed=args.seed, cbow_mean=args.cbow_mean,
             progress=not args.quiet, shared_negatives=args.shared_negatives)
         model.check_params()  # bad combinations (e.g. --objective nce --negative 0) before reading text
-        run = lambda: model.fit(args.corpus)  # noqa: E731
+        run = lambda client=None: model.fit(args.corpus, client=client, round_words=args.round_words)  # noqa: E731
     try:
-        run()
+        if args.scheduler is not None or args.local_cluster is not None:
+            from w2v.distributed import open_client
+
+            with open_client(args.scheduler, args.local_cluster, threads=args.workers) as client:
+                run(client)
+        else:
+            run()
     except KeyboardInterrupt:
         if getattr(model, "wv_", None) is None or not getattr(model, "interrupted_", False):
             print("w2v train: interrupted before training started; nothing written", file=sys.stderr)

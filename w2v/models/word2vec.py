@@ -188,13 +188,19 @@ class Word2Vec:
 
     # -- training -----------------------------------------------------------------------------
 
-    def fit(self, corpus) -> "Word2Vec":
+    def fit(self, corpus, client=None, round_words: int | None = None) -> "Word2Vec":
         """Build the vocabulary of ``corpus``, initialise the weights and train ``epochs`` passes.
 
         Parameters
         ----------
         corpus : path, corpus object or list of list of str
             Anything :func:`w2v.corpus.open_corpus` accepts (read twice: counting, encoding).
+            With ``client``: a file or folder path that every worker sees.
+        client : distributed.Client, optional
+            Train data-parallel on this Dask cluster (``pip install 'w2v[distributed]'``; see
+            :mod:`w2v.distributed`); ``workers`` is then the threads per Dask worker.
+        round_words : int, optional
+            With ``client``: words each worker trains between two combinations of the weights.
 
         Returns
         -------
@@ -213,6 +219,9 @@ class Word2Vec:
         from w2v.corpus import Vocabulary, open_corpus
 
         self.check_params()
+        if client is not None:
+            from w2v.distributed import fit_distributed
+            return fit_distributed(self, corpus, client, round_words=round_words)
         corpus = open_corpus(corpus)
         vocab = Vocabulary.build(corpus, min_count=self.min_count, max_vocab_size=self.max_vocab_size)
         encoded = encode_to_disk(vocab, corpus)
@@ -241,15 +250,18 @@ class Word2Vec:
         self._train(self._encode(corpus), first_epoch=0, epochs=self.epochs if epochs is None else int(epochs))
         return self
 
-    def resume(self, corpus) -> "Word2Vec":
+    def resume(self, corpus, client=None, round_words: int | None = None) -> "Word2Vec":
         """Finish a run that stopped early (Ctrl-C, or saved with :meth:`save_state` mid-run).
 
         Trains epochs ``epochs_trained_ .. epochs - 1`` on ``corpus`` (give the same corpus as the
         interrupted :meth:`fit`) with the original learning-rate schedule; an epoch that was
-        interrupted is trained again from its start.
+        interrupted is trained again from its start. ``client`` and ``round_words`` as in :meth:`fit`.
         """
         self._require_fitted()
         self.check_params()
+        if client is not None:
+            from w2v.distributed import fit_distributed
+            return fit_distributed(self, corpus, client, round_words=round_words, resume=True)
         self._train(self._encode(corpus), first_epoch=self.epochs_trained_, epochs=self.epochs)
         return self
 
