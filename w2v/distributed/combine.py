@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-RULES = ("trust", "mean", "sum")
-#: the largest step, relative to its length, a row takes as the sum of the workers' changes ("trust")
-TRUST = 0.3
+RULES = ("average", "mean", "sum")
 
 
 def touched_rows(after: np.ndarray, before: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -42,7 +40,7 @@ def touched_rows(after: np.ndarray, before: np.ndarray) -> tuple[np.ndarray, np.
     return rows, after[rows] - before[rows]
 
 
-def combine_deltas(deltas, n_rows: int, rule: str = "mean", weights=None) -> tuple[np.ndarray, np.ndarray]:
+def combine_deltas(deltas, n_rows: int, rule: str = "mean") -> tuple[np.ndarray, np.ndarray]:
     """Combine the per-worker row changes of one matrix.
 
     Parameters
@@ -74,12 +72,8 @@ def combine_deltas(deltas, n_rows: int, rule: str = "mean", weights=None) -> tup
     combined = total[union]
     if rule == "mean":
         combined /= touched_by[union, None]
-    elif rule == "trust":
-        # the sum, shrunk (at most to the mean) where it would move a row by more than TRUST of its length
-        length = np.linalg.norm(weights[union].astype(np.float64), axis=1)
-        step = np.linalg.norm(combined, axis=1)
-        divisor = np.clip(step / np.maximum(TRUST * length, 1e-300), 1.0, touched_by[union])
-        combined /= divisor[:, None]
+    elif rule == "average":
+        combined /= len(deltas)
     return union, combined.astype(np.float32)
 
 

@@ -31,13 +31,13 @@ logger = logging.getLogger(__name__)
 #: words each worker trains between two combinations, unless the caller says otherwise
 DEFAULT_ROUND_WORDS = 100_000
 #: byte ranges per worker: several, so that a lost worker's share spreads over the others
-RANGES_PER_WORKER = 4
+RANGES_PER_WORKER = 16
 #: seconds between checks that the workers of a round are still alive
 _POLL_SECONDS = 0.25
 
 
 def fit_distributed(model, corpus, client, round_words: int | None = None, resume: bool = False,
-                    rule: str = "trust", on_round=None):
+                    rule: str = "scaled", on_round=None):
     """Train ``model`` on a Dask cluster: what :meth:`Word2Vec.fit` / :meth:`Word2Vec.resume` do.
 
     Parameters
@@ -54,8 +54,11 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
         Spark MLlib's rule (one average per epoch).
     resume : bool
         Finish the epochs of a fitted (loaded) model instead of starting afresh.
-    rule : {"trust", "mean", "sum"}
-        How changes to one row by several workers combine (:mod:`w2v.distributed.combine`).
+    rule : {"scaled", "mean", "sum"}
+        How the workers' changes combine (:mod:`w2v.distributed.combine`): ``"scaled"`` (the
+        default) trains each of the ``n`` replicas at ``n`` times the learning rate and adds the
+        average of the ``n`` changes; ``"mean"`` (per row, over the workers that touched it, at the
+        plain learning rate: Spark MLlib's rule) and ``"sum"`` are there for comparison.
     on_round : callable, optional
         Called as ``on_round(info)`` after every round (dict: epoch, round, workers, words, lost).
 
@@ -73,7 +76,7 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
         client.wait_for_workers(1, timeout=120)
         workers = _live_workers(client)
     ranges = client.submit(shards.plan_ranges, source, RANGES_PER_WORKER * len(workers), pure=False).result()
-    owner = {rid: workers[rid * len(workers) // len(ranges)] for rid in range(len(ranges))}
+    owner = {rid: workers[rid % len(workers)] for rid in range(len(ranges))}
     if not resume:
         _build_vocabulary(model, client, ranges, owner, source, tokenizer, max_length)
     run = _Run(model, client, ranges, owner, tokenizer, max_length, round_words, rule, on_round)
@@ -323,7 +326,8 @@ class _Run:
                     continue
                 schedule = {"words_before_per_worker": self.words_done // n,
                             "words_planned_per_worker": max(1, math.ceil(planned / n)),
-                            "threads": self.threads[w], "stream": (model._calls, epoch, stats["rounds"], k)}
+                            "threads": self.threads[w], "stream": (model._calls, epoch, stats["rounds"], k),
+                            "alpha_scale": float(n) if self.rule == "scaled" else 1.0}
                 work = [(rid, self.ranges[rid], a, b) for rid, a, b in pieces[w]]
                 futures[w] = self.client.submit(remote.train_round, self.id, update, work, schedule,
                                                 workers=[w], allow_other_workers=False, pure=False)
@@ -356,9 +360,9 @@ class _Run:
             return 0
         update, sent = {}, 0
         dim = model.dim
+        rule = "average" if self.rule == "scaled" else self.rule
         for name, matrix in (("input", model._input), ("output", model._layer[0])):
-            union, combined = combine_deltas([r[name] for r in results.values()], matrix.shape[0], self.rule,
-                                             weights=matrix)
+            union, combined = combine_deltas([r[name] for r in results.values()], matrix.shape[0], rule)
             if not np.isfinite(combined).all():
                 raise TrainingDiverged(
                     f"training diverged (non-finite weights) at learning rate {model.effective_alpha:g}: "
@@ -376,3 +380,4 @@ class _Run:
             return None
         [future] = self.client.scatter([self.update], workers=[w], hash=False, timeout=60)
         return future
+

@@ -101,7 +101,9 @@ def _train_piece(run: _Run, piece: EncodedCorpus, schedule: dict, stream: tuple,
     ``(global_before + n * local) / global_planned``.
     """
     s = run.setup
-    plan = training.Plan(s["architecture"], s["objective"], s["option"], s["window"], s["alpha"], s["min_alpha"],
+    scale = schedule.get("alpha_scale", 1.0)
+    plan = training.Plan(s["architecture"], s["objective"], s["option"], s["window"], s["alpha"] * scale,
+                         s["min_alpha"] * scale,
                          schedule["words_planned_per_worker"], schedule["threads"], s["seed"])
     return training.run_epoch(plan, piece, run.input_vectors, run.layer, run.keep, stream, progress, run.stop)
 
