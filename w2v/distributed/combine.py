@@ -1,19 +1,29 @@
-"""Combining the workers' changes after a synchronous round: per-row averaging of deltas.
+"""Combining the workers' changes after a synchronous round.
 
 >>> rows, delta = touched_rows(replica_after, replica_before)           # on each worker
->>> union, combined = combine_deltas([(rows_a, delta_a), (rows_b, delta_b)], n_rows=V)
+>>> union, combined = combine_deltas([(rows_a, delta_a), (rows_b, delta_b)], n_rows=V, rule="average")
 >>> master[union] += combined                                           # on the client
 
-Every worker starts a round from the same weights ``W``; worker ``k`` trains its words and ends at
-``W + D_k``, where ``D_k`` is zero outside the rows it touched (``R_k``). The combined weights are
+Every worker starts a round from the same weights ``W``; worker ``k`` of ``n`` trains its words and
+ends at ``W + D_k``, where ``D_k`` is zero outside the rows it touched (``R_k``, ``K_r`` the workers
+that touched row ``r``). The rules:
 
-    W'[r] = W[r] + (1 / |K_r|) * sum_{k in K_r} D_k[r],     K_r = {k : r in R_k}
+- ``"average"``: ``W'[r] = W[r] + (1 / n) * sum_k D_k[r]``, the change of plain model averaging
+  (a worker that did not touch a row contributes a zero change). The distributed trainer uses it
+  with replicas trained at ``n`` times the learning rate: to first order in the learning rate the
+  result is then the sum of the workers' changes at the single-process rate, i.e. what one process
+  would have done with all ``n`` shares; where the first order fails (a frequent word's row, updated
+  thousands of times in a round, settles where its own data puts it), the average of ``n`` settled
+  replicas stays where they settled instead of moving ``n`` times as far.
+- ``"mean"``: ``W'[r] = W[r] + (1 / |K_r|) * sum_{k in K_r} D_k[r]``, per-row averaging over the
+  workers that touched the row (Spark MLlib's rule since 2019, when summed updates made it diverge
+  at 40-50 partitions). At the plain learning rate this is one worker's step for every row that all
+  workers touch: training proceeds as if at ``1 / n`` of the learning rate.
+- ``"sum"``: ``W'[r] = W[r] + sum_k D_k[r]``. Right to first order, but ``n`` replicas each moving
+  a frequent row to where its data puts it overshoot ``n``-fold, and training diverges unless the
+  rounds are very short.
 
-(``rule="mean"``): a row touched by one worker takes that worker's change whole; a row touched by
-several takes the mean of their changes, which is the step of one worker, so rows updated by many
-workers at once never take an N-fold step from the same stale weights (Spark MLlib's word2vec summed
-them before 2019 and diverged at 40-50 partitions). ``rule="sum"`` adds the changes (Hogwild-like,
-for comparison). Only touched rows travel: a worker sends ``|R_k|`` rows, and receives the union.
+Only touched rows travel: worker ``k`` sends ``|R_k|`` rows and receives the union of all ``R_k``.
 """
 from __future__ import annotations
 
@@ -49,8 +59,9 @@ def combine_deltas(deltas, n_rows: int, rule: str = "mean") -> tuple[np.ndarray,
         Each worker's :func:`touched_rows`; rows distinct within one worker.
     n_rows : int
         Rows of the matrix (V, or V - 1 for hierarchical softmax's inner nodes).
-    rule : {"mean", "sum"}
-        Mean over the workers that touched the row, or the plain sum.
+    rule : {"average", "mean", "sum"}
+        Sum over ``n`` (the number of workers, i.e. of ``deltas``), mean over the workers that
+        touched the row, or the plain sum.
 
     Returns
     -------
