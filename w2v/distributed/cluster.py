@@ -30,7 +30,7 @@ def _dask():
 
 @contextlib.contextmanager
 def open_client(scheduler: str | None = None, local_workers: int | None = None,
-                threads: int | None = None, timeout: float = 30) -> Iterator:
+                threads: int | None = None, timeout: float = 10) -> Iterator:
     """A ``distributed.Client`` for the run, closed (with its local cluster) on exit.
 
     Parameters
@@ -54,7 +54,7 @@ def open_client(scheduler: str | None = None, local_workers: int | None = None,
         if scheduler is not None:
             try:
                 client = stack.enter_context(distributed.Client(scheduler, timeout=timeout))
-            except (OSError, TimeoutError) as err:
+            except (OSError, TimeoutError) as err:  # an unreachable address, or no answer in time
                 raise ClusterError(f"could not reach the Dask scheduler at {scheduler!r} ({err}): check the "
                                    "address and that the scheduler runs") from None
         else:
