@@ -20,6 +20,14 @@ corpus once before training (not in ``train s``), gensim re-reads and splits the
 inside ``train()``. ``total s`` is therefore also printed: the whole fit from the text file to
 trained vectors (w2v: vocabulary, encoding and training; gensim: ``build_vocab`` and ``train``).
 Peak memory is the child process's maximal resident set.
+
+The headline is the whole process, as a user times it: ``w2v train CORPUS -o OUT`` against a
+gensim script that trains with ``corpus_file`` (gensim's fastest path) and writes the same binary
+file, each run in a fresh process from start to exit, at ``--process-epochs`` (default 1 and 5),
+with the speed-up ``gensim s / w2v s`` as its own column. The corpus pipeline gets its own table:
+w2v's vocabulary + encoding time (``build_and_encode``, the text read once on ``--workers``
+threads), tokenize + count throughput in MB/s per worker (``scan_corpus`` alone), beside gensim's
+``build_vocab(corpus_file=...)``.
 """
 from __future__ import annotations
 
@@ -32,6 +40,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
 from pathlib import Path
@@ -129,6 +138,101 @@ def child_gensim(cfg: dict, corpus: Path, out: Path) -> dict:
             "peak_mb": _peak_mb()}
 
 
+def child_pipeline(cfg: dict, corpus: Path, out: Path) -> dict:
+    """Time w2v's corpus pipeline: the scan alone, then vocabulary + encoding (kernels warmed up first)."""
+    from w2v.corpus import LineCorpus
+    from w2v.corpus.pipeline import build_and_encode
+    from w2v.corpus.scan import scan_corpus
+
+    warm = out.with_suffix(".warm.txt")
+    warm.write_text("warm up the kernels\n")
+    build_and_encode(LineCorpus(warm), min_count=1, workers=cfg["workers"])
+    began = time.perf_counter()
+    scan = scan_corpus(LineCorpus(corpus), workers=cfg["workers"])
+    scan_seconds = time.perf_counter() - began
+    scan.close()
+    began = time.perf_counter()
+    vocab, encoded = build_and_encode(LineCorpus(corpus), min_count=cfg["min_count"], workers=cfg["workers"])
+    seconds = time.perf_counter() - began
+    return {"scan_seconds": scan_seconds, "seconds": seconds, "bytes": corpus.stat().st_size,
+            "tokens": vocab.total_words, "vocab": len(vocab), "peak_mb": _peak_mb()}
+
+
+def child_gensim_file(cfg: dict, corpus: Path, out: Path) -> dict:
+    """gensim with ``corpus_file``: build_vocab and train timed apart, then the binary file written."""
+    import logging
+
+    from gensim.models import Word2Vec as GensimWord2Vec
+
+    logging.disable(logging.WARNING)
+    hs = cfg["objective"] == "hierarchical"
+    model = GensimWord2Vec(vector_size=cfg["dim"], window=cfg["window"], min_count=cfg["min_count"],
+                           sample=cfg["sample"], sg=int(cfg["architecture"] == "skipgram"), hs=int(hs),
+                           negative=0 if hs else cfg["negative"], alpha=cfg["alpha"], min_alpha=cfg["min_alpha"],
+                           epochs=cfg["epochs"], workers=cfg["workers"], seed=cfg["seed"], cbow_mean=1)
+    began = time.perf_counter()
+    model.build_vocab(corpus_file=str(corpus))
+    vocab_seconds = time.perf_counter() - began
+    began = time.perf_counter()
+    model.train(corpus_file=str(corpus), total_examples=model.corpus_count,
+                total_words=model.corpus_total_words, epochs=cfg["epochs"])
+    seconds = time.perf_counter() - began
+    model.wv.save_word2vec_format(str(out), binary=True)
+    words = sum(model.wv.get_vecattr(w, "count") for w in model.wv.index_to_key) * cfg["epochs"]
+    return {"vocab_seconds": vocab_seconds, "seconds": seconds, "words": int(words), "vocab": len(model.wv)}
+
+
+def scaled_corpus(corpus: Path, copies: int, workdir: Path) -> Path:
+    """``copies`` concatenated copies of ``corpus``, the lines of each shuffled with its own seed (cached)."""
+    import random
+
+    out = workdir / f"{corpus.stem}-x{copies}.txt"
+    if out.exists() and out.stat().st_size > 0:
+        return out
+    lines = corpus.read_bytes().splitlines(keepends=True)
+    tmp = out.with_suffix(".tmp")
+    with open(tmp, "wb") as f:
+        for copy in range(copies):
+            random.Random(copy).shuffle(lines)
+            f.writelines(lines)
+    os.replace(tmp, out)
+    return out
+
+
+def run_process(impl: str, cfg: dict, corpus: Path, out: Path) -> dict:
+    """One whole process from start to exit: wall seconds and its own peak RSS (from wait4)."""
+    if impl == "w2v":
+        cmd = [sys.executable, "-m", "w2v", "train", str(corpus), "-o", str(out), "--arch", cfg["architecture"],
+               "--objective", cfg["objective"], "--dim", str(cfg["dim"]), "--window", str(cfg["window"]),
+               "--min-count", str(cfg["min_count"]), "--sample", str(cfg["sample"]),
+               "--negative", str(cfg["negative"]), "--alpha", str(cfg["alpha"]),
+               "--epochs", str(cfg["epochs"]), "--workers", str(cfg["workers"]), "--seed", str(cfg["seed"]),
+               "--quiet"] + (["--shared-negatives"] if cfg["shared_negatives"] else [])
+    else:
+        cmd = [sys.executable, __file__, "--child", "gensim-file", "--child-config", json.dumps(cfg),
+               "--child-corpus", str(corpus), "--child-out", str(out)]
+    with tempfile.TemporaryFile("w+") as out_file, tempfile.TemporaryFile("w+") as err_file:
+        began = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out_file, stderr=err_file, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)     # this child's own peak RSS, not the maximum of all
+        seconds = time.perf_counter() - began
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out_file.seek(0)
+        err_file.seek(0)
+        stdout, stderr = out_file.read(), err_file.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"{impl} process failed:\n{stderr[-3000:]}")
+    res = {"process_seconds": seconds, "peak_mb": usage.ru_maxrss / 1024.0}
+    if impl == "w2v":
+        speed = re.search(r"([\d,]+) words/s", stdout)
+        res["words_per_second"] = float(speed.group(1).replace(",", "")) if speed else float("nan")
+    else:
+        child = json.loads(stdout.strip().splitlines()[-1])
+        res["words_per_second"] = child["words"] / child["seconds"]
+        res["vocab_seconds"] = child["vocab_seconds"]
+    return res
+
+
 def run_child(impl: str, cfg: dict, corpus: Path, out: Path) -> dict:
     cmd = [sys.executable, __file__, "--child", impl, "--child-config", json.dumps(cfg), "--child-corpus",
            str(corpus), "--child-out", str(out)]
@@ -150,55 +254,8 @@ def evaluate(path: Path, questions, wordsim) -> tuple[float, float]:
     return analogy.accuracy, pairs.spearman
 
 
-def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("corpus", nargs="*", type=Path, help="raw text files, concatenated (one line = one sentence)")
-    p.add_argument("--configs", default="sg-ns,cbow-ns,sg-hs,cbow-hs", help=f"comma-separated of {list(CONFIGS)}")
-    p.add_argument("--dim", type=int, default=100)
-    p.add_argument("--window", type=int, default=5)
-    p.add_argument("--min-count", type=int, default=5)
-    p.add_argument("--sample", type=float, default=1e-3)
-    p.add_argument("--negative", type=int, default=5)
-    p.add_argument("--epochs", type=int, default=5)
-    p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--repeats", type=int, default=1, help="runs per trainer and configuration (medians reported)")
-    p.add_argument("--shared-negatives", action="store_true", help="w2v skip-gram: shared noise words per window")
-    p.add_argument("--no-gensim", action="store_true", help="train w2v only")
-    p.add_argument("--questions", default=None, help="analogy questions (default: the bundled Google set)")
-    p.add_argument("--wordsim", default=None, help="word pairs (default: the bundled WordSim-353)")
-    p.add_argument("--workdir", type=Path, default=Path("/tmp/w2v-benchmark"))
-    p.add_argument("--json", action="store_true", help="also print all runs as JSON")
-    p.add_argument("--child", help=argparse.SUPPRESS)
-    p.add_argument("--child-config", help=argparse.SUPPRESS)
-    p.add_argument("--child-corpus", help=argparse.SUPPRESS)
-    p.add_argument("--child-out", help=argparse.SUPPRESS)
-    args = p.parse_args(argv)
-
-    if args.child:
-        fn = child_w2v if args.child == "w2v" else child_gensim
-        print(json.dumps(fn(json.loads(args.child_config), Path(args.child_corpus), Path(args.child_out))))
-        return 0
-    if not args.corpus:
-        p.error("give at least one corpus file")
-    unknown = [name for name in args.configs.split(",") if name not in CONFIGS]
-    if unknown:
-        p.error(f"unknown configuration(s) {', '.join(unknown)}: choose from {', '.join(CONFIGS)}")
-    impls = ["w2v"]
-    if not args.no_gensim:
-        try:
-            import gensim  # noqa: F401
-
-            impls.append("gensim")
-        except ImportError:
-            print("gensim is not importable: benchmarking w2v alone", file=sys.stderr)
-    args.workdir.mkdir(parents=True, exist_ok=True)
-    began = time.perf_counter()
-    corpus, tokens = prepare(args.corpus, args.workdir)
-    print(f"corpus {corpus}: {tokens:,} tokens (prepared in {time.perf_counter() - began:.1f} s)", file=sys.stderr)
-
-    all_runs = []
+def _in_process(args, impls, corpus: Path, all_runs: list) -> None:
+    """The in-process comparison: training words/s, training and whole-fit seconds, gensim with LineSentence."""
     for name in args.configs.split(","):
         architecture, objective = CONFIGS[name]
         alpha = 0.05 if architecture == "cbow" else 0.025
@@ -240,6 +297,148 @@ def main(argv=None) -> int:
                   f"{a['peak_mb'] / g['peak_mb']:>8.2f} "
                   f"{a['analogy'] - g['analogy']:>+8.3f} {a['spearman'] - g['spearman']:>+7.3f}")
         sys.stdout.flush()
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("corpus", nargs="*", type=Path, help="raw text files, concatenated (one line = one sentence)")
+    p.add_argument("--configs", default="sg-ns,cbow-ns,sg-hs,cbow-hs", help=f"comma-separated of {list(CONFIGS)}")
+    p.add_argument("--dim", type=int, default=100)
+    p.add_argument("--window", type=int, default=5)
+    p.add_argument("--min-count", type=int, default=5)
+    p.add_argument("--sample", type=float, default=1e-3)
+    p.add_argument("--negative", type=int, default=5)
+    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--repeats", type=int, default=1, help="runs per trainer and configuration (medians reported)")
+    p.add_argument("--shared-negatives", action="store_true", help="w2v skip-gram: shared noise words per window")
+    p.add_argument("--no-gensim", action="store_true", help="train w2v only")
+    p.add_argument("--questions", default=None, help="analogy questions (default: the bundled Google set)")
+    p.add_argument("--wordsim", default=None, help="word pairs (default: the bundled WordSim-353)")
+    p.add_argument("--workdir", type=Path, default=Path("/tmp/w2v-benchmark"))
+    p.add_argument("--process-epochs", default="1,5",
+                   help="epochs of the whole-process runs (comma-separated); quality is read at --epochs")
+    p.add_argument("--pipeline-scale", default=None, metavar="COPIES",
+                   help="also time vocabulary + encoding on these numbers of shuffled copies of the corpus "
+                        "(e.g. 1,8,32: 32 copies of the 31 MB benchmark corpus are 1 GB)")
+    p.add_argument("--pipeline-scale-only", action="store_true", help="stop after the pipeline tables")
+    p.add_argument("--in-process", action="store_true",
+                   help="also run the in-process comparison (training words/s, train s, total s; gensim "
+                        "with LineSentence)")
+    p.add_argument("--json", action="store_true", help="also print all runs as JSON")
+    p.add_argument("--child", help=argparse.SUPPRESS)
+    p.add_argument("--child-config", help=argparse.SUPPRESS)
+    p.add_argument("--child-corpus", help=argparse.SUPPRESS)
+    p.add_argument("--child-out", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+
+    if args.child:
+        children = {"w2v": child_w2v, "gensim": child_gensim, "gensim-file": child_gensim_file,
+                    "pipeline": child_pipeline}
+        fn = children[args.child]
+        print(json.dumps(fn(json.loads(args.child_config), Path(args.child_corpus), Path(args.child_out))))
+        return 0
+    if not args.corpus:
+        p.error("give at least one corpus file")
+    unknown = [name for name in args.configs.split(",") if name not in CONFIGS]
+    if unknown:
+        p.error(f"unknown configuration(s) {', '.join(unknown)}: choose from {', '.join(CONFIGS)}")
+    try:
+        process_epochs = sorted({int(e) for e in args.process_epochs.split(",")})
+    except ValueError:
+        p.error(f"--process-epochs takes comma-separated whole numbers, got {args.process_epochs!r}")
+    impls = ["w2v"]
+    if not args.no_gensim:
+        try:
+            import gensim  # noqa: F401
+
+            impls.append("gensim")
+        except ImportError:
+            print("gensim is not importable: benchmarking w2v alone", file=sys.stderr)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    began = time.perf_counter()
+    corpus, tokens = prepare(args.corpus, args.workdir)
+    print(f"corpus {corpus}: {tokens:,} tokens (prepared in {time.perf_counter() - began:.1f} s)", file=sys.stderr)
+
+    all_runs = []
+    base = {"dim": args.dim, "window": args.window, "min_count": args.min_count, "sample": args.sample,
+            "negative": args.negative, "epochs": args.epochs, "workers": args.workers, "seed": args.seed,
+            "shared_negatives": bool(args.shared_negatives)}
+    pipeline = [run_child("pipeline", base, corpus, args.workdir / "pipeline") for _ in range(args.repeats)]
+    pipe = {k: statistics.median(r[k] for r in pipeline) for k in ("scan_seconds", "seconds", "peak_mb")}
+    mb = pipeline[0]["bytes"] / 1e6
+    print(f"\ncorpus pipeline, {mb:.1f} MB, {pipeline[0]['tokens']:,} tokens, {args.workers} workers "
+          f"({args.repeats} run(s), medians)")
+    print(f"  w2v tokenize + count (scan_corpus): {pipe['scan_seconds']:.2f} s = "
+          f"{mb / pipe['scan_seconds'] / args.workers:.1f} MB/s per worker")
+    print(f"  w2v vocabulary + encoding (build_and_encode): {pipe['seconds']:.2f} s")
+    all_runs.append({"config": "pipeline", "impl": "w2v", **pipe})
+    sys.stdout.flush()
+    if args.pipeline_scale:
+        print(f"\nvocabulary + encoding as the corpus grows ({args.workers} workers; peak RSS of the process)")
+        print(f"{'copies':>6} {'MB':>8} {'tokens':>13} {'seconds':>8} {'MB/s':>7} {'peak MB':>8}")
+        for copies in sorted({int(c) for c in args.pipeline_scale.split(",")}):
+            big = scaled_corpus(corpus, copies, args.workdir)
+            r = run_child("pipeline", base, big, args.workdir / "pipeline")
+            size = r["bytes"] / 1e6
+            print(f"{copies:>6} {size:>8.0f} {r['tokens']:>13,} {r['seconds']:>8.1f} {size / r['seconds']:>7.1f} "
+                  f"{r['peak_mb']:>8.0f}")
+            all_runs.append({"config": f"pipeline-x{copies}", "impl": "w2v", **r})
+            sys.stdout.flush()
+        if args.pipeline_scale_only:
+            return 0
+
+    for name in args.configs.split(","):
+        architecture, objective = CONFIGS[name]
+        alpha = 0.05 if architecture == "cbow" else 0.025
+        cfg = {**base, "architecture": architecture, "objective": objective, "alpha": alpha,
+               "min_alpha": alpha * 1e-4}
+        rows = {impl: {e: [] for e in process_epochs} for impl in impls}
+        quality_epochs = args.epochs if args.epochs in process_epochs else process_epochs[-1]
+        # one untimed process on a tiny corpus first, so that no timed run pays for compiling kernels
+        warm = args.workdir / "warm-up.txt"
+        warm.write_text("the quick brown fox jumps over the lazy dog\n" * 20)
+        run_process("w2v", {**cfg, "epochs": 1, "min_count": 1}, warm, args.workdir / "warm-up.bin")
+        for r in range(args.repeats):
+            for epochs in process_epochs:
+                order = impls if (r + epochs) % 2 == 0 else impls[::-1]
+                for impl in order:
+                    out = args.workdir / f"{name}-{impl}-e{epochs}-{r}.bin"
+                    res = run_process(impl, {**cfg, "epochs": epochs}, corpus, out)
+                    if epochs == quality_epochs:
+                        res["analogy"], res["spearman"] = evaluate(out, args.questions, args.wordsim)
+                    rows[impl][epochs].append(res)
+                    all_runs.append({"config": name, "impl": impl, "epochs": epochs, **res})
+                    print(f"  {name} {impl} {epochs} epoch(s) run {r + 1}: {res['process_seconds']:.1f} s, "
+                          f"{res['peak_mb']:.0f} MB", file=sys.stderr)
+        label = name + (" shared-neg" if args.shared_negatives and architecture == "skipgram" else "")
+        print(f"\n{label}: whole process from the text file to the written vectors; dim {args.dim}, window "
+              f"{args.window}, min_count {args.min_count}, sample {args.sample}, negative "
+              f"{0 if objective == 'hierarchical' else args.negative}, {args.workers} workers, "
+              f"{args.repeats} run(s) each (medians); quality after {quality_epochs} epochs")
+        heads = "".join(f"{f'proc s @{e}':>11}" for e in process_epochs)
+        print(f"{'trainer':8} {'vocab+enc s':>11} {'words/s':>11}{heads} {'peak MB':>8} {'analogy':>8} "
+              f"{'ws353':>7}")
+        med = {}
+        for impl in impls:
+            q = rows[impl][quality_epochs]
+            med[impl] = {e: statistics.median(x["process_seconds"] for x in rows[impl][e]) for e in process_epochs}
+            vocab_s = pipe["seconds"] if impl == "w2v" else statistics.median(x["vocab_seconds"] for x in q)
+            speed = statistics.median(x["words_per_second"] for x in q)
+            peak = max(x["peak_mb"] for e in process_epochs for x in rows[impl][e])
+            cols = "".join(f"{med[impl][e]:>11.1f}" for e in process_epochs)
+            print(f"{impl:8} {vocab_s:>11.2f} {speed:>11,.0f}{cols} {peak:>8.0f} "
+                  f"{statistics.median(x['analogy'] for x in q):>8.3f} "
+                  f"{statistics.median(x['spearman'] for x in q):>7.3f}")
+        if "gensim" in med:
+            ratios = "".join(f"{med['gensim'][e] / med['w2v'][e]:>10.2f}x" for e in process_epochs)
+            print(f"{'speed-up':8} {'':>11} {'':>11}{ratios}   (gensim s / w2v s, whole process)")
+        sys.stdout.flush()
+
+    if args.in_process:
+        _in_process(args, impls, corpus, all_runs)
     if args.json:
         print(json.dumps(all_runs, indent=1))
     return 0

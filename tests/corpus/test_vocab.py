@@ -160,9 +160,7 @@ def test_encode_cuts_long_sentences():
 
 
 def test_encode_many_chunks(monkeypatch):
-    import w2v.corpus.vocab as vocab_module
-
-    monkeypatch.setattr(vocab_module, "_ENCODE_CHUNK", 7)
+    monkeypatch.setattr("w2v.corpus.scan.CHUNK_TOKENS", 7)
     rng = np.random.default_rng(1)
     sentences = [[f"w{x}" for x in rng.integers(0, 30, size=rng.integers(0, 9))] for _ in range(300)]
     vocab = Vocabulary.build(sentences, min_count=3)

@@ -2,7 +2,6 @@
 import numpy as np
 
 from w2v.corpus import Vocabulary, open_corpus
-from w2v.models import encoding
 from w2v.models.encoding import encode_to_disk
 
 
@@ -10,7 +9,7 @@ def test_matches_in_memory_encoding_and_splits_long_sentences(tmp_path, monkeypa
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr("tempfile.tempdir", str(scratch))
-    monkeypatch.setattr(encoding, "_BLOCK", 5)  # flush to disk many times, as on a large corpus
+    monkeypatch.setattr("w2v.corpus.scan.CHUNK_TOKENS", 5)  # flush to disk many times, as on a large corpus
     path = tmp_path / "c.txt"
     rng = np.random.default_rng(0)
     words = [f"w{i}" for i in range(40)]

@@ -60,6 +60,11 @@ def existing_path(text: str) -> Path:
     return path
 
 
+def corpus_path(text: str) -> Path:
+    """A corpus: a file or folder that exists, or ``-`` for standard input (read once, as it arrives)."""
+    return Path(text) if text == "-" else existing_path(text)
+
+
 def _parse(kind, text: str, what: str):
     try:
         return kind(text)

@@ -17,7 +17,7 @@ import math
 import sys
 import time
 
-from w2v.cli._args import existing_path, non_negative_int, output_path, positive_float, positive_int
+from w2v.cli._args import corpus_path, existing_path, non_negative_int, output_path, positive_float, positive_int
 
 SMOOTHING_CHOICES = ("mle", "add-k", "interpolated", "witten-bell", "kneser-ney", "modified-kneser-ney")
 TOKENIZERS = ("default", "whitespace")
@@ -37,7 +37,7 @@ def register(subparsers) -> None:
     train = actions.add_parser("train", help="count n-grams in a corpus and write a model",
                                formatter_class=fmt,
                                description="Train an n-gram model; like KenLM's 'lmplz -o N'.")
-    train.add_argument("corpus", type=existing_path,
+    train.add_argument("corpus", type=corpus_path,
                        help="training text: file (.gz/.bz2/.xz ok) or folder, one sentence per line")
     train.add_argument("-n", "--order", type=positive_int, default=3, help="n-gram order (lmplz -o)")
     train.add_argument("--smoothing", choices=SMOOTHING_CHOICES, default="modified-kneser-ney",
@@ -57,7 +57,7 @@ def register(subparsers) -> None:
                              description="Score a text (</s> counted, <s> not, unknown words as <unk>, "
                                          "as KenLM's query).")
     ppl.add_argument("model", type=existing_path, help="model file (native or ARPA)")
-    ppl.add_argument("text", type=existing_path, help="text to score, one sentence per line")
+    ppl.add_argument("text", type=corpus_path, help="text to score, one sentence per line")
     _tokenizer_option(ppl, argparse.SUPPRESS)
     ppl.add_argument("--json", action="store_true",
                      help='print {"perplexity": .., "tokens": .., "oov": ..} instead of text')

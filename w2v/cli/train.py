@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from w2v.cli._args import existing_path, non_negative_int, output_path, positive_float, positive_int, unit_interval
+from w2v.cli._args import corpus_path, existing_path, non_negative_int, output_path, positive_float, positive_int, unit_interval
 from w2v.distributed.driver import DEFAULT_ROUND_WORDS
 from w2v.errors import OutputError
 
@@ -52,8 +52,9 @@ def register(subparsers) -> None:
         "flags are named in brackets.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    p.add_argument("corpus", type=existing_path, metavar="CORPUS",
-                   help="text file (one sentence per line, or text8-style), folder of files, or .gz/.bz2/.xz [-train]")
+    p.add_argument("corpus", type=corpus_path, metavar="CORPUS",
+                   help="text file (one sentence per line, or text8-style), folder of files, .gz/.bz2/.xz, "
+                        "or - for standard input [-train]")
     p.add_argument("-o", "--output", type=output_path, required=True, metavar="OUT",
                    help="vector file to write; its folder must exist [-output]")
     p.add_argument("--arch", choices=("skipgram", "cbow"), default="skipgram",

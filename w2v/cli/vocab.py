@@ -1,13 +1,15 @@
 """``w2v vocab``: build the vocabulary of a corpus and report on it.
 
-Reads the corpus once (file, folder, or .gz/.bz2/.xz), counts words and prints how many tokens were
-read and kept, the vocabulary size, the most frequent words and the number of undecodable bytes.
-With -o the vocabulary is saved as text (word2vec.c's -save-vocab format plus a header line).
+Reads the corpus once (file, folder, .gz/.bz2/.xz, or - for standard input), tokenizes and counts
+words on all cores, and prints how many tokens were read and kept, the vocabulary size, the most
+frequent words, the number of undecodable bytes and the speed. With -o the vocabulary is saved as
+text (word2vec.c's -save-vocab format plus a header line).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -24,7 +26,7 @@ def register(subparsers) -> None:
     )
     p.add_argument("corpus", metavar="CORPUS",
                    help="text file (one sentence per line, or one huge text8-style line), folder, "
-                        "or .gz/.bz2/.xz file")
+                        ".gz/.bz2/.xz file, or - for standard input")
     p.add_argument("--min-count", type=_args.positive_int, default=5,
                    help="drop words seen fewer times (word2vec.c: -min-count)")
     p.add_argument("--max-vocab-size", type=_args.positive_int, default=None,
@@ -37,6 +39,8 @@ def register(subparsers) -> None:
                         "'whitespace': split on white space only, case kept")
     p.add_argument("--numbers", choices=["keep", "normalize"], default="keep",
                    help="'normalize' maps every digit to 0 (default tokenizer only)")
+    p.add_argument("--workers", type=_args.positive_int, default=None,
+                   help="threads that tokenize and count (default: all CPU cores)")
     p.add_argument("-o", "--output", type=_args.output_path, default=None, metavar="VOCAB.txt",
                    help="save the vocabulary here (word2vec.c: -save-vocab)")
     p.add_argument("--top", type=_args.non_negative_int, default=20, help="most frequent words to show")
@@ -46,7 +50,8 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build, report, optionally save. Returns the exit status."""
-    from w2v.corpus import Tokenizer, Vocabulary, open_corpus
+    from w2v.corpus import Tokenizer, open_corpus
+    from w2v.corpus.pipeline import build_vocabulary
 
     if args.tokenizer == "whitespace":
         if args.numbers != "keep":
@@ -56,8 +61,9 @@ def run(args: argparse.Namespace) -> int:
         tokenizer = Tokenizer(numbers=args.numbers)
     start = time.perf_counter()
     corpus = open_corpus(args.corpus, tokenizer=tokenizer)
-    vocab = Vocabulary.build(corpus, min_count=args.min_count, max_vocab_size=args.max_vocab_size,
-                             max_final_vocab=args.max_final_vocab)
+    workers = args.workers or max(1, os.cpu_count() or 1)
+    vocab = build_vocabulary(corpus, min_count=args.min_count, max_vocab_size=args.max_vocab_size,
+                             max_final_vocab=args.max_final_vocab, workers=workers, progress=True)
     seconds = time.perf_counter() - start
     if args.output is not None:
         vocab.save(args.output)
@@ -76,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
         "min_count": vocab.min_count,
         "pruned": vocab.pruned,
         "decode_errors": vocab.decode_errors,
+        "seconds": round(seconds, 3),
+        "tokens_per_second": round(vocab.total_words / max(seconds, 1e-9)),
         "top_words": [{"word": w, "count": c} for w, c in top],
         "output": None if args.output is None else str(args.output),
     }

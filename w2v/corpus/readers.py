@@ -20,6 +20,15 @@ Blocks are cut at the last ASCII white-space byte, so no word is ever split acro
 UTF-8 sequence either: its bytes are all >= 0x80). ``.gz``, ``.bz2`` and ``.xz`` files are
 decompressed on the fly. Bytes that are not valid UTF-8 are replaced by U+FFFD; after each pass
 ``corpus.decode_errors`` holds how many replacements were made, and a warning is logged.
+
+A line ends at ``\n``, ``\r\n`` or a lone ``\r`` (old Mac files). A UTF-8 byte-order mark at the
+start of a file is skipped; a file that starts with a UTF-16 or UTF-32 byte-order mark is refused
+(convert it to UTF-8 first). ``-`` (standard input) and named pipes are read as they arrive, never
+opened twice: such a :class:`StreamCorpus` can be iterated only once, which is enough for counting
+a vocabulary or n-grams and for training (the corpus is encoded once, before the first epoch).
+
+These readers are the readable reference of the corpus format; training and ``w2v vocab`` read
+files through the compiled scan of :mod:`w2v.corpus.scan`, which a test holds to them.
 """
 from __future__ import annotations
 
@@ -29,7 +38,8 @@ from pathlib import Path
 
 from w2v.corpus.tokenize import Tokenizer
 from w2v.errors import CorpusError
-from w2v.fileio import check_readable, decompression_errors, open_binary
+from w2v.corpus.sources import PrefixedStream, read_full, is_stream, open_text_source
+from w2v.fileio import check_readable, decompression_errors
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +178,8 @@ def _stream_lines(corpus: _Corpus, stream, block: int):
         if carry:
             data = carry + data
             carry = b""
+        # a lone CR ends a line too; CRLF then gives an empty line, which yields nothing
+        data = data.replace(b"\r", b"\n")
         newline = data.rfind(b"\n")
         if newline < 0:
             if len(data) < block:
@@ -216,7 +228,7 @@ class _FileCorpus(_Corpus):
         self.path = _existing_file(path)
 
     def _sentences(self):
-        with open_binary(self.path) as stream:
+        with open_text_source(self.path) as stream:
             yield from self._stream(self, stream, BLOCK_SIZE)
 
 
@@ -259,6 +271,35 @@ class Text8Corpus(_FileCorpus):
     _stream = staticmethod(_stream_tokens)
 
 
+class StreamCorpus(_FileCorpus):
+    """Standard input (``-``) or a named pipe, read once as it arrives.
+
+    The shape is decided on the first block, which is kept, not re-read: one sentence per line,
+    or text8-style when the first block holds no line end. A second pass raises
+    :class:`CorpusError` (a stream cannot be rewound); train and count from it in one go, or save
+    it to a file first.
+    """
+
+    def __init__(self, path, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
+        _Corpus.__init__(self, tokenizer, max_sentence_length)
+        self.path = Path(path)
+        self.consumed = False
+
+    def claim(self) -> None:
+        """Mark the stream as read, or raise :class:`CorpusError` if it was read before."""
+        if self.consumed:
+            raise CorpusError(f"corpus {self._name()} is a stream (standard input or a pipe) and was "
+                              "already read: it can be read only once; save it to a file to read it again")
+        self.consumed = True
+
+    def _sentences(self):
+        self.claim()
+        with open_text_source(self.path) as stream:
+            head = read_full(stream, BLOCK_SIZE)
+            shape = _stream_tokens if _head_is_text8(head) else _stream_lines
+            yield from shape(self, PrefixedStream(head, stream), BLOCK_SIZE)
+
+
 class FolderCorpus(_Corpus):
     """Every non-hidden file under a folder (recursively, sorted by path), each read as lines.
 
@@ -284,7 +325,7 @@ class FolderCorpus(_Corpus):
     def _sentences(self):
         for file in self.files:
             self._reading = repr(str(file))
-            with open_binary(file) as stream:
+            with open_text_source(file) as stream:
                 yield from _stream_lines(self, stream, BLOCK_SIZE)
 
 
@@ -363,6 +404,8 @@ def open_corpus(source, tokenizer: Tokenizer | None = None, max_sentence_length:
         return source
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
+        if is_stream(path):
+            return StreamCorpus(path, tokenizer, max_sentence_length)
         if path.is_dir():
             return FolderCorpus(path, tokenizer, max_sentence_length)
         path = _existing_file(path)
@@ -397,9 +440,13 @@ def _existing_file(path) -> Path:
 
 def _looks_like_text8(path: Path) -> bool:
     """True when the first line is longer than a block (one huge line, as text8)."""
-    with decompression_errors(path, "corpus"), open_binary(path) as stream:
-        head = stream.read(BLOCK_SIZE)
-    return len(head) == BLOCK_SIZE and b"\n" not in head
+    with decompression_errors(path, "corpus"), open_text_source(path) as stream:
+        head = read_full(stream, BLOCK_SIZE)
+    return _head_is_text8(head)
+
+
+def _head_is_text8(head: bytes) -> bool:
+    return len(head) == BLOCK_SIZE and b"\n" not in head and b"\r" not in head
 
 
 def _folder_files(root: Path) -> list[Path]:

@@ -6,11 +6,18 @@
 >>> Tokenizer(numbers="normalize", split_sentences=True).sentences("It cost 3.50. Cheap!")
 [['it', 'cost', '0.00'], ['cheap']]
 
-A token is a run of Unicode letters, digits and marks (``[^\\W_]``); an apostrophe (``'`` or
-``’``) or hyphen between two such runs stays inside the token, so "don't" and "well-known" are one
+A token is a run of Unicode letters and digits (``[^\\W_]``; combining marks are not part of it:
+write "é" precomposed, as NFC text does); an apostrophe (``'`` or ``’``) or hyphen between two such
+runs stays inside the token, so "don't" and "well-known" are one
 token while "--" and quotes are dropped. Decimal numbers such as "3.14" or "1,000" are one token.
 Lowercasing, accent stripping and number normalisation are done on the whole text before the
 regex pass, so the cost is a few C-level passes per block, never a Python loop per character.
+
+This class is the readable definition. Files are tokenized by compiled code over the raw bytes
+(:mod:`w2v.corpus.scan`), which a randomized test holds to this class token for token for every
+option. Lowercasing is ``str.lower``, with its multi-code-point mapping: 'İ' becomes 'i' plus a
+combining dot, which is not a token character, so "İstanbul" gives ``['i', 'stanbul']`` (use
+``strip_accents=True`` to get "istanbul"); a capital sigma at the end of a word becomes 'ς'.
 
 With ``numbers="normalize"`` every digit becomes ``0`` ("1984" -> "0000", "3.14" -> "0.00"): numbers
 of the same shape share one vector instead of thousands of rare ones. Sentence splitting (off by

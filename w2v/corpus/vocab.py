@@ -1,4 +1,4 @@
-"""Vocabulary: word counts in one streaming pass, word <-> id maps, and corpus encoding.
+"""Vocabulary: word counts, word <-> id maps, and the encoded corpus the trainers read.
 
 >>> vocab = Vocabulary.build([["the", "cat"], ["the", "dog"]], min_count=1)
 >>> vocab.words, vocab.counts.tolist(), vocab.index_of("cat")
@@ -6,15 +6,18 @@
 >>> vocab.encode([["the", "dog", "emu"]]).ids          # OOV tokens are dropped
 array([0, 2], dtype=int32)
 
-Words are sorted by descending count, ties broken by the word itself (code-point order), so the
+Counting and encoding are done by the corpus pipeline (:mod:`w2v.corpus.pipeline`): the text is
+read once, by compiled code for files. Words are sorted by descending count, ties broken by the
+word itself (code-point order), so the
 same corpus always gives the same ids whatever the order its files or sentences are read in.
 Id 0 is the most frequent word, which is what the Huffman tree and the alias table expect.
 
-``max_vocab_size`` bounds memory during counting the way word2vec.c does: whenever the table holds
-more than ``max_vocab_size`` words, every word seen at most ``threshold`` times so far is dropped
-and ``threshold`` grows by one (starting at 1). Counts of words that survive are then lower bounds
-(occurrences before a word was dropped are forgotten); :attr:`Vocabulary.pruned` records that this
-happened. ``max_final_vocab`` instead raises ``min_count`` just enough that at most that many words
+``max_vocab_size`` bounds memory during counting the way word2vec.c does: after a sentence, if the
+table holds more than ``max_vocab_size`` words, every word seen at most ``threshold`` times so far is
+dropped and ``threshold`` grows by one (starting at 1). A dropped word's occurrences so far are
+dropped from the encoded corpus too, as if it were below ``min_count``; if it comes back it is
+counted afresh, so counts of words that survive are lower bounds. :attr:`Vocabulary.pruned` records
+that this happened. ``max_final_vocab`` instead raises ``min_count`` just enough that at most that many words
 are kept, after exact counting.
 """
 from __future__ import annotations
@@ -22,7 +25,6 @@ from __future__ import annotations
 import difflib
 import logging
 import os
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,9 +37,6 @@ logger = logging.getLogger(__name__)
 
 _MAGIC = "#w2v-vocabulary"
 _FORMAT_VERSION = 1
-# Tokens encoded before the Python list is turned into an int32 array, so peak memory stays at a
-# few tens of MB above the final arrays whatever the corpus size.
-_ENCODE_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -159,61 +158,10 @@ class Vocabulary:
         ValueError
             If a size or count parameter is out of range.
         """
-        from w2v.corpus.readers import open_corpus, describe
+        from w2v.corpus.pipeline import build_vocabulary
 
-        if int(min_count) < 1:
-            raise ValueError(f"min_count must be at least 1, got {min_count}")
-        if max_vocab_size is not None and int(max_vocab_size) < 1:
-            raise ValueError(f"max_vocab_size must be at least 1, got {max_vocab_size}")
-        if max_final_vocab is not None and int(max_final_vocab) < 1:
-            raise ValueError(f"max_final_vocab must be at least 1, got {max_final_vocab}")
-        name = describe(corpus)
-        corpus = open_corpus(corpus)
-
-        counter: Counter = Counter()
-        update = counter.update
-        total = 0
-        n_sentences = 0
-        threshold = 1
-        pruned_words = 0
-        for sentence in corpus:
-            update(sentence)
-            total += len(sentence)
-            n_sentences += 1
-            if max_vocab_size is not None and len(counter) > max_vocab_size:
-                before = len(counter)
-                counter = Counter({w: c for w, c in counter.items() if c > threshold})
-                update = counter.update
-                pruned_words += before - len(counter)
-                threshold += 1
-        if total == 0:
-            raise CorpusError(f"corpus {name} has no words: give a text file (or folder) with some text")
-        if pruned_words:
-            logger.info("max_vocab_size=%d: pruned %d distinct words while counting (final threshold %d)",
-                        max_vocab_size, pruned_words, threshold - 1)
-
-        effective = int(min_count)
-        kept = [(w, c) for w, c in counter.items() if c >= effective]
-        if max_final_vocab is not None and len(kept) > max_final_vocab:
-            descending = sorted((c for _, c in kept), reverse=True)
-            effective = max(effective, descending[max_final_vocab] + 1)
-            kept = [(w, c) for w, c in kept if c >= effective]
-            logger.info("max_final_vocab=%d: raised min_count to %d", max_final_vocab, effective)
-        if not kept:
-            most = max(counter.values()) if counter else 0
-            if max_final_vocab is not None and effective > min_count:
-                raise CorpusError(
-                    f"max_final_vocab={max_final_vocab} keeps no word of {name} (the most frequent "
-                    f"words tie at count {most}): raise --max-final-vocab")
-            raise CorpusError(
-                f"no word of {name} occurs at least {effective} times ({total} tokens, most frequent "
-                f"word seen {most} times): lower --min-count or give a larger corpus")
-        kept.sort(key=lambda wc: (-wc[1], wc[0]))
-        vocab = cls([w for w, _ in kept], [c for _, c in kept], total_words=total,
-                    min_count=effective, pruned=pruned_words > 0)
-        vocab.decode_errors = int(getattr(corpus, "decode_errors", 0) or 0)
-        vocab.n_sentences = n_sentences
-        return vocab
+        return build_vocabulary(corpus, min_count=min_count, max_vocab_size=max_vocab_size,
+                                max_final_vocab=max_final_vocab)
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -267,32 +215,9 @@ class Vocabulary:
         EncodedCorpus
             Empty sentences (all tokens OOV) are left out.
         """
-        from w2v.corpus.readers import open_corpus
+        from w2v.corpus.pipeline import encode_with_vocabulary
 
-        if int(max_sentence_length) < 1:
-            raise ValueError(f"max_sentence_length must be at least 1, got {max_sentence_length}")
-        corpus = open_corpus(corpus)
-        get = self.index.get
-        id_chunks: list[np.ndarray] = []
-        length_chunks: list[np.ndarray] = []
-        ids: list[int] = []
-        lengths: list[int] = []
-        for sentence in corpus:
-            kept = [i for i in map(get, sentence) if i is not None]
-            if kept:
-                ids.extend(kept)
-                lengths.append(len(kept))
-                if len(ids) >= _ENCODE_CHUNK:
-                    id_chunks.append(np.array(ids, dtype=np.int32))
-                    length_chunks.append(np.array(lengths, dtype=np.int64))
-                    ids, lengths = [], []
-        id_chunks.append(np.array(ids, dtype=np.int32))
-        length_chunks.append(np.array(lengths, dtype=np.int64))
-        all_ids = np.concatenate(id_chunks)
-        all_lengths = _split_long(np.concatenate(length_chunks), int(max_sentence_length))
-        offsets = np.zeros(all_lengths.shape[0] + 1, dtype=np.int64)
-        np.cumsum(all_lengths, out=offsets[1:])
-        return EncodedCorpus(ids=all_ids, offsets=offsets)
+        return encode_with_vocabulary(corpus, self, max_sentence_length=max_sentence_length)
 
     # -- persistence --------------------------------------------------------------------------
 
@@ -394,14 +319,3 @@ def _parse_header(line: str, path: Path) -> dict[str, str]:
         raise ModelFormatError(f"{path}:1: vocabulary format version {fields['version']} is newer than "
                                "this w2v understands: upgrade w2v")
     return fields
-
-
-def _split_long(lengths: np.ndarray, limit: int) -> np.ndarray:
-    """Replace every length above ``limit`` by pieces of ``limit`` and a remainder, in order."""
-    if lengths.size == 0 or lengths.max() <= limit:
-        return lengths
-    pieces = -(-lengths // limit)
-    out = np.full(int(pieces.sum()), limit, dtype=np.int64)
-    last = np.cumsum(pieces) - 1
-    out[last] = lengths - (pieces - 1) * limit
-    return out

@@ -194,7 +194,8 @@ class Word2Vec:
         Parameters
         ----------
         corpus : path, corpus object or list of list of str
-            Anything :func:`w2v.corpus.open_corpus` accepts (read twice: counting, encoding).
+            Anything :func:`w2v.corpus.open_corpus` accepts, ``-`` and pipes included: it is read
+            once, counted and encoded in the same pass (:mod:`w2v.corpus.pipeline`).
             With ``client``: a file or folder path that every worker sees.
         client : distributed.Client, optional
             Train data-parallel on this Dask cluster (``pip install 'w2v[distributed]'``; see
@@ -216,15 +217,14 @@ class Word2Vec:
         KeyboardInterrupt
             On Ctrl-C, after the threads stopped; ``wv_`` then holds what was trained.
         """
-        from w2v.corpus import Vocabulary, open_corpus
+        from w2v.corpus.pipeline import build_and_encode
 
         self.check_params()
         if client is not None:
             from w2v.distributed import fit_distributed
             return fit_distributed(self, corpus, client, round_words=round_words)
-        corpus = open_corpus(corpus)
-        vocab = Vocabulary.build(corpus, min_count=self.min_count, max_vocab_size=self.max_vocab_size)
-        encoded = encode_to_disk(vocab, corpus)
+        vocab, encoded = build_and_encode(corpus, min_count=self.min_count, max_vocab_size=self.max_vocab_size,
+                                          workers=self.effective_workers, progress=bool(self.progress))
         self._initialise(vocab)
         self._train(encoded, first_epoch=0, epochs=self.epochs)
         return self
@@ -270,9 +270,7 @@ class Word2Vec:
             raise ParameterError("this Word2Vec is not fitted yet: call fit(corpus) first")
 
     def _encode(self, corpus):
-        from w2v.corpus import open_corpus
-
-        encoded = encode_to_disk(self.vocab_, open_corpus(corpus))
+        encoded = encode_to_disk(self.vocab_, corpus, workers=self.effective_workers, progress=bool(self.progress))
         if len(encoded) == 0:
             raise CorpusError("no word of the corpus is in the model's vocabulary: nothing to train on")
         return encoded

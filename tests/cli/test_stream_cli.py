@@ -1,0 +1,96 @@
+"""Corpora from standard input and pipes, byte-order marks and CR line ends, through real subprocesses."""
+import json
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from w2v.corpus import open_corpus
+from w2v.errors import CorpusError
+from w2v.vectors import KeyedVectors
+
+
+def _w2v(*args, stdin=None, timeout=120):
+    return subprocess.run([sys.executable, "-m", "w2v", *map(str, args)], input=stdin, capture_output=True,
+                          timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def big_text():
+    # more than the 1 MiB a reader once sniffed and lost from a pipe; 13 distinct words
+    lines = [" ".join(f"w{(i * 7 + j) % 13}" for j in range(i % 11 + 1)) for i in range(80000)]
+    text = ("\n".join(lines) + "\n").encode("ascii")
+    assert len(text) > 1.2 * (1 << 20)
+    return text, sum(len(line.split()) for line in lines), len(lines)
+
+
+def test_vocab_reads_all_of_standard_input(big_text):
+    text, tokens, lines = big_text
+    for name in ("-", "/dev/stdin"):
+        result = _w2v("vocab", name, "--min-count", "1", "--json", stdin=text)
+        assert result.returncode == 0, result.stderr
+        report = json.loads(result.stdout)
+        assert report["tokens_read"] == tokens and report["sentences"] == lines
+        assert report["vocabulary_size"] == 13
+
+
+def test_train_from_standard_input_and_from_a_fifo(big_text, tmp_path):
+    text, tokens, _ = big_text
+    out = tmp_path / "v.txt"
+    result = _w2v("train", "-", "-o", out, "--min-count", "1", "--dim", "4", "--epochs", "1", "--quiet",
+                  "--format", "text", stdin=text)
+    assert result.returncode == 0, result.stderr
+    assert len(KeyedVectors.load(out)) == 13
+    fifo = tmp_path / "corpus.fifo"
+    os.mkfifo(fifo)
+
+    def write():
+        with open(fifo, "wb") as f:
+            f.write(text)
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    result = _w2v("vocab", fifo, "--min-count", "1", "--json", timeout=60)
+    writer.join(5)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["tokens_read"] == tokens
+
+
+def test_ngram_train_from_standard_input(tmp_path):
+    text = b"the cat sat\nthe dog sat\n" * 50
+    result = _w2v("ngram", "train", "-", "-o", tmp_path / "m.arpa", "-n", "2", stdin=text)
+    assert result.returncode == 0, result.stderr
+    assert b"on 400 tokens" in result.stdout        # 300 words and 100 sentence ends
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_utf16_and_utf32_files_are_refused_in_one_line(tmp_path, encoding):
+    path = tmp_path / "c.txt"
+    path.write_bytes("the cat sat\n".encode(encoding))      # Python writes the byte-order mark
+    result = _w2v("vocab", path, "--min-count", "1")
+    assert result.returncode == 2
+    message = result.stderr.decode().strip()
+    assert len(message.splitlines()) == 1 and encoding.upper() in message and "Traceback" not in message
+
+
+def test_cr_only_line_ends_and_utf8_bom(tmp_path):
+    path = tmp_path / "mac.txt"
+    path.write_bytes(b"\xef\xbb\xbfone two\rthree\rfour five six\r")
+    result = _w2v("vocab", path, "--min-count", "1", "--tokenizer", "whitespace", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["sentences"] == 3 and report["tokens_read"] == 6
+    assert "one" in [w["word"] for w in report["top_words"]]          # the BOM is not glued to it
+
+
+def test_a_stream_corpus_can_be_read_only_once(tmp_path, monkeypatch):
+    read, write = os.pipe()
+    os.write(write, b"a b\nc\n")
+    os.close(write)
+    monkeypatch.setattr(sys, "stdin", os.fdopen(read, "r"))
+    corpus = open_corpus("-")
+    assert list(corpus) == [["a", "b"], ["c"]]
+    with pytest.raises(CorpusError, match="only once"):
+        list(corpus)

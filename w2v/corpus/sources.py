@@ -1,0 +1,104 @@
+"""Opening a corpus source for reading bytes: files (decompressed by extension), ``-`` and pipes.
+
+>>> with open_text_source("corpus.txt.gz") as stream:     # doctest: +SKIP
+...     head = stream.read(1 << 20)
+
+Nothing is ever read twice, so standard input and named pipes work: what was read to look at the
+start of a stream (a byte-order mark, the shape of the first block) is handed out again by
+:class:`PrefixedStream`. A UTF-8 byte-order mark is skipped; UTF-16 and UTF-32 ones are refused with a
+one-line :class:`~w2v.errors.CorpusError`, since their text would otherwise be read as garbage.
+"""
+from __future__ import annotations
+
+import os
+import stat
+import sys
+
+from w2v.errors import CorpusError
+from w2v.fileio import open_binary
+
+
+def read_full(stream, size: int) -> bytes:
+    """Up to ``size`` bytes, fewer only at the end of the stream (pipes return short reads)."""
+    parts = []
+    got = 0
+    while got < size:
+        data = stream.read(size - got)
+        if not data:
+            break
+        parts.append(data)
+        got += len(data)
+    return b"".join(parts)
+
+
+def is_stream(path) -> bool:
+    """True for ``-`` (standard input) and for pipes and character devices such as ``/dev/stdin``."""
+    if str(path) == "-":
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+class PrefixedStream:
+    """A binary stream whose first bytes were already read: serves them, then the rest."""
+
+    def __init__(self, head: bytes, stream):
+        self.head = head
+        self.stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        if not self.head:
+            return self.stream.read(size)
+        if size < 0:
+            head, self.head = self.head, b""
+            return head + self.stream.read()
+        head, self.head = self.head[:size], self.head[size:]
+        return head     # a short read, as pipes give: every reader here handles those
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.stream.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+_BYTE_ORDER_MARKS = (
+    (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"), (b"\xff\xfe", "UTF-16"),
+)
+
+
+def open_text_source(path):
+    """Open a corpus file (decompressed by extension) or ``-`` for reading UTF-8 bytes.
+
+    A UTF-8 byte-order mark is skipped. Nothing is read twice, so pipes work.
+
+    Raises
+    ------
+    CorpusError
+        If the file starts with a UTF-16 or UTF-32 byte-order mark (it would be read as garbage).
+    """
+    if str(path) == "-":
+        stream = os.fdopen(os.dup(sys.stdin.fileno()), "rb")
+    else:
+        stream = open_binary(path)
+    head = read_full(stream, 4)
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if head.startswith(mark):
+            stream.close()
+            raise CorpusError(f"corpus {str(path)!r} is {encoding} text (it starts with a byte-order mark): "
+                              f"convert it to UTF-8 first, e.g. iconv -f {encoding} -t UTF-8")
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    return PrefixedStream(head, stream)
