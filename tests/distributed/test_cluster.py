@@ -37,11 +37,12 @@ def client(demo):
     # compile (or load) the kernels here first, so that the worker processes load them from numba's cache
     Word2Vec(dim=8, epochs=1, min_count=1, progress=False).fit([["a", "b", "c"]] * 5)
     with _cluster() as cluster, distributed.Client(cluster) as client:
+        client.wait_for_workers(2)
         yield client
 
 
 # skip-gram matches one process on the demo; CBOW (twice the learning rate) stays a few points below
-@pytest.mark.parametrize("architecture,margin", [("skipgram", 0.03), ("cbow", 0.1)])
+@pytest.mark.parametrize("architecture,margin", [("skipgram", 0.05), ("cbow", 0.1)])
 def test_two_workers_learn_the_demo_analogies_like_one_process(demo, client, architecture, margin):
     corpus, questions = demo
     params = dict(architecture=architecture, dim=50, epochs=5, progress=False)
@@ -95,6 +96,7 @@ def test_a_worker_killed_mid_run_does_not_lose_the_run(demo):
     corpus, questions = demo
     events = []
     with _cluster() as cluster, distributed.Client(cluster) as client:
+        client.wait_for_workers(2)
         pids = client.run(os.getpid)
 
         def on_round(info):

@@ -62,4 +62,6 @@ def open_client(scheduler: str | None = None, local_workers: int | None = None,
                 n_workers=int(local_workers or 1), threads_per_worker=int(threads or 1), processes=True,
                 dashboard_address=None, silence_logs=logging.ERROR))
             client = stack.enter_context(distributed.Client(cluster))
+            # workers register one by one: a run that started now would use only the first ones
+            client.wait_for_workers(int(local_workers or 1), timeout=120)
         yield client

@@ -93,9 +93,9 @@ def _corpus_source(corpus):
     from w2v.corpus import readers
     from w2v.models.word2vec import ParameterError
 
-    if isinstance(corpus, (str, os.PathLike)):
+    if isinstance(corpus, (str, os.PathLike)) and os.fspath(corpus) != "-":
         return os.fspath(corpus), None, 10000
-    if isinstance(corpus, (readers._FileCorpus, readers.FolderCorpus)):
+    if isinstance(corpus, (readers.LineCorpus, readers.Text8Corpus, readers.FolderCorpus)):
         return os.fspath(corpus.path), corpus.tokenizer, corpus.max_sentence_length
     raise ParameterError(f"distributed training reads files where the workers are: give a file or folder "
                          f"path that every worker sees, not a {type(corpus).__name__}")
