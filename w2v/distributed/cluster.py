@@ -50,6 +50,9 @@ def open_client(scheduler: str | None = None, local_workers: int | None = None,
         Dask is not installed (exit code 2), or the scheduler cannot be reached.
     """
     distributed = _dask()
+    if not logging.getLogger().isEnabledFor(logging.INFO):
+        # Dask logs every connection at INFO on its own handlers: keep stderr for w2v's messages
+        logging.getLogger("distributed").setLevel(logging.WARNING)
     with contextlib.ExitStack() as stack:
         if scheduler is not None:
             try:
