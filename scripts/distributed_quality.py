@@ -111,6 +111,32 @@ def speed(args, out) -> None:
                 "median_round_seconds": gaps[len(gaps) // 2] if gaps else None}), file=out, flush=True)
 
 
+def predict(path: str, workers=(8, 32, 128), gbit: float = 10.0) -> None:
+    """The scaling model, from the constants a ``--speed`` run wrote to ``path`` (JSON lines).
+
+    One round of ``r`` words per worker costs ``T(n) = r * c + n * B(r) * (beta + 1 / bandwidth)``:
+    ``c`` seconds per word on one worker thread, ``B(r)`` bytes per worker per round (rows sent plus
+    rows received), all of it through the client, which spends ``beta`` seconds per byte on it
+    (serialising, combining), measured at 2 local workers as
+    ``(round time - r * c) / (2 * B)``. Throughput is ``n * r / T(n)``.
+    """
+    rows = [json.loads(line) for line in open(path)]
+    c = next(r["seconds_per_word"] for r in rows if r["mode"] == "one thread")
+    bandwidth = gbit * 1e9 / 8
+    for r in (r for r in rows if r["mode"] == "local-cluster" and r.get("median_round_seconds")):
+        b = r["bytes_per_round"] / r["workers"]
+        beta = max(0.0, (r["median_round_seconds"] - r["round"] * c) / (r["workers"] * b))
+        print(f"round {r['round']:,} words: c = {c * 1e6:.3f} us/word, B = {b / 1e6:.1f} MB/worker/round, "
+              f"round {r['median_round_seconds']:.2f} s, beta = {beta * 1e9:.2f} ns/byte")
+        for n in workers:
+            t = r["round"] * c + n * b * (beta + 1 / bandwidth)
+            share = n * b * (beta + 1 / bandwidth) / t
+            # smallest round with communication <= 20% (B taken as the measured one: rows saturate)
+            need = 4 * n * b * (beta + 1 / bandwidth) / c
+            print(f"  {n:4d} workers on {gbit:g} Gbit/s: {n * r['round'] / t / 1e6:7.2f}M words/s predicted, "
+                  f"communication {100 * share:4.0f}% of a round; <= 20% needs rounds of {need / 1e6:.1f}M words")
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -126,7 +152,12 @@ def main(argv=None) -> int:
     p.add_argument("--no-spark", action="store_true", help="skip Spark's once-per-epoch rule")
     p.add_argument("--speed", action="store_true", help="time --local-cluster 2 against 2 threads instead")
     p.add_argument("--json", default=None, help="also append one JSON line per run to this file")
+    p.add_argument("--predict", default=None, metavar="SPEED_JSONL",
+                   help="print the scaling model's predictions from a --speed run's JSON lines and exit")
     args = p.parse_args(argv)
+    if args.predict:
+        predict(args.predict)
+        return 0
     out = open(args.json, "a") if args.json else open("/dev/null", "w")
     with out:
         (speed if args.speed else quality)(args, out if args.json else sys.stdout)
