@@ -57,6 +57,21 @@ def test_two_workers_learn_the_demo_analogies_like_one_process(demo, client, arc
     assert ours > 0.45 and ours > theirs - margin, (ours, theirs)
 
 
+@pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
+@pytest.mark.parametrize("objective", ["hierarchical", "softmax", "nce"])
+def test_every_output_layer_trains_on_the_cluster(demo, client, tmp_path, architecture, objective):
+    lines = demo[0].read_text().splitlines()[:3000]
+    corpus = tmp_path / "small.txt"
+    corpus.write_text("\n".join(lines) + "\n")
+    params = dict(architecture=architecture, objective=objective, dim=16, epochs=3, min_count=20, sample=0,
+                  progress=False)
+    Word2Vec(workers=1, **params).fit(corpus)  # compiles this layer's kernel here, for the workers' cache
+    model = Word2Vec(**params).fit(corpus, client=client, round_words=3_000)
+    losses = [h["loss"] for h in model.history_]
+    assert np.isfinite(losses).all() and losses[-1] < losses[0]
+    assert [h["words"] for h in model.history_] == [len(model.vocab_.encode(corpus))] * 3
+
+
 def test_the_merged_vocabulary_is_the_single_process_one(demo, client):
     corpus, _ = demo
     model = Word2Vec(dim=8, epochs=1, min_count=3, progress=False).fit(corpus, client=client)
