@@ -16,6 +16,7 @@ import contextlib
 import gzip
 import lzma
 import os
+import stat
 import tempfile
 import zlib
 from pathlib import Path
@@ -98,6 +99,9 @@ def decompression_errors(path, what: str = "file", error: type[W2VError] = Corpu
     """
     try:
         yield
+    except PermissionError:
+        name = path() if callable(path) else repr(str(path))
+        raise error(f"{what} {name} cannot be read: permission denied; check its permissions") from None
     except DECOMPRESSION_ERRORS as err:
         name = path() if callable(path) else repr(str(path))
         raise error(f"{what} {name} cannot be read ({err}): the file is corrupt or truncated; "
@@ -146,3 +150,51 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def check_model_file(path: str | os.PathLike, what: str = "model file") -> Path:
+    """Return ``path`` as a :class:`Path` if it is a regular file this process can open.
+
+    Model, vector and vocabulary files are read more than once (sniffed, then parsed), so a FIFO
+    or a device cannot be one; a file that cannot be opened is reported as such, not as corrupt.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The file to check.
+    what : str
+        How to name the file in the message ("vector file", "language model", ...).
+
+    Raises
+    ------
+    ModelFormatError
+        Missing, a folder, not a regular file, or not readable (the message says which).
+    """
+    from w2v.errors import ModelFormatError
+
+    fail = ModelFormatError
+    p = Path(path)
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        raise fail(f"{what} {str(p)!r} does not exist: check the path") from None
+    except PermissionError:
+        raise fail(f"{what} {str(p)!r} cannot be read: permission denied; check the "
+                               "permissions of its folders") from None
+    except OSError as err:
+        raise fail(f"{what} {str(p)!r} cannot be read ({err.strerror or err})") from None
+    if stat.S_ISDIR(mode):
+        raise fail(f"{what} {str(p)!r} is a folder: give a {what}")
+    if not stat.S_ISREG(mode):
+        kind = "a pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
+        raise fail(f"{what} {str(p)!r} is not a regular file but {kind}: a {what} is read "
+                               "more than once, so save it to a file first")
+    try:
+        with open(p, "rb"):
+            pass
+    except PermissionError:
+        raise fail(f"{what} {str(p)!r} cannot be read: permission denied; check its "
+                               "permissions") from None
+    except OSError as err:
+        raise fail(f"{what} {str(p)!r} cannot be read ({err.strerror or err})") from None
+    return p

@@ -179,9 +179,10 @@ class KeyedVectors:
         Parameters
         ----------
         path : str or PathLike
-        format : {"native", "binary", "text"}
+        format : {"native", "binary", "text", "glove"}
             ``native`` (default) keeps counts and loads fastest / memory-maps; ``binary`` and
-            ``text`` are word2vec.c's layouts, readable by word2vec tools and gensim.
+            ``text`` are word2vec.c's layouts, readable by word2vec tools and gensim; ``glove``
+            is GloVe's header-less text.
         """
         write_vectors(path, self.words, self._vectors, self.counts, format=format)
 
@@ -193,8 +194,8 @@ class KeyedVectors:
         Parameters
         ----------
         path : str or PathLike
-        format : {"native", "binary", "text"}, optional
-            Default: detected from the content.
+        format : {"native", "binary", "text", "glove"}, optional
+            Default: detected from the content (fastText ``.vec`` files are word2vec text).
         limit : int, optional
             Keep only the first ``limit`` words.
         mmap : bool
@@ -289,6 +290,28 @@ class KeyedVectors:
         mean = rows.mean(axis=0)
         mean /= np.linalg.norm(mean) or 1.0
         return words[int(np.argmin(rows @ mean))]
+
+    # ------------------------------------------------------------------ classes and maps
+    def cluster(self, k: int, iterations: int = 10, restrict_vocab: int | None = None, seed: int = 1):
+        """Word classes by cosine k-means (word2vec.c's ``-classes``); see :func:`w2v.clusters.cluster_vectors`.
+
+        Returns a :class:`~w2v.clusters.WordClasses` (``labels``, ``centroids``, ``save(path)``).
+        """
+        from w2v.clusters import cluster_vectors
+
+        return cluster_vectors(self, k, iterations=iterations, restrict_vocab=restrict_vocab, seed=seed)
+
+    def plot(self, words=None, method: str = "pca", ax=None, classes=None, top: int = 100, seed: int = 1):
+        """Draw ``words`` (default: the ``top`` most frequent) on a labelled 2-D map.
+
+        Needs ``pip install 'w2v[plot]'``. ``method`` is ``"pca"`` or ``"tsne"``; ``classes`` an int
+        K (colour by K k-means classes of these words) or class ids; see :func:`w2v.plot.plot_words`.
+        Returns the matplotlib Axes (a new pyplot figure when ``ax`` is None).
+        """
+        from w2v.plot import plot_words
+
+        words = self.words[:top] if words is None else _as_list(words)
+        return plot_words(self, words, method=method, ax=ax, classes=classes, seed=seed)
 
     # ------------------------------------------------------------------ helpers
     def _limit(self, restrict_vocab) -> int:

@@ -16,47 +16,54 @@ Formats
     ``d`` little-endian float32 values and ``"\\n"``. The reader also takes gensim's rows with no
     newline after the values.
 ``native``
-    An uncompressed zip (``.npz``) whose members are read with ``np.load(allow_pickle=False)``:
-    ``meta.npy`` (UTF-8 JSON bytes: format name, version, sizes), ``vectors.npy`` (float32, V x d),
-    ``words_utf8.npy`` + ``word_offsets.npy`` (all words in one UTF-8 blob and their code-point
-    offsets) and, when known, ``counts.npy`` (int64). Because the zip is *stored*, not deflated,
-    ``vectors.npy`` lies contiguous inside the file, 64-byte aligned; ``mmap=True`` maps it in
-    place with :class:`numpy.memmap` (one file, no side files, nothing copied).
+    A :mod:`w2v.container` file (an uncompressed zip of ``.npy`` members read without pickle):
+    ``meta.npy`` (UTF-8 JSON bytes: format name, version, ``vocab_size``, ``dim``, ``has_counts``),
+    ``vectors.npy`` (float32, V x d), ``words_utf8.npy`` + ``word_offsets.npy`` (all words in one
+    UTF-8 blob and their code-point offsets) and, when known, ``counts.npy`` (int64). Members are
+    *stored*, not deflated, and 64-byte aligned, so ``mmap=True`` maps ``vectors.npy`` in place
+    with :class:`numpy.memmap` (one file, no side files, nothing copied).
+``glove``
+    GloVe's header-less text: one ``word v1 ... vd`` line per word (:mod:`w2v.vectors_glove`).
+    fastText's ``.vec`` files are word2vec ``text`` and read as such.
 
-The format is detected from the content (zip magic; else whether the first row after the header
-parses as ``d`` decimal numbers), so the extension does not matter. ``.gz``, ``.bz2`` and ``.xz``
+The format is detected from the content (zip magic; a first line that is a word followed by
+numbers is GloVe; else whether the first row after the header parses as ``d`` decimal numbers), so the extension does not matter. ``.gz``, ``.bz2`` and ``.xz``
 files are decompressed on the fly for the word2vec formats. Broken files raise
-:class:`~w2v.errors.ModelFormatError` naming the row and byte offset where they break; invalid
-UTF-8 in words is replaced by U+FFFD with a logged warning. Writes are atomic.
+:class:`~w2v.errors.ModelFormatError` naming the row and byte offset where they break: a header
+that does not fit the file, rows beyond the header's count (unless ``limit`` is given), a vector
+holding NaN or an infinity (the message names the word), and in native files any header field or
+member that disagrees with the others. Invalid UTF-8 in words is replaced by U+FFFD with a logged
+warning. Writes are atomic.
 """
 from __future__ import annotations
 
-import io
-import json
 import logging
 import os
 import re
-import struct
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from w2v.container import Layout, available_memory, first_non_finite, open_container, write_container
 from w2v.errors import ModelFormatError
-from w2v.fileio import atomic_write, check_readable, decompression_errors, is_compressed, open_binary
+from w2v.fileio import atomic_write, check_model_file, decompression_errors, is_compressed, open_binary
+from w2v.vectors_glove import is_glove_line, read_glove, write_glove
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("native", "binary", "text")
-_NATIVE_NAME = "w2v-keyed-vectors"
-_NATIVE_VERSION = 1
+FORMATS = ("native", "binary", "text", "glove")
+#: the native format: a :mod:`w2v.container` file
+NATIVE_LAYOUT = Layout(format="w2v-keyed-vectors", version=1, what="vector file", title="w2v vector file",
+                       remedy="re-save it with KeyedVectors.save")
 _CHUNK = 1 << 20
+#: bytes looked at to tell text from binary rows
+_SNIFF_LIMIT = 1 << 22
+#: rows first allocated for a compressed file (whose size bounds nothing); doubled as needed
+_GROW_FROM = 4096
 # bytes.split() splits on these, so a word holding one cannot be written in a word2vec format
 _ASCII_SPACE = re.compile(r"[ \t\n\r\x0b\x0c]")
 _NUMBER_BYTES = frozenset(b"0123456789+-.eEinfaINFA \t\r")
 _CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32)) + b"\x7f"
-# private extra-field id used only to pad the zip local header so vectors.npy starts 64-aligned
-_PAD_EXTRA_ID = 0xD935
 
 
 class _Cursor:
@@ -127,7 +134,7 @@ def detect_format(path: str | os.PathLike) -> str:
 
     Returns
     -------
-    {"native", "binary", "text"}
+    {"native", "binary", "text", "glove"}
     """
     path = _check_file(path)
     with open(path, "rb") as f:
@@ -135,6 +142,9 @@ def detect_format(path: str | os.PathLike) -> str:
             return "native"
     with decompression_errors(path, "vector file", ModelFormatError), open_binary(path) as f:
         cur = _Cursor(f)
+        first_line = cur.peek(_CHUNK).lstrip(b"\r\n").split(b"\n", 1)[0]
+        if is_glove_line(first_line):
+            return "glove"
         _, dim = _read_header(cur, path)
         return _sniff_rows(cur, dim)
 
@@ -147,7 +157,7 @@ def read_vectors(path: str | os.PathLike, format: str | None = None, limit: int 
     ----------
     path : str or PathLike
         File to read.
-    format : {"native", "binary", "text"}, optional
+    format : {"native", "binary", "text", "glove"}, optional
         Skip detection and read this format (default: detect from the content).
     limit : int, optional
         Read only the first ``limit`` words (word2vec files list the most frequent first).
@@ -173,6 +183,11 @@ def read_vectors(path: str | os.PathLike, format: str | None = None, limit: int 
                                "re-save it with format='native'")
     if format == "native":
         return _read_native(path, limit, mmap)
+    if format == "glove":
+        words, vectors = read_glove(path, limit)
+        _check_finite(path, words, vectors)
+        _check_decoding(path, words)
+        return words, vectors, None
     with decompression_errors(path, "vector file", ModelFormatError), open_binary(path) as f:
         cur = _Cursor(f)
         vocab_size, dim = _read_header(cur, path)
@@ -180,16 +195,20 @@ def read_vectors(path: str | os.PathLike, format: str | None = None, limit: int 
         # An uncompressed file bounds how many rows it can hold: allocate no more than that, so
         # a corrupt header ("99999999999 300") cannot exhaust memory; the reader then stops at
         # the first missing row, and the message says the header does not fit the file.
-        fits = n if is_compressed(path) else _rows_that_fit(path, cur.offset, dim, format)
+        # A compressed file's size says nothing: start small and grow as rows arrive.
+        fits = _GROW_FROM if is_compressed(path) else _rows_that_fit(path, cur.offset, dim, format)
         reader = _read_binary_rows if format == "binary" else _read_text_rows
         try:
             words, vectors = reader(cur, path, vocab_size, n, dim, capacity=min(n, fits))
         except ModelFormatError as err:
-            if fits >= n:
+            if fits >= n or is_compressed(path):
                 raise
             raise ModelFormatError(f"{err} (header says {vocab_size} words of {dim} dims but the file "
                                    f"holds only {os.path.getsize(path)} bytes: truncated or not a "
                                    "vector file)") from None
+        if limit is None:
+            _check_no_more_rows(cur, path, vocab_size)
+    _check_finite(path, words, vectors)
     _check_decoding(path, words)
     return words, vectors, None
 
@@ -206,8 +225,8 @@ def write_vectors(path: str | os.PathLike, words, vectors: np.ndarray, counts=No
     vectors : np.ndarray, shape (V, d)
         Stored as float32.
     counts : np.ndarray[int64], shape (V,), optional
-        Kept by the native format only (word2vec formats have no place for them).
-    format : {"native", "binary", "text"}
+        Kept by the native format only (word2vec and GloVe formats have no place for them).
+    format : {"native", "binary", "text", "glove"}
     """
     if format not in FORMATS:
         raise ModelFormatError(f"unknown vector format {format!r}: use one of {', '.join(FORMATS)}")
@@ -223,6 +242,8 @@ def write_vectors(path: str | os.PathLike, words, vectors: np.ndarray, counts=No
                                f"{format} format cannot store; save with format='native'")
     if format == "binary":
         _write_binary(path, words, vectors)
+    elif format == "glove":
+        write_glove(path, words, vectors)
     else:
         _write_text(path, words, vectors)
 
@@ -245,19 +266,29 @@ def _read_header(cur: _Cursor, path: Path) -> tuple[int, int]:
     if vocab_size < 1 or dim < 1:
         raise ModelFormatError(f"{path}: header (row 0, byte 0) says {vocab_size} words of "
                                f"{dim} dimensions; the file holds no vectors")
+    if not is_compressed(path):
+        # the shortest row of `dim` values is "w" and " 0" per value (text) or 4 bytes per value
+        after_header = os.path.getsize(path) - cur.offset
+        if 2 * dim > after_header + 1:
+            raise ModelFormatError(f"{path}: header (row 0, byte 0) says {dim} dimensions, but a row of "
+                                   f"{dim} values needs at least {2 * dim} bytes and the file holds "
+                                   f"{after_header} after the header: the header is corrupt")
     return vocab_size, dim
 
 
 def _sniff_rows(cur: _Cursor, dim: int) -> str:
     # A text row is a word and `dim` decimal numbers; raw float32 bytes essentially never are.
-    head = cur.peek(64 * dim + 4096)
+    head = cur.peek(min(64 * dim + 4096, _SNIFF_LIMIT))
     head = head.lstrip(b"\r\n")
     space = head.find(b" ")
     if space < 0:
         return "text"  # too short for either; the text reader reports what is wrong
     newline = head.find(b"\n", space)
     rest = head[space + 1:newline if newline >= 0 else len(head)]
-    if set(rest) <= _NUMBER_BYTES and len(rest.split()) == dim:
+    # a row of decimal numbers is text even when there are not `dim` of them (the text reader then
+    # says the row and header disagree); float32 bytes are almost never all number characters
+    # followed by a newline
+    if set(rest) <= _NUMBER_BYTES and rest.split() and (newline >= 0 or len(rest.split()) == dim):
         try:
             [float(x) for x in rest.split()]
             return "text"
@@ -282,10 +313,34 @@ def _rows_that_fit(path, header_bytes, dim, fmt) -> int:
 def _allocate(path, vocab_size, n, dim) -> np.ndarray:
     """An (n, dim) float32 array, or a one-line error when the header asks for too much."""
     try:
+        if n * dim * 4 > available_memory():
+            raise MemoryError
         return np.empty((n, dim), dtype=np.float32)
     except (MemoryError, ValueError):
         raise ModelFormatError(f"{path}: header says {vocab_size} words of {dim} dims, more than "
                                "fits in memory: the header is corrupt, or pass a limit") from None
+
+
+def _grow(vectors, path, vocab_size, n, dim) -> np.ndarray:
+    """``vectors`` with room for more rows (doubled, at most ``n`` rows)."""
+    grown = _allocate(path, vocab_size, min(n, max(2 * len(vectors), 1)), dim)
+    grown[:len(vectors)] = vectors
+    return grown
+
+
+def _check_no_more_rows(cur, path, vocab_size) -> None:
+    """Refuse rows after the ``vocab_size`` the header announced (white space may follow)."""
+    while True:
+        chunk = cur.peek(_CHUNK)
+        if not chunk:
+            return
+        stripped = chunk.lstrip()
+        if stripped:
+            offset = cur.offset + len(chunk) - len(stripped)
+            raise ModelFormatError(f"{path}: the header says {vocab_size} words but more rows follow "
+                                   f"(byte offset {offset}): fix the header, or pass limit={vocab_size} "
+                                   "to read only the rows it announces")
+        cur.read(len(chunk))
 
 
 def _read_binary_rows(cur, path, vocab_size, n, dim, capacity=None):
@@ -294,6 +349,8 @@ def _read_binary_rows(cur, path, vocab_size, n, dim, capacity=None):
     vectors = _allocate(path, vocab_size, n if capacity is None else capacity, dim)
     width = 4 * dim
     for i in range(n):
+        if i == len(vectors):
+            vectors = _grow(vectors, path, vocab_size, n, dim)
         start = cur.offset
         raw_word, found = cur.read_until(b" ")
         word = raw_word.lstrip(b"\r\n")  # word2vec.c ends rows with \n, gensim does not
@@ -326,6 +383,8 @@ def _read_text_rows(cur, path, vocab_size, n, dim, capacity=None):
         if len(parts) != dim + 1:
             _malformed(path, i, start, f"{len(parts) - 1} values where the header says {dim}"
                        + (" (the row may be cut short)" if not found else ""))
+        if i == len(vectors):
+            vectors = _grow(vectors, path, vocab_size, n, dim)
         try:
             vectors[i] = np.array(parts[1:], dtype=np.float32)
         except ValueError:
@@ -393,95 +452,66 @@ def _write_native(path, words, vectors, counts):
     text = "".join(words)
     offsets = np.zeros(vocab_size + 1, dtype=np.int64)
     np.cumsum([len(w) for w in words], out=offsets[1:])
-    meta = {"format": _NATIVE_NAME, "version": _NATIVE_VERSION, "vocab_size": int(vocab_size),
-            "dim": int(dim), "has_counts": counts is not None}
+    meta = {"vocab_size": int(vocab_size), "dim": int(dim), "has_counts": counts is not None}
     members = {
-        "meta.npy": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
-        "words_utf8.npy": np.frombuffer(text.encode("utf-8", errors="surrogatepass"), dtype=np.uint8),
-        "word_offsets.npy": offsets,
+        "vectors": vectors,
+        "words_utf8": np.frombuffer(text.encode("utf-8", errors="surrogatepass"), dtype=np.uint8),
+        "word_offsets": offsets,
     }
     if counts is not None:
-        members["counts.npy"] = np.ascontiguousarray(counts, dtype=np.int64)
-    with atomic_write(path, "wb") as f:
-        with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
-            _write_member(zf, "vectors.npy", vectors, align=True)
-            for name, array in members.items():
-                _write_member(zf, name, array)
-
-
-def _write_member(zf: zipfile.ZipFile, name: str, array: np.ndarray, align: bool = False) -> None:
-    header = io.BytesIO()
-    np.lib.format.write_array_header_1_0(header, np.lib.format.header_data_from_array_1_0(array))
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_STORED
-    info.file_size = len(header.getvalue()) + array.nbytes
-    zip64 = info.file_size >= 0xFFFFFFFF
-    if align:
-        # pad the local header with an ignorable extra field so the data starts 64-byte aligned
-        # (zipfile appends a 20-byte zip64 field after ours for members of 4 GB or more)
-        start = zf.fp.tell() + 30 + len(name.encode()) + 4 + (20 if zip64 else 0)
-        pad = -start % 64
-        info.extra = struct.pack("<HH", _PAD_EXTRA_ID, pad) + b"\0" * pad
-    with zf.open(info, "w", force_zip64=zip64) as out:
-        out.write(header.getvalue())
-        out.write(memoryview(np.ascontiguousarray(array)).cast("B"))
+        members["counts"] = np.ascontiguousarray(counts, dtype=np.int64)
+    write_container(path, NATIVE_LAYOUT, meta, members)
 
 
 def _read_native(path, limit, mmap):
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            names = set(npz.files)
-            missing = {"meta", "vectors", "words_utf8", "word_offsets"} - names
-            if missing:
-                raise ModelFormatError(f"{path}: not a w2v vector file (members {sorted(missing)} "
-                                       "missing); save vectors with KeyedVectors.save")
-            meta = json.loads(npz["meta"].tobytes().decode("utf-8"))
-            if meta.get("format") != _NATIVE_NAME or meta.get("version", 0) > _NATIVE_VERSION:
-                raise ModelFormatError(f"{path}: unsupported native format {meta.get('format')!r} "
-                                       f"version {meta.get('version')!r}; upgrade w2v")
-            offsets = npz["word_offsets"]
-            text = npz["words_utf8"].tobytes().decode("utf-8", errors="surrogatepass")
-            counts = npz["counts"] if "counts" in names else None
-            vectors = _map_member(path, "vectors.npy") if mmap else npz["vectors"]
-    except ModelFormatError:
-        raise
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError,
-            UnicodeDecodeError, EOFError, struct.error) as err:
-        raise ModelFormatError(f"{path}: corrupt native vector file ({err}); re-save it") from None
-    vocab_size = len(offsets) - 1
-    if vectors.ndim != 2 or vectors.shape != (vocab_size, meta["dim"]) or vectors.dtype != np.float32 \
-            or (counts is not None and counts.shape != (vocab_size,)) or offsets[-1] != len(text):
-        raise ModelFormatError(f"{path}: corrupt native vector file (member shapes disagree); re-save it")
-    n = vocab_size if limit is None else min(limit, vocab_size)
-    bounds = offsets[:n + 1].tolist()
-    words = [text[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-    return words, vectors[:n], (None if counts is None else counts[:n])
+    with open_container(path, NATIVE_LAYOUT) as box:
+        missing = [m for m in ("vectors", "words_utf8", "word_offsets") if not box.has_member(m)]
+        if missing:
+            raise ModelFormatError(f"{path}: not a w2v vector file (members {missing} missing); "
+                                   "save vectors with KeyedVectors.save")
+        vocab_size = box.meta_int("vocab_size", minimum=0)
+        dim = box.meta_int("dim", minimum=1)
+        has_counts = box.meta_value("has_counts", (bool,), "true or false")
+        box.require(has_counts == box.has_member("counts"),
+                    f"header field 'has_counts' is {has_counts} but the counts member is "
+                    + ("missing" if has_counts else "present"))
+        offsets = box.array("word_offsets", kinds="iu", shape=(vocab_size + 1,))
+        blob = box.array("words_utf8", dtype=np.uint8, shape=(None,))
+        try:
+            text = blob.tobytes().decode("utf-8", errors="surrogatepass")
+        except UnicodeDecodeError as err:
+            raise box.error(f"member words_utf8.npy is not UTF-8 (byte {err.start})") from None
+        box.require(offsets[0] == 0 and offsets[-1] == len(text),
+                    f"member word_offsets.npy must run from 0 to {len(text)} (the characters of "
+                    f"words_utf8), runs from {offsets[0]} to {offsets[-1]}")
+        steps = np.diff(offsets)
+        box.require(not np.any(steps < 0), "member word_offsets.npy must not decrease, it does after "
+                    f"entry {int(np.argmax(steps < 0))}")
+        counts = None
+        if has_counts:
+            counts = box.array("counts", kinds="iu", shape=(vocab_size,)).astype(np.int64, copy=False)
+            box.require(not np.any(counts < 0), "member counts.npy holds negative counts")
+        read = box.map_array if mmap else box.array
+        vectors = read("vectors", dtype=np.float32, shape=(vocab_size, dim))
+        n = vocab_size if limit is None else min(limit, vocab_size)
+        bounds = offsets[:n + 1].tolist()
+        words = [text[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+        vectors = vectors[:n]
+        _check_finite(path, words, vectors)
+    return words, vectors, (None if counts is None else counts[:n])
 
 
-def _map_member(path, name) -> np.memmap:
-    with zipfile.ZipFile(path) as zf:
-        info = zf.getinfo(name)
-    if info.compress_type != zipfile.ZIP_STORED:
-        raise ModelFormatError(f"{path}: {name} is compressed and cannot be memory-mapped; "
-                               "re-save with KeyedVectors.save(format='native')")
-    with open(path, "rb") as f:
-        f.seek(info.header_offset)
-        local = f.read(30)
-        if len(local) < 30 or local[:4] != b"PK\x03\x04":
-            raise ModelFormatError(f"{path}: corrupt zip header for {name}; re-save the vectors")
-        name_len, extra_len = struct.unpack("<HH", local[26:30])
-        f.seek(info.header_offset + 30 + name_len + extra_len)
-        version = np.lib.format.read_magic(f)
-        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                       else np.lib.format.read_array_header_2_0)
-        shape, fortran, dtype = read_header(f)
-        offset = f.tell()
-    return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape,
-                     order="F" if fortran else "C")
+def _check_finite(path, words, vectors) -> None:
+    """Refuse vectors holding NaN or infinities, naming the first word that has one."""
+    row = first_non_finite(vectors)
+    if row >= 0:
+        raise ModelFormatError(f"{path}: the vector of word {words[row]!r} (row {row + 1}) is not finite "
+                               "(NaN or infinity): vectors must be finite numbers; the file is corrupt "
+                               "or came from a training that diverged")
 
 
 def _check_file(path) -> Path:
-    p = check_readable(path, "vector file", ModelFormatError, folder_hint="give a vector file")
+    p = check_model_file(path, "vector file")
     if p.stat().st_size == 0:
         raise ModelFormatError(f"vector file {str(p)!r} is empty")
     return p

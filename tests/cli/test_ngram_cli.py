@@ -108,7 +108,7 @@ def test_truncated_compressed_arpa_exit_2(files, capsys):
     err = capsys.readouterr().err
     assert "corrupt or truncated" in err and err.count("\n") == 1
     from w2v.errors import ModelFormatError
-    from w2v.ngram.arpa import read_arpa
+    from w2v.ngram import read_arpa
 
     (folder / "half.arpa.gz").write_bytes(whole[:len(whole) // 2])
     with pytest.raises(ModelFormatError, match="ARPA file .* cannot be read .*corrupt or truncated"):

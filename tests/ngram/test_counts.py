@@ -33,13 +33,13 @@ def test_vocab_specials_first_and_min_count(ten_sentences):
     assert vocab.words[:3] == ["<unk>", "<s>", "</s>"]
     assert vocab.words[3:] == ["a", "b", "c"]          # a: 7, b: 6, c: 5; "rare" dropped
     enc = encode(vocab, [["a", "rare"], [], ["zzz"]])
-    assert enc.stream.tolist() == [BOS, 3, UNK, EOS, BOS, UNK, EOS]
+    assert enc.ids.tolist() == [BOS, 3, UNK, EOS, BOS, UNK, EOS]
     assert (enc.n_oov, enc.n_empty, enc.n_sentences, enc.n_tokens) == (2, 1, 2, 5)
 
 
 def test_tables_match_brute_force_counts(random_sentences):
     vocab = NgramVocab.build(random_sentences, min_count=1)
-    counts = NgramCounts.from_stream(encode(vocab, random_sentences).stream, 4, len(vocab))
+    counts = NgramCounts.from_ids(encode(vocab, random_sentences).ids, 4, len(vocab))
     raw = _brute(random_sentences, 4)
     for n in range(1, 5):
         table = counts.tables[n - 1]
@@ -58,7 +58,7 @@ def test_tables_match_brute_force_counts(random_sentences):
 
 def test_continuation_counts_follow_lmplz(random_sentences):
     vocab = NgramVocab.build(random_sentences, min_count=1)
-    counts = NgramCounts.from_stream(encode(vocab, random_sentences).stream, 3, len(vocab))
+    counts = NgramCounts.from_ids(encode(vocab, random_sentences).ids, 3, len(vocab))
     raw = _brute(random_sentences, 3)
     for n in (1, 2, 3):
         grams = _words_of(counts, vocab, n)
@@ -74,14 +74,14 @@ def test_continuation_counts_follow_lmplz(random_sentences):
 
 def test_lookup_finds_rows_and_misses(ten_sentences):
     vocab = NgramVocab.build(ten_sentences, min_count=1)
-    counts = NgramCounts.from_stream(encode(vocab, ten_sentences).stream, 3, len(vocab))
-    stream = encode(vocab, [["a", "b", "a"]]).stream          # <s> a b a </s>
-    rows = lookup_rows([t.keys for t in counts.tables], stream, len(vocab))
+    counts = NgramCounts.from_ids(encode(vocab, ten_sentences).ids, 3, len(vocab))
+    ids = encode(vocab, [["a", "b", "a"]]).ids          # <s> a b a </s>
+    rows = lookup_rows([t.keys for t in counts.tables], ids, len(vocab))
     grams3 = _words_of(counts, vocab, 3)
     assert grams3[rows[2][2]] == ("<s>", "a", "b")
     assert rows[2][3] == -1                                    # "a b a" never seen
     grams2 = _words_of(counts, vocab, 2)
     assert grams2[rows[1][3]] == ("b", "a")
     assert rows[1][0] == -1 and rows[2][1] == -1               # nothing ends at <s> or spans it
-    missing = encode(vocab, [["c", "c"]]).stream               # "c c" never seen
+    missing = encode(vocab, [["c", "c"]]).ids               # "c c" never seen
     assert lookup_rows([t.keys for t in counts.tables], missing, len(vocab))[1][2] == -1

@@ -162,7 +162,7 @@ def test_failed_write_leaves_old_file_untouched(tmp_path, kv, monkeypatch):
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("w2v.vectors_io._write_member", boom)
+    monkeypatch.setattr("w2v.container._write_member", boom)
     with pytest.raises(OSError):
         KeyedVectors(["z"], np.zeros((1, 4))).save(path)
     assert path.read_bytes() == before

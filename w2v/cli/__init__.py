@@ -25,6 +25,10 @@ _COMMAND_MODULES = (
     "w2v.cli.vocab",
     "w2v.cli.query",
     "w2v.cli.evaluate",
+    "w2v.cli.classes",
+    "w2v.cli.plot",
+    "w2v.cli.plot_history",
+    "w2v.cli.export",
     "w2v.cli.ngram",
 )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from w2v.cli import _train_outputs
 from w2v.cli._args import corpus_path, existing_path, non_negative_int, output_path, positive_float, positive_int, unit_interval
 from w2v.distributed.driver import DEFAULT_ROUND_WORDS
 from w2v.errors import OutputError
@@ -105,6 +106,7 @@ def register(subparsers) -> None:
     p.add_argument("--round-words", type=positive_int, default=DEFAULT_ROUND_WORDS, metavar="N",
                    help="with --scheduler/--local-cluster: words each worker trains between two combinations")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _train_outputs.add_options(p)
     p.set_defaults(func=handle)
     _DEFAULTS.update({name: p.get_default(name) for name in _FROM_STATE})
 
@@ -134,6 +136,8 @@ def handle(args) -> int:
             progress=not args.quiet, shared_negatives=args.shared_negatives)
         model.check_params()  # bad combinations (e.g. --objective nce --negative 0) before reading text
         run = lambda client=None: model.fit(args.corpus, client=client, round_words=args.round_words)  # noqa: E731
+    _train_outputs.check(args)
+    model.callbacks = list(model.callbacks) + _train_outputs.callbacks(args)
     try:
         if args.scheduler is not None or args.local_cluster is not None:
             from w2v.distributed import open_client
@@ -160,6 +164,8 @@ def handle(args) -> int:
               f"{last['words_per_second']:,.0f} words/s")
     if args.save_state:
         print(f"wrote trainer state {args.save_state}")
+    for line in _train_outputs.write(model, args):
+        print(line)
     return 0
 
 

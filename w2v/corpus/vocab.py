@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import CorpusError, ModelFormatError, UnknownWordError
-from w2v.fileio import atomic_write
+from w2v.fileio import atomic_write, check_model_file
 
 logger = logging.getLogger(__name__)
 
@@ -251,9 +251,7 @@ class Vocabulary:
         ModelFormatError
             If the file is missing, or a line is malformed (the message names the line).
         """
-        p = Path(path)
-        if not p.is_file():
-            raise ModelFormatError(f"vocabulary file {str(p)!r} does not exist: check the path")
+        p = check_model_file(path, "vocabulary file")
         with open(p, "rb") as f:
             raw = f.read()
         try:
@@ -293,6 +291,9 @@ class Vocabulary:
                 if counts[k] > counts[k - 1]:
                     raise ModelFormatError(f"{p}:{k + first + 1}: counts are not in descending order: "
                                            "the file is corrupt")
+            if int(header["total_words"]) < sum(counts):
+                raise ModelFormatError(f"{p}:1: header says total_words={header['total_words']}, fewer than "
+                                       f"the {sum(counts)} the words' counts add up to: the file is corrupt")
         else:
             # word2vec.c puts "</s>" first whatever its count: restore our ordering.
             order = sorted(range(len(words)), key=lambda i: (-counts[i], words[i]))
@@ -315,6 +316,11 @@ def _parse_header(line: str, path: Path) -> dict[str, str]:
     for key in ("version", "words", "total_words", "min_count"):
         if not fields.get(key, "").isdigit():
             raise ModelFormatError(f"{path}:1: header lacks a numeric {key!r}: the file is corrupt")
+    if fields.get("pruned", "0") not in ("0", "1"):
+        raise ModelFormatError(f"{path}:1: header field 'pruned' must be 0 or 1: the file is corrupt")
+    if int(fields["version"]) < 1 or int(fields["min_count"]) < 1:
+        raise ModelFormatError(f"{path}:1: header fields 'version' and 'min_count' must be at least 1: "
+                               "the file is corrupt")
     if int(fields["version"]) > _FORMAT_VERSION:
         raise ModelFormatError(f"{path}:1: vocabulary format version {fields['version']} is newer than "
                                "this w2v understands: upgrade w2v")

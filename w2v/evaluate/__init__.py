@@ -13,11 +13,13 @@ count, as question words and as answers; it is reported with every result.
 """
 from w2v.evaluate._common import EvaluationError
 from w2v.evaluate.analogies import AnalogyResult, SectionResult, evaluate_analogies
+from w2v.evaluate.per_epoch import EvaluateEveryEpoch
 from w2v.evaluate.word_pairs import WordPairsResult, evaluate_word_pairs
 
 __all__ = [
     "evaluate_analogies",
     "evaluate_word_pairs",
+    "EvaluateEveryEpoch",
     "AnalogyResult",
     "SectionResult",
     "WordPairsResult",

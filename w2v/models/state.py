@@ -1,23 +1,29 @@
-"""Saving and loading the full trainer state: one ``.npz`` file holding the weight matrices, the
-vocabulary and a JSON document of parameters and progress. No pickle; written atomically.
+"""Saving and loading the full trainer state: one container file (:mod:`w2v.container`) holding
+the weight matrices, the vocabulary and a JSON document of parameters and progress. No pickle;
+written atomically.
 
 >>> save_state("run.w2v.npz", arrays, meta)          # doctest: +SKIP
 >>> arrays, meta = load_state("run.w2v.npz")
+
+:func:`load_state` checks what every trainer state must hold: a JSON object with the version rule
+of the container, every member plain numbers whose declared shape and size match the file, and the
+header fields of progress with their types and ranges. What each array must hold for the compiled
+kernels is checked by the objects that use them.
 """
 from __future__ import annotations
 
-import json
 import os
-import zipfile
 
 import numpy as np
 
-from w2v.errors import ModelFormatError
-from w2v.fileio import atomic_write
+from w2v.container import Layout, first_non_finite, open_container, write_container
 
 #: identifies a trainer-state file and its layout version
-FORMAT = "w2v-trainer-state"
-VERSION = 1
+LAYOUT = Layout(format="w2v-trainer-state", version=1, what="trainer state", title="w2v trainer state",
+                remedy="give a file written by Word2Vec.save_state or 'w2v train --save-state'",
+                legacy_meta=("meta_json",))
+FORMAT = LAYOUT.format
+VERSION = LAYOUT.version
 
 
 def save_state(path: str | os.PathLike, arrays: dict[str, np.ndarray], meta: dict) -> None:
@@ -26,44 +32,67 @@ def save_state(path: str | os.PathLike, arrays: dict[str, np.ndarray], meta: dic
     Parameters
     ----------
     path : str or PathLike
-        Destination (its folder must exist). numpy appends nothing: the name is used as given.
+        Destination (its folder must exist). Nothing is appended: the name is used as given.
     arrays : dict of str to ndarray
         Numeric arrays only (no object dtype).
     meta : dict
         Parameters, words and progress; stored as UTF-8 JSON inside the archive.
     """
-    doc = {"format": FORMAT, "version": VERSION, **meta}
-    payload = dict(arrays)
-    payload["meta_json"] = np.frombuffer(json.dumps(doc).encode("utf-8"), dtype=np.uint8)
-    with atomic_write(path, "wb") as f:
-        np.savez(f, **payload)
+    write_container(path, LAYOUT, meta, arrays)
 
 
 def load_state(path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dict]:
-    """Read a file written by :func:`save_state`.
+    """Read a file written by :func:`save_state` (or by w2v before the shared container).
 
     Returns
     -------
     arrays : dict of str to ndarray
+        Every member, in native byte order.
     meta : dict
+        The JSON document, ``format`` and ``version`` included.
 
     Raises
     ------
     ModelFormatError
-        If the file is missing, not a trainer state, or damaged.
+        If the file is missing, not a trainer state, or damaged (the message says what is wrong).
     """
-    if not os.path.isfile(path):
-        raise ModelFormatError(f"trainer state {str(path)!r} does not exist: check the path")
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {k: archive[k] for k in archive.files}
-        meta = json.loads(arrays.pop("meta_json").tobytes().decode("utf-8"))
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as err:
-        raise ModelFormatError(f"{str(path)!r} is not a readable w2v trainer state ({err}): "
-                               "give a file written by Word2Vec.save_state or 'w2v train --save-state'") from None
-    if meta.get("format") != FORMAT:
-        raise ModelFormatError(f"{str(path)!r} is not a w2v trainer state file")
-    if meta.get("version") != VERSION:
-        raise ModelFormatError(f"{str(path)!r} has trainer-state version {meta.get('version')}, "
-                               f"this w2v reads version {VERSION}: retrain or upgrade w2v")
-    return arrays, meta
+    with open_container(path, LAYOUT) as box:
+        _check_meta(box)
+        for name in ("input_vectors", "counts"):
+            box.require(box.has_member(name), f"member {name}.npy is missing")
+        arrays = {name: box.array(name) for name in box.names}
+        for name, array in arrays.items():
+            # weights, probabilities and logs of probabilities: a NaN or infinity is damage
+            if array.dtype.kind == "f":
+                box.require(first_non_finite(array.reshape(-1)) < 0, f"member {name}.npy holds NaN or infinite values")
+        if "input_vectors" in arrays:
+            box.require(arrays["input_vectors"].dtype.kind == "f",
+                        f"member input_vectors.npy has dtype {arrays['input_vectors'].dtype.str}, expected floats")
+        words = box.meta.get("words")
+        if words is not None and "input_vectors" in arrays:
+            shape = arrays["input_vectors"].shape
+            box.require(len(shape) == 2 and shape[0] == len(words),
+                        f"member input_vectors.npy has shape {shape} for {len(words)} words")
+        if words is not None and "counts" in arrays:
+            box.require(arrays["counts"].shape == (len(words),) and arrays["counts"].dtype.kind in "iu",
+                        f"member counts.npy must hold one integer per word ({len(words)}), "
+                        f"has {arrays['counts'].dtype.str} {arrays['counts'].shape}")
+            box.require(not np.any(arrays["counts"] < 0), "member counts.npy holds negative counts")
+        return arrays, box.meta
+
+
+def _check_meta(box) -> None:
+    """Types and ranges of the header fields every trainer state holds."""
+    if "params" in box.meta:
+        box.meta_value("params", (dict,), "an object of parameters")
+    if "words" in box.meta:
+        box.meta_words("words")
+    if "history" in box.meta:
+        history = box.meta_value("history", (list,), "a list of epoch records")
+        box.require(all(isinstance(r, dict) for r in history), "header field 'history' must hold objects")
+    for key, minimum in (("epochs_trained", 0), ("total_words", 0), ("calls", 0), ("min_count_effective", 1)):
+        if key in box.meta:
+            box.meta_int(key, minimum=minimum)
+
+
+__all__ = ["save_state", "load_state", "FORMAT", "VERSION", "LAYOUT"]

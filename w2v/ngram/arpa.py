@@ -1,14 +1,16 @@
-"""ARPA back-off files: write a fitted model, read one back (ours, KenLM's or SRILM's).
+"""ARPA back-off files: write back-off tables, read them back (ours, KenLM's or SRILM's).
 
->>> lm.to_arpa("brown3.arpa")                       # doctest: +SKIP
->>> same = read_arpa("brown3.arpa")                 # scores exactly as lm does
+>>> write_arpa_tables("brown3.arpa", lm.vocab_.words, lm.tables_)     # doctest: +SKIP
+>>> vocab, tables = read_arpa_tables("brown3.arpa")                   # what NgramLM.from_arpa uses
 
+The readers and writers here deal in plain data (the vocabulary and
+:class:`~w2v.ngram.tables.BackoffTables`); :class:`~w2v.ngram.model.NgramLM` assembles a model from
+them (``NgramLM.from_arpa``, ``lm.to_arpa``).
 The format (one section per order, ``log10 p <TAB> w1 .. wn [<TAB> log10 backoff]``) is what
-KenLM, SRILM and most decoders read. Every method here except add-k is an interpolated model and
-so exactly a back-off model: the file stores the final interpolated probability of each seen n-gram
-and the interpolation weight of each context as its back-off weight. Add-k is spelled out exactly
-(every word after every seen context) when that stays below :data:`DENSE_LIMIT` n-grams, and
-refused with a clear error beyond. Numbers are written with
+KenLM, SRILM and most decoders read. Every interpolated model is exactly a back-off model: the file
+stores the final interpolated probability of each seen n-gram and the interpolation weight of each
+context as its back-off weight (a model of another form is turned into one by its tables'
+``as_backoff`` first). Numbers are written with
 Python's shortest round-trip repr, so reading the file back gives bit-identical scores. Log10 of 0
 (``<s>``, which is never predicted, and the zero back-off weights of ``mle``) is written as ``-99``,
 the ARPA convention, and read back as ``-inf``.
@@ -23,7 +25,7 @@ from operator import itemgetter
 import numpy as np
 
 from w2v.errors import ModelFormatError
-from w2v.fileio import atomic_write, check_readable, decompression_errors, open_binary
+from w2v.fileio import atomic_write, check_model_file, check_readable, decompression_errors, open_binary
 from w2v.ngram.encoding import BOS, SPECIALS, UNK, NgramVocab
 from w2v.ngram.tables import BackoffTables
 
@@ -31,81 +33,24 @@ from w2v.ngram.tables import BackoffTables
 LOG_ZERO = -99.0
 
 
-#: most n-grams written to spell out a non-back-off (add-k) model exactly
-DENSE_LIMIT = 5_000_000
-
-
-def dense_backoff(tables: BackoffTables, max_entries: int = DENSE_LIMIT, name: str = "add-k") -> BackoffTables:
-    """Rewrite floor-style tables (add-k) as an exact back-off model.
-
-    Every seen context gets an entry for every word (its floor probability where training never
-    saw the pair), so the back-off rule is only ever used from unseen contexts, with weight 1:
-    exactly add-k's "longest seen context" rule.
-
-    Parameters
-    ----------
-    tables : BackoffTables
-        Tables with ``logfloor``.
-    max_entries : int
-        Refuse (``ModelFormatError``) when the result would hold more n-grams than this.
-    name : str
-        Method name for the message.
-    """
-    V = tables.vocab_size
-    outcomes = np.array([w for w in range(V) if w != BOS], dtype=np.int64)
-    seen = [np.flatnonzero(~np.isnan(f)) for f in tables.logfloor[:-1]]
-    needed = V + sum(c.size for c in seen) * outcomes.size
-    if needed > max_entries:
-        raise ModelFormatError(f"{name} smoothing is not a back-off model: writing it exactly as ARPA "
-                               f"needs {needed:,} n-grams (every word after every seen context), more than "
-                               f"the limit of {max_entries:,}; save it in the native format instead (not .arpa)")
-    keys, logprob = [tables.keys[0]], [tables.logprob[0]]
-    new_row = np.arange(V, dtype=np.int64)                  # old row -> new row, order n-1
-    for n in range(2, tables.order + 1):
-        ctx_old = seen[n - 2]
-        ctx_new = new_row[ctx_old]
-        order_keys = (ctx_new[:, None] * V + outcomes[None, :]).ravel()
-        probs = np.repeat(tables.logfloor[n - 2][ctx_old], outcomes.size)
-        old = tables.keys[n - 1]
-        rekeyed = new_row[old // V] * V + old % V
-        new_row = np.searchsorted(order_keys, rekeyed)
-        probs[new_row] = tables.logprob[n - 1]
-        keys.append(order_keys)
-        logprob.append(probs)
-    logbow = [np.zeros(k.size) for k in keys[:-1]] + [np.empty(0)]
-    return BackoffTables(keys, logprob, logbow, V)
-
-
 def _numbers(values: np.ndarray) -> list[str]:
     values = np.where(values <= LOG_ZERO, LOG_ZERO, values)
     return list(map(repr, values.tolist()))
 
 
-def write_arpa(lm, path: str | os.PathLike, max_dense_entries: int = DENSE_LIMIT) -> None:
-    """Write a fitted ``NgramLM`` as an ARPA file (atomically).
+def write_arpa_tables(path: str | os.PathLike, words: list, tables: BackoffTables) -> None:
+    """Write back-off tables as an ARPA file (atomically).
 
     Parameters
     ----------
-    lm : NgramLM
-        A fitted model.
     path : str or PathLike
         Destination.
-    max_dense_entries : int
-        ``add-k`` is not a back-off model (in a seen context every unseen word gets the same
-        probability, which no back-off weight times the lower order reproduces); it is written
-        exactly by listing every word after every seen context, which is refused beyond this
-        many n-grams.
-
-    Raises
-    ------
-    ModelFormatError
-        An ``add-k`` model too large to write exactly.
+    words : list of str
+        The vocabulary by id (``<unk>``, ``<s>``, ``</s>`` first).
+    tables : BackoffTables
+        A plain back-off model (``tables.as_backoff()`` of any fitted model).
     """
-    tables: BackoffTables = lm.tables_
-    if not tables.is_backoff:
-        tables = dense_backoff(tables, max_dense_entries, lm.smoothing_.name)
     V = tables.vocab_size
-    words = lm.vocab_.words
     with atomic_write(path, "w") as f:
         f.write("\\data\\\n")
         for n in range(1, tables.order + 1):
@@ -119,17 +64,17 @@ def write_arpa(lm, path: str | os.PathLike, max_dense_entries: int = DENSE_LIMIT
             f.write(f"\n\\{n}-grams:\n")
             probs = _numbers(tables.logprob[n - 1])
             if n == tables.order:
-                f.writelines(f"{p}\t{g}\n" for p, g in zip(probs, names))
+                f.writelines(f"{p}\t{gram}\n" for p, gram in zip(probs, names))
             else:
                 bows = tables.logbow[n - 1]
                 bow_text = _numbers(bows)
-                f.writelines(f"{p}\t{g}\t{b}\n" if bow != 0 else f"{p}\t{g}\n"
-                             for p, g, b, bow in zip(probs, names, bow_text, bows.tolist()))
+                f.writelines(f"{p}\t{gram}\t{b}\n" if bow != 0 else f"{p}\t{gram}\n"
+                             for p, gram, b, bow in zip(probs, names, bow_text, bows.tolist()))
         f.write("\n\\end\\\n")
 
 
-def read_arpa(path: str | os.PathLike):
-    """Read an ARPA file into an ``NgramLM`` that scores exactly as the file says.
+def read_arpa_tables(path: str | os.PathLike) -> tuple[NgramVocab, BackoffTables]:
+    """Read an ARPA file into a vocabulary and tables that score exactly as the file says.
 
     The vocabulary is the file's unigrams (``<unk>`` is added with probability 0 if the file has
     none); words are re-numbered with ``<unk>``, ``<s>``, ``</s>`` first.
@@ -141,17 +86,18 @@ def read_arpa(path: str | os.PathLike):
 
     Returns
     -------
-    NgramLM
-        Fitted, with ``smoothing_.name == "arpa"``; it can be scored, sampled, saved and written
-        back to ARPA, but not re-estimated.
+    vocab : NgramVocab
+    tables : BackoffTables
 
     Raises
     ------
     ModelFormatError
         Missing header or sections, counts that disagree with the header, an n-gram whose prefix
-        is missing, unknown words in higher orders, or unparsable numbers.
+        is missing, unknown words in higher orders, unparsable numbers, NaN, or log10
+        probabilities above 0.
     """
     p = check_readable(path, "ARPA file")
+    check_model_file(p, "ARPA file")
     name = str(p)
     # millions of small lists and strings: the cyclic collector would rescan them over and over
     gc_was_enabled = gc.isenabled()
@@ -164,14 +110,14 @@ def read_arpa(path: str | os.PathLike):
 
 
 def _read(p, name):
-    from w2v.ngram.model import from_tables
-
     sections = _sections(p)
     probs1, words1, bows1 = _columns(name, 1, sections[0])
     words_in_file = list(words1[0])
     for special in SPECIALS[1:]:
         if special not in words_in_file:
             raise ModelFormatError(f"{name!r} has no {special} unigram: it is not a sentence-level ARPA model")
+    if len(set(words_in_file)) != len(words_in_file):
+        raise ModelFormatError(f"{name!r} lists some 1-gram twice")
     specials = set(SPECIALS)
     vocab = NgramVocab(list(SPECIALS) + [w for w in words_in_file if w not in specials])
     V = len(vocab)
@@ -208,10 +154,15 @@ def _read(p, name):
         logprob.append(probs[sort])
         logbow.append(bows[sort])
     logbow[-1] = np.empty(0)
+    problem = BackoffTables.find_problem({"keys": keys, "logprob": logprob, "logbow": logbow}, V)
+    if problem is not None:
+        field, n, what = problem
+        column = {"keys": "n-grams", "logprob": "log10 probabilities", "logbow": "back-off weights"}[field]
+        raise ModelFormatError(f"{name!r}: the {column} of the \\{n}-grams: section {what}")
     tables = BackoffTables(keys, logprob, logbow, V)
     if "<unk>" not in words_in_file:
         tables.logprob[0][UNK] = -np.inf
-    return from_tables(vocab, tables, "arpa", min_count=1)
+    return vocab, tables
 
 
 def _find(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -262,6 +213,12 @@ def _sections(path) -> list[list[str]]:
             raise ModelFormatError(f"{name!r}: header declares {declared[n]} {n}-grams, the section has {found}")
         sections.append(body)
         at = end
+    while at < len(lines) and not lines[at].strip():
+        at += 1
+    if at >= len(lines) or lines[at].strip() != "\\end\\":
+        found = "the end of the file" if at >= len(lines) else repr(lines[at].strip()[:40])
+        raise ModelFormatError(f"{name!r}: expected \\end\\ after the \\{max(declared)}-grams: section, "
+                               f"found {found}: the file is truncated or has an undeclared section")
     return sections
 
 

@@ -2,7 +2,7 @@
 ``searchsorted``.
 
 >>> enc = encode(vocab, sentences)                        # doctest: +SKIP
->>> counts = NgramCounts.from_stream(enc.stream, order=3, vocab_size=len(vocab))
+>>> counts = NgramCounts.from_ids(enc.ids, order=3, vocab_size=len(vocab))
 >>> counts.tables[2].counts                               # raw trigram counts, sorted by key
 
 An n-gram of order ``n >= 2`` is packed as ``key = rank(prefix) * V + last_word``, where
@@ -59,7 +59,7 @@ class OrderTable:
 
 
 class NgramCounts:
-    """Counts of every order ``1..order`` of one training stream.
+    """Counts of every order ``1..order`` of the ids of one training text.
 
     Parameters
     ----------
@@ -78,34 +78,34 @@ class NgramCounts:
         return len(self.tables)
 
     @classmethod
-    def from_stream(cls, stream: np.ndarray, order: int, vocab_size: int) -> "NgramCounts":
-        """Count all n-grams of orders ``1..order`` in an encoded stream.
+    def from_ids(cls, ids: np.ndarray, order: int, vocab_size: int) -> "NgramCounts":
+        """Count all n-grams of orders ``1..order`` in an encoded text.
 
         Parameters
         ----------
-        stream : np.ndarray[int64] (T,)
+        ids : np.ndarray[int64] (T,)
             ``<s> w .. </s> <s> ...`` as made by :func:`w2v.ngram.encoding.encode`.
         order : int
             Highest order ``N``.
         vocab_size : int
-            ``V``; every id in ``stream`` must be below it.
+            ``V``; every id in ``ids`` must be below it.
         """
         V = int(vocab_size)
-        stream = np.asarray(stream, dtype=np.int64)
-        unigram_counts = np.bincount(stream, minlength=V).astype(np.int64)
+        ids = np.asarray(ids, dtype=np.int64)
+        unigram_counts = np.bincount(ids, minlength=V).astype(np.int64)
         unigram_counts[BOS] = 0
         words = np.arange(V, dtype=np.int64)
         # order 1 hangs off a single empty context (row 0) and has no lower order (suffix -1)
         tables = [OrderTable(words, unigram_counts, np.zeros(V, dtype=np.int64),
                              np.full(V, -1, dtype=np.int64), words, words)]
-        # rows[i] = row of the n-gram of the current order ending at stream position i, -1 if none
-        rows = stream
-        not_start = stream[1:] != BOS
+        # rows[i] = row of the n-gram of the current order ending at position i, -1 if none
+        rows = ids
+        not_start = ids[1:] != BOS
         for n in range(2, order + 1):
             # the n-gram ending at i exists when the (n-1)-gram ending at i-1 does and i is not a
             # sentence start (an n-gram never spans two sentences)
             valid = (rows[:-1] >= 0) & not_start
-            keys = rows[:-1][valid] * V + stream[1:][valid]
+            keys = rows[:-1][valid] * V + ids[1:][valid]
             uniq, inverse, counts = _unique(keys)
             suffix = np.empty(uniq.size, dtype=np.int64)
             suffix[inverse] = rows[1:][valid]
@@ -114,7 +114,7 @@ class NgramCounts:
             tables.append(OrderTable(uniq, counts.astype(np.int64), prefix, suffix,
                                      lower.first[prefix], uniq % V))
             if n < order:
-                rows = np.full(stream.size, -1, dtype=np.int64)
+                rows = np.full(ids.size, -1, dtype=np.int64)
                 rows[1:][valid] = inverse
         return cls(tables, V)
 
@@ -196,14 +196,14 @@ def _unique(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return ordered[starts], inverse, counts
 
 
-def lookup_rows(tables_keys: list[np.ndarray], stream: np.ndarray, vocab_size: int) -> list[np.ndarray]:
-    """Find, for every stream position and order, the model's row of the n-gram ending there.
+def lookup_rows(tables_keys: list[np.ndarray], ids: np.ndarray, vocab_size: int) -> list[np.ndarray]:
+    """Find, for every position and order, the model's row of the n-gram ending there.
 
     Parameters
     ----------
     tables_keys : list of np.ndarray[int64]
         Sorted keys of each order (``tables_keys[0]`` is the dense ``arange(V)``).
-    stream : np.ndarray[int64] (T,)
+    ids : np.ndarray[int64] (T,)
         Encoded text.
     vocab_size : int
 
@@ -214,13 +214,13 @@ def lookup_rows(tables_keys: list[np.ndarray], stream: np.ndarray, vocab_size: i
         when the model does not hold it (or it would span a sentence start).
     """
     V = int(vocab_size)
-    rows = [np.asarray(stream, dtype=np.int64)]
+    rows = [np.asarray(ids, dtype=np.int64)]
     for keys in tables_keys[1:]:
         prev = rows[-1]
-        cur = np.full(stream.size, -1, dtype=np.int64)
-        valid = np.flatnonzero((prev[:-1] >= 0) & (stream[1:] != BOS))
+        cur = np.full(ids.size, -1, dtype=np.int64)
+        valid = np.flatnonzero((prev[:-1] >= 0) & (ids[1:] != BOS))
         if valid.size and keys.size:
-            wanted = prev[valid] * V + stream[valid + 1]
+            wanted = prev[valid] * V + ids[valid + 1]
             pos = np.searchsorted(keys, wanted)
             pos[pos == keys.size] = 0
             hit = keys[pos] == wanted

@@ -1,9 +1,9 @@
-"""The n-gram model's vocabulary and the flat integer stream that counting and scoring work on.
+"""The n-gram model's vocabulary and the flat integer id sequence that counting and scoring work on.
 
 >>> vocab = NgramVocab.build([["a", "b"], ["a"]], min_count=2)
 >>> vocab.words
 ['<unk>', '<s>', '</s>', 'a']
->>> encode(vocab, [["a", "b"]]).stream.tolist()      # <s> a <unk> </s>
+>>> encode(vocab, [["a", "b"]]).ids.tolist()      # <s> a <unk> </s>
 [1, 3, 0, 2]
 
 Ids 0, 1 and 2 are always ``<unk>``, ``<s>`` and ``</s>`` (KenLM's order), then the kept words by
@@ -72,11 +72,11 @@ class NgramVocab:
 
 @dataclass
 class EncodedText:
-    """Sentences as one flat id stream ``<s> w1 .. wk </s> <s> ...`` (empty sentences dropped).
+    """Sentences as one flat id sequence ``<s> w1 .. wk </s> <s> ...`` (empty sentences dropped).
 
     Attributes
     ----------
-    stream : np.ndarray[int64] (T,)
+    ids : np.ndarray[int64] (T,)
         Word ids with ``BOS`` before and ``EOS`` after every sentence.
     n_sentences : int
         Sentences kept (non-empty).
@@ -87,7 +87,7 @@ class EncodedText:
         token is not counted as OOV).
     """
 
-    stream: np.ndarray
+    ids: np.ndarray
     n_sentences: int
     n_empty: int
     n_oov: int
@@ -95,7 +95,7 @@ class EncodedText:
     @property
     def n_tokens(self) -> int:
         """Tokens that are scored: every word plus one ``</s>`` per sentence (``<s>`` excluded)."""
-        return int(self.stream.size - self.n_sentences)
+        return int(self.ids.size - self.n_sentences)
 
 
 def _flat_ids(sentences: Iterable[Sequence[str]]):
@@ -119,14 +119,14 @@ def _assemble(words: np.ndarray, lengths: list, n_empty: int, n_oov: int) -> "En
     lens = np.asarray(lengths, dtype=np.int64)
     ends = np.cumsum(lens + 2)
     starts = ends - lens - 2
-    stream = np.empty(int(ends[-1]) if lens.size else 0, dtype=np.int64)
-    is_word = np.ones(stream.size, dtype=bool)
+    ids = np.empty(int(ends[-1]) if lens.size else 0, dtype=np.int64)
+    is_word = np.ones(ids.size, dtype=bool)
     is_word[starts] = False
     is_word[ends - 1] = False
-    stream[starts] = BOS
-    stream[ends - 1] = EOS
-    stream[is_word] = words
-    return EncodedText(stream=stream, n_sentences=int(lens.size), n_empty=n_empty, n_oov=n_oov)
+    ids[starts] = BOS
+    ids[ends - 1] = EOS
+    ids[is_word] = words
+    return EncodedText(ids=ids, n_sentences=int(lens.size), n_empty=n_empty, n_oov=n_oov)
 
 
 def build_and_encode(sentences: Iterable[Sequence[str]], min_count: int = 2) -> tuple[NgramVocab, "EncodedText"]:
@@ -167,7 +167,7 @@ def build_and_encode(sentences: Iterable[Sequence[str]], min_count: int = 2) -> 
 
 
 def encode(vocab: NgramVocab, sentences: Iterable[Sequence[str]]) -> EncodedText:
-    """Map tokenised sentences to the flat id stream used by counting and scoring.
+    """Map tokenised sentences to the flat id sequence used by counting and scoring.
 
     Parameters
     ----------

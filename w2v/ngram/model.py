@@ -23,9 +23,12 @@ from typing import Sequence
 import numpy as np
 
 from w2v.errors import CorpusError, W2VError
+from w2v.ngram.arpa import read_arpa_tables, write_arpa_tables
 from w2v.ngram.counts import NgramCounts
 from w2v.ngram.encoding import BOS, EOS, NgramVocab, build_and_encode, encode
-from w2v.ngram.smoothing import Smoothing, make_smoothing
+from w2v.ngram.methods import make_smoothing
+from w2v.ngram.persist import ModelHeader, is_arpa_file, read_model_file, write_model_file
+from w2v.ngram.smoothing import Smoothing
 from w2v.ngram.tables import BackoffTables
 
 logger = logging.getLogger(__name__)
@@ -142,19 +145,19 @@ class NgramLM:
         smoothing = self._make_smoothing()
         sentences = _materialise(sentences)
         vocab, encoded = build_and_encode(sentences, self.min_count)
-        counts = NgramCounts.from_stream(encoded.stream, self.order, len(vocab))
+        counts = NgramCounts.from_ids(encoded.ids, self.order, len(vocab))
         if smoothing.uses_heldout:
             if heldout is not None:
                 fit_counts = counts
-                held_stream = encode(vocab, _materialise(heldout)).stream
+                heldout_ids = encode(vocab, _materialise(heldout)).ids
             else:
                 # parameters fitted on text the counts have not seen, then re-used with all counts
-                fit_counts = NgramCounts.from_stream(
-                    encode(vocab, [s for i, s in enumerate(sentences) if i % 10 != 9]).stream,
+                fit_counts = NgramCounts.from_ids(
+                    encode(vocab, [s for i, s in enumerate(sentences) if i % 10 != 9]).ids,
                     self.order, len(vocab))
-                held_stream = encode(vocab, sentences[9::10]).stream
+                heldout_ids = encode(vocab, sentences[9::10]).ids
             try:
-                smoothing.fit_heldout(fit_counts, held_stream)
+                smoothing.fit_heldout(fit_counts, heldout_ids)
             except ValueError as err:
                 raise CorpusError(f"{err}: give more sentences or pass held-out text "
                                   "(heldout=..., or --heldout on the command line)") from None
@@ -187,11 +190,11 @@ class NgramLM:
             Previous words, oldest first; start it with ``"<s>"`` for a sentence start.
         """
         self._check_fitted()
-        stream = self._ids(list(context)[-(self.tables_.order - 1):] + [word]
+        ids = self._ids(list(context)[-(self.tables_.order - 1):] + [word]
                            if self.tables_.order > 1 else [word])
-        if stream[-1] == BOS:
+        if ids[-1] == BOS:
             return -math.inf
-        return float(self.tables_.score_stream(stream)[-1])
+        return float(self.tables_.score_ids(ids)[-1])
 
     def prob(self, word: str, context: Sequence[str] = ()) -> float:
         """p(word | context) (see :meth:`logprob`)."""
@@ -212,8 +215,8 @@ class NgramLM:
         """
         self._check_fitted()
         words = (["<s>"] if bos else []) + list(sentence) + (["</s>"] if eos else [])
-        stream = self._ids(words)
-        scores, lengths = self.tables_.score_stream(stream, return_order=True)
+        ids = self._ids(words)
+        scores, lengths = self.tables_.score_ids(ids, return_order=True)
         start = 1 if bos else 0
         oov = [w not in self.vocab_.index for w in words]
         return [(float(scores[i]), int(lengths[i]), oov[i]) for i in range(start, len(words))]
@@ -238,8 +241,8 @@ class NgramLM:
         encoded = encode(self.vocab_, _materialise(sentences))
         if encoded.n_sentences == 0:
             raise CorpusError("the text to score holds no words: give at least one non-empty sentence")
-        scores = self.tables_.score_stream(encoded.stream)
-        scores = scores[encoded.stream != BOS]
+        scores = self.tables_.score_ids(encoded.ids)
+        scores = scores[encoded.ids != BOS]
         zero = int(np.count_nonzero(np.isneginf(scores)))
         total = float(scores.sum())
         tokens = encoded.n_tokens
@@ -308,10 +311,12 @@ class NgramLM:
         path : str or PathLike
             Destination, used as given (no ``.npz`` suffix is added).
         """
-        from w2v.ngram.persist import save_model
-
         self._check_fitted()
-        save_model(self, path)
+        smoothing = self.smoothing_
+        header = ModelHeader(smoothing=smoothing.name, params=smoothing.params(), fitted=smoothing.fitted_,
+                             min_count=int(self.min_count), train_tokens=int(getattr(self, "train_tokens_", 0)),
+                             tokenizer=getattr(self, "tokenizer_", None))
+        write_model_file(path, header, self.vocab_.words, self.tables_)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "NgramLM":
@@ -326,27 +331,49 @@ class NgramLM:
         ModelFormatError
             The file is neither, or is damaged.
         """
-        from w2v.ngram.persist import load_model
+        if is_arpa_file(path):
+            return cls.from_arpa(path)
+        vocab, tables, header = read_model_file(path)
+        try:
+            smoothing = make_smoothing(header.smoothing, **header.params)
+            smoothing.fitted_ = header.fitted
+        except (ValueError, TypeError):
+            # a method this w2v does not know or cannot rebuild: the tables still score
+            smoothing = _Loaded(header.smoothing)
+        lm = _assemble(vocab, tables, smoothing, header.min_count, header.train_tokens)
+        lm.tokenizer_ = header.tokenizer
+        return lm
 
-        return load_model(path)
-
-    def to_arpa(self, path: str | os.PathLike) -> None:
+    def to_arpa(self, path: str | os.PathLike, max_dense_entries: int | None = None) -> None:
         """Write the model as a standard ARPA file (log10 probabilities and back-off weights).
 
         Exact for every method (add-k by listing every word after every seen context, refused
-        with :class:`~w2v.errors.ModelFormatError` when that exceeds 5 million n-grams).
+        with :class:`~w2v.errors.ModelFormatError` when that exceeds ``max_dense_entries``,
+        default 5 million n-grams).
         """
-        from w2v.ngram.arpa import write_arpa
-
         self._check_fitted()
-        write_arpa(self, path)
+        tables = self.tables_.as_backoff(max_dense_entries, self.smoothing_.name)
+        write_arpa_tables(path, self.vocab_.words, tables)
 
     @classmethod
     def from_arpa(cls, path: str | os.PathLike) -> "NgramLM":
-        """Read an ARPA file into a model that scores exactly as the file says."""
-        from w2v.ngram.arpa import read_arpa
+        """Read an ARPA file into a model that scores exactly as the file says.
 
-        return read_arpa(path)
+        The model has ``smoothing_.name == "arpa"``: it can be scored, sampled, saved and
+        written back to ARPA, but not re-estimated.
+        """
+        vocab, tables = read_arpa_tables(path)
+        return _assemble(vocab, tables, _Loaded("arpa"), min_count=1)
+
+
+def read_arpa(path: str | os.PathLike) -> NgramLM:
+    """Read an ARPA file into an :class:`NgramLM` (same as :meth:`NgramLM.from_arpa`)."""
+    return NgramLM.from_arpa(path)
+
+
+def write_arpa(lm: NgramLM, path: str | os.PathLike, max_dense_entries: int | None = None) -> None:
+    """Write a fitted model as an ARPA file (same as :meth:`NgramLM.to_arpa`)."""
+    lm.to_arpa(path, max_dense_entries)
 
 
 def _materialise(sentences) -> list:
@@ -360,14 +387,13 @@ def _materialise(sentences) -> list:
     return list(sentences)
 
 
-def from_tables(vocab: NgramVocab, tables: BackoffTables, smoothing: Smoothing | str,
-                min_count: int, train_tokens: int = 0) -> NgramLM:
-    """Assemble a fitted :class:`NgramLM` from its parts (used by the readers)."""
-    lm = NgramLM(order=tables.order, smoothing=smoothing if isinstance(smoothing, str) else smoothing.name,
-                 min_count=min_count)
+def _assemble(vocab: NgramVocab, tables: BackoffTables, smoothing: Smoothing, min_count: int,
+              train_tokens: int = 0) -> NgramLM:
+    """A fitted :class:`NgramLM` from what a file held."""
+    lm = NgramLM(order=tables.order, smoothing=smoothing.name, min_count=min_count)
     lm.vocab_ = vocab
     lm.tables_ = tables
-    lm.smoothing_ = smoothing if isinstance(smoothing, Smoothing) else _Loaded(smoothing)
+    lm.smoothing_ = smoothing
     lm.train_tokens_ = train_tokens
     lm.tokenizer_ = None
     return lm

@@ -1,126 +1,152 @@
-"""Native model files: one ``.npz`` (numpy arrays + a JSON header), never pickle.
+"""Native model files: one :mod:`w2v.container` file (numpy arrays + a JSON header), never pickle.
 
->>> lm.save("brown3.lm")                      # doctest: +SKIP
->>> NgramLM.load("brown3.lm").perplexity(test)
+>>> write_model_file("brown3.lm", header, lm.tables_)            # what lm.save does   # doctest: +SKIP
+>>> vocab, tables, header = read_model_file("brown3.lm")          # what NgramLM.load assembles
 
-Layout: ``meta`` is the UTF-8 JSON header as a ``uint8`` array (format name and version, order,
-smoothing name, parameters and fitted values, ``min_count``, the vocabulary); then per order ``n``
-``keys_n``, ``logprob_n``, ``logbow_n`` and, for add-k, ``logfloor_n``. The file is written through
-:func:`w2v.fileio.atomic_write` and read with ``allow_pickle=False``. :func:`load_model` also accepts an
-ARPA file, recognised by its first line.
+Layout: the JSON header holds the format name and version, ``order``, the ``smoothing`` name, its
+``params`` and ``fitted`` values, ``min_count``, ``train_tokens``, ``tokenizer`` and the vocabulary
+(``words``); then per order ``n`` one member ``<field>_n`` for every field the tables class names
+(``keys_n``, ``logprob_n``, ``logbow_n``, and whatever a model of another form adds). The reader
+returns plain data and checks every part of it first: header field types and ranges, the
+vocabulary, member dtypes and lengths, keys sorted and within range, no NaN or log10 probability
+above 0.
 """
 from __future__ import annotations
 
-import json
 import os
-import zipfile
+from dataclasses import dataclass
 
 import numpy as np
 
+from w2v.container import Layout, open_container, write_container
 from w2v.errors import ModelFormatError
-from w2v.fileio import atomic_write, check_readable, decompression_errors, open_binary
+from w2v.fileio import check_model_file, check_readable, decompression_errors, open_binary
 from w2v.ngram.encoding import NgramVocab
+from w2v.ngram.methods import tables_class
 from w2v.ngram.tables import BackoffTables
 
-FORMAT = "w2v-ngram"
-VERSION = 1
+LAYOUT = Layout(format="w2v-ngram", version=1, what="language model", title="w2v n-gram model",
+                remedy="save it again")
+FORMAT = LAYOUT.format
+VERSION = LAYOUT.version
 
 
-def save_model(lm, path: str | os.PathLike) -> None:
-    """Write a fitted :class:`~w2v.ngram.model.NgramLM` to ``path`` (atomically).
+@dataclass
+class ModelHeader:
+    """What a native model file says besides its tables.
+
+    Attributes
+    ----------
+    smoothing : str
+        Method name (``"arpa"`` for a model read from an ARPA file).
+    params : dict
+        Constructor parameters of the method.
+    fitted : dict
+        Its learned values (discounts, lambdas).
+    min_count : int
+    train_tokens : int
+    tokenizer : str or None
+    """
+
+    smoothing: str
+    params: dict
+    fitted: dict
+    min_count: int
+    train_tokens: int = 0
+    tokenizer: str | None = None
+
+
+def write_model_file(path: str | os.PathLike, header: ModelHeader, words: list, tables: BackoffTables) -> None:
+    """Write a fitted model's parts to ``path`` (atomically).
 
     Parameters
     ----------
-    lm : NgramLM
-        A fitted model.
     path : str or PathLike
         Destination, used as given (no ``.npz`` is appended).
+    header : ModelHeader
+    words : list of str
+        The vocabulary by id.
+    tables : BackoffTables
+        Every field of ``tables.FIELDS`` is stored per order.
     """
-    tables = lm.tables_
-    smoothing = lm.smoothing_
-    meta = {
-        "format": FORMAT,
-        "version": VERSION,
-        "order": tables.order,
-        "smoothing": smoothing.name,
-        "params": smoothing.params(),
-        "fitted": smoothing.fitted_,
-        "min_count": int(lm.min_count),
-        "train_tokens": int(getattr(lm, "train_tokens_", 0)),
-        "tokenizer": getattr(lm, "tokenizer_", None),
-        "words": lm.vocab_.words,
-    }
-    arrays = {"meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)}
-    for n in range(1, tables.order + 1):
-        arrays[f"keys_{n}"] = tables.keys[n - 1]
-        arrays[f"logprob_{n}"] = tables.logprob[n - 1]
-        arrays[f"logbow_{n}"] = tables.logbow[n - 1]
-        if tables.logfloor is not None:
-            arrays[f"logfloor_{n}"] = tables.logfloor[n - 1]
-    with atomic_write(path, "wb") as f:
-        np.savez(f, **arrays)
+    meta = {"order": tables.order, "smoothing": header.smoothing, "params": header.params,
+            "fitted": header.fitted, "min_count": int(header.min_count),
+            "train_tokens": int(header.train_tokens), "tokenizer": header.tokenizer, "words": list(words)}
+    arrays = {f"{field}_{n}": getattr(tables, field)[n - 1]
+              for n in range(1, tables.order + 1) for field in tables.FIELDS}
+    write_container(path, LAYOUT, meta, arrays)
 
 
-def load_model(path: str | os.PathLike):
-    """Read a native model file or an ARPA file into a fitted ``NgramLM``.
+def is_arpa_file(path: str | os.PathLike) -> bool:
+    """Whether ``path`` holds an ARPA file (its ``\\data\\`` line; compressed or not) rather than
+    a native model; a file that is neither is a one-line error.
+
+    Raises
+    ------
+    CorpusError
+        The file does not exist or is a folder.
+    ModelFormatError
+        It cannot be read, or it is neither kind of model.
+    """
+    p = check_readable(path, "language model")
+    check_model_file(p, "language model")
+    with decompression_errors(p, "language model", ModelFormatError), open_binary(p) as f:
+        head = f.read(512)
+    if head.lstrip().startswith(b"\\data\\"):
+        return True
+    if not head.startswith(b"PK"):
+        raise ModelFormatError(f"{str(p)!r} is neither a w2v n-gram model (.npz) nor an ARPA file")
+    return False
+
+
+def read_model_file(path: str | os.PathLike) -> tuple[NgramVocab, BackoffTables, ModelHeader]:
+    """Read and check a native model file.
 
     Parameters
     ----------
     path : str or PathLike
-        A file written by :func:`save_model`, or an ARPA file (recognised by its ``\\data\\``
-        line, compressed or not).
+        A file written by :func:`write_model_file`.
+
+    Returns
+    -------
+    vocab : NgramVocab
+    tables : BackoffTables
+        Of the class the smoothing method estimates (``AddKTables`` for add-k).
+    header : ModelHeader
 
     Raises
     ------
     ModelFormatError
-        The file is neither, or is truncated or inconsistent.
+        The file is not a w2v n-gram model, or any part of it is missing or inconsistent (the
+        message names the header field or member).
     """
-    from w2v.ngram.model import from_tables
-
-    p = check_readable(path, "language model")
-    with decompression_errors(p, "language model", ModelFormatError), open_binary(p) as f:
-        head = f.read(512)
-    if head.lstrip().startswith(b"\\data\\"):
-        from w2v.ngram.arpa import read_arpa
-
-        return read_arpa(p)
-    if not head.startswith(b"PK"):
-        raise ModelFormatError(f"{str(p)!r} is neither a w2v n-gram model (.npz) nor an ARPA file")
-    try:
-        with np.load(p, allow_pickle=False) as data:
-            meta = json.loads(bytes(data["meta"]).decode("utf-8"))
-            if meta.get("format") != FORMAT:
-                raise ModelFormatError(f"{str(p)!r} is not a w2v n-gram model (format {meta.get('format')!r})")
-            if meta.get("version") != VERSION:
-                raise ModelFormatError(f"{str(p)!r} has n-gram model version {meta.get('version')}, "
-                                       f"this w2v reads version {VERSION}: retrain or upgrade")
-            order = int(meta["order"])
-            keys = [data[f"keys_{n}"] for n in range(1, order + 1)]
-            logprob = [data[f"logprob_{n}"] for n in range(1, order + 1)]
-            logbow = [data[f"logbow_{n}"] for n in range(1, order + 1)]
-            logfloor = None
-            if "logfloor_1" in data.files:
-                logfloor = [data[f"logfloor_{n}"] for n in range(1, order + 1)]
-    except ModelFormatError:
-        raise
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ModelFormatError(f"{str(p)!r} is a damaged n-gram model ({err}): save it again") from None
-    vocab = NgramVocab(meta["words"])
-    if keys[0].size != len(vocab) or any(k.size != lp.size for k, lp in zip(keys, logprob)):
-        raise ModelFormatError(f"{str(p)!r} is inconsistent (table sizes do not match): save it again")
-    tables = BackoffTables(keys, logprob, logbow, len(vocab), logfloor=logfloor)
-    smoothing = _rebuild_smoothing(meta)
-    lm = from_tables(vocab, tables, smoothing, int(meta["min_count"]), int(meta.get("train_tokens", 0)))
-    lm.tokenizer_ = meta.get("tokenizer")
-    return lm
-
-
-def _rebuild_smoothing(meta: dict):
-    from w2v.ngram.smoothing import make_smoothing
-
-    try:
-        smoothing = make_smoothing(meta["smoothing"], **(meta.get("params") or {}))
-    except (ValueError, TypeError):
-        return meta["smoothing"]
-    smoothing.fitted_ = meta.get("fitted") or {}
-    return smoothing
+    with open_container(path, LAYOUT) as box:
+        order = box.meta_int("order", minimum=1)
+        cls = tables_class(box.meta_value("smoothing", (str,), "a method name"))
+        # every order needs its members: a huge order is refused before any loop over it
+        box.require(order <= len(box.names),
+                    f"header field 'order' is {order} but the file holds {len(box.names)} members")
+        header = ModelHeader(
+            smoothing=box.meta["smoothing"],
+            params=box.meta_value("params", (dict, type(None)), "an object", default=None) or {},
+            fitted=box.meta_value("fitted", (dict, type(None)), "an object", default=None) or {},
+            min_count=box.meta_int("min_count", minimum=1),
+            train_tokens=box.meta_int("train_tokens", minimum=0, default=0),
+            tokenizer=box.meta_value("tokenizer", (str, type(None)), "a name or null", default=None))
+        try:
+            vocab = NgramVocab(box.meta_words("words"))
+        except ValueError as err:
+            raise box.error(f"header field 'words': {err}") from None
+        fields: dict[str, list] = {field: [] for field in cls.FIELDS}
+        for n in range(1, order + 1):
+            keys = box.array(f"keys_{n}", kinds="i", shape=(None,))
+            fields["keys"].append(keys.astype(np.int64, copy=False))
+            for field in cls.FIELDS[1:]:
+                length = cls.field_length(field, n, order, keys.size)
+                fields[field].append(box.array(f"{field}_{n}", kinds="f", shape=(length,))
+                                     .astype(np.float64, copy=False))
+        problem = cls.find_problem(fields, len(vocab))
+        if problem is not None:
+            field, n, what = problem
+            raise box.error(f"member {field}_{n}.npy: the {n}-grams' {field} {what}")
+    return vocab, cls(**fields, vocab_size=len(vocab)), header

@@ -1,9 +1,9 @@
 """Smoothing methods: small classes on one abstract base that turn counts into back-off tables.
 
->>> smoothing = make_smoothing("witten-bell")
+>>> smoothing = WittenBell()
 >>> tables = smoothing.estimate(counts)             # doctest: +SKIP
 
-Every method here except add-k is an *interpolated* model,
+Every method except add-k (:mod:`w2v.ngram.add_k`) is an *interpolated* model,
 
     p(w | c) = alpha(c, w) + gamma(c) * p(w | c'),        c' = c without its oldest word,
 
@@ -15,13 +15,15 @@ them and returns the ARPA form (log10 probabilities of the stored n-grams and ba
 
 =====================  =====================================================================
 ``mle``                alpha = C(c,w)/C(c), gamma = 0: unseen events get probability 0
-``add-k``              (C(c,w)+k)/(C(c)+kV) in the longest seen context (Lidstone; k=1 Laplace)
+``add-k``              (C(c,w)+k)/(C(c)+kV) in the longest seen context, see :mod:`w2v.ngram.add_k`
 ``interpolated``       Jelinek-Mercer, alpha = lambda_n C(c,w)/C(c), gamma = 1 - lambda_n, with
                        one lambda per order fitted on held-out text
 ``witten-bell``        alpha = C(c,w)/(C(c)+T(c)), gamma = T(c)/(C(c)+T(c)), T(c) = distinct
                        words after c
 ``kneser-ney``         see :mod:`w2v.ngram.kneser_ney`
 =====================  =====================================================================
+
+The methods are looked up by name in :mod:`w2v.ngram.methods`.
 """
 from __future__ import annotations
 
@@ -37,7 +39,8 @@ from w2v.ngram.tables import BackoffTables
 logger = logging.getLogger(__name__)
 
 
-def _log10(x: np.ndarray) -> np.ndarray:
+def log10_or_minus_inf(x: np.ndarray) -> np.ndarray:
+    """log10 of probabilities, ``-inf`` for 0 without a warning."""
     with np.errstate(divide="ignore"):
         return np.log10(x)
 
@@ -53,6 +56,8 @@ class Smoothing(ABC):
     name = ""
     #: whether :meth:`fit_heldout` needs held-out text
     uses_heldout = False
+    #: the kind of tables :meth:`estimate` returns (and a saved model is read into)
+    tables_class = BackoffTables
 
     def __init__(self):
         self.fitted_: dict = {}
@@ -61,7 +66,7 @@ class Smoothing(ABC):
         """Constructor parameters (JSON-able), to rebuild the object from a saved model."""
         return {}
 
-    def fit_heldout(self, counts: NgramCounts, heldout_stream: np.ndarray | None) -> None:
+    def fit_heldout(self, counts: NgramCounts, heldout_ids: np.ndarray | None) -> None:
         """Fit parameters on held-out text before :meth:`estimate` (default: nothing to fit)."""
 
     @abstractmethod
@@ -111,9 +116,9 @@ class Smoothing(ABC):
             if n == 1:
                 probs[BOS] = 0.0
             keys.append(table.keys)
-            logprob.append(_log10(probs))
+            logprob.append(log10_or_minus_inf(probs))
             if n > 1:
-                logbow.append(_log10(gamma))
+                logbow.append(log10_or_minus_inf(gamma))
             lower = probs
         logbow.append(np.empty(0))
         return BackoffTables(keys, logprob, logbow, V)
@@ -189,7 +194,7 @@ class JelinekMercer(Smoothing):
         alpha = lam * table.counts / np.maximum(totals, 1)[table.prefix]
         return alpha, np.full(counts.n_contexts(n), 1.0 - lam)
 
-    def fit_heldout(self, counts, heldout_stream):
+    def fit_heldout(self, counts, heldout_ids):
         """Fit one interpolation weight per order on held-out text (unless ``lambdas`` were given).
 
         Coordinate ascent on the held-out log-likelihood: two sweeps over the orders, each weight
@@ -201,21 +206,21 @@ class JelinekMercer(Smoothing):
             return
         from scipy.optimize import minimize_scalar  # only this method needs scipy (0.3 s import)
 
-        if heldout_stream is None or heldout_stream.size == 0:
+        if heldout_ids is None or heldout_ids.size == 0:
             raise ValueError("interpolated smoothing needs held-out text to fit its lambdas")
         N, V = counts.order, counts.vocab_size
-        stream = np.asarray(heldout_stream, dtype=np.int64)
-        rows = lookup_rows([t.keys for t in counts.tables], stream, V)
-        target = stream != BOS
+        ids = np.asarray(heldout_ids, dtype=np.int64)
+        rows = lookup_rows([t.keys for t in counts.tables], ids, V)
+        target = ids != BOS
         # per order: ML probability of each held-out token and whether its context was seen
         ml, seen = [], []
         for n in range(1, N + 1):
             totals = counts.context_totals(n)
             r = rows[n - 1]
             if n == 1:
-                ctx = np.zeros(stream.size, dtype=np.int64)
+                ctx = np.zeros(ids.size, dtype=np.int64)
             else:
-                ctx = np.full(stream.size, -1, dtype=np.int64)
+                ctx = np.full(ids.size, -1, dtype=np.int64)
                 ctx[1:] = rows[n - 2][:-1]
                 ctx[~target] = -1
             ctx_total = np.where(ctx >= 0, totals[np.maximum(ctx, 0)], 0.0)
@@ -242,74 +247,3 @@ class JelinekMercer(Smoothing):
                                                 options={"xatol": 1e-5}).x)
         logger.info("interpolated lambdas fitted on %d held-out tokens: %s", ml[0].size, lams)
         self.fitted_["lambdas"] = lams
-
-
-class AddK(Smoothing):
-    """Additive (Lidstone) smoothing; ``k=1`` is Laplace.
-
-    p(w | c) = (C(c, w) + k) / (C(c) + k V) in the longest context c seen in training, where V
-    counts the vocabulary plus ``</s>``. Not a back-off model: ARPA output lists every word after
-    every seen context, which is only possible for small models.
-
-    Parameters
-    ----------
-    k : float
-        Pseudo-count added to every event (default 1, Laplace).
-    """
-
-    name = "add-k"
-
-    def __init__(self, k: float = 1.0):
-        super().__init__()
-        if not k > 0:
-            raise ValueError(f"add-k needs k > 0, got {k}")
-        self.k = float(k)
-
-    def params(self):
-        return {"k": self.k}
-
-    def interpolation(self, counts, n):
-        # add-k is built directly in estimate(); alpha/gamma would describe it only for order 1
-        raise NotImplementedError
-
-    def estimate(self, counts):
-        V = counts.vocab_size
-        outcomes = V - 1                     # every word but <s>
-        keys, logprob, logfloor = [], [], []
-        for n in range(1, counts.order + 1):
-            table = counts.tables[n - 1]
-            totals = counts.context_totals(n)
-            denom = totals + self.k * outcomes
-            probs = (table.counts + self.k) / denom[table.prefix]
-            if n == 1:
-                probs[BOS] = 0.0
-            keys.append(table.keys)
-            logprob.append(_log10(probs))
-            if n > 1:
-                floor = np.log10(self.k / denom)
-                floor[totals == 0] = np.nan
-                logfloor.append(floor)
-        logfloor.append(np.full(len(keys[-1]), np.nan))
-        logbow = [np.zeros(k.size) for k in keys[:-1]] + [np.empty(0)]
-        return BackoffTables(keys, logprob, logbow, V, logfloor=logfloor)
-
-
-def make_smoothing(name: str, **params) -> Smoothing:
-    """Build a smoothing method from its name.
-
-    Parameters
-    ----------
-    name : {"mle", "add-k", "interpolated", "witten-bell", "kneser-ney", "modified-kneser-ney"}
-    **params
-        Parameters of that method (``k`` for add-k, ``lambdas`` for interpolated, ``discounts``
-        for the Kneser-Ney methods).
-    """
-    from w2v.ngram.kneser_ney import KneserNey, ModifiedKneserNey
-
-    classes = {c.name: c for c in (MLE, AddK, JelinekMercer, WittenBell, KneserNey, ModifiedKneserNey)}
-    if name not in classes:
-        raise ValueError(f"unknown smoothing {name!r}; choose one of {', '.join(classes)}")
-    return classes[name](**params)
-
-
-SMOOTHING_NAMES = ("mle", "add-k", "interpolated", "witten-bell", "kneser-ney", "modified-kneser-ney")

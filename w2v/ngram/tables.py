@@ -1,6 +1,6 @@
 """A fitted n-gram model as ARPA-shaped arrays, and vectorised scoring over whole texts.
 
->>> tables.score_stream(encoded.stream)          # doctest: +SKIP
+>>> tables.score_ids(encoded.ids)          # doctest: +SKIP
 array([nan, -1.2, -0.7, ..])                     # log10 p per position, NaN at every <s>
 
 Every order keeps its sorted packed keys (see :mod:`w2v.ngram.counts`), ``logprob`` = log10 of the
@@ -9,20 +9,24 @@ weight that multiplies the next lower order for words the context was never foll
 the ARPA back-off form: every interpolated model (Jelinek-Mercer, Witten-Bell, Kneser-Ney) is
 exactly such a model, so one scorer serves them all and the ARPA file is an exact copy.
 
-Add-k is the exception: in a seen context an unseen word gets the constant
-``k / (C(c) + k V)``, which no back-off weight times a lower order reproduces. Its tables carry
-``logfloor`` (log10 of that constant per context) and are scored by :meth:`score_stream` along the
-floor rule instead (:func:`w2v.ngram.arpa.dense_backoff` turns them into a plain back-off model by
-listing every word after every seen context).
+A model that is not of this form (add-k, :mod:`w2v.ngram.add_k`) subclasses
+:class:`BackoffTables`: it names its extra per-order arrays in ``FIELDS``, overrides the two
+places where an unseen word meets a seen context, and says how it is written out as a plain
+back-off model (:meth:`BackoffTables.as_backoff`). Files store every field of ``FIELDS`` per order,
+so readers and writers need not know which model they hold.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from w2v.ngram.counts import lookup_rows
 from w2v.ngram.encoding import BOS
+
+
+#: log10 probabilities above this are refused when read (rounding can leave p a hair above 1)
+LOGPROB_TOLERANCE = 1e-6
 
 
 @dataclass
@@ -41,32 +45,67 @@ class BackoffTables:
         the highest order has none (an empty array).
     vocab_size : int
         ``V`` (including ``<unk>``, ``<s>``, ``</s>``).
-    logfloor : list of np.ndarray[float64] or None
-        Add-k only: log10 probability of an unseen word after each n-gram as context, NaN when
-        the n-gram is never a context.
     """
 
     keys: list
     logprob: list
     logbow: list
     vocab_size: int
-    logfloor: list | None = field(default=None)
+
+    #: the per-order arrays a file stores, in order
+    FIELDS = ("keys", "logprob", "logbow")
 
     @property
     def order(self) -> int:
         return len(self.keys)
 
-    @property
-    def is_backoff(self) -> bool:
-        """True when the tables are a plain ARPA back-off model."""
-        return self.logfloor is None
+    @classmethod
+    def field_length(cls, field: str, n: int, order: int, size: int) -> int:
+        """Length of ``field`` at order ``n`` of ``order`` when order ``n`` holds ``size`` n-grams."""
+        return 0 if field == "logbow" and n == order else size
 
-    def score_stream(self, stream: np.ndarray, return_order: bool = False):
+    @classmethod
+    def find_problem(cls, fields: dict, vocab_size: int) -> tuple[str, int, str] | None:
+        """The first inconsistency of per-order arrays read from a file, or None.
+
+        Parameters
+        ----------
+        fields : dict of str to list of np.ndarray
+            Every name of ``FIELDS`` to its arrays for orders 1..N, lengths already checked
+            against :meth:`field_length`.
+        vocab_size : int
+
+        Returns
+        -------
+        (field, n, problem) or None
+            ``problem`` completes "the n-grams' <field> ...".
+        """
+        rows = vocab_size
+        for n, keys in enumerate(fields["keys"], start=1):
+            if n == 1 and not np.array_equal(keys, np.arange(vocab_size)):
+                return "keys", 1, f"must be 0..{vocab_size - 1}, one per word"
+            if keys.size and (keys[0] < 0 or keys[-1] >= rows * vocab_size):
+                return "keys", n, f"hold ids outside 0..{rows * vocab_size - 1}"
+            if keys.size > 1 and np.any(keys[1:] <= keys[:-1]):
+                return "keys", n, "are not sorted in increasing order"
+            rows = keys.size
+        for n, (logprob, logbow) in enumerate(zip(fields["logprob"], fields["logbow"]), start=1):
+            if np.any(np.isnan(logprob)) or np.any(logprob > LOGPROB_TOLERANCE):
+                return "logprob", n, "hold NaN or positive log10 probabilities (p > 1)"
+            if np.any(np.isnan(logbow)) or np.any(np.isposinf(logbow)):
+                return "logbow", n, "hold NaN or infinite back-off weights"
+        return None
+
+    def as_backoff(self, max_entries: int | None = None, name: str = "") -> "BackoffTables":
+        """These tables as a plain back-off model (ARPA's form): themselves."""
+        return self
+
+    def score_ids(self, ids: np.ndarray, return_order: bool = False):
         """log10 p of every position of an encoded text given its history in the sentence.
 
         Parameters
         ----------
-        stream : np.ndarray[int64] (T,)
+        ids : np.ndarray[int64] (T,)
             ``<s> w .. </s> <s> ...``; a history may also start without ``<s>`` (a bare context).
 
         return_order : bool
@@ -80,12 +119,12 @@ class BackoffTables:
             Only with ``return_order``: 1..N (0 at ``<s>`` positions), like KenLM's
             ``full_scores``.
         """
-        stream = np.asarray(stream, dtype=np.int64)
-        rows = lookup_rows(self.keys, stream, self.vocab_size)
-        result = np.full(stream.size, np.nan)
-        done = stream == BOS
-        acc = np.zeros(stream.size)
-        length = np.zeros(stream.size, dtype=np.int64)
+        ids = np.asarray(ids, dtype=np.int64)
+        rows = lookup_rows(self.keys, ids, self.vocab_size)
+        result = np.full(ids.size, np.nan)
+        done = ids == BOS
+        acc = np.zeros(ids.size)
+        length = np.zeros(ids.size, dtype=np.int64)
         for n in range(self.order, 0, -1):
             r = rows[n - 1]
             hit = ~done & (r >= 0)
@@ -95,20 +134,22 @@ class BackoffTables:
             if n == 1:
                 break
             # the context of length n-1 ends one position earlier, in the same sentence
-            ctx = np.full(stream.size, -1, dtype=np.int64)
+            ctx = np.full(ids.size, -1, dtype=np.int64)
             ctx[1:] = rows[n - 2][:-1]
-            ctx[stream == BOS] = -1
+            ctx[ids == BOS] = -1
             use = ~done & (ctx >= 0)
-            if self.logfloor is None:
-                acc[use] += self.logbow[n - 2][ctx[use]]
-            else:
-                floor = np.full(stream.size, np.nan)
-                floor[use] = self.logfloor[n - 2][ctx[use]]
-                seen = use & ~np.isnan(floor)
-                result[seen] = floor[seen]
-                length[seen] = n
-                done |= seen
+            self._unseen_after_context(n, ctx, use, acc, result, length, done)
         return (result, length) if return_order else result
+
+    def _unseen_after_context(self, n, ctx, use, acc, result, length, done) -> None:
+        """Positions ``use`` miss order ``n`` but their context (rows ``ctx`` of order n-1) was
+        seen: the back-off rule adds its weight and goes one order down."""
+        acc[use] += self.logbow[n - 2][ctx[use]]
+
+    def _lower_after_context(self, probs: np.ndarray, n: int, row: int) -> np.ndarray:
+        """The distribution after seen context ``row`` (order n-1) for words it was never
+        followed by, from the lower order's ``probs``."""
+        return probs * 10.0 ** self.logbow[n - 2][row]
 
     def distribution(self, context: np.ndarray) -> np.ndarray:
         """The whole next-word distribution after ``context``.
@@ -134,11 +175,7 @@ class BackoffTables:
             if row < 0:
                 continue
             lo, hi = np.searchsorted(self.keys[n - 1], [row * V, (row + 1) * V])
-            if self.logfloor is None:
-                probs = probs * 10.0 ** self.logbow[n - 2][row]
-            elif not np.isnan(self.logfloor[n - 2][row]):
-                probs = np.full(V, 10.0 ** self.logfloor[n - 2][row])
-                probs[BOS] = 0.0
+            probs = self._lower_after_context(probs, n, row)
             words = self.keys[n - 1][lo:hi] % V
             probs[words] = 10.0 ** self.logprob[n - 1][lo:hi]
         return probs

@@ -1,0 +1,107 @@
+"""``w2v classes`` and what ``w2v train`` writes beside the vectors: classes, curves, per-epoch accuracy."""
+from __future__ import annotations
+
+import json
+import numpy as np
+import pytest
+
+from w2v import KeyedVectors
+from w2v.cli import main
+from w2v.clusters import cluster_vectors, read_classes
+from w2v.corpus.demo import write_demo_corpus
+
+
+@pytest.fixture
+def vectors(tmp_path):
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(3, 8)) * 4
+    kv = KeyedVectors([f"w{i}" for i in range(30)], np.repeat(centres, 10, axis=0) + rng.normal(size=(30, 8)))
+    path = tmp_path / "v.bin"
+    kv.save(path, format="binary")
+    return path
+
+
+def test_classes_writes_word2vec_c_format(tmp_path, vectors, capsys):
+    out = tmp_path / "classes.txt"
+    assert main(["classes", str(vectors), "-k", "3", "-o", str(out), "--seed", "2"]) == 0
+    assert "30 words in 3 classes" in capsys.readouterr().out
+    classes = read_classes(out)
+    assert list(classes) == KeyedVectors.load(vectors).words
+    expected = cluster_vectors(KeyedVectors.load(vectors), 3, seed=2)
+    assert list(classes.values()) == expected.labels.tolist()
+    # the three planted groups of ten are the three classes
+    assert {tuple(sorted({classes[f"w{i}"] for i in range(g * 10, g * 10 + 10)})) for g in range(3)} \
+        == {(0,), (1,), (2,)}
+
+
+def test_classes_stdout_json_and_restrict(tmp_path, vectors, capsys):
+    assert main(["classes", str(vectors), "-k", "2", "--restrict-vocab", "12"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == [f"w{i}" for i in range(12)]
+    assert main(["classes", str(vectors), "-k", "3", "--json", "--top", "2"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["k"] == 3 and len(doc["classes"]) == 3
+    assert sum(c["size"] for c in doc["classes"]) == 30
+    assert all(len(c["central_words"]) == 2 for c in doc["classes"])
+
+
+def test_classes_usage_errors(tmp_path, vectors, capsys):
+    assert main(["classes", str(vectors), "-k", "31"]) == 2
+    assert "cannot make 31 classes of 30 words" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["classes", str(vectors), "-k", "0"])
+    assert exit_.value.code == 2
+
+
+def test_evaluate_every_epoch_records_accuracy():
+    from w2v.evaluate import EvaluateEveryEpoch, evaluate_analogies
+
+    class Model:
+        wv_ = KeyedVectors(["man", "woman", "king", "queen", "cat"],
+                           [[0, 1, 0], [0, 0, 1], [1, 1, 0], [1, 0, 1], [0.3, 0.3, 0.3]])
+
+    record = {"epoch": 1}
+    callback = EvaluateEveryEpoch(restrict_vocab=None)
+    callback(Model(), record)
+    # the bundled set has king/queen/man/woman questions; all of the asked ones are answered right
+    expected = evaluate_analogies(Model.wv_, restrict_vocab=None)
+    assert record["analogy_questions"] == expected.questions > 0
+    assert record["analogy_accuracy"] == expected.accuracy == 1.0
+    empty = {"epoch": 2}
+
+    class Unrelated:
+        wv_ = KeyedVectors(["xx", "yy"], [[1, 0], [0, 1]])
+
+    callback(Unrelated(), empty)  # no question in the vocabulary: recorded as None, training goes on
+    assert empty["analogy_accuracy"] is None
+
+
+def test_train_writes_classes_curves_and_accuracy_per_epoch(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    corpus, questions = write_demo_corpus(tmp_path, n_tokens=20_000, seed=3)
+    out = tmp_path / "vectors.bin"
+    state = tmp_path / "run.npz"
+    code = main([str(a) for a in ("train", corpus, "-o", out, "--epochs", "2", "--dim", "16", "--workers", "1",
+                                  "--quiet", "--classes", "5", "--evaluate-every-epoch", "--questions", questions,
+                                  "--plot-history", tmp_path / "curves.png", "--save-state", state)])
+    result = capsys.readouterr()
+    assert code == 0, result.err
+    kv = KeyedVectors.load(out)
+    classes = read_classes(tmp_path / "vectors.classes.txt")
+    assert list(classes) == kv.words and set(classes.values()) == set(range(5))
+    assert (tmp_path / "curves.png").read_bytes()[:4] == b"\x89PNG"
+    from w2v.curves import read_history
+
+    history = read_history(state)
+    assert len(history) == 2 and all(0 <= r["analogy_accuracy"] <= 1 for r in history)
+    assert "analogy accuracy per epoch" in result.out
+
+
+def test_train_checks_its_picture_options_before_training(tmp_path, capsys):
+    corpus, _ = write_demo_corpus(tmp_path, n_tokens=2_000, seed=3)
+    out = tmp_path / "v.bin"
+    assert main(["train", str(corpus), "-o", str(out), "--plot-history", str(tmp_path / "curves.gif")]) == 2
+    assert ".png, .svg or .pdf" in capsys.readouterr().err
+    assert main(["train", str(corpus), "-o", str(out), "--classes-output", str(tmp_path / "c.txt")]) == 2
+    assert "--classes-output needs --classes" in capsys.readouterr().err
+    assert not out.exists()

@@ -1,0 +1,90 @@
+"""``w2v export VECTORS``: convert vectors to another format, or write Embedding Projector files.
+
+    w2v export vectors.bin -o vectors.txt --format glove        # GloVe's header-less text
+    w2v export glove.6B.100d.txt -o glove.bin --format binary   # word2vec.c binary
+    w2v export vectors.bin --projector projector/ --classes 50  # tensors.tsv, metadata.tsv, config
+
+Any vector file that the query commands read is accepted (w2v native, word2vec binary or text,
+fastText .vec, GloVe text; the format is detected from the content).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+
+from w2v.cli._args import existing_path, non_negative_int, output_path, positive_int
+from w2v.errors import W2VError
+
+
+def register(subparsers) -> None:
+    """Add ``export`` to the ``w2v`` parser."""
+    p = subparsers.add_parser(
+        "export", help="convert vectors (word2vec, GloVe, native) or write Embedding Projector files",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        description="Write VECTORS in another format (-o OUT --format F) and/or as TensorBoard Embedding "
+                    "Projector files (--projector DIR: tensors.tsv, metadata.tsv with word and count, "
+                    "projector_config.pbtxt).")
+    p.add_argument("model", metavar="VECTORS", help="vector file (w2v native, word2vec binary or text, GloVe)")
+    p.add_argument("-o", "--output", type=output_path, default=None, metavar="OUT", help="converted vector file")
+    p.add_argument("--format", choices=("glove", "text", "binary", "native"), default=None,
+                   help="format of OUT: GloVe text (no header), word2vec text or binary, w2v native .npz "
+                        "(%(default)s: from OUT's extension: .npz native, .bin binary, else text)")
+    p.add_argument("--projector", type=_projector_folder, default=None, metavar="DIR",
+                   help="write Embedding Projector files into DIR (created if missing)")
+    column = p.add_mutually_exclusive_group()
+    column.add_argument("--classes", type=positive_int, default=None, metavar="K",
+                        help="projector: add a class column from cosine k-means into K classes")
+    column.add_argument("--classes-file", type=existing_path, default=None, metavar="FILE",
+                        help="projector: add the class column of a 'word class_id' file")
+    p.add_argument("--restrict-vocab", type=positive_int, default=None, metavar="N",
+                   help="export only the N most frequent words (%(default)s: all)")
+    p.add_argument("--seed", type=non_negative_int, default=1, help="seed of the k-means for --classes")
+    p.set_defaults(func=handle)
+
+
+def _projector_folder(text: str):
+    from pathlib import Path
+
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a file; give a folder for the projector files")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise argparse.ArgumentTypeError(f"folder {str(parent)!r} does not exist; create it first")
+    return path
+
+
+def handle(args) -> int:
+    """Read, then write what was asked."""
+    from w2v.vectors import KeyedVectors
+
+    if args.output is None and args.projector is None:
+        raise W2VError("nothing to do: give -o OUT (with --format) and/or --projector DIR")
+    if (args.classes is not None or args.classes_file is not None) and args.projector is None:
+        raise W2VError("--classes adds a column to the projector files: give --projector DIR too")
+    if args.output is not None and os.path.exists(args.output) and os.path.samefile(args.output, args.model):
+        raise W2VError(f"-o {args.output} is the input file: choose another output name")
+    kv = KeyedVectors.load(args.model, limit=args.restrict_vocab)
+    if args.output is not None:
+        fmt = args.format or _format_by_extension(args.output)
+        kv.save(args.output, format=fmt)
+        print(f"wrote {args.output} ({fmt}): {len(kv)} words x {kv.dim} dims")
+    if args.projector is not None:
+        from w2v.export import write_projector
+
+        classes = None
+        if args.classes is not None:
+            classes = kv.cluster(min(args.classes, len(kv)), seed=args.seed)
+        elif args.classes_file is not None:
+            from w2v.clusters import read_classes
+
+            classes = read_classes(args.classes_file)
+        write_projector(kv, args.projector, classes=classes)
+        print(f"wrote {args.projector}/tensors.tsv, metadata.tsv, projector_config.pbtxt: "
+              f"{len(kv)} words x {kv.dim} dims" + (", with a class column" if classes is not None else ""))
+    return 0
+
+
+def _format_by_extension(path) -> str:
+    suffix = str(path).lower().rsplit(".", 1)[-1] if "." in str(path) else ""
+    return {"npz": "native", "bin": "binary"}.get(suffix, "text")

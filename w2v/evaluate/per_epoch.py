@@ -1,0 +1,67 @@
+"""A training callback that records analogy accuracy after every epoch.
+
+>>> from w2v import Word2Vec                                       # doctest: +SKIP
+>>> from w2v.evaluate import EvaluateEveryEpoch
+>>> model = Word2Vec(epochs=10, callbacks=[EvaluateEveryEpoch()]).fit("corpus.txt")
+>>> [round(r["analogy_accuracy"], 3) for r in model.history_]
+[0.21, 0.30, 0.34, ...]
+
+Each epoch's ``history_`` record gains ``analogy_accuracy`` and ``analogy_questions``, so the
+numbers are saved with the trainer state and drawn by :func:`w2v.curves.plot_history`
+(``w2v train --evaluate-every-epoch --plot-history curves.png``). The evaluation runs between
+epochs and is not counted in the epoch's ``seconds`` or ``words_per_second``.
+"""
+from __future__ import annotations
+
+import logging
+
+from w2v.evaluate._common import EvaluationError
+from w2v.evaluate.analogies import evaluate_analogies
+
+logger = logging.getLogger(__name__)
+
+
+class EvaluateEveryEpoch:
+    """Callback ``(model, record)`` adding the analogy accuracy of ``model.wv_`` to ``record``.
+
+    Parameters
+    ----------
+    questions : str or PathLike, optional
+        Questions-words file (default: the bundled Google analogy set).
+    restrict_vocab : int or None, default 30000
+        As in :func:`w2v.evaluate.evaluate_analogies`.
+    method : {"add", "mul"}, default "add"
+        3CosAdd or 3CosMul.
+
+    Attributes
+    ----------
+    results : list of AnalogyResult
+        One per evaluated epoch, in order.
+    """
+
+    def __init__(self, questions=None, restrict_vocab: int | None = 30000, method: str = "add"):
+        self.questions = questions
+        self.restrict_vocab = restrict_vocab
+        self.method = method
+        self.results = []
+
+    def __call__(self, model, record: dict) -> None:
+        try:
+            result = evaluate_analogies(model.wv_, self.questions, restrict_vocab=self.restrict_vocab,
+                                        method=self.method)
+        except EvaluationError as err:
+            # no question in the vocabulary yet is not a reason to stop training
+            logger.warning("epoch %s: analogy evaluation skipped: %s", record.get("epoch"), err)
+            record["analogy_accuracy"] = None
+            record["analogy_questions"] = 0
+            return
+        self.results.append(result)
+        # no question asked (all words unknown so far) is no accuracy, not an accuracy of 0
+        record["analogy_accuracy"] = result.accuracy if result.questions else None
+        record["analogy_questions"] = result.questions
+        logger.info("epoch %s: analogy accuracy %.4f on %d questions", record.get("epoch"),
+                    result.accuracy, result.questions)
+
+    def __repr__(self) -> str:
+        return (f"EvaluateEveryEpoch(questions={self.questions!r}, restrict_vocab={self.restrict_vocab!r}, "
+                f"method={self.method!r})")
