@@ -34,6 +34,8 @@ DEFAULT_ROUND_WORDS = 100_000
 RANGES_PER_WORKER = 16
 #: seconds between checks that the workers of a round are still alive
 _POLL_SECONDS = 0.25
+#: a worker absent from the scheduler's list this long while its task is pending is lost
+LOST_AFTER_SECONDS = 5.0
 
 
 def fit_distributed(model, corpus, client, round_words: int | None = None, resume: bool = False,
@@ -183,6 +185,7 @@ class _Run:
         from distributed import wait
 
         results, lost = {}, []
+        missing: dict = {}
         pending = dict(futures)
         while pending:
             try:
@@ -192,7 +195,14 @@ class _Run:
             live = None
             for w, future in list(pending.items()):
                 if future.status == "finished":
-                    results[w] = future.result()
+                    try:
+                        results[w] = future.result()
+                    except W2VError:
+                        raise
+                    except Exception:
+                        # finished, but the worker died before its result was fetched: the round's
+                        # result is gone with it
+                        lost.append(w)
                 elif future.status == "error":
                     error = future.exception()
                     if isinstance(error, W2VError):
@@ -206,6 +216,11 @@ class _Run:
                 elif future.status == "pending":
                     live = set(_live_workers(self.client)) if live is None else live
                     if w in live:
+                        missing.pop(w, None)
+                        continue
+                    # the scheduler's list can miss a busy worker for a moment: lost only if it stays away
+                    first = missing.setdefault(w, time.monotonic())
+                    if time.monotonic() - first < LOST_AFTER_SECONDS:
                         continue
                     lost.append(w)
                     self.client.cancel([future])
