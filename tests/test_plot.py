@@ -220,7 +220,8 @@ def test_plot_history_cli_reads_a_trainer_state(tmp_path, capsys):
     from w2v.models.state import save_state
 
     state = tmp_path / "run.npz"
-    save_state(state, {"input_vectors": np.zeros((2, 2), np.float32)}, {"history": HISTORY})
+    save_state(state, {"input_vectors": np.zeros((2, 2), np.float32), "counts": np.ones(2, np.int64)},
+               {"history": HISTORY})
     out = tmp_path / "curves.png"
     assert main(["plot-history", str(state), "-o", str(out)]) == 0
     assert png_size(out) == (900, 900)  # 300 pixels per panel, three panels

@@ -20,17 +20,23 @@ import difflib
 import itertools
 import logging
 import os
-from typing import Iterable, Sequence
+import types
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from w2v.errors import UnknownWordError, W2VError
+from w2v.errors import ModelFormatError, UnknownWordError, W2VError
 from w2v.vectors_io import read_vectors, write_vectors
 
 logger = logging.getLogger(__name__)
 
 #: 3CosMul denominator guard (Levy & Goldberg 2014 use a small epsilon; gensim uses the same 1e-6)
 COSMUL_EPSILON = 1e-6
+
+#: file extension -> vector format, for :meth:`KeyedVectors.save` and ``w2v train -o``
+FORMAT_BY_EXTENSION = {".bin": "binary", ".txt": "text", ".vec": "text", ".npz": "native"}
+_COMPRESSED = (".gz", ".bz2", ".xz")
 
 
 class QueryError(W2VError, ValueError):
@@ -173,18 +179,28 @@ class KeyedVectors:
         return list(dict.fromkeys(same_case + close))[:n]
 
     # ------------------------------------------------------------------ persistence
-    def save(self, path: str | os.PathLike, format: str = "native") -> None:
-        """Write the vectors atomically.
+    def save(self, path: str | os.PathLike, format: str | None = None) -> None:
+        """Write the vectors atomically, in the format the file name asks for.
 
         Parameters
         ----------
         path : str or PathLike
-        format : {"native", "binary", "text", "glove"}
-            ``native`` (default) keeps counts and loads fastest / memory-maps; ``binary`` and
-            ``text`` are word2vec.c's layouts, readable by word2vec tools and gensim; ``glove``
-            is GloVe's header-less text.
+            Destination. Without ``format``, its extension picks the layout (as
+            :meth:`w2v.ngram.NgramLM` writers and gensim users expect): ``.bin`` binary, ``.txt``
+            or ``.vec`` text, anything else native.
+        format : {"native", "binary", "text", "glove"}, optional
+            Overrides the extension. ``native`` keeps counts and loads fastest / memory-maps;
+            ``binary`` and ``text`` are word2vec.c's layouts, readable by word2vec tools and gensim;
+            ``glove`` is GloVe's header-less text.
+
+        Raises
+        ------
+        ModelFormatError
+            ``path`` ends in ``.gz``, ``.bz2`` or ``.xz`` and no ``format`` is given (nothing is
+            written compressed; compress the written file instead), or ``format`` is unknown.
         """
-        write_vectors(path, self.words, self._vectors, self.counts, format=format)
+        write_vectors(path, self.words, self._vectors, self.counts,
+                      format=format if format is not None else format_for_path(path, default="native"))
 
     @classmethod
     def load(cls, path: str | os.PathLike, format: str | None = None, limit: int | None = None,
@@ -291,6 +307,72 @@ class KeyedVectors:
         mean /= np.linalg.norm(mean) or 1.0
         return words[int(np.argmin(rows @ mean))]
 
+    # ------------------------------------------------------------------ gensim's names
+    # Read-only spellings of gensim 4's KeyedVectors API, so code written for gensim runs
+    # unchanged; each is one line over the native method it names.
+
+    @property
+    def vector_size(self) -> int:
+        """gensim's name of :attr:`dim`."""
+        return self.dim
+
+    @property
+    def key_to_index(self) -> Mapping[str, int]:
+        """gensim's word -> row mapping: a read-only view of the index (edit :attr:`words` instead)."""
+        return types.MappingProxyType(self.index)
+
+    @property
+    def index_to_key(self) -> list[str]:
+        """gensim's row -> word list: :attr:`words` itself (most frequent first; do not edit it)."""
+        return self.words
+
+    def get_vector(self, key: str, norm: bool = False) -> np.ndarray:
+        """gensim's name of :meth:`vector`: float32 (d,), unit length when ``norm``."""
+        return self.vector(key, norm=norm)
+
+    def get_normed_vectors(self) -> np.ndarray:
+        """gensim's name of :attr:`unit_vectors`: float32 (V, d), rows of length 1 (zero rows stay 0)."""
+        return self.unit_vectors
+
+    def similar_by_word(self, word: str, topn: int | None = 10, restrict_vocab: int | None = None):
+        """gensim's name of :meth:`most_similar` for one word."""
+        return self.most_similar(word, topn=topn, restrict_vocab=restrict_vocab)
+
+    def distance(self, word1: str, word2: str) -> float:
+        """Cosine distance ``1 - similarity(word1, word2)``, in [0, 2] (gensim's ``distance``)."""
+        return 1.0 - self.similarity(word1, word2)
+
+    def n_similarity(self, words1: Sequence[str], words2: Sequence[str]) -> float:
+        """Cosine similarity of the means of two word sets (gensim's ``n_similarity``).
+
+        As gensim: the raw (not unit-normalised) vectors of each set are averaged, and the cosine
+        of the two means is returned.
+
+        Parameters
+        ----------
+        words1, words2 : sequence of str
+            Non-empty word lists (a single string is refused: it is not a list of words).
+        """
+        means = []
+        for words in (words1, words2):
+            if isinstance(words, str) or not len(words):
+                raise QueryError(f"n_similarity takes two non-empty lists of words, got {words!r}")
+            means.append(self._vectors[[self.index_of(w) for w in words]].astype(np.float64).mean(axis=0))
+        norms = np.linalg.norm(means[0]) * np.linalg.norm(means[1])
+        return float(np.dot(means[0], means[1]) / norms) if norms > 0 else 0.0
+
+    def rank(self, word1: str, word2: str) -> int:
+        """Rank of ``word2`` among the neighbours of ``word1`` (1 = nearest), as gensim's ``rank``.
+
+        One plus the number of words other than ``word1`` strictly closer (by cosine) to ``word1``
+        than ``word2`` is.
+        """
+        i, j = self.index_of(word1), self.index_of(word2)
+        scores = self.unit_vectors @ self.unit_vectors[i]
+        closer = scores > scores[j]
+        closer[i] = False
+        return int(np.count_nonzero(closer)) + 1
+
     # ------------------------------------------------------------------ classes and maps
     def cluster(self, k: int, iterations: int = 10, restrict_vocab: int | None = None, seed: int = 1):
         """Word classes by cosine k-means (word2vec.c's ``-classes``); see :func:`w2v.clusters.cluster_vectors`.
@@ -346,6 +428,29 @@ class KeyedVectors:
             return []
         best = top_k(scores, k)
         return [(self.words[i], float(scores[i])) for i in best]
+
+
+def format_for_path(path: str | os.PathLike, default: str) -> str:
+    """The vector format a file name asks for (:data:`FORMAT_BY_EXTENSION`), else ``default``.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The file to be written.
+    default : {"native", "binary", "text"}
+        Format of names with another extension or none.
+
+    Raises
+    ------
+    ModelFormatError
+        For a ``.gz``/``.bz2``/``.xz`` name: vector files are not written compressed, and writing
+        plain bytes under such a name would make a file no reader can open.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix in _COMPRESSED:
+        raise ModelFormatError(f"{str(path)!r}: vector files are not written compressed; write "
+                               f"{Path(path).stem!r} and compress it (every reader takes {suffix} files)")
+    return FORMAT_BY_EXTENSION.get(suffix, default)
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:

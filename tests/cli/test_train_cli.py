@@ -28,8 +28,11 @@ def test_help_shows_defaults_and_word2vec_c_flags():
     out = w2v("train", "--help")
     assert out.returncode == 0
     for text in ("--arch", "--objective", "--cbow-sum", "--quiet", "-size", "-window", "-negative", "-iter",
-                 "default: 100", "default: 0.001", "default: binary"):
+                 "default: 100", "default: 0.001", "default: from OUT's extension"):
         assert text in out.stdout, text
+    # no duplicated or misleading defaults: none for on/off flags or for options whose help says it
+    assert "(default: None)" not in out.stdout and "(default: True)" not in out.stdout
+    assert "(default: False)" not in out.stdout
 
 
 @pytest.mark.parametrize("bad", [["--dim", "0"], ["--window", "-1"], ["--sample", "5"], ["--no-such-flag"],

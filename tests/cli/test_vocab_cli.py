@@ -71,4 +71,7 @@ def test_user_errors_exit_2_with_one_line(tmp_path, args, message):
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
-    assert result.stderr.strip().count("\n") == 0 or result.stderr.startswith("usage:")
+    lines = result.stderr.strip().splitlines()
+    # one line, at most followed by a hint to --help; never the usage block
+    assert len(lines) == 1 or (len(lines) == 2 and "--help" in lines[1]), result.stderr
+    assert "usage:" not in result.stderr

@@ -6,7 +6,11 @@ returning an exit status). Handlers import heavy modules (numba kernels) lazily 
 ``w2v --help`` stays instant.
 
 Exit status: 0 success, 1 runtime failure (e.g. training diverged), 2 usage or input error,
-130 interrupted. User errors print one line on stderr, never a traceback.
+130 interrupted. User errors print one line on stderr (``w2v train: error: corpus 'x' does not
+exist``), followed at most by a hint to ``--help``; never a traceback, never the usage block.
+
+A ``w2v train`` line that starts with ``-train`` is word2vec.c's dialect and is translated first
+(:mod:`w2v.cli.word2vec_c`), so ``w2v train -train text8 -output vectors.bin -size 200`` runs.
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ import logging
 import sys
 
 from w2v._version import __version__
+from w2v.cli._args import InputError
 from w2v.errors import W2VError
 
 # Order here is the order in ``w2v --help``.
@@ -34,7 +39,19 @@ _COMMAND_MODULES = (
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse parser whose usage errors read ``w2v train: error: ...`` and exit 2."""
+    """argparse parser whose usage errors are one line, ``w2v train: error: ...``, and exit 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message}\n(run '{self.prog} --help' for the options)\n")
+
+    def _get_value(self, action, arg_string):
+        try:
+            return super()._get_value(action, arg_string)
+        except argparse.ArgumentError as err:
+            if isinstance(err.__context__, InputError):
+                # the checker's message names the argument itself ("corpus 'x' does not exist")
+                raise argparse.ArgumentError(None, str(err.__context__)) from None
+            raise
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,7 +79,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
+    from w2v.cli import word2vec_c
+
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
+    try:
+        argv = word2vec_c.translate(argv, parser)
+    except W2VError as err:
+        print(f"w2v train: error: {err}", file=sys.stderr)
+        return err.exit_code
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:
         parser.print_help(sys.stderr)
@@ -72,13 +97,14 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    command = " ".join(filter(None, (args.command, getattr(args, "ngram_command", None))))
     try:
         return int(args.func(args) or 0)
     except W2VError as err:
-        print(f"w2v {args.command}: error: {err}", file=sys.stderr)
+        print(f"w2v {command}: error: {err}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
-        print(f"w2v {args.command}: interrupted", file=sys.stderr)
+        print(f"w2v {command}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # stdout closed early (``w2v neighbors ... | head``): not an error worth a traceback.

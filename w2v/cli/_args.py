@@ -1,10 +1,47 @@
-"""argparse value checkers shared by the sub-commands, so invalid values are usage errors (exit 2)
-before any work starts."""
+"""What every sub-command shares: value checkers (invalid values are usage errors, exit 2, before
+any work starts), ``-`` for standard input and output, the tokenizer option, ``--json`` output
+and the help formatter."""
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import os
+import re
+import shutil
+import sys
+import tempfile
 from pathlib import Path
+
+#: the file argument that means standard input (when read) or standard output (when written)
+STDIO = "-"
+
+TOKENIZERS = ("default", "whitespace")
+TOKENIZER_HELP = ("'default': lowercase, keep runs of letters and digits (inner ' and - kept; other "
+                  "punctuation and _ dropped); 'whitespace': split on white space only and keep every "
+                  "token byte for byte (C++, new_york, case), for text tokenized beforehand")
+
+
+# "default: ..." or "; default ..." in a help text states the default in words
+_STATES_DEFAULT = re.compile(r"\bdefault:|; default ")
+
+
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows ``(default: X)`` only where it informs: not for on/off flags, not for ``None`` or an
+    empty string (the help then says what happens), and not when the help already states its
+    default (``default: ...`` or ``; default ...``)."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if (action.default is None or action.default is argparse.SUPPRESS or action.default in ("", [], ())
+                or action.nargs == 0 or _STATES_DEFAULT.search(text)
+                or not (action.option_strings or action.nargs in (argparse.OPTIONAL, argparse.ZERO_OR_MORE))):
+            return text
+        return text + " (default: %(default)s)"
+
+
+class InputError(argparse.ArgumentTypeError):
+    """A value error whose message is a whole sentence: printed without argparse's 'argument X:'."""
 
 
 def positive_int(text: str) -> int:
@@ -58,6 +95,79 @@ def existing_path(text: str) -> Path:
     if not os.path.exists(path):
         raise argparse.ArgumentTypeError(f"{text!r} does not exist")
     return path
+
+
+def input_file(what: str, stdin: bool = True):
+    """Argument type: an existing file or folder, or ``-`` (standard input) when ``stdin``.
+
+    The error names the argument by ``what`` ("corpus 'x' does not exist"). ``-`` is returned as
+    the string ``"-"``, which the corpus readers take as standard input.
+    """
+    def check(text: str):
+        if stdin and text == STDIO:
+            return STDIO
+        if not os.path.exists(text):
+            raise InputError(f"{what} {text!r} does not exist")
+        return Path(text)
+
+    check.__name__ = what.replace(" ", "_")
+    return check
+
+
+def output_file(what: str, stdout: bool = True):
+    """Argument type: a file to write (its folder must exist), or ``-`` (standard output)."""
+    def check(text: str):
+        if stdout and text == STDIO:
+            return STDIO
+        try:
+            return output_path(text)
+        except argparse.ArgumentTypeError as err:
+            raise InputError(f"{what}: {err}") from None
+
+    check.__name__ = what.replace(" ", "_")
+    return check
+
+
+def add_tokenizer_option(parser: argparse.ArgumentParser, default=TOKENIZERS[0], extra: str = "") -> None:
+    """``--tokenizer default|whitespace`` with the same meaning and help in every command."""
+    parser.add_argument("--tokenizer", choices=TOKENIZERS, default=default, help=TOKENIZER_HELP + extra)
+
+
+def add_json_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--json``: print the result as one JSON document on stdout (strict JSON: no NaN)."""
+    parser.add_argument("--json", action="store_true", help=f"print {what} as JSON on stdout instead of text")
+
+
+def print_json(document) -> None:
+    """Print ``document`` as strict JSON (non-finite floats become ``null``)."""
+    print(json.dumps(_finite(document), ensure_ascii=False, allow_nan=False))
+
+
+def _finite(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
+
+def write_output(path, write) -> None:
+    """Call ``write(file_path)``; for ``-`` write to a private temporary file and copy it to stdout.
+
+    Writers are atomic and may need to seek (zip), so standard output gets a finished file.
+    """
+    if path != STDIO:
+        write(path)
+        return
+    with tempfile.TemporaryDirectory(prefix="w2v-out-") as folder:
+        tmp = Path(folder) / "output"
+        write(tmp)
+        sys.stdout.flush()
+        with open(tmp, "rb") as f:
+            shutil.copyfileobj(f, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
 
 
 def corpus_path(text: str) -> Path:

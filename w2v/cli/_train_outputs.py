@@ -21,11 +21,11 @@ def add_options(p) -> None:
                    help="also write K word classes (cosine k-means), one 'word class_id' line per word, "
                         "to OUT's name with .classes.txt [-classes; word2vec.c writes them instead of the vectors]")
     p.add_argument("--classes-output", type=output_path, default=None, metavar="FILE",
-                   help="where --classes writes (%(default)s: OUT with its extension replaced by .classes.txt)")
+                   help="where --classes writes; default: OUT with its extension replaced by .classes.txt")
     p.add_argument("--evaluate-every-epoch", action="store_true",
                    help="record the analogy accuracy after every epoch (in the history and the state)")
     p.add_argument("--questions", type=existing_path, default=None, metavar="FILE",
-                   help="questions-words file for --evaluate-every-epoch (%(default)s: the bundled Google set)")
+                   help="questions-words file for --evaluate-every-epoch; default: the bundled Google set")
     p.add_argument("--plot-history", type=output_path, default=None, metavar="IMAGE",
                    help="draw loss, words/s (and accuracy) per epoch into IMAGE (.png/.svg/.pdf; "
                         "needs pip install 'w2v[plot]')")

@@ -12,14 +12,14 @@ import argparse
 import json
 import sys
 
-from w2v.cli._args import non_negative_int, output_path, positive_int
+from w2v.cli._args import HelpFormatter, non_negative_int, output_path, positive_int
 
 
 def register(subparsers) -> None:
     """Add ``classes`` to the ``w2v`` parser."""
     p = subparsers.add_parser(
         "classes", help="word classes by cosine k-means (word2vec.c: -classes)",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=HelpFormatter,
         description="Cluster the words of VECTORS into K classes by k-means on unit vectors (cosine), "
                     "seeded by k-means++, and write one 'word class_id' line per word in vocabulary "
                     "order, as word2vec.c's -classes does.")
@@ -30,7 +30,7 @@ def register(subparsers) -> None:
     p.add_argument("--iterations", type=positive_int, default=10,
                    help="most k-means iterations; stops earlier when no word changes class")
     p.add_argument("--restrict-vocab", type=positive_int, default=None, metavar="N",
-                   help="cluster only the N most frequent words (%(default)s: all)")
+                   help="cluster only the N most frequent words; default: all")
     p.add_argument("--seed", type=non_negative_int, default=1, help="seed of the k-means++ draw")
     p.add_argument("--json", action="store_true",
                    help="print the classes with their sizes and most central words as JSON")

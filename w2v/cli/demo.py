@@ -20,7 +20,7 @@ def register(subparsers) -> None:
         "demo",
         help="train on the bundled demo corpus and show neighbours and analogy accuracy",
         description=__doc__.split("\n\n")[1],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_args.HelpFormatter,
     )
     p.add_argument("--tokens", type=_args.positive_int, default=300_000, help="size of the generated corpus")
     p.add_argument("--seed", type=_args.non_negative_int, default=0, help="seed of the corpus and of training")
@@ -35,8 +35,11 @@ def register(subparsers) -> None:
     p.add_argument("--epochs", type=_args.positive_int, default=5, help="passes over the corpus")
     p.add_argument("--workers", type=_args.positive_int, default=2, help="training threads")
     p.add_argument("-n", "--neighbors", type=_args.positive_int, default=5, help="neighbours shown per probe word")
-    p.add_argument("--out", type=Path, default=None, help="keep corpus, questions and vectors in this folder")
+    _args.add_tokenizer_option(p)
+    p.add_argument("--out", type=Path, default=None,
+                   help="keep corpus, questions and vectors in this folder; default: a temporary folder")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _args.add_json_option(p, "the vocabulary, training, neighbours and analogy results")
     p.set_defaults(func=run)
 
 
@@ -75,29 +78,42 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             seed=args.seed,
             progress=not args.quiet,
+            tokenizer=args.tokenizer,
         ).fit(corpus_path)
         kv = model.wv_
         vocab = model.vocab_
-        print(f"vocabulary: {len(vocab):,} words, {vocab.retained_words:,} of {vocab.total_words:,} tokens kept")
         last = model.history_[-1]
+        neighbours = {word: kv.most_similar(word, topn=args.neighbors)
+                      for word in _probe_words(questions_path.read_text(encoding="utf-8")) if word in kv}
+        result = evaluate_analogies(kv, questions_path, restrict_vocab=len(kv))
+        vectors_path = None
+        if args.out is not None:
+            vectors_path = folder / "vectors.bin"
+            kv.save(vectors_path, format="binary")
+            print(f"vectors written to {vectors_path}", file=sys.stderr)
+        if args.json:
+            _args.print_json({
+                "corpus": str(corpus_path) if args.out is not None else None, "tokens": args.tokens,
+                "seed": args.seed, "tokenizer": args.tokenizer,
+                "vocabulary": {"words": len(vocab), "tokens_kept": vocab.retained_words,
+                               "tokens_read": vocab.total_words},
+                "training": {"architecture": args.arch, "objective": args.objective, "dim": args.dim,
+                             "epochs": args.epochs, "history": model.history_},
+                "neighbors": {word: [{"word": w, "similarity": s} for w, s in found]
+                              for word, found in neighbours.items()},
+                "analogies": result.to_dict(),
+                "vectors": None if vectors_path is None else str(vectors_path),
+            })
+            return 0
+
+        print(f"vocabulary: {len(vocab):,} words, {vocab.retained_words:,} of {vocab.total_words:,} tokens kept")
         print(f"trained {args.arch} + {args.objective}, dim {args.dim}, {args.epochs} epochs: "
               f"final epoch loss {last['loss']:.4f}, {last['words_per_second']:,.0f} words/s")
-
         print("\nnearest neighbours:")
-        for word in _probe_words(questions_path.read_text(encoding="utf-8")):
-            if word not in kv:
-                continue
-            neighbours = ", ".join(f"{w} {s:.2f}" for w, s in kv.most_similar(word, topn=args.neighbors))
-            print(f"  {word:>12}: {neighbours}")
-
-        result = evaluate_analogies(kv, questions_path, restrict_vocab=len(kv))
+        for word, found in neighbours.items():
+            print(f"  {word:>12}: " + ", ".join(f"{w} {s:.2f}" for w, s in found))
         print("\nanalogies (3CosAdd) on the demo question set:")
         for name, section in result.sections.items():
             print(f"  {name:<28} {section.correct:>5}/{section.questions:<5} {section.accuracy:.3f}")
         print(f"  {'total':<28} {result.correct:>5}/{result.questions:<5} {result.accuracy:.3f}")
-
-        if args.out is not None:
-            vectors_path = folder / "vectors.bin"
-            kv.save(vectors_path, format="binary")
-            print(f"\nvectors written to {vectors_path}", file=sys.stderr)
     return 0

@@ -12,14 +12,14 @@ import argparse
 import json
 from pathlib import Path
 
-from w2v.cli._args import existing_path, positive_int
+from w2v.cli._args import HelpFormatter, existing_path, positive_int
 
 
 def register(subparsers) -> None:
     """Add ``evaluate`` to the ``w2v`` parser."""
     p = subparsers.add_parser(
         "evaluate", help="analogy accuracy and word-pair (WordSim-353) correlation",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=HelpFormatter,
         description="Evaluate word vectors on analogy questions (questions-words format; "
                     "word2vec.c: compute-accuracy) and on word pairs with human similarity scores.")
     p.add_argument("model", help="vector file (w2v native, word2vec binary or text)")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from w2v.cli._args import existing_path, non_negative_int, output_path, positive_int
+from w2v.cli._args import HelpFormatter, add_json_option, print_json, existing_path, non_negative_int, output_path, positive_int
 from w2v.errors import W2VError
 
 
@@ -20,7 +20,7 @@ def register(subparsers) -> None:
     """Add ``export`` to the ``w2v`` parser."""
     p = subparsers.add_parser(
         "export", help="convert vectors (word2vec, GloVe, native) or write Embedding Projector files",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=HelpFormatter,
         description="Write VECTORS in another format (-o OUT --format F) and/or as TensorBoard Embedding "
                     "Projector files (--projector DIR: tensors.tsv, metadata.tsv with word and count, "
                     "projector_config.pbtxt).")
@@ -28,7 +28,7 @@ def register(subparsers) -> None:
     p.add_argument("-o", "--output", type=output_path, default=None, metavar="OUT", help="converted vector file")
     p.add_argument("--format", choices=("glove", "text", "binary", "native"), default=None,
                    help="format of OUT: GloVe text (no header), word2vec text or binary, w2v native .npz "
-                        "(%(default)s: from OUT's extension: .npz native, .bin binary, else text)")
+                        "(default: from OUT's extension: .npz native, .bin binary, .txt/.vec and other names text)")
     p.add_argument("--projector", type=_projector_folder, default=None, metavar="DIR",
                    help="write Embedding Projector files into DIR (created if missing)")
     column = p.add_mutually_exclusive_group()
@@ -37,8 +37,9 @@ def register(subparsers) -> None:
     column.add_argument("--classes-file", type=existing_path, default=None, metavar="FILE",
                         help="projector: add the class column of a 'word class_id' file")
     p.add_argument("--restrict-vocab", type=positive_int, default=None, metavar="N",
-                   help="export only the N most frequent words (%(default)s: all)")
+                   help="export only the N most frequent words; default: all")
     p.add_argument("--seed", type=non_negative_int, default=1, help="seed of the k-means for --classes")
+    add_json_option(p, "the files written")
     p.set_defaults(func=handle)
 
 
@@ -56,7 +57,7 @@ def _projector_folder(text: str):
 
 def handle(args) -> int:
     """Read, then write what was asked."""
-    from w2v.vectors import KeyedVectors
+    from w2v.vectors import KeyedVectors, format_for_path
 
     if args.output is None and args.projector is None:
         raise W2VError("nothing to do: give -o OUT (with --format) and/or --projector DIR")
@@ -65,10 +66,13 @@ def handle(args) -> int:
     if args.output is not None and os.path.exists(args.output) and os.path.samefile(args.output, args.model):
         raise W2VError(f"-o {args.output} is the input file: choose another output name")
     kv = KeyedVectors.load(args.model, limit=args.restrict_vocab)
+    report = {"words": len(kv), "dim": kv.dim, "output": None, "format": None, "projector": None}
     if args.output is not None:
-        fmt = args.format or _format_by_extension(args.output)
+        fmt = args.format or format_for_path(args.output, default="text")
         kv.save(args.output, format=fmt)
-        print(f"wrote {args.output} ({fmt}): {len(kv)} words x {kv.dim} dims")
+        report.update(output=str(args.output), format=fmt)
+        if not args.json:
+            print(f"wrote {args.output} ({fmt}): {len(kv)} words x {kv.dim} dims")
     if args.projector is not None:
         from w2v.export import write_projector
 
@@ -80,11 +84,10 @@ def handle(args) -> int:
 
             classes = read_classes(args.classes_file)
         write_projector(kv, args.projector, classes=classes)
-        print(f"wrote {args.projector}/tensors.tsv, metadata.tsv, projector_config.pbtxt: "
+        report["projector"] = str(args.projector)
+        if not args.json:
+            print(f"wrote {args.projector}/tensors.tsv, metadata.tsv, projector_config.pbtxt: "
               f"{len(kv)} words x {kv.dim} dims" + (", with a class column" if classes is not None else ""))
+    if args.json:
+        print_json(report)
     return 0
-
-
-def _format_by_extension(path) -> str:
-    suffix = str(path).lower().rsplit(".", 1)[-1] if "." in str(path) else ""
-    return {"npz": "native", "bin": "binary"}.get(suffix, "text")

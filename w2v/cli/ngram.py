@@ -5,7 +5,8 @@
     w2v ngram generate brown3.lm -n 30 --seed 1
 
 A model file ending in ``.arpa`` is written in ARPA format (readable by KenLM and SRILM), any
-other name as the native ``.npz`` model; ``perplexity`` and ``generate`` read either. The
+other name as the native ``.npz`` model, and ``-o -`` writes ARPA to standard output;
+``perplexity`` and ``generate`` read either. A text argument ``-`` is standard input. The
 tokenizer used for training is stored in native models and used again for scoring unless
 ``--tokenizer`` says otherwise.
 """
@@ -17,15 +18,16 @@ import math
 import sys
 import time
 
-from w2v.cli._args import corpus_path, existing_path, non_negative_int, output_path, positive_float, positive_int
+from w2v.cli._args import (STDIO, HelpFormatter, add_json_option, add_tokenizer_option, input_file,
+                           non_negative_int, output_file, positive_float, positive_int, print_json,
+                           write_output)
 
 SMOOTHING_CHOICES = ("mle", "add-k", "interpolated", "witten-bell", "kneser-ney", "modified-kneser-ney")
-TOKENIZERS = ("default", "whitespace")
 
 
 def register(subparsers) -> None:
     """Add ``ngram`` and its sub-commands to the ``w2v`` parser."""
-    fmt = argparse.ArgumentDefaultsHelpFormatter
+    fmt = HelpFormatter
     parser = subparsers.add_parser(
         "ngram", help="n-gram language models: train, perplexity, generate",
         description="Count-based n-gram language models (MLE, add-k, Jelinek-Mercer, Witten-Bell, "
@@ -37,46 +39,42 @@ def register(subparsers) -> None:
     train = actions.add_parser("train", help="count n-grams in a corpus and write a model",
                                formatter_class=fmt,
                                description="Train an n-gram model; like KenLM's 'lmplz -o N'.")
-    train.add_argument("corpus", type=corpus_path,
-                       help="training text: file (.gz/.bz2/.xz ok) or folder, one sentence per line")
+    train.add_argument("corpus", type=input_file("corpus"),
+                       help="training text: file (.gz/.bz2/.xz ok), folder, or - for standard input; "
+                            "one sentence per line")
     train.add_argument("-n", "--order", type=positive_int, default=3, help="n-gram order (lmplz -o)")
     train.add_argument("--smoothing", choices=SMOOTHING_CHOICES, default="modified-kneser-ney",
                        help="smoothing method")
     train.add_argument("--min-count", type=positive_int, default=2,
                        help="training words seen fewer times become <unk>")
     train.add_argument("-k", type=positive_float, default=1.0, help="pseudo-count of add-k (1 = Laplace)")
-    train.add_argument("--heldout", type=existing_path, default=None,
-                       help="held-out text to fit the interpolated lambdas "
-                            "(when omitted: every 10th training sentence)")
-    _tokenizer_option(train, "default")
-    train.add_argument("-o", "--output", type=output_path, required=True,
-                       help="model file to write (ARPA when it ends in .arpa, else native .npz)")
+    train.add_argument("--heldout", type=input_file("held-out text", stdin=False), default=None,
+                       help="held-out text to fit the interpolated lambdas; when omitted, every 10th "
+                            "training sentence")
+    add_tokenizer_option(train)
+    train.add_argument("-o", "--output", type=output_file("output"), required=True,
+                       help="model file to write: ARPA when it ends in .arpa or is - (standard output), "
+                            "else native .npz")
+    add_json_option(train, "the summary (order, sizes, output)")
     train.set_defaults(func=_train)
 
     ppl = actions.add_parser("perplexity", help="perplexity of a text under a model", formatter_class=fmt,
                              description="Score a text (</s> counted, <s> not, unknown words as <unk>, "
                                          "as KenLM's query).")
-    ppl.add_argument("model", type=existing_path, help="model file (native or ARPA)")
-    ppl.add_argument("text", type=corpus_path, help="text to score, one sentence per line")
-    _tokenizer_option(ppl, argparse.SUPPRESS)
-    ppl.add_argument("--json", action="store_true",
-                     help='print {"perplexity": .., "tokens": .., "oov": ..} instead of text')
+    ppl.add_argument("model", type=input_file("model", stdin=False), help="model file (native or ARPA)")
+    ppl.add_argument("text", type=input_file("text"),
+                     help="text to score, one sentence per line, or - for standard input")
+    add_tokenizer_option(ppl, argparse.SUPPRESS, "; when omitted, the one the model was trained with")
+    add_json_option(ppl, '{"perplexity": .., "tokens": .., "oov": ..}')
     ppl.set_defaults(func=_perplexity)
 
     gen = actions.add_parser("generate", help="sample text from a model", formatter_class=fmt)
-    gen.add_argument("model", type=existing_path, help="model file (native or ARPA)")
+    gen.add_argument("model", type=input_file("model", stdin=False), help="model file (native or ARPA)")
     gen.add_argument("-n", "--words", type=positive_int, default=50, help="tokens to sample (</s> included)")
     gen.add_argument("--seed", type=non_negative_int, default=None, help="random seed; without one every run differs")
     gen.add_argument("--context", default="", help="words to continue from (white-space separated)")
+    add_json_option(gen, '{"tokens": [..], "sentences": [..]}')
     gen.set_defaults(func=_generate)
-
-
-def _tokenizer_option(parser, default) -> None:
-    parser.add_argument("--tokenizer", choices=TOKENIZERS, default=default,
-                        help="'default': lowercase, words of letters/digits with inner ' and -; "
-                             "'whitespace': split on white space only (already tokenised text)"
-                        + ("" if default != argparse.SUPPRESS
-                           else "; when omitted, the one the model was trained with"))
 
 
 def _usage(parser) -> int:
@@ -94,20 +92,32 @@ def _train(args) -> int:
     from w2v.corpus import open_corpus
     from w2v.ngram import NgramLM
 
+    if args.json and args.output == STDIO:
+        print("w2v ngram train: error: --json and -o - would both write to standard output: choose one",
+              file=sys.stderr)
+        return 2
     start = time.perf_counter()
     corpus = open_corpus(args.corpus, tokenizer=_tokenizer(args.tokenizer))
     heldout = open_corpus(args.heldout, tokenizer=_tokenizer(args.tokenizer)) if args.heldout else None
     lm = NgramLM(order=args.order, smoothing=args.smoothing, min_count=args.min_count, k=args.k)
     lm.fit(corpus, heldout=heldout)
     lm.tokenizer_ = args.tokenizer
-    if str(args.output).endswith(".arpa"):
-        lm.to_arpa(args.output)
-    else:
-        lm.save(args.output)
+    arpa = args.output == STDIO or str(args.output).endswith(".arpa")
+    write_output(args.output, lm.to_arpa if arpa else lm.save)
+    seconds = time.perf_counter() - start
+    if args.json:
+        print_json({"order": args.order, "smoothing": args.smoothing, "tokenizer": args.tokenizer,
+                    "train_tokens": lm.train_tokens_, "vocabulary_size": len(lm.vocab_),
+                    "ngrams": [len(k) for k in lm.tables_.keys], "seconds": seconds,
+                    "output": "standard output" if args.output == STDIO else str(args.output),
+                    "format": "arpa" if arpa else "native"})
+        return 0
+    # with the model on stdout, the summary goes to stderr so the stream stays a clean ARPA file
+    out = sys.stderr if args.output == STDIO else sys.stdout
     sizes = ", ".join(f"{n + 1}-grams {len(k)}" for n, k in enumerate(lm.tables_.keys))
     print(f"trained {args.order}-gram {args.smoothing} model on {lm.train_tokens_} tokens "
-          f"({len(lm.vocab_)} words with <unk>, <s>, </s>; {sizes}) in {time.perf_counter() - start:.2f} s")
-    print(f"wrote {args.output}")
+          f"({len(lm.vocab_)} words with <unk>, <s>, </s>; {sizes}) in {seconds:.2f} s", file=out)
+    print(f"wrote {'standard output (ARPA)' if args.output == STDIO else args.output}", file=out)
     return 0
 
 
@@ -145,6 +155,18 @@ def _generate(args) -> int:
 
     lm = NgramLM.load(args.model)
     words = lm.generate(args.words, seed=args.seed, context=args.context.split())
+    if args.json:
+        sentences, current = [], []
+        for word in words:
+            if word == "</s>":
+                sentences.append(" ".join(current))
+                current = []
+            else:
+                current.append(word)
+        if current:
+            sentences.append(" ".join(current))
+        print_json({"tokens": words, "sentences": sentences, "seed": args.seed})
+        return 0
     line: list[str] = []
     for word in words:
         if word == "</s>":

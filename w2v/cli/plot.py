@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import re
 
-from w2v.cli._args import existing_path, non_negative_int, output_path, positive_int
+from w2v.cli._args import HelpFormatter, add_json_option, print_json, existing_path, non_negative_int, output_path, positive_int
 
 _SIZE = re.compile(r"^(\d+)x(\d+)$")
 
@@ -28,7 +28,7 @@ def register(subparsers) -> None:
     """Add ``plot`` to the ``w2v`` parser."""
     p = subparsers.add_parser(
         "plot", help="draw words on a labelled 2-D map (PCA or t-SNE) as PNG, SVG or PDF",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=HelpFormatter,
         description="Project the unit vectors of the chosen words to 2-D and draw them as labelled "
                     "points, coloured by class with --classes. Words: those given, plus --top N most "
                     "frequent, plus --neighbors W and its -n nearest (default: --top 100). "
@@ -51,7 +51,8 @@ def register(subparsers) -> None:
                              "word2vec.c -classes)")
     p.add_argument("--seed", type=non_negative_int, default=1, help="seed of t-SNE and k-means")
     p.add_argument("--size", type=image_size, default="1200x900", metavar="WxH", help="picture size in pixels")
-    p.add_argument("--title", default=None, help="title above the map (%(default)s: one saying what is drawn)")
+    p.add_argument("--title", default=None, help="title above the map; default: one saying what is drawn")
+    add_json_option(p, "what was drawn")
     p.set_defaults(func=handle)
 
 
@@ -83,6 +84,11 @@ def handle(args) -> int:
     fig.subplots_adjust(left=0.03, right=0.98, bottom=0.03, top=0.95)  # before labels are placed
     plot_words(kv, words, method=args.method, ax=ax, classes=classes, seed=args.seed, title=args.title)
     save_figure(fig, args.output)
+    if args.json:
+        print_json({"output": str(args.output), "words": words, "method": args.method,
+                    "classes": args.classes, "classes_file": None if args.classes_file is None
+                    else str(args.classes_file)})
+        return 0
     print(f"wrote {args.output}: {len(words)} words, {args.method}"
           + (f", {args.classes} classes" if args.classes else "")
           + (f", classes of {args.classes_file}" if args.classes_file else ""))

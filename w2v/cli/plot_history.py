@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from w2v.cli._args import existing_path, output_path
+from w2v.cli._args import HelpFormatter, add_json_option, print_json, existing_path, output_path
 from w2v.cli.plot import image_size
 
 
@@ -17,14 +17,15 @@ def register(subparsers) -> None:
     """Add ``plot-history`` to the ``w2v`` parser."""
     p = subparsers.add_parser(
         "plot-history", help="draw the training curves kept in a trainer state",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=HelpFormatter,
         description="Draw the loss and words/s per epoch (and the analogy accuracy, when training "
                     "ran with --evaluate-every-epoch) saved in STATE. Needs pip install 'w2v[plot]'.")
     p.add_argument("state", type=existing_path, metavar="STATE", help="trainer state (w2v train --save-state)")
     p.add_argument("-o", "--output", type=output_path, required=True, metavar="IMAGE",
                    help="picture to write: .png, .svg or .pdf")
     p.add_argument("--size", type=image_size, default=None, metavar="WxH",
-                   help="picture size in pixels (%(default)s: 900 wide, 300 per panel)")
+                   help="picture size in pixels; default: 900 wide, 300 per panel")
+    add_json_option(p, "what was drawn")
     p.set_defaults(func=handle)
 
 
@@ -34,7 +35,10 @@ def handle(args) -> int:
 
     history = read_history(args.state)
     write_history_plot(history, args.output, args.size)
-    print(f"wrote {args.output}: {len(history)} epochs")
+    if args.json:
+        print_json({"output": str(args.output), "epochs": len(history)})
+    else:
+        print(f"wrote {args.output}: {len(history)} epochs")
     return 0
 
 

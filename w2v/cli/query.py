@@ -16,7 +16,7 @@ import argparse
 import json
 import sys
 
-from w2v.cli._args import positive_int
+from w2v.cli._args import HelpFormatter, positive_int
 from w2v.errors import W2VError
 
 _EXIT_WORD = "EXIT"
@@ -24,7 +24,7 @@ _EXIT_WORD = "EXIT"
 
 def register(subparsers) -> None:
     """Add ``neighbors``, ``analogy`` and ``similarity`` to the ``w2v`` parser."""
-    fmt = argparse.ArgumentDefaultsHelpFormatter
+    fmt = HelpFormatter
     p = subparsers.add_parser(
         "neighbors", help="nearest words by cosine (word2vec.c: distance)", formatter_class=fmt,
         description="Print the words closest to WORD (several words: to the sum of their unit "
@@ -57,7 +57,7 @@ def register(subparsers) -> None:
 def _common_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-n", "--topn", type=positive_int, default=10, help="number of answers")
     p.add_argument("--restrict-vocab", type=positive_int, default=None,
-                   help="search only the N most frequent words (%(default)s: all words)")
+                   help="search only the N most frequent words; default: all words")
     p.add_argument("--json", action="store_true",
                    help='print [{"word": .., "similarity": ..}, ...] (one array per line when interactive)')
 

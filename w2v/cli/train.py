@@ -1,11 +1,14 @@
-"""``w2v train CORPUS -o OUT``: train word2vec vectors and write them (word2vec.c binary by default).
+"""``w2v train CORPUS -o OUT``: train word2vec vectors and write them.
 
     w2v train corpus.txt -o vectors.bin                         # skip-gram + negative sampling
-    w2v train corpus.txt -o vectors.txt --arch cbow --objective hierarchical --format text
+    w2v train corpus.txt -o vectors.txt --arch cbow --objective hierarchical
     w2v train corpus.txt -o vectors.bin --save-state run.npz    # also keep the trainer, to resume
+    w2v train -train corpus.txt -output vectors.bin -size 200 -binary 1   # word2vec.c's own flags
 
-Ctrl-C stops training within a second or two; the vectors trained so far are then written
-(atomically) and the command says so and exits 130.
+The output format follows the file name (``.bin`` binary, ``.txt``/``.vec`` text, ``.npz`` native)
+unless ``--format`` is given. ``-`` reads the corpus from standard input or writes the vectors to
+standard output. Ctrl-C stops training within a second or two; the vectors trained so far are then
+written (atomically) and the command says so and exits 130.
 """
 from __future__ import annotations
 
@@ -13,7 +16,9 @@ import argparse
 import sys
 
 from w2v.cli import _train_outputs
-from w2v.cli._args import corpus_path, existing_path, non_negative_int, output_path, positive_float, positive_int, unit_interval
+from w2v.cli._args import (STDIO, HelpFormatter, add_json_option, add_tokenizer_option, input_file,
+                           non_negative_int, output_file, positive_float, positive_int, print_json,
+                           unit_interval, write_output)
 from w2v.distributed.driver import DEFAULT_ROUND_WORDS
 from w2v.errors import OutputError
 
@@ -40,7 +45,8 @@ def _finite_float(text: str) -> float:
 
 #: options a resumed run takes from its saved state (giving them with --resume is an error)
 _FROM_STATE = ("arch", "objective", "dim", "window", "min_count", "max_vocab_size", "sample", "negative",
-               "ns_exponent", "alpha", "min_alpha", "epochs", "seed", "cbow_mean", "shared_negatives")
+               "ns_exponent", "alpha", "min_alpha", "epochs", "seed", "cbow_mean", "shared_negatives",
+               "tokenizer", "read_vocab")
 _DEFAULTS: dict = {}
 
 
@@ -50,14 +56,15 @@ def register(subparsers) -> None:
         "train",
         help="train word vectors (skip-gram/CBOW) on a corpus",
         description="Train word2vec vectors on CORPUS and write them to OUT. word2vec.c's equivalent "
-        "flags are named in brackets.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        "flags are named in brackets; a line starting with -train is read as word2vec.c's own "
+        "(word2vec.c's defaults then apply: CBOW, text output, -negative 5, white-space tokens).",
+        formatter_class=HelpFormatter,
     )
-    p.add_argument("corpus", type=corpus_path, metavar="CORPUS",
+    p.add_argument("corpus", type=input_file("corpus"), metavar="CORPUS",
                    help="text file (one sentence per line, or text8-style), folder of files, .gz/.bz2/.xz, "
-                        "or - for standard input [-train]")
-    p.add_argument("-o", "--output", type=output_path, required=True, metavar="OUT",
-                   help="vector file to write; its folder must exist [-output]")
+                   "or - for standard input [-train]")
+    p.add_argument("-o", "--output", type=output_file("output"), required=True, metavar="OUT",
+                   help="vector file to write (its folder must exist), or - for standard output [-output]")
     p.add_argument("--arch", choices=("skipgram", "cbow"), default="skipgram",
                    help="architecture [-cbow 0|1]")
     p.add_argument("--objective", choices=("negative", "hierarchical", "softmax", "nce"), default="negative",
@@ -75,27 +82,35 @@ def register(subparsers) -> None:
     p.add_argument("--ns-exponent", type=_finite_float, default=0.75,
                    help="exponent of the unigram noise distribution")
     p.add_argument("--alpha", type=positive_float, default=None,
-                   help="initial learning rate (default 0.025 skip-gram, 0.05 CBOW) [-alpha]")
+                   help="initial learning rate; default 0.025 for skip-gram, 0.05 for CBOW [-alpha]")
     p.add_argument("--min-alpha", type=_non_negative_float, default=None,
-                   help="final learning rate (default alpha * 1e-4, as word2vec.c)")
+                   help="final learning rate; default alpha * 1e-4, as word2vec.c")
     p.add_argument("--epochs", type=positive_int, default=5, help="passes over the corpus [-iter]")
     p.add_argument("--workers", type=positive_int, default=None,
-                   help="training threads (default: all cores) [-threads]")
+                   help="training threads; default: all cores [-threads]")
     p.add_argument("--seed", type=non_negative_int, default=1,
                    help="random seed; with --workers 1 training is reproducible bit for bit")
     mean = p.add_mutually_exclusive_group()
     mean.add_argument("--cbow-mean", dest="cbow_mean", action="store_true", default=argparse.SUPPRESS,
-                      help="CBOW: average the context vectors (the default) [-cbow 1 does this]")
+                      help="CBOW: average the context vectors; the default, as word2vec.c's -cbow 1")
     mean.add_argument("--cbow-sum", dest="cbow_mean", action="store_false", default=argparse.SUPPRESS,
                       help="CBOW: sum the context vectors instead")
     p.set_defaults(cbow_mean=True)
     p.add_argument("--shared-negatives", action="store_true",
                    help="skip-gram: share noise words across a center word's window (faster; Ji et al. 2016)")
-    p.add_argument("--format", choices=("binary", "text", "native"), default="binary",
-                   help="vector file format: word2vec.c binary or text, or w2v native .npz [-binary 1|0]")
-    p.add_argument("--save-state", type=output_path, default=None, metavar="STATE",
+    add_tokenizer_option(p)
+    p.add_argument("--format", choices=("binary", "text", "native"), default=None,
+                   help="vector file format: word2vec.c binary or text, or w2v native .npz; default: from "
+                   "OUT's extension (.bin binary, .txt/.vec text, .npz native), binary for other names "
+                   "and for - [-binary 1|0]")
+    p.add_argument("--read-vocab", type=input_file("vocabulary", stdin=False), default=None, metavar="VOCAB",
+                   help="train the words of this vocabulary file (w2v vocab -o, or word2vec.c's) instead "
+                   "of counting the corpus [-read-vocab]")
+    p.add_argument("--save-vocab", type=output_file("vocabulary", stdout=False), default=None, metavar="VOCAB",
+                   help="also save the vocabulary (word count per line) [-save-vocab]")
+    p.add_argument("--save-state", type=output_file("state", stdout=False), default=None, metavar="STATE",
                    help="also save the full trainer state (npz + JSON) to STATE, to resume or continue later")
-    p.add_argument("--resume", type=existing_path, default=None, metavar="STATE",
+    p.add_argument("--resume", type=input_file("state", stdin=False), default=None, metavar="STATE",
                    help="finish the run saved in STATE on CORPUS (training options are taken from STATE)")
     cluster = p.add_mutually_exclusive_group()
     cluster.add_argument("--scheduler", default=None, metavar="ADDRESS",
@@ -106,6 +121,7 @@ def register(subparsers) -> None:
     p.add_argument("--round-words", type=positive_int, default=DEFAULT_ROUND_WORDS, metavar="N",
                    help="with --scheduler/--local-cluster: words each worker trains between two combinations")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_json_option(p, "the summary (output, sizes, per-epoch history)")
     _train_outputs.add_options(p)
     p.set_defaults(func=handle)
     _DEFAULTS.update({name: p.get_default(name) for name in _FROM_STATE})
@@ -114,7 +130,13 @@ def register(subparsers) -> None:
 def handle(args) -> int:
     """Train, write the vectors, print a summary on stdout; on Ctrl-C save what was trained."""
     from w2v.models.word2vec import Word2Vec
+    from w2v.vectors import format_for_path
 
+    if args.json and args.output == STDIO:
+        print("w2v train: error: --json and -o - would both write to standard output: choose one",
+              file=sys.stderr)
+        return 2
+    args.format = args.format or ("binary" if args.output == STDIO else format_for_path(args.output, "binary"))
     if args.resume is not None:
         given = [name for name in _FROM_STATE if getattr(args, name) != _DEFAULTS.get(name)]
         if given:
@@ -133,9 +155,13 @@ def handle(args) -> int:
             min_count=args.min_count, max_vocab_size=args.max_vocab_size, sample=args.sample,
             negative=args.negative, ns_exponent=args.ns_exponent, alpha=args.alpha, min_alpha=args.min_alpha,
             epochs=args.epochs, workers=args.workers, seed=args.seed, cbow_mean=args.cbow_mean,
-            progress=not args.quiet, shared_negatives=args.shared_negatives)
+            progress=not args.quiet, shared_negatives=args.shared_negatives, tokenizer=args.tokenizer)
         model.check_params()  # bad combinations (e.g. --objective nce --negative 0) before reading text
-        run = lambda client=None: model.fit(args.corpus, client=client, round_words=args.round_words)  # noqa: E731
+        run = lambda client=None: model.fit(args.corpus, vocabulary=args.read_vocab, client=client,  # noqa: E731
+                                            round_words=args.round_words)
+    if args.output == STDIO and args.classes is not None and args.classes_output is None:
+        print("w2v train: error: with -o -, --classes needs --classes-output FILE", file=sys.stderr)
+        return 2
     _train_outputs.check(args)
     model.callbacks = list(model.callbacks) + _train_outputs.callbacks(args)
     try:
@@ -152,28 +178,54 @@ def handle(args) -> int:
             return 130
         _write(model, args)
         print(f"w2v train: interrupted after {model.epochs_trained_} of {model.epochs} epochs; "
-              f"saved the vectors trained so far to {args.output}"
+              f"saved the vectors trained so far to {_name(args.output)}"
               + (f" and the trainer state to {args.save_state} (resume with --resume)" if args.save_state else ""),
               file=sys.stderr)
         return 130
     _write(model, args)
+    extra = _train_outputs.write(model, args)
+    if args.json:
+        print_json({**_report(model, args), "extra_outputs": extra})
+        return 0
+    # with the vectors on stdout, the summary goes to stderr so the stream stays a clean file
+    out = sys.stderr if args.output == STDIO else sys.stdout
     last = model.history_[-1] if model.history_ else {}
-    print(f"wrote {args.output} ({args.format}): {len(model.vocab_)} words x {model.dim} dims")
+    print(f"wrote {_name(args.output)} ({args.format}): {len(model.vocab_)} words x {model.dim} dims", file=out)
     if last:
         print(f"epochs {model.epochs_trained_}, final loss {last['loss']:.4f}, "
-              f"{last['words_per_second']:,.0f} words/s")
+              f"{last['words_per_second']:,.0f} words/s", file=out)
+    if args.save_vocab:
+        print(f"wrote vocabulary {args.save_vocab}", file=out)
     if args.save_state:
-        print(f"wrote trainer state {args.save_state}")
-    for line in _train_outputs.write(model, args):
-        print(line)
+        print(f"wrote trainer state {args.save_state}", file=out)
+    for line in extra:
+        print(line, file=out)
     return 0
+
+
+def _name(path) -> str:
+    return "standard output" if path == STDIO else str(path)
+
+
+def _report(model, args) -> dict:
+    return {
+        "output": _name(args.output), "format": args.format, "words": len(model.vocab_), "dim": model.dim,
+        "architecture": model.architecture, "objective": model.objective, "tokenizer": model.tokenizer,
+        "epochs_trained": model.epochs_trained_, "history": model.history_,
+        "vocabulary": None if args.save_vocab is None else str(args.save_vocab),
+        "state": None if args.save_state is None else str(args.save_state),
+    }
 
 
 def _write(model, args) -> None:
     try:
-        model.wv_.save(args.output, format=args.format)
+        write_output(args.output, lambda path: model.wv_.save(path, format=args.format))
+        if args.save_vocab is not None:
+            model.vocab_.save(args.save_vocab)
         if args.save_state is not None:
             model.save_state(args.save_state)
+    except BrokenPipeError:
+        raise  # stdout closed by the reader (``| head``): main() ends quietly
     except OSError as err:
-        raise OutputError(f"could not write {err.filename or args.output}: {err.strerror or err}; "
+        raise OutputError(f"could not write {err.filename or _name(args.output)}: {err.strerror or err}; "
                           "free some space or choose another output path") from None

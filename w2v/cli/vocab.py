@@ -22,9 +22,9 @@ def register(subparsers) -> None:
         "vocab",
         help="count the words of a corpus, report the vocabulary, optionally save it",
         description=__doc__.split("\n\n")[1],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_args.HelpFormatter,
     )
-    p.add_argument("corpus", metavar="CORPUS",
+    p.add_argument("corpus", metavar="CORPUS", type=_args.input_file("corpus"),
                    help="text file (one sentence per line, or one huge text8-style line), folder, "
                         ".gz/.bz2/.xz file, or - for standard input")
     p.add_argument("--min-count", type=_args.positive_int, default=5,
@@ -34,17 +34,15 @@ def register(subparsers) -> None:
                         "word2vec.c, making counts approximate")
     p.add_argument("--max-final-vocab", type=_args.positive_int, default=None,
                    help="keep at most this many words by raising --min-count as little as needed")
-    p.add_argument("--tokenizer", choices=["default", "whitespace"], default="default",
-                   help="'default': lowercased unicode words, punctuation dropped; "
-                        "'whitespace': split on white space only, case kept")
+    _args.add_tokenizer_option(p)
     p.add_argument("--numbers", choices=["keep", "normalize"], default="keep",
                    help="'normalize' maps every digit to 0 (default tokenizer only)")
     p.add_argument("--workers", type=_args.positive_int, default=None,
                    help="threads that tokenize and count (default: all CPU cores)")
-    p.add_argument("-o", "--output", type=_args.output_path, default=None, metavar="VOCAB.txt",
-                   help="save the vocabulary here (word2vec.c: -save-vocab)")
+    p.add_argument("-o", "--output", type=_args.output_file("output"), default=None, metavar="VOCAB.txt",
+                   help="save the vocabulary here, or - for standard output (word2vec.c: -save-vocab)")
     p.add_argument("--top", type=_args.non_negative_int, default=20, help="most frequent words to show")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    _args.add_json_option(p, "the report")
     p.set_defaults(func=run)
 
 
@@ -53,6 +51,10 @@ def run(args: argparse.Namespace) -> int:
     from w2v.corpus import Tokenizer, open_corpus
     from w2v.corpus.pipeline import build_vocabulary
 
+    if args.output == _args.STDIO and args.json:
+        print("w2v vocab: error: --json and -o - would both write to standard output: choose one",
+              file=sys.stderr)
+        return 2
     if args.tokenizer == "whitespace":
         if args.numbers != "keep":
             print("w2v vocab: --numbers applies to the default tokenizer only; ignored", file=sys.stderr)
@@ -66,10 +68,13 @@ def run(args: argparse.Namespace) -> int:
                              max_final_vocab=args.max_final_vocab, workers=workers, progress=True)
     seconds = time.perf_counter() - start
     if args.output is not None:
-        vocab.save(args.output)
-        print(f"vocabulary written to {args.output}", file=sys.stderr)
+        _args.write_output(args.output, vocab.save)
+        if args.output != _args.STDIO:
+            print(f"vocabulary written to {args.output}", file=sys.stderr)
     print(f"read {vocab.total_words:,} tokens in {seconds:.1f} s "
           f"({vocab.total_words / max(seconds, 1e-9):,.0f} tokens/s)", file=sys.stderr)
+    if args.output == _args.STDIO:
+        return 0  # the vocabulary is the result on stdout; a report after it would break the file
 
     top = [(w, int(c)) for w, c in zip(vocab.words[:args.top], vocab.counts[:args.top].tolist())]
     report = {
@@ -88,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         "output": None if args.output is None else str(args.output),
     }
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
         return 0
     kept_share = vocab.retained_words / vocab.total_words
     lines = [

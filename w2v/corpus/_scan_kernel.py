@@ -350,15 +350,13 @@ def _tokenize(cps, m, whitespace, split, lines, flags, slots, entry_hash, entry_
         start = i
         end = i
         if whitespace:
-            if c < 0x80:
-                is_space = c == 0x20 or 0x09 <= c <= 0x0D or 0x1C <= c <= 0x1F
-            else:
-                is_space = flags[c] & _SPACE != 0
-            if is_space:
+            # ASCII white space only (space, \t \n \v \f \r), as bytes.split() and word2vec.c:
+            # the white-space tokenizer keeps every other character inside its token
+            if c == 0x20 or 0x09 <= c <= 0x0D:
                 i += 1
                 continue
             end = i + 1
-            while end < m and not (flags[cps[end]] & _SPACE):
+            while end < m and not (cps[end] == 0x20 or 0x09 <= cps[end] <= 0x0D):
                 end += 1
         else:
             f = flags[c]

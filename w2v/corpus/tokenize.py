@@ -41,6 +41,24 @@ _MARKS_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\uf
 
 NUMBER_MODES = ("keep", "normalize")
 
+# White space as bytes.split() and word2vec.c see it (space, \t, \n, \r, \v, \f). str.split() also
+# splits at these other characters, which would cut tokens a word2vec.c-style corpus keeps whole.
+_ASCII_SPACE_RUNS = re.compile(r"[^ \t\n\r\x0b\x0c]+")
+_OTHER_SPACES = "\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
+                "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def split_ascii_whitespace(text: str) -> list[str]:
+    """Tokens of ``text`` cut at ASCII white space only, exactly as ``text.encode().split()``.
+
+    ``str.split`` is used when the text holds none of the other characters it splits at (the
+    usual case: a few ``in`` scans, then C speed); otherwise a regex over ASCII white space.
+    """
+    others = _OTHER_SPACES[:4] if text.isascii() else _OTHER_SPACES
+    if any(c in text for c in others):
+        return _ASCII_SPACE_RUNS.findall(text)
+    return text.split()
+
 
 class Tokenizer:
     """Configurable, deterministic word tokenizer.
@@ -79,7 +97,10 @@ class Tokenizer:
     def whitespace(cls) -> "Tokenizer":
         """A tokenizer that only splits on white space: no lowercasing, punctuation kept.
 
-        For corpora that are already tokenized (text8, Brown as distributed, one token per space).
+        For corpora that are already tokenized (text8, Brown as distributed, one token per space,
+        word2vec.c's ``word2phrase`` output). Tokens are kept byte for byte: the cuts are at ASCII
+        white space only (space, tab, newline, CR, VT, FF), as word2vec.c and ``bytes.split``
+        cut, so a no-break space or U+3000 inside a token stays in it.
         """
         tok = cls(lowercase=False)
         tok._whitespace = True
@@ -117,7 +138,7 @@ class Tokenizer:
     def _find(self, prepared: str) -> list[str]:
         """Tokens of text already passed through :meth:`_prepare` (readers prepare whole blocks)."""
         if self._whitespace:
-            return prepared.split()
+            return split_ascii_whitespace(prepared)
         return _TOKEN_RE.findall(prepared)
 
     def __call__(self, text: str) -> list[str]:
@@ -133,7 +154,7 @@ class Tokenizer:
         list of str
         """
         if self._whitespace:
-            return text.split()
+            return split_ascii_whitespace(text)
         return _TOKEN_RE.findall(self._prepare(text))
 
     def sentences(self, text: str) -> list[list[str]]:

@@ -42,7 +42,7 @@ LOST_AFTER_SECONDS = 5.0
 
 
 def fit_distributed(model, corpus, client, round_words: int | None = None, resume: bool = False,
-                    rule: str = "scaled", on_round=None):
+                    rule: str = "scaled", on_round=None, vocabulary=None):
     """Train ``model`` on a Dask cluster: what :meth:`Word2Vec.fit` / :meth:`Word2Vec.resume` do.
 
     Parameters
@@ -66,6 +66,8 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
         plain learning rate: Spark MLlib's rule) and ``"sum"`` are there for comparison.
     on_round : callable, optional
         Called as ``on_round(info)`` after every round (dict: epoch, round, workers, words, lost).
+    vocabulary : Vocabulary, optional
+        Train these words instead of counting the corpus on the workers.
 
     Returns
     -------
@@ -75,14 +77,16 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     round_words = DEFAULT_ROUND_WORDS if round_words is None else int(round_words)
     if round_words < 1:
         raise ValueError(f"round_words must be at least 1, got {round_words}")
-    source, tokenizer, max_length = _corpus_source(corpus)
+    source, tokenizer, max_length = _corpus_source(corpus, model)
     workers = _live_workers(client)
     if not workers:
         client.wait_for_workers(1, timeout=120)
         workers = _live_workers(client)
     ranges = client.submit(shards.plan_ranges, source, RANGES_PER_WORKER * len(workers), pure=False).result()
     owner = {rid: workers[rid % len(workers)] for rid in range(len(ranges))}
-    if not resume:
+    if vocabulary is not None:
+        model._initialise(vocabulary)
+    elif not resume:
         _build_vocabulary(model, client, ranges, owner, source, tokenizer, max_length)
     run = _Run(model, client, ranges, owner, tokenizer, max_length, round_words, rule, on_round)
     try:
@@ -93,13 +97,13 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     return model
 
 
-def _corpus_source(corpus):
+def _corpus_source(corpus, model):
     """(path, tokenizer, max_sentence_length) of a corpus given as a path or a file corpus."""
     from w2v.corpus import readers
     from w2v.models.word2vec import ParameterError
 
     if isinstance(corpus, (str, os.PathLike)) and os.fspath(corpus) != "-":
-        return os.fspath(corpus), None, 10000
+        return os.fspath(corpus), model._make_tokenizer(), 10000
     if isinstance(corpus, (readers.LineCorpus, readers.Text8Corpus, readers.FolderCorpus)):
         return os.fspath(corpus.path), corpus.tokenizer, corpus.max_sentence_length
     raise ParameterError(f"distributed training reads files where the workers are: give a file or folder "

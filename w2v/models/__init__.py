@@ -10,5 +10,6 @@ The estimator lives in :mod:`w2v.models.word2vec`; the float64 references of eve
 shared logistic core, one module per output layer, the output-layer dispatch, the two
 architectures, the chunk loop), used only through :mod:`w2v.models.training` (threads, schedule,
 buffers). :mod:`w2v.models.encoding` memory-maps the encoded corpus, :mod:`w2v.models.progress`
-draws the bar and :mod:`w2v.models.state` saves and loads the trainer (npz + JSON).
+draws the bar and :mod:`w2v.models.state` saves and loads the trainer (npz + JSON);
+:mod:`w2v.models.compat` meets gensim's habits (argument names, callback objects).
 """

@@ -18,6 +18,7 @@ Training more
 """
 from __future__ import annotations
 
+import inspect
 import logging
 import math
 import os
@@ -26,7 +27,7 @@ import threading
 import numpy as np
 
 from w2v.errors import CorpusError, ModelFormatError, TrainingDiverged, W2VError
-from w2v.models import training
+from w2v.models import compat, training
 from w2v.models.encoding import encode_to_disk
 from w2v.models.progress import TrainingBar
 from w2v.models.state import load_state, save_state
@@ -37,6 +38,11 @@ logger = logging.getLogger(__name__)
 
 class ParameterError(W2VError, ValueError):
     """A training parameter is out of range (the message names it and the accepted values)."""
+
+
+class NotFittedError(ParameterError, AttributeError):
+    """A learned attribute was asked for before :meth:`Word2Vec.fit` (also an ``AttributeError``,
+    so ``hasattr(model, "wv")`` is simply False)."""
 
 
 class Word2Vec:
@@ -81,13 +87,25 @@ class Word2Vec:
         CBOW hidden vector is the mean (True) or the sum of the context vectors.
     progress : bool, default True
         Show a progress bar on stderr.
-    callbacks : sequence of callable, default ()
-        Each is called as ``callback(model, record)`` at the end of every epoch, where ``record``
-        is the epoch's entry of ``history_`` and ``model.wv_`` holds the vectors so far.
+    callbacks : sequence, default ()
+        Functions called as ``callback(model, record)`` at the end of every epoch, where
+        ``record`` is the epoch's entry of ``history_`` and ``model.wv_`` holds the vectors so far;
+        or gensim-style objects (``gensim.models.callbacks.CallbackAny2Vec``), whose
+        ``on_train_begin``, ``on_epoch_begin``, ``on_epoch_end`` and ``on_train_end`` methods are
+        called with the model (batch hooks are not: training runs in compiled chunks).
     shared_negatives : bool, default False
         Skip-gram only: all context words of a center word share one draw of noise words (and the
         hierarchical-softmax path), and are updated as one small batch (Ji et al. 2016). Faster;
         compare the quality on your data (``scripts/benchmark.py`` prints both).
+    tokenizer : {"default", "whitespace"}, default "default"
+        How text files are cut into words: ``"default"`` lowercases and keeps runs of letters and
+        digits (inner ``'`` and ``-`` kept, other punctuation and ``_`` dropped); ``"whitespace"``
+        splits on white space only and keeps every token byte for byte (``C++``, ``new_york``,
+        ``Paris``), for text tokenized beforehand. In-memory token lists are used as given.
+
+    Every parameter is keyword-only (``Word2Vec(dim=50)``); the corpus goes to :meth:`fit`.
+    gensim's argument names (``vector_size``, ``sg``, ``hs``, ``sentences``, ...) are refused with
+    the name to use here.
 
     Attributes
     ----------
@@ -104,10 +122,21 @@ class Word2Vec:
         True when the last training call was stopped by Ctrl-C (``wv_`` holds what was trained).
     """
 
-    def __init__(self, architecture="skipgram", objective="negative", dim=100, window=5, min_count=5,
+    def __new__(cls, *args, **params):
+        # Here, not in __init__, so that __init__'s signature stays the plain keyword list that
+        # scikit-learn introspects; gensim's habits fail at once, with the spelling to use.
+        if args:
+            raise ParameterError(f"Word2Vec takes keyword parameters only, got {len(args)} positional "
+                                 "argument(s); the corpus goes to fit(): Word2Vec(dim=100).fit(sentences)")
+        for name, value in params.items():
+            if compat.refusal(name, value):
+                raise ParameterError(compat.refusal(name, value))
+        return super().__new__(cls)
+
+    def __init__(self, *, architecture="skipgram", objective="negative", dim=100, window=5, min_count=5,
                  max_vocab_size=None, sample=1e-3, negative=5, ns_exponent=0.75, alpha=None,
                  min_alpha=None, epochs=5, workers=None, seed=1, cbow_mean=True, progress=True,
-                 callbacks=(), shared_negatives=False):
+                 callbacks=(), shared_negatives=False, tokenizer="default"):
         self.architecture = architecture
         self.objective = objective
         self.dim = dim
@@ -126,14 +155,57 @@ class Word2Vec:
         self.progress = progress
         self.callbacks = callbacks
         self.shared_negatives = shared_negatives
+        self.tokenizer = tokenizer
 
+    #: the parameters a trainer state file keeps (all but ``callbacks``, which are code)
     _PARAMS = ("architecture", "objective", "dim", "window", "min_count", "max_vocab_size", "sample",
                "negative", "ns_exponent", "alpha", "min_alpha", "epochs", "workers", "seed", "cbow_mean",
-               "progress", "shared_negatives")
+               "progress", "shared_negatives", "tokenizer")
 
-    def get_params(self) -> dict:
-        """The constructor parameters (except ``callbacks``) as a dict."""
-        return {name: getattr(self, name) for name in self._PARAMS}
+    def get_params(self, deep: bool = True) -> dict:
+        """The constructor parameters as a dict (scikit-learn's contract, so ``clone`` works).
+
+        Parameters
+        ----------
+        deep : bool, default True
+            Accepted for scikit-learn; no parameter is itself an estimator, so both give the same.
+        """
+        return {**{name: getattr(self, name) for name in self._PARAMS}, "callbacks": self.callbacks}
+
+    def set_params(self, **params) -> "Word2Vec":
+        """Set constructor parameters by name (scikit-learn's contract) and return ``self``.
+
+        Takes effect at the next :meth:`fit`; unknown names raise :class:`ParameterError`.
+        """
+        valid = self.get_params()
+        for name, value in params.items():
+            if name not in valid:
+                hint = compat.refusal(name, value) or "valid: " + ", ".join(sorted(valid))
+                raise ParameterError(f"Word2Vec has no parameter {name!r}; {hint}")
+            setattr(self, name, value)
+        return self
+
+    # -- gensim's names (read-only) -----------------------------------------------------------
+
+    @property
+    def wv(self):
+        """gensim's name of :attr:`wv_` (the trained :class:`~w2v.vectors.KeyedVectors`)."""
+        if getattr(self, "wv_", None) is None:
+            raise NotFittedError("this Word2Vec is not fitted yet: call fit(corpus) first")
+        return self.wv_
+
+    @property
+    def vector_size(self) -> int:
+        """gensim's name of the ``dim`` parameter."""
+        return self.dim
+
+    def _notify(self, hook: str, record: dict | None = None) -> None:
+        compat.notify(self, self.callbacks, hook, record)
+
+    def _make_tokenizer(self):
+        from w2v.corpus import Tokenizer
+
+        return Tokenizer.whitespace() if self.tokenizer == "whitespace" else Tokenizer()
 
     def __repr__(self) -> str:
         defaults = Word2Vec().get_params()
@@ -185,18 +257,25 @@ class Word2Vec:
         need(self.effective_min_alpha <= self.effective_alpha, "min_alpha", "must not exceed alpha")
         need(self.workers is None or self.workers >= 1, "workers", "must be at least 1")
         need(isinstance(self.seed, (int, np.integer)) and self.seed >= 0, "seed", "must be an integer of 0 or more")
+        need(self.tokenizer in ("default", "whitespace"), "tokenizer", "use 'default' or 'whitespace'")
+        need(compat.check_callbacks(self.callbacks) is None, "callbacks", compat.check_callbacks(self.callbacks))
 
     # -- training -----------------------------------------------------------------------------
 
-    def fit(self, corpus, client=None, round_words: int | None = None) -> "Word2Vec":
+    def fit(self, corpus, vocabulary=None, client=None, round_words: int | None = None) -> "Word2Vec":
         """Build the vocabulary of ``corpus``, initialise the weights and train ``epochs`` passes.
 
         Parameters
         ----------
         corpus : path, corpus object or list of list of str
             Anything :func:`w2v.corpus.open_corpus` accepts, ``-`` and pipes included: it is read
-            once, counted and encoded in the same pass (:mod:`w2v.corpus.pipeline`).
-            With ``client``: a file or folder path that every worker sees.
+            once, counted and encoded in the same pass (:mod:`w2v.corpus.pipeline`); files go
+            through ``tokenizer``. With ``client``: a file or folder path that every worker sees.
+        vocabulary : Vocabulary or path, optional
+            Train these words instead of counting the corpus (word2vec.c's ``-read-vocab``): a
+            :class:`w2v.corpus.Vocabulary` or a file :meth:`~w2v.corpus.Vocabulary.load` reads.
+            Its words counted fewer than ``min_count`` times are dropped, and corpus tokens
+            outside it are skipped.
         client : distributed.Client, optional
             Train data-parallel on this Dask cluster (``pip install 'w2v[distributed]'``; see
             :mod:`w2v.distributed`); ``workers`` is then the threads per Dask worker.
@@ -217,14 +296,23 @@ class Word2Vec:
         KeyboardInterrupt
             On Ctrl-C, after the threads stopped; ``wv_`` then holds what was trained.
         """
+        from w2v.corpus import open_corpus
         from w2v.corpus.pipeline import build_and_encode
 
         self.check_params()
         if client is not None:
             from w2v.distributed import fit_distributed
-            return fit_distributed(self, corpus, client, round_words=round_words)
-        vocab, encoded = build_and_encode(corpus, min_count=self.min_count, max_vocab_size=self.max_vocab_size,
-                                          workers=self.effective_workers, progress=bool(self.progress))
+            given = None if vocabulary is None else self._given_vocabulary(vocabulary)
+            return fit_distributed(self, corpus, client, round_words=round_words, vocabulary=given)
+        corpus = open_corpus(corpus, tokenizer=self._make_tokenizer())
+        if vocabulary is None:
+            vocab, encoded = build_and_encode(corpus, min_count=self.min_count, max_vocab_size=self.max_vocab_size,
+                                              workers=self.effective_workers, progress=bool(self.progress))
+        else:
+            vocab = self._given_vocabulary(vocabulary)
+            encoded = encode_to_disk(vocab, corpus, workers=self.effective_workers, progress=bool(self.progress))
+            if len(encoded) == 0:
+                raise CorpusError("no word of the corpus is in the given vocabulary: nothing to train on")
         self._initialise(vocab)
         self._train(encoded, first_epoch=0, epochs=self.epochs)
         return self
@@ -265,12 +353,28 @@ class Word2Vec:
         self._train(self._encode(corpus), first_epoch=self.epochs_trained_, epochs=self.epochs)
         return self
 
+    def _given_vocabulary(self, vocabulary):
+        """``vocabulary`` (or the file it names) without its words below ``min_count``."""
+        from w2v.corpus import Vocabulary
+
+        if not isinstance(vocabulary, Vocabulary):
+            vocabulary = Vocabulary.load(vocabulary)
+        keep = vocabulary.counts >= self.min_count
+        if not keep.any():
+            raise CorpusError(f"no word of the given vocabulary is counted min_count={self.min_count} times or more")
+        return Vocabulary([w for w, k in zip(vocabulary.words, keep.tolist()) if k], vocabulary.counts[keep],
+                          total_words=vocabulary.total_words, min_count=max(self.min_count, vocabulary.min_count),
+                          pruned=vocabulary.pruned)
+
     def _require_fitted(self) -> None:
         if getattr(self, "vocab_", None) is None:
             raise ParameterError("this Word2Vec is not fitted yet: call fit(corpus) first")
 
     def _encode(self, corpus):
-        encoded = encode_to_disk(self.vocab_, corpus, workers=self.effective_workers, progress=bool(self.progress))
+        from w2v.corpus import open_corpus
+
+        encoded = encode_to_disk(self.vocab_, open_corpus(corpus, tokenizer=self._make_tokenizer()),
+                                 workers=self.effective_workers, progress=bool(self.progress))
         if len(encoded) == 0:
             raise CorpusError("no word of the corpus is in the model's vocabulary: nothing to train on")
         return encoded
@@ -329,7 +433,9 @@ class Word2Vec:
         logger.info("training %s + %s on %d words x %d epochs (from epoch %d), %d threads",
                     self.architecture, self.objective, n_words, epochs, first_epoch + 1, plan.workers)
         try:
+            self._notify("on_train_begin")
             for epoch in range(first_epoch, epochs):
+                self._notify("on_epoch_begin")
                 ready = training.kernel_ready(self.objective)
                 bar.set_epoch(epoch, epochs, None if ready else "loading the compiled kernel; the first run compiles it")
                 epoch_start.update(loss=progress.loss, examples=progress.examples)
@@ -354,8 +460,8 @@ class Word2Vec:
                 self.history_.append(record)
                 self.epochs_trained_ = epoch + 1
                 self._publish()
-                for callback in self.callbacks:
-                    callback(self, record)
+                self._notify("on_epoch_end", record)
+            self._notify("on_train_end")
         except KeyboardInterrupt:
             # wherever Ctrl-C lands (inside an epoch, between epochs, in a callback), wv_ holds
             # what was trained and interrupted_ tells the caller to keep it
@@ -378,7 +484,7 @@ class Word2Vec:
         arrays = {"input_vectors": self._input, "weights": layer[0], "counts": self.vocab_.counts,
                   "codes": layer[1], "points": layer[2], "lengths": layer[3], "accept": layer[4],
                   "alias": layer[5], "log_kq": layer[6], "keep": self._keep}
-        meta = {"params": self.get_params(), "words": self.vocab_.words, "history": self.history_,
+        meta = {"params": {name: getattr(self, name) for name in self._PARAMS}, "words": self.vocab_.words, "history": self.history_,
                 "epochs_trained": self.epochs_trained_, "total_words": self.vocab_.total_words,
                 "min_count_effective": self.vocab_.min_count, "calls": self._calls}
         save_state(path, arrays, meta)
@@ -418,3 +524,9 @@ class Word2Vec:
             raise ValueError(f"input vectors of shape {model._input.shape} for {len(vocab)} words of dim {model.dim}")
         model._publish()
         return model
+
+
+# __new__ takes (*args, **params) only to turn gensim habits into clear errors; help() and IDEs
+# should show the real keyword parameters
+Word2Vec.__signature__ = inspect.signature(Word2Vec.__init__).replace(
+    parameters=list(inspect.signature(Word2Vec.__init__).parameters.values())[1:])

@@ -10,6 +10,15 @@ Conventions (KenLM's): every sentence is wrapped in ``<s> ... </s>``; ``</s>`` i
 counted as a token, ``<s>`` never is; training words seen fewer than ``min_count`` times and words
 unknown at scoring time are the ordinary word ``<unk>`` (its tokens are counted in perplexity, and
 reported as ``oov``). Scores are log10. Empty sentences are skipped by ``fit`` and ``evaluate``.
+
+A sentence is a list of tokens, never a string: a string where a token list belongs raises
+:class:`TokenListError` with the call to write instead (a string would otherwise be read as a
+sequence of one-character words). The same questions asked the way other toolkits ask them:
+
+- KenLM ``model.score("the cat", bos=True, eos=True)``: ``lm.score("the cat".split())``
+- KenLM ``model.perplexity("the cat")``: ``lm.perplexity([["the", "cat"]])``
+- nltk.lm ``lm.score("cat", ["the"])``: ``lm.prob("cat", ["the"])``
+- nltk.lm ``lm.logscore("cat", ["the"])``: ``lm.logprob("cat", ["the"])`` (log10 here, log2 in nltk)
 """
 from __future__ import annotations
 
@@ -32,6 +41,10 @@ from w2v.ngram.smoothing import Smoothing
 from w2v.ngram.tables import BackoffTables
 
 logger = logging.getLogger(__name__)
+
+
+class TokenListError(W2VError, TypeError):
+    """A string was given where a list of tokens (or of token lists) is expected."""
 
 
 @dataclass
@@ -143,13 +156,13 @@ class NgramLM:
         if not isinstance(self.min_count, (int, np.integer)) or self.min_count < 1:
             raise W2VError(f"min_count must be an integer >= 1, got {self.min_count!r}")
         smoothing = self._make_smoothing()
-        sentences = _materialise(sentences)
+        sentences = _materialise(sentences, "fit")
         vocab, encoded = build_and_encode(sentences, self.min_count)
         counts = NgramCounts.from_ids(encoded.ids, self.order, len(vocab))
         if smoothing.uses_heldout:
             if heldout is not None:
                 fit_counts = counts
-                heldout_ids = encode(vocab, _materialise(heldout)).ids
+                heldout_ids = encode(vocab, _materialise(heldout, "fit")).ids
             else:
                 # parameters fitted on text the counts have not seen, then re-used with all counts
                 fit_counts = NgramCounts.from_ids(
@@ -188,7 +201,13 @@ class NgramLM:
             The predicted word (``"</s>"`` for the sentence end; unknown words are ``<unk>``).
         context : sequence of str
             Previous words, oldest first; start it with ``"<s>"`` for a sentence start.
+
+        Raises
+        ------
+        TokenListError
+            ``word`` is not a string or ``context`` is a string.
         """
+        _check_word(word, context, "logprob")
         self._check_fitted()
         ids = self._ids(list(context)[-(self.tables_.order - 1):] + [word]
                            if self.tables_.order > 1 else [word])
@@ -197,7 +216,8 @@ class NgramLM:
         return float(self.tables_.score_ids(ids)[-1])
 
     def prob(self, word: str, context: Sequence[str] = ()) -> float:
-        """p(word | context) (see :meth:`logprob`)."""
+        """p(word | context) (see :meth:`logprob`); nltk.lm's ``score(word, context)``."""
+        _check_word(word, context, "prob")
         return 10.0 ** self.logprob(word, context)
 
     def full_scores(self, sentence: Sequence[str], bos: bool = True, eos: bool = True):
@@ -212,7 +232,13 @@ class NgramLM:
         Returns
         -------
         list of (float, int, bool)
+
+        Raises
+        ------
+        TokenListError
+            ``sentence`` is a string, or ``bos``/``eos`` are not booleans.
         """
+        _check_sentence(sentence, bos, eos, "full_scores")
         self._check_fitted()
         words = (["<s>"] if bos else []) + list(sentence) + (["</s>"] if eos else [])
         ids = self._ids(words)
@@ -222,7 +248,16 @@ class NgramLM:
         return [(float(scores[i]), int(lengths[i]), oov[i]) for i in range(start, len(words))]
 
     def score(self, sentence: Sequence[str], bos: bool = True, eos: bool = True) -> float:
-        """Total log10 probability of one tokenised sentence (KenLM's ``score``)."""
+        """Total log10 probability of one tokenised sentence (KenLM's ``score``, on a token list).
+
+        Parameters
+        ----------
+        sentence : list of str
+            One sentence, tokenised (``text.split()`` for white-space separated text).
+        bos, eos : bool
+            Start from ``<s>`` / score a final ``</s>``.
+        """
+        _check_sentence(sentence, bos, eos, "score")
         return float(sum(s for s, _, _ in self.full_scores(sentence, bos, eos)))
 
     def evaluate(self, sentences) -> PerplexityResult:
@@ -238,7 +273,7 @@ class NgramLM:
         PerplexityResult
         """
         self._check_fitted()
-        encoded = encode(self.vocab_, _materialise(sentences))
+        encoded = encode(self.vocab_, _materialise(sentences, "evaluate"))
         if encoded.n_sentences == 0:
             raise CorpusError("the text to score holds no words: give at least one non-empty sentence")
         scores = self.tables_.score_ids(encoded.ids)
@@ -257,8 +292,14 @@ class NgramLM:
         return PerplexityResult(ppl, tokens, encoded.n_oov, encoded.n_sentences, total, zero, reason)
 
     def perplexity(self, sentences) -> float:
-        """Perplexity of a text (``inf``, with a logged reason, if a token has probability 0)."""
-        return self.evaluate(sentences).perplexity
+        """Perplexity of a text (``inf``, with a logged reason, if a token has probability 0).
+
+        Parameters
+        ----------
+        sentences : iterable of list of str, or path
+            As :meth:`evaluate`.
+        """
+        return self.evaluate(_materialise(sentences, "perplexity")).perplexity
 
     def next_word_distribution(self, context: Sequence[str] = ("<s>",)) -> np.ndarray:
         """p(w | context) for every word of ``vocab_.words``.
@@ -273,6 +314,7 @@ class NgramLM:
         np.ndarray[float64] (V,)
             Sums to 1; the entry of ``<s>`` is 0.
         """
+        _check_context(context, "next_word_distribution")
         self._check_fitted()
         return self.tables_.distribution(self._ids(list(context)))
 
@@ -289,6 +331,8 @@ class NgramLM:
         context : sequence of str, optional
             Words the text continues from (default: a sentence start).
         """
+        if context is not None:
+            _check_context(context, "generate")
         self._check_fitted()
         rng = np.random.default_rng(seed)
         history = list(self._ids(["<s>"] + list(context or [])))
@@ -376,15 +420,50 @@ def write_arpa(lm: NgramLM, path: str | os.PathLike, max_dense_entries: int | No
     lm.to_arpa(path, max_dense_entries)
 
 
-def _materialise(sentences) -> list:
-    """A list of token lists from a list, an iterable, or a path (through ``open_corpus``)."""
+def _materialise(sentences, method: str) -> list:
+    """A list of token lists from a list, an iterable, or a path (through ``open_corpus``).
+
+    ``method`` names the caller in the message when a string stands where a token list belongs.
+    """
     if isinstance(sentences, (str, os.PathLike)):
         from w2v.corpus import open_corpus
 
+        if isinstance(sentences, str) and not os.path.exists(sentences) and any(c.isspace() for c in sentences):
+            # KenLM's perplexity("a sentence") habit: a path with spaces that does not exist is text
+            raise TokenListError(f"{method} takes a file path or a list of token lists, and {sentences[:40]!r} "
+                                 f"is not a file; for one sentence write lm.{method}([sentence.split()])")
         sentences = open_corpus(sentences)
-    if isinstance(sentences, list):
-        return sentences
-    return list(sentences)
+    sentences = sentences if isinstance(sentences, list) else list(sentences)
+    for sentence in sentences:
+        if isinstance(sentence, str):
+            raise TokenListError(f"{method} takes tokenised sentences (token lists), got the string {sentence[:40]!r} as a sentence; "
+                                 f"write lm.{method}([s.split() for s in sentences])")
+    return sentences
+
+
+def _check_sentence(sentence, bos, eos, method: str) -> None:
+    if isinstance(sentence, str):
+        raise TokenListError(
+            f"{method} takes one sentence as a list of tokens, not the string {sentence[:40]!r} (it would be "
+            f"scored character by character): write lm.{method}({sentence[:40]!r}.split()); for nltk's "
+            "score(word, context) use lm.prob(word, context)")
+    for name, value in (("bos", bos), ("eos", eos)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise TokenListError(f"{method}: {name} must be True or False, got {value!r}; for nltk's "
+                                 "score(word, context) use lm.prob(word, context)")
+
+
+def _check_word(word, context, method: str) -> None:
+    if not isinstance(word, str):
+        raise TokenListError(f"{method} takes one word (a string) and its context, got {word!r}; "
+                             "for a whole sentence use lm.score(tokens)")
+    _check_context(context, method)
+
+
+def _check_context(context, method: str) -> None:
+    if isinstance(context, str):
+        raise TokenListError(f"{method}: the context is a list of previous words, not the string "
+                             f"{context[:40]!r}: write {context[:40]!r}.split()")
 
 
 def _assemble(vocab: NgramVocab, tables: BackoffTables, smoothing: Smoothing, min_count: int,

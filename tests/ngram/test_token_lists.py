@@ -1,0 +1,53 @@
+"""Strings where token lists belong are refused with the call to write; KenLM- and nltk-style
+calls written our way give the numbers those toolkits define."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from w2v.ngram import NgramLM
+from w2v.ngram.model import TokenListError
+
+
+@pytest.fixture
+def lm(ten_sentences):
+    return NgramLM(order=2, smoothing="modified-kneser-ney", min_count=1).fit(ten_sentences)
+
+
+@pytest.mark.parametrize("call, fix", [
+    (lambda lm: lm.score("a b c"), "'a b c'.split()"),
+    (lambda lm: lm.full_scores("a b"), ".split()"),
+    (lambda lm: lm.score("b", ["a"]), "lm.prob(word, context)"),      # nltk's score(word, context)
+    (lambda lm: lm.score(["b"], ["a"]), "lm.prob(word, context)"),    # bos given a list
+    (lambda lm: lm.prob("b", "a"), "'a'.split()"),
+    (lambda lm: lm.logprob(["a", "b"]), "lm.score(tokens)"),
+    (lambda lm: lm.next_word_distribution("a"), ".split()"),
+    (lambda lm: lm.generate(5, context="a b"), ".split()"),
+    (lambda lm: lm.perplexity(["a b", "b c"]), "s.split() for s in sentences"),
+    (lambda lm: lm.perplexity("a b c"), "lm.perplexity([sentence.split()])"),   # KenLM's perplexity(text)
+    (lambda lm: lm.evaluate(["a b"]), "s.split()"),
+    (lambda lm: NgramLM(order=2).fit(["a b", "b c"]), "lm.fit([s.split()"),
+])
+def test_strings_are_refused_with_the_fix(lm, call, fix):
+    with pytest.raises(TokenListError) as info:
+        call(lm)
+    assert fix in str(info.value)
+    assert isinstance(info.value, TypeError) and "\n" not in str(info.value)
+
+
+def test_a_path_is_still_a_corpus(lm, tmp_path):
+    path = tmp_path / "test text.txt"   # a real file whose name holds a space
+    path.write_text("a b\nb c\n")
+    assert lm.perplexity(str(path)) == pytest.approx(lm.perplexity([["a", "b"], ["b", "c"]]))
+
+
+def test_kenlm_and_nltk_calls_written_our_way(lm):
+    # KenLM: score(sentence) = sum of log10 p over the words and </s>, starting from <s>
+    expected = lm.logprob("a", ["<s>"]) + lm.logprob("b", ["a"]) + lm.logprob("</s>", ["b"])
+    assert lm.score("a b".split()) == pytest.approx(expected)
+    # KenLM: perplexity(sentence) = 10 ** (-score / (words + 1))
+    assert lm.perplexity([["a", "b"]]) == pytest.approx(10 ** (-expected / 3))
+    # nltk: score(word, context) = p(word | context)
+    assert lm.prob("b", ["a"]) == pytest.approx(10 ** lm.logprob("b", ["a"]))
+    assert 0 < lm.prob("b", ["a"]) < 1 and not math.isnan(lm.prob("b", ["a"]))
