@@ -22,7 +22,8 @@ Design
    layer, its own threads), on its replica. The ranges are dealt round-robin, so the ``n`` workers
    train neighbouring parts of the corpus at the same time, as one process would read them. The
    learning rate follows the global progress: a worker at local position ``l`` of a round that
-   began at global position ``G`` uses ``n * alpha(G + n * l)`` (see 3 for the factor ``n``).
+   began at global position ``G`` uses ``n * alpha(G + n * l)`` (see 3 for the factor ``n``; it is
+   capped so that no replica trains above 0.2, where CBOW's own updates diverge).
 3. **Combination** (:mod:`~w2v.distributed.combine`). Each worker returns the rows of the input
    and output matrices it changed and their change; the client, which holds the master weights,
    adds the average of the ``n`` changes (model averaging) and sends the new values of all touched
@@ -55,8 +56,8 @@ their single-process step, and the learning-rate schedule is the single-process 
 first order fails, averaging is what keeps training stable: a frequent word's row, updated
 thousands of times in a round, settles on every replica where that replica's data puts it, and the
 average of settled replicas settles too, whereas the sum of their changes moves it ``n`` times as
-far, past the optimum (summing diverges on the benchmark corpus at 4 workers even with rounds of a
-few thousand words). Averaging per row over the workers that touched it at the plain learning rate
+far, past the optimum (summing diverged at 4 workers on a fifth of the benchmark corpus even with
+rounds of 2,000 words). Averaging per row over the workers that touched it at the plain learning rate
 (Spark MLlib's rule) is stable but trains the rows that every worker touches at ``alpha / n``,
 which on small corpora leaves the vectors untrained. The measured comparison, with Spark's
 once-per-epoch rule, is in the README (``scripts/distributed_quality.py``).
