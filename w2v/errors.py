@@ -64,3 +64,9 @@ class TrainingDiverged(W2VError):
     """Training produced a non-finite loss or weights; nothing was written."""
 
     exit_code = 1
+
+
+class TrainingFailed(W2VError):
+    """Training stopped because a worker thread failed (e.g. out of memory); nothing was written."""
+
+    exit_code = 1

@@ -7,7 +7,8 @@
 
 A file written through :func:`atomic_write` either appears whole under its final name or not at
 all: the data goes to a temporary file in the same folder, is flushed to disk, and is renamed over
-the target only when the ``with`` block ends without an exception.
+the target only when the ``with`` block ends without an exception. A target that exists and is not
+a regular file (``/dev/null``, a FIFO) is written into directly, never replaced.
 """
 from __future__ import annotations
 
@@ -130,6 +131,12 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_write mode must be 'w' or 'wb', not {mode!r}")
     target = Path(path)
+    if target.exists() and not target.is_file():
+        # a device or pipe (/dev/null, /dev/stdout, a FIFO): renaming a file over it would replace
+        # the node itself, so write into it; there is nothing to make atomic
+        with open(target, mode, **({"encoding": encoding or "utf-8", "newline": ""} if mode == "w" else {})) as f:
+            yield f
+        return
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise CorpusError(f"folder {str(folder)!r} does not exist: create it first")

@@ -125,7 +125,8 @@ class KeyedVectors:
                 block = self._vectors[start:start + 65536].astype(np.float64)
                 norms = np.sqrt(np.einsum("ij,ij->i", block, block))[:, None]
                 norms[norms == 0] = 1.0
-                unit[start:start + 65536] = block / norms
+                with np.errstate(invalid="ignore"):  # a non-finite row stays non-finite; queries refuse it
+                    unit[start:start + 65536] = block / norms
             self._unit = unit
         return self._unit
 
@@ -223,8 +224,8 @@ class KeyedVectors:
     # ------------------------------------------------------------------ queries
     def similarity(self, word1: str, word2: str) -> float:
         """Cosine similarity of two words, in [-1, 1]."""
-        unit = self.unit_vectors
-        return float(np.dot(unit[self.index_of(word1)], unit[self.index_of(word2)]))
+        (first, second), _ = self._terms([word1, word2])
+        return float(np.dot(first, second))
 
     def most_similar(self, positive=None, negative=None, topn: int | None = 10,
                      restrict_vocab: int | None = None):
@@ -407,10 +408,15 @@ class KeyedVectors:
                 i = self.index_of(item)
                 exclude.append(i)
                 rows.append(self.unit_vectors[i])
+                if not np.isfinite(rows[-1]).all():
+                    raise QueryError(f"the vector of {item!r} is not finite (NaN or infinity): the vector "
+                                     "file is damaged; retrain or ask about other words")
             else:
                 vec = np.asarray(item, dtype=np.float32)
                 if vec.shape != (self.dim,):
                     raise QueryError(f"a query vector must have shape ({self.dim},), got {vec.shape}")
+                if not np.isfinite(vec).all():
+                    raise QueryError("a query vector must hold finite numbers (no NaN or infinity)")
                 length = np.linalg.norm(vec)
                 rows.append(vec / length if length > 0 else vec)
         return np.stack(rows), exclude
@@ -421,9 +427,11 @@ class KeyedVectors:
         if isinstance(topn, bool) or not isinstance(topn, (int, np.integer)) or topn < 1:
             raise QueryError(f"topn must be a positive integer or None, got {topn!r}")
         scores = scores.astype(np.float32, copy=True)
-        exclude = [i for i in exclude if i < len(scores)]
-        scores[exclude] = -np.inf
-        k = min(int(topn), len(scores) - len(set(exclude)))
+        # the query words and words whose score is undefined (a non-finite row) are never answers
+        candidate = np.isfinite(scores)
+        candidate[[i for i in exclude if i < len(scores)]] = False
+        scores[~candidate] = -np.inf
+        k = min(int(topn), int(candidate.sum()))
         if k <= 0:
             return []
         best = top_k(scores, k)

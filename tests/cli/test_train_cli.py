@@ -103,3 +103,31 @@ def test_ctrl_c_saves_what_was_trained(tmp_path):
     kv = KeyedVectors.load(out_path)
     assert kv.vectors.shape[1] == 50 and np.isfinite(kv.vectors).all()
     assert [p for p in os.listdir(tmp_path) if p.endswith(".tmp")] == []
+
+
+def test_a_failing_worker_thread_fails_the_run_and_writes_nothing(corpus, tmp_path, monkeypatch, capsys):
+    # every option that used to make the workers fail (--window 10**9) is now refused up front, so
+    # the failure is injected: a worker thread that raises must fail the run, with one line
+    import threading
+
+    from w2v.cli import main
+    from w2v.models import training
+
+    real = training.Trainer._run_chunk
+
+    def failing_in_workers(self, *args):
+        if threading.current_thread() is not threading.main_thread():
+            raise MemoryError("cannot allocate the buffers")
+        return real(self, *args)
+
+    monkeypatch.setattr(training.Trainer, "_run_chunk", failing_in_workers)
+    out_path = tmp_path / "v.bin"
+    args = ["train", str(corpus), "-o", str(out_path), "--quiet", "--epochs", "1", "--workers", "2"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "Exception in thread" not in err
+    assert len(err.strip().splitlines()) == 1 and "training failed" in err and "MemoryError" in err
+    assert not out_path.exists()
+    out_path.write_bytes(b"keep me")
+    assert main(args) == 1
+    assert out_path.read_bytes() == b"keep me"

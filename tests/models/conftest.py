@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from w2v.models import training
+from w2v.models.output_layers import OUTPUT_LAYERS
 
 V, DIM, NEG = 9, 6, 3
 
@@ -47,7 +47,7 @@ def tiny_huffman(v):
 
 @pytest.fixture
 def tiny_layers():
-    """Factory: ``make(objective, rng) -> (layer tuple, noise probabilities)``."""
+    """Factory: ``make(objective, rng) -> (output layer, noise probabilities, Huffman paths)``."""
 
     def make(objective, rng):
         q = rng.random(V) + 0.2
@@ -57,9 +57,10 @@ def tiny_layers():
         rows = V - 1 if objective == "hierarchical" else V
         weights = (rng.normal(size=(rows, DIM)) * 0.5).astype(np.float32)
         codes, points, lengths = tiny_huffman(V)
-        return training.build_layer(
-            objective, weights, codes=codes, points=points, lengths=lengths, accept=accept, alias=alias,
-            log_kq=np.log(NEG * q).astype(np.float32), negative=NEG), q, (codes, points, lengths)
+        arrays = {"weights": weights, "codes": codes, "points": points, "lengths": lengths, "accept": accept,
+                  "alias": alias, "log_kq": np.log(NEG * q).astype(np.float32)}
+        layer = OUTPUT_LAYERS[objective].from_state(arrays, V, DIM, negative=NEG, ns_exponent=0.75)
+        return layer, q, (codes, points, lengths)
 
     return make
 

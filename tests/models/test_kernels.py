@@ -3,7 +3,6 @@ import numpy as np
 import pytest
 
 from w2v.models import reference as ref
-from w2v.models import training
 from w2v.models._architecture_kernel import cbow_center, skipgram_center
 from w2v.models._nce_kernel import nce_targets
 from w2v.models._negative_kernel import negative_targets
@@ -20,11 +19,11 @@ def _draw_noise(objective, layer, state, target):
     rows = np.zeros(NEG + 1, np.int32)
     lab = np.zeros(NEG + 1, np.float32)
     off = np.zeros(NEG + 1, np.float32)
-    _, _, _, _, accept, alias, log_kq, negative = layer
+    arrays = layer.arrays
     if objective == "negative":
-        n = negative_targets(target, negative, accept, alias, state, rows, lab, off)
+        n = negative_targets(target, arrays.negative, arrays.accept, arrays.alias, state, rows, lab, off)
     else:
-        n = nce_targets(target, negative, accept, alias, log_kq, state, rows, lab, off)
+        n = nce_targets(target, arrays.negative, arrays.accept, arrays.alias, arrays.log_kq, state, rows, lab, off)
     return list(rows[1:n]), state
 
 
@@ -51,11 +50,10 @@ def test_compiled_step_matches_reference_step(tiny_layers, objective, mode):
     center = int(sentence[i])
     contexts = [4, 1, 2, 5]
     state = np.array([12345], np.uint64)
-    scratch = training.build_scratch(objective, layer, DIM, 2, V)
-    kind = training.OBJECTIVES[objective]
+    scratch = layer.scratch(DIM, 2)
 
     ref_in = inputs.astype(np.float64)
-    ref_out = layer[0].astype(np.float64)
+    ref_out = layer.weights.astype(np.float64)
     ref_state = state.copy()
     expected_loss = 0.0
     noise = objective in ("negative", "nce")
@@ -85,16 +83,16 @@ def test_compiled_step_matches_reference_step(tiny_layers, objective, mode):
 
     alpha = np.float32(ALPHA)
     if mode.startswith("skipgram"):
-        loss, examples = skipgram_center(kind, sentence, 5, i, radius, inputs, layer, alpha, state, scratch,
+        loss, examples = skipgram_center(sentence, 5, i, radius, inputs, layer.arrays, scratch, alpha, state,
                                          mode == "skipgram-shared")
         assert examples == 4
     else:
-        loss, examples = cbow_center(kind, sentence, 5, i, radius, inputs, layer, alpha, state, scratch,
+        loss, examples = cbow_center(sentence, 5, i, radius, inputs, layer.arrays, scratch, alpha, state,
                                      mode == "cbow-mean")
         assert examples == 1
     assert loss == pytest.approx(expected_loss, rel=1e-5)
     np.testing.assert_allclose(inputs, ref_in, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(layer[0], ref_out, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(layer.weights, ref_out, rtol=1e-5, atol=1e-6)
     assert state[0] == ref_state[0]  # the same number of random draws
 
 
@@ -121,16 +119,16 @@ def test_hierarchical_softmax_leaves_saturated_nodes_alone_like_word2vec_c(tiny_
     sentence = np.array([3, 6], np.int32)  # center 6 predicted from context 3
     root = V - 2
     # make the root's logit for word 3's vector far beyond 6
-    layer[0][root] = inputs[3] * (20.0 / float(inputs[3] @ inputs[3]))
-    before = layer[0].copy()
+    layer.weights[root] = inputs[3] * (20.0 / float(inputs[3] @ inputs[3]))
+    before = layer.weights.copy()
     n = lengths[6]
     expected_loss = ref.hierarchical_loss_grad(inputs[3].astype(np.float64), before.astype(np.float64),
                                                codes[6, :n], points[6, :n])[0]
-    scratch = training.build_scratch("hierarchical", layer, DIM, 1, V)
-    loss, examples = skipgram_center(training.OBJECTIVES["hierarchical"], sentence, 2, 1, 1, inputs, layer,
-                                     np.float32(ALPHA), np.array([1], np.uint64), scratch, False)
+    scratch = layer.scratch(DIM, 1)
+    loss, examples = skipgram_center(sentence, 2, 1, 1, inputs, layer.arrays, scratch, np.float32(ALPHA),
+                                     np.array([1], np.uint64), False)
     assert examples == 1
     assert loss == pytest.approx(expected_loss, rel=1e-5)  # the saturated node still counts in the loss
-    assert np.array_equal(layer[0][root], before[root])  # but is not updated
+    assert np.array_equal(layer.weights[root], before[root])  # but is not updated
     others = [p for p in points[6, :n] if p != root]
-    assert others and all(not np.array_equal(layer[0][p], before[p]) for p in others)
+    assert others and all(not np.array_equal(layer.weights[p], before[p]) for p in others)

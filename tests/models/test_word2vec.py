@@ -101,12 +101,13 @@ def test_huge_learning_rate_diverges_with_a_message_naming_it(small):
 def test_a_set_stop_event_stops_before_training(small):
     model = Word2Vec(dim=8, epochs=1, min_count=10, progress=False, workers=2).fit(small[:50])
     before = model._input.copy()
-    plan = training.Plan("skipgram", "negative", False, 5, 0.025, 2.5e-6, 10_000, 2, 1)
+    plan = training.Plan(architecture="skipgram", shared_negatives=False, cbow_mean=True, window=5, alpha=0.025,
+                         min_alpha=2.5e-6, words_planned=10_000, epochs=1, workers=2, seed=1)
     stop = threading.Event()
     stop.set()
     encoded = model.vocab_.encode(small)
-    result = training.run_epoch(plan, encoded, model._input, model._layer, model._keep, (0, 0),
-                                training.Progress(), stop)
+    trainer = training.Trainer(plan, model._input, model._layer, model._keep)
+    result = trainer.run_epoch(encoded, (0, 0), training.Progress(), stop)
     assert result.interrupted and result.words == 0
     assert np.array_equal(before, model._input)
 
@@ -184,3 +185,22 @@ def test_state_with_missing_fields_is_a_format_error(small, tmp_path):
             dst.writestr(item, data)
     with pytest.raises(ModelFormatError):
         Word2Vec.load_state(broken)
+
+
+def test_any_exception_in_a_worker_thread_fails_the_run(small, monkeypatch):
+    from w2v.errors import TrainingFailed
+
+    model = Word2Vec(dim=8, epochs=2, min_count=10, progress=False, workers=2)
+    real = training.Trainer._run_chunk
+
+    calls = []
+
+    def failing(self, *args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disk on fire")
+        return real(self, *args)
+
+    monkeypatch.setattr(training.Trainer, "_run_chunk", failing)
+    with pytest.raises(TrainingFailed, match="RuntimeError: disk on fire"):
+        model.fit(small)

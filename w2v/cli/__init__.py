@@ -6,8 +6,9 @@ returning an exit status). Handlers import heavy modules (numba kernels) lazily 
 ``w2v --help`` stays instant.
 
 Exit status: 0 success, 1 runtime failure (e.g. training diverged), 2 usage or input error,
-130 interrupted. User errors print one line on stderr (``w2v train: error: corpus 'x' does not
-exist``), followed at most by a hint to ``--help``; never a traceback, never the usage block.
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM, handled as Ctrl-C). User errors print one line
+on stderr (``w2v train: error: corpus 'x' does not exist``), followed at most by a hint to
+``--help``; never a traceback, never the usage block.
 
 A ``w2v train`` line that starts with ``-train`` is word2vec.c's dialect and is translated first
 (:mod:`w2v.cli.word2vec_c`), so ``w2v train -train text8 -output vectors.bin -size 200`` runs.
@@ -20,6 +21,7 @@ import logging
 import sys
 
 from w2v._version import __version__
+from w2v.cli import _safety
 from w2v.cli._args import InputError
 from w2v.errors import W2VError
 
@@ -99,13 +101,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     command = " ".join(filter(None, (args.command, getattr(args, "ngram_command", None))))
     try:
-        return int(args.func(args) or 0)
+        with _safety.sigterm_as_interrupt():  # SIGTERM takes Ctrl-C's path: work saved, temp files removed
+            return int(args.func(args) or 0)
     except W2VError as err:
         print(f"w2v {command}: error: {err}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
-        print(f"w2v {command}: interrupted", file=sys.stderr)
-        return 130
+        print(f"w2v {command}: {_safety.interrupt_word()}", file=sys.stderr)
+        return _safety.interrupt_status()
     except BrokenPipeError:
         # stdout closed early (``w2v neighbors ... | head``): not an error worth a traceback.
         sys.stderr.close()

@@ -4,8 +4,6 @@ and the help formatter."""
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import os
 import re
 import shutil
@@ -140,17 +138,9 @@ def add_json_option(parser: argparse.ArgumentParser, what: str) -> None:
 
 def print_json(document) -> None:
     """Print ``document`` as strict JSON (non-finite floats become ``null``)."""
-    print(json.dumps(_finite(document), ensure_ascii=False, allow_nan=False))
+    from w2v.cli._safety import dumps  # one strict-JSON writer for every command (numpy scalars too)
 
-
-def _finite(value):
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(item) for item in value]
-    return value
+    print(dumps(document))
 
 
 def write_output(path, write) -> None:
@@ -168,11 +158,6 @@ def write_output(path, write) -> None:
         with open(tmp, "rb") as f:
             shutil.copyfileobj(f, sys.stdout.buffer)
         sys.stdout.buffer.flush()
-
-
-def corpus_path(text: str) -> Path:
-    """A corpus: a file or folder that exists, or ``-`` for standard input (read once, as it arrives)."""
-    return Path(text) if text == "-" else existing_path(text)
 
 
 def _parse(kind, text: str, what: str):

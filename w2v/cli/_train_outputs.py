@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from w2v.cli._args import existing_path, output_path, positive_int
+from w2v.cli._safety import writing
 
 
 def add_options(p) -> None:
@@ -77,12 +78,14 @@ def write(model, args) -> list[str]:
     if args.classes is not None:
         path = classes_path(args)
         classes = model.wv_.cluster(min(args.classes, len(model.wv_)), seed=args.seed)
-        classes.save(path)
+        with writing(path, "word classes"):
+            classes.save(path)
         lines.append(f"wrote {path}: {len(classes.words)} words in {classes.k} classes "
                      f"(mean cosine to the own centroid {classes.mean_similarity:.4f})")
     if args.plot_history is not None:
         from w2v.cli.plot_history import write_history_plot
 
-        write_history_plot(model.history_, args.plot_history)
+        with writing(args.plot_history, "plot"):
+            write_history_plot(model.history_, args.plot_history)
         lines.append(f"wrote {args.plot_history}: training curves of {len(model.history_)} epochs")
     return lines

@@ -9,9 +9,9 @@ JSON, each with its size and its most central words.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
+from w2v.cli import _safety
 from w2v.cli._args import HelpFormatter, non_negative_int, output_path, positive_int
 
 
@@ -43,15 +43,17 @@ def handle(args) -> int:
     from w2v.clusters import cluster_vectors
     from w2v.vectors import KeyedVectors
 
+    _safety.refuse_overwrite({"MODEL": args.model}, {"-o": args.output})
     kv = KeyedVectors.load(args.model)
     classes = cluster_vectors(kv, args.classes, iterations=args.iterations,
                               restrict_vocab=args.restrict_vocab, seed=args.seed)
     if args.output is not None:
-        classes.save(args.output)
+        with _safety.writing(args.output, "word classes"):
+            classes.save(args.output)
     if args.json:
         out = classes.to_dict(args.top)
         out["restrict_vocab"] = args.restrict_vocab
-        print(json.dumps(out, allow_nan=False))
+        print(_safety.dumps(out))
     elif args.output is None:
         sys.stdout.writelines(classes.lines())
     else:

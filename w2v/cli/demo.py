@@ -11,7 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from w2v.cli import _args
+from w2v.cli import _args, _safety
+from w2v.models import ARCHITECTURES, OBJECTIVES
 
 
 def register(subparsers) -> None:
@@ -24,10 +25,10 @@ def register(subparsers) -> None:
     )
     p.add_argument("--tokens", type=_args.positive_int, default=300_000, help="size of the generated corpus")
     p.add_argument("--seed", type=_args.non_negative_int, default=0, help="seed of the corpus and of training")
-    p.add_argument("--arch", choices=["skipgram", "cbow"], default="skipgram", help="architecture")
+    p.add_argument("--arch", choices=ARCHITECTURES, default="skipgram", help="architecture")
     p.add_argument(
         "--objective",
-        choices=["negative", "hierarchical", "softmax", "nce"],
+        choices=OBJECTIVES,
         default="negative",
         help="output layer",
     )
@@ -64,10 +65,14 @@ def run(args: argparse.Namespace) -> int:
     from w2v.evaluate import evaluate_analogies
     from w2v.models.word2vec import Word2Vec
 
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        raise _safety.PathConflictError(f"--out {str(args.out)!r} is a file, not a folder: give a folder "
+                                        "(it is created if missing)")
     with tempfile.TemporaryDirectory(prefix="w2v-demo-") as tmp:
         folder = args.out if args.out is not None else Path(tmp)
-        folder.mkdir(parents=True, exist_ok=True)
-        corpus_path, questions_path = write_demo_corpus(folder, n_tokens=args.tokens, seed=args.seed)
+        with _safety.writing(folder, "demo folder"):
+            folder.mkdir(parents=True, exist_ok=True)
+            corpus_path, questions_path = write_demo_corpus(folder, n_tokens=args.tokens, seed=args.seed)
         print(f"demo corpus: {corpus_path} ({args.tokens:,} tokens requested, seed {args.seed})", file=sys.stderr)
 
         model = Word2Vec(
@@ -89,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
         vectors_path = None
         if args.out is not None:
             vectors_path = folder / "vectors.bin"
-            kv.save(vectors_path, format="binary")
+            with _safety.writing(vectors_path, "vectors"):
+                kv.save(vectors_path, format="binary")
             print(f"vectors written to {vectors_path}", file=sys.stderr)
         if args.json:
             _args.print_json({

@@ -9,9 +9,9 @@ Same numbers as gensim's ``evaluate_word_analogies`` / ``evaluate_word_pairs`` o
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
+from w2v.cli import _safety
 from w2v.cli._args import HelpFormatter, existing_path, positive_int
 
 
@@ -36,7 +36,7 @@ def register(subparsers) -> None:
 
 
 def _evaluate(args) -> int:
-    from w2v.evaluate import EvaluationError, evaluate_analogies, evaluate_word_pairs
+    from w2v.evaluate import EvaluationError, EvaluationFileError, evaluate_analogies, evaluate_word_pairs
     from w2v.vectors import KeyedVectors
 
     kv = KeyedVectors.load(args.model)
@@ -48,13 +48,15 @@ def _evaluate(args) -> int:
         try:
             results[key] = run()
         except EvaluationError as err:
-            if failures:  # both failed: nothing to show
+            # a file that cannot be used is an input error; a usable file whose words the vectors
+            # lack is a result ("unavailable"), as long as the other evaluation has one
+            if failures or isinstance(err, EvaluationFileError):
                 raise
             failures[key] = str(err)
     if args.json:
         out = {key: results[key].to_dict() if key in results else {"error": failures[key]}
                for key in ("analogy", "pairs")}
-        print(json.dumps(out, indent=2, allow_nan=False))
+        print(_safety.dumps(out, indent=2))
     else:
         _print_table(args, results, failures)
     return 0
@@ -80,6 +82,8 @@ def _print_table(args, results, failures) -> None:
         scores = f"spearman {pairs.spearman:.4f}  pearson {pairs.pearson:.4f}"
     print(f"  {scores}  pairs {pairs.pairs}  "
           f"out of vocabulary {pairs.oov} ({100 * pairs.oov_ratio:.1f}%)")
+    if pairs.malformed:
+        print(f"  {pairs.malformed} malformed lines skipped")
 
 
 def _print_analogies(name, analogy) -> None:
@@ -94,3 +98,5 @@ def _print_analogies(name, analogy) -> None:
             print(f"  {label:<{width}}  {100 * value:7.2f}%")
     print(f"  {'total':<{width}}  {100 * analogy.accuracy:7.2f}%  {analogy.correct:7d} / "
           f"{analogy.questions:6d}  {analogy.skipped:7d}")
+    if analogy.malformed:
+        print(f"  {analogy.malformed} malformed lines skipped")

@@ -10,8 +10,8 @@ fastText .vec, GloVe text; the format is detected from the content).
 from __future__ import annotations
 
 import argparse
-import os
 
+from w2v.cli import _safety
 from w2v.cli._args import HelpFormatter, add_json_option, print_json, existing_path, non_negative_int, output_path, positive_int
 from w2v.errors import W2VError
 
@@ -63,13 +63,14 @@ def handle(args) -> int:
         raise W2VError("nothing to do: give -o OUT (with --format) and/or --projector DIR")
     if (args.classes is not None or args.classes_file is not None) and args.projector is None:
         raise W2VError("--classes adds a column to the projector files: give --projector DIR too")
-    if args.output is not None and os.path.exists(args.output) and os.path.samefile(args.output, args.model):
-        raise W2VError(f"-o {args.output} is the input file: choose another output name")
+    _safety.refuse_overwrite({"MODEL": args.model, "--classes-file": args.classes_file},
+                             {"-o": args.output, "--projector": args.projector})
     kv = KeyedVectors.load(args.model, limit=args.restrict_vocab)
     report = {"words": len(kv), "dim": kv.dim, "output": None, "format": None, "projector": None}
     if args.output is not None:
         fmt = args.format or format_for_path(args.output, default="text")
-        kv.save(args.output, format=fmt)
+        with _safety.writing(args.output, "vectors"):
+            kv.save(args.output, format=fmt)
         report.update(output=str(args.output), format=fmt)
         if not args.json:
             print(f"wrote {args.output} ({fmt}): {len(kv)} words x {kv.dim} dims")
@@ -83,7 +84,8 @@ def handle(args) -> int:
             from w2v.clusters import read_classes
 
             classes = read_classes(args.classes_file)
-        write_projector(kv, args.projector, classes=classes)
+        with _safety.writing(args.projector, "projector files in"):
+            write_projector(kv, args.projector, classes=classes)
         report["projector"] = str(args.projector)
         if not args.json:
             print(f"wrote {args.projector}/tensors.tsv, metadata.tsv, projector_config.pbtxt: "

@@ -13,11 +13,10 @@ tokenizer used for training is stored in native models and used again for scorin
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import sys
 import time
 
+from w2v.cli import _safety
 from w2v.cli._args import (STDIO, HelpFormatter, add_json_option, add_tokenizer_option, input_file,
                            non_negative_int, output_file, positive_float, positive_int, print_json,
                            write_output)
@@ -96,14 +95,17 @@ def _train(args) -> int:
         print("w2v ngram train: error: --json and -o - would both write to standard output: choose one",
               file=sys.stderr)
         return 2
+    _safety.refuse_overwrite({"CORPUS": args.corpus, "--heldout": args.heldout}, {"-o": args.output})
     start = time.perf_counter()
+    lm = NgramLM(order=args.order, smoothing=args.smoothing, min_count=args.min_count, k=args.k)
+    lm.check_params()  # before any text is opened
     corpus = open_corpus(args.corpus, tokenizer=_tokenizer(args.tokenizer))
     heldout = open_corpus(args.heldout, tokenizer=_tokenizer(args.tokenizer)) if args.heldout else None
-    lm = NgramLM(order=args.order, smoothing=args.smoothing, min_count=args.min_count, k=args.k)
     lm.fit(corpus, heldout=heldout)
     lm.tokenizer_ = args.tokenizer
     arpa = args.output == STDIO or str(args.output).endswith(".arpa")
-    write_output(args.output, lm.to_arpa if arpa else lm.save)
+    with _safety.writing(args.output, "model"):
+        write_output(args.output, lm.to_arpa if arpa else lm.save)
     seconds = time.perf_counter() - start
     if args.json:
         print_json({"order": args.order, "smoothing": args.smoothing, "tokenizer": args.tokenizer,
@@ -133,8 +135,7 @@ def _perplexity(args) -> int:
                "sentences": result.sentences, "log10_prob": result.log10_prob}
         if result.reason:
             out["reason"] = result.reason
-        # json writes inf as Infinity, which strict parsers reject: write null (the reason says why)
-        print(json.dumps({key: _finite_or_none(value) for key, value in out.items()}, allow_nan=False))
+        print_json(out)  # an infinite perplexity is written as null (the reason says why)
     else:
         print(f"perplexity {result.perplexity:.2f} over {result.tokens} tokens "
               f"({result.sentences} sentences, {result.oov} OOV scored as <unk>)")
@@ -143,19 +144,13 @@ def _perplexity(args) -> int:
     return 0
 
 
-def _finite_or_none(value):
-    """``value`` unchanged unless it is a non-finite float (inf, -inf, NaN), which becomes None."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def _generate(args) -> int:
     from w2v.ngram import NgramLM
 
     lm = NgramLM.load(args.model)
-    words = lm.generate(args.words, seed=args.seed, context=args.context.split())
+    stream = lm.iter_generate(args.words, seed=args.seed, context=args.context.split())
     if args.json:
+        words = list(stream)
         sentences, current = [], []
         for word in words:
             if word == "</s>":
@@ -168,12 +163,13 @@ def _generate(args) -> int:
         print_json({"tokens": words, "sentences": sentences, "seed": args.seed})
         return 0
     line: list[str] = []
-    for word in words:
+    # one sentence printed (and flushed) as soon as it is drawn: '-n 10**11 | head' ends at once
+    for word in stream:
         if word == "</s>":
-            print(" ".join(line))
+            print(" ".join(line), flush=True)
             line = []
         else:
             line.append(word)
     if line:
-        print(" ".join(line))
+        print(" ".join(line), flush=True)
     return 0

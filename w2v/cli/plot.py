@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import re
 
+from w2v.cli import _safety
 from w2v.cli._args import HelpFormatter, add_json_option, print_json, existing_path, non_negative_int, output_path, positive_int
 
 _SIZE = re.compile(r"^(\d+)x(\d+)$")
@@ -61,6 +62,7 @@ def handle(args) -> int:
     from w2v.plot import image_format, new_figure, plot_words, save_figure
     from w2v.extras import require
 
+    _safety.refuse_overwrite({"MODEL": args.model, "--classes-file": args.classes_file}, {"-o": args.output})
     image_format(args.output)
     require("matplotlib", "plotting")
     if args.method == "tsne":
@@ -83,7 +85,8 @@ def handle(args) -> int:
     fig, ax = new_figure(args.size)
     fig.subplots_adjust(left=0.03, right=0.98, bottom=0.03, top=0.95)  # before labels are placed
     plot_words(kv, words, method=args.method, ax=ax, classes=classes, seed=args.seed, title=args.title)
-    save_figure(fig, args.output)
+    with _safety.writing(args.output, "picture"):
+        save_figure(fig, args.output)
     if args.json:
         print_json({"output": str(args.output), "words": words, "method": args.method,
                     "classes": args.classes, "classes_file": None if args.classes_file is None

@@ -13,9 +13,9 @@ stderr, answers to stdout, and an unknown word is reported without ending the se
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
+from w2v.cli import _safety
 from w2v.cli._args import HelpFormatter, positive_int
 from w2v.errors import W2VError
 
@@ -103,7 +103,7 @@ def _similarity(args) -> int:
     kv = _load(args.model)
     value = kv.similarity(args.word1, args.word2)
     if args.json:
-        print(json.dumps({"word1": args.word1, "word2": args.word2, "similarity": value}))
+        print(_safety.dumps({"word1": args.word1, "word2": args.word2, "similarity": value}))
     else:
         print(f"{value:.6f}")
     return 0
@@ -141,7 +141,7 @@ def _interactive(ask, prompt: str, n_words: int | None, as_json: bool) -> int:
 
 def _print(results, as_json: bool) -> None:
     if as_json:
-        print(json.dumps([{"word": w, "similarity": s} for w, s in results]))
+        print(_safety.dumps([{"word": w, "similarity": s} for w, s in results]))
         return
     width = max((len(w) for w, _ in results), default=0)
     for word, sim in results:

@@ -8,19 +8,20 @@
 The output format follows the file name (``.bin`` binary, ``.txt``/``.vec`` text, ``.npz`` native)
 unless ``--format`` is given. ``-`` reads the corpus from standard input or writes the vectors to
 standard output. Ctrl-C stops training within a second or two; the vectors trained so far are then
-written (atomically) and the command says so and exits 130.
+written (atomically) and the command says so and exits 130 (143 after SIGTERM, which is handled
+the same way).
 """
 from __future__ import annotations
 
 import argparse
 import sys
 
-from w2v.cli import _train_outputs
+from w2v.cli import _safety, _train_outputs
 from w2v.cli._args import (STDIO, HelpFormatter, add_json_option, add_tokenizer_option, input_file,
                            non_negative_int, output_file, positive_float, positive_int, print_json,
                            unit_interval, write_output)
 from w2v.distributed.driver import DEFAULT_ROUND_WORDS
-from w2v.errors import OutputError
+from w2v.models import ARCHITECTURES, OBJECTIVES
 
 
 def _non_negative_float(text: str) -> float:
@@ -65,9 +66,9 @@ def register(subparsers) -> None:
                    "or - for standard input [-train]")
     p.add_argument("-o", "--output", type=output_file("output"), required=True, metavar="OUT",
                    help="vector file to write (its folder must exist), or - for standard output [-output]")
-    p.add_argument("--arch", choices=("skipgram", "cbow"), default="skipgram",
+    p.add_argument("--arch", choices=ARCHITECTURES, default="skipgram",
                    help="architecture [-cbow 0|1]")
-    p.add_argument("--objective", choices=("negative", "hierarchical", "softmax", "nce"), default="negative",
+    p.add_argument("--objective", choices=OBJECTIVES, default="negative",
                    help="output layer: negative sampling, hierarchical softmax, full softmax (small "
                    "vocabularies only: O(V) per example) or NCE [-hs 1 -negative 0 for hierarchical]")
     p.add_argument("--dim", type=positive_int, default=100, help="vector size [-size]")
@@ -112,6 +113,8 @@ def register(subparsers) -> None:
                    help="also save the full trainer state (npz + JSON) to STATE, to resume or continue later")
     p.add_argument("--resume", type=input_file("state", stdin=False), default=None, metavar="STATE",
                    help="finish the run saved in STATE on CORPUS (training options are taken from STATE)")
+    p.add_argument("--force", action="store_true",
+                   help="with --resume: train even if CORPUS is not the corpus the state was trained on")
     cluster = p.add_mutually_exclusive_group()
     cluster.add_argument("--scheduler", default=None, metavar="ADDRESS",
                          help="train data-parallel on the Dask cluster of this scheduler (e.g. tcp://host:8786); "
@@ -136,6 +139,12 @@ def handle(args) -> int:
         print("w2v train: error: --json and -o - would both write to standard output: choose one",
               file=sys.stderr)
         return 2
+    _safety.refuse_overwrite(
+        {"CORPUS": args.corpus, "--resume": args.resume, "--questions": args.questions,
+         "--read-vocab": args.read_vocab},
+        {"-o": args.output, "--save-state": args.save_state, "--save-vocab": args.save_vocab,
+         "--plot-history": args.plot_history,
+         "--classes-output": _train_outputs.classes_path(args) if args.classes is not None else None})
     args.format = args.format or ("binary" if args.output == STDIO else format_for_path(args.output, "binary"))
     if args.resume is not None:
         given = [name for name in _FROM_STATE if getattr(args, name) != _DEFAULTS.get(name)]
@@ -148,8 +157,12 @@ def handle(args) -> int:
         model.progress = not args.quiet
         if args.workers is not None:
             model.workers = args.workers
-        run = lambda client=None: model.resume(args.corpus, client=client, round_words=args.round_words)  # noqa: E731
+        run = lambda client=None: model.resume(args.corpus, force=args.force, client=client,  # noqa: E731
+                                               round_words=args.round_words)
     else:
+        if args.force:
+            print("w2v train: error: --force only applies with --resume", file=sys.stderr)
+            return 2
         model = Word2Vec(
             architecture=args.arch, objective=args.objective, dim=args.dim, window=args.window,
             min_count=args.min_count, max_vocab_size=args.max_vocab_size, sample=args.sample,
@@ -174,14 +187,15 @@ def handle(args) -> int:
             run()
     except KeyboardInterrupt:
         if getattr(model, "wv_", None) is None or not getattr(model, "interrupted_", False):
-            print("w2v train: interrupted before training started; nothing written", file=sys.stderr)
-            return 130
+            print(f"w2v train: {_safety.interrupt_word()} before training started; nothing written",
+                  file=sys.stderr)
+            return _safety.interrupt_status()
         _write(model, args)
-        print(f"w2v train: interrupted after {model.epochs_trained_} of {model.epochs} epochs; "
+        print(f"w2v train: {_safety.interrupt_word()} after {model.epochs_trained_} of {model.epochs} epochs; "
               f"saved the vectors trained so far to {_name(args.output)}"
               + (f" and the trainer state to {args.save_state} (resume with --resume)" if args.save_state else ""),
               file=sys.stderr)
-        return 130
+        return _safety.interrupt_status()
     _write(model, args)
     extra = _train_outputs.write(model, args)
     if args.json:
@@ -218,14 +232,13 @@ def _report(model, args) -> dict:
 
 
 def _write(model, args) -> None:
-    try:
+    # each file on its own, so that a failure names the file that could not be written; a closed
+    # stdout (``| head``) is not a write failure: main() ends quietly
+    with _safety.writing(_name(args.output), "vectors"):
         write_output(args.output, lambda path: model.wv_.save(path, format=args.format))
-        if args.save_vocab is not None:
+    if args.save_vocab is not None:
+        with _safety.writing(args.save_vocab, "vocabulary"):
             model.vocab_.save(args.save_vocab)
-        if args.save_state is not None:
+    if args.save_state is not None:
+        with _safety.writing(args.save_state, "trainer state"):
             model.save_state(args.save_state)
-    except BrokenPipeError:
-        raise  # stdout closed by the reader (``| head``): main() ends quietly
-    except OSError as err:
-        raise OutputError(f"could not write {err.filename or _name(args.output)}: {err.strerror or err}; "
-                          "free some space or choose another output path") from None

@@ -8,12 +8,11 @@ text (word2vec.c's -save-vocab format plus a header line).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
 
-from w2v.cli import _args
+from w2v.cli import _args, _safety
 
 
 def register(subparsers) -> None:
@@ -49,6 +48,8 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build, report, optionally save. Returns the exit status."""
     from w2v.corpus import Tokenizer, open_corpus
+
+    _safety.refuse_overwrite({"CORPUS": args.corpus}, {"-o": args.output})
     from w2v.corpus.pipeline import build_vocabulary
 
     if args.output == _args.STDIO and args.json:
@@ -68,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
                              max_final_vocab=args.max_final_vocab, workers=workers, progress=True)
     seconds = time.perf_counter() - start
     if args.output is not None:
-        _args.write_output(args.output, vocab.save)
+        with _safety.writing(args.output, "vocabulary"):
+            _args.write_output(args.output, vocab.save)
         if args.output != _args.STDIO:
             print(f"vocabulary written to {args.output}", file=sys.stderr)
     print(f"read {vocab.total_words:,} tokens in {seconds:.1f} s "
@@ -93,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         "output": None if args.output is None else str(args.output),
     }
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
+        print(_safety.dumps(report, indent=2))
         return 0
     kept_share = vocab.retained_words / vocab.total_words
     lines = [

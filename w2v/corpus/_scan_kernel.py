@@ -26,7 +26,8 @@ Unicode.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from w2v._jit import njit  # numba's, compiling in memory where it cannot cache
 
 # flag bits, as in _unicode_tables
 _ALNUM, _DECIMAL, _SPACE, _IGNORABLE, _CASED, _STRIPS, _LOWERS = 1, 2, 4, 8, 16, 32, 64
@@ -65,6 +66,19 @@ def _decode(data, i, n):
         return _REPLACEMENT, i + 3, True
     return (((b0 & 0x07) << 18) | ((np.int64(data[i + 1]) & 0x3F) << 12)
             | ((np.int64(data[i + 2]) & 0x3F) << 6) | (np.int64(data[i + 3]) & 0x3F)), i + 4, False
+
+
+@njit(nogil=True, cache=True)
+def _copy_int32(dst, src, n):
+    """``dst[:n] = src[:n]`` as a loop: numba compiles slice assignment far more slowly."""
+    for i in range(n):
+        dst[i] = src[i]
+
+
+@njit(nogil=True, cache=True)
+def _copy_uint8(dst, dst_start, src, src_start, n):
+    for i in range(n):
+        dst[dst_start + i] = src[src_start + i]
 
 
 @njit(nogil=True, cache=True)
@@ -122,7 +136,7 @@ def _decode_block(data, n, flags, strip, strip_keys, strip_offsets, strip_data, 
     i, m, errors = _decode_into(data, 0, n, flags, strip, strip_keys, strip_offsets, strip_data, out, 0)
     while i < n:
         bigger = np.empty(2 * out.shape[0], dtype=np.int32)
-        bigger[:m] = out[:m]
+        _copy_int32(bigger, out, m)
         out = bigger
         i, m, more = _decode_into(data, i, n, flags, strip, strip_keys, strip_offsets, strip_data, out, m)
         errors += more
@@ -207,7 +221,9 @@ def _hash_bytes(word, length):
 @njit(nogil=True, cache=True)
 def _rehash(n_slots, entry_hash, n_entries):
     """Slots for ``n_entries`` words: pairs (hash as int64, word id), id -1 when empty."""
-    slots = np.full(2 * n_slots, _EMPTY, dtype=np.int64)
+    slots = np.empty(2 * n_slots, dtype=np.int64)
+    for k in range(2 * n_slots):
+        slots[k] = _EMPTY
     mask = np.uint64(n_slots - 1)
     for e in range(n_entries):
         s = entry_hash[e] & mask
@@ -226,10 +242,11 @@ def _grow_entries(entry_hash, entry_start, entry_length, counts):
     ln = np.empty(size, dtype=np.int32)
     c = np.zeros(size, dtype=np.int64)
     old = entry_hash.shape[0]
-    h[:old] = entry_hash
-    s[:old] = entry_start
-    ln[:old] = entry_length
-    c[:old] = counts
+    for e in range(old):
+        h[e] = entry_hash[e]
+        s[e] = entry_start[e]
+        ln[e] = entry_length[e]
+        c[e] = counts[e]
     return h, s, ln, c
 
 
@@ -266,7 +283,7 @@ def _add_word(word, length, add, slots, entry_hash, entry_start, entry_length, c
     used = sizes[1]
     if e >= entry_hash.shape[0] or used + length > arena.shape[0] or 2 * (e + 1) > n_slots:
         return -1
-    arena[used:used + length] = word[:length]
+    _copy_uint8(arena, used, word, 0, length)
     entry_hash[e] = h
     entry_start[e] = used
     entry_length[e] = length
@@ -288,7 +305,7 @@ def _grown(slots, entry_hash, entry_start, entry_length, counts, arena, sizes, l
                                                                       counts)
     if used + length > arena.shape[0]:
         bigger = np.empty(max(arena.shape[0] * 2, used + length), dtype=np.uint8)
-        bigger[:used] = arena[:used]
+        _copy_uint8(bigger, 0, arena, 0, used)
         arena = bigger
     if 2 * (e + 1) > slots.shape[0] >> 1:
         slots = _rehash(slots.shape[0], entry_hash, e)
@@ -519,16 +536,20 @@ def merge_table(table, other):
     slots, entry_hash, entry_start, entry_length, counts, arena, sizes = table
     n = other_sizes[0]
     mapping = np.empty(n, dtype=np.int32)
+    word = np.empty(256, dtype=np.uint8)
     for e in range(n):
-        start = starts[e]
-        word = other_arena[start:start + lens[e]]
-        word_id = _add_word(word, lens[e], other_counts[e], slots, entry_hash, entry_start, entry_length, counts,
-                            arena, sizes)
+        # int64 lengths and counts, as the scan passes them: one compiled version of each callee
+        length = np.int64(lens[e])
+        add = np.int64(other_counts[e])
+        if length > word.shape[0]:
+            word = np.empty(2 * length, dtype=np.uint8)
+        _copy_uint8(word, 0, other_arena, starts[e], length)
+        word_id = _add_word(word, length, add, slots, entry_hash, entry_start, entry_length, counts, arena, sizes)
         if word_id < 0:
             slots, entry_hash, entry_start, entry_length, counts, arena, sizes = _grown(
-                slots, entry_hash, entry_start, entry_length, counts, arena, sizes, lens[e])
-            word_id = _add_word(word, lens[e], other_counts[e], slots, entry_hash, entry_start, entry_length,
-                                counts, arena, sizes)
+                slots, entry_hash, entry_start, entry_length, counts, arena, sizes, length)
+            word_id = _add_word(word, length, add, slots, entry_hash, entry_start, entry_length, counts, arena,
+                                sizes)
         mapping[e] = word_id
     return mapping, (slots, entry_hash, entry_start, entry_length, counts, arena, sizes)
 

@@ -31,6 +31,9 @@ from w2v.fileio import decompression_errors, is_compressed
 #: Bytes per block handed to a worker: small enough that the per-worker buffers (about 20 bytes per
 #: byte of block) stay at a few MB, large enough that a kernel call costs nothing in comparison.
 SCAN_BLOCK = 1 << 18
+#: At most this many scanning threads: each holds a word table of its own (tens of MB for a large
+#: vocabulary), and eight already read faster than most disks deliver.
+MAX_SCAN_WORKERS = 8
 
 
 def _new_table():
@@ -52,7 +55,8 @@ class _BlockResult:
     worker: int
     offset: int            # first token in the worker's id file
     n_tokens: int
-    lengths: np.ndarray    # int32 sentence lengths (the last one open when ``open``)
+    n_lengths: int         # sentence lengths in the worker's length file (the last one open when ``open``)
+    lengths_offset: int    # first of them in that file
     open: bool
     leading_end: bool      # a sentence end before the first token closes the previous block's open one
     closes: bool
@@ -70,7 +74,10 @@ class _Worker:
         self.ids = np.zeros(0, dtype=np.int32)
         self.lengths = np.zeros(0, dtype=np.int32)
         self.id_file = tempfile.TemporaryFile()
+        # sentence lengths go to disk too: kept in memory they would grow with the corpus
+        self.length_file = tempfile.TemporaryFile()
         self.written = 0
+        self.lengths_written = 0
         tok = tokenizer
         self.options = (tok.name == "whitespace", tok.lowercase, tok.numbers == "normalize", tok.strip_accents,
                         tok.split_sentences and tok.name != "whitespace")
@@ -87,7 +94,10 @@ class _Worker:
         offset = self.written
         self.ids[:n_tokens].tofile(self.id_file)
         self.written += n_tokens
-        return _BlockResult(self.number, offset, n_tokens, self.lengths[:n_sentences].copy(), bool(is_open),
+        self.lengths[:n_sentences].tofile(self.length_file)
+        lengths_offset = self.lengths_written
+        self.lengths_written += n_sentences
+        return _BlockResult(self.number, offset, n_tokens, int(n_sentences), lengths_offset, bool(is_open),
                             bool(leading_end), block.closes, int(errors))
 
 
@@ -161,7 +171,7 @@ def scan_files(corpus, workers: int = 1, block_size: int = SCAN_BLOCK, progress:
     ----------
     corpus : corpus object
     workers : int, default 1
-        Scanning threads (with 1, the calling thread scans).
+        Scanning threads (with 1, the calling thread scans); at most :data:`MAX_SCAN_WORKERS`.
     block_size : int
         Bytes per block.
     progress : bool, default False
@@ -173,6 +183,7 @@ def scan_files(corpus, workers: int = 1, block_size: int = SCAN_BLOCK, progress:
     """
     tables = unicode_tables()
     tokenizer = corpus.tokenizer
+    workers = max(1, min(int(workers), MAX_SCAN_WORKERS))
     pool = [_Worker(w, tokenizer) for w in range(workers)]
     results: dict[int, _BlockResult] = {}
     bar = _reading_bar(corpus, progress)
@@ -190,6 +201,7 @@ def scan_files(corpus, workers: int = 1, block_size: int = SCAN_BLOCK, progress:
             bar.close()
         for worker in pool:
             worker.id_file.close()
+            worker.length_file.close()
     return result
 
 
@@ -283,7 +295,9 @@ def _assemble(corpus, pool, results) -> ScanResult:
             ids = np.fromfile(worker.id_file, dtype=np.int32, count=r.n_tokens)
             next_id = kernel.first_seen_ids(ids, maps[r.worker], key_to_first, next_id)
             ids.tofile(id_file)
-        lengths = r.lengths.astype(np.int64)
+        worker = pool[r.worker]
+        worker.length_file.seek(4 * r.lengths_offset)
+        lengths = np.fromfile(worker.length_file, dtype=np.int32, count=r.n_lengths).astype(np.int64)
         if carry and (r.leading_end or not lengths.shape[0]) and (r.leading_end or r.closes):
             lengths = np.concatenate([[carry], lengths])
             carry = 0

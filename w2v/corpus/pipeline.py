@@ -138,22 +138,26 @@ def remap_to_vocabulary(scan: ScanResult, final_ids: np.ndarray, max_sentence_le
     id_file = scan.id_file
     new_offsets = tempfile.TemporaryFile()
     np.zeros(1, dtype=np.int64).tofile(new_offsets)
-    offsets = scan.offsets
+    offset_file = scan.offset_file
+    offset_file.flush()
     written = 0
     n_sentences = 0
     s = 0
     S = scan.n_sentences
     while s < S:
-        # as many whole sentences as fit in a chunk (at least one)
-        stop = int(np.searchsorted(offsets, offsets[s] + _scan.CHUNK_TOKENS, side="right")) - 1
-        stop = min(max(stop, s + 1), S)
-        first, last = int(offsets[s]), int(offsets[stop])
+        # sentence ends are read in chunks too: a memory map would count every page it touched
+        offset_file.seek(8 * s)
+        offsets = np.fromfile(offset_file, dtype=np.int64, count=min(S - s, _scan.CHUNK_TOKENS) + 1)
+        # as many whole sentences as fit in a chunk of tokens (at least one)
+        stop = int(np.searchsorted(offsets, offsets[0] + _scan.CHUNK_TOKENS, side="right")) - 1
+        stop = min(max(stop, 1), offsets.shape[0] - 1)
+        first, last = int(offsets[0]), int(offsets[stop])
         id_file.seek(4 * first)
         ids = np.fromfile(id_file, dtype=np.int32, count=last - first)
         mapped = final_ids[ids]
         keep = mapped >= 0
-        starts = np.asarray(offsets[s:stop], dtype=np.int64) - first
-        lengths = np.add.reduceat(keep.astype(np.int64), starts) if starts.shape[0] else starts
+        starts = offsets[:stop] - first
+        lengths = np.add.reduceat(keep.astype(np.int64), starts)
         lengths = split_long(lengths[lengths > 0], limit)
         id_file.seek(4 * written)
         mapped[keep].tofile(id_file)
@@ -161,7 +165,7 @@ def remap_to_vocabulary(scan: ScanResult, final_ids: np.ndarray, max_sentence_le
             (written + np.cumsum(lengths)).tofile(new_offsets)
         written += int(lengths.sum())
         n_sentences += lengths.shape[0]
-        s = stop
+        s += stop
     id_file.truncate(4 * written)
     id_file.flush()
     new_offsets.flush()

@@ -7,15 +7,17 @@
 For each center token a radius ``r`` is drawn uniformly from ``1..window`` (``dynamic=True``, as
 word2vec.c does, which weights near contexts more: a context at distance ``d`` is used with
 probability ``(window - d + 1) / window``), and every token within ``r`` positions on either side
-and in the same sentence is a context. The compiled trainers do the same inside their loops; this
-numpy version is the obviously-correct reference for tests and feeds the batched full-softmax path.
+and in the same sentence is a context. The compiled training loop forms its pairs the same way
+(one radius drawn per center, before that center's pairs); ``tests/models/test_window_pairs.py``
+holds it against this reference, given the radii the kernel drew (``radii=``). Training does not
+call this function.
 """
 from __future__ import annotations
 
 import numpy as np
 
 
-def window_pairs(encoded_or_ids, offsets=None, window: int = 5, rng=None, dynamic: bool = True):
+def window_pairs(encoded_or_ids, offsets=None, window: int = 5, rng=None, dynamic: bool = True, radii=None):
     """All (center, context) pairs of an encoded corpus.
 
     Parameters
@@ -32,6 +34,9 @@ def window_pairs(encoded_or_ids, offsets=None, window: int = 5, rng=None, dynami
         Source of the per-center radii (a seed makes the pairs reproducible).
     dynamic : bool, default True
         Draw the radius uniformly in ``1..window`` per center; ``False`` always uses ``window``.
+    radii : array_like of int, shape (N,), optional
+        The radius of every center token, in ``1..window`` (instead of drawing them): e.g. the
+        radii a trainer drew, to check its pairs.
 
     Returns
     -------
@@ -52,9 +57,12 @@ def window_pairs(encoded_or_ids, offsets=None, window: int = 5, rng=None, dynami
     n = ids.shape[0]
     if offsets.ndim != 1 or offsets.size < 1 or offsets[0] != 0 or offsets[-1] != n or np.any(np.diff(offsets) < 0):
         raise ValueError("offsets must be non-decreasing, start at 0 and end at len(ids)")
-    rng = np.random.default_rng(rng)
-    if dynamic:
-        radius = rng.integers(1, window + 1, size=n)
+    if radii is not None:
+        radius = np.asarray(radii, dtype=np.int64)
+        if radius.shape != (n,) or (n and (radius.min() < 1 or radius.max() > window)):
+            raise ValueError(f"radii must hold one radius in 1..{window} per token")
+    elif dynamic:
+        radius = np.random.default_rng(rng).integers(1, window + 1, size=n)
     else:
         radius = np.full(n, window, dtype=np.int64)
     sentence = np.repeat(np.arange(offsets.size - 1), np.diff(offsets))

@@ -139,11 +139,11 @@ class _Run:
         self.threads = {w: int(model.workers or info[w].get("nthreads", 1) or 1) for w in self.active}
         self.range_words: dict[int, int] = {}
         self.pending: list = []
-        option = model.cbow_mean if model.architecture == "cbow" else model.shared_negatives
         self.setup = {
             "words": model.vocab_.words, "counts": model.vocab_.counts, "input_vectors": model._input,
             "layer": model._layer, "keep": model._keep, "tokenizer": tokenizer, "max_sentence_length": max_length,
-            "architecture": model.architecture, "objective": model.objective, "option": bool(option),
+            "architecture": model.architecture, "objective": model.objective, "shared_negatives": bool(model.shared_negatives),
+            "cbow_mean": bool(model.cbow_mean),
             "window": int(model.window), "alpha": model.effective_alpha, "min_alpha": model.effective_min_alpha,
             "seed": int(model.seed),
         }
@@ -268,8 +268,9 @@ class _Run:
         planned = total * model.epochs
         self.words_done = first_epoch * total
         self.update = None
-        plan = training.Plan(model.architecture, model.objective, False, model.window, model.effective_alpha,
-                             model.effective_min_alpha, planned, 1, model.seed)
+        plan = training.Plan(model.architecture, bool(model.shared_negatives), bool(model.cbow_mean), model.window,
+                             model.effective_alpha, model.effective_min_alpha, planned, model.epochs, 1, model.seed)
+        schedule = training.Trainer(plan, model._input, model._layer, model._keep)
         bar = TrainingBar(planned, enabled=bool(model.progress), initial=self.words_done)
         model.interrupted_ = False
         logger.info("distributed training of %s + %s on %d words x %d epochs (from epoch %d), %d workers, "
@@ -279,8 +280,8 @@ class _Run:
             for epoch in range(first_epoch, model.epochs):
                 bar.set_epoch(epoch, model.epochs)
                 stats = self._epoch(epoch, planned, lambda loss: bar.update(
-                    self.words_done, training.current_alpha(plan, self.words_done), loss))
-                if not (np.isfinite(model._input).all() and np.isfinite(model._layer[0]).all()):
+                    self.words_done, schedule.learning_rate(self.words_done), loss))
+                if not (np.isfinite(model._input).all() and np.isfinite(model._layer.weights).all()):
                     raise TrainingDiverged(
                         f"training diverged (non-finite weights) at learning rate {model.effective_alpha:g}: "
                         "lower alpha (--alpha), e.g. by a factor of 10, and train again")
@@ -290,7 +291,7 @@ class _Run:
                     "loss_sum": stats["loss"], "examples": stats["examples"], "words": stats["words"],
                     "seconds": stats["seconds"],
                     "words_per_second": stats["words"] / max(stats["seconds"], 1e-9),
-                    "alpha": training.current_alpha(plan, self.words_done),
+                    "alpha": schedule.learning_rate(self.words_done),
                     "workers": len(self.active), "rounds": stats["rounds"],
                     "bytes_exchanged": stats["bytes"],
                 }
@@ -390,7 +391,7 @@ class _Run:
         update, sent = {}, 0
         dim = model.dim
         rule = "average" if self.rule == "scaled" else self.rule
-        for name, matrix in (("input", model._input), ("output", model._layer[0])):
+        for name, matrix in (("input", model._input), ("output", model._layer.weights)):
             union, combined = combine_deltas([r[name] for r in results.values()], matrix.shape[0], rule)
             if not np.isfinite(combined).all():
                 raise TrainingDiverged(

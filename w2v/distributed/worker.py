@@ -6,11 +6,12 @@
 
 The state of a run lives in this module's :data:`_RUNS`, in the worker process, keyed by the run's
 id; tasks of the run are pinned to the worker that holds it. Nothing here imports Dask: the
-functions are plain Python, and the training itself is :func:`w2v.models.training.run_epoch` on a
+functions are plain Python, and the training itself is :meth:`w2v.models.training.Trainer.run_epoch` on a
 slice of sentences (the seam to the single-process trainer: :func:`_train_piece`).
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import threading
 import time
@@ -33,7 +34,7 @@ class _Run:
     ranges: dict                  # range id -> ByteRange
     encoded: dict                 # range id -> EncodedCorpus (encoded on first use)
     input_vectors: np.ndarray     # the replica, float32 (V, dim)
-    layer: tuple                  # output-layer arrays; layer[0] is the replica's output matrix
+    layer: object                 # the replica's OutputLayer; layer.weights is its output matrix
     keep: np.ndarray
     before_input: np.ndarray      # the replica at the start of the round
     before_output: np.ndarray
@@ -52,7 +53,7 @@ def start_run(run_id: str, setup: dict, ranges: dict) -> dict:
     run_id : str
     setup : dict
         ``words``, ``counts`` (int64 (V,)), ``input_vectors`` float32 (V, dim), ``layer`` (the
-        tuple of :func:`w2v.models.training.build_layer`), ``keep`` float32 (V,), ``tokenizer``,
+        :class:`w2v.models.output_layers.OutputLayer`), ``keep`` float32 (V,), ``tokenizer``,
         ``max_sentence_length`` and the plan fields (``architecture``, ``objective``, ``option``,
         ``window``, ``alpha``, ``min_alpha``, ``seed``).
     ranges : dict of int to ByteRange
@@ -64,11 +65,11 @@ def start_run(run_id: str, setup: dict, ranges: dict) -> dict:
         Encoded words of each range.
     """
     vocab = Vocabulary(setup["words"], setup["counts"])
-    layer = tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in setup["layer"])
+    layer = copy.deepcopy(setup["layer"])  # this worker's replica, never the (possibly shared) setup
     input_vectors = np.array(setup["input_vectors"], dtype=np.float32, copy=True)
     run = _Run(setup=setup, vocab=vocab, ranges=dict(ranges), encoded={}, input_vectors=input_vectors,
                layer=layer, keep=np.ascontiguousarray(setup["keep"], dtype=np.float32),
-               before_input=np.empty_like(input_vectors), before_output=np.empty_like(layer[0]),
+               before_input=np.empty_like(input_vectors), before_output=np.empty_like(layer.weights),
                stop=threading.Event())
     _RUNS[run_id] = run
     return {rid: len(_encoded(run, rid, r)) for rid, r in run.ranges.items()}
@@ -102,10 +103,11 @@ def _train_piece(run: _Run, piece: EncodedCorpus, schedule: dict, stream: tuple,
     """
     s = run.setup
     scale = schedule.get("alpha_scale", 1.0)
-    plan = training.Plan(s["architecture"], s["objective"], s["option"], s["window"], s["alpha"] * scale,
+    plan = training.Plan(s["architecture"], s["shared_negatives"], s["cbow_mean"], s["window"], s["alpha"] * scale,
                          s["min_alpha"] * scale,
-                         schedule["words_planned_per_worker"], schedule["threads"], s["seed"])
-    return training.run_epoch(plan, piece, run.input_vectors, run.layer, run.keep, stream, progress, run.stop)
+                         schedule["words_planned_per_worker"], 1, schedule["threads"], s["seed"])
+    trainer = training.Trainer(plan, run.input_vectors, run.layer, run.keep)
+    return trainer.run_epoch(piece, stream, progress, run.stop)
 
 
 def train_round(run_id: str, update: dict | None, pieces: list, schedule: dict) -> dict:
@@ -135,11 +137,11 @@ def train_round(run_id: str, update: dict | None, pieces: list, schedule: dict) 
     if run is None:
         raise RuntimeError(f"this worker holds no state of run {run_id} (it was restarted)")
     if update is not None:
-        for name, matrix in (("input", run.input_vectors), ("output", run.layer[0])):
+        for name, matrix in (("input", run.input_vectors), ("output", run.layer.weights)):
             rows, values = update[name]
             matrix[rows] = values
     np.copyto(run.before_input, run.input_vectors)
-    np.copyto(run.before_output, run.layer[0])
+    np.copyto(run.before_output, run.layer.weights)
     progress = training.Progress(words_done=int(schedule["words_before_per_worker"]))
     began = time.perf_counter()
     interrupted = False
@@ -154,7 +156,7 @@ def train_round(run_id: str, update: dict | None, pieces: list, schedule: dict) 
     seconds = time.perf_counter() - began
     return {
         "input": touched_rows(run.input_vectors, run.before_input),
-        "output": touched_rows(run.layer[0], run.before_output),
+        "output": touched_rows(run.layer.weights, run.before_output),
         "words": progress.words_done - int(schedule["words_before_per_worker"]),
         "loss": progress.loss,
         "examples": progress.examples,

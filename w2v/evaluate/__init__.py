@@ -11,7 +11,7 @@ question counts, accuracy and correlations on the same vectors) and default to t
 Google analogy set and WordSim-353. ``restrict_vocab=N`` means: only the N most frequent words
 count, as question words and as answers; it is reported with every result.
 """
-from w2v.evaluate._common import EvaluationError
+from w2v.evaluate._common import EvaluationError, EvaluationFileError
 from w2v.evaluate.analogies import AnalogyResult, SectionResult, evaluate_analogies
 from w2v.evaluate.per_epoch import EvaluateEveryEpoch
 from w2v.evaluate.word_pairs import WordPairsResult, evaluate_word_pairs
@@ -24,4 +24,5 @@ __all__ = [
     "SectionResult",
     "WordPairsResult",
     "EvaluationError",
+    "EvaluationFileError",
 ]

@@ -12,6 +12,11 @@ class EvaluationError(W2VError):
     """An evaluation file is missing or unusable, or no question could be asked of the vectors."""
 
 
+class EvaluationFileError(EvaluationError):
+    """An evaluation file cannot be used at all: missing, a folder, unreadable, empty or malformed
+    (as opposed to a usable file none of whose words the vectors know)."""
+
+
 def restricted_vocab(kv, restrict_vocab, case_insensitive: bool) -> tuple[dict[str, int], int]:
     """Map each lookup key of the N most frequent words to its row.
 
@@ -44,7 +49,12 @@ def read_text(path, default_name: str, what: str) -> tuple[Path, str]:
 
         path = data_path(default_name)
     path = Path(os.fspath(path))
-    if not path.is_file():
-        raise EvaluationError(f"{what} file {str(path)!r} does not exist: check the path")
-    with open(path, "rb") as f:
-        return path, f.read().decode("utf-8", errors="replace")
+    if path.is_dir():
+        raise EvaluationFileError(f"{what} file {str(path)!r} is a folder: give the file itself")
+    if not path.exists():
+        raise EvaluationFileError(f"{what} file {str(path)!r} does not exist: check the path")
+    try:
+        with open(path, "rb") as f:
+            return path, f.read().decode("utf-8", errors="replace")
+    except OSError as err:
+        raise EvaluationFileError(f"{what} file {str(path)!r} cannot be read: {err.strerror or err}") from None

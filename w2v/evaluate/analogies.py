@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from w2v.evaluate._common import EvaluationError, read_text, restricted_vocab
+from w2v.evaluate._common import EvaluationError, EvaluationFileError, read_text, restricted_vocab
 from w2v.vectors import COSMUL_EPSILON, top_k
 
 logger = logging.getLogger(__name__)
@@ -76,6 +76,8 @@ class AnalogyResult:
         Correct / questions over all sections (0.0 if none was asked).
     correct, questions, skipped : int
         Totals; ``questions + skipped`` is the number of well-formed lines.
+    malformed : int
+        Lines left out because they are not four words (nor a ``: section`` header).
     sections : dict of str to SectionResult
         In file order.
     semantic_accuracy, syntactic_accuracy : float or None
@@ -95,6 +97,7 @@ class AnalogyResult:
     syntactic_accuracy: float | None = None
     restrict_vocab: int = 0
     method: str = "add"
+    malformed: int = 0
 
     def to_dict(self) -> dict:
         """JSON-ready dict: ``accuracy``, ``questions``, ``skipped``, ``sections`` and the rest."""
@@ -103,7 +106,7 @@ class AnalogyResult:
             "sections": {name: s.to_dict() for name, s in self.sections.items()},
             "correct": self.correct, "semantic_accuracy": self.semantic_accuracy,
             "syntactic_accuracy": self.syntactic_accuracy, "restrict_vocab": self.restrict_vocab,
-            "method": self.method,
+            "method": self.method, "malformed": self.malformed,
         }
 
 
@@ -135,11 +138,12 @@ def evaluate_analogies(kv, path=None, restrict_vocab: int | None = 30000, method
 
     path, text = read_text(path, ANALOGIES, "analogy")
     lookup, n = restricted_vocab(kv, restrict_vocab, case_insensitive)
-    names, sections, rows, owner = _parse(path, text, lookup, case_insensitive)
+    names, sections, rows, owner, malformed = _parse(path, text, lookup, case_insensitive)
     if not sections:
-        raise EvaluationError(f"{path}: no ': section' header found; is this a questions-words file?")
+        raise EvaluationFileError(f"{path}: no ': section' header found; is this a questions-words file?")
     if sum(s.questions + s.skipped for s in sections) == 0:
-        raise EvaluationError(f"{path}: holds no analogy questions ('a b c d' lines)")
+        raise EvaluationFileError(f"{path}: holds no analogy questions ('a b c d' lines"
+                                  + (f"; {malformed} malformed lines)" if malformed else ")"))
     if rows.size:
         keys = [w.upper() for w in kv.words[:n]] if case_insensitive else kv.words[:n]
         canonical = np.fromiter((lookup[k] for k in keys), dtype=np.int64, count=n)
@@ -147,12 +151,18 @@ def evaluate_analogies(kv, path=None, restrict_vocab: int | None = 30000, method
         counts = np.bincount(owner[right], minlength=len(sections))
         for section, correct in zip(sections, counts):
             section.correct = int(correct)
-    return _summarise(names, sections, n, method)
+    result = _summarise(names, sections, n, method)
+    result.malformed = malformed
+    if malformed:
+        logger.warning("%s: skipped %d malformed lines (not four words)", path, malformed)
+    return result
 
 
 def _parse(path, text, lookup, case_insensitive):
-    """Section names, per-section counters, question rows (m, 4) int64 and their section ids."""
+    """Section names, per-section counters, question rows (m, 4) int64, their section ids and the
+    number of malformed lines."""
     names, sections, rows, owner = [], [], [], []
+    malformed = 0
     for line_no, line in enumerate(text.split("\n"), 1):
         if line.startswith(": "):
             name = line.lstrip(": ").strip()
@@ -165,9 +175,10 @@ def _parse(path, text, lookup, case_insensitive):
         if not words:
             continue
         if not sections:
-            raise EvaluationError(f"{path}: line {line_no} comes before any ': section' header")
+            raise EvaluationFileError(f"{path}: line {line_no} comes before any ': section' header")
         if len(words) != 4:
             logger.info("%s: skipping line %d, not four words", path, line_no)
+            malformed += 1
             continue
         if case_insensitive:
             words = [w.upper() for w in words]
@@ -179,7 +190,7 @@ def _parse(path, text, lookup, case_insensitive):
         rows.append(found)
         owner.append(len(sections) - 1)
     return (names, sections, np.array(rows, dtype=np.int64).reshape(-1, 4),
-            np.array(owner, dtype=np.int64))
+            np.array(owner, dtype=np.int64), malformed)
 
 
 def _solve(unit: np.ndarray, rows: np.ndarray, canonical: np.ndarray, method: str) -> np.ndarray:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from w2v.evaluate._common import EvaluationError, read_text, restricted_vocab
+from w2v.evaluate._common import EvaluationError, EvaluationFileError, read_text, restricted_vocab
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,8 @@ class WordPairsResult:
         Number of most frequent words that counted as known.
     reason : str or None
         Why the correlations are None; None when they are defined.
+    malformed : int
+        Lines left out because they are not ``word1<delimiter>word2<delimiter>score``.
     """
 
     spearman: float | None
@@ -54,6 +56,7 @@ class WordPairsResult:
     oov: int
     restrict_vocab: int
     reason: str | None = None
+    malformed: int = 0
 
     def to_dict(self) -> dict:
         """Plain JSON-ready dict of every field."""
@@ -87,7 +90,7 @@ def evaluate_word_pairs(kv, path=None, restrict_vocab: int | None = 30000,
     path, text = read_text(path, WORD_PAIRS, "word-pair")
     lookup, n = restricted_vocab(kv, restrict_vocab, case_insensitive)
     first, second, gold = [], [], []
-    oov = 0
+    oov = malformed = 0
     for line_no, line in enumerate(re.split(r"\r\n|\r|\n", text), 1):
         if not line or line.startswith("#"):
             continue
@@ -99,6 +102,7 @@ def evaluate_word_pairs(kv, path=None, restrict_vocab: int | None = 30000,
         except ValueError:
             logger.info("%s: skipping line %d, not 'word1%sword2%sscore'", path, line_no,
                         delimiter, delimiter)
+            malformed += 1
             continue
         a, b = (parts[0].upper(), parts[1].upper()) if case_insensitive else (parts[0], parts[1])
         if a not in lookup or b not in lookup:
@@ -107,6 +111,12 @@ def evaluate_word_pairs(kv, path=None, restrict_vocab: int | None = 30000,
         first.append(lookup[a])
         second.append(lookup[b])
         gold.append(score)
+    if not gold and not oov:
+        raise EvaluationFileError(f"{path}: holds no 'word1{_show(delimiter)}word2{_show(delimiter)}score' line"
+                                  + (f" ({malformed} malformed lines)" if malformed else " (it is empty)"))
+    if malformed:
+        logger.warning("%s: skipped %d malformed lines (not 'word1%sword2%sscore')", path, malformed,
+                       _show(delimiter), _show(delimiter))
     if not gold:
         raise EvaluationError(f"{path}: no word pair to score ({oov} pairs had unknown words); "
                               "check the file format (word1<TAB>word2<TAB>score) and restrict_vocab")
@@ -116,9 +126,11 @@ def evaluate_word_pairs(kv, path=None, restrict_vocab: int | None = 30000,
     unit = kv.unit_vectors
     model = np.einsum("ij,ij->i", unit[first], unit[second]).astype(np.float64)
     gold = np.asarray(gold, dtype=np.float64)
-    common = dict(oov_ratio=oov / (len(gold) + oov), pairs=len(gold), oov=oov, restrict_vocab=n)
+    common = dict(oov_ratio=oov / (len(gold) + oov), pairs=len(gold), oov=oov, restrict_vocab=n,
+                  malformed=malformed)
     # A correlation with a constant is undefined (scipy returns NaN): say why instead.
-    reason = ("every human score is the same" if np.ptp(gold) == 0 else
+    reason = ("a word of a pair has a non-finite vector (NaN or infinity)" if not np.isfinite(model).all() else
+              "every human score is the same" if np.ptp(gold) == 0 else
               "the model gives every pair the same similarity" if np.ptp(model) == 0 else None)
     if reason is not None:
         return WordPairsResult(spearman=None, pearson=None, spearman_pvalue=None, pearson_pvalue=None,
@@ -129,3 +141,7 @@ def evaluate_word_pairs(kv, path=None, restrict_vocab: int | None = 30000,
         spearman=float(spearman[0]), pearson=float(pearson[0]),
         spearman_pvalue=float(spearman[1]), pearson_pvalue=float(pearson[1]), **common,
     )
+
+
+def _show(delimiter: str) -> str:
+    return "<TAB>" if delimiter == "\t" else delimiter

@@ -5,73 +5,101 @@ As in word2vec.c (and gensim), a node whose ``|logit|`` is 6 or more is saturate
 updated (its loss still counts): the step is then within 0.25% of zero when the node is right,
 and word2vec.c's learning rates were tuned with the rule in place when it is wrong.
 
->>> loss = hierarchical_update(hidden, grad_hidden, 1, target, node_weights, codes, points, lengths, *buffers, alpha)  # doctest: +SKIP
+>>> loss = hierarchical_update(HierarchicalArrays(node_weights, codes, points, lengths), scratch, 1, target, alpha, state)  # doctest: +SKIP
 
 Skip-gram trains every context of a center word against the *same* path (the center's), so the
-per-pair loop can run on a thread-local copy of the path's rows (:func:`load_path`,
-:func:`path_update`, :func:`store_path`): the same sequence of SGD steps, but the shared rows near the
-root are written once per center word instead of once per pair. Without this the two threads
-keep taking the root's cache lines from each other and two threads train slower than one.
+per-pair loop runs on a thread-local copy of the path's rows: the output-layer hooks
+:func:`load_path` (``begin_target``), :func:`path_update` (``update_target``) and
+:func:`store_path` (``end_target``). The same sequence of SGD steps, but the shared rows near the
+root are written once per center word instead of once per pair. Without this the two threads keep
+taking the root's cache lines from each other and two threads train slower than one.
 """
 from __future__ import annotations
 
-from numba import njit
+from typing import NamedTuple
 
+import numpy as np
+
+from w2v.models._kernel_cache import kernel
 from w2v.models._logistic_kernel import HS_SATURATION, logistic_update
+from w2v.models._output_kernel import ONE
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
-def hierarchical_update(hidden, grad_hidden, n_hidden, target, weights, codes, points, lengths, rows, labels, offsets,
-                        g, likelihood, alpha):
-    """One hierarchical-softmax SGD step.
+class HierarchicalArrays(NamedTuple):
+    """What the hierarchical-softmax kernels read and train."""
 
-    ``weights`` are the ``node_weights`` (V - 1, dim); ``codes`` uint8 (V, L), ``points`` int32
-    (V, L) and ``lengths`` int32 (V,) the Huffman paths; the other arguments as
-    :func:`w2v.models._negative_kernel.negative_update`. Returns the loss.
-    """
-    n_rows = lengths[target]
+    #: float32 (V - 1, dim): one row per inner node of the Huffman tree, trained in place
+    node_weights: np.ndarray
+    #: uint8 (V, L): branch (0/1) taken at each step of word w's path
+    codes: np.ndarray
+    #: int32 (V, L): inner node (row of node_weights) at each step
+    points: np.ndarray
+    #: int32 (V,): path lengths
+    lengths: np.ndarray
+
+
+@kernel(inline="always")
+def hierarchical_update(arrays, scratch, n_hidden, target, alpha, state):
+    """One hierarchical-softmax SGD step; arguments as
+    :func:`w2v.models._negative_kernel.negative_update`, with ``arrays`` a :class:`HierarchicalArrays`
+    (``state`` is unused: no random draws). Returns the loss."""
+    rows, labels, logit_offsets = scratch.rows, scratch.labels, scratch.logit_offsets
+    codes, points = arrays.codes, arrays.points
+    n_rows = arrays.lengths[target]
     for k in range(n_rows):
         rows[k] = points[target, k]
         labels[k] = 1.0 - codes[target, k]
-        offsets[k] = 0.0
+        logit_offsets[k] = 0.0
     # the inner nodes of one path are distinct; saturated nodes are skipped as in word2vec.c
-    return logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, offsets, n_rows, True,
-                           HS_SATURATION, alpha, g, likelihood)
+    return logistic_update(scratch.hidden, scratch.grad_hidden, n_hidden, arrays.node_weights, rows, labels,
+                           logit_offsets, n_rows, True, HS_SATURATION, alpha, scratch.coefficients,
+                           scratch.likelihood)
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
-def load_path(target, weights, codes, points, lengths, path, path_start, rows, labels, offsets):
-    """Copy ``target``'s path rows of ``weights`` into ``path`` (and ``path_start``) and set up the
-    local row indices, labels and offsets for :func:`path_update`. Returns the path length."""
-    n_rows = lengths[target]
+@kernel(inline="always")
+def load_path(arrays, scratch, target):
+    """Copy ``target``'s path rows of ``node_weights`` into ``scratch.path`` (and ``path_start``) and
+    set up the local row indices, labels and logit offsets for :func:`path_update`."""
+    weights, codes, points = arrays.node_weights, arrays.codes, arrays.points
+    rows, labels, logit_offsets = scratch.rows, scratch.labels, scratch.logit_offsets
+    path, path_start = scratch.path, scratch.path_start
     dim = weights.shape[1]
-    for k in range(n_rows):
+    for k in range(arrays.lengths[target]):
         r = points[target, k]
         rows[k] = k
         labels[k] = 1.0 - codes[target, k]
-        offsets[k] = 0.0
+        logit_offsets[k] = 0.0
         for j in range(dim):
             v = weights[r, j]
             path[k, j] = v
             path_start[k, j] = v
-    return n_rows
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
-def path_update(hidden, grad_hidden, path, rows, labels, offsets, n_rows, g, likelihood, alpha):
-    """One hierarchical-softmax SGD step of one hidden vector against the local ``path`` copy."""
-    return logistic_update(hidden, grad_hidden, 1, path, rows, labels, offsets, n_rows, True, HS_SATURATION, alpha,
-                           g, likelihood)
+@kernel(inline="always")
+def path_update(arrays, scratch, target, alpha, state):
+    """One SGD step of ``scratch.hidden[0]`` against the local copy of ``target``'s path (after
+    :func:`load_path`)."""
+    return logistic_update(scratch.hidden, scratch.grad_hidden, ONE, scratch.path, scratch.rows, scratch.labels,
+                           scratch.logit_offsets, arrays.lengths[target], True, HS_SATURATION, alpha,
+                           scratch.coefficients, scratch.likelihood)
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
-def store_path(target, weights, points, n_rows, path, path_start):
-    """Add what the local steps changed (``path - path_start``) to the shared ``weights`` rows.
+@kernel(inline="always")
+def store_path(arrays, scratch, target):
+    """Add what the local steps changed (``path - path_start``) to the shared ``node_weights`` rows.
 
     Adding the difference, rather than copying ``path`` over, keeps the other threads' updates
     made to those rows in the meantime (Hogwild)."""
+    weights, points = arrays.node_weights, arrays.points
+    path, path_start = scratch.path, scratch.path_start
     dim = weights.shape[1]
-    for k in range(n_rows):
+    for k in range(arrays.lengths[target]):
         r = points[target, k]
         for j in range(dim):
             weights[r, j] += path[k, j] - path_start[k, j]
+
+
+HierarchicalArrays.update = hierarchical_update
+HierarchicalArrays.begin_target = load_path
+HierarchicalArrays.update_target = path_update
+HierarchicalArrays.end_target = store_path

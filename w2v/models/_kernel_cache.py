@@ -1,11 +1,17 @@
-"""Keeping numba's on-disk cache of the training kernels consistent with their source.
+"""How the training kernels are compiled and cached: one decorator for every kernel, numba's
+on-disk cache when it can be used, and a guard that keeps the cache consistent with the sources.
 
-numba invalidates a cached function when *its own* source file changes, not when a function it
-inlined from another module does; an edited ``_logistic_kernel.py`` would otherwise keep running
-the old compiled code from the cache. :func:`refresh` stores a digest of every kernel module (and
-the numba version) next to the cache and clears the kernels' cache files when it changes.
+- :func:`kernel` is ``numba.njit`` with the options every kernel shares (no GIL, fastmath, numpy's
+  error model) and ``cache=True``, through :func:`w2v._jit.njit`: where numba finds no writable
+  cache folder it compiles in memory with one warning saying how to enable the cache.
+- numba invalidates a cached function when *its own* source file changes, not when a function it
+  calls from another module does; an edited ``_logistic_kernel.py`` would otherwise keep running
+  the old compiled code from the cache. :func:`refresh` stores a digest of every kernel module (and
+  the numba version) next to the cache and clears the kernels' cache files when it changes.
 
->>> refresh(train_chunk_negative)   # doctest: +SKIP
+>>> @kernel()                                         # doctest: +SKIP
+... def add(a, b):
+...     return a + b
 """
 from __future__ import annotations
 
@@ -15,7 +21,17 @@ from pathlib import Path
 
 import numba
 
+from w2v._jit import njit
+
 _STAMP = "w2v-kernels.stamp"
+#: options of every training kernel: released GIL (worker threads), fastmath (SIMD dot products and
+#: updates), and numpy's error model (a division by zero gives inf, which the loss check catches)
+KERNEL_OPTIONS = {"nogil": True, "fastmath": True, "error_model": "numpy"}
+
+
+def kernel(**options):
+    """``njit(cache=True)`` with :data:`KERNEL_OPTIONS` (overridden by ``options``)."""
+    return njit(cache=True, **{**KERNEL_OPTIONS, **options})
 
 
 def refresh(dispatcher) -> None:
@@ -24,7 +40,7 @@ def refresh(dispatcher) -> None:
     Parameters
     ----------
     dispatcher : numba dispatcher
-        Any ``cache=True`` kernel of this package (its cache folder is the one checked).
+        Any kernel of this package (its cache folder is the one checked; nothing happens without one).
     """
     try:
         folder = Path(dispatcher._cache._cache_path)  # numba internals: skip quietly if they move
@@ -32,7 +48,7 @@ def refresh(dispatcher) -> None:
         return
     sources = sorted(Path(__file__).parent.glob("_*_kernel.py"))
     digest = hashlib.sha256(numba.__version__.encode())
-    for path in sources:
+    for path in [Path(__file__), *sources]:
         digest.update(path.name.encode() + path.read_bytes())
     stamp = folder / _STAMP
     with contextlib.suppress(OSError):

@@ -2,16 +2,18 @@
 losses of a few output rows against a small batch of hidden vectors.
 
 The three layers differ only in which output rows they score, with which 0/1 labels and which logit
-offsets (``log k q(w)`` for NCE, zero otherwise); they fill ``rows``, ``labels`` and ``offsets`` and
-call :func:`logistic_update`. A batch holds one hidden vector per row of ``hidden`` (one, or the
+offsets (``log k q(w)`` for NCE, zero otherwise); they fill ``rows``, ``labels`` and ``logit_offsets``
+and call :func:`logistic_update`. A batch holds one hidden vector per row of ``hidden`` (one, or the
 whole window when negatives are shared across it).
 
->>> loss = logistic_update(hidden, grad_hidden, 1, weights, rows, labels, offsets, 6, 0.025, g)  # doctest: +SKIP
+>>> loss = logistic_update(hidden, grad_hidden, 1, weights, rows, labels, logit_offsets, 6, True,  # doctest: +SKIP
+...                        NO_SATURATION, 0.025, coefficients, likelihood)
 """
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from w2v.models._kernel_cache import kernel
 
 #: ``saturation`` that never applies (finite: fastmath code may assume there are no infinities)
 NO_SATURATION = np.float32(3e38)
@@ -19,7 +21,7 @@ NO_SATURATION = np.float32(3e38)
 HS_SATURATION = np.float32(6.0)
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
+@kernel(inline="always")
 def _score(hidden, b, weights, r, offset, label, alpha, dim, saturation):
     """Logit of row ``r`` for hidden vector ``b``: returns (probability of ``label``, step coefficient).
 
@@ -41,9 +43,9 @@ def _score(hidden, b, weights, r, offset, label, alpha, dim, saturation):
     return p, (label - sig) * alpha
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
-def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, offsets, n_rows, distinct, saturation,
-                    alpha, g, likelihood):
+@kernel(inline="always")
+def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, logit_offsets, n_rows, distinct, saturation,
+                    alpha, coefficients, likelihood):
     """Score, differentiate and update: one SGD step of a sum of logistic losses.
 
     Parameters
@@ -60,8 +62,8 @@ def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, offset
         Output rows scored; repeats allowed.
     labels : float32 (T_max,)
         1 for the observed side, 0 for noise (hierarchical softmax: ``1 - code``).
-    offsets : float32 (T_max,)
-        Subtracted from each logit.
+    logit_offsets : float32 (T_max,)
+        Subtracted from each logit (``log k q(w)`` for NCE, zero otherwise).
     n_rows : int
         Number of rows used.
     distinct : bool
@@ -73,8 +75,8 @@ def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, offset
         for hierarchical softmax (6). Pass :data:`NO_SATURATION` to update every row.
     alpha : float32
         Learning rate.
-    g : float32 (B_max, T_max)
-        Scratch for the step coefficients.
+    coefficients : float32 (B_max, T_max)
+        Scratch for the step coefficients ``alpha * (label - sigmoid(logit))``.
     likelihood : float64 (B_max,)
         Scratch for the probability of each hidden vector's labels.
 
@@ -92,11 +94,11 @@ def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, offset
         for t in range(n_rows):
             r = rows[t]
             for b in range(n_hidden):
-                p, c = _score(hidden, b, weights, r, offsets[t], labels[t], alpha, dim, saturation)
+                p, c = _score(hidden, b, weights, r, logit_offsets[t], labels[t], alpha, dim, saturation)
                 likelihood[b] *= p
-                g[b, t] = c
+                coefficients[b, t] = c
             if n_hidden == 1:
-                c = g[0, t]
+                c = coefficients[0, t]
                 if c == 0:
                     continue
                 for j in range(dim):
@@ -105,23 +107,23 @@ def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, offset
                     weights[r, j] = w + c * hidden[0, j]
             else:
                 for b in range(n_hidden):
-                    c = g[b, t]
+                    c = coefficients[b, t]
                     for j in range(dim):
                         grad_hidden[b, j] += c * weights[r, j]
                 for b in range(n_hidden):
-                    c = g[b, t]
+                    c = coefficients[b, t]
                     for j in range(dim):
                         weights[r, j] += c * hidden[b, j]
     else:
-        _update_with_repeats(hidden, grad_hidden, n_hidden, weights, rows, labels, offsets, n_rows, saturation,
-                             alpha, g, likelihood)
+        _update_with_repeats(hidden, grad_hidden, n_hidden, weights, rows, labels, logit_offsets, n_rows, saturation,
+                             alpha, coefficients, likelihood)
     loss = 0.0
     for b in range(n_hidden):
         loss -= np.log(likelihood[b])
     return loss
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
+@kernel(inline="always")
 def all_distinct(rows, n_rows):
     """Whether ``rows[:n_rows]`` has no repeated value (O(n^2), for the handful of rows of one example)."""
     for a in range(1, n_rows):
@@ -131,27 +133,27 @@ def all_distinct(rows, n_rows):
     return True
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
-def _update_with_repeats(hidden, grad_hidden, n_hidden, weights, rows, labels, offsets, n_rows, saturation, alpha,
-                         g, likelihood):
+@kernel()
+def _update_with_repeats(hidden, grad_hidden, n_hidden, weights, rows, labels, logit_offsets, n_rows, saturation, alpha,
+                         coefficients, likelihood):
     """The rare case of :func:`logistic_update` where a row repeats (a noise word drawn twice): all
-    gradients first, then all updates. Not inlined, to keep the hot path's compiled code small."""
+    gradients first, then all updates. Its own function, to keep the hot path's compiled code small."""
     dim = hidden.shape[1]
     for t in range(n_rows):
         r = rows[t]
         for b in range(n_hidden):
-            p, c = _score(hidden, b, weights, r, offsets[t], labels[t], alpha, dim, saturation)
+            p, c = _score(hidden, b, weights, r, logit_offsets[t], labels[t], alpha, dim, saturation)
             likelihood[b] *= p
-            g[b, t] = c
+            coefficients[b, t] = c
     for t in range(n_rows):
         r = rows[t]
         for b in range(n_hidden):
-            c = g[b, t]
+            c = coefficients[b, t]
             for j in range(dim):
                 grad_hidden[b, j] += c * weights[r, j]
     for t in range(n_rows):
         r = rows[t]
         for b in range(n_hidden):
-            c = g[b, t]
+            c = coefficients[b, t]
             for j in range(dim):
                 weights[r, j] += c * hidden[b, j]

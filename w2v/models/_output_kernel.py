@@ -1,41 +1,137 @@
-"""Compile-time composition of the output layers: one entry point the architecture kernels call,
-dispatching on a small integer that is constant for a whole training run (so the branch is free).
+"""The output-layer interface the architecture kernels call, dispatched at compile time on the type
+of the layer's arrays, and the per-thread buffers every layer works in.
 
-numba's on-disk cache does not survive jitted functions passed as arguments or captured in closures
-(their types differ in every process, so every start recompiles); a module-level dispatch keeps
-``cache=True`` effective and the second start of training fast.
+Each output layer's kernel module defines a named tuple of its arrays (``NegativeArrays``, ...) and
+attaches its compiled functions to that class:
 
->>> loss = output_update(NEGATIVE, hidden, grad_hidden, 1, target, *layer_arrays, *buffers, alpha, state)  # doctest: +SKIP
+- ``update(arrays, scratch, n_hidden, target, alpha, state) -> loss``: one SGD step of the first
+  ``n_hidden`` rows of ``scratch.hidden`` predicting ``target`` (required);
+- ``begin_target(arrays, scratch, target)``, ``update_target(arrays, scratch, target, alpha, state)
+  -> loss`` and ``end_target(arrays, scratch, target)``: optional hooks for skip-gram's per-pair
+  loop, where every context of a center word predicts the *same* target; a layer may keep what it
+  needs of that target in ``scratch`` between them (hierarchical softmax copies the target's path).
+  Without them, ``update_target`` is ``update`` of one hidden vector.
+
+numba compiles the architectures and the chunk loop once per layer type, so each objective's kernel
+contains its own layer only (no run-time branch on the layer, nothing of the other layers to
+compile), and this module names no particular layer.
+
+Inlining, measured (first compile and training words per CPU-second, see the note of issue 10): a
+layer's update chain (its ``update``, the logistic core, the random draws) is inlined by numba into
+the functions below, which the architectures call without inlining them. Inlining nothing costs
+about 25% of the training speed; inlining the functions below into the architectures as well
+triples the first compile for a few percent. Jitted functions passed as arguments would
+defeat numba's on-disk cache; functions attached to a module-level class and chosen while compiling
+do not.
+
+>>> loss = output_update(arrays, scratch, 1, target, alpha, state)   # inside a kernel  # doctest: +SKIP
 """
 from __future__ import annotations
 
-from numba import njit
+from typing import NamedTuple
 
-from w2v.models._hierarchical_kernel import hierarchical_update
-from w2v.models._nce_kernel import nce_update
-from w2v.models._negative_kernel import negative_update
-from w2v.models._softmax_kernel import softmax_update
-
-#: objective codes, in the order of :data:`w2v.models.training.OBJECTIVES`
-NEGATIVE, HIERARCHICAL, SOFTMAX, NCE = 0, 1, 2, 3
+import numpy as np
+from numba.extending import overload
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
-def output_update(kind, hidden, grad_hidden, n_hidden, target, weights, codes, points, lengths, accept, alias,
-                  log_kq, negative, rows, labels, offsets, g, likelihood, scores, step, alpha, state):
-    """Run the update of output layer ``kind`` (see the module constants); returns its loss.
+class Scratch(NamedTuple):
+    """One worker thread's buffers, allocated once so that the compiled loops never allocate.
 
-    The arrays are the fields of the layer and scratch tuples of :mod:`w2v.models.training`,
-    passed one by one: the architecture kernels unpack the tuples once per center word, not per
-    pair (tuple unpacking in the innermost loop costs reference counting).
+    ``B`` is the largest batch of hidden vectors (``2 * window``), ``T`` the most output rows one
+    example scores, ``S`` the width of the score rows and ``P`` the rows of a cached target path
+    (both 1 unless the layer needs them).
     """
-    if kind == NEGATIVE:
-        return negative_update(hidden, grad_hidden, n_hidden, target, weights, accept, alias, negative, rows,
-                               labels, offsets, g, likelihood, alpha, state)
-    if kind == HIERARCHICAL:
-        return hierarchical_update(hidden, grad_hidden, n_hidden, target, weights, codes, points, lengths, rows,
-                                   labels, offsets, g, likelihood, alpha)
-    if kind == SOFTMAX:
-        return softmax_update(hidden, grad_hidden, n_hidden, target, weights, scores, step, alpha)
-    return nce_update(hidden, grad_hidden, n_hidden, target, weights, accept, alias, log_kq, negative, rows, labels,
-                      offsets, g, likelihood, alpha, state)
+
+    #: float32 (B, dim): hidden vectors of the batch
+    hidden: np.ndarray
+    #: float32 (B, dim): the steps for them (``-alpha * dloss/dh``), added by the layer
+    grad_hidden: np.ndarray
+    #: int32 (T,): output rows scored by one example
+    rows: np.ndarray
+    #: float32 (T,): their labels (1 observed, 0 noise; hierarchical: 1 - code)
+    labels: np.ndarray
+    #: float32 (T,): subtracted from their logits (NCE's log k q(w), else 0)
+    logit_offsets: np.ndarray
+    #: float32 (B, T): step coefficients alpha * (label - sigmoid(logit))
+    coefficients: np.ndarray
+    #: float64 (B,): probability of each hidden vector's labels
+    likelihood: np.ndarray
+    #: int32 (B,): the context words of the current center word
+    contexts: np.ndarray
+    #: float32 (B or 1, S): scores of a batch over the whole vocabulary (full softmax)
+    scores: np.ndarray
+    #: float32 (B, dim): the step for h before it is added (full softmax)
+    step: np.ndarray
+    #: float32 (P, dim): a local copy of one target's output rows and their values when copied
+    path: np.ndarray
+    path_start: np.ndarray
+
+
+#: pass this, not a literal ``1``, as a batch size: numba compiles a callee again for every literal
+#: value it is given, and a second copy of a layer's kernel doubles the first compile
+ONE = np.int64(1)
+
+_OPTIONS = {"nogil": True, "fastmath": True, "error_model": "numpy"}
+
+
+def _layer_class(arrays):
+    layer = getattr(arrays, "instance_class", None)
+    if layer is None or not callable(getattr(layer, "update", None)):
+        raise TypeError(f"{arrays} is not the arrays of an output layer (a named tuple with an update kernel)")
+    return layer
+
+
+def output_update(arrays, scratch, n_hidden, target, alpha, state):
+    """One SGD step of the layer whose arrays are ``arrays`` (compiled code only); returns the loss."""
+    raise NotImplementedError("output_update is only callable from compiled code")
+
+
+def begin_target(arrays, scratch, target):
+    """Prepare repeated updates against one ``target`` (compiled code only)."""
+    raise NotImplementedError("begin_target is only callable from compiled code")
+
+
+def update_target(arrays, scratch, target, alpha, state):
+    """One SGD step of ``scratch.hidden[0]`` against the prepared ``target`` (compiled code only)."""
+    raise NotImplementedError("update_target is only callable from compiled code")
+
+
+def end_target(arrays, scratch, target):
+    """Finish the updates against ``target`` (compiled code only)."""
+    raise NotImplementedError("end_target is only callable from compiled code")
+
+
+@overload(output_update, jit_options=_OPTIONS)
+def _output_update(arrays, scratch, n_hidden, target, alpha, state):
+    update = _layer_class(arrays).update
+
+    def impl(arrays, scratch, n_hidden, target, alpha, state):
+        return update(arrays, scratch, n_hidden, target, alpha, state)
+
+    return impl
+
+
+@overload(begin_target, jit_options=_OPTIONS)
+def _begin_target(arrays, scratch, target):
+    hook = getattr(_layer_class(arrays), "begin_target", None)
+    if hook is None:
+        return lambda arrays, scratch, target: None
+    return lambda arrays, scratch, target: hook(arrays, scratch, target)
+
+
+@overload(update_target, jit_options=_OPTIONS)
+def _update_target(arrays, scratch, target, alpha, state):
+    layer = _layer_class(arrays)
+    hook = getattr(layer, "update_target", None)
+    if hook is None:
+        update = layer.update
+        return lambda arrays, scratch, target, alpha, state: update(arrays, scratch, ONE, target, alpha, state)
+    return lambda arrays, scratch, target, alpha, state: hook(arrays, scratch, target, alpha, state)
+
+
+@overload(end_target, jit_options=_OPTIONS)
+def _end_target(arrays, scratch, target):
+    hook = getattr(_layer_class(arrays), "end_target", None)
+    if hook is None:
+        return lambda arrays, scratch, target: None
+    return lambda arrays, scratch, target: hook(arrays, scratch, target)

@@ -14,7 +14,9 @@ True
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, uint64
+from numba import uint64
+
+from w2v.models._kernel_cache import kernel
 
 _MULTIPLIER = uint64(25214903917)
 _INCREMENT = uint64(11)
@@ -22,7 +24,7 @@ _MASK32 = uint64(0xFFFFFFFF)
 _INV_2_32 = 1.0 / 4294967296.0
 
 
-@njit(nogil=True, cache=True, inline="always")
+@kernel(inline="always")
 def next_high(state):
     """Advance ``state`` (uint64[1]) and return its high 32 bits as a uint64."""
     s = state[0] * _MULTIPLIER + _INCREMENT
@@ -30,19 +32,19 @@ def next_high(state):
     return s >> uint64(32)
 
 
-@njit(nogil=True, cache=True, inline="always")
+@kernel(inline="always")
 def below(state, n):
     """A uniform integer in ``[0, n)`` (``n < 2**32``)."""
     return np.int64((next_high(state) * uint64(n)) >> uint64(32))
 
 
-@njit(nogil=True, cache=True, inline="always")
+@kernel(inline="always")
 def unit(state):
     """A uniform float in ``[0, 1)`` with 32 random bits."""
     return np.float32(np.float64(next_high(state)) * _INV_2_32)
 
 
-@njit(nogil=True, cache=True, inline="always")
+@kernel(inline="always")
 def alias_draw(state, accept, alias):
     """One sample from an alias table (``accept`` float32 (V,), ``alias`` int32 (V,)).
 

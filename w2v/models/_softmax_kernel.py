@@ -2,21 +2,35 @@
 subtracted before exponentiating. O(V * dim) per example, so meant for small vocabularies (a few
 thousand words); the other layers cost O(log V) or O(negative).
 
->>> loss = softmax_update(hidden, grad_hidden, 1, target, output_weights, scores, step, alpha)  # doctest: +SKIP
+>>> loss = softmax_update(SoftmaxArrays(output_weights), scratch, 1, target, alpha, state)  # doctest: +SKIP
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
-from numba import njit
+
+from w2v.models._kernel_cache import kernel
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
-def softmax_update(hidden, grad_hidden, n_hidden, target, weights, scores, step, alpha):
+class SoftmaxArrays(NamedTuple):
+    """What the full-softmax kernel trains."""
+
+    #: float32 (V, dim), trained in place
+    output_weights: np.ndarray
+
+
+@kernel()
+def softmax_update(arrays, scratch, n_hidden, target, alpha, state):
     """One full-softmax SGD step for ``n_hidden`` hidden vectors predicting the same ``target``.
 
-    ``weights`` are the ``output_weights`` (V, dim); ``scores`` float32 (B_max, V) and ``step``
-    float32 (B_max, dim) are scratch. Returns the summed ``-log softmax(weights @ h)[target]``.
+    ``arrays`` is a :class:`SoftmaxArrays`; of ``scratch``
+    (:class:`w2v.models._output_kernel.Scratch`) it uses ``hidden``, ``grad_hidden``, ``scores``
+    float32 (B_max, V) and ``step`` float32 (B_max, dim); ``state`` is unused (no random draws).
+    Returns the summed ``-log softmax(output_weights @ h)[target]``.
     """
+    weights = arrays.output_weights
+    hidden, grad_hidden, scores, step = scratch.hidden, scratch.grad_hidden, scratch.scores, scratch.step
     n_words = weights.shape[0]
     # (B, dim) x (dim, V) in one BLAS call
     np.dot(hidden[:n_hidden], weights.T, scores[:n_hidden])
@@ -48,3 +62,6 @@ def softmax_update(hidden, grad_hidden, n_hidden, target, weights, scores, step,
                 for j in range(weights.shape[1]):
                     weights[w, j] += c * hidden[b, j]
     return loss
+
+
+SoftmaxArrays.update = softmax_update

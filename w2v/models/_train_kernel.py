@@ -1,47 +1,70 @@
 """The compiled hot loop: subsampling, dynamic window, forward, gradient and updates for a whole
-chunk of sentences of the encoded corpus, in one GIL-free call.
+chunk of sentences of the encoded corpus, in one GIL-free call, and the learning-rate schedule.
 
->>> words, loss, examples = CHUNK_KERNELS[NEGATIVE](SKIPGRAM, False, ids, offsets, ...)  # doctest: +SKIP
+>>> words, loss, examples = train_chunk(SKIPGRAM, False, True, ids, sentence_offsets, 0, 10, ...)  # doctest: +SKIP
 
-:func:`train_chunk` is the one generic loop. It is instantiated below once per output layer, with
-the layer as a constant: the compiler then drops the other layers' branches, which makes the
-per-pair code about 1.5x faster than one kernel that branches on the layer at run time. The
-instances are one line each and add no logic.
+:func:`train_chunk` is the one loop. numba compiles it once per output-layer type (the type of
+``arrays``), so each objective's kernel holds its own layer only, without a run-time branch on it.
 """
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from w2v.models._architecture_kernel import cbow_center, skipgram_center
-from w2v.models._output_kernel import HIERARCHICAL, NCE, NEGATIVE, SOFTMAX
+from w2v.models._kernel_cache import kernel
 from w2v.models._random_kernel import below, unit
 
-#: architecture codes, in the order of :data:`w2v.models.training.ARCHITECTURES`
+#: architecture codes, in the order of :data:`w2v.models.ARCHITECTURES`
 SKIPGRAM, CBOW = 0, 1
 
 
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy", inline="always")
-def train_chunk(architecture, kind, option, ids, offsets, first, last, input_vectors, layer, keep, window,
-                alpha_start, alpha_end, words_before, words_planned, state, scratch, sentence):
+@kernel()
+def learning_rate(alpha_start, alpha_end, words_done, words_planned):
+    """The learning rate after ``words_done`` of the run's ``words_planned`` words: linear decay from
+    ``alpha_start`` to ``alpha_end`` (word2vec.c's schedule), then constant. The training loop and
+    the Python side (progress, history) both use this one function."""
+    done = min(1.0, words_done / max(words_planned, 1))
+    return alpha_start - (alpha_start - alpha_end) * done
+
+
+@kernel(inline="always")
+def subsample(ids, start, stop, keep, state, sentence):
+    """Copy the words ``ids[start:stop]`` that survive subsampling (each kept with probability
+    ``keep[w]``) into ``sentence``; returns how many there are."""
+    n = 0
+    for p in range(start, stop):
+        w = ids[p]
+        k = keep[w]
+        if k < 1.0 and unit(state) >= k:
+            continue
+        sentence[n] = w
+        n += 1
+    return n
+
+
+@kernel()
+def train_chunk(architecture, shared_negatives, cbow_mean, ids, sentence_offsets, first, last, input_vectors,
+                arrays, scratch, keep, window, alpha_start, alpha_end, words_before, words_planned, state, sentence):
     """Train on sentences ``first .. last - 1`` of an encoded corpus.
 
     Parameters
     ----------
     architecture : int
         ``SKIPGRAM`` or ``CBOW``.
-    kind : int
-        Output-layer code (:mod:`w2v.models._output_kernel`).
-    option : bool
-        Skip-gram: share noise words across the window; CBOW: mean (True) or sum of the contexts.
-    ids : int32 (N,), offsets : int64 (S + 1,)
-        The encoded corpus; sentence ``s`` is ``ids[offsets[s]:offsets[s + 1]]``.
+    shared_negatives : bool
+        Skip-gram: one batch per window sharing its noise words.
+    cbow_mean : bool
+        CBOW: the hidden vector is the mean (True) or the sum of the context rows.
+    ids : int32 (N,), sentence_offsets : int64 (S + 1,)
+        The encoded corpus; sentence ``s`` is ``ids[sentence_offsets[s]:sentence_offsets[s + 1]]``.
     first, last : int
         Sentence range of this chunk.
     input_vectors : float32 (V, dim)
         Updated in place (shared with other threads, without locks).
-    layer, scratch : tuple
-        Output-layer arrays and this thread's buffers.
+    arrays : named tuple
+        The output layer's arrays (see :mod:`w2v.models._output_kernel`).
+    scratch : Scratch
+        This thread's buffers.
     keep : float32 (V,)
         Subsampling keep probabilities.
     window : int
@@ -65,68 +88,20 @@ def train_chunk(architecture, kind, option, ids, offsets, first, last, input_vec
     words = 0
     loss = 0.0
     examples = 0
-    span = alpha_start - alpha_end
     for s in range(first, last):
-        start = offsets[s]
-        stop = offsets[s + 1]
-        n = 0
-        for p in range(start, stop):
-            w = ids[p]
-            k = keep[w]
-            if k < 1.0 and unit(state) >= k:
-                continue
-            sentence[n] = w
-            n += 1
-        done = min(1.0, (words_before + words) / words_planned)
-        alpha = np.float32(alpha_start - span * done)
+        start = sentence_offsets[s]
+        stop = sentence_offsets[s + 1]
+        n = subsample(ids, start, stop, keep, state, sentence)
+        alpha = np.float32(learning_rate(alpha_start, alpha_end, words_before + words, words_planned))
         words += stop - start
         for i in range(n):
             radius = 1 + below(state, window)
             if architecture == SKIPGRAM:
-                l, e = skipgram_center(kind, sentence, n, i, radius, input_vectors, layer, alpha, state, scratch, option)
+                center_loss, center_examples = skipgram_center(sentence, n, i, radius, input_vectors, arrays, scratch,
+                                                               alpha, state, shared_negatives)
             else:
-                l, e = cbow_center(kind, sentence, n, i, radius, input_vectors, layer, alpha, state, scratch, option)
-            loss += l
-            examples += e
+                center_loss, center_examples = cbow_center(sentence, n, i, radius, input_vectors, arrays, scratch,
+                                                           alpha, state, cbow_mean)
+            loss += center_loss
+            examples += center_examples
     return words, loss, examples
-
-
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
-def train_chunk_negative(
-        architecture, option, ids, offsets, first, last, input_vectors, layer, keep, window, alpha_start, alpha_end,
-        words_before, words_planned, state, scratch, sentence):
-    """:func:`train_chunk` for the negative output layer."""
-    return train_chunk(architecture, NEGATIVE, option, ids, offsets, first, last, input_vectors, layer, keep, window,
-                       alpha_start, alpha_end, words_before, words_planned, state, scratch, sentence)
-
-
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
-def train_chunk_hierarchical(
-        architecture, option, ids, offsets, first, last, input_vectors, layer, keep, window, alpha_start, alpha_end,
-        words_before, words_planned, state, scratch, sentence):
-    """:func:`train_chunk` for the hierarchical output layer."""
-    return train_chunk(architecture, HIERARCHICAL, option, ids, offsets, first, last, input_vectors, layer, keep, window,
-                       alpha_start, alpha_end, words_before, words_planned, state, scratch, sentence)
-
-
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
-def train_chunk_softmax(
-        architecture, option, ids, offsets, first, last, input_vectors, layer, keep, window, alpha_start, alpha_end,
-        words_before, words_planned, state, scratch, sentence):
-    """:func:`train_chunk` for the softmax output layer."""
-    return train_chunk(architecture, SOFTMAX, option, ids, offsets, first, last, input_vectors, layer, keep, window,
-                       alpha_start, alpha_end, words_before, words_planned, state, scratch, sentence)
-
-
-@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
-def train_chunk_nce(
-        architecture, option, ids, offsets, first, last, input_vectors, layer, keep, window, alpha_start, alpha_end,
-        words_before, words_planned, state, scratch, sentence):
-    """:func:`train_chunk` for the nce output layer."""
-    return train_chunk(architecture, NCE, option, ids, offsets, first, last, input_vectors, layer, keep, window,
-                       alpha_start, alpha_end, words_before, words_planned, state, scratch, sentence)
-
-
-#: output-layer code -> its chunk kernel (arguments as :func:`train_chunk` without ``kind``)
-CHUNK_KERNELS = {NEGATIVE: train_chunk_negative, HIERARCHICAL: train_chunk_hierarchical,
-                 SOFTMAX: train_chunk_softmax, NCE: train_chunk_nce}

@@ -31,7 +31,7 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.exp(_log_sigmoid(x))
 
 
-def _binary_logistic(h, weights, rows, labels, offsets):
+def _binary_logistic(h, weights, rows, labels, logit_offsets):
     """Sum of logistic losses of ``label`` given logit ``weights[row] @ h - offset`` over the rows.
 
     Shared by hierarchical softmax, negative sampling and NCE, which differ only in which rows,
@@ -41,7 +41,7 @@ def _binary_logistic(h, weights, rows, labels, offsets):
     weights = np.asarray(weights, dtype=np.float64)
     rows = np.asarray(rows, dtype=np.int64)
     labels = np.asarray(labels, dtype=np.float64)
-    logits = weights[rows] @ h - np.asarray(offsets, dtype=np.float64)
+    logits = weights[rows] @ h - np.asarray(logit_offsets, dtype=np.float64)
     # label * log s(x) + (1 - label) * log s(-x), negated
     loss = -float(np.sum(labels * _log_sigmoid(logits) + (1.0 - labels) * _log_sigmoid(-logits)))
     dlogits = _sigmoid(logits) - labels
@@ -150,8 +150,8 @@ def nce_loss_grad(h, output_weights, target, negatives, noise_probabilities):
     rows = np.concatenate([[target], negatives])
     labels = np.zeros(len(rows))
     labels[0] = 1.0
-    offsets = np.log(k * np.asarray(noise_probabilities, dtype=np.float64)[rows])
-    return _binary_logistic(h, output_weights, rows, labels, offsets)
+    logit_offsets = np.log(k * np.asarray(noise_probabilities, dtype=np.float64)[rows])
+    return _binary_logistic(h, output_weights, rows, labels, logit_offsets)
 
 
 def hidden(architecture, input_vectors, input_ids, cbow_mean=True):

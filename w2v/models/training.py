@@ -1,134 +1,47 @@
-"""Training machinery around the compiled loop: output-layer arrays, per-thread buffers, the
-learning-rate schedule, worker threads (Hogwild on shared float32 matrices), progress and loss.
+"""The Trainer: runs what :class:`w2v.models.word2vec.Word2Vec` decided to train. Epochs, worker
+threads (Hogwild on shared float32 matrices), chunks of the encoded corpus, the learning-rate
+schedule, the divergence check, the history, the progress bar and the end-of-epoch hook live here,
+once.
 
-The estimator (:mod:`w2v.models.word2vec`) decides *what* to train; this module runs it.
-
->>> layer = build_layer("negative", output_weights, accept=table.accept, alias=table.alias, negative=5)  # doctest: +SKIP
->>> result = run_epochs(plan, input_vectors, layer, keep, stop_event)                                     # doctest: +SKIP
+>>> trainer = Trainer(plan, input_vectors, layer, keep)                               # doctest: +SKIP
+>>> trainer.train(encoded, first_epoch=0, call=0, history=history, on_epoch_end=print)  # doctest: +SKIP
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
+import signal
 import threading
 import time
 from typing import Callable
 
 import numpy as np
 
-from w2v.errors import TrainingDiverged
+from w2v.errors import TrainingDiverged, TrainingFailed
+from w2v.models import ARCHITECTURES
 from w2v.models import _kernel_cache
 from w2v.models import _train_kernel as _kernel
-from w2v.models._output_kernel import HIERARCHICAL, NCE, NEGATIVE, SOFTMAX
+from w2v.models.buffers import aligned_zeros
+from w2v.models.output_layers import OutputLayer
+from w2v.models.progress import TrainingBar
 
 # a kernel module edited since the kernels were cached must not run from the stale cache
-_kernel_cache.refresh(_kernel.train_chunk_negative)
+_kernel_cache.refresh(_kernel.train_chunk)
 
-#: accepted names, mapped to kernel codes
-ARCHITECTURES = {"skipgram": _kernel.SKIPGRAM, "cbow": _kernel.CBOW}
-OBJECTIVES = {"negative": NEGATIVE, "hierarchical": HIERARCHICAL, "softmax": SOFTMAX, "nce": NCE}
+assert ARCHITECTURES.index("skipgram") == _kernel.SKIPGRAM and ARCHITECTURES.index("cbow") == _kernel.CBOW
 
 #: words (before subsampling) per kernel call: large enough that call overhead is negligible,
 #: small enough that progress, the non-finite-loss check and Ctrl-C react within a fraction of a second
 CHUNK_WORDS = 20_000
 
 
-def own_lines(shape, dtype=np.float32) -> np.ndarray:
-    """A zeroed C-contiguous array that shares no 64-byte cache line with any other allocation.
-
-    Per-thread buffers and random states are written constantly; small numpy arrays of different
-    threads can land on one cache line, and the line would then bounce between cores (false
-    sharing), which costs more than the arithmetic.
-    """
-    dtype = np.dtype(dtype)
-    nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    raw = np.zeros(nbytes + 192, dtype=np.uint8)
-    start = 64 + (-raw.ctypes.data) % 64
-    return raw[start:start + nbytes].view(dtype).reshape(shape)
-
-
-def _f32(shape):
-    return own_lines(shape, np.float32)
-
-
-def build_layer(objective, weights, codes=None, points=None, lengths=None, accept=None, alias=None,
-                log_kq=None, negative=0):
-    """Bundle an output layer's arrays into the fixed-type tuple the kernels take.
-
-    Arrays a layer does not use are replaced by empty ones of the right dtype, so that one compiled
-    kernel (and one on-disk cache entry) serves every objective.
-
-    Parameters
-    ----------
-    objective : {"negative", "hierarchical", "softmax", "nce"}
-    weights : float32 (V, dim) or (V - 1, dim)
-        ``output_weights`` or (hierarchical) ``node_weights``; updated in place by training.
-    codes : uint8 (V, L), points : int32 (V, L), lengths : int32 (V,)
-        Huffman paths (hierarchical only).
-    accept : float32 (V,), alias : int32 (V,)
-        Alias table of the noise distribution (negative, nce).
-    log_kq : float32 (V,)
-        ``log(negative * q(w))`` (nce only).
-    negative : int
-        Noise words per example (negative, nce).
-
-    Returns
-    -------
-    tuple
-        ``(weights, codes, points, lengths, accept, alias, log_kq, negative)``.
-    """
-    if objective not in OBJECTIVES:
-        raise ValueError(f"unknown objective {objective!r}")
-
-    def arr(a, dtype, ndim):
-        if a is None:
-            return np.zeros((0,) * ndim, dtype=dtype)
-        return np.ascontiguousarray(a, dtype=dtype)
-
-    return (
-        weights,
-        arr(codes, np.uint8, 2),
-        arr(points, np.int32, 2),
-        arr(lengths, np.int32, 1),
-        arr(accept, np.float32, 1),
-        arr(alias, np.int32, 1),
-        arr(log_kq, np.float32, 1),
-        np.int64(negative),
-    )
-
-
-def build_scratch(objective, layer, dim, window, vocab_size):
-    """Per-thread buffers, allocated once so the compiled loops never allocate.
-
-    Returns the tuple ``(hidden, grad_hidden, rows, labels, offsets, g, scores, step, contexts,
-    likelihood, path, path_start)``; ``path`` and ``path_start`` hold a local copy of one Huffman
-    path (hierarchical softmax only; one row otherwise).
-    """
-    batch = 2 * window
-    max_rows = max(int(layer[7]) + 1, int(layer[1].shape[1]) if layer[1].ndim == 2 else 0, 1)
-    n_scores = vocab_size if objective == "softmax" else 1
-    return (
-        _f32((batch, dim)),
-        _f32((batch, dim)),
-        own_lines(max_rows, np.int32),
-        _f32(max_rows),
-        _f32(max_rows),
-        _f32((batch, max_rows)),
-        _f32((batch if objective == "softmax" else 1, n_scores)),
-        _f32((batch, dim)),
-        own_lines(batch, np.int32),
-        own_lines(batch, np.float64),
-        _f32((max_rows if objective == "hierarchical" else 1, dim)),
-        _f32((max_rows if objective == "hierarchical" else 1, dim)),
-    )
-
-
-def chunk_bounds(offsets: np.ndarray, chunk_words: int = CHUNK_WORDS) -> np.ndarray:
+def chunk_bounds(sentence_offsets: np.ndarray, chunk_words: int = CHUNK_WORDS) -> np.ndarray:
     """Sentence indices that cut the corpus into chunks of about ``chunk_words`` words.
 
     Parameters
     ----------
-    offsets : int64 (S + 1,)
+    sentence_offsets : int64 (S + 1,)
         Sentence offsets of the encoded corpus.
 
     Returns
@@ -136,23 +49,24 @@ def chunk_bounds(offsets: np.ndarray, chunk_words: int = CHUNK_WORDS) -> np.ndar
     int64 (C + 1,)
         Chunk ``c`` is sentences ``bounds[c] .. bounds[c + 1] - 1``.
     """
-    targets = np.arange(0, offsets[-1], chunk_words, dtype=np.int64)
-    cuts = np.searchsorted(offsets, targets, side="left")
-    bounds = np.unique(np.concatenate([cuts, [len(offsets) - 1]]))
+    targets = np.arange(0, sentence_offsets[-1], chunk_words, dtype=np.int64)
+    cuts = np.searchsorted(sentence_offsets, targets, side="left")
+    bounds = np.unique(np.concatenate([cuts, [len(sentence_offsets) - 1]]))
     return bounds.astype(np.int64)
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class Plan:
-    """What one call of :func:`run_epoch` trains (all names as in :class:`w2v.models.word2vec.Word2Vec`)."""
+    """What a run trains, beyond the arrays (names as in :class:`w2v.models.word2vec.Word2Vec`)."""
 
     architecture: str
-    objective: str
-    option: bool  # skip-gram: shared negatives; CBOW: mean of contexts
+    shared_negatives: bool
+    cbow_mean: bool
     window: int
     alpha: float
     min_alpha: float
     words_planned: int  # corpus words x epochs of the whole run: the rate reaches min_alpha there
+    epochs: int
     workers: int
     seed: int
 
@@ -186,131 +100,278 @@ class EpochResult:
     interrupted: bool
 
 
-def thread_states(seed: int, workers: int, stream: tuple[int, ...]) -> list[np.ndarray]:
-    """Independent LCG states per worker, derived from ``seed`` and ``stream`` (reproducible).
+def thread_states(seed: int, workers: int, pass_key: tuple[int, ...]) -> list[np.ndarray]:
+    """Independent LCG states per worker, derived from ``seed`` and ``pass_key`` (reproducible).
 
-    ``stream`` names the pass, e.g. (training call, epoch): distinct passes never share a generator.
+    ``pass_key`` names the pass, e.g. (training call, epoch): distinct passes never share a generator.
     """
-    seq = np.random.SeedSequence([seed, *stream])
+    seq = np.random.SeedSequence([seed, *pass_key])
     states = []
     for value in seq.generate_state(workers, dtype=np.uint64):
-        state = own_lines(1, np.uint64)
+        state = aligned_zeros(1, np.uint64)
         state[0] = value
         states.append(state)
     return states
 
 
-def run_epoch(plan: Plan, corpus, input_vectors, layer, keep, stream: tuple[int, ...], progress: Progress,
-              stop: threading.Event, on_tick: Callable[[Progress], None] | None = None,
-              tick_seconds: float = 0.2) -> EpochResult:
-    """Train one pass over ``corpus`` with ``plan.workers`` threads.
+def _diverged(alpha: float, what: str) -> TrainingDiverged:
+    return TrainingDiverged(f"training diverged (non-finite {what}) at learning rate {alpha:g}: "
+                            "lower alpha (--alpha), e.g. by a factor of 10, and train again")
+
+
+class Trainer:
+    """Runs a :class:`Plan` on the arrays it is given (updated in place).
 
     Parameters
     ----------
     plan : Plan
-    corpus : EncodedCorpus
-        ``ids`` int32 (N,), ``offsets`` int64 (S + 1,).
     input_vectors : float32 (V, dim)
-    layer : tuple
-        From :func:`build_layer`.
+    layer : OutputLayer
     keep : float32 (V,)
         Subsampling keep probabilities.
-    stream : tuple of int
-        Names this pass, e.g. (training call, epoch); seeds the thread generators with ``plan.seed``.
-    progress : Progress
-        Shared counters; ``words_done`` must hold the words of the run trained before this epoch.
-    stop : threading.Event
-        Set it (e.g. on Ctrl-C) to stop after the chunks in flight.
-    on_tick : callable, optional
-        Called from the calling thread every ``tick_seconds`` with ``progress`` (progress bars).
-
-    Returns
-    -------
-    EpochResult
-
-    Raises
-    ------
-    TrainingDiverged
-        When a chunk returns a non-finite loss.
+    progress_bar : bool
+        Show a tqdm bar on stderr.
     """
-    ids = np.ascontiguousarray(corpus.ids, dtype=np.int32)
-    offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
-    bounds = chunk_bounds(offsets)
-    n_chunks = len(bounds) - 1
-    longest = int(np.max(np.diff(offsets))) if len(offsets) > 1 else 1
-    arch = ARCHITECTURES[plan.architecture]
-    kind = OBJECTIVES[plan.objective]
-    vocab_size, dim = input_vectors.shape
-    states = thread_states(plan.seed, plan.workers, stream)
-    kernel = _kernel.CHUNK_KERNELS[kind]
-    progress.next_chunk = 0
-    start_words, start_loss, start_examples = progress.words_done, progress.loss, progress.examples
-    errors: list[BaseException] = []
-    diverged = threading.Event()
 
-    def work(state):
-        scratch = build_scratch(plan.objective, layer, dim, plan.window, vocab_size)
-        sentence = own_lines(max(longest, 1), np.int32)
+    def __init__(self, plan: Plan, input_vectors: np.ndarray, layer: OutputLayer, keep: np.ndarray,
+                 progress_bar: bool = False):
+        self.plan = plan
+        self.input_vectors = input_vectors
+        self.layer = layer
+        self.keep = keep
+        self.progress_bar = progress_bar
+
+    def learning_rate(self, words_done: int) -> float:
+        """The learning rate after ``words_done`` words of the run (the kernel's own schedule)."""
+        return float(_kernel.learning_rate(float(self.plan.alpha), float(self.plan.min_alpha), int(words_done),
+                                           int(self.plan.words_planned)))
+
+    def kernel_ready(self) -> bool:
+        """Whether this process already compiled or loaded the kernel for this layer (the first call
+        otherwise compiles it, or loads it from numba's on-disk cache)."""
+        return bool(_kernel.train_chunk.signatures) and any(
+            sig[8] == _numba_type(self.layer.arrays) for sig in _kernel.train_chunk.signatures)
+
+    def load_kernel(self, corpus) -> None:
+        """Compile the kernel for this layer, or load it from numba's cache, in the calling thread (an
+        empty chunk of ``corpus``): Ctrl-C during a first compile then stops at once, where a worker
+        thread would finish compiling first."""
+        ids = np.ascontiguousarray(corpus.ids, dtype=np.int32)
+        sentence_offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
+        state = aligned_zeros(1, np.uint64)
+        scratch = self.layer.scratch(self.input_vectors.shape[1], 1)
+        self._run_chunk(ids, sentence_offsets, np.int64(0), np.int64(0), 0, state, scratch, aligned_zeros(1, np.int32))
+
+    def train(self, corpus, first_epoch: int, call: int, history: list,
+              on_epoch_end: Callable[[dict], None] | None = None,
+              on_epoch_begin: Callable[[], None] | None = None) -> None:
+        """Train epochs ``first_epoch .. plan.epochs - 1`` over ``corpus``.
+
+        After each epoch its record is appended to ``history`` (``epoch``, ``loss`` per example,
+        ``loss_sum``, ``examples``, ``words``, ``seconds``, ``words_per_second``, ``alpha`` at its
+        end) and passed to ``on_epoch_end``; ``on_epoch_begin`` is called before each epoch.
+
+        Parameters
+        ----------
+        corpus : EncodedCorpus
+            ``ids`` int32 (N,), ``offsets`` int64 (S + 1,).
+        first_epoch : int
+        call : int
+            Number of the training call on this model (seeds differ per call and epoch).
+        history : list of dict
+        on_epoch_end, on_epoch_begin : callable, optional
+
+        Raises
+        ------
+        TrainingDiverged
+            Non-finite loss or weights.
+        TrainingFailed
+            A worker thread failed (out of memory, ...).
+        KeyboardInterrupt
+            Ctrl-C, after the worker threads stopped; the arrays hold what was trained.
+        """
+        plan = self.plan
+        n_words = len(corpus)
+        progress = Progress(words_done=first_epoch * n_words)
+        bar = TrainingBar(n_words * plan.epochs, enabled=self.progress_bar, initial=first_epoch * n_words)
+        epoch_start = {"loss": 0.0, "examples": 0}
+
+        def tick(p: Progress) -> None:
+            examples = p.examples - epoch_start["examples"]
+            loss = (p.loss - epoch_start["loss"]) / examples if examples else None
+            bar.update(p.words_done, self.learning_rate(p.words_done), loss)
+
         try:
-            while not stop.is_set() and not diverged.is_set():
-                c = progress.take_chunk(n_chunks)
-                if c < 0:
-                    return
-                words, loss, examples = kernel(
-                    arch, plan.option, ids, offsets, bounds[c], bounds[c + 1], input_vectors, layer, keep,
-                    plan.window, plan.alpha, plan.min_alpha, progress.words_done, plan.words_planned, state,
-                    scratch, sentence)
-                if not math.isfinite(loss):
-                    diverged.set()
-                with progress.lock:
-                    progress.words_done += words
-                    progress.loss += loss
-                    progress.examples += examples
-        except BaseException as err:  # surfaced in the calling thread
-            errors.append(err)
-            diverged.set()
+            for epoch in range(first_epoch, plan.epochs):
+                if on_epoch_begin is not None:
+                    on_epoch_begin()
+                if epoch == first_epoch and not self.kernel_ready():
+                    bar.set_epoch(epoch, plan.epochs, "loading the compiled kernel; the first run compiles it")
+                    self.load_kernel(corpus)
+                bar.set_epoch(epoch, plan.epochs)
+                epoch_start.update(loss=progress.loss, examples=progress.examples)
+                result = self.run_epoch(corpus, (call, epoch), progress, threading.Event(), tick)
+                if not (np.isfinite(self.input_vectors).all() and np.isfinite(self.layer.weights).all()):
+                    raise _diverged(plan.alpha, "weights")
+                if result.interrupted:
+                    raise KeyboardInterrupt
+                record = {
+                    "epoch": len(history) + 1,
+                    "loss": result.loss / max(result.examples, 1),
+                    "loss_sum": result.loss,
+                    "examples": result.examples,
+                    "words": result.words,
+                    "seconds": result.seconds,
+                    "words_per_second": result.words / max(result.seconds, 1e-9),
+                    "alpha": self.learning_rate(progress.words_done),
+                }
+                history.append(record)
+                if on_epoch_end is not None:
+                    on_epoch_end(record)
+        finally:
+            bar.close()
 
-    began = time.perf_counter()
-    threads = [threading.Thread(target=work, args=(states[t],), daemon=True) for t in range(plan.workers)]
-    for t in threads:
-        t.start()
+    def run_epoch(self, corpus, pass_key: tuple[int, ...], progress: Progress, stop: threading.Event,
+                  on_tick: Callable[[Progress], None] | None = None, tick_seconds: float = 0.2) -> EpochResult:
+        """Train one pass over ``corpus`` with ``plan.workers`` threads.
+
+        Parameters
+        ----------
+        corpus : EncodedCorpus
+        pass_key : tuple of int
+            Names this pass, e.g. (training call, epoch); seeds the thread generators with ``plan.seed``.
+        progress : Progress
+            Shared counters; ``words_done`` must hold the words of the run trained before this pass.
+        stop : threading.Event
+            Set it to stop after the chunks in flight (Ctrl-C sets it too).
+        on_tick : callable, optional
+            Called from the calling thread every ``tick_seconds`` with ``progress`` (progress bars).
+
+        Returns
+        -------
+        EpochResult
+
+        Raises
+        ------
+        TrainingDiverged
+            When a chunk returns a non-finite loss.
+        TrainingFailed
+            When a worker thread raised (the message names the exception).
+        """
+        plan = self.plan
+        ids = np.ascontiguousarray(corpus.ids, dtype=np.int32)
+        sentence_offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
+        bounds = chunk_bounds(sentence_offsets)
+        n_chunks = len(bounds) - 1
+        longest = int(np.max(np.diff(sentence_offsets))) if len(sentence_offsets) > 1 else 1
+        states = thread_states(plan.seed, plan.workers, pass_key)
+        progress.next_chunk = 0
+        start_words, start_loss, start_examples = progress.words_done, progress.loss, progress.examples
+        errors: list[BaseException] = []
+        halt = threading.Event()  # a worker failed or diverged: the others stop too
+
+        def work(state, done):
+            try:
+                scratch = self.layer.scratch(self.input_vectors.shape[1], plan.window)
+                sentence = aligned_zeros(max(longest, 1), np.int32)
+                while not stop.is_set() and not halt.is_set():
+                    c = progress.take_chunk(n_chunks)
+                    if c < 0:
+                        return
+                    words, loss, examples = self._run_chunk(ids, sentence_offsets, bounds[c], bounds[c + 1],
+                                                            progress.words_done, state, scratch, sentence)
+                    if not math.isfinite(loss):
+                        halt.set()
+                    with progress.lock:
+                        progress.words_done += words
+                        progress.loss += loss
+                        progress.examples += examples
+            except BaseException as err:  # raised again in the calling thread
+                errors.append(err)
+                halt.set()
+            finally:
+                done.set()
+
+        began = time.perf_counter()
+        # Each worker says itself when it is done: a Thread.join cut short by Ctrl-C can mark a thread
+        # that is still running as stopped (CPython before 3.13), and the weights would then be saved
+        # while it still writes them.
+        finished = [threading.Event() for _ in range(plan.workers)]
+        threads = [threading.Thread(target=work, args=(states[t], finished[t]), daemon=True)
+                   for t in range(plan.workers)]
+        with _signals_held():
+            for t in threads:
+                t.start()
+        try:
+            for done in finished:
+                ended = False
+                while not ended:
+                    ended = done.wait(tick_seconds)
+                    if on_tick is not None:
+                        on_tick(progress)
+        except BaseException as err:
+            # Ctrl-C, or a failure in on_tick: never leave workers changing the weights behind our back
+            stop.set()
+            _wait_for(finished)
+            if not isinstance(err, KeyboardInterrupt):
+                raise
+        seconds = time.perf_counter() - began
+        if errors:
+            err = errors[0]
+            if isinstance(err, KeyboardInterrupt):
+                raise err
+            detail = " ".join(str(err).split()) or "no message"
+            raise TrainingFailed(f"training failed in a worker thread: {type(err).__name__}: {detail}") from err
+        result = EpochResult(
+            words=progress.words_done - start_words,
+            loss=progress.loss - start_loss,
+            examples=progress.examples - start_examples,
+            seconds=seconds,
+            interrupted=stop.is_set(),
+        )
+        if halt.is_set() or not math.isfinite(result.loss):
+            raise _diverged(plan.alpha, "loss")
+        return result
+
+    def _run_chunk(self, ids, sentence_offsets, first, last, words_before, state, scratch, sentence):
+        """One call of the compiled loop on sentences ``first .. last - 1``: (words, loss, examples)."""
+        plan = self.plan
+        return _kernel.train_chunk(
+            ARCHITECTURES.index(plan.architecture), plan.shared_negatives, plan.cbow_mean, ids, sentence_offsets,
+            first, last, self.input_vectors, self.layer.arrays, scratch, self.keep, plan.window, plan.alpha,
+            plan.min_alpha, words_before, plan.words_planned, state, sentence)
+
+
+def _wait_for(events: list[threading.Event]) -> None:
+    """Wait until every event is set; a further Ctrl-C does not cut the wait short (the workers
+    stop after the chunk in flight, a fraction of a second)."""
+    for event in events:
+        while True:
+            try:
+                event.wait()
+                break
+            except KeyboardInterrupt:
+                continue
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Hold Ctrl-C and SIGTERM while worker threads start: an interrupt raised inside
+    ``Thread.start`` would leave a thread training that nobody joins, changing the weights while
+    they are being saved. Held signals are delivered when the block ends."""
+    held = {signal.SIGINT, signal.SIGTERM}
     try:
-        for t in threads:
-            while t.is_alive():
-                t.join(tick_seconds)
-                if on_tick is not None:
-                    on_tick(progress)
-    except BaseException as err:
-        # Ctrl-C, or a failure in on_tick: never leave workers changing the weights behind our back
-        stop.set()
-        for t in threads:
-            t.join()
-        if not isinstance(err, KeyboardInterrupt):
-            raise
-    seconds = time.perf_counter() - began
-    if errors:
-        raise errors[0]
-    result = EpochResult(
-        words=progress.words_done - start_words,
-        loss=progress.loss - start_loss,
-        examples=progress.examples - start_examples,
-        seconds=seconds,
-        interrupted=stop.is_set(),
-    )
-    if diverged.is_set() or not math.isfinite(result.loss):
-        raise TrainingDiverged(
-            f"training diverged (non-finite loss) at learning rate {plan.alpha:g}: "
-            "lower alpha (--alpha), e.g. by a factor of 10, and train again")
-    return result
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, OSError, ValueError):  # no POSIX signal masks here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def kernel_ready(objective: str) -> bool:
-    """Whether this process has already compiled or loaded the training kernel of ``objective``
-    (the first call otherwise compiles it, or loads it from numba's on-disk cache)."""
-    return bool(_kernel.CHUNK_KERNELS[OBJECTIVES[objective]].signatures)
+def _numba_type(value):
+    from numba import typeof
 
-
-def current_alpha(plan: Plan, words_done: int) -> float:
-    """The learning rate after ``words_done`` words of the run (linear decay to ``min_alpha``)."""
-    done = min(1.0, words_done / max(plan.words_planned, 1))
-    return plan.alpha - (plan.alpha - plan.min_alpha) * done
+    return typeof(value)

@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import inspect
 import logging
-import math
 import os
-import threading
 
 import numpy as np
 
-from w2v.errors import CorpusError, ModelFormatError, TrainingDiverged, W2VError
-from w2v.models import compat, training
+from w2v.errors import CorpusError, ModelFormatError, W2VError
+from w2v.models import ARCHITECTURES, OBJECTIVES, compat, training
 from w2v.models.encoding import encode_to_disk
-from w2v.models.progress import TrainingBar
+from w2v.models.fingerprint import corpus_fingerprint
+from w2v.models.output_layers import OUTPUT_LAYERS, checked_array
 from w2v.models.state import load_state, save_state
 
 
@@ -59,7 +58,8 @@ class Word2Vec:
     dim : int, default 100
         Vector size.
     window : int, default 5
-        Maximal context radius; each center word draws its radius uniformly from 1..window.
+        Maximal context radius; each center word draws its radius uniformly from 1..window
+        (at most 10,000: see :mod:`w2v.models.params` for every bound and why).
     min_count : int, default 5
         Words seen fewer times are dropped before training.
     max_vocab_size : int, optional
@@ -68,9 +68,9 @@ class Word2Vec:
         Subsampling threshold for frequent words (0 disables); keep probability
         ``sqrt(t/f) + t/f`` as word2vec.c.
     negative : int, default 5
-        Noise words per example (negative sampling and NCE).
+        Noise words per example (negative sampling and NCE); at most 1,000.
     ns_exponent : float, default 0.75
-        Exponent of the unigram noise distribution.
+        Exponent of the unigram noise distribution, in [-10, 10].
     alpha : float, optional
         Initial learning rate; default 0.025 for skip-gram and 0.05 for CBOW (word2vec.c).
     min_alpha : float, optional
@@ -233,32 +233,16 @@ class Word2Vec:
 
     def check_params(self) -> None:
         """Raise :class:`ParameterError` naming the first invalid parameter (called by ``fit``; cheap,
-        so front ends can call it before reading any text)."""
-        def need(ok, name, what):
-            if not ok:
-                raise ParameterError(f"{name}={getattr(self, name)!r} is invalid: {what}")
+        so front ends can call it before reading any text). Types, bounds and the memory the model
+        needs for one word are checked: see :mod:`w2v.models.params`."""
+        from w2v.models import params
 
-        need(self.architecture in training.ARCHITECTURES, "architecture", "use 'skipgram' or 'cbow'")
-        need(self.objective in training.OBJECTIVES, "objective",
-             "use 'negative', 'hierarchical', 'softmax' or 'nce'")
-        for name in ("dim", "window", "min_count", "epochs"):
-            need(isinstance(getattr(self, name), (int, np.integer)) and getattr(self, name) >= 1, name,
-                 "must be an integer of at least 1")
-        need(self.max_vocab_size is None or self.max_vocab_size >= 1, "max_vocab_size", "must be at least 1")
-        need(0 <= self.sample < 1, "sample", "must be in [0, 1) (word2vec.c's -sample, e.g. 1e-3)")
-        need(isinstance(self.negative, (int, np.integer)) and self.negative >= 0, "negative",
-             "must be an integer of 0 or more")
-        if self.objective in ("negative", "nce"):
-            need(self.negative >= 1, "negative", f"objective {self.objective!r} needs at least 1 noise word")
-        need(math.isfinite(self.ns_exponent), "ns_exponent", "must be a finite number")
-        need(self.alpha is None or (math.isfinite(self.alpha) and self.alpha > 0), "alpha", "must be > 0")
-        need(self.min_alpha is None or (math.isfinite(self.min_alpha) and 0 <= self.min_alpha),
-             "min_alpha", "must be >= 0")
-        need(self.effective_min_alpha <= self.effective_alpha, "min_alpha", "must not exceed alpha")
-        need(self.workers is None or self.workers >= 1, "workers", "must be at least 1")
-        need(isinstance(self.seed, (int, np.integer)) and self.seed >= 0, "seed", "must be an integer of 0 or more")
-        need(self.tokenizer in ("default", "whitespace"), "tokenizer", "use 'default' or 'whitespace'")
-        need(compat.check_callbacks(self.callbacks) is None, "callbacks", compat.check_callbacks(self.callbacks))
+        params.check(self)
+        if self.tokenizer not in ("default", "whitespace"):
+            raise ParameterError(f"tokenizer={self.tokenizer!r} is invalid: use 'default' or 'whitespace'")
+        problem = compat.check_callbacks(self.callbacks)
+        if problem is not None:
+            raise ParameterError(f"callbacks={self.callbacks!r} is invalid: {problem}")
 
     # -- training -----------------------------------------------------------------------------
 
@@ -298,6 +282,7 @@ class Word2Vec:
         """
         from w2v.corpus import open_corpus
         from w2v.corpus.pipeline import build_and_encode
+        from w2v.models import params
 
         self.check_params()
         if client is not None:
@@ -313,7 +298,9 @@ class Word2Vec:
             encoded = encode_to_disk(vocab, corpus, workers=self.effective_workers, progress=bool(self.progress))
             if len(encoded) == 0:
                 raise CorpusError("no word of the corpus is in the given vocabulary: nothing to train on")
+        params.check_memory(self, len(vocab))  # before the weights are allocated
         self._initialise(vocab)
+        self._corpus_fingerprint = corpus_fingerprint(encoded, len(vocab))
         self._train(encoded, first_epoch=0, epochs=self.epochs)
         return self
 
@@ -330,27 +317,52 @@ class Word2Vec:
         epochs : int, optional
             Passes over ``corpus`` (default ``self.epochs``).
         """
+        from w2v.models import params
+
         self._require_fitted()
         self.check_params()
-        if epochs is not None and (not isinstance(epochs, (int, np.integer)) or epochs < 1):
+        if epochs is not None and (not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool)
+                                   or not 1 <= epochs <= params.BOUNDS["epochs"][1]):
             raise ParameterError(f"epochs must be a whole number >= 1, got {epochs!r}")
         self._calls += 1
-        self._train(self._encode(corpus), first_epoch=0, epochs=self.epochs if epochs is None else int(epochs))
+        encoded = self._encode(corpus)
+        self._corpus_fingerprint = corpus_fingerprint(encoded, len(self.vocab_))  # what resume must match
+        self._train(encoded, first_epoch=0, epochs=self.epochs if epochs is None else int(epochs))
         return self
 
-    def resume(self, corpus, client=None, round_words: int | None = None) -> "Word2Vec":
+    def resume(self, corpus, force: bool = False, client=None, round_words: int | None = None) -> "Word2Vec":
         """Finish a run that stopped early (Ctrl-C, or saved with :meth:`save_state` mid-run).
 
         Trains epochs ``epochs_trained_ .. epochs - 1`` on ``corpus`` (give the same corpus as the
         interrupted :meth:`fit`) with the original learning-rate schedule; an epoch that was
-        interrupted is trained again from its start. ``client`` and ``round_words`` as in :meth:`fit`.
+        interrupted is trained again from its start.
+
+        Parameters
+        ----------
+        corpus : path, corpus object or list of list of str
+        force : bool, default False
+            Train even when ``corpus`` is not the one the run was trained on (its fingerprint, the
+            count of each vocabulary word, differs from the one saved); otherwise that is a
+            :class:`CorpusError`. (Not checked for a distributed run: the client never reads the corpus.)
+        client, round_words
+            As in :meth:`fit`.
         """
+        from w2v.models.fingerprint import mismatch
+
         self._require_fitted()
         self.check_params()
         if client is not None:
             from w2v.distributed import fit_distributed
             return fit_distributed(self, corpus, client, round_words=round_words, resume=True)
-        self._train(self._encode(corpus), first_epoch=self.epochs_trained_, epochs=self.epochs)
+        encoded = self._encode(corpus)
+        current = corpus_fingerprint(encoded, len(self.vocab_))
+        difference = mismatch(getattr(self, "_corpus_fingerprint", None), current)
+        if difference and not force:
+            name = f"{os.fspath(corpus)!r}" if isinstance(corpus, (str, os.PathLike)) else "the corpus"
+            raise CorpusError(f"{name} is not the corpus this run was trained on ({difference}): give the "
+                              "same corpus, or force it (--force) to train on this one anyway")
+        self._corpus_fingerprint = current
+        self._train(encoded, first_epoch=self.epochs_trained_, epochs=self.epochs)
         return self
 
     def _given_vocabulary(self, vocabulary):
@@ -381,26 +393,15 @@ class Word2Vec:
 
     def _initialise(self, vocab) -> None:
         """Fresh weights and sampling tables for ``vocab`` (word2vec.c's initialisation)."""
-        from w2v.corpus import AliasTable, build_huffman, keep_probabilities, noise_distribution
+        from w2v.corpus import keep_probabilities
 
-        size = len(vocab)
         rng = np.random.default_rng(self.seed)
         # uniform in +-0.5/dim: small enough that early dot products sit in the linear part of the sigmoid
-        self._input = ((rng.random((size, self.dim), dtype=np.float32) - np.float32(0.5))
+        self._input = ((rng.random((len(vocab), self.dim), dtype=np.float32) - np.float32(0.5))
                        / np.float32(self.dim))
         self._keep = keep_probabilities(vocab.counts, self.sample).astype(np.float32)
-        if self.objective == "hierarchical":
-            tree = build_huffman(vocab.counts)
-            weights = np.zeros((max(size - 1, 0), self.dim), dtype=np.float32)
-            self._layer = training.build_layer(self.objective, weights, codes=tree.codes, points=tree.points,
-                                               lengths=tree.lengths)
-        else:
-            weights = np.zeros((size, self.dim), dtype=np.float32)
-            noise = noise_distribution(vocab.counts, self.ns_exponent)
-            table = AliasTable.from_probabilities(noise)
-            log_kq = np.log(max(self.negative, 1) * noise).astype(np.float32)
-            self._layer = training.build_layer(self.objective, weights, accept=table.accept, alias=table.alias,
-                                               log_kq=log_kq, negative=self.negative)
+        self._layer = OUTPUT_LAYERS[self.objective].create(vocab.counts, self.dim, negative=self.negative,
+                                                           ns_exponent=self.ns_exponent)
         self.vocab_ = vocab
         self.history_ = []
         self.epochs_trained_ = 0
@@ -414,53 +415,22 @@ class Word2Vec:
         self.wv_ = KeyedVectors(self.vocab_.words, self._input.copy(), self.vocab_.counts)
 
     def _train(self, encoded, first_epoch: int, epochs: int) -> None:
+        """Train epochs ``first_epoch .. epochs - 1`` on ``encoded`` (the rate decays over all of them)."""
         n_words = len(encoded)
-        option = self.cbow_mean if self.architecture == "cbow" else self.shared_negatives
-        plan = training.Plan(self.architecture, self.objective, bool(option), int(self.window),
-                             self.effective_alpha, self.effective_min_alpha, max(1, n_words * epochs),
-                             self.effective_workers, int(self.seed))
-        progress = training.Progress(words_done=first_epoch * n_words)
-        stop = threading.Event()
-        bar = TrainingBar(n_words * epochs, enabled=bool(self.progress), initial=first_epoch * n_words)
+        plan = training.Plan(
+            architecture=self.architecture, shared_negatives=bool(self.shared_negatives),
+            cbow_mean=bool(self.cbow_mean), window=int(self.window), alpha=self.effective_alpha,
+            min_alpha=self.effective_min_alpha, words_planned=max(1, n_words * epochs), epochs=epochs,
+            workers=self.effective_workers, seed=int(self.seed))
+        trainer = training.Trainer(plan, self._input, self._layer, self._keep, progress_bar=bool(self.progress))
         self.interrupted_ = False
-        epoch_start = {"loss": 0.0, "examples": 0}
-
-        def tick(p):
-            examples = p.examples - epoch_start["examples"]
-            loss = (p.loss - epoch_start["loss"]) / examples if examples else None
-            bar.update(p.words_done, training.current_alpha(plan, p.words_done), loss)
-
+        self.epochs_trained_ = first_epoch
         logger.info("training %s + %s on %d words x %d epochs (from epoch %d), %d threads",
                     self.architecture, self.objective, n_words, epochs, first_epoch + 1, plan.workers)
         try:
             self._notify("on_train_begin")
-            for epoch in range(first_epoch, epochs):
-                self._notify("on_epoch_begin")
-                ready = training.kernel_ready(self.objective)
-                bar.set_epoch(epoch, epochs, None if ready else "loading the compiled kernel; the first run compiles it")
-                epoch_start.update(loss=progress.loss, examples=progress.examples)
-                result = training.run_epoch(plan, encoded, self._input, self._layer, self._keep,
-                                            (self._calls, epoch), progress, stop, tick)
-                if not (np.isfinite(self._input).all() and np.isfinite(self._layer[0]).all()):
-                    raise TrainingDiverged(
-                        f"training diverged (non-finite weights) at learning rate {plan.alpha:g}: "
-                        "lower alpha (--alpha), e.g. by a factor of 10, and train again")
-                if result.interrupted:
-                    raise KeyboardInterrupt
-                record = {
-                    "epoch": len(self.history_) + 1,
-                    "loss": result.loss / max(result.examples, 1),
-                    "loss_sum": result.loss,
-                    "examples": result.examples,
-                    "words": result.words,
-                    "seconds": result.seconds,
-                    "words_per_second": result.words / max(result.seconds, 1e-9),
-                    "alpha": training.current_alpha(plan, progress.words_done),
-                }
-                self.history_.append(record)
-                self.epochs_trained_ = epoch + 1
-                self._publish()
-                self._notify("on_epoch_end", record)
+            trainer.train(encoded, first_epoch, self._calls, self.history_, on_epoch_end=self._epoch_done,
+                          on_epoch_begin=lambda: self._notify("on_epoch_begin"))
             self._notify("on_train_end")
         except KeyboardInterrupt:
             # wherever Ctrl-C lands (inside an epoch, between epochs, in a callback), wv_ holds
@@ -468,8 +438,12 @@ class Word2Vec:
             self.interrupted_ = True
             self._publish()
             raise
-        finally:
-            bar.close()
+
+    def _epoch_done(self, record: dict) -> None:
+        """After each epoch: publish the vectors so far, then run the user's callbacks."""
+        self.epochs_trained_ += 1
+        self._publish()
+        self._notify("on_epoch_end", record)
 
     # -- persistence --------------------------------------------------------------------------
 
@@ -480,46 +454,47 @@ class Word2Vec:
         atomically. :meth:`load_state` reads it back; :meth:`resume` then finishes the run.
         """
         self._require_fitted()
-        layer = self._layer
-        arrays = {"input_vectors": self._input, "weights": layer[0], "counts": self.vocab_.counts,
-                  "codes": layer[1], "points": layer[2], "lengths": layer[3], "accept": layer[4],
-                  "alias": layer[5], "log_kq": layer[6], "keep": self._keep}
-        meta = {"params": {name: getattr(self, name) for name in self._PARAMS}, "words": self.vocab_.words, "history": self.history_,
+        arrays = {"input_vectors": self._input, "counts": self.vocab_.counts, "keep": self._keep,
+                  **self._layer.state_arrays()}
+        meta = {"params": {name: getattr(self, name) for name in self._PARAMS}, "words": self.vocab_.words,
+                "history": self.history_,
                 "epochs_trained": self.epochs_trained_, "total_words": self.vocab_.total_words,
-                "min_count_effective": self.vocab_.min_count, "calls": self._calls}
+                "min_count_effective": self.vocab_.min_count, "calls": self._calls,
+                "corpus": getattr(self, "_corpus_fingerprint", None)}
         save_state(path, arrays, meta)
 
     @classmethod
     def load_state(cls, path: str | os.PathLike) -> "Word2Vec":
         """Read a trainer saved by :meth:`save_state` (``callbacks`` are not saved: set them again)."""
-        from w2v.corpus import Vocabulary
-
         arrays, meta = load_state(path)
         try:
             return cls._from_state(arrays, meta)
+        except ModelFormatError as err:
+            raise ModelFormatError(f"{path}: not a usable w2v trainer state: {err}") from None
         except (KeyError, TypeError, ValueError) as err:
             raise ModelFormatError(f"{path}: not a complete w2v trainer state ({type(err).__name__}: {err}); "
                                    "save it again with --save-state") from None
 
     @classmethod
     def _from_state(cls, arrays, meta) -> "Word2Vec":
+        """The model of a loaded state, every array checked before a kernel can see it."""
         from w2v.corpus import Vocabulary
 
         model = cls(**meta["params"])
         model.check_params()
         vocab = Vocabulary(meta["words"], arrays["counts"], total_words=meta["total_words"],
                            min_count=meta["min_count_effective"])
+        size, dim = len(vocab), int(model.dim)
         model.vocab_ = vocab
-        model._input = np.ascontiguousarray(arrays["input_vectors"], dtype=np.float32)
-        model._keep = np.ascontiguousarray(arrays["keep"], dtype=np.float32)
-        model._layer = training.build_layer(
-            model.objective, np.ascontiguousarray(arrays["weights"], dtype=np.float32), codes=arrays["codes"],
-            points=arrays["points"], lengths=arrays["lengths"], accept=arrays["accept"], alias=arrays["alias"],
-            log_kq=arrays["log_kq"], negative=model.negative)
+        model._input = checked_array(arrays, "input_vectors", np.float32, (size, dim))
+        model._keep = checked_array(arrays, "keep", np.float32, (size,), 0.0, 1.0)
+        model._layer = OUTPUT_LAYERS[model.objective].from_state(
+            arrays, size, dim, negative=model.negative, ns_exponent=model.ns_exponent)
         model.history_ = list(meta["history"])
         model.epochs_trained_ = int(meta["epochs_trained"])
         model.interrupted_ = False
         model._calls = int(meta.get("calls", 0))
+        model._corpus_fingerprint = meta.get("corpus")
         if model._input.shape != (len(vocab), model.dim):
             raise ValueError(f"input vectors of shape {model._input.shape} for {len(vocab)} words of dim {model.dim}")
         model._publish()

@@ -27,7 +27,7 @@ import logging
 import math
 import os
 from dataclasses import asdict, dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -82,13 +82,18 @@ class PerplexityResult:
         return asdict(self)
 
 
+#: highest accepted order (KenLM's default build stops at 6)
+MAX_ORDER = 100
+
+
 class NgramLM:
     """Back-off / interpolated n-gram language model over numpy count tables.
 
     Parameters
     ----------
     order : int
-        ``n``: the model conditions on the previous ``n - 1`` words (default 3, a trigram).
+        ``n``: the model conditions on the previous ``n - 1`` words (default 3, a trigram); at
+        most ``MAX_ORDER`` (100: far beyond useful, since long n-grams are almost never seen twice).
     smoothing : str or Smoothing
         ``"mle"``, ``"add-k"``, ``"interpolated"`` (Jelinek-Mercer), ``"witten-bell"``,
         ``"kneser-ney"`` or ``"modified-kneser-ney"`` (the default, the best of them and KenLM's
@@ -135,6 +140,14 @@ class NgramLM:
         except ValueError as err:
             raise W2VError(str(err)) from None
 
+    def check_params(self) -> None:
+        """Raise a one-line :class:`W2VError` for an invalid ``order`` or ``min_count`` (called by
+        :meth:`fit`; cheap, so front ends call it before opening any text)."""
+        if not isinstance(self.order, (int, np.integer)) or not 1 <= self.order <= MAX_ORDER:
+            raise W2VError(f"order must be an integer from 1 to {MAX_ORDER}, got {self.order!r}")
+        if not isinstance(self.min_count, (int, np.integer)) or self.min_count < 1:
+            raise W2VError(f"min_count must be an integer >= 1, got {self.min_count!r}")
+
     def fit(self, sentences, heldout=None) -> "NgramLM":
         """Count n-grams and estimate the smoothed model.
 
@@ -151,10 +164,7 @@ class NgramLM:
         -------
         self
         """
-        if not isinstance(self.order, (int, np.integer)) or self.order < 1:
-            raise W2VError(f"order must be an integer >= 1, got {self.order!r}")
-        if not isinstance(self.min_count, (int, np.integer)) or self.min_count < 1:
-            raise W2VError(f"min_count must be an integer >= 1, got {self.min_count!r}")
+        self.check_params()
         smoothing = self._make_smoothing()
         sentences = _materialise(sentences, "fit")
         vocab, encoded = build_and_encode(sentences, self.min_count)
@@ -332,19 +342,31 @@ class NgramLM:
             Words the text continues from (default: a sentence start).
         """
         if context is not None:
+            _check_context(context, "generate")  # here, not in the generator: refused at the call
+        return list(self.iter_generate(n_words, seed=seed, context=context))
+
+    def iter_generate(self, n_words: int = 50, seed: int | None = None,
+                      context: Sequence[str] | None = None) -> Iterator[str]:
+        """Yield the tokens :meth:`generate` returns, one at a time as they are drawn (same seed, same
+        tokens), so that a caller can print them as they come or stop early.
+
+        Parameters
+        ----------
+        n_words, seed, context
+            As in :meth:`generate`.
+        """
+        if context is not None:
             _check_context(context, "generate")
         self._check_fitted()
         rng = np.random.default_rng(seed)
         history = list(self._ids(["<s>"] + list(context or [])))
-        out: list[str] = []
         for _ in range(int(n_words)):
             probs = self.tables_.distribution(np.array(history, dtype=np.int64))
             cdf = np.cumsum(probs)
             word = int(np.searchsorted(cdf, rng.random() * cdf[-1], side="right"))
             word = min(word, len(probs) - 1)
-            out.append(self.vocab_.words[word])
+            yield self.vocab_.words[word]
             history = [BOS] if word == EOS else (history + [word])[-max(self.tables_.order - 1, 1):]
-        return out
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike) -> None:

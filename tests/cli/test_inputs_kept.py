@@ -1,0 +1,102 @@
+"""Issue 15, item 4: an output path that is an input (or another output) of the same command is
+refused before any work, so the input is never destroyed. Through the CLI in a subprocess."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+from w2v.cli._safety import PathConflictError, refuse_overwrite, same_file
+
+TEXT = "the cat sat on the mat\nthe dog sat on the log\n" * 20
+
+
+def w2v(*args):
+    return subprocess.run([sys.executable, "-m", "w2v", *map(str, args)], capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    path = tmp_path / "x.txt"
+    path.write_text(TEXT)
+    return path
+
+
+def _refused(out, path, before):
+    assert out.returncode == 2, out.stderr
+    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr
+    assert "destroy" in out.stderr or "same file" in out.stderr
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", [["train", "--quiet", "--min-count", "1", "--dim", "4"],
+                                     ["vocab", "--min-count", "1"],
+                                     ["ngram", "train"]])
+@pytest.mark.parametrize("how", ["same", "symlink", "hardlink", "dotted"])
+def test_output_over_the_corpus_is_refused(corpus, tmp_path, command, how):
+    target = {"same": corpus, "dotted": tmp_path / "sub" / ".." / "x.txt",
+              "symlink": tmp_path / "link.txt", "hardlink": tmp_path / "hard.txt"}[how]
+    (tmp_path / "sub").mkdir()
+    if how == "symlink":
+        target.symlink_to(corpus)
+    elif how == "hardlink":
+        os.link(corpus, target)
+    before = corpus.read_bytes()
+    head, tail = command[:2] if command[0] == "ngram" else command[:1], command[2 if command[0] == "ngram" else 1:]
+    _refused(w2v(*head, corpus, "-o", target, *tail), corpus, before)
+
+
+def test_ngram_heldout_is_an_input_too(corpus, tmp_path):
+    heldout = tmp_path / "h.txt"
+    heldout.write_text(TEXT)
+    _refused(w2v("ngram", "train", corpus, "--heldout", heldout, "-o", heldout), heldout, heldout.read_bytes())
+
+
+def test_vectors_and_state_on_one_file_are_refused(corpus, tmp_path):
+    out = w2v("train", corpus, "-o", tmp_path / "s.bin", "--save-state", tmp_path / "s.bin", "--quiet",
+              "--min-count", "1", "--dim", "4")
+    assert out.returncode == 2 and "same file" in out.stderr, out.stderr
+    assert not (tmp_path / "s.bin").exists()
+
+
+def test_resume_state_is_not_overwritten(corpus, tmp_path):
+    state = tmp_path / "s.npz"
+    out = w2v("train", corpus, "-o", tmp_path / "v.bin", "--save-state", state, "--quiet", "--min-count", "1",
+              "--dim", "4", "--epochs", "1")
+    assert out.returncode == 0, out.stderr
+    before = state.read_bytes()
+    _refused(w2v("train", corpus, "-o", tmp_path / "w.bin", "--resume", state, "--save-state", state, "--quiet"),
+             state, before)
+    _refused(w2v("train", corpus, "-o", state, "--resume", state, "--quiet"), state, before)
+
+
+def test_distinct_paths_pass(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("x")
+    assert not same_file(a, b)
+    refuse_overwrite({"CORPUS": a}, {"-o": b, "--save-state": None, "--log": "-"})
+
+
+def test_existing_file_inside_a_corpus_folder_is_an_input(tmp_path):
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "part1.txt").write_text("x")
+    with pytest.raises(PathConflictError, match="part1.txt"):
+        refuse_overwrite({"CORPUS": folder}, {"-o": folder / "part1.txt"})
+    refuse_overwrite({"CORPUS": folder}, {"-o": tmp_path / "v.bin"})
+
+
+def test_devices_may_take_several_outputs(tmp_path):
+    corpus = tmp_path / "x.txt"
+    corpus.write_text(TEXT)
+    # nothing is written here: only the check is run
+    refuse_overwrite({"CORPUS": corpus}, {"-o": "/dev/null", "--save-state": "/dev/null"})
+
+
+def test_train_side_outputs_are_checked_too(corpus, tmp_path):
+    before = corpus.read_bytes()
+    _refused(w2v("train", corpus, "-o", tmp_path / "v.bin", "--quiet", "--classes", "2", "--classes-output", corpus),
+             corpus, before)
+    _refused(w2v("train", corpus, "-o", tmp_path / "v.bin", "--quiet", "--plot-history", tmp_path / "v.bin"),
+             corpus, before)

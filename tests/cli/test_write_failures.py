@@ -1,0 +1,103 @@
+"""Issue 15, item 8: a write that fails (full disk, permission denied, a file where a folder should
+be) is a one-line error naming the file that could not be written, exit 1, with no temporary file
+left. Faults are injected in-process (a full disk cannot be made on demand), except demo --out
+naming an existing file, which runs in a subprocess."""
+import errno
+import os
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+from w2v.cli import main
+
+TEXT = "the cat sat on the mat\nthe dog sat on the log\na cat saw a dog\n" * 30
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text(TEXT)
+    return path
+
+
+def _disk_full_for(monkeypatch, name=""):
+    """os.fsync fails with ENOSPC for files whose temporary name contains ``name``."""
+    real = os.fsync
+
+    def fsync(fd):
+        if name in os.readlink(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+def _permission_denied(monkeypatch):
+    def mkstemp(*args, dir=None, **kwargs):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.path.join(dir or ".", ".x.tmp"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+
+
+def _one_line_naming(capsys, status, expected_status, path, reason):
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert status == expected_status, err
+    assert "Traceback" not in err and len(lines) == 1, err
+    assert str(path) in lines[0] and reason in lines[0], lines[0]
+    assert not [p for p in os.listdir(os.path.dirname(path)) if p.endswith(".tmp")]
+    assert not os.path.exists(path)
+
+
+@pytest.mark.parametrize("fault, reason", [(_disk_full_for, "No space left"), (_permission_denied, "Permission")])
+def test_vocab_output(corpus, tmp_path, monkeypatch, capsys, fault, reason):
+    fault(monkeypatch)
+    status = main(["vocab", str(corpus), "--min-count", "1", "-o", str(tmp_path / "v.txt")])
+    _one_line_naming(capsys, status, 1, tmp_path / "v.txt", reason)
+
+
+@pytest.mark.parametrize("name", ["m.arpa", "m.npz"])
+@pytest.mark.parametrize("fault, reason", [(_disk_full_for, "No space left"), (_permission_denied, "Permission")])
+def test_ngram_train_output(corpus, tmp_path, monkeypatch, capsys, name, fault, reason):
+    fault(monkeypatch)
+    status = main(["ngram", "train", str(corpus), "-n", "2", "-o", str(tmp_path / name)])
+    _one_line_naming(capsys, status, 1, tmp_path / name, reason)
+
+
+def test_full_disk_while_saving_the_state_blames_the_state(corpus, tmp_path, monkeypatch, capsys):
+    _disk_full_for(monkeypatch, "state.npz")
+    status = main(["train", str(corpus), "-o", str(tmp_path / "v.bin"), "--save-state", str(tmp_path / "state.npz"),
+                   "--quiet", "--min-count", "1", "--dim", "4", "--epochs", "1", "--workers", "1"])
+    err = capsys.readouterr().err
+    assert status == 1 and "Traceback" not in err
+    assert "state.npz" in err and "v.bin" not in err.replace("state.npz", ""), err
+    assert not (tmp_path / "state.npz").exists()
+
+
+def test_full_disk_while_saving_the_vectors_blames_the_vectors(corpus, tmp_path, monkeypatch, capsys):
+    _disk_full_for(monkeypatch, "v.bin")
+    status = main(["train", str(corpus), "-o", str(tmp_path / "v.bin"), "--save-state", str(tmp_path / "state.npz"),
+                   "--quiet", "--min-count", "1", "--dim", "4", "--epochs", "1", "--workers", "1"])
+    err = capsys.readouterr().err
+    assert status == 1 and "v.bin" in err and "state.npz" not in err, err
+
+
+@pytest.mark.parametrize("fault, reason", [(_disk_full_for, "No space left"), (_permission_denied, "Permission")])
+def test_demo_out_write_failure(tmp_path, monkeypatch, capsys, fault, reason):
+    fault(monkeypatch)
+    status = main(["demo", "--tokens", "2000", "--dim", "4", "--epochs", "1", "--quiet", "--out", str(tmp_path / "d")])
+    err = capsys.readouterr().err
+    assert status == 1 and "Traceback" not in err and reason in err, err
+    assert str(tmp_path / "d") in err
+
+
+def test_demo_out_naming_an_existing_file_is_a_usage_error(tmp_path):
+    existing = tmp_path / "notes.txt"
+    existing.write_text("keep me")
+    out = subprocess.run([sys.executable, "-m", "w2v", "demo", "--tokens", "2000", "--quiet", "--out", str(existing)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and "Traceback" not in out.stderr and "notes.txt" in out.stderr, out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert existing.read_text() == "keep me"

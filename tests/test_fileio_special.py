@@ -1,0 +1,46 @@
+"""atomic_write on a path that is not a regular file (a FIFO, /dev/null, /dev/stdout) writes into it
+instead of renaming a new file over it: renaming would replace the device node or pipe itself
+(for root, ``-o /dev/null`` would replace the system's /dev/null with a regular file)."""
+import os
+import stat
+import threading
+
+from w2v.fileio import atomic_write
+
+
+def test_atomic_write_to_a_fifo_writes_through_it(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(open(fifo, "rb").read()), daemon=True)
+    reader.start()
+    try:
+        with atomic_write(fifo, "wb") as f:
+            f.write(b"through the pipe")
+    finally:
+        if reader.is_alive():  # unblock a reader whose writer never opened the FIFO
+            with open(fifo, "wb"):
+                pass
+        reader.join(10)
+    assert received == [b"through the pipe"]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO was replaced by a regular file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_atomic_write_through_a_symlink_to_a_fifo(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "link"
+    link.symlink_to(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(open(fifo, "rb").read()), daemon=True)
+    reader.start()
+    try:
+        with atomic_write(link, "w") as f:
+            f.write("text")
+    finally:
+        if reader.is_alive():
+            with open(fifo, "wb"):
+                pass
+        reader.join(10)
+    assert received == [b"text"] and link.is_symlink() and stat.S_ISFIFO(os.stat(fifo).st_mode)

@@ -1,0 +1,47 @@
+"""numba's ``njit`` for every compiled module of the package, with a fallback for machines where
+numba cannot cache.
+
+With ``cache=True`` numba stores compiled code next to the module (``__pycache__``) or in its user
+cache; when neither is writable (a read-only install and no writable home, as in many containers)
+it refuses to compile at all (``RuntimeError: cannot cache function ...: no locator available``).
+:func:`njit` then compiles in memory instead and logs one warning saying how to enable the cache.
+
+>>> @njit(nogil=True)
+... def add(a, b):
+...     return a + b
+>>> add(1, 2)
+3
+"""
+from __future__ import annotations
+
+import logging
+
+import numba
+
+logger = logging.getLogger("w2v")
+_warned = False
+
+
+def njit(function=None, **options):
+    """``numba.njit(**options)``; with ``cache=True``, an in-memory compile where numba cannot cache.
+
+    Used as ``@njit(...)`` or bare ``@njit``, as numba's.
+    """
+    def decorate(fn):
+        try:
+            return numba.njit(**options)(fn)
+        except RuntimeError as err:  # numba: "cannot cache function ...: no locator available"
+            if not options.get("cache") or "cannot cache" not in str(err):
+                raise
+            _warn_no_cache()
+            return numba.njit(**{**options, "cache": False})(fn)
+
+    return decorate if function is None else decorate(function)
+
+
+def _warn_no_cache() -> None:
+    global _warned
+    if not _warned:
+        _warned = True
+        logger.warning("numba cannot cache compiled code here (no writable cache folder), so every run compiles "
+                       "it again; set NUMBA_CACHE_DIR to a writable folder to cache it")

@@ -1,0 +1,178 @@
+"""Guards every sub-command shares: never write over an input, print only strict JSON, blame a failed
+write on the right file, and stop on SIGTERM exactly as on Ctrl-C.
+
+    refuse_overwrite({"corpus": args.corpus}, {"-o": args.output, "--save-state": args.save_state})
+    print(dumps({"similarity": float("nan")}))         # {"similarity": null}
+    with writing(args.output, "vocabulary"):
+        vocab.save(args.output)
+
+These live in one place so that each command only says *which* paths it reads and writes.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import signal
+import stat
+from typing import Iterator, Mapping
+
+from w2v.errors import OutputError, W2VError
+
+#: exit status after SIGTERM (128 + signal number, what a shell reports for a killed process)
+EXIT_TERMINATED = 128 + signal.SIGTERM
+#: exit status after Ctrl-C
+EXIT_INTERRUPTED = 130
+
+
+class PathConflictError(W2VError):
+    """An output path is also an input, or two outputs are one file (usage error, exit 2)."""
+
+
+# -- inputs are never destroyed ---------------------------------------------------------------------
+
+def same_file(a, b) -> bool:
+    """Whether paths ``a`` and ``b`` name one file: the same inode (hard or symbolic links count)
+    when both exist, else the same path once symbolic links and ``..`` are resolved."""
+    try:
+        if os.path.samefile(a, b):
+            return True
+    except OSError:  # one of them does not exist (yet)
+        pass
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _is_path(value) -> bool:
+    # '-' is standard input/output, not a file that could be overwritten
+    # (and a stream object given instead of a path has no path to protect)
+    return isinstance(value, (str, bytes, os.PathLike)) and os.fspath(value) not in ("", "-", b"", b"-")
+
+
+def _is_device(path: str) -> bool:
+    # /dev/null and terminals take any number of writes and hold nothing to destroy
+    try:
+        return stat.S_ISCHR(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def refuse_overwrite(inputs: Mapping[str, object], outputs: Mapping[str, object]) -> None:
+    """Raise :class:`PathConflictError` when an output would replace an input or another output.
+
+    Call it before any work. A folder input (a corpus folder) conflicts with an existing file
+    inside it, since that file is read as part of the corpus.
+
+    Parameters
+    ----------
+    inputs, outputs : mapping of str to path or None
+        What the command reads and writes, keyed by how the user named it (``"CORPUS"``,
+        ``"-o"``, ``"--save-state"``); ``None`` and ``"-"`` entries are ignored.
+    """
+    ins = [(name, os.fspath(p)) for name, p in inputs.items() if _is_path(p)]
+    outs = [(name, os.fspath(p)) for name, p in outputs.items() if _is_path(p) and not _is_device(os.fspath(p))]
+    for i, (out_name, out) in enumerate(outs):
+        for in_name, src in ins:
+            if same_file(out, src) or (os.path.isdir(src) and os.path.exists(out) and _inside(out, src)):
+                raise PathConflictError(
+                    f"{out_name} {out!r} is the input {in_name} {src!r}"
+                    + (" (a file of that folder)" if os.path.isdir(src) and not same_file(out, src) else "")
+                    + ": writing it would destroy what is read; choose another output path")
+        for other_name, other in outs[:i]:
+            if same_file(out, other):
+                raise PathConflictError(f"{other_name} and {out_name} are the same file {out!r}: "
+                                        "give each output its own path")
+
+
+def _inside(path: str, folder: str) -> bool:
+    real, root = os.path.realpath(path), os.path.realpath(folder)
+    return os.path.commonpath([real, root]) == root and real != root
+
+
+# -- strict JSON --------------------------------------------------------------------------------------
+
+def finite_or_none(value):
+    """``value`` with every non-finite float (NaN, inf, -inf) replaced by ``None``, recursively
+    through dicts, lists and tuples; numpy scalars become Python numbers."""
+    if isinstance(value, dict):
+        return {key: finite_or_none(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_or_none(item) for item in value]
+    if hasattr(value, "item") and callable(value.item) and getattr(value, "ndim", None) == 0:
+        value = value.item()  # numpy scalar
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def dumps(value, **kwargs) -> str:
+    """JSON text that every strict parser accepts: NaN and infinities are written as ``null``.
+
+    Python's ``json`` writes them as ``NaN`` / ``Infinity``, which is not JSON. Keyword arguments
+    go to :func:`json.dumps` (``ensure_ascii=False`` is the default here).
+    """
+    kwargs.setdefault("ensure_ascii", False)
+    return json.dumps(finite_or_none(value), allow_nan=False, **kwargs)
+
+
+# -- write failures ------------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def writing(path, what: str = "output") -> Iterator[None]:
+    """Turn an ``OSError`` raised while writing ``path`` into a one-line :class:`OutputError` that
+    names ``path`` (not the temporary file, not another output of the same command).
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The file being written.
+    what : str
+        How to name it ("vectors", "trainer state", "model", ...).
+    """
+    try:
+        yield
+    except BrokenPipeError:
+        raise  # a reader that closed standard output early (``| head``): main() ends quietly
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise OutputError(f"could not write the {what} {os.fspath(path)!r}: {reason}; "
+                          "free some space, check the folder's permissions or choose another path") from None
+
+
+# -- SIGTERM as Ctrl-C --------------------------------------------------------------------------------
+
+_terminated = False
+
+
+def _raise_interrupt(signum, frame):
+    global _terminated
+    _terminated = True
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Inside the block, SIGTERM raises :class:`KeyboardInterrupt` in the main thread as Ctrl-C does,
+    so the same code saves what was trained and removes temporary files; :func:`interrupt_status`
+    then gives 143 instead of 130. The previous handler is restored on exit."""
+    global _terminated
+    _terminated = False
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def interrupt_status() -> int:
+    """Exit status after a :class:`KeyboardInterrupt`: 143 if it came from SIGTERM, else 130."""
+    return EXIT_TERMINATED if _terminated else EXIT_INTERRUPTED
+
+
+def interrupt_word() -> str:
+    """How to say what stopped the run: ``"terminated"`` (SIGTERM) or ``"interrupted"`` (Ctrl-C)."""
+    return "terminated" if _terminated else "interrupted"

@@ -1,0 +1,57 @@
+"""Which corpus a model was trained on, in a few bytes: how many of its words the corpus holds and
+a hash of each vocabulary word's count. A trainer state stores it, so that resuming on another
+corpus (which would silently train a different model) can be refused.
+
+>>> fp = corpus_fingerprint(encoded, len(vocab))             # doctest: +SKIP
+>>> mismatch(fp, corpus_fingerprint(other, len(vocab)))      # doctest: +SKIP
+'12,040 words of the vocabulary where the state saw 12,041'
+
+The counts are taken from the encoded corpus (not from the vocabulary, whose counts are lower
+bounds when ``max_vocab_size`` pruned it), so the same text always gives the same fingerprint;
+reordering sentences keeps it, changing a word changes it.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+
+def corpus_fingerprint(encoded, vocab_size: int) -> dict:
+    """Fingerprint of an encoded corpus.
+
+    Parameters
+    ----------
+    encoded : EncodedCorpus
+        ``ids`` int32 (N,): the corpus as vocabulary ids.
+    vocab_size : int
+        V, the number of words the ids index.
+
+    Returns
+    -------
+    dict
+        ``{"words": N, "counts_sha256": hex digest of the int64 (V,) count of each id}``:
+        JSON-ready.
+    """
+    ids = np.asarray(encoded.ids)
+    counts = np.bincount(ids, minlength=int(vocab_size)).astype("<i8")
+    return {"words": int(ids.size), "counts_sha256": hashlib.sha256(counts.tobytes()).hexdigest()}
+
+
+def mismatch(saved: dict | None, current: dict) -> str | None:
+    """How ``current`` differs from ``saved``, or None when they agree (or nothing was saved).
+
+    Parameters
+    ----------
+    saved : dict or None
+        From a trainer state (None for states written before fingerprints were stored).
+    current : dict
+        Of the corpus given now.
+    """
+    if not isinstance(saved, dict):
+        return None
+    if saved.get("words") != current["words"]:
+        return f"it holds {current['words']:,} words of the vocabulary where the state saw {saved.get('words')}"
+    if saved.get("counts_sha256") != current["counts_sha256"]:
+        return "it holds as many words of the vocabulary, but with different counts"
+    return None
