@@ -21,6 +21,7 @@ from w2v.cli import _safety, _train_outputs
 from w2v.cli._args import (STDIO, HelpFormatter, add_json_option, add_tokenizer_option, input_file,
                            non_negative_int, output_file, positive_float, positive_int, print_json,
                            unit_interval, write_output)
+from w2v.distributed.driver import DEFAULT_ROUND_WORDS
 from w2v.models import ARCHITECTURES, OBJECTIVES
 
 
@@ -118,6 +119,14 @@ def register(subparsers) -> None:
     p.add_argument("--phrases", type=input_file("phrase model", stdin=False), default=None, metavar="M",
                    help="join phrases (new_york) with the model 'w2v phrases --save-model M' saved, while "
                    "reading CORPUS (no phrased copy is written); give it again with --resume")
+    cluster = p.add_mutually_exclusive_group()
+    cluster.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                         help="train data-parallel on the Dask cluster of this scheduler (e.g. tcp://host:8786); "
+                         "CORPUS must be a path every worker sees; --workers is then threads per Dask worker")
+    cluster.add_argument("--local-cluster", type=positive_int, default=None, metavar="N",
+                         help="train data-parallel on N worker processes started on this machine")
+    p.add_argument("--round-words", type=positive_int, default=DEFAULT_ROUND_WORDS, metavar="N",
+                   help="with --scheduler/--local-cluster: words each worker trains between two combinations")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_json_option(p, "the summary (output, sizes, per-epoch history)")
     _train_outputs.add_options(p)
@@ -141,6 +150,10 @@ def handle(args) -> int:
          "--plot-history": args.plot_history,
          "--classes-output": _train_outputs.classes_path(args) if args.classes is not None else None})
     args.format = args.format or ("binary" if args.output == STDIO else format_for_path(args.output, "binary"))
+    if args.phrases is not None and (args.scheduler is not None or args.local_cluster is not None):
+        print("w2v train: error: --phrases does not combine with --scheduler/--local-cluster yet: "
+              "phrase the corpus first with 'w2v phrases' and train on the phrased file", file=sys.stderr)
+        return 2
     phrases = _load_phrases(args)
     if args.resume is not None:
         given = [name for name in _FROM_STATE if getattr(args, name) != _DEFAULTS.get(name)]
@@ -154,7 +167,8 @@ def handle(args) -> int:
         if args.workers is not None:
             model.workers = args.workers
         corpus = _phrased(args.corpus, phrases, model.tokenizer)
-        run = lambda: model.resume(corpus, force=args.force)  # noqa: E731
+        run = lambda client=None: model.resume(corpus, force=args.force, client=client,  # noqa: E731
+                                               round_words=args.round_words)
     else:
         if args.force:
             print("w2v train: error: --force only applies with --resume", file=sys.stderr)
@@ -167,14 +181,21 @@ def handle(args) -> int:
             progress=not args.quiet, shared_negatives=args.shared_negatives, tokenizer=args.tokenizer)
         model.check_params()  # bad combinations (e.g. --objective nce --negative 0) before reading text
         corpus = _phrased(args.corpus, phrases, model.tokenizer)
-        run = lambda: model.fit(corpus, vocabulary=args.read_vocab)  # noqa: E731
+        run = lambda client=None: model.fit(corpus, vocabulary=args.read_vocab, client=client,  # noqa: E731
+                                            round_words=args.round_words)
     if args.output == STDIO and args.classes is not None and args.classes_output is None:
         print("w2v train: error: with -o -, --classes needs --classes-output FILE", file=sys.stderr)
         return 2
     _train_outputs.check(args)
     model.callbacks = list(model.callbacks) + _train_outputs.callbacks(args)
     try:
-        run()
+        if args.scheduler is not None or args.local_cluster is not None:
+            from w2v.distributed import open_client
+
+            with open_client(args.scheduler, args.local_cluster, threads=args.workers) as client:
+                run(client)
+        else:
+            run()
     except KeyboardInterrupt:
         if getattr(model, "wv_", None) is None or not getattr(model, "interrupted_", False):
             print(f"w2v train: {_safety.interrupt_word()} before training started; nothing written",

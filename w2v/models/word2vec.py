@@ -242,7 +242,7 @@ class Word2Vec:
 
     # -- training -----------------------------------------------------------------------------
 
-    def fit(self, corpus, vocabulary=None) -> "Word2Vec":
+    def fit(self, corpus, vocabulary=None, client=None, round_words: int | None = None) -> "Word2Vec":
         """Build the vocabulary of ``corpus``, initialise the weights and train ``epochs`` passes.
 
         Parameters
@@ -250,12 +250,17 @@ class Word2Vec:
         corpus : path, corpus object or list of list of str
             Anything :func:`w2v.corpus.open_corpus` accepts, ``-`` and pipes included: it is read
             once, counted and encoded in the same pass (:mod:`w2v.corpus.pipeline`); files go
-            through ``tokenizer``.
+            through ``tokenizer``. With ``client``: a file or folder path that every worker sees.
         vocabulary : Vocabulary or path, optional
             Train these words instead of counting the corpus (word2vec.c's ``-read-vocab``): a
             :class:`w2v.corpus.Vocabulary` or a file :meth:`~w2v.corpus.Vocabulary.load` reads.
             Its words counted fewer than ``min_count`` times are dropped, and corpus tokens
             outside it are skipped.
+        client : distributed.Client, optional
+            Train data-parallel on this Dask cluster (``pip install 'w2v[distributed]'``; see
+            :mod:`w2v.distributed`); ``workers`` is then the threads per Dask worker.
+        round_words : int, optional
+            With ``client``: words each worker trains between two combinations of the weights.
 
         Returns
         -------
@@ -276,6 +281,10 @@ class Word2Vec:
         from w2v.models import params
 
         self.check_params()
+        if client is not None:
+            from w2v.distributed import fit_distributed
+            given = None if vocabulary is None else self._given_vocabulary(vocabulary)
+            return fit_distributed(self, corpus, client, round_words=round_words, vocabulary=given)
         # a corpus seen through phrases (w2v.corpus.phrases.PhrasedCorpus) is scanned as its source and its
         # phrases are joined on the provisional ids (stage 2 of the pipeline); with a given vocabulary it is
         # read as the phrased token lists it yields
@@ -322,7 +331,7 @@ class Word2Vec:
         self._train(encoded, first_epoch=0, epochs=self.epochs if epochs is None else int(epochs))
         return self
 
-    def resume(self, corpus, force: bool = False) -> "Word2Vec":
+    def resume(self, corpus, force: bool = False, client=None, round_words: int | None = None) -> "Word2Vec":
         """Finish a run that stopped early (Ctrl-C, or saved with :meth:`save_state` mid-run).
 
         Trains epochs ``epochs_trained_ .. epochs - 1`` on ``corpus`` (give the same corpus as the
@@ -335,12 +344,17 @@ class Word2Vec:
         force : bool, default False
             Train even when ``corpus`` is not the one the run was trained on (its fingerprint, the
             count of each vocabulary word, differs from the one saved); otherwise that is a
-            :class:`CorpusError`.
+            :class:`CorpusError`. (Not checked for a distributed run: the client never reads the corpus.)
+        client, round_words
+            As in :meth:`fit`.
         """
         from w2v.models.fingerprint import mismatch
 
         self._require_fitted()
         self.check_params()
+        if client is not None:
+            from w2v.distributed import fit_distributed
+            return fit_distributed(self, corpus, client, round_words=round_words, resume=True)
         encoded = self._encode(corpus)
         current = corpus_fingerprint(encoded, len(self.vocab_))
         difference = mismatch(getattr(self, "_corpus_fingerprint", None), current)

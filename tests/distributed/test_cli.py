@@ -1,0 +1,43 @@
+"""``w2v train --local-cluster N``: an ordinary vector file and state, and one-line errors."""
+import subprocess
+import sys
+
+import pytest
+
+pytest.importorskip("distributed")
+
+from w2v.corpus.demo import write_demo_corpus  # noqa: E402
+from w2v.models.word2vec import Word2Vec  # noqa: E402
+from w2v.vectors import KeyedVectors  # noqa: E402
+
+
+def w2v(*args):
+    return subprocess.run([sys.executable, "-m", "w2v", *map(str, args)], capture_output=True, text=True,
+                          timeout=180)
+
+
+def test_local_cluster_writes_vectors_and_a_resumable_state(tmp_path):
+    corpus, _ = write_demo_corpus(tmp_path, n_tokens=30_000, seed=2)
+    out = w2v("train", corpus, "-o", tmp_path / "v.bin", "--local-cluster", "2", "--round-words", "5000",
+              "--dim", "16", "--epochs", "2", "--save-state", tmp_path / "run.npz", "--quiet")
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr
+    vectors = KeyedVectors.load(tmp_path / "v.bin")
+    state = Word2Vec.load_state(tmp_path / "run.npz")
+    assert vectors.vectors.shape == (len(state.vocab_), 16)
+    assert state.epochs_trained_ == 2 and [h["workers"] for h in state.history_] == [2, 2]
+
+
+def test_scheduler_and_local_cluster_exclude_each_other(tmp_path):
+    corpus, _ = write_demo_corpus(tmp_path, n_tokens=2_000, seed=2)
+    out = w2v("train", corpus, "-o", tmp_path / "v.bin", "--local-cluster", "2", "--scheduler", "tcp://x:1")
+    assert out.returncode == 2 and "not allowed with" in out.stderr
+
+
+def test_an_unreachable_scheduler_is_a_one_line_error():
+    from w2v.distributed import ClusterError, open_client
+
+    with pytest.raises(ClusterError) as err:
+        with open_client("tcp://127.0.0.1:9", timeout=1):
+            pass
+    assert "could not reach the Dask scheduler" in str(err.value) and "\n" not in str(err.value)

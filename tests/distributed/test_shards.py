@@ -1,0 +1,71 @@
+"""Byte ranges: they tile the files exactly, and the vocabulary merged from them is the single-process one."""
+import numpy as np
+import pytest
+
+from w2v.corpus import LineCorpus, Vocabulary, open_corpus
+from w2v.distributed.shards import RangeCorpus, count_ranges, merge_vocabulary, plan_ranges
+from w2v.errors import CorpusError
+
+
+@pytest.fixture
+def line_file(tmp_path):
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(40)] + ["éclair", "naïve"]
+    lines = [" ".join(rng.choice(words, size=rng.integers(0, 15))) for _ in range(300)]
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(lines))  # no trailing newline: the last line must still be read once
+    return path
+
+
+@pytest.mark.parametrize("pieces", [1, 2, 3, 7, 50, 10_000])
+def test_ranges_of_a_line_file_yield_every_sentence_once_in_order(line_file, pieces):
+    ranges = plan_ranges(line_file, pieces)
+    assert ranges[0].start == 0 and ranges[-1].end == line_file.stat().st_size
+    assert all(a.end == b.start for a, b in zip(ranges, ranges[1:]))
+    split = [s for r in ranges for s in RangeCorpus([r])]
+    assert split == list(LineCorpus(line_file))
+
+
+def test_ranges_of_a_text8_file_yield_every_token_once(tmp_path):
+    path = tmp_path / "text8"
+    rng = np.random.default_rng(1)
+    path.write_text(" ".join(f"t{i}" for i in rng.integers(0, 500, size=400_000)))  # > 1 MB, no newline
+    ranges = plan_ranges(path, 5)
+    assert {r.mode for r in ranges} == {"tokens"} and len(ranges) == 5
+    tokens = [t for r in ranges for s in RangeCorpus([r]) for t in s]
+    assert tokens == [t for s in open_corpus(path) for t in s]
+
+
+def test_folders_and_compressed_files(tmp_path, line_file):
+    import gzip
+
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(line_file.read_bytes())
+    with gzip.open(folder / "b.txt.gz", "wb") as f:
+        f.write(b"compressed line one\ncompressed line two\n")
+    ranges = plan_ranges(folder, 6)
+    assert [r.mode for r in ranges if r.path.endswith(".gz")] == ["whole"]
+    assert [s for r in ranges for s in RangeCorpus([r])] == list(open_corpus(folder))
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_vocabulary_merged_from_shards_equals_the_single_process_one(line_file, workers):
+    ranges = plan_ranges(line_file, 4 * workers)
+    shares = [count_ranges(ranges[k::workers]) for k in range(workers)]
+    merged = merge_vocabulary(shares, min_count=3)
+    single = Vocabulary.build(line_file, min_count=3)
+    assert merged.words == single.words
+    assert merged.counts.tolist() == single.counts.tolist()
+    assert merged.total_words == single.total_words and merged.n_sentences == single.n_sentences
+
+
+def test_merge_explains_an_empty_result():
+    with pytest.raises(CorpusError, match="min-count"):
+        merge_vocabulary([({"a": 1}, 1, 1), ({"b": 2}, 2, 1)], min_count=5)
+
+
+def test_a_missing_corpus_is_a_one_line_error(tmp_path):
+    with pytest.raises(CorpusError) as err:
+        plan_ranges(tmp_path / "nowhere.txt", 4)
+    assert "\n" not in str(err.value) and "nowhere.txt" in str(err.value)

@@ -1,0 +1,70 @@
+"""Getting a Dask client: join a running scheduler, or start worker processes on this machine.
+
+>>> with open_client(local_workers=4) as client:              # doctest: +SKIP
+...     Word2Vec().fit("corpus.txt", client=client)
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Iterator
+
+from w2v.errors import W2VError
+
+
+class ClusterError(W2VError):
+    """The cluster cannot run the training (Dask missing, scheduler unreachable, every worker lost)."""
+
+    exit_code = 1
+
+
+def _dask():
+    try:
+        import distributed
+    except ImportError:
+        err = ClusterError("distributed training needs Dask: pip install 'w2v[distributed]'")
+        err.exit_code = 2
+        raise err from None
+    return distributed
+
+
+@contextlib.contextmanager
+def open_client(scheduler: str | None = None, local_workers: int | None = None,
+                threads: int | None = None, timeout: float = 10) -> Iterator:
+    """A ``distributed.Client`` for the run, closed (with its local cluster) on exit.
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        Address of a running scheduler, e.g. ``tcp://10.0.0.5:8786``.
+    local_workers : int, optional
+        Instead: start this many worker processes here (a ``LocalCluster``).
+    threads : int, optional
+        Threads per local worker process (default 1).
+    timeout : float
+        Seconds to wait for the scheduler.
+
+    Raises
+    ------
+    ClusterError
+        Dask is not installed (exit code 2), or the scheduler cannot be reached.
+    """
+    distributed = _dask()
+    if not logging.getLogger().isEnabledFor(logging.INFO):
+        # Dask logs every connection at INFO on its own handlers: keep stderr for w2v's messages
+        logging.getLogger("distributed").setLevel(logging.WARNING)
+    with contextlib.ExitStack() as stack:
+        if scheduler is not None:
+            try:
+                client = stack.enter_context(distributed.Client(scheduler, timeout=timeout))
+            except (OSError, TimeoutError) as err:  # an unreachable address, or no answer in time
+                raise ClusterError(f"could not reach the Dask scheduler at {scheduler!r} ({err}): check the "
+                                   "address and that the scheduler runs") from None
+        else:
+            cluster = stack.enter_context(distributed.LocalCluster(
+                n_workers=int(local_workers or 1), threads_per_worker=int(threads or 1), processes=True,
+                dashboard_address=None, silence_logs=logging.ERROR))
+            client = stack.enter_context(distributed.Client(cluster))
+            # workers register one by one: a run that started now would use only the first ones
+            client.wait_for_workers(int(local_workers or 1), timeout=120)
+        yield client

@@ -1,0 +1,93 @@
+"""Combining the workers' changes after a synchronous round.
+
+>>> rows, delta = touched_rows(replica_after, replica_before)           # on each worker
+>>> union, combined = combine_deltas([(rows_a, delta_a), (rows_b, delta_b)], n_rows=V, rule="average")
+>>> master[union] += combined                                           # on the client
+
+Every worker starts a round from the same weights ``W``; worker ``k`` of ``n`` trains its words and
+ends at ``W + D_k``, where ``D_k`` is zero outside the rows it touched (``R_k``, ``K_r`` the workers
+that touched row ``r``). The rules:
+
+- ``"average"``: ``W'[r] = W[r] + (1 / n) * sum_k D_k[r]``, the change of plain model averaging
+  (a worker that did not touch a row contributes a zero change). The distributed trainer uses it
+  with replicas trained at ``n`` times the learning rate: to first order in the learning rate the
+  result is then the sum of the workers' changes at the single-process rate, i.e. what one process
+  would have done with all ``n`` shares; where the first order fails (a frequent word's row, updated
+  thousands of times in a round, settles where its own data puts it), the average of ``n`` settled
+  replicas stays where they settled instead of moving ``n`` times as far.
+- ``"mean"``: ``W'[r] = W[r] + (1 / |K_r|) * sum_{k in K_r} D_k[r]``, per-row averaging over the
+  workers that touched the row (Spark MLlib's rule since 2019, when summed updates made it diverge
+  at 40-50 partitions). At the plain learning rate this is one worker's step for every row that all
+  workers touch: training proceeds as if at ``1 / n`` of the learning rate.
+- ``"sum"``: ``W'[r] = W[r] + sum_k D_k[r]``. Right to first order, but ``n`` replicas each moving
+  a frequent row to where its data puts it overshoot ``n``-fold, and training diverges unless the
+  rounds are very short.
+
+Only touched rows travel: worker ``k`` sends ``|R_k|`` rows and receives the union of all ``R_k``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+RULES = ("average", "mean", "sum")
+
+
+def touched_rows(after: np.ndarray, before: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows that changed in a round and their change.
+
+    Parameters
+    ----------
+    after, before : float32 (V, dim)
+
+    Returns
+    -------
+    rows : int32 (k,)
+        Ascending ids of the rows where any component differs.
+    delta : float32 (k, dim)
+        ``after[rows] - before[rows]``.
+    """
+    rows = np.flatnonzero((after != before).any(axis=1)).astype(np.int32)
+    return rows, after[rows] - before[rows]
+
+
+def combine_deltas(deltas, n_rows: int, rule: str = "mean") -> tuple[np.ndarray, np.ndarray]:
+    """Combine the per-worker row changes of one matrix.
+
+    Parameters
+    ----------
+    deltas : list of (int32 (k_i,), float32 (k_i, dim))
+        Each worker's :func:`touched_rows`; rows distinct within one worker.
+    n_rows : int
+        Rows of the matrix (V, or V - 1 for hierarchical softmax's inner nodes).
+    rule : {"average", "mean", "sum"}
+        Sum over ``n`` (the number of workers, i.e. of ``deltas``), mean over the workers that
+        touched the row, or the plain sum.
+
+    Returns
+    -------
+    union : int32 (u,)
+        Rows touched by any worker, ascending.
+    combined : float32 (u, dim)
+        The change to add to those rows (summed in float64).
+    """
+    if rule not in RULES:
+        raise ValueError(f"unknown combination rule {rule!r}: use one of {RULES}")
+    deltas = [(np.asarray(r), np.asarray(d)) for r, d in deltas]
+    dim = next((d.shape[1] for _, d in deltas if d.ndim == 2), 0)
+    total = np.zeros((n_rows, dim), dtype=np.float64)
+    touched_by = np.zeros(n_rows, dtype=np.int64)
+    for rows, delta in deltas:
+        total[rows] += delta  # rows are distinct within one worker, so fancy += adds each once
+        touched_by[rows] += 1
+    union = np.flatnonzero(touched_by).astype(np.int32)
+    combined = total[union]
+    if rule == "mean":
+        combined /= touched_by[union, None]
+    elif rule == "average":
+        combined /= len(deltas)
+    return union, combined.astype(np.float32)
+
+
+def exchange_bytes(n_rows: int, dim: int) -> int:
+    """Bytes of ``n_rows`` rows sent as int32 ids plus float32 values."""
+    return int(n_rows) * (4 + 4 * int(dim))

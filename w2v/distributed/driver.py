@@ -1,0 +1,413 @@
+"""The client side of a distributed run: plan byte ranges, merge the vocabulary, run synchronous
+rounds, combine the workers' changes, survive lost workers, and leave an ordinary fitted model.
+
+>>> from distributed import Client                                   # doctest: +SKIP
+>>> fit_distributed(Word2Vec(epochs=5), "corpus.txt", Client("tcp://scheduler:8786"))
+
+:meth:`w2v.Word2Vec.fit` with ``client=`` calls :func:`fit_distributed`; see :mod:`w2v.distributed`
+for the design.
+"""
+from __future__ import annotations
+
+import collections
+import logging
+import math
+import os
+import time
+import uuid
+
+import numpy as np
+
+from w2v.distributed import shards
+from w2v.distributed import worker as remote
+from w2v.distributed.cluster import ClusterError
+from w2v.distributed.combine import combine_deltas, exchange_bytes
+from w2v.errors import CorpusError, TrainingDiverged, W2VError
+from w2v.models import training
+from w2v.models.progress import TrainingBar
+
+logger = logging.getLogger(__name__)
+
+#: words each worker trains between two combinations, unless the caller says otherwise
+DEFAULT_ROUND_WORDS = 100_000
+#: byte ranges per worker: several, so that a lost worker's share spreads over the others
+RANGES_PER_WORKER = 16
+#: seconds between checks that the workers of a round are still alive
+_POLL_SECONDS = 0.25
+#: the largest learning rate a replica trains at under the "scaled" rule (word2vec's own updates
+#: stay stable there; CBOW at 0.4 diverged on the benchmark corpus)
+MAX_LOCAL_ALPHA = 0.2
+#: a worker absent from the scheduler's list this long while its task is pending is lost
+LOST_AFTER_SECONDS = 5.0
+
+
+def fit_distributed(model, corpus, client, round_words: int | None = None, resume: bool = False,
+                    rule: str = "scaled", on_round=None, vocabulary=None):
+    """Train ``model`` on a Dask cluster: what :meth:`Word2Vec.fit` / :meth:`Word2Vec.resume` do.
+
+    Parameters
+    ----------
+    model : Word2Vec
+        Its parameters say what to train; on return it is fitted (``wv_``, ``vocab_``,
+        ``history_``), exactly like a single-process fit.
+    corpus : str, PathLike, LineCorpus, Text8Corpus or FolderCorpus
+        A file or folder at a path every worker sees (the client does not read it).
+    client : distributed.Client
+    round_words : int, optional
+        Words each worker trains per synchronous round (default :data:`DEFAULT_ROUND_WORDS`).
+        Larger rounds exchange less often; a round as large as a worker's share of the corpus is
+        Spark MLlib's rule (one average per epoch).
+    resume : bool
+        Finish the epochs of a fitted (loaded) model instead of starting afresh.
+    rule : {"scaled", "mean", "sum"}
+        How the workers' changes combine (:mod:`w2v.distributed.combine`): ``"scaled"`` (the
+        default) trains each of the ``n`` replicas at ``n`` times the learning rate and adds the
+        average of the ``n`` changes; ``"mean"`` (per row, over the workers that touched it, at the
+        plain learning rate: Spark MLlib's rule) and ``"sum"`` are there for comparison.
+    on_round : callable, optional
+        Called as ``on_round(info)`` after every round (dict: epoch, round, workers, words, lost).
+    vocabulary : Vocabulary, optional
+        Train these words instead of counting the corpus on the workers.
+
+    Returns
+    -------
+    Word2Vec
+        ``model``.
+    """
+    round_words = DEFAULT_ROUND_WORDS if round_words is None else int(round_words)
+    if round_words < 1:
+        raise ValueError(f"round_words must be at least 1, got {round_words}")
+    source, tokenizer, max_length = _corpus_source(corpus, model)
+    workers = _live_workers(client)
+    if not workers:
+        client.wait_for_workers(1, timeout=120)
+        workers = _live_workers(client)
+    ranges = client.submit(shards.plan_ranges, source, RANGES_PER_WORKER * len(workers), pure=False).result()
+    owner = {rid: workers[rid % len(workers)] for rid in range(len(ranges))}
+    if vocabulary is not None:
+        model._initialise(vocabulary)
+    elif not resume:
+        _build_vocabulary(model, client, ranges, owner, source, tokenizer, max_length)
+    run = _Run(model, client, ranges, owner, tokenizer, max_length, round_words, rule, on_round)
+    try:
+        run.start()
+        run.train(first_epoch=model.epochs_trained_ if resume else 0)
+    finally:
+        run.close()
+    return model
+
+
+def _corpus_source(corpus, model):
+    """(path, tokenizer, max_sentence_length) of a corpus given as a path or a file corpus."""
+    from w2v.corpus import readers
+    from w2v.models.word2vec import ParameterError
+
+    if isinstance(corpus, (str, os.PathLike)) and os.fspath(corpus) != "-":
+        return os.fspath(corpus), model._make_tokenizer(), 10000
+    if isinstance(corpus, (readers.LineCorpus, readers.Text8Corpus, readers.FolderCorpus)):
+        return os.fspath(corpus.path), corpus.tokenizer, corpus.max_sentence_length
+    raise ParameterError(f"distributed training reads files where the workers are: give a file or folder "
+                         f"path that every worker sees, not a {type(corpus).__name__}")
+
+
+def _live_workers(client) -> list[str]:
+    return sorted(client.scheduler_info()["workers"])
+
+
+def _build_vocabulary(model, client, ranges, owner, source, tokenizer, max_length) -> None:
+    """Count every worker's ranges where they are, merge, and initialise the model's weights."""
+    by_worker = collections.defaultdict(list)
+    for rid, w in owner.items():
+        by_worker[w].append(ranges[rid])
+    # counting keeps no state, so the scheduler may rerun a lost worker's share elsewhere
+    futures = [client.submit(shards.count_ranges, share, tokenizer, max_length, model.max_vocab_size,
+                             workers=[w], allow_other_workers=True, pure=False)
+               for w, share in by_worker.items()]
+    vocab = shards.merge_vocabulary(client.gather(futures), model.min_count, repr(str(source)))
+    model._initialise(vocab)
+
+
+class _Run:
+    """The state of one distributed run on the client (the model's arrays are the master copy)."""
+
+    def __init__(self, model, client, ranges, owner, tokenizer, max_length, round_words, rule, on_round):
+        self.model, self.client, self.ranges, self.owner = model, client, dict(enumerate(ranges)), owner
+        self.round_words, self.rule, self.on_round = round_words, rule, on_round
+        self.id = f"w2v-{uuid.uuid4().hex}"
+        self.active = sorted(set(owner.values()))
+        info = client.scheduler_info()["workers"]
+        self.threads = {w: int(model.workers or info[w].get("nthreads", 1) or 1) for w in self.active}
+        self.range_words: dict[int, int] = {}
+        self.pending: list = []
+        self.setup = {
+            "words": model.vocab_.words, "counts": model.vocab_.counts, "input_vectors": model._input,
+            "layer": model._layer, "keep": model._keep, "tokenizer": tokenizer, "max_sentence_length": max_length,
+            "architecture": model.architecture, "objective": model.objective, "shared_negatives": bool(model.shared_negatives),
+            "cbow_mean": bool(model.cbow_mean),
+            "window": int(model.window), "alpha": model.effective_alpha, "min_alpha": model.effective_min_alpha,
+            "seed": int(model.seed),
+        }
+
+    # -- setup and teardown -------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Send the model to every worker; each encodes its own ranges (a lost one's go to others)."""
+        [setup] = self.client.scatter([self.setup], broadcast=True, hash=False)
+        futures = {w: self.client.submit(remote.start_run, self.id, setup, self._ranges_of(w), workers=[w],
+                                         allow_other_workers=False, pure=False) for w in self.active}
+        results, lost = self._collect(futures)
+        for words in results.values():
+            self.range_words.update(words)
+        while lost:
+            self._forget(lost)
+            orphans = [rid for rid in self.ranges if rid not in self.range_words]
+            futures = {w: self.client.submit(remote.adopt_ranges, self.id, self._ranges_of(w, orphans),
+                                             workers=[w], allow_other_workers=False, pure=False)
+                       for w in self.active if self._ranges_of(w, orphans)}
+            results, lost = self._collect(futures)
+            for words in results.values():
+                self.range_words.update(words)
+
+    def close(self) -> None:
+        try:
+            self.client.run(remote.end_run, self.id)
+        except Exception:  # a closed client or a dying cluster: the workers drop their state with it
+            logger.debug("could not clear run %s on the workers", self.id, exc_info=True)
+
+    def _ranges_of(self, w, among=None) -> dict:
+        ids = self.ranges_by_owner(w) if among is None else [rid for rid in among if self.owner[rid] == w]
+        return {rid: self.ranges[rid] for rid in ids}
+
+    def ranges_by_owner(self, w) -> list[int]:
+        return [rid for rid, o in sorted(self.owner.items()) if o == w]
+
+    # -- faults -------------------------------------------------------------------------------
+
+    def _collect(self, futures: dict):
+        """Wait for one task per worker; returns (results by worker, workers lost meanwhile).
+
+        A task on a worker that left the cluster never finishes (its restriction pins it there),
+        so the live workers are polled while waiting.
+        """
+        from distributed import wait
+
+        results, lost = {}, []
+        missing: dict = {}
+        pending = dict(futures)
+        while pending:
+            try:
+                wait(list(pending.values()), timeout=_POLL_SECONDS, return_when="FIRST_COMPLETED")
+            except Exception:
+                pass  # timed out, or a future was cancelled: each future's status is read below
+            live = None
+            for w, future in list(pending.items()):
+                if future.status == "finished":
+                    try:
+                        results[w] = future.result()
+                    except W2VError:
+                        raise
+                    except Exception:
+                        # finished, but the worker died before its result was fetched: the round's
+                        # result is gone with it
+                        lost.append(w)
+                elif future.status == "error":
+                    error = future.exception()
+                    if isinstance(error, W2VError):
+                        self.client.cancel(list(pending.values()))
+                        raise error
+                    live = set(_live_workers(self.client)) if live is None else live
+                    if w in live:
+                        self.client.cancel(list(pending.values()))
+                        raise error
+                    lost.append(w)
+                elif future.status == "pending":
+                    live = set(_live_workers(self.client)) if live is None else live
+                    if w in live:
+                        missing.pop(w, None)
+                        continue
+                    # the scheduler's list can miss a busy worker for a moment: lost only if it stays away
+                    first = missing.setdefault(w, time.monotonic())
+                    if time.monotonic() - first < LOST_AFTER_SECONDS:
+                        continue
+                    lost.append(w)
+                    self.client.cancel([future])
+                else:  # cancelled by the scheduler: its worker (or data it needed) is gone
+                    live = set(_live_workers(self.client)) if live is None else live
+                    if w in live:
+                        self.client.cancel(list(pending.values()))
+                        raise ClusterError(f"the scheduler cancelled the training task on {w}: see the "
+                                           "scheduler's log")
+                    lost.append(w)
+                del pending[w]
+        return results, lost
+
+    def _forget(self, lost: list) -> None:
+        """Drop lost workers and hand their ranges to the least loaded survivors."""
+        self.active = [w for w in self.active if w not in lost]
+        if not self.active:
+            raise ClusterError("every worker of the cluster was lost: training stopped (the vectors of the "
+                               "last finished epoch are kept)")
+        load = collections.Counter({w: 0 for w in self.active})
+        for rid, w in self.owner.items():
+            if w in load:
+                load[w] += self.range_words.get(rid, 0)
+        for rid in sorted(r for r, w in self.owner.items() if w in lost):
+            heir = min(self.active, key=lambda w: (load[w], w))
+            self.owner[rid] = heir
+            load[heir] += self.range_words.get(rid, 1)
+        logger.warning("lost worker(s) %s: their ranges go to the %d remaining worker(s)",
+                       ", ".join(lost), len(self.active))
+
+    # -- training -----------------------------------------------------------------------------
+
+    def train(self, first_epoch: int) -> None:
+        model = self.model
+        total = sum(self.range_words.values())
+        if total == 0:
+            raise CorpusError("no word of the corpus is in the model's vocabulary: nothing to train on")
+        planned = total * model.epochs
+        self.words_done = first_epoch * total
+        self.update = None
+        plan = training.Plan(model.architecture, bool(model.shared_negatives), bool(model.cbow_mean), model.window,
+                             model.effective_alpha, model.effective_min_alpha, planned, model.epochs, 1, model.seed)
+        schedule = training.Trainer(plan, model._input, model._layer, model._keep)
+        bar = TrainingBar(planned, enabled=bool(model.progress), initial=self.words_done)
+        model.interrupted_ = False
+        logger.info("distributed training of %s + %s on %d words x %d epochs (from epoch %d), %d workers, "
+                    "%d words per worker per round", model.architecture, model.objective, total, model.epochs,
+                    first_epoch + 1, len(self.active), self.round_words)
+        try:
+            for epoch in range(first_epoch, model.epochs):
+                bar.set_epoch(epoch, model.epochs)
+                stats = self._epoch(epoch, planned, lambda loss: bar.update(
+                    self.words_done, schedule.learning_rate(self.words_done), loss))
+                if not (np.isfinite(model._input).all() and np.isfinite(model._layer.weights).all()):
+                    raise TrainingDiverged(
+                        f"training diverged (non-finite weights) at learning rate {model.effective_alpha:g}: "
+                        "lower alpha (--alpha), e.g. by a factor of 10, and train again")
+                record = {
+                    "epoch": len(model.history_) + 1,
+                    "loss": stats["loss"] / max(stats["examples"], 1),
+                    "loss_sum": stats["loss"], "examples": stats["examples"], "words": stats["words"],
+                    "seconds": stats["seconds"],
+                    "words_per_second": stats["words"] / max(stats["seconds"], 1e-9),
+                    "alpha": schedule.learning_rate(self.words_done),
+                    "workers": len(self.active), "rounds": stats["rounds"],
+                    "bytes_exchanged": stats["bytes"],
+                }
+                model.history_.append(record)
+                model.epochs_trained_ = epoch + 1
+                model._publish()
+                for callback in model.callbacks:
+                    callback(model, record)
+        except KeyboardInterrupt:
+            # the model holds the weights of the last combined round; the round in flight is dropped
+            try:
+                self.client.run(remote.stop_run, self.id)
+            except Exception:
+                logger.debug("could not stop run %s on the workers", self.id, exc_info=True)
+            model.interrupted_ = True
+            model._publish()
+            raise
+        finally:
+            bar.close()
+
+    def _queues(self) -> dict:
+        """Each worker's pieces of the epoch, ``(range id, first word, last word)``, in range order."""
+        queues = {w: collections.deque() for w in self.active}
+        for rid in sorted(self.ranges):
+            n = self.range_words[rid]
+            for a in range(0, n, self.round_words):
+                queues[self.owner[rid]].append((rid, a, min(n, a + self.round_words)))
+        return queues
+
+    def _alpha_scale(self, n: int) -> float:
+        """The factor of the replicas' learning rate: ``n`` for the "scaled" rule, but never above
+        :data:`MAX_LOCAL_ALPHA` (CBOW at 8 x 0.05 diverges on one replica already)."""
+        if self.rule != "scaled":
+            return 1.0
+        return float(max(1.0, min(n, MAX_LOCAL_ALPHA / self.model.effective_alpha)))
+
+    def _take(self, queue) -> list:
+        taken, words = [], 0
+        while queue and (not taken or words + queue[0][2] - queue[0][1] <= self.round_words):
+            rid, a, b = queue.popleft()
+            taken.append((rid, a, b))
+            words += b - a
+        return taken
+
+    def _epoch(self, epoch: int, planned: int, show) -> dict:
+        model = self.model
+        stats = {"loss": 0.0, "examples": 0, "words": 0, "rounds": 0, "bytes": 0}
+        began = time.perf_counter()
+        queues = self._queues()
+        while any(queues.values()):
+            pieces = {w: self._take(queues[w]) for w in self.active}
+            n = len(self.active)
+            futures, unreachable = {}, []
+            for k, w in enumerate(self.active):
+                try:
+                    update = self._send_update(w)
+                except Exception:
+                    # a worker that died since the last round (the scheduler says KeyError, the comm OSError)
+                    if w in _live_workers(self.client):
+                        raise
+                    unreachable.append(w)
+                    continue
+                schedule = {"words_before_per_worker": self.words_done // n,
+                            "words_planned_per_worker": max(1, math.ceil(planned / n)),
+                            "threads": self.threads[w], "stream": (model._calls, epoch, stats["rounds"], k),
+                            "alpha_scale": self._alpha_scale(n)}
+                work = [(rid, self.ranges[rid], a, b) for rid, a, b in pieces[w]]
+                futures[w] = self.client.submit(remote.train_round, self.id, update, work, schedule,
+                                                workers=[w], allow_other_workers=False, pure=False)
+            results, lost = self._collect(futures)
+            lost += unreachable
+            if lost:
+                self._forget(lost)
+                for w in lost:
+                    # the lost worker's words of this round, and the rest of its share, go to the heirs
+                    for rid, a, b in list(pieces[w]) + list(queues.pop(w, ())):
+                        queues[self.owner[rid]].appendleft((rid, a, b))
+            stats["bytes"] += self._combine(results)
+            for r in results.values():
+                stats["words"] += r["words"]
+                stats["loss"] += r["loss"]
+                stats["examples"] += r["examples"]
+                self.words_done += r["words"]
+            stats["rounds"] += 1
+            show(stats["loss"] / stats["examples"] if stats["examples"] else None)
+            if self.on_round is not None:
+                self.on_round({"epoch": epoch, "round": stats["rounds"], "workers": list(self.active),
+                               "words": stats["words"], "lost": lost})
+        stats["seconds"] = time.perf_counter() - began
+        return stats
+
+    def _combine(self, results: dict) -> int:
+        """Fold the round's changes into the model and publish the new rows; returns bytes exchanged."""
+        model = self.model
+        if not results:
+            return 0
+        update, sent = {}, 0
+        dim = model.dim
+        rule = "average" if self.rule == "scaled" else self.rule
+        for name, matrix in (("input", model._input), ("output", model._layer.weights)):
+            union, combined = combine_deltas([r[name] for r in results.values()], matrix.shape[0], rule)
+            if not np.isfinite(combined).all():
+                raise TrainingDiverged(
+                    f"training diverged (non-finite weights) at learning rate {model.effective_alpha:g}: "
+                    "lower alpha (--alpha), e.g. by a factor of 10, and train again")
+            matrix[union] += combined
+            update[name] = (union, matrix[union])
+            sent += sum(exchange_bytes(len(r[name][0]), dim) for r in results.values())
+            sent += len(self.active) * exchange_bytes(len(union), dim)
+        self.update = update
+        return sent
+
+    def _send_update(self, w):
+        """The last round's combined rows, placed on worker ``w`` (None before the first round)."""
+        if self.update is None:
+            return None
+        [future] = self.client.scatter([self.update], workers=[w], hash=False, timeout=60)
+        return future
+

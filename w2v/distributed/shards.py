@@ -1,0 +1,232 @@
+"""Cutting corpus files into byte ranges that workers read, count and encode on their own.
+
+>>> ranges = plan_ranges("corpus.txt", pieces=8)           # doctest: +SKIP
+>>> counts, tokens = count_ranges(ranges[:4])              # on one worker
+>>> encoded = encode_ranges(vocab, ranges[:4])
+
+A range is ``[start, end)`` of a file's bytes, cut where the file has no meaning: the nominal
+bounds are moved forward to just after the next newline (files with one sentence per line) or the
+next ASCII white-space byte (text8-style files, one token stream). Both ends of a range move by the
+same rule, so the ranges of a file tile it exactly: every line (or token) is read by exactly one
+range, whichever worker reads it. Compressed files cannot be entered in the middle and are one
+range each. Reading a range reuses the corpus readers' block tokenizer (:mod:`w2v.corpus.readers`),
+so a line yields the same tokens as in a single-process run; only text8-style pseudo-sentences may
+be cut at other places (at range starts).
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections import Counter
+from pathlib import Path
+
+from w2v.corpus import readers
+from w2v.corpus.tokenize import Tokenizer
+from w2v.errors import CorpusError
+from w2v.fileio import decompression_errors, is_compressed, open_binary
+
+#: how a file is cut and read: one sentence per line, one token stream (text8), or whole (compressed)
+LINES, TOKENS, WHOLE = "lines", "tokens", "whole"
+_WHITE = b" \n\t\r\x0b\x0c"
+
+
+@dataclasses.dataclass(frozen=True)
+class ByteRange:
+    """Nominal bytes ``[start, end)`` of ``path``, read as ``mode`` (the actual ends are aligned)."""
+
+    path: str
+    start: int
+    end: int
+    mode: str
+
+
+def corpus_files(source) -> list[Path]:
+    """The files of a corpus path (a file, or every non-hidden file under a folder, sorted).
+
+    Raises
+    ------
+    CorpusError
+        If the path does not exist here, or a folder holds no file.
+    """
+    path = Path(source)
+    if path.is_dir():
+        return readers.FolderCorpus(path).files
+    return [readers._existing_file(path)]
+
+
+def plan_ranges(source, pieces: int) -> list[ByteRange]:
+    """Cut the files of ``source`` into about ``pieces`` byte ranges of similar size.
+
+    Parameters
+    ----------
+    source : str or PathLike
+        A corpus file or folder, as :func:`w2v.corpus.open_corpus` reads it.
+    pieces : int
+        Wanted number of ranges over all files (a compressed file is always one range).
+
+    Returns
+    -------
+    list of ByteRange
+        In file order, then byte order.
+    """
+    files = corpus_files(source)
+    sizes = [f.stat().st_size for f in files]
+    per_piece = max(1, -(-sum(sizes) // max(1, int(pieces))))
+    ranges = []
+    for file, size in zip(files, sizes):
+        if is_compressed(file):
+            ranges.append(ByteRange(str(file), 0, size, WHOLE))
+            continue
+        mode = TOKENS if readers._looks_like_text8(file) else LINES
+        n = max(1, -(-size // per_piece))
+        bounds = [size * k // n for k in range(n + 1)]
+        ranges.extend(ByteRange(str(file), a, b, mode) for a, b in zip(bounds[:-1], bounds[1:]) if b > a)
+    return ranges
+
+
+def _aligned(f, position: int, size: int, separators: bytes) -> int:
+    """The first byte at or after ``position`` that starts a line (or token): just after a separator."""
+    if position <= 0:
+        return 0
+    if position >= size:
+        return size
+    f.seek(position - 1)
+    offset = position - 1
+    while True:
+        block = f.read(1 << 16)
+        if not block:
+            return size
+        hits = [i for i in (block.find(bytes([s])) for s in separators) if i >= 0]
+        if hits:
+            return offset + min(hits) + 1
+        offset += len(block)
+
+
+class _RangeStream:
+    """A read-only binary stream over the aligned bytes of one range (what the block readers take)."""
+
+    def __init__(self, byte_range: ByteRange):
+        self._file = open(byte_range.path, "rb")
+        size = os.fstat(self._file.fileno()).st_size
+        separators = b"\n" if byte_range.mode == LINES else _WHITE
+        start = _aligned(self._file, byte_range.start, size, separators)
+        self._left = max(0, _aligned(self._file, byte_range.end, size, separators) - start)
+        self._file.seek(start)
+
+    def read(self, n: int = -1) -> bytes:
+        n = self._left if n is None or n < 0 else min(n, self._left)
+        data = self._file.read(n)
+        self._left -= len(data)
+        return data
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._file.close()
+
+
+class RangeCorpus(readers._Corpus):
+    """The sentences of a list of byte ranges, in order: a corpus object like the readers' ones.
+
+    Parameters
+    ----------
+    ranges : list of ByteRange
+    tokenizer : Tokenizer, optional
+    max_sentence_length : int, default 10000
+    """
+
+    def __init__(self, ranges, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
+        super().__init__(tokenizer, max_sentence_length)
+        self.ranges = list(ranges)
+
+    def _name(self) -> str:
+        return f"{len(self.ranges)} byte ranges of {self.ranges[0].path!r}" if self.ranges else "no byte ranges"
+
+    def _sentences(self):
+        for r in self.ranges:
+            self._reading = repr(r.path)
+            if not os.path.isfile(r.path):
+                raise CorpusError(f"corpus file {r.path!r} does not exist on this worker: every worker must "
+                                  "see the corpus at the same path")
+            with decompression_errors(r.path, "corpus"):
+                if r.mode == WHOLE:
+                    stream = open_binary(r.path)
+                else:
+                    stream = _RangeStream(r)
+                with stream:
+                    reader = readers._stream_tokens if r.mode == TOKENS else readers._stream_lines
+                    yield from reader(self, stream, readers.BLOCK_SIZE)
+
+
+def count_ranges(ranges, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000,
+                 max_vocab_size: int | None = None) -> tuple[dict[str, int], int, int]:
+    """Count the words of some byte ranges (one worker's share of the vocabulary pass).
+
+    Parameters
+    ----------
+    ranges : list of ByteRange
+    max_vocab_size : int, optional
+        Prune as :meth:`w2v.corpus.Vocabulary.build` does, on this share alone (counts are then
+        lower bounds, as in a single process).
+
+    Returns
+    -------
+    counts : dict of str to int
+    tokens : int
+        Tokens read.
+    sentences : int
+    """
+    counter: Counter = Counter()
+    total = sentences = 0
+    threshold = 1
+    for sentence in RangeCorpus(ranges, tokenizer, max_sentence_length):
+        counter.update(sentence)
+        total += len(sentence)
+        sentences += 1
+        if max_vocab_size is not None and len(counter) > max_vocab_size:
+            counter = Counter({w: c for w, c in counter.items() if c > threshold})
+            threshold += 1
+    return dict(counter), total, sentences
+
+
+def merge_vocabulary(shares, min_count: int, name: str = "the corpus"):
+    """One vocabulary from the counts of every worker's share, as :meth:`Vocabulary.build` makes it.
+
+    Parameters
+    ----------
+    shares : iterable of (dict of str to int, int, int)
+        What :func:`count_ranges` returned on each worker.
+    min_count : int
+    name : str
+        The corpus, for messages.
+
+    Returns
+    -------
+    Vocabulary
+        Words of count >= ``min_count``, sorted by descending count then by the word, so the ids
+        equal those of a single-process run on the same text.
+
+    Raises
+    ------
+    CorpusError
+        No token at all, or no word reaches ``min_count``.
+    """
+    from w2v.corpus import Vocabulary
+
+    counter: Counter = Counter()
+    total = sentences = 0
+    for counts, tokens, n in shares:
+        counter.update(counts)
+        total += tokens
+        sentences += n
+    if total == 0:
+        raise CorpusError(f"corpus {name} has no words: give a text file (or folder) with some text")
+    kept = sorted(((w, c) for w, c in counter.items() if c >= min_count), key=lambda wc: (-wc[1], wc[0]))
+    if not kept:
+        raise CorpusError(f"no word of {name} occurs at least {min_count} times ({total} tokens, most "
+                          f"frequent word seen {max(counter.values())} times): lower --min-count or give a "
+                          "larger corpus")
+    vocab = Vocabulary([w for w, _ in kept], [c for _, c in kept], total_words=total, min_count=min_count)
+    vocab.n_sentences = sentences
+    return vocab
