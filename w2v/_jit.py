@@ -15,6 +15,7 @@ it refuses to compile at all (``RuntimeError: cannot cache function ...: no loca
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import numba
 
@@ -37,6 +38,21 @@ def njit(function=None, **options):
             return numba.njit(**{**options, "cache": False})(fn)
 
     return decorate if function is None else decorate(function)
+
+
+def is_cached(dispatcher) -> bool:
+    """Whether ``dispatcher`` (a function made by :func:`njit` with ``cache=True``) has compiled code
+    in numba's on-disk cache, so that its first call loads it instead of compiling.
+
+    Looks for numba's index file of the function without loading it. False where the function
+    cannot be cached, and, should numba's internals move, False too (callers then assume the cost
+    of a compile, which is safe).
+    """
+    try:
+        index = Path(dispatcher._cache._cache_file._index_path)  # numba internals
+    except (AttributeError, TypeError):
+        return False
+    return index.is_file()
 
 
 def _warn_no_cache() -> None:

@@ -45,13 +45,14 @@ def corpus_file(tmp_path):
     return path
 
 
+@pytest.mark.parametrize("engine", ["compiled", "python"])
 @pytest.mark.parametrize("workers", [1, 2])
-def test_one_pass_equals_two_passes(corpus_file, workers):
+def test_one_pass_equals_two_passes(corpus_file, workers, engine):
     sentences = list(LineCorpus(corpus_file))
     for min_count, max_final_vocab in [(1, None), (5, None), (1, 6)]:
         words, counts, ids, offsets = _two_pass(sentences, min_count, max_final_vocab)
         vocab, encoded = build_and_encode(corpus_file, min_count=min_count, max_final_vocab=max_final_vocab,
-                                          workers=workers)
+                                          workers=workers, engine=engine)
         assert vocab.words == words and vocab.counts.tolist() == counts
         assert vocab.total_words == sum(map(len, sentences))
         assert encoded.ids.tolist() == ids and encoded.offsets.tolist() == offsets
@@ -66,7 +67,13 @@ def test_in_memory_sentences_are_cut_after_dropping_unknown_words():
     assert np.diff(encoded.offsets).tolist() == [4, 4, 2, 1]
 
 
-def test_vectors_are_bit_identical_to_training_on_the_reference_tokens(corpus_file):
+@pytest.mark.parametrize("engine", ["compiled", "python"])
+def test_vectors_are_bit_identical_to_training_on_the_reference_tokens(corpus_file, engine, monkeypatch):
+    from w2v.corpus import scan as scan_module
+
+    # Word2Vec.fit takes the automatic choice: make it this engine wherever the file is read
+    choose = scan_module.choose_engine
+    monkeypatch.setattr(scan_module, "choose_engine", lambda corpus, _engine="auto": choose(corpus, engine))
     reference = list(LineCorpus(corpus_file))
     params = dict(dim=8, epochs=2, workers=1, seed=4, min_count=2, progress=False)
     for architecture, objective in [("skipgram", "negative"), ("cbow", "hierarchical")]:
@@ -148,14 +155,14 @@ def corpus(path):
 
 # load (or compile) the kernels first, then count only what the scan itself holds: on Linux the peak
 # is reset after the warm-up; elsewhere it includes the kernels' load, the same for both sizes
-build_and_encode(corpus(sys.argv[1] + ".warm"), min_count=1, workers=1)
+build_and_encode(corpus(sys.argv[1] + ".warm"), min_count=1, workers=1, engine="compiled")
 try:
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")
 except OSError:
     pass
 # one worker: the reading and scanning thread's own memory, not how glibc caches freed blocks per thread
-vocab, encoded = build_and_encode(corpus(sys.argv[1]), min_count=1, workers=1)
+vocab, encoded = build_and_encode(corpus(sys.argv[1]), min_count=1, workers=1, engine="compiled")
 assert len(encoded) == int(sys.argv[2]), len(encoded)
 try:
     peak_kb = int(next(line for line in open("/proc/self/status") if line.startswith("VmHWM")).split()[1])

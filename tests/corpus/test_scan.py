@@ -13,7 +13,7 @@ import pytest
 from w2v.corpus import LineCorpus, Text8Corpus, Tokenizer, open_corpus
 from w2v.corpus._unicode_tables import (ALNUM, CASED, IGNORABLE, N_CODE_POINTS, build_tables,
                                         unicode_tables, _COVERED_END, _TAGS)
-from w2v.corpus.scan import scan_corpus
+from w2v.corpus.scan import choose_engine, scan_corpus
 
 # pieces that exercise every rule of the tokenizer
 _PIECES = [
@@ -69,7 +69,7 @@ def test_compiled_scan_matches_the_reference_readers(tmp_path, tokenizer):
             expected = list(reference)
             for workers, block_size in [(1, 1 << 20), (1, rng.randint(1, 40)), (3, rng.randint(1, 40))]:
                 scan = scan_corpus(corpus_class(path, tokenizer=tokenizer, max_sentence_length=7),
-                                   workers=workers, block_size=block_size)
+                                   workers=workers, block_size=block_size, engine="compiled")
                 assert _scanned_sentences(scan) == expected, (corpus_class, workers, block_size)
                 assert scan.decode_errors == reference.decode_errors
                 assert scan.total_tokens == sum(map(len, expected))
@@ -80,7 +80,8 @@ def test_provisional_ids_are_in_first_seen_order_and_counts_exact(tmp_path):
     path = tmp_path / "c.txt"
     path.write_text("b a b\nc a\n\nb d\n", encoding="utf-8")
     for workers in (1, 2):
-        scan = scan_corpus(LineCorpus(path, tokenizer=Tokenizer.whitespace()), workers=workers, block_size=2)
+        scan = scan_corpus(LineCorpus(path, tokenizer=Tokenizer.whitespace()), workers=workers, block_size=2,
+                               engine="compiled")
         assert scan.words.words() == ["b", "a", "c", "d"]
         assert scan.counts.tolist() == [3, 2, 1, 1]
         assert np.asarray(scan.ids).tolist() == [0, 1, 0, 2, 1, 0, 3]
@@ -95,7 +96,7 @@ def test_long_lines_and_text8_are_cut_into_pieces_across_blocks(tmp_path):
         expected = list(corpus_class(path, tokenizer=Tokenizer.whitespace(), max_sentence_length=64))
         for workers, block_size in [(1, 50), (2, 37), (2, 4096)]:
             scan = scan_corpus(corpus_class(path, tokenizer=Tokenizer.whitespace(), max_sentence_length=64),
-                               workers=workers, block_size=block_size)
+                               workers=workers, block_size=block_size, engine="compiled")
             assert _scanned_sentences(scan) == expected
             assert np.diff(scan.offsets).tolist() == [64] * 15 + [40]
 
@@ -104,11 +105,11 @@ def test_compressed_files_scan_like_the_plain_file(tmp_path):
     data = _random_text(random.Random(3), 300)
     plain = tmp_path / "c.txt"
     plain.write_bytes(data)
-    expected = _scanned_sentences(scan_corpus(plain))
+    expected = _scanned_sentences(scan_corpus(plain, engine="compiled"))
     for suffix, compress in ((".gz", gzip.compress), (".bz2", bz2.compress), (".xz", lzma.compress)):
         path = tmp_path / f"c.txt{suffix}"
         path.write_bytes(compress(data))
-        assert _scanned_sentences(scan_corpus(path, workers=2, block_size=64)) == expected
+        assert _scanned_sentences(scan_corpus(path, workers=2, block_size=64, engine="compiled")) == expected
 
 
 def test_folder_files_end_their_last_sentence(tmp_path):
@@ -118,7 +119,8 @@ def test_folder_files_end_their_last_sentence(tmp_path):
     expected = list(open_corpus(tmp_path / "d"))
     assert expected == [["one", "two"], ["three"], ["four", "five"]]
     for workers in (1, 2):
-        assert _scanned_sentences(scan_corpus(tmp_path / "d", workers=workers, block_size=3)) == expected
+        scan = scan_corpus(tmp_path / "d", workers=workers, block_size=3, engine="compiled")
+        assert _scanned_sentences(scan) == expected
 
 
 def test_lowercasing_follows_str_lower_including_multi_code_point_and_final_sigma():
@@ -137,7 +139,7 @@ def test_compiled_lowercasing_of_special_cases(tmp_path):
     path.write_text(text, encoding="utf-8")
     expected = Tokenizer()(text)
     assert expected[:2] == ["i", "stanbul"] and "οδος" in expected and "σας" in expected
-    assert _scanned_sentences(scan_corpus(path)) == [expected]
+    assert _scanned_sentences(scan_corpus(path, engine="compiled")) == [expected]
 
 
 def test_unicode_tables_cover_every_code_point_that_has_a_property():
@@ -176,7 +178,8 @@ def test_blocks_never_cut_a_character_or_a_crlf(tmp_path):
     assert expected == [["日本語", "東京"], ["éva"], ["x", "y"]]
     for block_size in range(1, 12):          # blocks smaller than a character, and without any newline
         for workers in (1, 2):
-            assert _scanned_sentences(scan_corpus(path, workers=workers, block_size=block_size)) == expected
+            assert _scanned_sentences(scan_corpus(path, workers=workers, block_size=block_size,
+                                                 engine="compiled")) == expected
 
 
 def test_a_failing_worker_stops_the_scan(tmp_path, monkeypatch):
@@ -192,5 +195,36 @@ def test_a_failing_worker_stops_the_scan(tmp_path, monkeypatch):
 
     monkeypatch.setattr(scan_module._Worker, "scan", failing)
     with pytest.raises(MemoryError):
-        scan_corpus(path, workers=2, block_size=64)
+        scan_corpus(path, workers=2, block_size=64, engine="compiled")
     assert len(calls) < 50                    # the reader stopped instead of reading all 188 blocks
+
+
+def test_small_files_take_the_python_path_and_large_or_unsized_ones_the_compiled_path(tmp_path, monkeypatch):
+    from w2v.corpus import scan as scan_module
+
+    small, large = tmp_path / "small.txt", tmp_path / "large.txt"
+    small.write_bytes(b"a b c\n" * 100)
+    large.write_bytes(b"a b c\n" * 1000)
+    monkeypatch.setattr(scan_module, "PYTHON_PATH_BYTES", 1000)
+    monkeypatch.setattr(scan_module, "PYTHON_PATH_BYTES_UNCOMPILED", 100_000)
+    for cached, expected in ((True, ("python", "compiled")), (False, ("python", "python"))):
+        monkeypatch.setattr(scan_module, "is_cached", lambda dispatcher: cached)
+        assert tuple(choose_engine(open_corpus(p)) for p in (small, large)) == expected
+    gz = tmp_path / "c.txt.gz"
+    gz.write_bytes(gzip.compress(b"a b c\n"))
+    assert choose_engine(open_corpus(gz)) == "compiled"          # size unknown until read
+    assert choose_engine(open_corpus(large), "python") == "python"
+    assert choose_engine(open_corpus(small), "compiled") == "compiled"
+    assert choose_engine(open_corpus([["a", "b"]]), "compiled") == "python"  # nothing compiled reads lists
+    with pytest.raises(ValueError, match="engine"):
+        choose_engine(open_corpus(small), "fast")
+
+
+def test_both_engines_give_the_same_scan(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_bytes(_random_text(random.Random(11), 400))
+    compiled, python = (scan_corpus(path, workers=2, engine=e) for e in ("compiled", "python"))
+    assert compiled.words.words() == python.words.words()
+    assert compiled.counts.tolist() == python.counts.tolist()
+    assert np.array_equal(compiled.ids, python.ids) and np.array_equal(compiled.offsets, python.offsets)
+    assert (compiled.total_tokens, compiled.decode_errors) == (python.total_tokens, python.decode_errors)

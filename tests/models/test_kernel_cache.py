@@ -53,3 +53,17 @@ def test_training_works_where_numba_cannot_cache(tmp_path):
     warnings = [line for line in out.stderr.splitlines() if line.strip()]
     assert len(warnings) == 1 and "NUMBA_CACHE_DIR" in warnings[0], out.stderr  # one warning for all kernels
     assert (tmp_path / "v.txt").read_text().startswith("7 8\n")
+
+
+def test_is_cached_looks_for_numba_index_file_without_loading(tmp_path):
+    from w2v._jit import is_cached, njit
+
+    index = tmp_path / "kernel.nbi"
+    dispatcher = types.SimpleNamespace(_cache=types.SimpleNamespace(
+        _cache_file=types.SimpleNamespace(_index_path=str(index))))
+    assert not is_cached(dispatcher)
+    index.write_bytes(b"index")
+    assert is_cached(dispatcher)
+    # in-memory compiles (no cache at all) and unknown objects count as not cached
+    assert not is_cached(njit(cache=False)(lambda x: x))
+    assert not is_cached(object())

@@ -33,6 +33,8 @@ from w2v._jit import njit  # numba's, compiling in memory where it cannot cache
 _ALNUM, _DECIMAL, _SPACE, _IGNORABLE, _CASED, _STRIPS, _LOWERS = 1, 2, 4, 8, 16, 32, 64
 _REPLACEMENT = 0xFFFD
 _EMPTY = -1
+#: pass these, not literals, as arguments: numba compiles a callee again for each literal value
+_ZERO, _ONE = np.int64(0), np.int64(1)
 
 
 @njit(nogil=True, cache=True)
@@ -133,7 +135,7 @@ def _decode_block(data, n, flags, strip, strip_keys, strip_offsets, strip_data, 
     """Decode ``data[:n]`` (and strip accents when ``strip``) into ``out``; returns (out, m, errors)."""
     if out.shape[0] < n + 64:
         out = np.empty(n + 64, dtype=np.int32)
-    i, m, errors = _decode_into(data, 0, n, flags, strip, strip_keys, strip_offsets, strip_data, out, 0)
+    i, m, errors = _decode_into(data, _ZERO, n, flags, strip, strip_keys, strip_offsets, strip_data, out, _ZERO)
     while i < n:
         bigger = np.empty(2 * out.shape[0], dtype=np.int32)
         _copy_int32(bigger, out, m)
@@ -179,7 +181,7 @@ def _lower_into(src, m, flags, numbers, lower_keys, lower_offsets, lower_data, o
             out[k] = 0x3C2 if _final_sigma(src, i, m, flags) else 0x3C3
             k += 1
         elif f & _LOWERS:
-            t = _find_key(lower_keys, cp)
+            t = _find_key(lower_keys, np.int64(cp))  # one type for both callers: one compile
             for u in range(lower_offsets[t], lower_offsets[t + 1]):
                 c = lower_data[u]
                 if numbers and flags[c] & _DECIMAL:
@@ -283,7 +285,7 @@ def _add_word(word, length, add, slots, entry_hash, entry_start, entry_length, c
     used = sizes[1]
     if e >= entry_hash.shape[0] or used + length > arena.shape[0] or 2 * (e + 1) > n_slots:
         return -1
-    _copy_uint8(arena, used, word, 0, length)
+    _copy_uint8(arena, used, word, _ZERO, length)
     entry_hash[e] = h
     entry_start[e] = used
     entry_length[e] = length
@@ -305,7 +307,7 @@ def _grown(slots, entry_hash, entry_start, entry_length, counts, arena, sizes, l
                                                                       counts)
     if used + length > arena.shape[0]:
         bigger = np.empty(max(arena.shape[0] * 2, used + length), dtype=np.uint8)
-        _copy_uint8(bigger, 0, arena, 0, used)
+        _copy_uint8(bigger, _ZERO, arena, _ZERO, used)
         arena = bigger
     if 2 * (e + 1) > slots.shape[0] >> 1:
         slots = _rehash(slots.shape[0], entry_hash, e)
@@ -440,7 +442,7 @@ def _tokenize(cps, m, whitespace, split, lines, flags, slots, entry_hash, entry_
                     break
             s = (s + np.uint64(1)) & mask
         if word_id < 0:
-            word_id = _add_word(scratch, length, 1, slots, entry_hash, entry_start, entry_length, counts, arena,
+            word_id = _add_word(scratch, length, _ONE, slots, entry_hash, entry_start, entry_length, counts, arena,
                                 sizes)
             if word_id < 0:
                 status = _TABLE_FULL
@@ -543,7 +545,7 @@ def merge_table(table, other):
         add = np.int64(other_counts[e])
         if length > word.shape[0]:
             word = np.empty(2 * length, dtype=np.uint8)
-        _copy_uint8(word, 0, other_arena, starts[e], length)
+        _copy_uint8(word, _ZERO, other_arena, starts[e], length)
         word_id = _add_word(word, length, add, slots, entry_hash, entry_start, entry_length, counts, arena, sizes)
         if word_id < 0:
             slots, entry_hash, entry_start, entry_length, counts, arena, sizes = _grown(

@@ -150,15 +150,21 @@ def _read_blocks(corpus, block_size: int, emit, on_read=None) -> None:
             index += 1
 
 
+def input_bytes(corpus) -> int | None:
+    """Bytes of text in ``corpus`` (a file corpus), or None when that is not known in advance
+    (standard input, pipes, compressed files)."""
+    paths = [path for path, _ in _sources(corpus, claim=False)]
+    plain = all(str(p) != "-" and not is_compressed(p) and os.path.isfile(p) for p in paths)
+    return sum(os.path.getsize(p) for p in paths) if plain else None
+
+
 def _reading_bar(corpus, enabled: bool):
     """A tqdm bar over the bytes read, shown only when reading takes more than a second."""
     if not enabled:
         return None
     from tqdm.auto import tqdm
 
-    paths = [path for path, _ in _sources(corpus, claim=False)]
-    plain = all(str(p) != "-" and not is_compressed(p) and os.path.isfile(p) for p in paths)
-    total = sum(os.path.getsize(p) for p in paths) if plain else None
+    total = input_bytes(corpus)
     return tqdm(total=total, unit="B", unit_scale=True, desc="reading corpus", file=sys.stderr, delay=1.0,
                 leave=False, dynamic_ncols=True)
 

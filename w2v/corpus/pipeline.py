@@ -179,7 +179,7 @@ def remap_to_vocabulary(scan: ScanResult, final_ids: np.ndarray, max_sentence_le
 
 def build_and_encode(corpus, min_count: int = 5, max_vocab_size: int | None = None,
                      max_final_vocab: int | None = None, workers: int = 1, max_sentence_length: int = 10000,
-                     rewrite=None, progress: bool = False) -> tuple[Vocabulary, EncodedCorpus]:
+                     rewrite=None, progress: bool = False, engine: str = "auto") -> tuple[Vocabulary, EncodedCorpus]:
     """Read ``corpus`` once and return its vocabulary and its encoded form.
 
     Parameters
@@ -197,13 +197,15 @@ def build_and_encode(corpus, min_count: int = 5, max_vocab_size: int | None = No
         final (e.g. joining phrases).
     progress : bool, default False
         A progress bar on stderr while files are read.
+    engine : {"auto", "compiled", "python"}, default "auto"
+        Which path reads a file corpus (:func:`w2v.corpus.scan.choose_engine`); the result is the same.
 
     Returns
     -------
     (Vocabulary, EncodedCorpus)
     """
     _check_limits(min_count, max_vocab_size, max_final_vocab)
-    scan = scan_corpus(corpus, workers=workers, max_vocab_size=max_vocab_size, progress=progress)
+    scan = scan_corpus(corpus, workers=workers, max_vocab_size=max_vocab_size, progress=progress, engine=engine)
     if rewrite is not None:
         scan = rewrite(scan)
     try:

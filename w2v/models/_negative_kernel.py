@@ -35,7 +35,7 @@ def negative_targets(target, negative, accept, alias, state, rows, labels, logit
     rows[0] = target
     labels[0] = 1.0
     logit_offsets[0] = 0.0
-    n = 1
+    n = np.int64(1)  # not a literal 1: numba would compile the callees of ``n`` for that type too
     for _ in range(negative):
         w = alias_draw(state, accept, alias)
         if w == target:

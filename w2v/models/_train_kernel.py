@@ -1,22 +1,19 @@
 """The compiled hot loop: subsampling, dynamic window, forward, gradient and updates for a whole
 chunk of sentences of the encoded corpus, in one GIL-free call, and the learning-rate schedule.
 
->>> words, loss, examples = train_chunk(SKIPGRAM, False, True, ids, sentence_offsets, 0, 10, ...)  # doctest: +SKIP
+>>> words, loss, examples = train_chunk(SkipGram(), ids, sentence_offsets, 0, 10, ...)  # doctest: +SKIP
 
-:func:`train_chunk` is the one loop. numba compiles it once per output-layer type (the type of
-``arrays``), so each objective's kernel holds its own layer only, without a run-time branch on it.
+:func:`train_chunk` is the one loop. numba compiles it once per architecture type and output-layer
+type (the types of ``architecture`` and ``arrays``), so each kernel holds its own architecture and
+layer only, without a run-time branch on either: a first run compiles what it trains, nothing more.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from w2v.models._architecture_kernel import cbow_center, skipgram_center
+from w2v.models._architecture_kernel import center_update
 from w2v.models._kernel_cache import kernel
 from w2v.models._random_kernel import below, unit
-
-#: architecture codes, in the order of :data:`w2v.models.ARCHITECTURES`
-SKIPGRAM, CBOW = 0, 1
-
 
 @kernel()
 def learning_rate(alpha_start, alpha_end, words_done, words_planned):
@@ -31,7 +28,7 @@ def learning_rate(alpha_start, alpha_end, words_done, words_planned):
 def subsample(ids, start, stop, keep, state, sentence):
     """Copy the words ``ids[start:stop]`` that survive subsampling (each kept with probability
     ``keep[w]``) into ``sentence``; returns how many there are."""
-    n = 0
+    n = np.int64(0)  # not a literal 0: numba would compile the callees of ``n`` for that type too
     for p in range(start, stop):
         w = ids[p]
         k = keep[w]
@@ -43,18 +40,14 @@ def subsample(ids, start, stop, keep, state, sentence):
 
 
 @kernel()
-def train_chunk(architecture, shared_negatives, cbow_mean, ids, sentence_offsets, first, last, input_vectors,
+def train_chunk(architecture, ids, sentence_offsets, first, last, input_vectors,
                 arrays, scratch, keep, window, alpha_start, alpha_end, words_before, words_planned, state, sentence):
     """Train on sentences ``first .. last - 1`` of an encoded corpus.
 
     Parameters
     ----------
-    architecture : int
-        ``SKIPGRAM`` or ``CBOW``.
-    shared_negatives : bool
-        Skip-gram: one batch per window sharing its noise words.
-    cbow_mean : bool
-        CBOW: the hidden vector is the mean (True) or the sum of the context rows.
+    architecture : SkipGram, SkipGramShared or Cbow
+        See :mod:`w2v.models._architecture_kernel`; its type selects the compiled architecture.
     ids : int32 (N,), sentence_offsets : int64 (S + 1,)
         The encoded corpus; sentence ``s`` is ``ids[sentence_offsets[s]:sentence_offsets[s + 1]]``.
     first, last : int
@@ -96,12 +89,8 @@ def train_chunk(architecture, shared_negatives, cbow_mean, ids, sentence_offsets
         words += stop - start
         for i in range(n):
             radius = 1 + below(state, window)
-            if architecture == SKIPGRAM:
-                center_loss, center_examples = skipgram_center(sentence, n, i, radius, input_vectors, arrays, scratch,
-                                                               alpha, state, shared_negatives)
-            else:
-                center_loss, center_examples = cbow_center(sentence, n, i, radius, input_vectors, arrays, scratch,
-                                                           alpha, state, cbow_mean)
+            center_loss, center_examples = center_update(architecture, sentence, n, i, radius, input_vectors, arrays,
+                                                         scratch, alpha, state)
             loss += center_loss
             examples += center_examples
     return words, loss, examples

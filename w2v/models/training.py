@@ -19,17 +19,15 @@ from typing import Callable
 import numpy as np
 
 from w2v.errors import TrainingDiverged, TrainingFailed
-from w2v.models import ARCHITECTURES
 from w2v.models import _kernel_cache
 from w2v.models import _train_kernel as _kernel
+from w2v.models._architecture_kernel import architecture
 from w2v.models.buffers import aligned_zeros
 from w2v.models.output_layers import OutputLayer
 from w2v.models.progress import TrainingBar
 
 # a kernel module edited since the kernels were cached must not run from the stale cache
 _kernel_cache.refresh(_kernel.train_chunk)
-
-assert ARCHITECTURES.index("skipgram") == _kernel.SKIPGRAM and ARCHITECTURES.index("cbow") == _kernel.CBOW
 
 #: words (before subsampling) per kernel call: large enough that call overhead is negligible,
 #: small enough that progress, the non-finite-loss check and Ctrl-C react within a fraction of a second
@@ -149,8 +147,8 @@ class Trainer:
     def kernel_ready(self) -> bool:
         """Whether this process already compiled or loaded the kernel for this layer (the first call
         otherwise compiles it, or loads it from numba's on-disk cache)."""
-        return bool(_kernel.train_chunk.signatures) and any(
-            sig[8] == _numba_type(self.layer.arrays) for sig in _kernel.train_chunk.signatures)
+        wanted = (_numba_type(self._architecture()), _numba_type(self.layer.arrays))
+        return any((sig[0], sig[6]) == wanted for sig in _kernel.train_chunk.signatures)
 
     def load_kernel(self, corpus) -> None:
         """Compile the kernel for this layer, or load it from numba's cache, in the calling thread (an
@@ -333,11 +331,15 @@ class Trainer:
             raise _diverged(plan.alpha, "loss")
         return result
 
+    def _architecture(self):
+        """The architecture value of the training kernel (its type selects the compiled code)."""
+        return architecture(self.plan.architecture, self.plan.shared_negatives, self.plan.cbow_mean)
+
     def _run_chunk(self, ids, sentence_offsets, first, last, words_before, state, scratch, sentence):
         """One call of the compiled loop on sentences ``first .. last - 1``: (words, loss, examples)."""
         plan = self.plan
         return _kernel.train_chunk(
-            ARCHITECTURES.index(plan.architecture), plan.shared_negatives, plan.cbow_mean, ids, sentence_offsets,
+            self._architecture(), ids, sentence_offsets,
             first, last, self.input_vectors, self.layer.arrays, scratch, self.keep, plan.window, plan.alpha,
             plan.min_alpha, words_before, plan.words_planned, state, sentence)
 
