@@ -1,14 +1,13 @@
-"""Every command through a subprocess: --tokenizer with one meaning, --json wherever there is a
+"""Every command through the CLI (in-process): --tokenizer with one meaning, --json wherever there is a
 result, '-' for standard input and output, one-line input errors, help without noise."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
+from cli_runner import run_cli
 from w2v.cli import build_parser
 from w2v.ngram import NgramLM
 from w2v.vectors import KeyedVectors
@@ -19,8 +18,8 @@ PHRASED = ["New_York is a big city", "C++ and C# are languages", "new_york has a
 
 
 def w2v(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "w2v", *map(str, args)], capture_output=True, timeout=300,
-                          **kw)
+    """``w2v ARGS...`` with bytes on stdout and stderr (``-o -`` writes binary files there)."""
+    return run_cli(*args, text=False, **kw)
 
 
 def _text(out) -> str:
@@ -136,11 +135,11 @@ def test_reading_standard_input(corpus, tmp_path):
     text = corpus.read_bytes()
     model = tmp_path / "lm.npz"
     assert w2v("ngram", "train", corpus, "-n", 2, "-o", model, "--min-count", 1).returncode == 0
-    piped = w2v("ngram", "perplexity", model, "-", "--json", input=text)
+    piped = w2v("ngram", "perplexity", model, "-", "--json", stdin=text)
     from_file = w2v("ngram", "perplexity", model, corpus, "--json")
     assert piped.returncode == 0, piped.stderr
     assert json.loads(_text(piped)) == json.loads(_text(from_file))
-    out = w2v("train", "-", "-o", tmp_path / "v.txt", "--tokenizer", "whitespace", *SMALL_TRAIN, input=text)
+    out = w2v("train", "-", "-o", tmp_path / "v.txt", "--tokenizer", "whitespace", *SMALL_TRAIN, stdin=text)
     assert out.returncode == 0, out.stderr
     assert "C++" in KeyedVectors.load(tmp_path / "v.txt")
 

@@ -1,17 +1,12 @@
 """``w2v demo``: the README's main command trains on the demo corpus and reports what it learned."""
 import re
-import subprocess
-import sys
 
+from cli_runner import run_cli
 from w2v.vectors import KeyedVectors
 
 
 def test_demo_learns_the_planted_analogies_and_keeps_outputs(tmp_path):
-    out = subprocess.run(
-        [sys.executable, "-m", "w2v", "demo", "--tokens", "100000", "--dim", "50", "--quiet",
-         "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=300,
-    )
+    out = run_cli("demo", "--tokens", "100000", "--dim", "50", "--quiet", "--out", tmp_path)
     assert out.returncode == 0, out.stderr
     total = re.search(r"^\s+total\s+(\d+)/(\d+)\s+([0-9.]+)$", out.stdout, re.M)
     assert total, out.stdout

@@ -1,20 +1,14 @@
-"""``w2v evaluate`` through a real subprocess: JSON shape, table, errors."""
+"""``w2v evaluate`` through the CLI: JSON shape, table, errors."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
+from cli_runner import run_cli as run
 from w2v import KeyedVectors
 from w2v.evaluate import evaluate_analogies, evaluate_word_pairs
-
-
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "w2v", *map(str, args)], capture_output=True,
-                          text=True, timeout=60)
 
 
 @pytest.fixture(scope="module")

@@ -2,12 +2,11 @@
 a folder, empty, malformed) is an input error (exit 2, one line) rather than "unavailable" with
 exit 0; malformed lines that are skipped are counted in the report."""
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
+from cli_runner import run_cli
 from w2v import KeyedVectors
 from w2v.evaluate import evaluate_analogies, evaluate_word_pairs
 from w2v.evaluate._common import EvaluationError
@@ -17,8 +16,8 @@ GOOD_PAIRS = "greece\titaly\t5\nathens\trome\t6\nparis\tfrance\t8\n"
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "w2v", "evaluate", *map(str, args)], capture_output=True,
-                          text=True, timeout=60)
+    """``w2v evaluate ARGS...``."""
+    return run_cli("evaluate", *args)
 
 
 @pytest.fixture(scope="module")

@@ -1,19 +1,13 @@
 """Issue 15, item 4: an output path that is an input (or another output) of the same command is
-refused before any work, so the input is never destroyed. Through the CLI in a subprocess."""
+refused before any work, so the input is never destroyed. Through the CLI."""
 import os
-import subprocess
-import sys
 
 import pytest
 
+from cli_runner import run_cli as w2v
 from w2v.cli._safety import PathConflictError, refuse_overwrite, same_file
 
 TEXT = "the cat sat on the mat\nthe dog sat on the log\n" * 20
-
-
-def w2v(*args):
-    return subprocess.run([sys.executable, "-m", "w2v", *map(str, args)], capture_output=True, text=True,
-                          timeout=120)
 
 
 @pytest.fixture

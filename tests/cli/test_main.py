@@ -1,24 +1,26 @@
-"""The CLI front: version, help, usage errors, python -m."""
+"""The CLI front: version, help, usage errors, python -m (the one test here that needs a real process)."""
 import subprocess
 import sys
 
+from cli_runner import run_cli
 from w2v import __version__
 from w2v.cli import build_parser, main
 from w2v.errors import UnknownWordError
 
 
-def _run(*args):
+def _python_m(*args):
+    # a real ``python -m w2v``: that the package runs as a module is what is tested
     return subprocess.run([sys.executable, "-m", "w2v", *args], capture_output=True, text=True, timeout=120)
 
 
 def test_python_m_version():
-    out = _run("--version")
+    out = _python_m("--version")
     assert out.returncode == 0
     assert out.stdout.strip() == f"w2v {__version__}"
 
 
 def test_help_lists_every_registered_command():
-    out = _run("--help")
+    out = run_cli("--help")
     assert out.returncode == 0
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices
@@ -33,7 +35,7 @@ def test_no_command_is_usage_error(capsys):
 
 
 def test_unknown_command_exits_2():
-    out = _run("frobnicate")
+    out = run_cli("frobnicate")
     assert out.returncode == 2
     assert "invalid choice" in out.stderr
     assert "Traceback" not in out.stderr

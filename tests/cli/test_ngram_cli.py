@@ -153,14 +153,12 @@ def test_negative_seed_is_a_usage_error(files, capsys):
 
 
 def test_a_fake_gzip_model_is_a_one_line_error(tmp_path):
-    import subprocess
-    import sys
+    from cli_runner import run_cli
 
     model = tmp_path / "lm.arpa.gz"
     model.write_bytes(b"not gzip at all")
     text = tmp_path / "t.txt"
     text.write_text("a b c\n")
-    out = subprocess.run([sys.executable, "-m", "w2v", "ngram", "perplexity", str(model), str(text)],
-                         capture_output=True, text=True, timeout=120)
+    out = run_cli("ngram", "perplexity", model, text)
     assert out.returncode == 2
     assert "corrupt or truncated" in out.stderr and "Traceback" not in out.stderr

@@ -1,18 +1,13 @@
-"""``w2v phrases`` and ``w2v train --phrases`` through a subprocess."""
+"""``w2v phrases`` and ``w2v train --phrases`` through the CLI."""
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
+from cli_runner import run_cli as w2v
 from w2v.corpus import LineCorpus, Tokenizer
 from w2v.corpus.phrases import Phrases
 from w2v.vectors import KeyedVectors
-
-
-def w2v(*args):
-    return subprocess.run([sys.executable, "-m", "w2v", *map(str, args)], capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
@@ -154,9 +149,8 @@ def test_train_warns_when_the_phrase_model_used_another_tokenizer(corpus, tmp_pa
 
 
 def test_reads_standard_input(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "w2v", "phrases", "-", "-o", str(tmp_path / "p.txt"), "--quiet",
-                             "--scoring", "gensim", "--min-count", "1", "--threshold", "0.1"],
-                            input="new york is\nnew york\nnew york\n", capture_output=True, text=True, timeout=300)
+    result = w2v("phrases", "-", "-o", tmp_path / "p.txt", "--quiet", "--scoring", "gensim", "--min-count", "1",
+                 "--threshold", "0.1", stdin="new york is\nnew york\nnew york\n")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "p.txt").read_text() == "new_york is\nnew_york\nnew_york\n"
 

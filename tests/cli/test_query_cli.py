@@ -1,4 +1,5 @@
-"""``w2v neighbors|analogy|similarity`` through a real subprocess, including the interactive prompt."""
+"""``w2v neighbors|analogy|similarity`` through the CLI, including the interactive prompt; a closed
+standard input through a real subprocess."""
 from __future__ import annotations
 
 import json
@@ -8,6 +9,7 @@ import sys
 import numpy as np
 import pytest
 
+from cli_runner import run_cli as run
 from w2v import KeyedVectors
 
 HAND_MADE = {
@@ -20,11 +22,6 @@ HAND_MADE = {
     "chat": [0.0, 0.0, 0.1, 1.0],
     "café": [0.0, 0.1, 0.0, 1.0],
 }
-
-
-def run(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "w2v", *map(str, args)], input=stdin,
-                          capture_output=True, text=True, timeout=60)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""Corpora from standard input and pipes, byte-order marks and CR line ends, through real subprocesses."""
+"""Corpora from standard input and pipes through real subprocesses (fd 0 is the pipe, as in a shell);
+byte-order marks and CR line ends through the CLI in-process."""
 import json
 import os
 import subprocess
@@ -7,6 +8,7 @@ import threading
 
 import pytest
 
+from cli_runner import run_cli
 from w2v.corpus import open_corpus
 from w2v.errors import CorpusError
 from w2v.vectors import KeyedVectors
@@ -69,7 +71,7 @@ def test_ngram_train_from_standard_input(tmp_path):
 def test_utf16_and_utf32_files_are_refused_in_one_line(tmp_path, encoding):
     path = tmp_path / "c.txt"
     path.write_bytes("the cat sat\n".encode(encoding))      # Python writes the byte-order mark
-    result = _w2v("vocab", path, "--min-count", "1")
+    result = run_cli("vocab", path, "--min-count", "1", text=False)
     assert result.returncode == 2
     message = result.stderr.decode().strip()
     assert len(message.splitlines()) == 1 and encoding.upper() in message and "Traceback" not in message
@@ -78,7 +80,7 @@ def test_utf16_and_utf32_files_are_refused_in_one_line(tmp_path, encoding):
 def test_cr_only_line_ends_and_utf8_bom(tmp_path):
     path = tmp_path / "mac.txt"
     path.write_bytes(b"\xef\xbb\xbfone two\rthree\rfour five six\r")
-    result = _w2v("vocab", path, "--min-count", "1", "--tokenizer", "whitespace", "--json")
+    result = run_cli("vocab", path, "--min-count", "1", "--tokenizer", "whitespace", "--json", text=False)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["sentences"] == 3 and report["tokens_read"] == 6

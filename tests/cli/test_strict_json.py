@@ -3,12 +3,11 @@ vector file holding non-finite rows never makes a query word its own neighbour. 
 file is refused at load (exit 2) or loaded, the answers must be honest."""
 import json
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
+from cli_runner import run_cli as w2v
 from w2v.cli._safety import dumps, finite_or_none
 from w2v.vectors import KeyedVectors, QueryError
 
@@ -19,11 +18,6 @@ def _strict(text):
     def refuse(constant):
         raise ValueError(f"not JSON: {constant}")
     return json.loads(text, parse_constant=refuse)
-
-
-def w2v(*args):
-    return subprocess.run([sys.executable, "-m", "w2v", *map(str, args)], capture_output=True, text=True,
-                          timeout=120)
 
 
 @pytest.fixture

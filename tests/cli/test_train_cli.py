@@ -1,4 +1,4 @@
-"""``w2v train`` through a subprocess: options, usage errors, outputs, Ctrl-C and resume."""
+"""``w2v train``: options, usage errors, outputs and resume in-process; Ctrl-C through a real subprocess."""
 import os
 import signal
 import subprocess
@@ -8,13 +8,9 @@ import time
 import numpy as np
 import pytest
 
+from cli_runner import run_cli as w2v
 from w2v.corpus.demo import write_demo_corpus
 from w2v.vectors import KeyedVectors
-
-
-def w2v(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "w2v", *map(str, args)], capture_output=True, text=True,
-                          timeout=120, **kw)
 
 
 @pytest.fixture(scope="module")

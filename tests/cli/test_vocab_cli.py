@@ -1,17 +1,16 @@
-"""``w2v vocab`` through a real subprocess: report, --json, -o, and one-line errors (exit 2)."""
+"""``w2v vocab`` through the CLI: report, --json, -o, and one-line errors (exit 2)."""
 import gzip
 import json
-import subprocess
-import sys
 
 import pytest
 
+from cli_runner import run_cli
 from w2v.corpus import Vocabulary
 
 
 def _run(*args):
-    return subprocess.run([sys.executable, "-m", "w2v", "vocab", *map(str, args)],
-                          capture_output=True, text=True, timeout=60)
+    """``w2v vocab ARGS...``."""
+    return run_cli("vocab", *args)
 
 
 @pytest.fixture

@@ -1,13 +1,11 @@
 """word2vec.c's command line: translated with word2vec.c's meanings and defaults, and its own demo
-line runs unchanged (through the CLI in a subprocess)."""
+line runs unchanged (through the CLI)."""
 from __future__ import annotations
-
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
+from cli_runner import run_cli as w2v
 from w2v.cli import build_parser
 from w2v.cli.word2vec_c import DialectError, translate
 from w2v.corpus import Vocabulary
@@ -17,11 +15,6 @@ from w2v.vectors_io import detect_format
 # word2vec.c's demo-word.sh, after "./word2vec"
 DEMO_WORD = ("-train {corpus} -output {out} -cbow 1 -size 200 -window 8 -negative 25 -hs 0 -sample 1e-4 "
              "-threads 20 -binary 1 -iter 15")
-
-
-def w2v(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "w2v", *map(str, args)], capture_output=True, text=True,
-                          timeout=300, **kw)
 
 
 @pytest.fixture(scope="module")

@@ -1,15 +1,13 @@
 """Issue 15, item 8: a write that fails (full disk, permission denied, a file where a folder should
 be) is a one-line error naming the file that could not be written, exit 1, with no temporary file
-left. Faults are injected in-process (a full disk cannot be made on demand), except demo --out
-naming an existing file, which runs in a subprocess."""
+left. Faults are injected in-process (a full disk cannot be made on demand)."""
 import errno
 import os
-import subprocess
-import sys
 import tempfile
 
 import pytest
 
+from cli_runner import run_cli
 from w2v.cli import main
 
 TEXT = "the cat sat on the mat\nthe dog sat on the log\na cat saw a dog\n" * 30
@@ -96,8 +94,7 @@ def test_demo_out_write_failure(tmp_path, monkeypatch, capsys, fault, reason):
 def test_demo_out_naming_an_existing_file_is_a_usage_error(tmp_path):
     existing = tmp_path / "notes.txt"
     existing.write_text("keep me")
-    out = subprocess.run([sys.executable, "-m", "w2v", "demo", "--tokens", "2000", "--quiet", "--out", str(existing)],
-                         capture_output=True, text=True, timeout=120)
+    out = run_cli("demo", "--tokens", "2000", "--quiet", "--out", existing)
     assert out.returncode == 2 and "Traceback" not in out.stderr and "notes.txt" in out.stderr, out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
     assert existing.read_text() == "keep me"

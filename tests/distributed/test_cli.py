@@ -1,4 +1,5 @@
-"""``w2v train --local-cluster N``: an ordinary vector file and state, and one-line errors."""
+"""``w2v train --local-cluster N``: an ordinary vector file and state (through a real subprocess, which
+starts and stops its Dask cluster), and one-line errors."""
 import subprocess
 import sys
 
@@ -6,6 +7,7 @@ import pytest
 
 pytest.importorskip("distributed")
 
+from cli_runner import run_cli  # noqa: E402
 from w2v.corpus.demo import write_demo_corpus  # noqa: E402
 from w2v.models.word2vec import Word2Vec  # noqa: E402
 from w2v.vectors import KeyedVectors  # noqa: E402
@@ -30,7 +32,7 @@ def test_local_cluster_writes_vectors_and_a_resumable_state(tmp_path):
 
 def test_scheduler_and_local_cluster_exclude_each_other(tmp_path):
     corpus, _ = write_demo_corpus(tmp_path, n_tokens=2_000, seed=2)
-    out = w2v("train", corpus, "-o", tmp_path / "v.bin", "--local-cluster", "2", "--scheduler", "tcp://x:1")
+    out = run_cli("train", corpus, "-o", tmp_path / "v.bin", "--local-cluster", "2", "--scheduler", "tcp://x:1")
     assert out.returncode == 2 and "not allowed with" in out.stderr
 
 

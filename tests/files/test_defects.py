@@ -6,13 +6,12 @@ validated what they read (issue 15, items 6, 7, 10, 14).
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import tracemalloc
 
 import numpy as np
 import pytest
 
+from cli_runner import run_cli
 from tamper import json_member, npy_header, read_zip, write_zero_bomb, write_zip
 from w2v import KeyedVectors, Word2Vec
 from w2v.errors import ModelFormatError
@@ -286,8 +285,7 @@ def test_state_with_an_object_member(state, tmp_path):
 
 def test_cli_answers_a_tampered_model_with_one_line_and_exit_2(native, ngram, tmp_path):
     rewrite(native, meta=json_member([1, 2]))
-    out = subprocess.run([sys.executable, "-m", "w2v", "neighbors", str(native), "the"],
-                         capture_output=True, text=True, timeout=60)
+    out = run_cli("neighbors", native, "the")
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and str(native) in out.stderr
     keys = np.load(ngram)["keys_2"].copy()
@@ -295,8 +293,7 @@ def test_cli_answers_a_tampered_model_with_one_line_and_exit_2(native, ngram, tm
     rewrite(ngram, keys_2=keys)
     text = tmp_path / "t.txt"
     text.write_text("a b c\n")
-    out = subprocess.run([sys.executable, "-m", "w2v", "ngram", "perplexity", str(ngram), str(text)],
-                         capture_output=True, text=True, timeout=60)
+    out = run_cli("ngram", "perplexity", ngram, text)
     assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
     assert "sorted" in out.stderr
 
@@ -312,8 +309,7 @@ def test_cli_resume_from_a_tampered_state_is_one_line_and_exit_2(state, tmp_path
     write_zip(tmp_path / "s.npz", members)
     corpus = tmp_path / "c.txt"
     corpus.write_text("w1 w2 w3\n" * 20)
-    out = subprocess.run([sys.executable, "-m", "w2v", "train", str(corpus), "-o", str(tmp_path / "v.bin"),
-                          "--resume", str(tmp_path / "s.npz"), "--quiet"], capture_output=True, text=True, timeout=120)
+    out = run_cli("train", corpus, "-o", tmp_path / "v.bin", "--resume", tmp_path / "s.npz", "--quiet")
     assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
     assert "epochs_trained" in out.stderr and len(out.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "v.bin").exists()

@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pytest
 
+from cli_runner import run_cli
 from w2v.models import params
 from w2v.models.word2vec import ParameterError, Word2Vec
 
@@ -113,8 +114,7 @@ def test_cli_extreme_options_are_usage_errors(tmp_path, option):
 def test_cli_ngram_order_beyond_its_bound_is_a_usage_error_before_reading(tmp_path):
     broken = tmp_path / "c.txt.gz"
     broken.write_bytes(b"not gzip")
-    out = subprocess.run([sys.executable, "-m", "w2v", "ngram", "train", broken, "-o", tmp_path / "m.npz",
-                          "-n", str(10 ** 20)], capture_output=True, text=True, timeout=60)
+    out = run_cli("ngram", "train", broken, "-o", tmp_path / "m.npz", "-n", str(10 ** 20))
     assert out.returncode == 2 and "order" in out.stderr and "corrupt" not in out.stderr, out.stderr
 
 

@@ -1,12 +1,10 @@
 """Issue 15, item 10 (resume): a trainer state remembers which corpus it was trained on (how many
 of its words the corpus holds and a hash of each word's count); resuming on another corpus is
-refused unless forced. Python API and CLI (subprocess)."""
-import subprocess
-import sys
-
+refused unless forced. Python API and CLI."""
 import numpy as np
 import pytest
 
+from cli_runner import run_cli as w2v
 from w2v.errors import CorpusError
 from w2v.models.fingerprint import corpus_fingerprint
 from w2v.models.word2vec import Word2Vec
@@ -47,11 +45,6 @@ def test_python_resume_refuses_another_corpus_unless_forced(corpora, tmp_path):
         Word2Vec.load_state(state).resume(other)
     Word2Vec.load_state(state).resume(other, force=True)
     Word2Vec.load_state(state).resume(same)
-
-
-def w2v(*args):
-    return subprocess.run([sys.executable, "-m", "w2v", *map(str, args)], capture_output=True, text=True,
-                          timeout=120)
 
 
 def test_cli_resume_checks_the_corpus(corpora, tmp_path):
