@@ -3,8 +3,7 @@ import numpy as np
 import pytest
 
 from w2v.models import reference as ref
-from w2v.models._architecture_kernel import (Cbow, SkipGram, SkipGramShared, cbow_center, skipgram_center,
-                                             skipgram_shared_center)
+from w2v.models._architecture_kernel import cbow_center, skipgram_center
 from w2v.models._nce_kernel import nce_targets
 from w2v.models._negative_kernel import negative_targets
 
@@ -83,17 +82,13 @@ def test_compiled_step_matches_reference_step(tiny_layers, objective, mode):
         expected_loss = ref.sgd_step("cbow", ref_in, ref_out, contexts, fn, ALPHA, cbow_mean=(mode == "cbow-mean"))
 
     alpha = np.float32(ALPHA)
-    if mode == "skipgram-shared":
-        loss, examples = skipgram_shared_center(SkipGramShared(), sentence, 5, i, radius, inputs, layer.arrays,
-                                                scratch, alpha, state)
-        assert examples == 4
-    elif mode.startswith("skipgram"):
-        loss, examples = skipgram_center(SkipGram(), sentence, 5, i, radius, inputs, layer.arrays, scratch, alpha,
-                                         state)
+    if mode.startswith("skipgram"):
+        loss, examples = skipgram_center(sentence, 5, i, radius, inputs, layer.arrays, scratch, alpha, state,
+                                         True if mode == "skipgram-shared" else None)
         assert examples == 4
     else:
-        loss, examples = cbow_center(Cbow(mode == "cbow-mean"), sentence, 5, i, radius, inputs, layer.arrays, scratch,
-                                     alpha, state)
+        loss, examples = cbow_center(sentence, 5, i, radius, inputs, layer.arrays, scratch, alpha, state,
+                                     mode == "cbow-mean")
         assert examples == 1
     assert loss == pytest.approx(expected_loss, rel=1e-5)
     np.testing.assert_allclose(inputs, ref_in, rtol=1e-5, atol=1e-6)
@@ -130,8 +125,8 @@ def test_hierarchical_softmax_leaves_saturated_nodes_alone_like_word2vec_c(tiny_
     expected_loss = ref.hierarchical_loss_grad(inputs[3].astype(np.float64), before.astype(np.float64),
                                                codes[6, :n], points[6, :n])[0]
     scratch = layer.scratch(DIM, 1)
-    loss, examples = skipgram_center(SkipGram(), sentence, 2, 1, 1, inputs, layer.arrays, scratch, np.float32(ALPHA),
-                                     np.array([1], np.uint64))
+    loss, examples = skipgram_center(sentence, 2, 1, 1, inputs, layer.arrays, scratch, np.float32(ALPHA),
+                                     np.array([1], np.uint64), None)
     assert examples == 1
     assert loss == pytest.approx(expected_loss, rel=1e-5)  # the saturated node still counts in the loss
     assert np.array_equal(layer.weights[root], before[root])  # but is not updated

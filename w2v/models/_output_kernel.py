@@ -12,9 +12,9 @@ attaches its compiled functions to that class:
   needs of that target in ``scratch`` between them (hierarchical softmax copies the target's path).
   Without them, ``update_target`` is ``update`` of one hidden vector.
 
-numba compiles the chunk loop once per architecture type and layer type, so each kernel contains
-its own architecture and layer only (no run-time branch on either, nothing of the others to
-compile), and this module names no particular layer.
+numba compiles the chunk loop once per layer type and architecture, so each kernel contains its
+own layer and architecture only (no run-time branch on either, nothing of the others to compile),
+and this module names no particular layer.
 
 Inlining, measured (first compile and training words per CPU-second, see the note of issue 10): a
 layer's update chain (its ``update``, the logistic core, the random draws) is inlined by numba into

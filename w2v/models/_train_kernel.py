@@ -1,17 +1,19 @@
 """The compiled hot loop: subsampling, dynamic window, forward, gradient and updates for a whole
 chunk of sentences of the encoded corpus, in one GIL-free call, and the learning-rate schedule.
 
->>> words, loss, examples = train_chunk(SkipGram(), ids, sentence_offsets, 0, 10, ...)  # doctest: +SKIP
+>>> words, loss, examples = train_chunk(None, None, ids, sentence_offsets, 0, 10, ...)  # skip-gram  # doctest: +SKIP
 
-:func:`train_chunk` is the one loop. numba compiles it once per architecture type and output-layer
-type (the types of ``architecture`` and ``arrays``), so each kernel holds its own architecture and
-layer only, without a run-time branch on either: a first run compiles what it trains, nothing more.
+:func:`train_chunk` is the one loop. numba compiles it once per output-layer type (the type of
+``arrays``) and per architecture (the types of ``cbow_mean`` and ``shared_negatives``: an argument
+that is ``None`` removes the branches it does not take before anything is compiled), so a kernel
+holds the one layer and the one architecture it trains, without a run-time branch on either, and a
+first run compiles only what it uses.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from w2v.models._architecture_kernel import center_update
+from w2v.models._architecture_kernel import cbow_center, skipgram_center
 from w2v.models._kernel_cache import kernel
 from w2v.models._random_kernel import below, unit
 
@@ -40,14 +42,19 @@ def subsample(ids, start, stop, keep, state, sentence):
 
 
 @kernel()
-def train_chunk(architecture, ids, sentence_offsets, first, last, input_vectors,
+def train_chunk(cbow_mean, shared_negatives, ids, sentence_offsets, first, last, input_vectors,
                 arrays, scratch, keep, window, alpha_start, alpha_end, words_before, words_planned, state, sentence):
     """Train on sentences ``first .. last - 1`` of an encoded corpus.
 
     Parameters
     ----------
-    architecture : SkipGram, SkipGramShared or Cbow
-        See :mod:`w2v.models._architecture_kernel`; its type selects the compiled architecture.
+    cbow_mean : bool or None
+        ``None`` trains skip-gram; ``True`` or ``False`` trains CBOW with the mean or the sum of
+        the context rows as its hidden vector.
+    shared_negatives : True or None
+        Skip-gram: ``True`` trains one batch per window sharing its noise words, ``None`` one
+        update per pair (word2vec.c). ``None`` rather than ``False`` for both: numba prunes the
+        branch a ``None`` argument does not take, so only the code that runs is compiled.
     ids : int32 (N,), sentence_offsets : int64 (S + 1,)
         The encoded corpus; sentence ``s`` is ``ids[sentence_offsets[s]:sentence_offsets[s + 1]]``.
     first, last : int
@@ -89,8 +96,12 @@ def train_chunk(architecture, ids, sentence_offsets, first, last, input_vectors,
         words += stop - start
         for i in range(n):
             radius = 1 + below(state, window)
-            center_loss, center_examples = center_update(architecture, sentence, n, i, radius, input_vectors, arrays,
-                                                         scratch, alpha, state)
+            if cbow_mean is None:
+                center_loss, center_examples = skipgram_center(sentence, n, i, radius, input_vectors, arrays, scratch,
+                                                               alpha, state, shared_negatives)
+            else:
+                center_loss, center_examples = cbow_center(sentence, n, i, radius, input_vectors, arrays, scratch,
+                                                           alpha, state, cbow_mean)
             loss += center_loss
             examples += center_examples
     return words, loss, examples

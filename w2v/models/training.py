@@ -21,7 +21,6 @@ import numpy as np
 from w2v.errors import TrainingDiverged, TrainingFailed
 from w2v.models import _kernel_cache
 from w2v.models import _train_kernel as _kernel
-from w2v.models._architecture_kernel import architecture
 from w2v.models.buffers import aligned_zeros
 from w2v.models.output_layers import OutputLayer
 from w2v.models.progress import TrainingBar
@@ -147,8 +146,8 @@ class Trainer:
     def kernel_ready(self) -> bool:
         """Whether this process already compiled or loaded the kernel for this layer (the first call
         otherwise compiles it, or loads it from numba's on-disk cache)."""
-        wanted = (_numba_type(self._architecture()), _numba_type(self.layer.arrays))
-        return any((sig[0], sig[6]) == wanted for sig in _kernel.train_chunk.signatures)
+        wanted = tuple(map(_numba_type, (*self._architecture(), self.layer.arrays)))
+        return any((sig[0], sig[1], sig[8]) == wanted for sig in _kernel.train_chunk.signatures)
 
     def load_kernel(self, corpus) -> None:
         """Compile the kernel for this layer, or load it from numba's cache, in the calling thread (an
@@ -331,16 +330,19 @@ class Trainer:
             raise _diverged(plan.alpha, "loss")
         return result
 
-    def _architecture(self):
-        """The architecture value of the training kernel (its type selects the compiled code)."""
-        return architecture(self.plan.architecture, self.plan.shared_negatives, self.plan.cbow_mean)
+    def _architecture(self) -> tuple:
+        """The kernel's ``(cbow_mean, shared_negatives)`` for this plan: ``None`` where a choice does
+        not apply, so that numba compiles only the architecture trained (see ``train_chunk``)."""
+        plan = self.plan
+        if plan.architecture == "cbow":
+            return bool(plan.cbow_mean), None
+        return None, (True if plan.shared_negatives else None)
 
     def _run_chunk(self, ids, sentence_offsets, first, last, words_before, state, scratch, sentence):
         """One call of the compiled loop on sentences ``first .. last - 1``: (words, loss, examples)."""
         plan = self.plan
         return _kernel.train_chunk(
-            self._architecture(), ids, sentence_offsets,
-            first, last, self.input_vectors, self.layer.arrays, scratch, self.keep, plan.window, plan.alpha,
+            *self._architecture(), ids, sentence_offsets, first, last, self.input_vectors, self.layer.arrays, scratch, self.keep, plan.window, plan.alpha,
             plan.min_alpha, words_before, plan.words_planned, state, sentence)
 
 
