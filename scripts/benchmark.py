@@ -146,7 +146,7 @@ def child_pipeline(cfg: dict, corpus: Path, out: Path) -> dict:
 
     warm = out.with_suffix(".warm.txt")
     warm.write_text("warm up the kernels\n")
-    build_and_encode(LineCorpus(warm), min_count=1, workers=cfg["workers"])
+    build_and_encode(LineCorpus(warm), min_count=1, workers=cfg["workers"], engine="compiled")
     began = time.perf_counter()
     scan = scan_corpus(LineCorpus(corpus), workers=cfg["workers"])
     scan_seconds = time.perf_counter() - began
