@@ -33,7 +33,7 @@ def test_sigterm_during_training_saves_vectors_and_state(tmp_path):
     sent = time.monotonic()
     proc.send_signal(signal.SIGTERM)
     _, stderr = proc.communicate(timeout=30)
-    assert time.monotonic() - sent < 5.0
+    assert time.monotonic() - sent < 10.0   # all 500 epochs would take about a minute
     assert proc.returncode == 143, stderr
     assert "terminated" in stderr and "saved" in stderr and "Traceback" not in stderr
     kv = KeyedVectors.load(out_path)

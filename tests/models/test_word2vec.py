@@ -1,5 +1,7 @@
 """The estimator end to end: learning, all 8 combinations, reproducibility, divergence, state."""
+import contextlib
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -110,6 +112,32 @@ def test_a_set_stop_event_stops_before_training(small):
     result = trainer.run_epoch(encoded, (0, 0), training.Progress(), stop)
     assert result.interrupted and result.words == 0
     assert np.array_equal(before, model._input)
+
+
+def test_an_interrupt_held_while_workers_start_stops_them_before_it_propagates(small, monkeypatch):
+    # Ctrl-C or SIGTERM held while the worker threads start is delivered as the hold ends; the
+    # workers must be stopped and waited for, or the weights change while they are being saved
+    model = Word2Vec(dim=8, epochs=1, min_count=1, progress=False, workers=2).fit(small)
+    plan = training.Plan(architecture="skipgram", shared_negatives=False, cbow_mean=True, window=5, alpha=0.025,
+                         min_alpha=2.5e-6, words_planned=10**9, epochs=1, workers=2, seed=1)
+    encoded = model.vocab_.encode(small * 40)     # over a million words: seconds of training
+    trainer = training.Trainer(plan, model._input, model._layer, model._keep)
+
+    @contextlib.contextmanager
+    def delivered_on_exit():
+        yield
+        time.sleep(0.01)          # the workers are training by now
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(training, "_signals_held", delivered_on_exit)
+    try:
+        result = trainer.run_epoch(encoded, (0, 0), training.Progress(), threading.Event())
+        assert result.interrupted
+    except KeyboardInterrupt:
+        pass
+    after = model._input.copy()
+    time.sleep(0.3)
+    assert np.array_equal(after, model._input)     # nobody is still writing the weights
 
 
 def test_interrupted_run_resumes_from_saved_state_exactly(small, tmp_path):

@@ -296,10 +296,14 @@ class Trainer:
         finished = [threading.Event() for _ in range(plan.workers)]
         threads = [threading.Thread(target=work, args=(states[t], finished[t]), daemon=True)
                    for t in range(plan.workers)]
-        with _signals_held():
-            for t in threads:
-                t.start()
+        started: list[threading.Event] = []
         try:
+            # a signal held here is delivered as the hold ends, inside this try: the workers
+            # already started are then stopped and waited for like at any other moment
+            with _signals_held():
+                for t, done in zip(threads, finished):
+                    t.start()
+                    started.append(done)
             for done in finished:
                 ended = False
                 while not ended:
@@ -309,7 +313,7 @@ class Trainer:
         except BaseException as err:
             # Ctrl-C, or a failure in on_tick: never leave workers changing the weights behind our back
             stop.set()
-            _wait_for(finished)
+            _wait_for(started)
             if not isinstance(err, KeyboardInterrupt):
                 raise
         seconds = time.perf_counter() - began
