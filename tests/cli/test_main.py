@@ -1,4 +1,5 @@
-"""The CLI front: version, help, usage errors, python -m (the one test here that needs a real process)."""
+"""The CLI front: version, help, usage errors, python -m and what --help imports (the tests here that
+need a real process)."""
 import subprocess
 import sys
 
@@ -17,6 +18,22 @@ def test_python_m_version():
     out = _python_m("--version")
     assert out.returncode == 0
     assert out.stdout.strip() == f"w2v {__version__}"
+
+
+def test_help_does_not_load_the_compiler():
+    # numba and the kernels take a third of a second to import: only commands that compute pay for it
+    probe = ("import sys, contextlib, io\n"
+             "from w2v.cli import main\n"
+             "with contextlib.redirect_stdout(io.StringIO()):\n"
+             "    for argv in (['train', '--help'], ['--help']):\n"
+             "        try:\n"
+             "            main(argv)\n"
+             "        except SystemExit:\n"
+             "            pass\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numba', 'llvmlite', 'dask')))\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
 
 
 def test_help_lists_every_registered_command():

@@ -21,8 +21,8 @@ from w2v.cli import _safety, _train_outputs
 from w2v.cli._args import (STDIO, HelpFormatter, add_json_option, add_tokenizer_option, input_file,
                            non_negative_int, output_file, positive_float, positive_int, print_json,
                            unit_interval, write_output)
-from w2v.distributed.driver import DEFAULT_ROUND_WORDS
 from w2v.models import ARCHITECTURES, OBJECTIVES
+from w2v.models.params import DEFAULT_ROUND_WORDS  # not from the driver: --help would load numba
 
 
 def _non_negative_float(text: str) -> float:

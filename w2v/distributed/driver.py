@@ -24,12 +24,11 @@ from w2v.distributed.cluster import ClusterError
 from w2v.distributed.combine import combine_deltas, exchange_bytes
 from w2v.errors import CorpusError, TrainingDiverged, W2VError
 from w2v.models import training
+from w2v.models.params import DEFAULT_ROUND_WORDS
 from w2v.models.progress import TrainingBar
 
 logger = logging.getLogger(__name__)
 
-#: words each worker trains between two combinations, unless the caller says otherwise
-DEFAULT_ROUND_WORDS = 100_000
 #: byte ranges per worker: several, so that a lost worker's share spreads over the others
 RANGES_PER_WORKER = 16
 #: seconds between checks that the workers of a round are still alive

@@ -40,6 +40,10 @@ BOUNDS = {
     "seed": (0, 2 ** 63 - 1),
 }
 
+#: words each worker trains per synchronous round of distributed training (``fit(round_words=...)``,
+#: ``w2v train --round-words``), unless the caller says otherwise
+DEFAULT_ROUND_WORDS = 100_000
+
 _GIB = 2 ** 30
 
 
