@@ -14,7 +14,7 @@ trains with any output layer.
 from __future__ import annotations
 
 from w2v.models._kernel_cache import kernel
-from w2v.models._output_kernel import ONE, begin_target, end_target, output_update, update_target
+from w2v.models._output_kernel import begin_target, end_target, output_update, output_update_one, update_target
 
 
 @kernel(inline="always")
@@ -111,7 +111,7 @@ def cbow_center(sentence, n, i, radius, input_vectors, arrays, scratch, alpha, s
         inv = 1.0 / n_contexts
         for j in range(dim):
             hidden[0, j] *= inv
-    loss = output_update(arrays, scratch, ONE, sentence[i], alpha, state)
+    loss = output_update_one(arrays, scratch, sentence[i], alpha, state)
     for k in range(n_contexts):
         w = contexts[k]
         for j in range(dim):

@@ -16,62 +16,87 @@ numba compiles the chunk loop once per layer type and architecture, so each kern
 own layer and architecture only (no run-time branch on either, nothing of the others to compile),
 and this module names no particular layer.
 
-Inlining, measured (first compile and training words per CPU-second, see the note of issue 10): a
-layer's update chain (its ``update``, the logistic core, the random draws) is inlined by numba into
-the functions below, which the architectures call without inlining them. Inlining nothing costs
-about 25% of the training speed; inlining the functions below into the architectures as well
-triples the first compile for a few percent. Jitted functions passed as arguments would
-defeat numba's on-disk cache; functions attached to a module-level class and chosen while compiling
-do not.
+Inlining, measured (first compile and training speed, see the notes of issue 10): a layer's update
+chain (its ``update``, the logistic core, the random draws) is inlined by numba into the functions
+below, which the architectures call without inlining them. Inlining nothing costs about 25% of the
+training speed; inlining the functions below into the architectures as well costs 9-12 s of first
+compile. What the call then costs is its arguments: the buffers are one :class:`Scratch` structure
+passed by reference (a named tuple of twelve arrays was copied as about a hundred arguments per call:
+10-15% of CBOW's speed), and CBOW calls :func:`output_update_one`, whose batch size of one is a
+constant in the compiled chain (about 6% of its speed, for about 2 s more of first compile). Jitted
+functions passed as arguments would defeat numba's on-disk cache; functions attached to a
+module-level class and chosen while compiling do not.
 
 >>> loss = output_update(arrays, scratch, 1, target, alpha, state)   # inside a kernel  # doctest: +SKIP
 """
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
+from numba.core import types
+from numba.experimental import structref
 from numba.extending import overload
 
+from w2v._jit import njit
 
-class Scratch(NamedTuple):
+
+_OPTIONS = {"nogil": True, "fastmath": True, "error_model": "numpy"}
+
+
+_SCRATCH_FIELDS = ("hidden", "grad_hidden", "rows", "labels", "logit_offsets", "coefficients", "likelihood",
+                   "contexts", "scores", "step", "path", "path_start")
+
+
+@structref.register
+class ScratchType(types.StructRef):
+    """numba's type of :class:`Scratch`."""
+
+    def preprocess_fields(self, fields):
+        return tuple((name, types.unliteral(typ)) for name, typ in fields)
+
+
+class Scratch(structref.StructRefProxy):
     """One worker thread's buffers, allocated once so that the compiled loops never allocate.
+
+    A numba structure passed by reference: a kernel calling another hands over one pointer, where a
+    named tuple of twelve arrays is copied as about a hundred arguments on every call (CBOW calls
+    the output layer once per center word; that copy cost it 10-15% of its speed). Make one with
+    :func:`new_scratch` (compiled and cached); ``Scratch(...)`` itself compiles its constructor
+    anew in every process.
 
     ``B`` is the largest batch of hidden vectors (``2 * window``), ``T`` the most output rows one
     example scores, ``S`` the width of the score rows and ``P`` the rows of a cached target path
-    (both 1 unless the layer needs them).
+    (both 1 unless the layer needs them). Fields:
+
+    - ``hidden`` float32 (B, dim): hidden vectors of the batch
+    - ``grad_hidden`` float32 (B, dim): the steps for them (``-alpha * dloss/dh``), added by the layer
+    - ``rows`` int32 (T,): output rows scored by one example
+    - ``labels`` float32 (T,): their labels (1 observed, 0 noise; hierarchical: 1 - code)
+    - ``logit_offsets`` float32 (T,): subtracted from their logits (NCE's log k q(w), else 0)
+    - ``coefficients`` float32 (B, T): step coefficients alpha * (label - sigmoid(logit))
+    - ``likelihood`` float64 (B,): probability of each hidden vector's labels
+    - ``contexts`` int32 (B,): the context words of the current center word
+    - ``scores`` float32 (B or 1, S): scores of a batch over the whole vocabulary (full softmax)
+    - ``step`` float32 (B, dim): the step for h before it is added (full softmax)
+    - ``path``, ``path_start`` float32 (P, dim): a local copy of one target's output rows and their
+      values when copied
     """
 
-    #: float32 (B, dim): hidden vectors of the batch
-    hidden: np.ndarray
-    #: float32 (B, dim): the steps for them (``-alpha * dloss/dh``), added by the layer
-    grad_hidden: np.ndarray
-    #: int32 (T,): output rows scored by one example
-    rows: np.ndarray
-    #: float32 (T,): their labels (1 observed, 0 noise; hierarchical: 1 - code)
-    labels: np.ndarray
-    #: float32 (T,): subtracted from their logits (NCE's log k q(w), else 0)
-    logit_offsets: np.ndarray
-    #: float32 (B, T): step coefficients alpha * (label - sigmoid(logit))
-    coefficients: np.ndarray
-    #: float64 (B,): probability of each hidden vector's labels
-    likelihood: np.ndarray
-    #: int32 (B,): the context words of the current center word
-    contexts: np.ndarray
-    #: float32 (B or 1, S): scores of a batch over the whole vocabulary (full softmax)
-    scores: np.ndarray
-    #: float32 (B, dim): the step for h before it is added (full softmax)
-    step: np.ndarray
-    #: float32 (P, dim): a local copy of one target's output rows and their values when copied
-    path: np.ndarray
-    path_start: np.ndarray
+
+structref.define_proxy(Scratch, ScratchType, list(_SCRATCH_FIELDS))
+
+
+@njit(cache=True, **_OPTIONS)
+def new_scratch(hidden, grad_hidden, rows, labels, logit_offsets, coefficients, likelihood, contexts, scores, step,
+                path, path_start):
+    """A :class:`Scratch` holding these arrays (shapes and dtypes as listed there)."""
+    return Scratch(hidden, grad_hidden, rows, labels, logit_offsets, coefficients, likelihood, contexts, scores, step,
+                   path, path_start)
 
 
 #: pass this, not a literal ``1``, as a batch size: numba compiles a callee again for every literal
 #: value it is given, and a second copy of a layer's kernel doubles the first compile
 ONE = np.int64(1)
 
-_OPTIONS = {"nogil": True, "fastmath": True, "error_model": "numpy"}
 
 
 def _layer_class(arrays):
@@ -84,6 +109,14 @@ def _layer_class(arrays):
 def output_update(arrays, scratch, n_hidden, target, alpha, state):
     """One SGD step of the layer whose arrays are ``arrays`` (compiled code only); returns the loss."""
     raise NotImplementedError("output_update is only callable from compiled code")
+
+
+def output_update_one(arrays, scratch, target, alpha, state):
+    """:func:`output_update` of ``scratch.hidden[0]`` alone (compiled code only); returns the loss.
+
+    The batch size is then a constant inside the layer's compiled update (CBOW: one hidden vector
+    per center word)."""
+    raise NotImplementedError("output_update_one is only callable from compiled code")
 
 
 def begin_target(arrays, scratch, target):
@@ -109,6 +142,12 @@ def _output_update(arrays, scratch, n_hidden, target, alpha, state):
         return update(arrays, scratch, n_hidden, target, alpha, state)
 
     return impl
+
+
+@overload(output_update_one, jit_options=_OPTIONS)
+def _output_update_one(arrays, scratch, target, alpha, state):
+    update = _layer_class(arrays).update
+    return lambda arrays, scratch, target, alpha, state: update(arrays, scratch, ONE, target, alpha, state)
 
 
 @overload(begin_target, jit_options=_OPTIONS)

@@ -83,24 +83,24 @@ class OutputLayer:
     def scratch(self, dim: int, window: int):
         """Buffers for one worker thread (:class:`w2v.models._output_kernel.Scratch`): batches of up
         to ``2 * window`` hidden vectors of ``dim`` floats."""
-        from w2v.models._output_kernel import Scratch
+        from w2v.models._output_kernel import new_scratch
         from w2v.models.buffers import aligned_zeros
 
         batch = 2 * int(window)
         rows = self.target_rows()
-        return Scratch(
-            hidden=aligned_zeros((batch, dim), np.float32),
-            grad_hidden=aligned_zeros((batch, dim), np.float32),
-            rows=aligned_zeros(rows, np.int32),
-            labels=aligned_zeros(rows, np.float32),
-            logit_offsets=aligned_zeros(rows, np.float32),
-            coefficients=aligned_zeros((batch, rows), np.float32),
-            likelihood=aligned_zeros(batch, np.float64),
-            contexts=aligned_zeros(batch, np.int32),
-            scores=aligned_zeros((batch if self.score_width() > 1 else 1, self.score_width()), np.float32),
-            step=aligned_zeros((batch, dim), np.float32),
-            path=aligned_zeros((self.path_rows(), dim), np.float32),
-            path_start=aligned_zeros((self.path_rows(), dim), np.float32),
+        return new_scratch(
+            aligned_zeros((batch, dim), np.float32),                          # hidden
+            aligned_zeros((batch, dim), np.float32),                          # grad_hidden
+            aligned_zeros(rows, np.int32),                                    # rows
+            aligned_zeros(rows, np.float32),                                  # labels
+            aligned_zeros(rows, np.float32),                                  # logit_offsets
+            aligned_zeros((batch, rows), np.float32),                         # coefficients
+            aligned_zeros(batch, np.float64),                                 # likelihood
+            aligned_zeros(batch, np.int32),                                   # contexts
+            aligned_zeros((batch if self.score_width() > 1 else 1, self.score_width()), np.float32),  # scores
+            aligned_zeros((batch, dim), np.float32),                          # step
+            aligned_zeros((self.path_rows(), dim), np.float32),               # path
+            aligned_zeros((self.path_rows(), dim), np.float32),               # path_start
         )
 
 
