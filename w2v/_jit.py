@@ -14,7 +14,10 @@ it refuses to compile at all (``RuntimeError: cannot cache function ...: no loca
 """
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+import threading
 from pathlib import Path
 
 import numba
@@ -53,6 +56,35 @@ def is_cached(dispatcher) -> bool:
     except (AttributeError, TypeError):
         return False
     return index.is_file()
+
+
+@contextlib.contextmanager
+def interrupts_deferred():
+    """Inside the block, Ctrl-C and SIGTERM are remembered, not raised; the first one is delivered
+    again, to the handler it would have met, when the block ends.
+
+    For code that may compile: numba's compiler calls Python back from LLVM, and an interrupt
+    raised inside such a callback is swallowed there and leaves the compiler half done (the next
+    step fails with a ``RuntimeError``, a traceback instead of a clean stop). Outside the main
+    thread, where no signal handler runs, the block changes nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(signum)
+        if callable(handler) or handler in (signal.SIG_DFL, signal.default_int_handler):
+            previous[signum] = handler
+            signal.signal(signum, lambda s, frame: received.append(s))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if received:
+            signal.raise_signal(received[0])
 
 
 def _warn_no_cache() -> None:

@@ -1,5 +1,7 @@
 """The estimator end to end: learning, all 8 combinations, reproducibility, divergence, state."""
 import contextlib
+import os
+import signal
 import threading
 import time
 
@@ -138,6 +140,27 @@ def test_an_interrupt_held_while_workers_start_stops_them_before_it_propagates(s
     after = model._input.copy()
     time.sleep(0.3)
     assert np.array_equal(after, model._input)     # nobody is still writing the weights
+
+
+def test_ctrl_c_while_the_kernel_loads_waits_for_the_compiler(small, monkeypatch):
+    # numba's compiler calls Python back from LLVM; an interrupt raised inside such a callback is
+    # swallowed and leaves the compiler broken (a RuntimeError traceback instead of a clean stop).
+    # Ctrl-C during the load is therefore remembered and raised once the compiler returns.
+    model = Word2Vec(dim=8, epochs=1, min_count=1, progress=False, workers=1).fit(small[:20])
+    plan = training.Plan(architecture="skipgram", shared_negatives=False, cbow_mean=True, window=5, alpha=0.025,
+                         min_alpha=2.5e-6, words_planned=1000, epochs=1, workers=1, seed=1)
+    trainer = training.Trainer(plan, model._input, model._layer, model._keep)
+    finished = []
+
+    def compiling(*args):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.2)                      # the signal arrives while "compiling"
+        finished.append(True)
+
+    monkeypatch.setattr(trainer, "_run_chunk", compiling)
+    with pytest.raises(KeyboardInterrupt):
+        trainer.load_kernel(model.vocab_.encode(small[:20]))
+    assert finished == [True]
 
 
 def test_interrupted_run_resumes_from_saved_state_exactly(small, tmp_path):

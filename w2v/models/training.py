@@ -18,6 +18,7 @@ from typing import Callable
 
 import numpy as np
 
+from w2v._jit import interrupts_deferred
 from w2v.errors import TrainingDiverged, TrainingFailed
 from w2v.models import _kernel_cache
 from w2v.models import _train_kernel as _kernel
@@ -151,13 +152,16 @@ class Trainer:
 
     def load_kernel(self, corpus) -> None:
         """Compile the kernel for this layer, or load it from numba's cache, in the calling thread (an
-        empty chunk of ``corpus``): Ctrl-C during a first compile then stops at once, where a worker
-        thread would finish compiling first."""
+        empty chunk of ``corpus``), before any worker starts. Ctrl-C or SIGTERM meanwhile is raised
+        as soon as the compiler returns (:func:`w2v._jit.interrupts_deferred`: raised inside the
+        compiler, it would break it)."""
         ids = np.ascontiguousarray(corpus.ids, dtype=np.int32)
         sentence_offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
         state = aligned_zeros(1, np.uint64)
-        scratch = self.layer.scratch(self.input_vectors.shape[1], 1)
-        self._run_chunk(ids, sentence_offsets, np.int64(0), np.int64(0), 0, state, scratch, aligned_zeros(1, np.int32))
+        with interrupts_deferred():
+            scratch = self.layer.scratch(self.input_vectors.shape[1], 1)
+            self._run_chunk(ids, sentence_offsets, np.int64(0), np.int64(0), 0, state, scratch,
+                            aligned_zeros(1, np.int32))
 
     def train(self, corpus, first_epoch: int, call: int, history: list,
               on_epoch_end: Callable[[dict], None] | None = None,
