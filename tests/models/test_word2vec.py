@@ -163,6 +163,18 @@ def test_ctrl_c_while_the_kernel_loads_waits_for_the_compiler(small, monkeypatch
     assert finished == [True]
 
 
+def test_a_trainer_knows_when_its_kernel_is_loaded(small):
+    # the model trained skip-gram, so that kernel is loaded; CBOW's is once load_kernel ran
+    model = Word2Vec(dim=8, epochs=1, min_count=1, progress=False, workers=1).fit(small[:20])
+    for architecture in ("skipgram", "cbow"):
+        plan = training.Plan(architecture=architecture, shared_negatives=False, cbow_mean=True, window=5,
+                             alpha=0.025, min_alpha=2.5e-6, words_planned=1000, epochs=1, workers=1, seed=1)
+        trainer = training.Trainer(plan, model._input, model._layer, model._keep)
+        if architecture == "cbow":
+            trainer.load_kernel(model.vocab_.encode(small[:20]))
+        assert trainer.kernel_ready()
+
+
 def test_interrupted_run_resumes_from_saved_state_exactly(small, tmp_path):
     full = Word2Vec(dim=10, epochs=3, workers=1, min_count=10, progress=False).fit(small)
 

@@ -148,7 +148,7 @@ class Trainer:
         """Whether this process already compiled or loaded the kernel for this layer (the first call
         otherwise compiles it, or loads it from numba's on-disk cache)."""
         wanted = tuple(map(_numba_type, (*self._architecture(), self.layer.arrays)))
-        return any((sig[0], sig[1], sig[8]) == wanted for sig in _kernel.train_chunk.signatures)
+        return any((sig[0], sig[1], sig[7]) == wanted for sig in _kernel.train_chunk.signatures)  # 7: arrays
 
     def load_kernel(self, corpus) -> None:
         """Compile the kernel for this layer, or load it from numba's cache, in the calling thread (an
