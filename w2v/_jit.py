@@ -5,6 +5,8 @@ With ``cache=True`` numba stores compiled code next to the module (``__pycache__
 cache; when neither is writable (a read-only install and no writable home, as in many containers)
 it refuses to compile at all (``RuntimeError: cannot cache function ...: no locator available``).
 :func:`njit` then compiles in memory instead and logs one warning saying how to enable the cache.
+Every function it makes also holds Ctrl-C and SIGTERM while it compiles (:func:`interrupts_deferred`:
+raised inside numba's compiler, an interrupt breaks it instead of stopping the program).
 
 >>> @njit(nogil=True)
 ... def add(a, b):
@@ -28,19 +30,36 @@ _warned = False
 
 def njit(function=None, **options):
     """``numba.njit(**options)``; with ``cache=True``, an in-memory compile where numba cannot cache.
+    Ctrl-C and SIGTERM during a compile are raised when it ends (:func:`interrupts_deferred`).
 
     Used as ``@njit(...)`` or bare ``@njit``, as numba's.
     """
     def decorate(fn):
         try:
-            return numba.njit(**options)(fn)
+            dispatcher = numba.njit(**options)(fn)
         except RuntimeError as err:  # numba: "cannot cache function ...: no locator available"
             if not options.get("cache") or "cannot cache" not in str(err):
                 raise
             _warn_no_cache()
-            return numba.njit(**{**options, "cache": False})(fn)
+            dispatcher = numba.njit(**{**options, "cache": False})(fn)
+        _defer_interrupts_while_compiling(dispatcher)
+        return dispatcher
 
     return decorate if function is None else decorate(function)
+
+
+def _defer_interrupts_while_compiling(dispatcher) -> None:
+    """Make ``dispatcher`` compile (or load from the cache) with Ctrl-C and SIGTERM deferred until
+    the compiler returns (:func:`interrupts_deferred`). numba's dispatcher calls its
+    ``_compile_for_args`` for a call it has no compiled code for; an instance attribute of that
+    name is what it calls."""
+    compile_for_args = dispatcher._compile_for_args
+
+    def compile_deferring(*args, **kws):
+        with interrupts_deferred():
+            return compile_for_args(*args, **kws)
+
+    dispatcher._compile_for_args = compile_deferring
 
 
 def is_cached(dispatcher) -> bool:

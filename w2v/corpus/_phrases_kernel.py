@@ -13,7 +13,8 @@ disjoint and no merge step is needed.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from w2v._jit import njit  # numba's, compiling in memory where it cannot cache
 
 _EMPTY = -1
 _MULT1 = np.uint64(0x9E3779B97F4A7C15)
