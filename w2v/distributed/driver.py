@@ -134,9 +134,13 @@ class _Run:
         self.round_words, self.rule, self.on_round = round_words, rule, on_round
         self.id = f"w2v-{uuid.uuid4().hex}"
         self.active = sorted(set(owner.values()))
-        info = client.scheduler_info()["workers"]
-        self.threads = {w: int(model.workers or info[w].get("nthreads", 1) or 1) for w in self.active}
         self.range_words: dict[int, int] = {}
+        info = client.scheduler_info()["workers"]
+        # a worker can leave between planning and here (counting the vocabulary takes a while)
+        gone = [w for w in self.active if w not in info]
+        if gone:
+            self._forget(gone)
+        self.threads = {w: int(model.workers or info[w].get("nthreads", 1) or 1) for w in self.active}
         self.pending: list = []
         self.setup = {
             "words": model.vocab_.words, "counts": model.vocab_.counts, "input_vectors": model._input,
