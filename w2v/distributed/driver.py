@@ -351,9 +351,11 @@ class _Run:
             for k, w in enumerate(self.active):
                 try:
                     update = self._send_update(w)
-                except Exception:
-                    # a worker that died since the last round (the scheduler says KeyError, the comm OSError)
-                    if w in _live_workers(self.client):
+                except Exception as err:
+                    # a worker that died since the last round: the scheduler says KeyError once it
+                    # noticed; before that the connection fails (OSError, CommClosedError included)
+                    # while its list still names the worker
+                    if w in _live_workers(self.client) and not isinstance(err, OSError):
                         raise
                     unreachable.append(w)
                     continue
