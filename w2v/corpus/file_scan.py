@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from w2v._jit import interrupts_deferred
 from w2v.corpus import _scan_kernel as kernel
 from w2v.corpus._unicode_tables import unicode_tables
 from w2v.corpus.readers import BLOCK_SIZE, FolderCorpus, LineCorpus, StreamCorpus, _cut_point, _head_is_text8
@@ -192,7 +191,6 @@ def scan_files(corpus, workers: int = 1, block_size: int = SCAN_BLOCK, progress:
     tokenizer = corpus.tokenizer
     workers = max(1, min(int(workers), MAX_SCAN_WORKERS))
     pool = [_Worker(w, tokenizer) for w in range(workers)]
-    _load_kernels(pool[0], tables, merging=workers > 1)
     results: dict[int, _BlockResult] = {}
     bar = _reading_bar(corpus, progress)
     on_read = None if bar is None else bar.update
@@ -215,22 +213,6 @@ def scan_files(corpus, workers: int = 1, block_size: int = SCAN_BLOCK, progress:
 
 class _Stopped(Exception):
     """A worker failed: the reader stops reading."""
-
-
-def _load_kernels(worker: _Worker, tables, merging: bool) -> None:
-    """Compile the scan's kernels, or load them from numba's cache, in the calling thread on empty
-    input (with the argument types of the real calls), with Ctrl-C held until the compiler returns
-    (see :func:`w2v._jit.interrupts_deferred`)."""
-    with interrupts_deferred():
-        empty = _Block(0, b"", True, True)
-        worker.scan(empty, tables)
-        worker.id_file.seek(0)
-        worker.length_file.seek(0)
-        worker.written = worker.lengths_written = 0
-        if merging:
-            kernel.merge_table(_new_table(), _new_table())
-            kernel.first_seen_ids(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32),
-                                  np.zeros(0, dtype=np.int32), 0)
 
 
 def _scan_threaded(corpus, pool, tables, block_size, results, on_read=None) -> None:
