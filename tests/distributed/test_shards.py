@@ -69,3 +69,64 @@ def test_a_missing_corpus_is_a_one_line_error(tmp_path):
     with pytest.raises(CorpusError) as err:
         plan_ranges(tmp_path / "nowhere.txt", 4)
     assert "\n" not in str(err.value) and "nowhere.txt" in str(err.value)
+
+
+def _sentences(ranges):
+    return [s for r in ranges for s in RangeCorpus([r])]
+
+
+def test_a_file_url_reads_as_its_path(line_file):
+    url = line_file.as_uri()                                  # file:///.../corpus.txt
+    ranges = plan_ranges(url, 5)
+    assert len(ranges) == 5 and all(r.path == url for r in ranges)
+    assert _sentences(ranges) == list(LineCorpus(line_file))
+    shares = [count_ranges(ranges[k::2]) for k in range(2)]
+    assert merge_vocabulary(shares, 3).words == Vocabulary.build(line_file, min_count=3).words
+
+
+@pytest.fixture
+def memory_folder(tmp_path, line_file):
+    """The same folder on the local disk and on fsspec's in-memory file system (a non-local one)."""
+    import gzip
+
+    fsspec = pytest.importorskip("fsspec")
+    local = tmp_path / "folder"
+    (local / "sub").mkdir(parents=True)
+    (local / ".hidden").mkdir()
+    (local / "a.txt").write_bytes(line_file.read_bytes())
+    (local / "sub" / "b.txt.gz").write_bytes(gzip.compress(b"compressed line one\ncompressed line two\n"))
+    (local / "sub" / ".skipped.txt").write_bytes(b"never read\n")
+    (local / ".hidden" / "c.txt").write_bytes(b"never read either\n")
+    fs = fsspec.filesystem("memory")
+    root = f"/w2v-test-{id(tmp_path)}"
+    for f in local.rglob("*"):
+        if f.is_file():
+            fs.pipe_file(f"{root}/{f.relative_to(local).as_posix()}", f.read_bytes())
+    yield local, f"memory://{root}"
+    fs.rm(root, recursive=True)
+
+
+def test_a_folder_on_another_file_system_reads_as_the_local_folder(memory_folder):
+    local, url = memory_folder
+    ranges = plan_ranges(url, 6)
+    assert all(r.path.startswith("memory://") for r in ranges)
+    assert [r.mode for r in ranges if r.path.endswith(".gz")] == ["whole"]
+    assert not any("never" in " ".join(s) for s in _sentences(ranges))
+    assert _sentences(ranges) == list(open_corpus(local))
+
+
+@pytest.mark.parametrize("url", ["memory:///w2v-test-nowhere/corpus.txt", "nosuchprotocol://bucket/corpus.txt"])
+def test_a_url_that_cannot_be_read_is_a_one_line_error(url):
+    with pytest.raises(CorpusError) as err:
+        plan_ranges(url, 4)
+    assert "\n" not in str(err.value) and url in str(err.value)
+
+
+def test_a_range_of_a_url_gone_since_planning_is_a_one_line_error(memory_folder):
+    import fsspec
+
+    _, url = memory_folder
+    ranges = plan_ranges(url + "/a.txt", 2)
+    fsspec.filesystem("memory").rm(ranges[0].path.removeprefix("memory://"))
+    with pytest.raises(CorpusError, match="does not exist on this worker"):
+        list(RangeCorpus(ranges))

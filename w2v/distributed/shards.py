@@ -1,8 +1,8 @@
 """Cutting corpus files into byte ranges that workers read, count and encode on their own.
 
->>> ranges = plan_ranges("corpus.txt", pieces=8)           # doctest: +SKIP
->>> counts, tokens = count_ranges(ranges[:4])              # on one worker
->>> encoded = encode_ranges(vocab, ranges[:4])
+>>> ranges = plan_ranges("corpus.txt", pieces=8)                       # doctest: +SKIP
+>>> counts, tokens, sentences = count_ranges(ranges[:4])               # on one worker
+>>> encoded = encode_to_disk(vocab, RangeCorpus(ranges[:4]))           # w2v.models.encoding
 
 A range is ``[start, end)`` of a file's bytes, cut where the file has no meaning: the nominal
 bounds are moved forward to just after the next newline (files with one sentence per line) or the
@@ -18,12 +18,12 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections import Counter
-from pathlib import Path
 
 from w2v.corpus import readers
 from w2v.corpus.tokenize import Tokenizer
+from w2v.distributed import storage
 from w2v.errors import CorpusError
-from w2v.fileio import decompression_errors, is_compressed, open_binary
+from w2v.fileio import decompression_errors
 
 #: how a file is cut and read: one sentence per line, one token stream (text8), or whole (compressed)
 LINES, TOKENS, WHOLE = "lines", "tokens", "whole"
@@ -40,27 +40,14 @@ class ByteRange:
     mode: str
 
 
-def corpus_files(source) -> list[Path]:
-    """The files of a corpus path (a file, or every non-hidden file under a folder, sorted).
-
-    Raises
-    ------
-    CorpusError
-        If the path does not exist here, or a folder holds no file.
-    """
-    path = Path(source)
-    if path.is_dir():
-        return readers.FolderCorpus(path).files
-    return [readers._existing_file(path)]
-
-
 def plan_ranges(source, pieces: int) -> list[ByteRange]:
     """Cut the files of ``source`` into about ``pieces`` byte ranges of similar size.
 
     Parameters
     ----------
     source : str or PathLike
-        A corpus file or folder, as :func:`w2v.corpus.open_corpus` reads it.
+        A corpus file or folder, as :func:`w2v.corpus.open_corpus` reads it, or an fsspec URL of one
+        (:mod:`w2v.distributed.storage`).
     pieces : int
         Wanted number of ranges over all files (a compressed file is always one range).
 
@@ -69,18 +56,17 @@ def plan_ranges(source, pieces: int) -> list[ByteRange]:
     list of ByteRange
         In file order, then byte order.
     """
-    files = corpus_files(source)
-    sizes = [f.stat().st_size for f in files]
-    per_piece = max(1, -(-sum(sizes) // max(1, int(pieces))))
+    files = storage.list_files(source)
+    per_piece = max(1, -(-sum(size for _, size in files) // max(1, int(pieces))))
     ranges = []
-    for file, size in zip(files, sizes):
-        if is_compressed(file):
-            ranges.append(ByteRange(str(file), 0, size, WHOLE))
+    for file, size in files:
+        if storage.is_compressed(file):
+            ranges.append(ByteRange(file, 0, size, WHOLE))
             continue
-        mode = TOKENS if readers._looks_like_text8(file) else LINES
+        mode = TOKENS if storage.looks_like_text8(file) else LINES
         n = max(1, -(-size // per_piece))
         bounds = [size * k // n for k in range(n + 1)]
-        ranges.extend(ByteRange(str(file), a, b, mode) for a, b in zip(bounds[:-1], bounds[1:]) if b > a)
+        ranges.extend(ByteRange(file, a, b, mode) for a, b in zip(bounds[:-1], bounds[1:]) if b > a)
     return ranges
 
 
@@ -106,8 +92,8 @@ class _RangeStream:
     """A read-only binary stream over the aligned bytes of one range (what the block readers take)."""
 
     def __init__(self, byte_range: ByteRange):
-        self._file = open(byte_range.path, "rb")
-        size = os.fstat(self._file.fileno()).st_size
+        self._file = storage.open_raw(byte_range.path)
+        size = self._file.seek(0, os.SEEK_END)
         separators = b"\n" if byte_range.mode == LINES else _WHITE
         start = _aligned(self._file, byte_range.start, size, separators)
         self._left = max(0, _aligned(self._file, byte_range.end, size, separators) - start)
@@ -146,14 +132,8 @@ class RangeCorpus(readers._Corpus):
     def _sentences(self):
         for r in self.ranges:
             self._reading = repr(r.path)
-            if not os.path.isfile(r.path):
-                raise CorpusError(f"corpus file {r.path!r} does not exist on this worker: every worker must "
-                                  "see the corpus at the same path")
             with decompression_errors(r.path, "corpus"):
-                if r.mode == WHOLE:
-                    stream = open_binary(r.path)
-                else:
-                    stream = _RangeStream(r)
+                stream = storage.open_decompressed(r.path) if r.mode == WHOLE else _RangeStream(r)
                 with stream:
                     reader = readers._stream_tokens if r.mode == TOKENS else readers._stream_lines
                     yield from reader(self, stream, readers.BLOCK_SIZE)
