@@ -130,3 +130,41 @@ def test_a_range_of_a_url_gone_since_planning_is_a_one_line_error(memory_folder)
     fsspec.filesystem("memory").rm(ranges[0].path.removeprefix("memory://"))
     with pytest.raises(CorpusError, match="does not exist on this worker"):
         list(RangeCorpus(ranges))
+
+
+@pytest.mark.parametrize("pieces", [1, 3, 17])
+def test_the_compiled_scan_of_ranges_counts_and_encodes_what_the_python_path_does(tmp_path, line_file, pieces):
+    import gzip
+
+    from w2v.models.encoding import encode_to_disk
+
+    text8 = tmp_path / "text8"
+    rng = np.random.default_rng(2)
+    text8.write_text(" ".join(f"t{i}" for i in rng.integers(0, 300, size=300_000)))  # > 1 MB, no newline
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(line_file.read_bytes().replace(b"\n", b"\r\n", 20))
+    (folder / "b.txt.gz").write_bytes(gzip.compress(b"gz line one\n\ngz line two \xff bytes\n"))
+    (folder / "c").write_bytes(text8.read_bytes())
+    ranges = plan_ranges(folder, pieces)
+    assert {r.mode for r in ranges} == {"lines", "whole", "tokens"}
+    compiled = count_ranges(ranges, max_sentence_length=1000, workers=2, engine="compiled")
+    python = count_ranges(ranges, max_sentence_length=1000, engine="python")
+    assert compiled == python
+    vocab = merge_vocabulary([python], min_count=1)
+    a = encode_to_disk(vocab, RangeCorpus(ranges, max_sentence_length=1000), 1000, engine="compiled")
+    b = encode_to_disk(vocab, RangeCorpus(ranges, max_sentence_length=1000), 1000, engine="python")
+    np.testing.assert_array_equal(a.ids, b.ids)
+    np.testing.assert_array_equal(a.offsets, b.offsets)
+
+
+def test_a_share_of_ranges_takes_the_compiled_scan_when_it_is_large(line_file, monkeypatch):
+    from w2v.corpus import scan as scan_module
+
+    ranges = plan_ranges(line_file, 4)
+    monkeypatch.setattr(scan_module, "PYTHON_PATH_BYTES", 10)
+    monkeypatch.setattr(scan_module, "PYTHON_PATH_BYTES_UNCOMPILED", 10)
+    assert scan_module.choose_engine(RangeCorpus(ranges)) == "compiled"
+    monkeypatch.setattr(scan_module, "PYTHON_PATH_BYTES", 1 << 40)
+    monkeypatch.setattr(scan_module, "PYTHON_PATH_BYTES_UNCOMPILED", 1 << 40)
+    assert scan_module.choose_engine(RangeCorpus(ranges)) == "python"

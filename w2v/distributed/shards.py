@@ -16,8 +16,11 @@ be cut at other places (at range starts).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from collections import Counter
+
+import numpy as np
 
 from w2v.corpus import readers
 from w2v.corpus.tokenize import Tokenizer
@@ -112,6 +115,11 @@ class _RangeStream:
         self._file.close()
 
 
+def _open_range(r: ByteRange):
+    """A binary stream of the text of range ``r`` (a whole compressed file decompressed)."""
+    return storage.open_decompressed(r.path) if r.mode == WHOLE else _RangeStream(r)
+
+
 class RangeCorpus(readers._Corpus):
     """The sentences of a list of byte ranges, in order: a corpus object like the readers' ones.
 
@@ -129,26 +137,43 @@ class RangeCorpus(readers._Corpus):
     def _name(self) -> str:
         return f"{len(self.ranges)} byte ranges of {self.ranges[0].path!r}" if self.ranges else "no byte ranges"
 
+    def byte_sources(self) -> list:
+        """``(name, open, lines)`` of each range: what the compiled scan reads
+        (:func:`w2v.corpus.file_scan.scan_files`); a text8-style range is one token stream."""
+        return [(r.path, functools.partial(_open_range, r), r.mode != TOKENS) for r in self.ranges]
+
+    def byte_count(self) -> int | None:
+        """Bytes of the ranges (about: their ends are aligned when read), None with a compressed file."""
+        if any(r.mode == WHOLE for r in self.ranges):
+            return None
+        return sum(r.end - r.start for r in self.ranges)
+
     def _sentences(self):
         for r in self.ranges:
             self._reading = repr(r.path)
             with decompression_errors(r.path, "corpus"):
-                stream = storage.open_decompressed(r.path) if r.mode == WHOLE else _RangeStream(r)
-                with stream:
+                with _open_range(r) as stream:
                     reader = readers._stream_tokens if r.mode == TOKENS else readers._stream_lines
                     yield from reader(self, stream, readers.BLOCK_SIZE)
 
 
 def count_ranges(ranges, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000,
-                 max_vocab_size: int | None = None) -> tuple[dict[str, int], int, int]:
+                 max_vocab_size: int | None = None, workers: int = 1,
+                 engine: str = "auto") -> tuple[dict[str, int], int, int]:
     """Count the words of some byte ranges (one worker's share of the vocabulary pass).
 
     Parameters
     ----------
     ranges : list of ByteRange
+    tokenizer : Tokenizer, optional
+    max_sentence_length : int, default 10000
     max_vocab_size : int, optional
         Prune as :meth:`w2v.corpus.Vocabulary.build` does, on this share alone (counts are then
         lower bounds, as in a single process).
+    workers : int, default 1
+        Threads that read and tokenize.
+    engine : {"auto", "compiled", "python"}
+        Which path reads the ranges (:func:`w2v.corpus.scan.choose_engine`); both count the same.
 
     Returns
     -------
@@ -157,17 +182,17 @@ def count_ranges(ranges, tokenizer: Tokenizer | None = None, max_sentence_length
         Tokens read.
     sentences : int
     """
-    counter: Counter = Counter()
-    total = sentences = 0
-    threshold = 1
-    for sentence in RangeCorpus(ranges, tokenizer, max_sentence_length):
-        counter.update(sentence)
-        total += len(sentence)
-        sentences += 1
-        if max_vocab_size is not None and len(counter) > max_vocab_size:
-            counter = Counter({w: c for w, c in counter.items() if c > threshold})
-            threshold += 1
-    return dict(counter), total, sentences
+    from w2v.corpus.scan import scan_corpus
+
+    scan = scan_corpus(RangeCorpus(ranges, tokenizer, max_sentence_length), workers=workers,
+                       max_vocab_size=max_vocab_size, engine=engine)
+    try:
+        seen = np.flatnonzero(scan.counts)  # pruning leaves words counted zero times in the table
+        words = scan.words.many_word_bytes(seen)
+        counts = {w.decode("utf-8", "surrogatepass"): int(c) for w, c in zip(words, scan.counts[seen].tolist())}
+        return counts, int(scan.total_tokens), int(scan.n_sentences)
+    finally:
+        scan.close()
 
 
 def merge_vocabulary(shares, min_count: int, name: str = "the corpus"):
