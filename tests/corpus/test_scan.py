@@ -228,3 +228,20 @@ def test_both_engines_give_the_same_scan(tmp_path):
     assert compiled.counts.tolist() == python.counts.tolist()
     assert np.array_equal(compiled.ids, python.ids) and np.array_equal(compiled.offsets, python.offsets)
     assert (compiled.total_tokens, compiled.decode_errors) == (python.total_tokens, python.decode_errors)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_scan_leaves_no_temporary_file_unclosed(tmp_path, workers):
+    import gc
+    import warnings
+
+    path = tmp_path / "c.txt"
+    path.write_text("a b c\nd e\n" * 100)
+    gc.collect()  # what earlier tests left unclosed is not this scan's
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        scan = scan_corpus(LineCorpus(path), workers=workers, engine="compiled")
+        scan.close()
+        del scan
+        gc.collect()
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []

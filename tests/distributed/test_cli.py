@@ -20,7 +20,8 @@ def w2v(*args):
 
 def test_local_cluster_writes_vectors_and_a_resumable_state(tmp_path):
     corpus, _ = write_demo_corpus(tmp_path, n_tokens=30_000, seed=2)
-    out = w2v("train", corpus, "-o", tmp_path / "v.bin", "--local-cluster", "2", "--round-words", "5000",
+    # given as a file:// URL, which the workers read through fsspec as they would s3://
+    out = w2v("train", corpus.as_uri(), "-o", tmp_path / "v.bin", "--local-cluster", "2", "--round-words", "5000",
               "--dim", "16", "--epochs", "2", "--save-state", tmp_path / "run.npz", "--quiet")
     assert out.returncode == 0, out.stderr
     assert "Traceback" not in out.stderr
@@ -28,6 +29,12 @@ def test_local_cluster_writes_vectors_and_a_resumable_state(tmp_path):
     state = Word2Vec.load_state(tmp_path / "run.npz")
     assert vectors.vectors.shape == (len(state.vocab_), 16)
     assert state.epochs_trained_ == 2 and [h["workers"] for h in state.history_] == [2, 2]
+
+
+def test_a_url_corpus_without_a_cluster_is_a_one_line_error(tmp_path):
+    out = run_cli("train", "s3://bucket/corpus.txt", "-o", tmp_path / "v.bin")
+    assert out.returncode == 2 and "--local-cluster" in out.stderr and "Traceback" not in out.stderr
+    assert not (tmp_path / "v.bin").exists()
 
 
 def test_scheduler_and_local_cluster_exclude_each_other(tmp_path):

@@ -74,9 +74,11 @@ def test_every_output_layer_trains_on_the_cluster(demo, client, tmp_path, archit
     assert [h["words"] for h in model.history_] == [len(model.vocab_.encode(corpus))] * 3
 
 
-def test_the_merged_vocabulary_is_the_single_process_one(demo, client):
+@pytest.mark.parametrize("as_url", [False, True], ids=["path", "file-url"])
+def test_the_merged_vocabulary_is_the_single_process_one(demo, client, as_url):
     corpus, _ = demo
-    model = Word2Vec(dim=8, epochs=1, min_count=3, progress=False).fit(corpus, client=client)
+    source = corpus.as_uri() if as_url else corpus     # an fsspec URL: the workers read it through fsspec
+    model = Word2Vec(dim=8, epochs=1, min_count=3, progress=False).fit(source, client=client)
     single = Vocabulary.build(corpus, min_count=3)
     assert model.vocab_.words == single.words
     assert model.vocab_.counts.tolist() == single.counts.tolist()

@@ -69,3 +69,102 @@ def test_a_missing_corpus_is_a_one_line_error(tmp_path):
     with pytest.raises(CorpusError) as err:
         plan_ranges(tmp_path / "nowhere.txt", 4)
     assert "\n" not in str(err.value) and "nowhere.txt" in str(err.value)
+
+
+def _sentences(ranges):
+    return [s for r in ranges for s in RangeCorpus([r])]
+
+
+def test_a_file_url_reads_as_its_path(line_file):
+    url = line_file.as_uri()                                  # file:///.../corpus.txt
+    ranges = plan_ranges(url, 5)
+    assert len(ranges) == 5 and all(r.path == url for r in ranges)
+    assert _sentences(ranges) == list(LineCorpus(line_file))
+    shares = [count_ranges(ranges[k::2]) for k in range(2)]
+    assert merge_vocabulary(shares, 3).words == Vocabulary.build(line_file, min_count=3).words
+
+
+@pytest.fixture
+def memory_folder(tmp_path, line_file):
+    """The same folder on the local disk and on fsspec's in-memory file system (a non-local one)."""
+    import gzip
+
+    fsspec = pytest.importorskip("fsspec")
+    local = tmp_path / "folder"
+    (local / "sub").mkdir(parents=True)
+    (local / ".hidden").mkdir()
+    (local / "a.txt").write_bytes(line_file.read_bytes())
+    (local / "sub" / "b.txt.gz").write_bytes(gzip.compress(b"compressed line one\ncompressed line two\n"))
+    (local / "sub" / ".skipped.txt").write_bytes(b"never read\n")
+    (local / ".hidden" / "c.txt").write_bytes(b"never read either\n")
+    fs = fsspec.filesystem("memory")
+    root = f"/w2v-test-{id(tmp_path)}"
+    for f in local.rglob("*"):
+        if f.is_file():
+            fs.pipe_file(f"{root}/{f.relative_to(local).as_posix()}", f.read_bytes())
+    yield local, f"memory://{root}"
+    fs.rm(root, recursive=True)
+
+
+def test_a_folder_on_another_file_system_reads_as_the_local_folder(memory_folder):
+    local, url = memory_folder
+    ranges = plan_ranges(url, 6)
+    assert all(r.path.startswith("memory://") for r in ranges)
+    assert [r.mode for r in ranges if r.path.endswith(".gz")] == ["whole"]
+    assert not any("never" in " ".join(s) for s in _sentences(ranges))
+    assert _sentences(ranges) == list(open_corpus(local))
+
+
+@pytest.mark.parametrize("url", ["memory:///w2v-test-nowhere/corpus.txt", "nosuchprotocol://bucket/corpus.txt"])
+def test_a_url_that_cannot_be_read_is_a_one_line_error(url):
+    with pytest.raises(CorpusError) as err:
+        plan_ranges(url, 4)
+    assert "\n" not in str(err.value) and url in str(err.value)
+
+
+def test_a_range_of_a_url_gone_since_planning_is_a_one_line_error(memory_folder):
+    import fsspec
+
+    _, url = memory_folder
+    ranges = plan_ranges(url + "/a.txt", 2)
+    fsspec.filesystem("memory").rm(ranges[0].path.removeprefix("memory://"))
+    with pytest.raises(CorpusError, match="does not exist on this worker"):
+        list(RangeCorpus(ranges))
+
+
+@pytest.mark.parametrize("pieces", [1, 3, 17])
+def test_the_compiled_scan_of_ranges_counts_and_encodes_what_the_python_path_does(tmp_path, line_file, pieces):
+    import gzip
+
+    from w2v.models.encoding import encode_to_disk
+
+    text8 = tmp_path / "text8"
+    rng = np.random.default_rng(2)
+    text8.write_text(" ".join(f"t{i}" for i in rng.integers(0, 300, size=300_000)))  # > 1 MB, no newline
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(line_file.read_bytes().replace(b"\n", b"\r\n", 20))
+    (folder / "b.txt.gz").write_bytes(gzip.compress(b"gz line one\n\ngz line two \xff bytes\n"))
+    (folder / "c").write_bytes(text8.read_bytes())
+    ranges = plan_ranges(folder, pieces)
+    assert {r.mode for r in ranges} == {"lines", "whole", "tokens"}
+    compiled = count_ranges(ranges, max_sentence_length=1000, workers=2, engine="compiled")
+    python = count_ranges(ranges, max_sentence_length=1000, engine="python")
+    assert compiled == python
+    vocab = merge_vocabulary([python], min_count=1)
+    a = encode_to_disk(vocab, RangeCorpus(ranges, max_sentence_length=1000), 1000, engine="compiled")
+    b = encode_to_disk(vocab, RangeCorpus(ranges, max_sentence_length=1000), 1000, engine="python")
+    np.testing.assert_array_equal(a.ids, b.ids)
+    np.testing.assert_array_equal(a.offsets, b.offsets)
+
+
+def test_a_share_of_ranges_takes_the_compiled_scan_when_it_is_large(line_file, monkeypatch):
+    from w2v.corpus import scan as scan_module
+
+    ranges = plan_ranges(line_file, 4)
+    monkeypatch.setattr(scan_module, "PYTHON_PATH_BYTES", 10)
+    monkeypatch.setattr(scan_module, "PYTHON_PATH_BYTES_UNCOMPILED", 10)
+    assert scan_module.choose_engine(RangeCorpus(ranges)) == "compiled"
+    monkeypatch.setattr(scan_module, "PYTHON_PATH_BYTES", 1 << 40)
+    monkeypatch.setattr(scan_module, "PYTHON_PATH_BYTES_UNCOMPILED", 1 << 40)
+    assert scan_module.choose_engine(RangeCorpus(ranges)) == "python"

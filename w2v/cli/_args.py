@@ -95,15 +95,18 @@ def existing_path(text: str) -> Path:
     return path
 
 
-def input_file(what: str, stdin: bool = True):
+def input_file(what: str, stdin: bool = True, urls: bool = False):
     """Argument type: an existing file or folder, or ``-`` (standard input) when ``stdin``.
 
     The error names the argument by ``what`` ("corpus 'x' does not exist"). ``-`` is returned as
-    the string ``"-"``, which the corpus readers take as standard input.
+    the string ``"-"``, which the corpus readers take as standard input. With ``urls``, a URL
+    (``scheme://...``) is returned as given, unchecked: the workers of a cluster read it.
     """
     def check(text: str):
         if stdin and text == STDIO:
             return STDIO
+        if urls and "://" in text:
+            return text
         if not os.path.exists(text):
             raise InputError(f"{what} {text!r} does not exist")
         return Path(text)

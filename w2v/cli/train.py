@@ -62,9 +62,9 @@ def register(subparsers) -> None:
         "(word2vec.c's defaults then apply: CBOW, text output, -negative 5, white-space tokens).",
         formatter_class=HelpFormatter,
     )
-    p.add_argument("corpus", type=input_file("corpus"), metavar="CORPUS",
+    p.add_argument("corpus", type=input_file("corpus", urls=True), metavar="CORPUS",
                    help="text file (one sentence per line, or text8-style), folder of files, .gz/.bz2/.xz, "
-                   "or - for standard input [-train]")
+                   "or - for standard input [-train]; with a cluster also an fsspec URL (s3://bucket/corpus/)")
     p.add_argument("-o", "--output", type=output_file("output"), required=True, metavar="OUT",
                    help="vector file to write (its folder must exist), or - for standard output [-output]")
     p.add_argument("--arch", choices=ARCHITECTURES, default="skipgram",
@@ -122,7 +122,8 @@ def register(subparsers) -> None:
     cluster = p.add_mutually_exclusive_group()
     cluster.add_argument("--scheduler", default=None, metavar="ADDRESS",
                          help="train data-parallel on the Dask cluster of this scheduler (e.g. tcp://host:8786); "
-                         "CORPUS must be a path every worker sees; --workers is then threads per Dask worker")
+                         "CORPUS must be a path every worker sees or an fsspec URL; --workers is then threads "
+                         "per Dask worker")
     cluster.add_argument("--local-cluster", type=positive_int, default=None, metavar="N",
                          help="train data-parallel on N worker processes started on this machine")
     p.add_argument("--round-words", type=positive_int, default=DEFAULT_ROUND_WORDS, metavar="N",
@@ -150,7 +151,12 @@ def handle(args) -> int:
          "--plot-history": args.plot_history,
          "--classes-output": _train_outputs.classes_path(args) if args.classes is not None else None})
     args.format = args.format or ("binary" if args.output == STDIO else format_for_path(args.output, "binary"))
-    if args.phrases is not None and (args.scheduler is not None or args.local_cluster is not None):
+    on_cluster = args.scheduler is not None or args.local_cluster is not None
+    if isinstance(args.corpus, str) and "://" in args.corpus and not on_cluster:
+        print(f"w2v train: error: corpus {args.corpus!r} is a URL, which the workers of a cluster read: add "
+              "--scheduler ADDRESS or --local-cluster N, or copy the corpus here first", file=sys.stderr)
+        return 2
+    if args.phrases is not None and on_cluster:
         print("w2v train: error: --phrases does not combine with --scheduler/--local-cluster yet: "
               "phrase the corpus first with 'w2v phrases' and train on the phrased file", file=sys.stderr)
         return 2
@@ -189,7 +195,7 @@ def handle(args) -> int:
     _train_outputs.check(args)
     model.callbacks = list(model.callbacks) + _train_outputs.callbacks(args)
     try:
-        if args.scheduler is not None or args.local_cluster is not None:
+        if on_cluster:
             from w2v.distributed import open_client
 
             with open_client(args.scheduler, args.local_cluster, threads=args.workers) as client:

@@ -12,6 +12,8 @@ then cut into pieces of ``max_sentence_length`` tokens, exactly as the readers c
 """
 from __future__ import annotations
 
+import functools
+
 import os
 import queue
 import sys
@@ -102,17 +104,23 @@ class _Worker:
 
 
 def _sources(corpus, claim: bool = True):
-    """(path, lines or None for 'decide from the first block') for each file of ``corpus``.
+    """``(name, open, lines)`` for each source of ``corpus``: ``open()`` gives a binary stream of
+    its text, ``lines`` is None for 'decide from the first block'.
 
-    A stream is marked as read (``claim``), so that a second pass is refused.
+    A corpus may list its own sources with a ``byte_sources()`` method (byte ranges of files, as
+    :class:`w2v.distributed.shards.RangeCorpus` does). A stream is marked as read (``claim``), so
+    that a second pass is refused.
     """
+    own = getattr(corpus, "byte_sources", None)
+    if own is not None:
+        return own()
     if isinstance(corpus, FolderCorpus):
-        return [(f, True) for f in corpus.files]
+        return [(f, functools.partial(open_text_source, f), True) for f in corpus.files]
     if isinstance(corpus, StreamCorpus):
         if claim:
             corpus.claim()
-        return [(corpus.path, None)]
-    return [(corpus.path, isinstance(corpus, LineCorpus))]
+        return [(corpus.path, functools.partial(open_text_source, corpus.path), None)]
+    return [(corpus.path, functools.partial(open_text_source, corpus.path), isinstance(corpus, LineCorpus))]
 
 
 def _read_blocks(corpus, block_size: int, emit, on_read=None) -> None:
@@ -121,8 +129,8 @@ def _read_blocks(corpus, block_size: int, emit, on_read=None) -> None:
     ``on_read(n)`` is told how many bytes each read returned (for a progress bar).
     """
     index = 0
-    for path, lines in _sources(corpus):
-        with decompression_errors(lambda: repr(str(path)), "corpus"), open_text_source(path) as stream:
+    for path, opener, lines in _sources(corpus):
+        with decompression_errors(lambda: repr(str(path)), "corpus"), opener() as stream:
             carry = b""
             first = True
             while True:
@@ -153,7 +161,10 @@ def _read_blocks(corpus, block_size: int, emit, on_read=None) -> None:
 def input_bytes(corpus) -> int | None:
     """Bytes of text in ``corpus`` (a file corpus), or None when that is not known in advance
     (standard input, pipes, compressed files)."""
-    paths = [path for path, _ in _sources(corpus, claim=False)]
+    own = getattr(corpus, "byte_count", None)
+    if own is not None:
+        return own()
+    paths = [path for path, _, _ in _sources(corpus, claim=False)]
     plain = all(str(p) != "-" and not is_compressed(p) and os.path.isfile(p) for p in paths)
     return sum(os.path.getsize(p) for p in paths) if plain else None
 
@@ -275,6 +286,7 @@ def _assemble(corpus, pool, results) -> ScanResult:
         # one worker wrote its ids in text order and first-seen order already
         table = pool[0].table
         maps = None
+        id_file.close()
         id_file = pool[0].id_file
         pool[0].id_file = tempfile.TemporaryFile()
     else:

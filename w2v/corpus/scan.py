@@ -72,7 +72,8 @@ def choose_engine(corpus, engine: str = "auto") -> str:
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     # a Tokenizer subclass may tokenize differently: only the Tokenizer itself has a compiled twin
-    readable = (isinstance(corpus, (LineCorpus, Text8Corpus, FolderCorpus, StreamCorpus))
+    readable = ((isinstance(corpus, (LineCorpus, Text8Corpus, FolderCorpus, StreamCorpus))
+                 or hasattr(corpus, "byte_sources"))
                 and type(corpus.tokenizer) is Tokenizer)
     if not readable or engine == "python":
         return "python"

@@ -10,8 +10,9 @@ The same from the shell: ``w2v train corpus.txt -o v.bin --local-cluster 4`` (or
 
 Design
 ------
-1. **Data stays where it is.** One worker stats the corpus files and cuts them into byte ranges
-   (:mod:`~w2v.distributed.shards`, about 4 per worker); ranges end after a newline (or a white-space
+1. **Data stays where it is.** The corpus is a path every worker sees or an fsspec URL
+   (:mod:`~w2v.distributed.storage`). One worker lists the corpus files and cuts them into byte ranges
+   (:mod:`~w2v.distributed.shards`, 16 per worker); ranges end after a newline (or a white-space
    byte for text8-style files), so every line is read by exactly one range. Each worker counts the
    words of its ranges; the client merges the counts (a dictionary of the vocabulary, never the
    text) into the vocabulary a single process would build, initialises the weights exactly as a

@@ -50,7 +50,8 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
         Its parameters say what to train; on return it is fitted (``wv_``, ``vocab_``,
         ``history_``), exactly like a single-process fit.
     corpus : str, PathLike, LineCorpus, Text8Corpus or FolderCorpus
-        A file or folder at a path every worker sees (the client does not read it).
+        A file or folder at a path every worker sees, or an fsspec URL of one (the client does
+        not read it; :mod:`w2v.distributed.storage`).
     client : distributed.Client
     round_words : int, optional
         Words each worker trains per synchronous round (default :data:`DEFAULT_ROUND_WORDS`).
@@ -106,7 +107,7 @@ def _corpus_source(corpus, model):
     if isinstance(corpus, (readers.LineCorpus, readers.Text8Corpus, readers.FolderCorpus)):
         return os.fspath(corpus.path), corpus.tokenizer, corpus.max_sentence_length
     raise ParameterError(f"distributed training reads files where the workers are: give a file or folder "
-                         f"path that every worker sees, not a {type(corpus).__name__}")
+                         f"path that every worker sees (or an fsspec URL), not a {type(corpus).__name__}")
 
 
 def _live_workers(client) -> list[str]:

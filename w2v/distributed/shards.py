@@ -1,8 +1,8 @@
 """Cutting corpus files into byte ranges that workers read, count and encode on their own.
 
->>> ranges = plan_ranges("corpus.txt", pieces=8)           # doctest: +SKIP
->>> counts, tokens = count_ranges(ranges[:4])              # on one worker
->>> encoded = encode_ranges(vocab, ranges[:4])
+>>> ranges = plan_ranges("corpus.txt", pieces=8)                       # doctest: +SKIP
+>>> counts, tokens, sentences = count_ranges(ranges[:4])               # on one worker
+>>> encoded = encode_to_disk(vocab, RangeCorpus(ranges[:4]))           # w2v.models.encoding
 
 A range is ``[start, end)`` of a file's bytes, cut where the file has no meaning: the nominal
 bounds are moved forward to just after the next newline (files with one sentence per line) or the
@@ -16,14 +16,17 @@ be cut at other places (at range starts).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from collections import Counter
-from pathlib import Path
+
+import numpy as np
 
 from w2v.corpus import readers
 from w2v.corpus.tokenize import Tokenizer
+from w2v.distributed import storage
 from w2v.errors import CorpusError
-from w2v.fileio import decompression_errors, is_compressed, open_binary
+from w2v.fileio import decompression_errors
 
 #: how a file is cut and read: one sentence per line, one token stream (text8), or whole (compressed)
 LINES, TOKENS, WHOLE = "lines", "tokens", "whole"
@@ -40,27 +43,14 @@ class ByteRange:
     mode: str
 
 
-def corpus_files(source) -> list[Path]:
-    """The files of a corpus path (a file, or every non-hidden file under a folder, sorted).
-
-    Raises
-    ------
-    CorpusError
-        If the path does not exist here, or a folder holds no file.
-    """
-    path = Path(source)
-    if path.is_dir():
-        return readers.FolderCorpus(path).files
-    return [readers._existing_file(path)]
-
-
 def plan_ranges(source, pieces: int) -> list[ByteRange]:
     """Cut the files of ``source`` into about ``pieces`` byte ranges of similar size.
 
     Parameters
     ----------
     source : str or PathLike
-        A corpus file or folder, as :func:`w2v.corpus.open_corpus` reads it.
+        A corpus file or folder, as :func:`w2v.corpus.open_corpus` reads it, or an fsspec URL of one
+        (:mod:`w2v.distributed.storage`).
     pieces : int
         Wanted number of ranges over all files (a compressed file is always one range).
 
@@ -69,18 +59,17 @@ def plan_ranges(source, pieces: int) -> list[ByteRange]:
     list of ByteRange
         In file order, then byte order.
     """
-    files = corpus_files(source)
-    sizes = [f.stat().st_size for f in files]
-    per_piece = max(1, -(-sum(sizes) // max(1, int(pieces))))
+    files = storage.list_files(source)
+    per_piece = max(1, -(-sum(size for _, size in files) // max(1, int(pieces))))
     ranges = []
-    for file, size in zip(files, sizes):
-        if is_compressed(file):
-            ranges.append(ByteRange(str(file), 0, size, WHOLE))
+    for file, size in files:
+        if storage.is_compressed(file):
+            ranges.append(ByteRange(file, 0, size, WHOLE))
             continue
-        mode = TOKENS if readers._looks_like_text8(file) else LINES
+        mode = TOKENS if storage.looks_like_text8(file) else LINES
         n = max(1, -(-size // per_piece))
         bounds = [size * k // n for k in range(n + 1)]
-        ranges.extend(ByteRange(str(file), a, b, mode) for a, b in zip(bounds[:-1], bounds[1:]) if b > a)
+        ranges.extend(ByteRange(file, a, b, mode) for a, b in zip(bounds[:-1], bounds[1:]) if b > a)
     return ranges
 
 
@@ -106,8 +95,8 @@ class _RangeStream:
     """A read-only binary stream over the aligned bytes of one range (what the block readers take)."""
 
     def __init__(self, byte_range: ByteRange):
-        self._file = open(byte_range.path, "rb")
-        size = os.fstat(self._file.fileno()).st_size
+        self._file = storage.open_raw(byte_range.path)
+        size = self._file.seek(0, os.SEEK_END)
         separators = b"\n" if byte_range.mode == LINES else _WHITE
         start = _aligned(self._file, byte_range.start, size, separators)
         self._left = max(0, _aligned(self._file, byte_range.end, size, separators) - start)
@@ -124,6 +113,11 @@ class _RangeStream:
 
     def __exit__(self, *exc):
         self._file.close()
+
+
+def _open_range(r: ByteRange):
+    """A binary stream of the text of range ``r`` (a whole compressed file decompressed)."""
+    return storage.open_decompressed(r.path) if r.mode == WHOLE else _RangeStream(r)
 
 
 class RangeCorpus(readers._Corpus):
@@ -143,32 +137,43 @@ class RangeCorpus(readers._Corpus):
     def _name(self) -> str:
         return f"{len(self.ranges)} byte ranges of {self.ranges[0].path!r}" if self.ranges else "no byte ranges"
 
+    def byte_sources(self) -> list:
+        """``(name, open, lines)`` of each range: what the compiled scan reads
+        (:func:`w2v.corpus.file_scan.scan_files`); a text8-style range is one token stream."""
+        return [(r.path, functools.partial(_open_range, r), r.mode != TOKENS) for r in self.ranges]
+
+    def byte_count(self) -> int | None:
+        """Bytes of the ranges (about: their ends are aligned when read), None with a compressed file."""
+        if any(r.mode == WHOLE for r in self.ranges):
+            return None
+        return sum(r.end - r.start for r in self.ranges)
+
     def _sentences(self):
         for r in self.ranges:
             self._reading = repr(r.path)
-            if not os.path.isfile(r.path):
-                raise CorpusError(f"corpus file {r.path!r} does not exist on this worker: every worker must "
-                                  "see the corpus at the same path")
             with decompression_errors(r.path, "corpus"):
-                if r.mode == WHOLE:
-                    stream = open_binary(r.path)
-                else:
-                    stream = _RangeStream(r)
-                with stream:
+                with _open_range(r) as stream:
                     reader = readers._stream_tokens if r.mode == TOKENS else readers._stream_lines
                     yield from reader(self, stream, readers.BLOCK_SIZE)
 
 
 def count_ranges(ranges, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000,
-                 max_vocab_size: int | None = None) -> tuple[dict[str, int], int, int]:
+                 max_vocab_size: int | None = None, workers: int = 1,
+                 engine: str = "auto") -> tuple[dict[str, int], int, int]:
     """Count the words of some byte ranges (one worker's share of the vocabulary pass).
 
     Parameters
     ----------
     ranges : list of ByteRange
+    tokenizer : Tokenizer, optional
+    max_sentence_length : int, default 10000
     max_vocab_size : int, optional
         Prune as :meth:`w2v.corpus.Vocabulary.build` does, on this share alone (counts are then
         lower bounds, as in a single process).
+    workers : int, default 1
+        Threads that read and tokenize.
+    engine : {"auto", "compiled", "python"}
+        Which path reads the ranges (:func:`w2v.corpus.scan.choose_engine`); both count the same.
 
     Returns
     -------
@@ -177,17 +182,17 @@ def count_ranges(ranges, tokenizer: Tokenizer | None = None, max_sentence_length
         Tokens read.
     sentences : int
     """
-    counter: Counter = Counter()
-    total = sentences = 0
-    threshold = 1
-    for sentence in RangeCorpus(ranges, tokenizer, max_sentence_length):
-        counter.update(sentence)
-        total += len(sentence)
-        sentences += 1
-        if max_vocab_size is not None and len(counter) > max_vocab_size:
-            counter = Counter({w: c for w, c in counter.items() if c > threshold})
-            threshold += 1
-    return dict(counter), total, sentences
+    from w2v.corpus.scan import scan_corpus
+
+    scan = scan_corpus(RangeCorpus(ranges, tokenizer, max_sentence_length), workers=workers,
+                       max_vocab_size=max_vocab_size, engine=engine)
+    try:
+        seen = np.flatnonzero(scan.counts)  # pruning leaves words counted zero times in the table
+        words = scan.words.many_word_bytes(seen)
+        counts = {w.decode("utf-8", "surrogatepass"): int(c) for w, c in zip(words, scan.counts[seen].tolist())}
+        return counts, int(scan.total_tokens), int(scan.n_sentences)
+    finally:
+        scan.close()
 
 
 def merge_vocabulary(shares, min_count: int, name: str = "the corpus"):

@@ -19,6 +19,7 @@ import time
 import numpy as np
 
 from w2v.corpus import EncodedCorpus, Vocabulary
+from w2v.corpus.scan import choose_engine
 from w2v.distributed.combine import touched_rows
 from w2v.distributed.shards import RangeCorpus
 from w2v.models import training
@@ -39,6 +40,7 @@ class _Run:
     before_input: np.ndarray      # the replica at the start of the round
     before_output: np.ndarray
     stop: threading.Event
+    engine: str = "auto"          # how this worker reads its ranges (w2v.corpus.scan.choose_engine)
 
 
 #: run id -> this worker's state of that run
@@ -71,6 +73,9 @@ def start_run(run_id: str, setup: dict, ranges: dict) -> dict:
                layer=layer, keep=np.ascontiguousarray(setup["keep"], dtype=np.float32),
                before_input=np.empty_like(input_vectors), before_output=np.empty_like(layer.weights),
                stop=threading.Event())
+    # one choice for the whole share: each range alone is small, but the compiled scan's kernels,
+    # once loaded, read every range of it several times faster than the Python path
+    run.engine = choose_engine(RangeCorpus(list(run.ranges.values()), setup["tokenizer"]))
     _RUNS[run_id] = run
     return {rid: len(_encoded(run, rid, r)) for rid, r in run.ranges.items()}
 
@@ -81,7 +86,8 @@ def _encoded(run: _Run, range_id: int, byte_range=None) -> EncodedCorpus:
         byte_range = byte_range if byte_range is not None else run.ranges[range_id]
         run.ranges[range_id] = byte_range
         corpus = RangeCorpus([byte_range], run.setup["tokenizer"], run.setup["max_sentence_length"])
-        run.encoded[range_id] = encode_to_disk(run.vocab, corpus, run.setup["max_sentence_length"])
+        run.encoded[range_id] = encode_to_disk(run.vocab, corpus, run.setup["max_sentence_length"],
+                                               engine=run.engine)
     return run.encoded[range_id]
 
 

@@ -16,7 +16,7 @@ from w2v.corpus import EncodedCorpus
 
 
 def encode_to_disk(vocab, corpus, max_sentence_length: int = 10000, workers: int = 1,
-                   progress: bool = False) -> EncodedCorpus:
+                   progress: bool = False, engine: str = "auto") -> EncodedCorpus:
     """Encode ``corpus`` with ``vocab`` into memory-mapped int32 ids and int64 sentence offsets.
 
     Parameters
@@ -30,6 +30,8 @@ def encode_to_disk(vocab, corpus, max_sentence_length: int = 10000, workers: int
         Threads that read and tokenize files.
     progress : bool, default False
         A progress bar on stderr while files are read.
+    engine : {"auto", "compiled", "python"}
+        Which path reads a file corpus (:func:`w2v.corpus.scan.choose_engine`).
 
     Returns
     -------
@@ -40,4 +42,4 @@ def encode_to_disk(vocab, corpus, max_sentence_length: int = 10000, workers: int
     from w2v.corpus.pipeline import encode_with_vocabulary
 
     return encode_with_vocabulary(corpus, vocab, workers=workers, max_sentence_length=max_sentence_length,
-                                  progress=progress)
+                                  progress=progress, engine=engine)

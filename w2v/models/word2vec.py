@@ -250,7 +250,8 @@ class Word2Vec:
         corpus : path, corpus object or list of list of str
             Anything :func:`w2v.corpus.open_corpus` accepts, ``-`` and pipes included: it is read
             once, counted and encoded in the same pass (:mod:`w2v.corpus.pipeline`); files go
-            through ``tokenizer``. With ``client``: a file or folder path that every worker sees.
+            through ``tokenizer``. With ``client``: a file or folder path that every worker sees, or an fsspec URL
+            (``s3://bucket/corpus/``, see :mod:`w2v.distributed.storage`).
         vocabulary : Vocabulary or path, optional
             Train these words instead of counting the corpus (word2vec.c's ``-read-vocab``): a
             :class:`w2v.corpus.Vocabulary` or a file :meth:`~w2v.corpus.Vocabulary.load` reads.
