@@ -14,6 +14,7 @@ process and prints the constants of the README's scaling model.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -37,9 +38,82 @@ def _row(out, **fields):
           f"{shown}  {fields['seconds']:7.1f} s", file=sys.stderr, flush=True)
 
 
-def quality(args, out) -> None:
+class _Done:
+    """A finished task, as the driver reads a Dask future."""
+
+    def __init__(self, value=None, error=None):
+        self.value, self.error = value, error
+        self.status = "error" if error is not None else "finished"
+
+    def result(self):
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+    def exception(self):
+        return self.error
+
+
+class InProcessClient:
+    """``n`` workers run one after another in this process: the driver's and workers' own code and
+    combination, without Dask's transport (each worker's state is kept apart). The vectors equal a
+    LocalCluster's (same seeds, same rounds); only the time does not."""
+
+    def __init__(self, n: int):
+        self.names = [f"inprocess://{k}" for k in range(n)]
+        self.states = {w: {} for w in self.names}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def scheduler_info(self):
+        return {"workers": {w: {"nthreads": 1} for w in self.names}}
+
+    def wait_for_workers(self, *args, **kwargs):
+        pass
+
+    def _on(self, w, fn, *args):
+        from w2v.distributed import worker
+
+        saved, worker._RUNS = worker._RUNS, self.states[w]
+        try:
+            return fn(*args)
+        finally:
+            worker._RUNS = saved
+
+    def submit(self, fn, *args, workers=None, **kwargs):
+        try:
+            return _Done(self._on((workers or self.names)[0], fn, *args))
+        except Exception as error:  # as a Dask future holds a task's error
+            return _Done(error=error)
+
+    def scatter(self, values, **kwargs):
+        return values
+
+    def gather(self, futures):
+        return [f.result() for f in futures]
+
+    def cancel(self, futures):
+        pass
+
+    def run(self, fn, *args):
+        return {w: self._on(w, fn, *args) for w in self.names}
+
+
+def _cluster(n: int, in_process: bool):
+    if in_process:
+        return contextlib.nullcontext(), InProcessClient(n)
     from distributed import Client, LocalCluster
 
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                           silence_logs=logging.ERROR)
+    return cluster, Client(cluster)
+
+
+def quality(args, out) -> None:
     from w2v import Word2Vec
     from w2v.errors import TrainingDiverged
 
@@ -51,8 +125,8 @@ def quality(args, out) -> None:
         _row(out, arch=arch, mode="single", workers=1, round=0, analogy=a, ws353=w,
              seconds=time.perf_counter() - began)
     for n in args.workers:
-        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                          silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        cluster, client = _cluster(n, args.in_process)
+        with cluster, client:
             for arch in args.archs:
                 runs = [("rounds", r, args.rule) for r in args.rounds]
                 if n > 1 and not args.no_spark:
@@ -150,6 +224,9 @@ def main(argv=None) -> int:
     p.add_argument("--no-single", action="store_true", help="skip the single-process baseline")
     p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--no-spark", action="store_true", help="skip Spark's once-per-epoch rule")
+    p.add_argument("--in-process", action="store_true",
+                   help="run the workers one after another in this process (same vectors, no Dask; faster "
+                        "on a small machine, for quality only)")
     p.add_argument("--speed", action="store_true", help="time --local-cluster 2 against 2 threads instead")
     p.add_argument("--json", default=None, help="also append one JSON line per run to this file")
     p.add_argument("--predict", default=None, metavar="SPEED_JSONL",

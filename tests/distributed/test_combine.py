@@ -56,3 +56,10 @@ def test_average_divides_every_row_by_the_number_of_workers():
     assert union.tolist() == [0, 1, 3]
     # rows 0 and 3 were changed by one worker of two: half their change; row 1: (A + B) / 2
     np.testing.assert_array_equal(combined, [[0.5, 1.0], [2.0, 0.0], [0.25, 0.125]])
+
+
+def test_average_with_a_scale_divides_the_sum_by_the_replicas_rate_factor():
+    # replicas at 1.5 x alpha: each change is 1.5 times its single-process step
+    union, combined = combine_deltas(two_workers(), n_rows=4, rule="average", scale=1.5)
+    assert union.tolist() == [0, 1, 3]
+    np.testing.assert_allclose(combined, np.array([[1.0, 2.0], [4.0, 0.0], [0.5, 0.25]]) / 1.5, rtol=1e-6)

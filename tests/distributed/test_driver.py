@@ -1,8 +1,11 @@
 """The distributed driver's bookkeeping, with a stand-in for the Dask client (no cluster needed)."""
 import types
 
+import numpy as np
+import pytest
+
 from w2v import Word2Vec
-from w2v.distributed.driver import _Run
+from w2v.distributed.driver import MAX_LOCAL_ALPHA, MAX_OVERSHOOT, _Run
 
 
 class _Client:
@@ -24,3 +27,54 @@ def test_a_worker_gone_before_the_run_starts_hands_its_ranges_to_the_others():
     assert run.active == ["tcp://kept"]
     assert set(run.owner.values()) == {"tcp://kept"}
     assert run.threads == {"tcp://kept": 1}
+
+
+def _eight_worker_run(architecture):
+    model = Word2Vec(architecture=architecture, dim=4, epochs=1, min_count=1, progress=False, workers=1,
+                     seed=1).fit([["a", "b", "c"]] * 5)
+    workers = [f"tcp://w{k}" for k in range(8)]
+    ranges = [types.SimpleNamespace(path="c.txt", start=i, stop=i + 1) for i in range(8)]
+    owner = dict(enumerate(workers))
+    return model, _Run(model, _Client(workers), ranges, owner, None, 10_000, 1000, "scaled", None)
+
+
+def test_a_row_one_replica_changed_moves_by_the_single_process_step_when_the_replica_rate_is_capped():
+    # CBOW's alpha 0.05 x 8 workers would be 0.4, above MAX_LOCAL_ALPHA: replicas train at 0.2,
+    # 4 times the rate, so a change made by one worker alone must be divided by 4, not by 8
+    model, run = _eight_worker_run("cbow")
+    scale = run._alpha_scale(len(run.active))
+    assert scale == pytest.approx(MAX_LOCAL_ALPHA / model.effective_alpha) == pytest.approx(4.0)
+    step = np.array([[0.04, -0.08, 0.02, 0.0]], np.float32)      # what one process would do: alpha * g
+    before_input, before_output = model._input.copy(), model._layer.weights.copy()
+    none = (np.zeros(0, np.int32), np.zeros((0, 4), np.float32))
+    results = {w: {"input": none, "output": none} for w in run.active}
+    results[run.active[3]] = {"input": (np.array([1], np.int32), scale * step), "output": none}
+    run._combine(results, 8)
+    np.testing.assert_allclose(model._input[1] - before_input[1], step[0], rtol=1e-6)
+    np.testing.assert_array_equal(np.delete(model._input, 1, axis=0), np.delete(before_input, 1, axis=0))
+    np.testing.assert_array_equal(model._layer.weights, before_output)
+
+
+def test_uncapped_replicas_average_their_changes():
+    # skip-gram's alpha 0.025 x 8 = 0.2: the replicas train at 8 times the rate, the plain average
+    model, run = _eight_worker_run("skipgram")
+    assert run._alpha_scale(len(run.active)) == pytest.approx(8.0)
+    before = model._input.copy()
+    none = (np.zeros(0, np.int32), np.zeros((0, 4), np.float32))
+    change = np.array([[0.8, 0.0, -1.6, 0.8]], np.float32)
+    results = {w: {"input": (np.array([0], np.int32), change), "output": none} for w in run.active}
+    run._combine(results, 8)
+    np.testing.assert_allclose(model._input[0] - before[0], change[0], rtol=1e-6)
+
+
+def test_a_row_every_replica_moved_alike_moves_at_most_twice_as_far():
+    # above the cap already (alpha 0.25): replicas train at the plain rate, and the sum of 8 equal
+    # changes (a row each replica settled at the same place) must not move it 8 times as far
+    model, run = _eight_worker_run("cbow")
+    model.alpha = 0.25
+    assert run._alpha_scale(8) == 1.0
+    before = model._input.copy()
+    none = (np.zeros(0, np.int32), np.zeros((0, 4), np.float32))
+    change = np.array([[0.5, -0.5, 0.25, 0.0]], np.float32)
+    run._combine({w: {"input": (np.array([2], np.int32), change), "output": none} for w in run.active}, 8)
+    np.testing.assert_allclose(model._input[2] - before[2], MAX_OVERSHOOT * change[0], rtol=1e-6)

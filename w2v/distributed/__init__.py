@@ -2,7 +2,7 @@
 
 >>> from distributed import Client, LocalCluster                          # doctest: +SKIP
 >>> client = Client(LocalCluster(n_workers=4, threads_per_worker=1))
->>> model = Word2Vec(epochs=5).fit("corpus.txt", client=client, round_words=100_000)
+>>> model = Word2Vec(epochs=5).fit("corpus.txt", client=client, round_words=20_000)
 
 The same from the shell: ``w2v train corpus.txt -o v.bin --local-cluster 4`` (or
 ``--scheduler tcp://host:8786`` to join a running cluster). The result is an ordinary fitted
@@ -23,12 +23,14 @@ Design
    layer, its own threads), on its replica. The ranges are dealt round-robin, so the ``n`` workers
    train neighbouring parts of the corpus at the same time, as one process would read them. The
    learning rate follows the global progress: a worker at local position ``l`` of a round that
-   began at global position ``G`` uses ``n * alpha(G + n * l)`` (see 3 for the factor ``n``; it is
-   capped so that no replica trains above 0.2, where CBOW's own updates diverge).
+   began at global position ``G`` uses ``s * alpha(G + n * l)``, with ``s = n`` (see 3) capped so
+   that no replica trains above 0.2, where CBOW's own updates diverge (CBOW's 0.05 at 8 workers:
+   ``s = 4``).
 3. **Combination** (:mod:`~w2v.distributed.combine`). Each worker returns the rows of the input
    and output matrices it changed and their change; the client, which holds the master weights,
-   adds the average of the ``n`` changes (model averaging) and sends the new values of all touched
-   rows back with the next round; every replica then equals the master again.
+   adds the sum of the ``n`` changes divided by ``s`` (model averaging when ``s = n``; never by
+   less than ``n / 2``, see below) and sends the new values of all touched rows back with the
+   next round; every replica then equals the master again.
 4. **Faults.** Tasks are pinned to the worker holding the replica; while waiting the client checks
    the live workers. A worker lost in a round is dropped: the others' changes of that round are
    combined as usual, the lost worker's words of the round and the rest of its share go to the
@@ -50,15 +52,20 @@ measured values and predictions.
 
 Why it keeps quality
 --------------------
-To first order in the learning rate, ``n`` replicas trained at ``n * alpha`` and averaged make the
-same step as one process trained on all their words at ``alpha`` (the average of ``n`` changes of
-size ``n * alpha * g_k`` is ``alpha * sum_k g_k``): rare words, seen by one worker, get exactly
-their single-process step, and the learning-rate schedule is the single-process one. Where the
+To first order in the learning rate, ``n`` replicas trained at ``s * alpha`` whose changes are
+summed and divided by ``s`` make the same step as one process trained on all their words at
+``alpha`` (``n`` changes of size ``s * alpha * g_k`` give ``alpha * sum_k g_k``), for any ``s``:
+rare words, seen by one worker, get exactly their single-process step, and the learning-rate
+schedule is the single-process one. (Dividing by ``n`` when the cap makes ``s < n`` would train
+every row at ``s / n`` of the rate: CBOW at 8 workers lost 7 points of analogy accuracy that way.) Where the
 first order fails, averaging is what keeps training stable: a frequent word's row, updated
 thousands of times in a round, settles on every replica where that replica's data puts it, and the
 average of settled replicas settles too, whereas the sum of their changes moves it ``n`` times as
 far, past the optimum (summing diverged at 4 workers on a fifth of the benchmark corpus even with
-rounds of 2,000 words). Averaging per row over the workers that touched it at the plain learning rate
+rounds of 2,000 words). With ``s < n`` a settled row moves ``n / s`` times as far; that stayed
+stable at 2 (CBOW, 8 workers, ``s = 4``) and diverged at 8 / 3, hence the floor of ``n / 2``.
+What the first order misses also grows with the round: the replicas drift apart for ``round_words``
+words at ``s`` times the rate, which is why the default round is short (20,000 words per worker). Averaging per row over the workers that touched it at the plain learning rate
 (Spark MLlib's rule) is stable but trains the rows that every worker touches at ``alpha / n``,
 which on small corpora leaves the vectors untrained. The measured comparison, with Spark's
 once-per-epoch rule, is in the README (``scripts/distributed_quality.py``).

@@ -8,13 +8,18 @@ Every worker starts a round from the same weights ``W``; worker ``k`` of ``n`` t
 ends at ``W + D_k``, where ``D_k`` is zero outside the rows it touched (``R_k``, ``K_r`` the workers
 that touched row ``r``). The rules:
 
-- ``"average"``: ``W'[r] = W[r] + (1 / n) * sum_k D_k[r]``, the change of plain model averaging
-  (a worker that did not touch a row contributes a zero change). The distributed trainer uses it
-  with replicas trained at ``n`` times the learning rate: to first order in the learning rate the
-  result is then the sum of the workers' changes at the single-process rate, i.e. what one process
-  would have done with all ``n`` shares; where the first order fails (a frequent word's row, updated
-  thousands of times in a round, settles where its own data puts it), the average of ``n`` settled
-  replicas stays where they settled instead of moving ``n`` times as far.
+- ``"average"``: ``W'[r] = W[r] + (1 / s) * sum_k D_k[r]``, with ``s`` the factor by which the
+  replicas' learning rate was raised (``scale``; by default ``n``, which is plain model averaging: a
+  worker that did not touch a row contributes a zero change). To first order in the learning rate
+  each ``D_k`` is ``s`` times the single-process change of worker ``k``'s words, so the result is the
+  sum of the workers' changes at the single-process rate, i.e. what one process would have done with
+  all ``n`` shares, for every ``s``. The distributed trainer raises the rate ``n``-fold where that
+  stays stable (``s = n``); where the first order fails (a frequent word's row, updated thousands
+  of times in a round, settles where its own data puts it), the average of ``n`` settled replicas
+  stays where they settled instead of moving ``n`` times as far. Where ``n`` times the rate would
+  diverge (CBOW at 8 workers), ``s < n`` and each row still gets its single-process step; a
+  settled row then moves ``n / s`` times as far as it settled, which stays stable up to a factor
+  of about 2 on the benchmark corpus.
 - ``"mean"``: ``W'[r] = W[r] + (1 / |K_r|) * sum_{k in K_r} D_k[r]``, per-row averaging over the
   workers that touched the row (Spark MLlib's rule since 2019, when summed updates made it diverge
   at 40-50 partitions). At the plain learning rate this is one worker's step for every row that all
@@ -50,7 +55,7 @@ def touched_rows(after: np.ndarray, before: np.ndarray) -> tuple[np.ndarray, np.
     return rows, after[rows] - before[rows]
 
 
-def combine_deltas(deltas, n_rows: int, rule: str = "mean") -> tuple[np.ndarray, np.ndarray]:
+def combine_deltas(deltas, n_rows: int, rule: str = "mean", scale: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Combine the per-worker row changes of one matrix.
 
     Parameters
@@ -60,8 +65,10 @@ def combine_deltas(deltas, n_rows: int, rule: str = "mean") -> tuple[np.ndarray,
     n_rows : int
         Rows of the matrix (V, or V - 1 for hierarchical softmax's inner nodes).
     rule : {"average", "mean", "sum"}
-        Sum over ``n`` (the number of workers, i.e. of ``deltas``), mean over the workers that
-        touched the row, or the plain sum.
+        Sum over ``scale``, mean over the workers that touched the row, or the plain sum.
+    scale : float, optional
+        For ``"average"``: the factor of the replicas' learning rate; by default ``n``, the number
+        of workers (of ``deltas``).
 
     Returns
     -------
@@ -84,7 +91,7 @@ def combine_deltas(deltas, n_rows: int, rule: str = "mean") -> tuple[np.ndarray,
     if rule == "mean":
         combined /= touched_by[union, None]
     elif rule == "average":
-        combined /= len(deltas)
+        combined /= len(deltas) if scale is None else float(scale)
     return union, combined.astype(np.float32)
 
 

@@ -36,6 +36,9 @@ _POLL_SECONDS = 0.25
 #: the largest learning rate a replica trains at under the "scaled" rule (word2vec's own updates
 #: stay stable there; CBOW at 0.4 diverged on the benchmark corpus)
 MAX_LOCAL_ALPHA = 0.2
+#: how much farther than one replica a combined change may move a row that every replica moved to
+#: the same place (CBOW at 8 workers with replicas at 4 x alpha trained well at 2, diverged at 8 / 3)
+MAX_OVERSHOOT = 2.0
 #: a worker absent from the scheduler's list this long while its task is pending is lost
 LOST_AFTER_SECONDS = 5.0
 
@@ -61,8 +64,9 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
         Finish the epochs of a fitted (loaded) model instead of starting afresh.
     rule : {"scaled", "mean", "sum"}
         How the workers' changes combine (:mod:`w2v.distributed.combine`): ``"scaled"`` (the
-        default) trains each of the ``n`` replicas at ``n`` times the learning rate and adds the
-        average of the ``n`` changes; ``"mean"`` (per row, over the workers that touched it, at the
+        default) trains each of the ``n`` replicas at ``s = n`` times the learning rate (less where
+        that would exceed :data:`MAX_LOCAL_ALPHA`) and adds the sum of the changes divided by ``s``
+        (by at least ``n / MAX_OVERSHOOT``); ``"mean"`` (per row, over the workers that touched it, at the
         plain learning rate: Spark MLlib's rule) and ``"sum"`` are there for comparison.
     on_round : callable, optional
         Called as ``on_round(info)`` after every round (dict: epoch, round, workers, words, lost).
@@ -332,6 +336,14 @@ class _Run:
             return 1.0
         return float(max(1.0, min(n, MAX_LOCAL_ALPHA / self.model.effective_alpha)))
 
+    @staticmethod
+    def _divisor(n: int, scale: float) -> float:
+        """What the sum of ``n`` replicas' changes is divided by, when they trained at ``scale`` times
+        the learning rate: ``scale`` (each row then gets its single-process step, to first order),
+        but at least ``n / MAX_OVERSHOOT``, so that a row every replica settled moves at most
+        :data:`MAX_OVERSHOOT` times as far as one replica moved it."""
+        return float(max(scale, n / MAX_OVERSHOOT))
+
     def _take(self, queue) -> list:
         taken, words = [], 0
         while queue and (not taken or words + queue[0][2] - queue[0][1] <= self.round_words):
@@ -348,6 +360,7 @@ class _Run:
         while any(queues.values()):
             pieces = {w: self._take(queues[w]) for w in self.active}
             n = len(self.active)
+            scale = self._alpha_scale(n)
             futures, unreachable = {}, []
             for k, w in enumerate(self.active):
                 try:
@@ -363,7 +376,7 @@ class _Run:
                 schedule = {"words_before_per_worker": self.words_done // n,
                             "words_planned_per_worker": max(1, math.ceil(planned / n)),
                             "threads": self.threads[w], "stream": (model._calls, epoch, stats["rounds"], k),
-                            "alpha_scale": self._alpha_scale(n)}
+                            "alpha_scale": scale}
                 work = [(rid, self.ranges[rid], a, b) for rid, a, b in pieces[w]]
                 futures[w] = self.client.submit(remote.train_round, self.id, update, work, schedule,
                                                 workers=[w], allow_other_workers=False, pure=False)
@@ -375,7 +388,7 @@ class _Run:
                     # the lost worker's words of this round, and the rest of its share, go to the heirs
                     for rid, a, b in list(pieces[w]) + list(queues.pop(w, ())):
                         queues[self.owner[rid]].appendleft((rid, a, b))
-            stats["bytes"] += self._combine(results)
+            stats["bytes"] += self._combine(results, n)
             for r in results.values():
                 stats["words"] += r["words"]
                 stats["loss"] += r["loss"]
@@ -389,16 +402,21 @@ class _Run:
         stats["seconds"] = time.perf_counter() - began
         return stats
 
-    def _combine(self, results: dict) -> int:
-        """Fold the round's changes into the model and publish the new rows; returns bytes exchanged."""
+    def _combine(self, results: dict, n: int) -> int:
+        """Fold the round's changes into the model and publish the new rows; returns bytes exchanged.
+
+        ``n`` is the number of workers that started the round (the replicas' learning-rate factor
+        depends on it, also when some were lost in the round).
+        """
         model = self.model
         if not results:
             return 0
         update, sent = {}, 0
         dim = model.dim
         rule = "average" if self.rule == "scaled" else self.rule
+        divisor = self._divisor(n, self._alpha_scale(n))
         for name, matrix in (("input", model._input), ("output", model._layer.weights)):
-            union, combined = combine_deltas([r[name] for r in results.values()], matrix.shape[0], rule)
+            union, combined = combine_deltas([r[name] for r in results.values()], matrix.shape[0], rule, divisor)
             if not np.isfinite(combined).all():
                 raise TrainingDiverged(
                     f"training diverged (non-finite weights) at learning rate {model.effective_alpha:g}: "
