@@ -13,7 +13,6 @@ then cut into pieces of ``max_sentence_length`` tokens, exactly as the readers c
 from __future__ import annotations
 
 import functools
-
 import os
 import queue
 import sys

@@ -57,18 +57,19 @@ summed and divided by ``s`` make the same step as one process trained on all the
 ``alpha`` (``n`` changes of size ``s * alpha * g_k`` give ``alpha * sum_k g_k``), for any ``s``:
 rare words, seen by one worker, get exactly their single-process step, and the learning-rate
 schedule is the single-process one. (Dividing by ``n`` when the cap makes ``s < n`` would train
-every row at ``s / n`` of the rate: CBOW at 8 workers lost 7 points of analogy accuracy that way.) Where the
-first order fails, averaging is what keeps training stable: a frequent word's row, updated
+every row at ``s / n`` of the rate: CBOW at 8 workers lost 7 points of analogy accuracy that way.)
+Where the first order fails, averaging is what keeps training stable: a frequent word's row, updated
 thousands of times in a round, settles on every replica where that replica's data puts it, and the
 average of settled replicas settles too, whereas the sum of their changes moves it ``n`` times as
 far, past the optimum (summing diverged at 4 workers on a fifth of the benchmark corpus even with
 rounds of 2,000 words). With ``s < n`` a settled row moves ``n / s`` times as far; that stayed
 stable at 2 (CBOW, 8 workers, ``s = 4``) and diverged at 8 / 3, hence the floor of ``n / 2``.
 What the first order misses also grows with the round: the replicas drift apart for ``round_words``
-words at ``s`` times the rate, which is why the default round is short (20,000 words per worker). Averaging per row over the workers that touched it at the plain learning rate
-(Spark MLlib's rule) is stable but trains the rows that every worker touches at ``alpha / n``,
-which on small corpora leaves the vectors untrained. The measured comparison, with Spark's
-once-per-epoch rule, is in the README (``scripts/distributed_quality.py``).
+words at ``s`` times the rate, which is why the default round is short (20,000 words per worker).
+Averaging per row over the workers that touched it at the plain learning rate (Spark MLlib's
+rule) is stable but trains the rows that every worker touches at ``alpha / n``, which on small
+corpora leaves the vectors untrained. The measured comparison, with Spark's once-per-epoch rule,
+is in the README (``scripts/distributed_quality.py``).
 """
 from w2v.distributed.cluster import ClusterError, open_client
 from w2v.distributed.driver import DEFAULT_ROUND_WORDS, fit_distributed

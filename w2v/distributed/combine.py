@@ -55,7 +55,8 @@ def touched_rows(after: np.ndarray, before: np.ndarray) -> tuple[np.ndarray, np.
     return rows, after[rows] - before[rows]
 
 
-def combine_deltas(deltas, n_rows: int, rule: str = "mean", scale: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+def combine_deltas(deltas, n_rows: int, rule: str = "mean",
+                   scale: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Combine the per-worker row changes of one matrix.
 
     Parameters
