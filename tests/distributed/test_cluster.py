@@ -13,6 +13,7 @@ from w2v.corpus import Vocabulary  # noqa: E402
 from w2v.corpus.demo import generate_demo_corpus  # noqa: E402
 from w2v.errors import CorpusError  # noqa: E402
 from w2v.evaluate import evaluate_analogies  # noqa: E402
+from w2v.models.fingerprint import corpus_fingerprint  # noqa: E402
 from w2v.models.word2vec import Word2Vec  # noqa: E402
 
 
@@ -101,10 +102,17 @@ def test_ctrl_c_keeps_the_last_round_and_resume_finishes_the_run(demo, client, t
     with pytest.raises(KeyboardInterrupt):
         model.fit(corpus, client=client, round_words=20_000)
     assert model.interrupted_ and model.epochs_trained_ == 1
+    # the workers' counts give the fingerprint one process computes from the whole corpus
+    assert model._corpus_fingerprint == corpus_fingerprint(model.vocab_.encode(corpus), len(model.vocab_))
     model.save_state(tmp_path / "run.npz")
     resumed = Word2Vec.load_state(tmp_path / "run.npz")
     np.testing.assert_array_equal(resumed.wv_.vectors, model.wv_.vectors)
     resumed.progress = False
+    other = tmp_path / "other.txt"
+    other.write_text("".join(corpus.read_text().splitlines(keepends=True)[1:]))  # one line less
+    with pytest.raises(CorpusError, match="not the corpus this run was trained on"):
+        resumed.resume(other, client=client, round_words=20_000)
+    assert resumed.epochs_trained_ == 1
     resumed.resume(corpus, client=client, round_words=20_000)
     assert resumed.epochs_trained_ == 3 and [h["epoch"] for h in resumed.history_] == [1, 2, 3]
     assert resumed.history_[1]["alpha"] < resumed.history_[0]["alpha"]

@@ -24,6 +24,7 @@ from w2v.distributed.cluster import ClusterError
 from w2v.distributed.combine import combine_deltas, exchange_bytes
 from w2v.errors import CorpusError, TrainingDiverged, W2VError
 from w2v.models import training
+from w2v.models.fingerprint import counts_fingerprint, mismatch
 from w2v.models.params import DEFAULT_ROUND_WORDS
 from w2v.models.progress import TrainingBar
 
@@ -44,7 +45,7 @@ LOST_AFTER_SECONDS = 5.0
 
 
 def fit_distributed(model, corpus, client, round_words: int | None = None, resume: bool = False,
-                    rule: str = "scaled", on_round=None, vocabulary=None):
+                    rule: str = "scaled", on_round=None, vocabulary=None, force: bool = False):
     """Train ``model`` on a Dask cluster: what :meth:`Word2Vec.fit` / :meth:`Word2Vec.resume` do.
 
     Parameters
@@ -61,7 +62,10 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
         Larger rounds exchange less often; a round as large as a worker's share of the corpus is
         Spark MLlib's rule (one average per epoch).
     resume : bool
-        Finish the epochs of a fitted (loaded) model instead of starting afresh.
+        Finish the epochs of a fitted (loaded) model instead of starting afresh; the corpus must be
+        the one it was trained on (the same fingerprint, :mod:`w2v.models.fingerprint`).
+    force : bool
+        With ``resume``: train even on a corpus whose fingerprint differs.
     rule : {"scaled", "mean", "sum"}
         How the workers' changes combine (:mod:`w2v.distributed.combine`): ``"scaled"`` (the
         default) trains each of the ``n`` replicas at ``s = n`` times the learning rate (less where
@@ -95,6 +99,12 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     run = _Run(model, client, ranges, owner, tokenizer, max_length, round_words, rule, on_round)
     try:
         run.start()
+        current = run.fingerprint()
+        difference = mismatch(getattr(model, "_corpus_fingerprint", None), current) if resume else None
+        if difference and not force:
+            raise CorpusError(f"{str(source)!r} is not the corpus this run was trained on ({difference}): give "
+                              "the same corpus, or force it (--force) to train on this one anyway")
+        model._corpus_fingerprint = current
         run.train(first_epoch=model.epochs_trained_ if resume else 0)
     finally:
         run.close()
@@ -140,6 +150,7 @@ class _Run:
         self.id = f"w2v-{uuid.uuid4().hex}"
         self.active = sorted(set(owner.values()))
         self.range_words: dict[int, int] = {}
+        self.id_counts = np.zeros(len(model.vocab_), dtype=np.int64)  # over every encoded range, once
         info = client.scheduler_info()["workers"]
         # a worker can leave between planning and here (counting the vocabulary takes a while)
         gone = [w for w in self.active if w not in info]
@@ -164,8 +175,7 @@ class _Run:
         futures = {w: self.client.submit(remote.start_run, self.id, setup, self._ranges_of(w), workers=[w],
                                          allow_other_workers=False, pure=False) for w in self.active}
         results, lost = self._collect(futures)
-        for words in results.values():
-            self.range_words.update(words)
+        self._count(results)
         while lost:
             self._forget(lost)
             orphans = [rid for rid in self.ranges if rid not in self.range_words]
@@ -173,8 +183,17 @@ class _Run:
                                              workers=[w], allow_other_workers=False, pure=False)
                        for w in self.active if self._ranges_of(w, orphans)}
             results, lost = self._collect(futures)
-            for words in results.values():
-                self.range_words.update(words)
+            self._count(results)
+
+    def _count(self, results: dict) -> None:
+        """Record what workers encoded: words per range, and the count of each id."""
+        for result in results.values():
+            self.range_words.update(result["words"])
+            self.id_counts += result["counts"]
+
+    def fingerprint(self) -> dict:
+        """The corpus fingerprint of everything the workers encoded, as one process computes it."""
+        return counts_fingerprint(self.id_counts)
 
     def close(self) -> None:
         try:

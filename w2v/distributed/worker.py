@@ -63,8 +63,9 @@ def start_run(run_id: str, setup: dict, ranges: dict) -> dict:
 
     Returns
     -------
-    dict of int to int
-        Encoded words of each range.
+    dict
+        ``words``: encoded words of each range (dict of int to int); ``counts``: int64 (V,), how
+        often each vocabulary id occurs in these ranges (for the corpus fingerprint).
     """
     vocab = Vocabulary(setup["words"], setup["counts"])
     layer = copy.deepcopy(setup["layer"])  # this worker's replica, never the (possibly shared) setup
@@ -77,7 +78,17 @@ def start_run(run_id: str, setup: dict, ranges: dict) -> dict:
     # once loaded, read every range of it several times faster than the Python path
     run.engine = choose_engine(RangeCorpus(list(run.ranges.values()), setup["tokenizer"]))
     _RUNS[run_id] = run
-    return {rid: len(_encoded(run, rid, r)) for rid, r in run.ranges.items()}
+    return _encode_all(run, run.ranges)
+
+
+def _encode_all(run: _Run, ranges: dict) -> dict:
+    """Encode ``ranges`` here; their words per range and the count of each id over all of them."""
+    words, counts = {}, np.zeros(len(run.vocab), dtype=np.int64)
+    for rid, r in ranges.items():
+        encoded = _encoded(run, rid, r)
+        words[rid] = len(encoded)
+        counts += np.bincount(np.asarray(encoded.ids), minlength=len(run.vocab))
+    return {"words": words, "counts": counts}
 
 
 def _encoded(run: _Run, range_id: int, byte_range=None) -> EncodedCorpus:
@@ -186,6 +197,6 @@ def end_run(run_id: str) -> None:
 
 
 def adopt_ranges(run_id: str, ranges: dict) -> dict:
-    """Encode ranges taken over from a worker lost before it reported them; returns their word counts."""
-    run = _RUNS[run_id]
-    return {rid: len(_encoded(run, rid, r)) for rid, r in ranges.items()}
+    """Encode ranges taken over from a worker lost before it reported them; returns what
+    :func:`start_run` does for them."""
+    return _encode_all(_RUNS[run_id], ranges)

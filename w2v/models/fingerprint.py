@@ -33,9 +33,14 @@ def corpus_fingerprint(encoded, vocab_size: int) -> dict:
         ``{"words": N, "counts_sha256": hex digest of the int64 (V,) count of each id}``:
         JSON-ready.
     """
-    ids = np.asarray(encoded.ids)
-    counts = np.bincount(ids, minlength=int(vocab_size)).astype("<i8")
-    return {"words": int(ids.size), "counts_sha256": hashlib.sha256(counts.tobytes()).hexdigest()}
+    return counts_fingerprint(np.bincount(np.asarray(encoded.ids), minlength=int(vocab_size)))
+
+
+def counts_fingerprint(counts: np.ndarray) -> dict:
+    """The fingerprint of a corpus from the count of each vocabulary id in it, int (V,) (what a
+    distributed run sums over its workers' shares)."""
+    counts = np.asarray(counts).astype("<i8")
+    return {"words": int(counts.sum()), "counts_sha256": hashlib.sha256(counts.tobytes()).hexdigest()}
 
 
 def mismatch(saved: dict | None, current: dict) -> str | None:

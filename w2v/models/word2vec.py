@@ -345,7 +345,7 @@ class Word2Vec:
         force : bool, default False
             Train even when ``corpus`` is not the one the run was trained on (its fingerprint, the
             count of each vocabulary word, differs from the one saved); otherwise that is a
-            :class:`CorpusError`. (Not checked for a distributed run: the client never reads the corpus.)
+            :class:`CorpusError`. A distributed run checks it too, from the workers' counts.
         client, round_words
             As in :meth:`fit`.
         """
@@ -355,7 +355,7 @@ class Word2Vec:
         self.check_params()
         if client is not None:
             from w2v.distributed import fit_distributed
-            return fit_distributed(self, corpus, client, round_words=round_words, resume=True)
+            return fit_distributed(self, corpus, client, round_words=round_words, resume=True, force=force)
         encoded = self._encode(corpus)
         current = corpus_fingerprint(encoded, len(self.vocab_))
         difference = mismatch(getattr(self, "_corpus_fingerprint", None), current)
