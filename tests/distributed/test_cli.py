@@ -20,12 +20,18 @@ def w2v(*args):
 
 def test_local_cluster_writes_vectors_and_a_resumable_state(tmp_path):
     corpus, _ = write_demo_corpus(tmp_path, n_tokens=30_000, seed=2)
-    # given as a file:// URL, which the workers read through fsspec as they would s3://
+    made = run_cli("phrases", corpus, "-o", tmp_path / "phrased.txt", "--save-model", tmp_path / "phrases.npz",
+                   "--threshold", "5", "--min-count", "3", "--quiet")
+    assert made.returncode == 0, made.stderr
+    # given as a file:// URL, which the workers read through fsspec as they would s3://, and with
+    # phrases joined on the workers
     out = w2v("train", corpus.as_uri(), "-o", tmp_path / "v.bin", "--local-cluster", "2", "--round-words", "5000",
-              "--dim", "16", "--epochs", "2", "--save-state", tmp_path / "run.npz", "--quiet")
+              "--dim", "16", "--epochs", "2", "--save-state", tmp_path / "run.npz", "--quiet",
+              "--phrases", tmp_path / "phrases.npz")
     assert out.returncode == 0, out.stderr
     assert "Traceback" not in out.stderr
     vectors = KeyedVectors.load(tmp_path / "v.bin")
+    assert any("_" in w for w in vectors.words)
     state = Word2Vec.load_state(tmp_path / "run.npz")
     assert vectors.vectors.shape == (len(state.vocab_), 16)
     assert state.epochs_trained_ == 2 and [h["workers"] for h in state.history_] == [2, 2]

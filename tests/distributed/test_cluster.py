@@ -86,6 +86,20 @@ def test_the_merged_vocabulary_is_the_single_process_one(demo, client, as_url):
     assert model.vocab_.total_words == single.total_words
 
 
+def test_a_corpus_seen_through_phrases_gets_the_single_process_phrased_vocabulary(demo, client):
+    from w2v.corpus.phrases import Phrases
+
+    corpus, _ = demo
+    phrases = Phrases(min_count=5, threshold=5.0, scoring="word2phrase").fit(corpus)
+    params = dict(dim=8, epochs=1, min_count=3, progress=False, workers=1)
+    single = Word2Vec(**params).fit(phrases.transform(corpus))
+    assert any("_" in w for w in single.vocab_.words)        # the demo corpus does have phrases
+    model = Word2Vec(**params).fit(phrases.transform(corpus), client=client, round_words=20_000)
+    assert model.vocab_.words == single.vocab_.words
+    assert model.vocab_.counts.tolist() == single.vocab_.counts.tolist()
+    assert model._corpus_fingerprint == single._corpus_fingerprint
+
+
 def test_a_corpus_missing_on_the_workers_is_a_one_line_error(client, tmp_path):
     with pytest.raises(CorpusError) as err:
         Word2Vec(progress=False).fit(tmp_path / "missing.txt", client=client)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from w2v import Word2Vec
-from w2v.distributed.driver import MAX_LOCAL_ALPHA, MAX_OVERSHOOT, _Run
+from w2v.distributed.driver import MAX_LOCAL_ALPHA, MAX_OVERSHOOT, _Run, _Source
 
 
 class _Client:
@@ -23,7 +23,8 @@ def test_a_worker_gone_before_the_run_starts_hands_its_ranges_to_the_others():
     model = Word2Vec(dim=4, epochs=1, min_count=1, progress=False, workers=1).fit([["a", "b", "c"]] * 5)
     ranges = [types.SimpleNamespace(path="c.txt", start=i, stop=i + 1) for i in range(4)]
     owner = {0: "tcp://old", 1: "tcp://kept", 2: "tcp://old", 3: "tcp://kept"}
-    run = _Run(model, _Client(["tcp://kept", "tcp://new"]), ranges, owner, None, 10_000, 1000, "average", None)
+    run = _Run(model, _Client(["tcp://kept", "tcp://new"]), ranges, owner, _Source("c.txt", None, 10_000), 1000,
+               "average", None)
     assert run.active == ["tcp://kept"]
     assert set(run.owner.values()) == {"tcp://kept"}
     assert run.threads == {"tcp://kept": 1}
@@ -35,7 +36,7 @@ def _eight_worker_run(architecture):
     workers = [f"tcp://w{k}" for k in range(8)]
     ranges = [types.SimpleNamespace(path="c.txt", start=i, stop=i + 1) for i in range(8)]
     owner = dict(enumerate(workers))
-    return model, _Run(model, _Client(workers), ranges, owner, None, 10_000, 1000, "scaled", None)
+    return model, _Run(model, _Client(workers), ranges, owner, _Source("c.txt", None, 10_000), 1000, "scaled", None)
 
 
 def test_a_row_one_replica_changed_moves_by_the_single_process_step_when_the_replica_rate_is_capped():

@@ -168,3 +168,13 @@ def test_a_share_of_ranges_takes_the_compiled_scan_when_it_is_large(line_file, m
     monkeypatch.setattr(scan_module, "PYTHON_PATH_BYTES", 1 << 40)
     monkeypatch.setattr(scan_module, "PYTHON_PATH_BYTES_UNCOMPILED", 1 << 40)
     assert scan_module.choose_engine(RangeCorpus(ranges)) == "python"
+
+
+def test_a_url_seen_through_phrases_is_left_to_the_workers(tmp_path):
+    from w2v.corpus.phrases import Phrases
+
+    phrases = Phrases(min_count=1, threshold=0.1).fit([["new", "york", "city"]] * 5)
+    phrased = phrases.transform("s3://bucket/corpus.txt")      # not opened here: no s3 needed
+    assert phrased.source == "s3://bucket/corpus.txt"
+    with pytest.raises(CorpusError, match="workers of a cluster"):
+        next(iter(phrased))

@@ -156,10 +156,6 @@ def handle(args) -> int:
         print(f"w2v train: error: corpus {args.corpus!r} is a URL, which the workers of a cluster read: add "
               "--scheduler ADDRESS or --local-cluster N, or copy the corpus here first", file=sys.stderr)
         return 2
-    if args.phrases is not None and on_cluster:
-        print("w2v train: error: --phrases does not combine with --scheduler/--local-cluster yet: "
-              "phrase the corpus first with 'w2v phrases' and train on the phrased file", file=sys.stderr)
-        return 2
     phrases = _load_phrases(args)
     if args.resume is not None:
         given = [name for name in _FROM_STATE if getattr(args, name) != _DEFAULTS.get(name)]
@@ -254,6 +250,8 @@ def _phrased(corpus, phrases, tokenizer: str):
         return corpus
     from w2v.corpus import Tokenizer, open_corpus
 
+    if isinstance(corpus, str) and "://" in corpus:  # a URL: the cluster's workers read it, with the model's tokenizer
+        return phrases.transform(corpus)
     return phrases.transform(open_corpus(corpus, tokenizer=Tokenizer.whitespace() if tokenizer == "whitespace"
                                          else Tokenizer()))
 

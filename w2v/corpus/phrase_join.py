@@ -33,6 +33,8 @@ class PhrasedCorpus:
     phrases : Phrases
         A fitted :class:`~w2v.corpus.phrases.Phrases`.
     corpus : path, corpus object or list of list of str
+        Or the URL of a corpus (``s3://...``), which only a cluster's workers read
+        (:mod:`w2v.distributed`): it is kept as given.
     batch : int
         Sentences joined per call of the compiled rewriter.
     """
@@ -41,7 +43,8 @@ class PhrasedCorpus:
         from w2v.corpus.readers import open_corpus
 
         self.phrases = phrases
-        self.corpus = open_corpus(corpus, max_sentence_length=phrases.max_sentence_length)
+        is_url = isinstance(corpus, str) and "://" in corpus
+        self.corpus = corpus if is_url else open_corpus(corpus, max_sentence_length=phrases.max_sentence_length)
         self.batch = batch
 
     @property
@@ -57,6 +60,11 @@ class PhrasedCorpus:
         return f"PhrasedCorpus({self.phrases!r}, {self.corpus!r})"
 
     def __iter__(self):
+        if isinstance(self.corpus, str):
+            from w2v.errors import CorpusError
+
+            raise CorpusError(f"corpus {self.corpus!r} is a URL, which the workers of a cluster read "
+                              "(Word2Vec.fit(..., client=...)): copy it here to read it in this process")
         applier = _Applier(self.phrases)
         batch: list = []
         for sentence in self.corpus:

@@ -228,12 +228,14 @@ def build_vocabulary(corpus, min_count: int = 5, max_vocab_size: int | None = No
 
 
 def encode_with_vocabulary(corpus, vocab: Vocabulary, workers: int = 1, max_sentence_length: int = 10000,
-                           progress: bool = False, engine: str = "auto") -> EncodedCorpus:
-    """Encode ``corpus`` with an existing vocabulary (words outside it are dropped); ``engine`` as
-    in :func:`w2v.corpus.scan.scan_corpus`."""
+                           progress: bool = False, engine: str = "auto", rewrite=None) -> EncodedCorpus:
+    """Encode ``corpus`` with an existing vocabulary (words outside it are dropped); ``engine`` and
+    ``rewrite`` (e.g. joining phrases) as in :func:`build_and_encode`."""
     if int(max_sentence_length) < 1:
         raise ValueError(f"max_sentence_length must be at least 1, got {max_sentence_length}")
     scan = scan_corpus(corpus, workers=workers, progress=progress, engine=engine)
+    if rewrite is not None:
+        scan = rewrite(scan)
     try:
         final_ids = vocabulary_map(scan, vocab)
     except BaseException:

@@ -10,6 +10,7 @@ for the design.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import logging
 import math
 import os
@@ -85,24 +86,24 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     round_words = DEFAULT_ROUND_WORDS if round_words is None else int(round_words)
     if round_words < 1:
         raise ValueError(f"round_words must be at least 1, got {round_words}")
-    source, tokenizer, max_length = _corpus_source(corpus, model)
+    source = _corpus_source(corpus, model)
     workers = _live_workers(client)
     if not workers:
         client.wait_for_workers(1, timeout=120)
         workers = _live_workers(client)
-    ranges = client.submit(shards.plan_ranges, source, RANGES_PER_WORKER * len(workers), pure=False).result()
+    ranges = client.submit(shards.plan_ranges, source.path, RANGES_PER_WORKER * len(workers), pure=False).result()
     owner = {rid: workers[rid % len(workers)] for rid in range(len(ranges))}
     if vocabulary is not None:
         model._initialise(vocabulary)
     elif not resume:
-        _build_vocabulary(model, client, ranges, owner, source, tokenizer, max_length)
-    run = _Run(model, client, ranges, owner, tokenizer, max_length, round_words, rule, on_round)
+        _build_vocabulary(model, client, ranges, owner, source)
+    run = _Run(model, client, ranges, owner, source, round_words, rule, on_round)
     try:
         run.start()
         current = run.fingerprint()
         difference = mismatch(getattr(model, "_corpus_fingerprint", None), current) if resume else None
         if difference and not force:
-            raise CorpusError(f"{str(source)!r} is not the corpus this run was trained on ({difference}): give "
+            raise CorpusError(f"{source.path!r} is not the corpus this run was trained on ({difference}): give "
                               "the same corpus, or force it (--force) to train on this one anyway")
         model._corpus_fingerprint = current
         run.train(first_epoch=model.epochs_trained_ if resume else 0)
@@ -111,15 +112,30 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     return model
 
 
-def _corpus_source(corpus, model):
-    """(path, tokenizer, max_sentence_length) of a corpus given as a path or a file corpus."""
+@dataclasses.dataclass(frozen=True)
+class _Source:
+    """What the workers need to read the corpus: where it is and how to tokenize it."""
+
+    path: str                     # a path every worker sees, or an fsspec URL
+    tokenizer: object
+    max_length: int               # max_sentence_length
+    phrases: object = None        # a fitted Phrases joined while reading (w2v.corpus.PhrasedCorpus)
+
+
+def _corpus_source(corpus, model) -> _Source:
+    """Where and how to read a corpus given as a path, a file corpus, or one seen through phrases."""
     from w2v.corpus import readers
+    from w2v.corpus.phrase_join import PhrasedCorpus
     from w2v.models.word2vec import ParameterError
 
+    phrases, max_length = None, 10000
+    if isinstance(corpus, PhrasedCorpus):
+        phrases, corpus = corpus.phrases, corpus.source
+        max_length = phrases.max_sentence_length
     if isinstance(corpus, (str, os.PathLike)) and os.fspath(corpus) != "-":
-        return os.fspath(corpus), model._make_tokenizer(), 10000
+        return _Source(os.fspath(corpus), model._make_tokenizer(), max_length, phrases)
     if isinstance(corpus, (readers.LineCorpus, readers.Text8Corpus, readers.FolderCorpus)):
-        return os.fspath(corpus.path), corpus.tokenizer, corpus.max_sentence_length
+        return _Source(os.fspath(corpus.path), corpus.tokenizer, corpus.max_sentence_length, phrases)
     raise ParameterError(f"distributed training reads files where the workers are: give a file or folder "
                          f"path that every worker sees (or an fsspec URL), not a {type(corpus).__name__}")
 
@@ -128,23 +144,24 @@ def _live_workers(client) -> list[str]:
     return sorted(client.scheduler_info()["workers"])
 
 
-def _build_vocabulary(model, client, ranges, owner, source, tokenizer, max_length) -> None:
+def _build_vocabulary(model, client, ranges, owner, source: _Source) -> None:
     """Count every worker's ranges where they are, merge, and initialise the model's weights."""
     by_worker = collections.defaultdict(list)
     for rid, w in owner.items():
         by_worker[w].append(ranges[rid])
     # counting keeps no state, so the scheduler may rerun a lost worker's share elsewhere
-    futures = [client.submit(shards.count_ranges, share, tokenizer, max_length, model.max_vocab_size,
+    futures = [client.submit(shards.count_ranges, share, source.tokenizer, source.max_length,
+                             model.max_vocab_size, phrases=source.phrases,
                              workers=[w], allow_other_workers=True, pure=False)
                for w, share in by_worker.items()]
-    vocab = shards.merge_vocabulary(client.gather(futures), model.min_count, repr(str(source)))
+    vocab = shards.merge_vocabulary(client.gather(futures), model.min_count, repr(source.path))
     model._initialise(vocab)
 
 
 class _Run:
     """The state of one distributed run on the client (the model's arrays are the master copy)."""
 
-    def __init__(self, model, client, ranges, owner, tokenizer, max_length, round_words, rule, on_round):
+    def __init__(self, model, client, ranges, owner, source: _Source, round_words, rule, on_round):
         self.model, self.client, self.ranges, self.owner = model, client, dict(enumerate(ranges)), owner
         self.round_words, self.rule, self.on_round = round_words, rule, on_round
         self.id = f"w2v-{uuid.uuid4().hex}"
@@ -160,7 +177,8 @@ class _Run:
         self.pending: list = []
         self.setup = {
             "words": model.vocab_.words, "counts": model.vocab_.counts, "input_vectors": model._input,
-            "layer": model._layer, "keep": model._keep, "tokenizer": tokenizer, "max_sentence_length": max_length,
+            "layer": model._layer, "keep": model._keep, "tokenizer": source.tokenizer,
+            "max_sentence_length": source.max_length, "phrases": source.phrases,
             "architecture": model.architecture, "objective": model.objective, "shared_negatives": bool(model.shared_negatives),
             "cbow_mean": bool(model.cbow_mean),
             "window": int(model.window), "alpha": model.effective_alpha, "min_alpha": model.effective_min_alpha,

@@ -159,7 +159,7 @@ class RangeCorpus(readers._Corpus):
 
 def count_ranges(ranges, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000,
                  max_vocab_size: int | None = None, workers: int = 1,
-                 engine: str = "auto") -> tuple[dict[str, int], int, int]:
+                 engine: str = "auto", phrases=None) -> tuple[dict[str, int], int, int]:
     """Count the words of some byte ranges (one worker's share of the vocabulary pass).
 
     Parameters
@@ -174,6 +174,8 @@ def count_ranges(ranges, tokenizer: Tokenizer | None = None, max_sentence_length
         Threads that read and tokenize.
     engine : {"auto", "compiled", "python"}
         Which path reads the ranges (:func:`w2v.corpus.scan.choose_engine`); both count the same.
+    phrases : Phrases, optional
+        A fitted :class:`~w2v.corpus.Phrases` whose phrases are joined before counting.
 
     Returns
     -------
@@ -186,6 +188,8 @@ def count_ranges(ranges, tokenizer: Tokenizer | None = None, max_sentence_length
 
     scan = scan_corpus(RangeCorpus(ranges, tokenizer, max_sentence_length), workers=workers,
                        max_vocab_size=max_vocab_size, engine=engine)
+    if phrases is not None:
+        scan = phrases.rewrite_scan(scan)
     try:
         seen = np.flatnonzero(scan.counts)  # pruning leaves words counted zero times in the table
         words = scan.words.many_word_bytes(seen)

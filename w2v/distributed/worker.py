@@ -56,7 +56,7 @@ def start_run(run_id: str, setup: dict, ranges: dict) -> dict:
     setup : dict
         ``words``, ``counts`` (int64 (V,)), ``input_vectors`` float32 (V, dim), ``layer`` (the
         :class:`w2v.models.output_layers.OutputLayer`), ``keep`` float32 (V,), ``tokenizer``,
-        ``max_sentence_length`` and the plan fields (``architecture``, ``objective``, ``option``,
+        ``max_sentence_length``, ``phrases`` (a fitted Phrases or None) and the plan fields (``architecture``, ``objective``, ``option``,
         ``window``, ``alpha``, ``min_alpha``, ``seed``).
     ranges : dict of int to ByteRange
         The ranges this worker trains first.
@@ -97,8 +97,10 @@ def _encoded(run: _Run, range_id: int, byte_range=None) -> EncodedCorpus:
         byte_range = byte_range if byte_range is not None else run.ranges[range_id]
         run.ranges[range_id] = byte_range
         corpus = RangeCorpus([byte_range], run.setup["tokenizer"], run.setup["max_sentence_length"])
+        phrases = run.setup.get("phrases")
         run.encoded[range_id] = encode_to_disk(run.vocab, corpus, run.setup["max_sentence_length"],
-                                               engine=run.engine)
+                                               engine=run.engine,
+                                               rewrite=None if phrases is None else phrases.rewrite_scan)
     return run.encoded[range_id]
 
 

@@ -16,7 +16,7 @@ from w2v.corpus import EncodedCorpus
 
 
 def encode_to_disk(vocab, corpus, max_sentence_length: int = 10000, workers: int = 1,
-                   progress: bool = False, engine: str = "auto") -> EncodedCorpus:
+                   progress: bool = False, engine: str = "auto", rewrite=None) -> EncodedCorpus:
     """Encode ``corpus`` with ``vocab`` into memory-mapped int32 ids and int64 sentence offsets.
 
     Parameters
@@ -32,6 +32,9 @@ def encode_to_disk(vocab, corpus, max_sentence_length: int = 10000, workers: int
         A progress bar on stderr while files are read.
     engine : {"auto", "compiled", "python"}
         Which path reads a file corpus (:func:`w2v.corpus.scan.choose_engine`).
+    rewrite : callable, optional
+        ``rewrite(scan) -> scan`` before encoding, e.g. a fitted :class:`~w2v.corpus.Phrases`'s
+        ``rewrite_scan`` (:mod:`w2v.corpus.pipeline`).
 
     Returns
     -------
@@ -42,4 +45,4 @@ def encode_to_disk(vocab, corpus, max_sentence_length: int = 10000, workers: int
     from w2v.corpus.pipeline import encode_with_vocabulary
 
     return encode_with_vocabulary(corpus, vocab, workers=workers, max_sentence_length=max_sentence_length,
-                                  progress=progress, engine=engine)
+                                  progress=progress, engine=engine, rewrite=rewrite)
