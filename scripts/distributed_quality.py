@@ -38,73 +38,10 @@ def _row(out, **fields):
           f"{shown}  {fields['seconds']:7.1f} s", file=sys.stderr, flush=True)
 
 
-class _Done:
-    """A finished task, as the driver reads a Dask future."""
-
-    def __init__(self, value=None, error=None):
-        self.value, self.error = value, error
-        self.status = "error" if error is not None else "finished"
-
-    def result(self):
-        if self.error is not None:
-            raise self.error
-        return self.value
-
-    def exception(self):
-        return self.error
-
-
-class InProcessClient:
-    """``n`` workers run one after another in this process: the driver's and workers' own code and
-    combination, without Dask's transport (each worker's state is kept apart). The vectors equal a
-    LocalCluster's (same seeds, same rounds); only the time does not."""
-
-    def __init__(self, n: int):
-        self.names = [f"inprocess://{k}" for k in range(n)]
-        self.states = {w: {} for w in self.names}
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def scheduler_info(self):
-        return {"workers": {w: {"nthreads": 1} for w in self.names}}
-
-    def wait_for_workers(self, *args, **kwargs):
-        pass
-
-    def _on(self, w, fn, *args):
-        from w2v.distributed import worker
-
-        saved, worker._RUNS = worker._RUNS, self.states[w]
-        try:
-            return fn(*args)
-        finally:
-            worker._RUNS = saved
-
-    def submit(self, fn, *args, workers=None, **kwargs):
-        try:
-            return _Done(self._on((workers or self.names)[0], fn, *args))
-        except Exception as error:  # as a Dask future holds a task's error
-            return _Done(error=error)
-
-    def scatter(self, values, **kwargs):
-        return values
-
-    def gather(self, futures):
-        return [f.result() for f in futures]
-
-    def cancel(self, futures):
-        pass
-
-    def run(self, fn, *args):
-        return {w: self._on(w, fn, *args) for w in self.names}
-
-
 def _cluster(n: int, in_process: bool):
     if in_process:
+        from w2v.distributed.inprocess import InProcessClient
+
         return contextlib.nullcontext(), InProcessClient(n)
     from distributed import Client, LocalCluster
 
@@ -183,32 +120,59 @@ def speed(args, out) -> None:
                 "train_words_per_second": words / train, "rounds": n_rounds,
                 "bytes_per_round": sum(h["bytes_exchanged"] for h in model.history_) / n_rounds,
                 "median_round_seconds": gaps[len(gaps) // 2] if gaps else None}), file=out, flush=True)
+        print(json.dumps({"mode": "scheduler", "seconds_per_task": _task_seconds(client)}), file=out, flush=True)
+
+
+def _noop(i):
+    return i
+
+
+def _task_seconds(client, tasks: int = 2000) -> float:
+    """Seconds per task of submitting and running small tasks pinned to the workers (client and scheduler)."""
+    from distributed import wait
+
+    workers = sorted(client.scheduler_info()["workers"])
+    best = float("inf")
+    for _ in range(2):
+        began = time.perf_counter()
+        futures = [client.submit(_noop, i, workers=[workers[i % len(workers)]], allow_other_workers=False,
+                                 pure=False) for i in range(tasks)]
+        wait(futures)
+        best = min(best, (time.perf_counter() - began) / tasks)
+    return best
 
 
 def predict(path: str, workers=(8, 32, 128), gbit: float = 10.0) -> None:
     """The scaling model, from the constants a ``--speed`` run wrote to ``path`` (JSON lines).
 
-    One round of ``r`` words per worker costs ``T(n) = r * c + n * B(r) * (beta + 1 / bandwidth)``:
-    ``c`` seconds per word on one worker thread, ``B(r)`` bytes per worker per round (rows sent plus
-    rows received), all of it through the client, which spends ``beta`` seconds per byte on it
-    (serialising, combining), measured at 2 local workers as
-    ``(round time - r * c) / (2 * B)``. Throughput is ``n * r / T(n)``.
+    One round of ``r`` words per worker on ``n`` workers costs
+    ``T(n) = r * c + B(r) * (beta + 1 / bandwidth) + (n * n + 3 * n) * tau``: ``c`` seconds per word
+    on one worker thread; ``B(r)`` bytes each worker sends and receives per round (its changed rows,
+    the blocks it combines, the combined blocks), which does not grow with ``n`` because every
+    worker combines one block of the rows; ``beta`` a worker's own seconds per byte (serialising,
+    combining, applying), measured at 2 local workers as ``(round time - r * c - 10 * tau) / B``;
+    ``tau`` the scheduler's seconds per task (a round is ``n`` training tasks, ``n * n`` block
+    hand-outs, ``n`` combinations and ``n`` applications). Throughput is ``n * r / T(n)``.
     """
     rows = [json.loads(line) for line in open(path)]
     c = next(r["seconds_per_word"] for r in rows if r["mode"] == "one thread")
+    tau = next((r["seconds_per_task"] for r in rows if r["mode"] == "scheduler"), 0.0)
     bandwidth = gbit * 1e9 / 8
     for r in (r for r in rows if r["mode"] == "local-cluster" and r.get("median_round_seconds")):
         b = r["bytes_per_round"] / r["workers"]
-        beta = max(0.0, (r["median_round_seconds"] - r["round"] * c) / (r["workers"] * b))
+        n0 = r["workers"]
+        beta = max(0.0, (r["median_round_seconds"] - r["round"] * c - (n0 * n0 + 3 * n0) * tau) / b)
         print(f"round {r['round']:,} words: c = {c * 1e6:.3f} us/word, B = {b / 1e6:.1f} MB/worker/round, "
-              f"round {r['median_round_seconds']:.2f} s, beta = {beta * 1e9:.2f} ns/byte")
+              f"round {r['median_round_seconds']:.2f} s, beta = {beta * 1e9:.2f} ns/byte, tau = {tau * 1e3:.2f} ms")
         for n in workers:
-            t = r["round"] * c + n * b * (beta + 1 / bandwidth)
-            share = n * b * (beta + 1 / bandwidth) / t
-            # smallest round with communication <= 20% (B taken as the measured one: rows saturate)
-            need = 4 * n * b * (beta + 1 / bandwidth) / c
+            exchange = b * (beta + 1 / bandwidth)
+            scheduling = (n * n + 3 * n) * tau
+            t = r["round"] * c + exchange + scheduling
+            # smallest round with communication and scheduling <= 20% of it
+            need = 4 * (exchange + scheduling) / c
             print(f"  {n:4d} workers on {gbit:g} Gbit/s: {n * r['round'] / t / 1e6:7.2f}M words/s predicted, "
-                  f"communication {100 * share:4.0f}% of a round; <= 20% needs rounds of {need / 1e6:.1f}M words")
+                  f"exchange {100 * exchange / t:4.0f}% and scheduling {100 * scheduling / t:4.0f}% of a round; "
+                  f"<= 20% needs rounds of {need / 1e6:.1f}M words")
 
 
 def main(argv=None) -> int:

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 from w2v import Word2Vec
+from w2v.distributed import worker as remote
 from w2v.distributed.driver import MAX_LOCAL_ALPHA, MAX_OVERSHOOT, _Run, _Source
+from w2v.distributed.inprocess import InProcessClient
 
 
 class _Client:
@@ -31,51 +33,86 @@ def test_a_worker_gone_before_the_run_starts_hands_its_ranges_to_the_others():
 
 
 def _eight_worker_run(architecture):
+    """A run on 8 in-process workers, started (each holds the model), before any round."""
     model = Word2Vec(architecture=architecture, dim=4, epochs=1, min_count=1, progress=False, workers=1,
-                     seed=1).fit([["a", "b", "c"]] * 5)
-    workers = [f"tcp://w{k}" for k in range(8)]
+                     seed=1).fit([list("abcdefghij")] * 5)
+    client = InProcessClient(8)
     ranges = [types.SimpleNamespace(path="c.txt", start=i, stop=i + 1) for i in range(8)]
-    owner = dict(enumerate(workers))
-    return model, _Run(model, _Client(workers), ranges, owner, _Source("c.txt", None, 10_000), 1000, "scaled", None)
+    owner = dict(enumerate(client.names))
+    run = _Run(model, client, ranges, owner, _Source("c.txt", None, 10_000), 1000, "scaled", None)
+    for w in client.names:
+        client.submit(remote.start_run, run.id, run.setup, {}, workers=[w]).result()
+    return model, client, run
+
+
+def _one_round(client, run, changes: dict) -> None:
+    """Combine hand-made changes ``{worker: {"input": (rows, delta), "output": (rows, delta)}}``
+    as if each worker had trained them, through the driver's exchange between workers."""
+    none = (np.zeros(0, np.int32), np.zeros((0, run.model.dim), np.float32))
+    results = {}
+    for w in client.names:
+        change = {"input": none, "output": none, **changes.get(w, {})}
+        client.states[w][run.id].delta = change
+        client.states[w][run.id].base_round = run.round_no - 1
+        results[w] = {"rows": {name: len(rows) for name, (rows, _) in change.items()}}
+    assert run._combine(results, len(client.names)) is not None
+    run.round_no += 1
+    run._pull()
 
 
 def test_a_row_one_replica_changed_moves_by_the_single_process_step_when_the_replica_rate_is_capped():
     # CBOW's alpha 0.05 x 8 workers would be 0.4, above MAX_LOCAL_ALPHA: replicas train at 0.2,
     # 4 times the rate, so a change made by one worker alone must be divided by 4, not by 8
-    model, run = _eight_worker_run("cbow")
+    model, client, run = _eight_worker_run("cbow")
     scale = run._alpha_scale(len(run.active))
     assert scale == pytest.approx(MAX_LOCAL_ALPHA / model.effective_alpha) == pytest.approx(4.0)
     step = np.array([[0.04, -0.08, 0.02, 0.0]], np.float32)      # what one process would do: alpha * g
     before_input, before_output = model._input.copy(), model._layer.weights.copy()
-    none = (np.zeros(0, np.int32), np.zeros((0, 4), np.float32))
-    results = {w: {"input": none, "output": none} for w in run.active}
-    results[run.active[3]] = {"input": (np.array([1], np.int32), scale * step), "output": none}
-    run._combine(results, 8)
+    _one_round(client, run, {client.names[3]: {"input": (np.array([1], np.int32), scale * step)}})
     np.testing.assert_allclose(model._input[1] - before_input[1], step[0], rtol=1e-6)
     np.testing.assert_array_equal(np.delete(model._input, 1, axis=0), np.delete(before_input, 1, axis=0))
     np.testing.assert_array_equal(model._layer.weights, before_output)
+    for w in client.names:  # every replica now holds the master
+        np.testing.assert_array_equal(client.states[w][run.id].input_vectors, model._input)
 
 
 def test_uncapped_replicas_average_their_changes():
     # skip-gram's alpha 0.025 x 8 = 0.2: the replicas train at 8 times the rate, the plain average
-    model, run = _eight_worker_run("skipgram")
+    model, client, run = _eight_worker_run("skipgram")
     assert run._alpha_scale(len(run.active)) == pytest.approx(8.0)
     before = model._input.copy()
-    none = (np.zeros(0, np.int32), np.zeros((0, 4), np.float32))
     change = np.array([[0.8, 0.0, -1.6, 0.8]], np.float32)
-    results = {w: {"input": (np.array([0], np.int32), change), "output": none} for w in run.active}
-    run._combine(results, 8)
+    _one_round(client, run, {w: {"input": (np.array([0], np.int32), change)} for w in client.names})
     np.testing.assert_allclose(model._input[0] - before[0], change[0], rtol=1e-6)
 
 
 def test_a_row_every_replica_moved_alike_moves_at_most_twice_as_far():
     # above the cap already (alpha 0.25): replicas train at the plain rate, and the sum of 8 equal
     # changes (a row each replica settled at the same place) must not move it 8 times as far
-    model, run = _eight_worker_run("cbow")
+    model, client, run = _eight_worker_run("cbow")
     model.alpha = 0.25
     assert run._alpha_scale(8) == 1.0
     before = model._input.copy()
-    none = (np.zeros(0, np.int32), np.zeros((0, 4), np.float32))
     change = np.array([[0.5, -0.5, 0.25, 0.0]], np.float32)
-    run._combine({w: {"input": (np.array([2], np.int32), change), "output": none} for w in run.active}, 8)
+    _one_round(client, run, {w: {"input": (np.array([2], np.int32), change)} for w in client.names})
     np.testing.assert_allclose(model._input[2] - before[2], MAX_OVERSHOOT * change[0], rtol=1e-6)
+
+
+def test_rows_are_combined_exactly_whichever_worker_combines_their_block():
+    # rows 0..5 spread over the 8 blocks; workers change overlapping sets of rows in both matrices
+    model, client, run = _eight_worker_run("skipgram")
+    rng = np.random.default_rng(0)
+    before_in, before_out = model._input.copy(), model._layer.weights.copy()
+    changes, expected_in, expected_out = {}, np.zeros_like(before_in, np.float64), np.zeros_like(before_out,
+                                                                                                     np.float64)
+    for k, w in enumerate(client.names[:5]):
+        rows_in = np.array(sorted({k % 6, (k + 2) % 6}), np.int32)
+        rows_out = np.array([k % before_out.shape[0]], np.int32)
+        d_in = rng.normal(size=(len(rows_in), 4)).astype(np.float32)
+        d_out = rng.normal(size=(1, 4)).astype(np.float32)
+        changes[w] = {"input": (rows_in, d_in), "output": (rows_out, d_out)}
+        expected_in[rows_in] += d_in
+        expected_out[rows_out] += d_out
+    _one_round(client, run, changes)
+    np.testing.assert_allclose(model._input, before_in + expected_in / 8, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(model._layer.weights, before_out + expected_out / 8, rtol=1e-5, atol=1e-7)

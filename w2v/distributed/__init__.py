@@ -26,29 +26,39 @@ Design
    began at global position ``G`` uses ``s * alpha(G + n * l)``, with ``s = n`` (see 3) capped so
    that no replica trains above 0.2, where CBOW's own updates diverge (CBOW's 0.05 at 8 workers:
    ``s = 4``).
-3. **Combination** (:mod:`~w2v.distributed.combine`). Each worker returns the rows of the input
-   and output matrices it changed and their change; the client, which holds the master weights,
-   adds the sum of the ``n`` changes divided by ``s`` (model averaging when ``s = n``; never by
-   less than ``n / 2``, see below) and sends the new values of all touched rows back with the
-   next round; every replica then equals the master again.
+3. **Combination** (:mod:`~w2v.distributed.combine`), on the workers: each worker keeps the
+   rows of the input and output matrices it changed and their change. Worker ``j`` of the ``m``
+   that trained combines block ``j`` of the rows (ids ``r`` with ``r % m == j``): it receives that
+   block of every worker's change (a reduce-scatter), adds to its copy of the master the sum of
+   the changes divided by ``s`` (model averaging when ``s = n``; never by less than ``n / 2``, see
+   below); then every worker receives every combined block (an all-gather) and sets those rows,
+   so that every replica equals the new master. The blocks travel between workers through Dask's
+   own transfers; the client only schedules the tasks, and fetches the master from a worker at
+   the end of each epoch (history, callbacks, the state file) and on Ctrl-C.
 4. **Faults.** Tasks are pinned to the worker holding the replica; while waiting the client checks
-   the live workers. A worker lost in a round is dropped: the others' changes of that round are
+   the live workers. A worker lost while training is dropped: the others' changes of that round are
    combined as usual, the lost worker's words of the round and the rest of its share go to the
-   least loaded survivors, which read and encode those ranges themselves, and training goes on.
-   Ctrl-C stops the round in flight on the workers and leaves the model at the last combined
-   round, saved atomically by the caller as in a single process; ``resume(corpus, client=...)``
-   finishes the run.
+   least loaded survivors, which read and encode those ranges themselves, and training goes on. A
+   worker lost while the changes are exchanged takes a block with it: every replica goes back to
+   its copy of the master before the round and the round is redone without it; lost while the
+   new master is being set, the survivors that set it pass it to the others (or, if none did, the
+   round is redone). Ctrl-C stops the round in flight on the workers and leaves the model at the
+   last combined round, saved atomically by the caller as in a single process;
+   ``resume(corpus, client=...)`` finishes the run.
 
 Communication per round
 -----------------------
 With ``dim`` the vector size, a worker sends ``(4 + 4 dim)`` bytes per changed row (int32 id,
-float32 values) of each of the two matrices, and receives the same per row of the union over all
-workers. A round of ``r`` words touches at most the distinct words of those ``r`` words in the
-input matrix; in the output matrix negative sampling touches the targets plus up to
-``r * window * negative`` noise rows (for ``r`` of 10^5 and more, a large part of the vocabulary), and
-hierarchical softmax the inner nodes on the words' paths. All of it passes through the client, so
-a round moves ``n * (up + down)`` bytes over the client's link; the README's scaling section gives
-measured values and predictions.
+float32 values) of each of the two matrices to the workers combining their blocks, and receives
+the same per row of the union over all workers (the combined blocks); combining its own block, it
+also receives that block of the others' changes and sends the result to every worker, about the
+same volume again. A round of ``r`` words touches at most the distinct words of those ``r`` words
+in the input matrix; in the output matrix negative sampling touches the targets plus up to
+``r * window * negative`` noise rows (for ``r`` of 10^5 and more, a large part of the vocabulary),
+and hierarchical softmax the inner nodes on the words' paths. So a worker's bytes per round are
+bounded by about twice both matrices, whatever the number of workers; the client's are a few
+hundred bytes per task. What grows with ``n`` is the number of tasks, ``n * n + 3 n`` per round
+(the block hand-outs): the README's scaling section gives measured values and predictions.
 
 Why it keeps quality
 --------------------

@@ -80,17 +80,21 @@ def combine_deltas(deltas, n_rows: int, rule: str = "mean",
     """
     if rule not in RULES:
         raise ValueError(f"unknown combination rule {rule!r}: use one of {RULES}")
-    deltas = [(np.asarray(r), np.asarray(d)) for r, d in deltas]
+    deltas = [(np.asarray(r, dtype=np.int64), np.asarray(d)) for r, d in deltas]
     dim = next((d.shape[1] for _, d in deltas if d.ndim == 2), 0)
-    total = np.zeros((n_rows, dim), dtype=np.float64)
-    touched_by = np.zeros(n_rows, dtype=np.int64)
+    # arrays over the union only: a worker combining one block of the rows touches few of them
+    union = np.unique(np.concatenate([rows for rows, _ in deltas])) if deltas else np.zeros(0, np.int64)
+    if union.size and (union[0] < 0 or union[-1] >= n_rows):
+        raise ValueError(f"row ids must be in [0, {n_rows}), got {union[0]}..{union[-1]}")
+    combined = np.zeros((union.size, dim), dtype=np.float64)
+    touched_by = np.zeros(union.size, dtype=np.int64)
     for rows, delta in deltas:
-        total[rows] += delta  # rows are distinct within one worker, so fancy += adds each once
-        touched_by[rows] += 1
-    union = np.flatnonzero(touched_by).astype(np.int32)
-    combined = total[union]
+        at = np.searchsorted(union, rows)
+        combined[at] += delta  # rows are distinct within one worker, so fancy += adds each once
+        touched_by[at] += 1
+    union = union.astype(np.int32)
     if rule == "mean":
-        combined /= touched_by[union, None]
+        combined /= touched_by[:, None]
     elif rule == "average":
         combined /= len(deltas) if scale is None else float(scale)
     return union, combined.astype(np.float32)

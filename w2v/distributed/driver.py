@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import functools
 import logging
 import math
 import os
@@ -22,7 +23,7 @@ import numpy as np
 from w2v.distributed import shards
 from w2v.distributed import worker as remote
 from w2v.distributed.cluster import ClusterError
-from w2v.distributed.combine import combine_deltas, exchange_bytes
+from w2v.distributed.combine import exchange_bytes
 from w2v.errors import CorpusError, TrainingDiverged, W2VError
 from w2v.models import training
 from w2v.models.fingerprint import counts_fingerprint, mismatch
@@ -159,7 +160,10 @@ def _build_vocabulary(model, client, ranges, owner, source: _Source) -> None:
 
 
 class _Run:
-    """The state of one distributed run on the client (the model's arrays are the master copy)."""
+    """The state of one distributed run on the client: which worker trains what, and the rounds.
+
+    The master weights live on the workers (every replica equals it after each round); the
+    model's arrays get it at the end of every epoch (:meth:`_pull`)."""
 
     def __init__(self, model, client, ranges, owner, source: _Source, round_words, rule, on_round):
         self.model, self.client, self.ranges, self.owner = model, client, dict(enumerate(ranges)), owner
@@ -174,7 +178,7 @@ class _Run:
         if gone:
             self._forget(gone)
         self.threads = {w: int(model.workers or info[w].get("nthreads", 1) or 1) for w in self.active}
-        self.pending: list = []
+        self.round_no = self.first_round = 0    # rounds counted over the run (the workers' replicas follow)
         self.setup = {
             "words": model.vocab_.words, "counts": model.vocab_.counts, "input_vectors": model._input,
             "layer": model._layer, "keep": model._keep, "tokenizer": source.tokenizer,
@@ -228,11 +232,14 @@ class _Run:
 
     # -- faults -------------------------------------------------------------------------------
 
-    def _collect(self, futures: dict):
+    def _collect(self, futures: dict, fetch: bool = True, needed=()):
         """Wait for one task per worker; returns (results by worker, workers lost meanwhile).
 
         A task on a worker that left the cluster never finishes (its restriction pins it there),
-        so the live workers are polled while waiting.
+        so the live workers are polled while waiting. ``fetch=False`` returns the finished futures
+        themselves (their data stays on the workers). ``needed``: workers holding data the tasks
+        depend on; if one of them is lost, the tasks still pending are cancelled and left out of
+        both results and lost (the caller redoes that step).
         """
         from distributed import wait
 
@@ -245,10 +252,19 @@ class _Run:
             except Exception:
                 pass  # timed out, or a future was cancelled: each future's status is read below
             live = None
+            if needed:
+                live = set(_live_workers(self.client))
+                for v in live:
+                    missing.pop(v, None)
+                gone = [v for v in needed if v not in live and v not in lost and self._gone_long(missing, v)]
+                if gone:
+                    lost.extend(gone)
+                    self.client.cancel(list(pending.values()))
+                    break
             for w, future in list(pending.items()):
                 if future.status == "finished":
                     try:
-                        results[w] = future.result()
+                        results[w] = future.result() if fetch else future
                     except W2VError:
                         raise
                     except Exception:
@@ -271,8 +287,7 @@ class _Run:
                         missing.pop(w, None)
                         continue
                     # the scheduler's list can miss a busy worker for a moment: lost only if it stays away
-                    first = missing.setdefault(w, time.monotonic())
-                    if time.monotonic() - first < LOST_AFTER_SECONDS:
+                    if not self._gone_long(missing, w):
                         continue
                     lost.append(w)
                     self.client.cancel([future])
@@ -285,6 +300,12 @@ class _Run:
                     lost.append(w)
                 del pending[w]
         return results, lost
+
+    @staticmethod
+    def _gone_long(missing: dict, w) -> bool:
+        """Whether ``w``, absent from the scheduler's list now, has been absent for long enough."""
+        first = missing.setdefault(w, time.monotonic())
+        return time.monotonic() - first >= LOST_AFTER_SECONDS
 
     def _forget(self, lost: list) -> None:
         """Drop lost workers and hand their ranges to the least loaded survivors."""
@@ -312,7 +333,6 @@ class _Run:
             raise CorpusError("no word of the corpus is in the model's vocabulary: nothing to train on")
         planned = total * model.epochs
         self.words_done = first_epoch * total
-        self.update = None
         plan = training.Plan(model.architecture, bool(model.shared_negatives), bool(model.cbow_mean), model.window,
                              model.effective_alpha, model.effective_min_alpha, planned, model.epochs, 1, model.seed)
         schedule = training.Trainer(plan, model._input, model._layer, model._keep)
@@ -326,6 +346,7 @@ class _Run:
                 bar.set_epoch(epoch, model.epochs)
                 stats = self._epoch(epoch, planned, lambda loss: bar.update(
                     self.words_done, schedule.learning_rate(self.words_done), loss))
+                self._pull()
                 if not (np.isfinite(model._input).all() and np.isfinite(model._layer.weights).all()):
                     raise TrainingDiverged(
                         f"training diverged (non-finite weights) at learning rate {model.effective_alpha:g}: "
@@ -349,8 +370,10 @@ class _Run:
             # the model holds the weights of the last combined round; the round in flight is dropped
             try:
                 self.client.run(remote.stop_run, self.id)
+                self._pull()
             except Exception:
-                logger.debug("could not stop run %s on the workers", self.id, exc_info=True)
+                logger.warning("could not fetch the last combined round from the workers: the model keeps "
+                               "the vectors of its last finished epoch", exc_info=True)
             model.interrupted_ = True
             model._publish()
             raise
@@ -394,38 +417,34 @@ class _Run:
         stats = {"loss": 0.0, "examples": 0, "words": 0, "rounds": 0, "bytes": 0}
         began = time.perf_counter()
         queues = self._queues()
+        lost_since: list = []   # workers lost since the last finished round (a redone round included)
         while any(queues.values()):
             pieces = {w: self._take(queues[w]) for w in self.active}
             n = len(self.active)
             scale = self._alpha_scale(n)
-            futures, unreachable = {}, []
+            futures = {}
             for k, w in enumerate(self.active):
-                try:
-                    update = self._send_update(w)
-                except Exception as err:
-                    # a worker that died since the last round: the scheduler says KeyError once it
-                    # noticed; before that the connection fails (OSError, CommClosedError included)
-                    # while its list still names the worker
-                    if w in _live_workers(self.client) and not isinstance(err, OSError):
-                        raise
-                    unreachable.append(w)
-                    continue
                 schedule = {"words_before_per_worker": self.words_done // n,
                             "words_planned_per_worker": max(1, math.ceil(planned / n)),
-                            "threads": self.threads[w], "stream": (model._calls, epoch, stats["rounds"], k),
-                            "alpha_scale": scale}
+                            "threads": self.threads[w], "alpha_scale": scale,
+                            "stream": (model._calls, epoch, stats["rounds"], k)}
                 work = [(rid, self.ranges[rid], a, b) for rid, a, b in pieces[w]]
-                futures[w] = self.client.submit(remote.train_round, self.id, update, work, schedule,
+                futures[w] = self.client.submit(remote.train_round, self.id, self.round_no, work, schedule,
                                                 workers=[w], allow_other_workers=False, pure=False)
             results, lost = self._collect(futures)
-            lost += unreachable
             if lost:
                 self._forget(lost)
-                for w in lost:
-                    # the lost worker's words of this round, and the rest of its share, go to the heirs
-                    for rid, a, b in list(pieces[w]) + list(queues.pop(w, ())):
-                        queues[self.owner[rid]].appendleft((rid, a, b))
-            stats["bytes"] += self._combine(results, n)
+                self._requeue(queues, pieces, lost)
+            sent = self._combine(results, n) if results else 0
+            lost_since += [w for w in pieces if w not in self.active and w not in lost_since]
+            if sent is None:
+                # a worker was lost while the changes were exchanged: the round is redone without it
+                self._requeue(queues, pieces, [w for w in pieces if w in results])
+                continue
+            # a worker lost after its change was combined: only the rest of its share moves
+            self._requeue(queues, {}, [w for w in pieces if w not in self.active])
+            self.round_no += 1
+            stats["bytes"] += sent
             for r in results.values():
                 stats["words"] += r["words"]
                 stats["loss"] += r["loss"]
@@ -435,40 +454,108 @@ class _Run:
             show(stats["loss"] / stats["examples"] if stats["examples"] else None)
             if self.on_round is not None:
                 self.on_round({"epoch": epoch, "round": stats["rounds"], "workers": list(self.active),
-                               "words": stats["words"], "lost": lost})
+                               "words": stats["words"], "lost": lost_since})
+            lost_since = []
         stats["seconds"] = time.perf_counter() - began
         return stats
 
-    def _combine(self, results: dict, n: int) -> int:
-        """Fold the round's changes into the model and publish the new rows; returns bytes exchanged.
+    def _requeue(self, queues: dict, pieces: dict, workers: list) -> None:
+        """Put the round's pieces of ``workers`` back at the head of their owners' queues (a lost
+        worker's remaining queue too: its ranges have new owners)."""
+        for w in workers:
+            leftover = list(pieces.get(w, ())) + (list(queues.pop(w, ())) if w not in self.active else [])
+            for rid, a, b in reversed(leftover):
+                queues.setdefault(self.owner[rid], collections.deque()).appendleft((rid, a, b))
 
-        ``n`` is the number of workers that started the round (the replicas' learning-rate factor
-        depends on it, also when some were lost in the round).
+    def _combine(self, results: dict, n: int) -> int | None:
+        """Combine the round's changes on the workers and make every replica the new master.
+
+        Worker ``j`` of the ``m`` that trained combines block ``j`` of the rows (ids ``r`` with
+        ``r % m == j``): it receives that block of every worker's change (a reduce-scatter) and
+        every worker then receives every combined block (an all-gather), through Dask's transfers
+        between workers; the client only schedules. ``n`` is the number of workers that started
+        the round (the replicas' learning-rate factor depends on it, also when some were lost).
+
+        Returns
+        -------
+        int or None
+            Bytes exchanged, or None when a worker was lost before every replica held the new
+            master: every replica is then back at the master before the round, to redo it.
         """
-        model = self.model
-        if not results:
-            return 0
-        update, sent = {}, 0
-        dim = model.dim
+        survivors = [w for w in self.active if w in results]
+        m = len(survivors)
         rule = "average" if self.rule == "scaled" else self.rule
         divisor = self._divisor(n, self._alpha_scale(n))
-        for name, matrix in (("input", model._input), ("output", model._layer.weights)):
-            union, combined = combine_deltas([r[name] for r in results.values()], matrix.shape[0], rule, divisor)
-            if not np.isfinite(combined).all():
-                raise TrainingDiverged(
-                    f"training diverged (non-finite weights) at learning rate {model.effective_alpha:g}: "
-                    "lower alpha (--alpha), e.g. by a factor of 10, and train again")
-            matrix[union] += combined
-            update[name] = (union, matrix[union])
-            sent += sum(exchange_bytes(len(r[name][0]), dim) for r in results.values())
-            sent += len(self.active) * exchange_bytes(len(union), dim)
-        self.update = update
-        return sent
-
-    def _send_update(self, w):
-        """The last round's combined rows, placed on worker ``w`` (None before the first round)."""
-        if self.update is None:
+        submit = functools.partial(self.client.submit, allow_other_workers=False, pure=False)
+        parts = [[submit(remote.take_block, self.id, j, m, workers=[k]) for k in survivors] for j in range(m)]
+        blocks = {w: submit(remote.combine_block, self.id, parts[j], rule, divisor, workers=[w])
+                  for j, w in enumerate(survivors)}
+        combined, lost = self._collect(blocks, fetch=False, needed=survivors)
+        if lost or len(combined) < m:
+            if lost:
+                self._forget(lost)
+            self._set_masters(None)
             return None
-        [future] = self.client.scatter([self.update], workers=[w], hash=False, timeout=60)
-        return future
+        ordered = [combined[w] for w in survivors]
+        applied = {w: submit(remote.apply_round, self.id, self.round_no, ordered, workers=[w]) for w in survivors}
+        received, lost = self._collect(applied, needed=survivors)
+        if lost or len(received) < m:
+            if lost:
+                self._forget(lost)
+            if not self._recover(self.round_no):
+                return None
+        dim = self.model.dim
+        return sum(exchange_bytes(results[w]["rows"][name], dim) + exchange_bytes(got[name], dim)
+                   for w, got in received.items() for name in ("input", "output"))
+
+    def _set_masters(self, source) -> None:
+        """Every active replica back to its own copy of the master before the round (``source``
+        None), or to the master a worker holds (``source``: ``(worker, round)``)."""
+        if source is None:
+            futures = {w: self.client.submit(remote.set_master, self.id, None, None, workers=[w],
+                                             allow_other_workers=False, pure=False) for w in self.active}
+        else:
+            holder, round_no = source
+            weights = self.client.submit(remote.master, self.id, round_no, workers=[holder],
+                                         allow_other_workers=False, pure=False)
+            futures = {w: self.client.submit(remote.set_master, self.id, round_no, weights, workers=[w],
+                                             allow_other_workers=False, pure=False)
+                       for w in self.active if w != holder}
+        _, lost = self._collect(futures, needed=[source[0]] if source else ())
+        if lost:
+            self._forget(lost)
+            raise ClusterError(f"lost worker(s) {', '.join(lost)} while restoring the others after a lost "
+                               "worker: training stopped (the vectors of the last finished epoch are kept)")
+
+    def _recover(self, round_no: int) -> bool:
+        """After a worker was lost while the new master was being applied: if a replica holds it,
+        copy it to the others and return True; otherwise put every replica back at the master
+        before the round and return False."""
+        states = {w: self.client.submit(remote.round_state, self.id, workers=[w], allow_other_workers=False,
+                                        pure=False) for w in self.active}
+        states, lost = self._collect(states)
+        if lost:
+            self._forget(lost)
+        holders = [w for w, (_, applied) in sorted(states.items()) if applied == round_no]
+        if holders:
+            self._set_masters((holders[0], round_no))
+            return True
+        self._set_masters(None)
+        return False
+
+    def _pull(self) -> None:
+        """Copy the master of the last finished round from a worker into the model's arrays."""
+        if self.round_no == self.first_round:
+            return  # no round finished in this run: the model's arrays are the master
+        for w in list(self.active):
+            future = self.client.submit(remote.master, self.id, self.round_no - 1, workers=[w],
+                                        allow_other_workers=False, pure=False)
+            got, lost = self._collect({w: future})
+            if lost:
+                self._forget(lost)
+            elif got.get(w) is not None:
+                np.copyto(self.model._input, got[w][0])
+                np.copyto(self.model._layer.weights, got[w][1])
+                return
+        raise ClusterError("no worker holds the last combined round: training stopped")
 

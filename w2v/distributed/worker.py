@@ -1,8 +1,11 @@
 """What runs inside a Dask worker: its replica of the weights, its encoded byte ranges, one round.
 
->>> words = start_run(run_id, setup, ranges)                      # once per worker  # doctest: +SKIP
->>> result = train_round(run_id, update, pieces, schedule)      # once per round
->>> end_run(run_id)                                             # through Client.run
+>>> words = start_run(run_id, setup, ranges)                  # once per worker  # doctest: +SKIP
+>>> stats = train_round(run_id, t, pieces, schedule)          # round t, on every worker k:
+>>> part = take_block(run_id, j, m)                           #   block j of its change, for worker j
+>>> block = combine_block(run_id, [part_0, ..., part_m], "average", s)   # on worker j
+>>> apply_round(run_id, t, [block_0, ..., block_m])           # on every worker: the new master
+>>> end_run(run_id)                                         # through Client.run
 
 The state of a run lives in this module's :data:`_RUNS`, in the worker process, keyed by the run's
 id; tasks of the run are pinned to the worker that holds it. Nothing here imports Dask: the
@@ -20,7 +23,8 @@ import numpy as np
 
 from w2v.corpus import EncodedCorpus, Vocabulary
 from w2v.corpus.scan import choose_engine
-from w2v.distributed.combine import touched_rows
+from w2v.distributed.combine import combine_deltas, touched_rows
+from w2v.errors import TrainingDiverged
 from w2v.distributed.shards import RangeCorpus
 from w2v.models import training
 from w2v.models.encoding import encode_to_disk
@@ -41,6 +45,9 @@ class _Run:
     before_output: np.ndarray
     stop: threading.Event
     engine: str = "auto"          # how this worker reads its ranges (w2v.corpus.scan.choose_engine)
+    base_round: int = -1          # the round after which ``before_*`` is the master (-1: the start)
+    applied: int = -1             # the last round whose combined change the replica holds
+    delta: dict | None = None     # this worker's change in the round it trained last
 
 
 #: run id -> this worker's state of that run
@@ -72,7 +79,7 @@ def start_run(run_id: str, setup: dict, ranges: dict) -> dict:
     input_vectors = np.array(setup["input_vectors"], dtype=np.float32, copy=True)
     run = _Run(setup=setup, vocab=vocab, ranges=dict(ranges), encoded={}, input_vectors=input_vectors,
                layer=layer, keep=np.ascontiguousarray(setup["keep"], dtype=np.float32),
-               before_input=np.empty_like(input_vectors), before_output=np.empty_like(layer.weights),
+               before_input=input_vectors.copy(), before_output=layer.weights.copy(),
                stop=threading.Event())
     # one choice for the whole share: each range alone is small, but the compiled scan's kernels,
     # once loaded, read every range of it several times faster than the Python path
@@ -129,38 +136,35 @@ def _train_piece(run: _Run, piece: EncodedCorpus, schedule: dict, stream: tuple,
     return trainer.run_epoch(piece, stream, progress, run.stop)
 
 
-def train_round(run_id: str, update: dict | None, pieces: list, schedule: dict) -> dict:
-    """Apply the last combined change, train this round's words, and return this worker's change.
+def train_round(run_id: str, round_no: int, pieces: list, schedule: dict) -> dict:
+    """Train this round's words on the replica (which holds the master of the last round) and keep
+    the change here for :func:`take_block`.
 
     Parameters
     ----------
     run_id : str
-    update : dict or None
-        ``{"input": (rows, values), "output": (rows, values)}``: new values of the rows the last
-        round changed (int32 (u,), float32 (u, dim)); the replica then equals the client's weights.
+    round_no : int
+        The round (counted over the whole run); the replica must hold round ``round_no - 1``.
     pieces : list of (int, ByteRange or None, int, int)
         ``(range id, byte range, first word, last word)``; the byte range is given when this
         worker may not have encoded the range yet (a range taken over from a lost worker).
     schedule : dict
         ``words_before_per_worker``, ``words_planned_per_worker`` (learning-rate position),
-        ``threads`` (training threads here) and ``stream`` (tuple of int naming the round, for
-        the random generators).
+        ``threads`` (training threads here), ``alpha_scale`` and ``stream`` (tuple of int naming
+        the round, for the random generators).
 
     Returns
     -------
     dict
-        ``input`` and ``output``: (rows, delta) of :func:`w2v.distributed.combine.touched_rows`;
-        ``words``, ``loss``, ``examples``, ``seconds`` (training time), ``interrupted``.
+        ``words``, ``loss``, ``examples``, ``seconds`` (training time), ``interrupted``, and
+        ``rows``: how many rows of the input and output matrices changed.
     """
-    run = _RUNS.get(run_id)
-    if run is None:
-        raise RuntimeError(f"this worker holds no state of run {run_id} (it was restarted)")
-    if update is not None:
-        for name, matrix in (("input", run.input_vectors), ("output", run.layer.weights)):
-            rows, values = update[name]
-            matrix[rows] = values
+    run = _state(run_id)
+    if run.applied != round_no - 1:
+        raise RuntimeError(f"worker holds round {run.applied} of run {run_id}, not {round_no - 1}")
     np.copyto(run.before_input, run.input_vectors)
     np.copyto(run.before_output, run.layer.weights)
+    run.base_round, run.delta = round_no - 1, None
     progress = training.Progress(words_done=int(schedule["words_before_per_worker"]))
     began = time.perf_counter()
     interrupted = False
@@ -173,15 +177,130 @@ def train_round(run_id: str, update: dict | None, pieces: list, schedule: dict) 
             interrupted = True
             break
     seconds = time.perf_counter() - began
+    run.delta = {"input": touched_rows(run.input_vectors, run.before_input),
+                 "output": touched_rows(run.layer.weights, run.before_output)}
     return {
-        "input": touched_rows(run.input_vectors, run.before_input),
-        "output": touched_rows(run.layer.weights, run.before_output),
         "words": progress.words_done - int(schedule["words_before_per_worker"]),
         "loss": progress.loss,
         "examples": progress.examples,
         "seconds": seconds,
         "interrupted": interrupted,
+        "rows": {name: len(rows) for name, (rows, _) in run.delta.items()},
     }
+
+
+def take_block(run_id: str, block: int, n_blocks: int) -> dict:
+    """The rows of block ``block`` (ids ``r`` with ``r % n_blocks == block``) of this worker's last change.
+
+    Returns
+    -------
+    dict
+        ``{"input": (rows, delta), "output": (rows, delta)}``: int32 (k,), float32 (k, dim).
+    """
+    run = _state(run_id)
+    taken = {}
+    for name, (rows, delta) in run.delta.items():
+        mine = rows % n_blocks == block
+        taken[name] = (rows[mine], delta[mine])
+    return taken
+
+
+def combine_block(run_id: str, parts: list, rule: str, divisor: float) -> dict:
+    """Combine one block of rows over the workers' changes: the new master values of its rows.
+
+    Parameters
+    ----------
+    run_id : str
+    parts : list of dict
+        Every worker's :func:`take_block` of this block.
+    rule, divisor
+        As in :func:`w2v.distributed.combine.combine_deltas` (``divisor`` is its ``scale``).
+
+    Returns
+    -------
+    dict
+        ``{"input": (rows, values), "output": (rows, values)}``: the rows any worker changed and
+        their new values (this worker's copy of the master at the start of the round plus the
+        combined change).
+
+    Raises
+    ------
+    TrainingDiverged
+        A combined value is not finite.
+    """
+    run = _state(run_id)
+    combined = {}
+    for name, before in (("input", run.before_input), ("output", run.before_output)):
+        rows, change = combine_deltas([part[name] for part in parts], before.shape[0], rule, divisor)
+        values = before[rows] + change
+        if not np.isfinite(values).all():
+            raise TrainingDiverged(
+                f"training diverged (non-finite weights) at learning rate {run.setup['alpha']:g}: lower alpha "
+                "(--alpha), e.g. by a factor of 10, and train again")
+        combined[name] = (rows, values)
+    return combined
+
+
+def apply_round(run_id: str, round_no: int, blocks: list) -> dict:
+    """Make the replica the master of round ``round_no``: set every row of every combined block.
+
+    Returns
+    -------
+    dict
+        Rows received per matrix (``input``, ``output``).
+    """
+    run = _state(run_id)
+    received = {"input": 0, "output": 0}
+    for block in blocks:
+        for name, matrix in (("input", run.input_vectors), ("output", run.layer.weights)):
+            rows, values = block[name]
+            matrix[rows] = values
+            received[name] += len(rows)
+    run.applied = round_no
+    return received
+
+
+def round_state(run_id: str) -> tuple[int, int]:
+    """``(base_round, applied)`` of this worker's replica (what a recovery needs to know)."""
+    run = _state(run_id)
+    return run.base_round, run.applied
+
+
+def master(run_id: str, round_no: int):
+    """This worker's copy of the master after round ``round_no``, or None if it has none.
+
+    Returns
+    -------
+    (float32 (V, dim), float32 (V', dim)) or None
+        The input and output matrices.
+    """
+    run = _state(run_id)
+    if run.base_round == round_no:              # training (or trained) the next round
+        return run.before_input.copy(), run.before_output.copy()
+    if run.applied == round_no and run.base_round == round_no - 1:   # applied, not trained since
+        return run.input_vectors.copy(), run.layer.weights.copy()
+    return None
+
+
+def set_master(run_id: str, round_no: int, weights) -> None:
+    """Make the replica the master of round ``round_no`` (``weights`` from :func:`master`, or None
+    to go back to this worker's own copy of the master at the start of its last round)."""
+    run = _state(run_id)
+    if weights is None:
+        weights, round_no = (run.before_input, run.before_output), run.base_round
+    np.copyto(run.input_vectors, weights[0])
+    np.copyto(run.layer.weights, weights[1])
+    np.copyto(run.before_input, weights[0])
+    np.copyto(run.before_output, weights[1])
+    run.base_round = run.applied = round_no
+    run.delta = None
+
+
+def _state(run_id: str) -> _Run:
+    run = _RUNS.get(run_id)
+    if run is None:
+        raise RuntimeError(f"this worker holds no state of run {run_id} (it was restarted)")
+    return run
 
 
 def stop_run(run_id: str) -> None:

@@ -1,0 +1,86 @@
+"""Workers lost at each step of a round (training, combining a block, applying the new master),
+on in-process workers (no cluster): the run goes on without them, trains every word of every epoch,
+and after every finished round every replica holds the same master."""
+import numpy as np
+import pytest
+
+from w2v import Word2Vec
+from w2v.corpus.demo import write_demo_corpus
+from w2v.distributed import driver
+from w2v.distributed.driver import fit_distributed
+from w2v.distributed.inprocess import Done, InProcessClient
+
+
+class _Pending:
+    """A task that never finishes (its worker, or a worker holding its inputs, is gone)."""
+
+    status = "pending"
+
+
+def _inputs(value):
+    if isinstance(value, Done):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _inputs(v)
+
+
+class _LosingClient(InProcessClient):
+    """Loses worker ``victim`` when the ``at``-th task named ``task`` is sent to it: from then on
+    the worker is absent from the scheduler's list, and tasks on it or needing its data never finish."""
+
+    def __init__(self, n, task, victim, at=1):
+        super().__init__(n)
+        self.task, self.victim, self.at, self.seen, self.lost = task, self.names[victim], at, 0, set()
+
+    def scheduler_info(self):
+        return {"workers": {w: {"nthreads": 1} for w in self.names if w not in self.lost}}
+
+    def submit(self, fn, *args, workers=None, **kwargs):
+        w = (workers or self.names)[0]
+        if fn.__name__ == self.task and w == self.victim:
+            self.seen += 1
+            if self.seen == self.at:
+                self.lost.add(w)
+        if w in self.lost or any(d.worker in self.lost for d in _inputs(args)):
+            return _Pending()
+        return super().submit(fn, *args, workers=workers, **kwargs)
+
+    def run(self, fn, *args):
+        return {w: self._on(w, fn, *args) for w in self.names if w not in self.lost}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    path, _ = write_demo_corpus(tmp_path_factory.mktemp("faults"), n_tokens=20_000, seed=4)
+    return path
+
+
+@pytest.mark.parametrize("task,victim", [
+    ("train_round", 1),     # lost while training: the others' changes are combined, its words redone
+    ("take_block", 2),      # lost while its change is handed out: the round is redone without it
+    ("combine_block", 0),   # lost while combining its block: the same
+    ("apply_round", 0),     # lost first while applying: no replica holds the new master, redone
+    ("apply_round", 2),     # lost last while applying: the others hold it, nothing redone
+])
+def test_a_worker_lost_at_any_step_of_a_round_loses_no_word_and_no_consistency(corpus, task, victim,
+                                                                                monkeypatch):
+    monkeypatch.setattr(driver, "LOST_AFTER_SECONDS", 0.0)
+    client = _LosingClient(3, task, victim, at=3)
+    rounds = []
+
+    def on_round(info):
+        run_id = next(iter(client.states[info["workers"][0]]))
+        replicas = [client.states[w][run_id] for w in info["workers"]]
+        for r in replicas[1:]:  # every replica equals the first: they all hold the master
+            np.testing.assert_array_equal(r.input_vectors, replicas[0].input_vectors)
+            np.testing.assert_array_equal(r.layer.weights, replicas[0].layer.weights)
+        rounds.append(info)
+
+    model = fit_distributed(Word2Vec(dim=12, epochs=2, min_count=2, progress=False, seed=3), corpus, client,
+                            round_words=1_500, on_round=on_round)
+    n_words = len(model.vocab_.encode(corpus))
+    assert [h["words"] for h in model.history_] == [n_words] * 2
+    assert client.victim in client.lost and any(client.victim in r["lost"] for r in rounds)
+    assert model.history_[-1]["workers"] == 2
+    assert np.isfinite(model.wv_.vectors).all() and model.history_[-1]["loss"] < model.history_[0]["loss"]
