@@ -24,8 +24,8 @@ import numpy as np
 from w2v.corpus import EncodedCorpus, Vocabulary
 from w2v.corpus.scan import choose_engine
 from w2v.distributed.combine import combine_deltas, touched_rows
-from w2v.errors import TrainingDiverged
 from w2v.distributed.shards import RangeCorpus
+from w2v.errors import TrainingDiverged
 from w2v.models import training
 from w2v.models.encoding import encode_to_disk
 
@@ -63,8 +63,9 @@ def start_run(run_id: str, setup: dict, ranges: dict) -> dict:
     setup : dict
         ``words``, ``counts`` (int64 (V,)), ``input_vectors`` float32 (V, dim), ``layer`` (the
         :class:`w2v.models.output_layers.OutputLayer`), ``keep`` float32 (V,), ``tokenizer``,
-        ``max_sentence_length``, ``phrases`` (a fitted Phrases or None) and the plan fields (``architecture``, ``objective``, ``option``,
-        ``window``, ``alpha``, ``min_alpha``, ``seed``).
+        ``max_sentence_length``, ``phrases`` (a fitted Phrases or None) and the plan fields
+        (``architecture``, ``objective``, ``shared_negatives``, ``cbow_mean``, ``window``,
+        ``alpha``, ``min_alpha``, ``seed``).
     ranges : dict of int to ByteRange
         The ranges this worker trains first.
 
