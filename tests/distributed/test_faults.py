@@ -6,7 +6,7 @@ import pytest
 
 from w2v import Word2Vec
 from w2v.corpus.demo import write_demo_corpus
-from w2v.distributed import driver
+from w2v.distributed import waiting
 from w2v.distributed.driver import fit_distributed
 from w2v.distributed.inprocess import Done, InProcessClient
 
@@ -65,7 +65,7 @@ def corpus(tmp_path_factory):
 ])
 def test_a_worker_lost_at_any_step_of_a_round_loses_no_word_and_no_consistency(corpus, task, victim,
                                                                                 monkeypatch):
-    monkeypatch.setattr(driver, "LOST_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(waiting, "LOST_AFTER_SECONDS", 0.0)
     client = _LosingClient(3, task, victim, at=3)
     rounds = []
 

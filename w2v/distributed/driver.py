@@ -20,11 +20,11 @@ import uuid
 
 import numpy as np
 
-from w2v.distributed import shards
+from w2v.distributed import shards, waiting
 from w2v.distributed import worker as remote
 from w2v.distributed.cluster import ClusterError
 from w2v.distributed.combine import exchange_bytes
-from w2v.errors import CorpusError, TrainingDiverged, W2VError
+from w2v.errors import CorpusError, TrainingDiverged
 from w2v.models import training
 from w2v.models.fingerprint import counts_fingerprint, mismatch
 from w2v.models.params import DEFAULT_ROUND_WORDS
@@ -34,16 +34,12 @@ logger = logging.getLogger(__name__)
 
 #: byte ranges per worker: several, so that a lost worker's share spreads over the others
 RANGES_PER_WORKER = 16
-#: seconds between checks that the workers of a round are still alive
-_POLL_SECONDS = 0.25
 #: the largest learning rate a replica trains at under the "scaled" rule (word2vec's own updates
 #: stay stable there; CBOW at 0.4 diverged on the benchmark corpus)
 MAX_LOCAL_ALPHA = 0.2
 #: how much farther than one replica a combined change may move a row that every replica moved to
 #: the same place (CBOW at 8 workers with replicas at 4 x alpha trained well at 2, diverged at 8 / 3)
 MAX_OVERSHOOT = 2.0
-#: a worker absent from the scheduler's list this long while its task is pending is lost
-LOST_AFTER_SECONDS = 5.0
 
 
 def fit_distributed(model, corpus, client, round_words: int | None = None, resume: bool = False,
@@ -88,10 +84,10 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     if round_words < 1:
         raise ValueError(f"round_words must be at least 1, got {round_words}")
     source = _corpus_source(corpus, model)
-    workers = _live_workers(client)
+    workers = waiting.live_workers(client)
     if not workers:
         client.wait_for_workers(1, timeout=120)
-        workers = _live_workers(client)
+        workers = waiting.live_workers(client)
     ranges = client.submit(shards.plan_ranges, source.path, RANGES_PER_WORKER * len(workers), pure=False).result()
     owner = {rid: workers[rid % len(workers)] for rid in range(len(ranges))}
     if vocabulary is not None:
@@ -139,10 +135,6 @@ def _corpus_source(corpus, model) -> _Source:
         return _Source(os.fspath(corpus.path), corpus.tokenizer, corpus.max_sentence_length, phrases)
     raise ParameterError(f"distributed training reads files where the workers are: give a file or folder "
                          f"path that every worker sees (or an fsspec URL), not a {type(corpus).__name__}")
-
-
-def _live_workers(client) -> list[str]:
-    return sorted(client.scheduler_info()["workers"])
 
 
 def _build_vocabulary(model, client, ranges, owner, source: _Source) -> None:
@@ -233,79 +225,8 @@ class _Run:
     # -- faults -------------------------------------------------------------------------------
 
     def _collect(self, futures: dict, fetch: bool = True, needed=()):
-        """Wait for one task per worker; returns (results by worker, workers lost meanwhile).
-
-        A task on a worker that left the cluster never finishes (its restriction pins it there),
-        so the live workers are polled while waiting. ``fetch=False`` returns the finished futures
-        themselves (their data stays on the workers). ``needed``: workers holding data the tasks
-        depend on; if one of them is lost, the tasks still pending are cancelled and left out of
-        both results and lost (the caller redoes that step).
-        """
-        from distributed import wait
-
-        results, lost = {}, []
-        missing: dict = {}
-        pending = dict(futures)
-        while pending:
-            try:
-                wait(list(pending.values()), timeout=_POLL_SECONDS, return_when="FIRST_COMPLETED")
-            except Exception:
-                pass  # timed out, or a future was cancelled: each future's status is read below
-            live = None
-            if needed:
-                live = set(_live_workers(self.client))
-                for v in live:
-                    missing.pop(v, None)
-                gone = [v for v in needed if v not in live and v not in lost and self._gone_long(missing, v)]
-                if gone:
-                    lost.extend(gone)
-                    self.client.cancel(list(pending.values()))
-                    break
-            for w, future in list(pending.items()):
-                if future.status == "finished":
-                    try:
-                        results[w] = future.result() if fetch else future
-                    except W2VError:
-                        raise
-                    except Exception:
-                        # finished, but the worker died before its result was fetched: the round's
-                        # result is gone with it
-                        lost.append(w)
-                elif future.status == "error":
-                    error = future.exception()
-                    if isinstance(error, W2VError):
-                        self.client.cancel(list(pending.values()))
-                        raise error
-                    live = set(_live_workers(self.client)) if live is None else live
-                    if w in live:
-                        self.client.cancel(list(pending.values()))
-                        raise error
-                    lost.append(w)
-                elif future.status == "pending":
-                    live = set(_live_workers(self.client)) if live is None else live
-                    if w in live:
-                        missing.pop(w, None)
-                        continue
-                    # the scheduler's list can miss a busy worker for a moment: lost only if it stays away
-                    if not self._gone_long(missing, w):
-                        continue
-                    lost.append(w)
-                    self.client.cancel([future])
-                else:  # cancelled by the scheduler: its worker (or data it needed) is gone
-                    live = set(_live_workers(self.client)) if live is None else live
-                    if w in live:
-                        self.client.cancel(list(pending.values()))
-                        raise ClusterError(f"the scheduler cancelled the training task on {w}: see the "
-                                           "scheduler's log")
-                    lost.append(w)
-                del pending[w]
-        return results, lost
-
-    @staticmethod
-    def _gone_long(missing: dict, w) -> bool:
-        """Whether ``w``, absent from the scheduler's list now, has been absent for long enough."""
-        first = missing.setdefault(w, time.monotonic())
-        return time.monotonic() - first >= LOST_AFTER_SECONDS
+        """:func:`w2v.distributed.waiting.collect` on this run's client."""
+        return waiting.collect(self.client, futures, fetch, needed)
 
     def _forget(self, lost: list) -> None:
         """Drop lost workers and hand their ranges to the least loaded survivors."""

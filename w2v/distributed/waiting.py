@@ -1,0 +1,104 @@
+"""Waiting for tasks pinned to workers of a cluster that may lose some of them.
+
+>>> results, lost = collect(client, {worker: future, ...})              # doctest: +SKIP
+
+A Dask task restricted to a worker that left the cluster never finishes (the scheduler keeps it
+waiting for that worker), and neither does a task that needs data only a lost worker held; so
+:func:`collect` polls the scheduler's list of workers while it waits, and gives a worker a grace
+period (:data:`LOST_AFTER_SECONDS`), because a busy worker can miss from that list for a moment.
+"""
+from __future__ import annotations
+
+import time
+
+from w2v.distributed.cluster import ClusterError
+from w2v.errors import W2VError
+
+#: seconds between checks that the workers of a round are still alive
+POLL_SECONDS = 0.25
+#: a worker absent from the scheduler's list this long while its task is pending is lost
+LOST_AFTER_SECONDS = 5.0
+
+
+def live_workers(client) -> list[str]:
+    """The addresses of the workers the scheduler knows now, sorted."""
+    return sorted(client.scheduler_info()["workers"])
+
+
+def collect(client, futures: dict, fetch: bool = True, needed=()):
+    """Wait for one task per worker; returns (results by worker, workers lost meanwhile).
+
+    A task on a worker that left the cluster never finishes (its restriction pins it there),
+    so the live workers are polled while waiting. ``fetch=False`` returns the finished futures
+    themselves (their data stays on the workers). ``needed``: workers holding data the tasks
+    depend on; if one of them is lost, the tasks still pending are cancelled and left out of
+    both results and lost (the caller redoes that step).
+    """
+    try:
+        from distributed import wait
+    except ImportError:  # an in-process client (w2v.distributed.inprocess) runs without Dask
+        wait = None
+    results, lost = {}, []
+    missing: dict = {}
+    pending = dict(futures)
+    while pending:
+        try:
+            if wait is not None:
+                wait(list(pending.values()), timeout=POLL_SECONDS, return_when="FIRST_COMPLETED")
+        except Exception:
+            pass  # timed out, or a future was cancelled: each future's status is read below
+        live = None
+        if needed:
+            live = set(live_workers(client))
+            for v in live:
+                missing.pop(v, None)
+            gone = [v for v in needed if v not in live and v not in lost and _gone_long(missing, v)]
+            if gone:
+                lost.extend(gone)
+                client.cancel(list(pending.values()))
+                break
+        for w, future in list(pending.items()):
+            if future.status == "finished":
+                try:
+                    results[w] = future.result() if fetch else future
+                except W2VError:
+                    raise
+                except Exception:
+                    # finished, but the worker died before its result was fetched: the round's
+                    # result is gone with it
+                    lost.append(w)
+            elif future.status == "error":
+                error = future.exception()
+                if isinstance(error, W2VError):
+                    client.cancel(list(pending.values()))
+                    raise error
+                live = set(live_workers(client)) if live is None else live
+                if w in live:
+                    client.cancel(list(pending.values()))
+                    raise error
+                lost.append(w)
+            elif future.status == "pending":
+                live = set(live_workers(client)) if live is None else live
+                if w in live:
+                    missing.pop(w, None)
+                    continue
+                # the scheduler's list can miss a busy worker for a moment: lost only if it stays away
+                if not _gone_long(missing, w):
+                    continue
+                lost.append(w)
+                client.cancel([future])
+            else:  # cancelled by the scheduler: its worker (or data it needed) is gone
+                live = set(live_workers(client)) if live is None else live
+                if w in live:
+                    client.cancel(list(pending.values()))
+                    raise ClusterError(f"the scheduler cancelled the training task on {w}: see the "
+                                       "scheduler's log")
+                lost.append(w)
+            del pending[w]
+    return results, lost
+
+def _gone_long(missing: dict, w) -> bool:
+    """Whether ``w``, absent from the scheduler's list now, has been absent for long enough."""
+    first = missing.setdefault(w, time.monotonic())
+    return time.monotonic() - first >= LOST_AFTER_SECONDS
+
