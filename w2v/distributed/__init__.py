@@ -58,7 +58,8 @@ in the input matrix; in the output matrix negative sampling touches the targets 
 and hierarchical softmax the inner nodes on the words' paths. So a worker's bytes per round are
 bounded by about twice both matrices, whatever the number of workers; the client's are a few
 hundred bytes per task. What grows with ``n`` is the number of tasks, ``n * n + 3 n`` per round
-(the block hand-outs): the README's scaling section gives measured values and predictions.
+(the block hand-outs, mapped in one call per worker): the README's scaling section gives measured
+values and predictions.
 
 Why it keeps quality
 --------------------

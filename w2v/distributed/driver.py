@@ -408,7 +408,10 @@ class _Run:
         rule = "average" if self.rule == "scaled" else self.rule
         divisor = self._divisor(n, self._alpha_scale(n))
         submit = functools.partial(self.client.submit, allow_other_workers=False, pure=False)
-        parts = [[submit(remote.take_block, self.id, j, m, workers=[k]) for k in survivors] for j in range(m)]
+        # one map per worker: its m hand-outs cost the client and scheduler less than m submits
+        handouts = {k: self.client.map(remote.take_block, [self.id] * m, range(m), [m] * m, workers=[k],
+                                       allow_other_workers=False, pure=False) for k in survivors}
+        parts = [[handouts[k][j] for k in survivors] for j in range(m)]
         blocks = {w: submit(remote.combine_block, self.id, parts[j], rule, divisor, workers=[w])
                   for j, w in enumerate(survivors)}
         combined, lost = self._collect(blocks, fetch=False, needed=survivors)

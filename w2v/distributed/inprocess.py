@@ -82,6 +82,9 @@ class InProcessClient:
         except Exception as error:  # as a Dask future holds its task's error
             return Done(error=error, worker=w)
 
+    def map(self, fn, *iterables, workers=None, **kwargs) -> list:
+        return [self.submit(fn, *args, workers=workers, **kwargs) for args in zip(*iterables)]
+
     def scatter(self, values, **kwargs) -> list:
         return list(values)
 
