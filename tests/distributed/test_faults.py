@@ -46,9 +46,6 @@ class _LosingClient(InProcessClient):
             return _Pending()
         return super().submit(fn, *args, workers=workers, **kwargs)
 
-    def map(self, fn, *iterables, workers=None, **kwargs):
-        return [self.submit(fn, *args, workers=workers, **kwargs) for args in zip(*iterables)]
-
     def run(self, fn, *args):
         return {w: self._on(w, fn, *args) for w in self.names if w not in self.lost}
 
