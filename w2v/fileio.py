@@ -69,6 +69,12 @@ def open_binary(path: str | os.PathLike) -> IO[bytes]:
     return opener(p, "rb")
 
 
+def is_url(source) -> bool:
+    """True when ``source`` is a string naming a protocol (``scheme://...``): a corpus that a
+    cluster's workers read through fsspec (:mod:`w2v.distributed.storage`), not a local path."""
+    return isinstance(source, str) and "://" in source
+
+
 def is_compressed(path: str | os.PathLike) -> bool:
     """True when :func:`open_binary` would decompress ``path`` (its extension is .gz, .bz2 or .xz)."""
     return Path(path).suffix.lower() in _OPENERS

@@ -11,6 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from w2v.fileio import is_url
+
 #: the file argument that means standard input (when read) or standard output (when written)
 STDIO = "-"
 
@@ -105,7 +107,7 @@ def input_file(what: str, stdin: bool = True, urls: bool = False):
     def check(text: str):
         if stdin and text == STDIO:
             return STDIO
-        if urls and "://" in text:
+        if urls and is_url(text):
             return text
         if not os.path.exists(text):
             raise InputError(f"{what} {text!r} does not exist")

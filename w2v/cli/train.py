@@ -21,6 +21,7 @@ from w2v.cli import _safety, _train_outputs
 from w2v.cli._args import (STDIO, HelpFormatter, add_json_option, add_tokenizer_option, input_file,
                            non_negative_int, output_file, positive_float, positive_int, print_json,
                            unit_interval, write_output)
+from w2v.fileio import is_url
 from w2v.models import ARCHITECTURES, OBJECTIVES
 from w2v.models.params import DEFAULT_ROUND_WORDS  # not from the driver: --help would load numba
 
@@ -152,7 +153,7 @@ def handle(args) -> int:
          "--classes-output": _train_outputs.classes_path(args) if args.classes is not None else None})
     args.format = args.format or ("binary" if args.output == STDIO else format_for_path(args.output, "binary"))
     on_cluster = args.scheduler is not None or args.local_cluster is not None
-    if isinstance(args.corpus, str) and "://" in args.corpus and not on_cluster:
+    if is_url(args.corpus) and not on_cluster:
         print(f"w2v train: error: corpus {args.corpus!r} is a URL, which the workers of a cluster read: add "
               "--scheduler ADDRESS or --local-cluster N, or copy the corpus here first", file=sys.stderr)
         return 2
@@ -250,7 +251,7 @@ def _phrased(corpus, phrases, tokenizer: str):
         return corpus
     from w2v.corpus import Tokenizer, open_corpus
 
-    if isinstance(corpus, str) and "://" in corpus:  # a URL: the cluster's workers read it, with the model's tokenizer
+    if is_url(corpus):  # the cluster's workers read it, with the model's tokenizer
         return phrases.transform(corpus)
     return phrases.transform(open_corpus(corpus, tokenizer=Tokenizer.whitespace() if tokenizer == "whitespace"
                                          else Tokenizer()))

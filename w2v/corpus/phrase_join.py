@@ -16,7 +16,7 @@ from itertools import chain
 import numpy as np
 
 from w2v.corpus.phrase_ids import TokenIds
-from w2v.fileio import atomic_write
+from w2v.fileio import atomic_write, is_url
 
 #: tokens rendered to text per chunk when writing
 _RENDER_TOKENS = 1 << 22
@@ -43,8 +43,8 @@ class PhrasedCorpus:
         from w2v.corpus.readers import open_corpus
 
         self.phrases = phrases
-        is_url = isinstance(corpus, str) and "://" in corpus
-        self.corpus = corpus if is_url else open_corpus(corpus, max_sentence_length=phrases.max_sentence_length)
+        self.corpus = (corpus if is_url(corpus)
+                       else open_corpus(corpus, max_sentence_length=phrases.max_sentence_length))
         self.batch = batch
 
     @property

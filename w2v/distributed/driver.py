@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import functools
 import logging
 import math
 import os
@@ -170,13 +169,13 @@ class _Run:
         if gone:
             self._forget(gone)
         self.threads = {w: int(model.workers or info[w].get("nthreads", 1) or 1) for w in self.active}
-        self.round_no = self.first_round = 0    # rounds counted over the run (the workers' replicas follow)
+        self.round_no = 0    # rounds finished in this run (the workers' replicas follow it)
         self.setup = {
             "words": model.vocab_.words, "counts": model.vocab_.counts, "input_vectors": model._input,
             "layer": model._layer, "keep": model._keep, "tokenizer": source.tokenizer,
             "max_sentence_length": source.max_length, "phrases": source.phrases,
-            "architecture": model.architecture, "objective": model.objective, "shared_negatives": bool(model.shared_negatives),
-            "cbow_mean": bool(model.cbow_mean),
+            "architecture": model.architecture, "objective": model.objective,
+            "shared_negatives": bool(model.shared_negatives), "cbow_mean": bool(model.cbow_mean),
             "window": int(model.window), "alpha": model.effective_alpha, "min_alpha": model.effective_min_alpha,
             "seed": int(model.seed),
         }
@@ -186,15 +185,13 @@ class _Run:
     def start(self) -> None:
         """Send the model to every worker; each encodes its own ranges (a lost one's go to others)."""
         [setup] = self.client.scatter([self.setup], broadcast=True, hash=False)
-        futures = {w: self.client.submit(remote.start_run, self.id, setup, self._ranges_of(w), workers=[w],
-                                         allow_other_workers=False, pure=False) for w in self.active}
+        futures = {w: self._on(w, remote.start_run, self.id, setup, self._ranges_of(w)) for w in self.active}
         results, lost = self._collect(futures)
         self._count(results)
         while lost:
             self._forget(lost)
             orphans = [rid for rid in self.ranges if rid not in self.range_words]
-            futures = {w: self.client.submit(remote.adopt_ranges, self.id, self._ranges_of(w, orphans),
-                                             workers=[w], allow_other_workers=False, pure=False)
+            futures = {w: self._on(w, remote.adopt_ranges, self.id, self._ranges_of(w, orphans))
                        for w in self.active if self._ranges_of(w, orphans)}
             results, lost = self._collect(futures)
             self._count(results)
@@ -224,12 +221,18 @@ class _Run:
 
     # -- faults -------------------------------------------------------------------------------
 
+    def _on(self, w, function, *args):
+        """Run ``function(*args)`` on worker ``w`` only (the one holding this run's state there)."""
+        return self.client.submit(function, *args, workers=[w], allow_other_workers=False, pure=False)
+
     def _collect(self, futures: dict, fetch: bool = True, needed=()):
         """:func:`w2v.distributed.waiting.collect` on this run's client."""
         return waiting.collect(self.client, futures, fetch, needed)
 
     def _forget(self, lost: list) -> None:
-        """Drop lost workers and hand their ranges to the least loaded survivors."""
+        """Drop lost workers (if any) and hand their ranges to the least loaded survivors."""
+        if not lost:
+            return
         self.active = [w for w in self.active if w not in lost]
         if not self.active:
             raise ClusterError("every worker of the cluster was lost: training stopped (the vectors of the "
@@ -350,12 +353,10 @@ class _Run:
                             "threads": self.threads[w], "alpha_scale": scale,
                             "stream": (model._calls, epoch, stats["rounds"], k)}
                 work = [(rid, self.ranges[rid], a, b) for rid, a, b in pieces[w]]
-                futures[w] = self.client.submit(remote.train_round, self.id, self.round_no, work, schedule,
-                                                workers=[w], allow_other_workers=False, pure=False)
+                futures[w] = self._on(w, remote.train_round, self.id, self.round_no, work, schedule)
             results, lost = self._collect(futures)
-            if lost:
-                self._forget(lost)
-                self._requeue(queues, pieces, lost)
+            self._forget(lost)
+            self._requeue(queues, pieces, lost)
             sent = self._combine(results, n) if results else 0
             lost_since += [w for w in pieces if w not in self.active and w not in lost_since]
             if sent is None:
@@ -407,25 +408,22 @@ class _Run:
         m = len(survivors)
         rule = "average" if self.rule == "scaled" else self.rule
         divisor = self._divisor(n, self._alpha_scale(n))
-        submit = functools.partial(self.client.submit, allow_other_workers=False, pure=False)
         # one map per worker: its m hand-outs cost the client and scheduler less than m submits
         handouts = {k: self.client.map(remote.take_block, [self.id] * m, range(m), [m] * m, workers=[k],
                                        allow_other_workers=False, pure=False) for k in survivors}
         parts = [[handouts[k][j] for k in survivors] for j in range(m)]
-        blocks = {w: submit(remote.combine_block, self.id, parts[j], rule, divisor, workers=[w])
+        blocks = {w: self._on(w, remote.combine_block, self.id, parts[j], rule, divisor)
                   for j, w in enumerate(survivors)}
         combined, lost = self._collect(blocks, fetch=False, needed=survivors)
-        if lost or len(combined) < m:
-            if lost:
-                self._forget(lost)
+        if len(combined) < m:
+            self._forget(lost)
             self._set_masters(None)
             return None
         ordered = [combined[w] for w in survivors]
-        applied = {w: submit(remote.apply_round, self.id, self.round_no, ordered, workers=[w]) for w in survivors}
+        applied = {w: self._on(w, remote.apply_round, self.id, self.round_no, ordered) for w in survivors}
         received, lost = self._collect(applied, needed=survivors)
-        if lost or len(received) < m:
-            if lost:
-                self._forget(lost)
+        if len(received) < m:
+            self._forget(lost)
             if not self._recover(self.round_no):
                 return None
         dim = self.model.dim
@@ -436,14 +434,11 @@ class _Run:
         """Every active replica back to its own copy of the master before the round (``source``
         None), or to the master a worker holds (``source``: ``(worker, round)``)."""
         if source is None:
-            futures = {w: self.client.submit(remote.set_master, self.id, None, None, workers=[w],
-                                             allow_other_workers=False, pure=False) for w in self.active}
+            futures = {w: self._on(w, remote.set_master, self.id, None, None) for w in self.active}
         else:
             holder, round_no = source
-            weights = self.client.submit(remote.master, self.id, round_no, workers=[holder],
-                                         allow_other_workers=False, pure=False)
-            futures = {w: self.client.submit(remote.set_master, self.id, round_no, weights, workers=[w],
-                                             allow_other_workers=False, pure=False)
+            weights = self._on(holder, remote.master, self.id, round_no)
+            futures = {w: self._on(w, remote.set_master, self.id, round_no, weights)
                        for w in self.active if w != holder}
         _, lost = self._collect(futures, needed=[source[0]] if source else ())
         if lost:
@@ -455,11 +450,8 @@ class _Run:
         """After a worker was lost while the new master was being applied: if a replica holds it,
         copy it to the others and return True; otherwise put every replica back at the master
         before the round and return False."""
-        states = {w: self.client.submit(remote.round_state, self.id, workers=[w], allow_other_workers=False,
-                                        pure=False) for w in self.active}
-        states, lost = self._collect(states)
-        if lost:
-            self._forget(lost)
+        states, lost = self._collect({w: self._on(w, remote.round_state, self.id) for w in self.active})
+        self._forget(lost)
         holders = [w for w, (_, applied) in sorted(states.items()) if applied == round_no]
         if holders:
             self._set_masters((holders[0], round_no))
@@ -469,15 +461,12 @@ class _Run:
 
     def _pull(self) -> None:
         """Copy the master of the last finished round from a worker into the model's arrays."""
-        if self.round_no == self.first_round:
+        if self.round_no == 0:
             return  # no round finished in this run: the model's arrays are the master
         for w in list(self.active):
-            future = self.client.submit(remote.master, self.id, self.round_no - 1, workers=[w],
-                                        allow_other_workers=False, pure=False)
-            got, lost = self._collect({w: future})
-            if lost:
-                self._forget(lost)
-            elif got.get(w) is not None:
+            got, lost = self._collect({w: self._on(w, remote.master, self.id, self.round_no - 1)})
+            self._forget(lost)
+            if got.get(w) is not None:
                 np.copyto(self.model._input, got[w][0])
                 np.copyto(self.model._layer.weights, got[w][1])
                 return

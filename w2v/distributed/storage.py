@@ -19,14 +19,9 @@ from pathlib import Path
 from w2v.corpus import readers
 from w2v.corpus.sources import read_full
 from w2v.errors import CorpusError
-from w2v.fileio import is_compressed, open_binary
+from w2v.fileio import is_compressed, is_url, open_binary
 
-__all__ = ["is_compressed", "is_url", "list_files", "open_decompressed", "open_raw", "looks_like_text8"]
-
-
-def is_url(source) -> bool:
-    """True when ``source`` is a string naming a protocol (``scheme://...``)."""
-    return isinstance(source, str) and "://" in source
+__all__ = ["is_compressed", "list_files", "looks_like_text8", "open_decompressed", "open_raw"]
 
 
 def _filesystem(url: str):
@@ -97,28 +92,29 @@ def open_raw(path: str):
     CorpusError
         The file is not there (on this worker).
     """
-    try:
-        if not is_url(path):
-            return open(path, "rb")
-        fs, inner = _filesystem(path)
-        return fs.open(inner, "rb")
-    except FileNotFoundError:
-        raise CorpusError(f"corpus file {path!r} does not exist on this worker: every worker must see the "
-                          "corpus at the same path") from None
+    return _open(path, decompress=False)
 
 
 def open_decompressed(path: str):
-    """A binary stream of the file's text: ``.gz``, ``.bz2`` and ``.xz`` are decompressed."""
-    if not is_url(path):
-        open_raw(path).close()  # the same one-line error for a missing file
-        return open_binary(path)
-    if not is_compressed(path):
-        return open_raw(path)
-    fs, inner = _filesystem(path)
+    """A binary stream of the file's text: ``.gz``, ``.bz2`` and ``.xz`` are decompressed.
+
+    Raises
+    ------
+    CorpusError
+        The file is not there (on this worker).
+    """
+    return _open(path, decompress=True)
+
+
+def _open(path: str, decompress: bool):
     try:
-        return fs.open(inner, "rb", compression="infer")
+        if not is_url(path):
+            return open_binary(path) if decompress else open(path, "rb")
+        fs, inner = _filesystem(path)
+        return fs.open(inner, "rb", compression="infer" if decompress and is_compressed(path) else None)
     except FileNotFoundError:
-        raise CorpusError(f"corpus file {path!r} does not exist on this worker") from None
+        raise CorpusError(f"corpus file {path!r} does not exist on this worker: every worker must see the "
+                          "corpus at the same path") from None
 
 
 def looks_like_text8(path: str) -> bool:
