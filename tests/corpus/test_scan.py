@@ -245,3 +245,34 @@ def test_a_scan_leaves_no_temporary_file_unclosed(tmp_path, workers):
         del scan
         gc.collect()
     assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+@pytest.mark.parametrize("tokenizer", [Tokenizer.whitespace(), Tokenizer(), Tokenizer(split_sentences=True)],
+                         ids=repr)
+def test_pruning_while_counting_is_compiled_and_matches_the_python_path(tmp_path, tokenizer, monkeypatch):
+    from w2v.corpus import scan as scan_module
+
+    rng = random.Random(zlib.crc32(repr(tokenizer).encode()))
+    (tmp_path / "d").mkdir()
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / "d" / name).write_bytes(_random_text(rng, 300))    # may end without a newline
+    path = tmp_path / "d" / "a.txt"
+    corpora = [lambda: LineCorpus(path, tokenizer=tokenizer, max_sentence_length=7),
+               lambda: Text8Corpus(path, tokenizer=tokenizer, max_sentence_length=7),
+               lambda: open_corpus(tmp_path / "d", tokenizer=tokenizer, max_sentence_length=7)]
+    python_path = scan_module._scan_sentences
+    for make in corpora:
+        for max_vocab_size in (3, 12, 40):
+            expected = python_path(make(), max_vocab_size)
+            assert expected.pruned
+            monkeypatch.setattr(scan_module, "_scan_sentences", None)          # the compiled path only
+            for workers, block_size in [(1, 1 << 20), (1, rng.randint(1, 40)), (2, rng.randint(1, 40))]:
+                scan = scan_corpus(make(), workers=workers, max_vocab_size=max_vocab_size, block_size=block_size,
+                                   engine="compiled")
+                assert scan.words.words() == expected.words.words(), (make, max_vocab_size, block_size)
+                assert scan.counts.tolist() == expected.counts.tolist()
+                assert np.array_equal(scan.ids, expected.ids) and np.array_equal(scan.offsets, expected.offsets)
+                assert (scan.pruned, scan.total_tokens) == (True, expected.total_tokens)
+                scan.close()
+            monkeypatch.setattr(scan_module, "_scan_sentences", python_path)
+            expected.close()

@@ -37,6 +37,17 @@ def test_fingerprint_counts_each_vocabulary_word():
     assert corpus_fingerprint(reordered, 4) == fp
 
 
+def test_fingerprint_counted_in_chunks_equals_one_count(monkeypatch):
+    from w2v.models import fingerprint
+    from w2v.models.encoding import EncodedCorpus
+
+    ids = np.random.default_rng(0).integers(0, 7, size=1000).astype(np.int32)
+    enc = EncodedCorpus(ids=ids, offsets=np.array([0, 1000], dtype=np.int64))
+    whole = fingerprint.counts_fingerprint(np.bincount(ids, minlength=9))
+    monkeypatch.setattr(fingerprint, "CHUNK_TOKENS", 64)
+    assert corpus_fingerprint(enc, 9) == whole
+
+
 def test_python_resume_refuses_another_corpus_unless_forced(corpora, tmp_path):
     a, same, other = corpora
     state = tmp_path / "s.npz"

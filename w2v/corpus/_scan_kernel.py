@@ -221,19 +221,28 @@ def _hash_bytes(word, length):
 
 
 @njit(nogil=True, cache=True)
-def _rehash(n_slots, entry_hash, n_entries):
+def _rehash(n_slots, entry_hash, counts, n_entries):
     """Slots for ``n_entries`` words: pairs (hash as int64, word id), id -1 when empty."""
     slots = np.empty(2 * n_slots, dtype=np.int64)
-    for k in range(2 * n_slots):
+    _fill_slots(slots, entry_hash, counts, n_entries)
+    return slots
+
+
+@njit(nogil=True, cache=True)
+def _fill_slots(slots, entry_hash, counts, n_entries):
+    """Put the words ``0 .. n_entries - 1`` into the empty-made ``slots``, except pruned ones (count 0:
+    a word pruned while counting is no longer found, and if it comes back it gets a new id)."""
+    for k in range(slots.shape[0]):
         slots[k] = _EMPTY
-    mask = np.uint64(n_slots - 1)
+    mask = np.uint64((slots.shape[0] >> 1) - 1)
     for e in range(n_entries):
+        if counts[e] == 0:
+            continue
         s = entry_hash[e] & mask
         while slots[2 * s + 1] != _EMPTY:
             s = (s + np.uint64(1)) & mask
         slots[2 * s] = np.int64(entry_hash[e])
         slots[2 * s + 1] = e
-    return slots
 
 
 @njit(nogil=True, cache=True)
@@ -310,7 +319,7 @@ def _grown(slots, entry_hash, entry_start, entry_length, counts, arena, sizes, l
         _copy_uint8(bigger, _ZERO, arena, _ZERO, used)
         arena = bigger
     if 2 * (e + 1) > slots.shape[0] >> 1:
-        slots = _rehash(slots.shape[0], entry_hash, e)
+        slots = _rehash(slots.shape[0], entry_hash, counts, e)
     return slots, entry_hash, entry_start, entry_length, counts, arena, sizes
 
 
@@ -341,18 +350,61 @@ def _encode_utf8(cps, a, b, out):
     return k
 
 
-_DONE, _TABLE_FULL, _WORD_TOO_LONG = 0, 1, 2
+_DONE, _TABLE_FULL, _WORD_TOO_LONG, _PRUNE = 0, 1, 2, 3
+#: fields of the pruning state (int64 array), see :func:`new_pruning`
+_LIMIT, _THRESHOLD, _PRUNED, _PIECE, _RUN = 0, 1, 2, 3, 4
+
+
+def new_pruning(max_vocab_size, max_sentence_length):
+    """The pruning state :func:`scan_block` keeps across the blocks of one scan: ``max_vocab_size``
+    (-1: no pruning), the next threshold (starts at 1), words pruned so far, the longest sentence,
+    and the tokens of the sentence read so far."""
+    limit = -1 if max_vocab_size is None else max_vocab_size
+    return np.array([limit, 1, 0, max_sentence_length, 0], dtype=np.int64)
+
+
+@njit(nogil=True, cache=True)
+def _sentence_ended(prune, sizes):
+    """A sentence (or a piece of ``max_sentence_length`` tokens) ended: whether the table must be
+    pruned now, i.e. holds more than ``max_vocab_size`` words."""
+    if prune[_RUN] == 0:
+        return False         # an empty sentence: the readers yield none
+    prune[_RUN] = 0
+    return sizes[0] - prune[_PRUNED] > prune[_LIMIT]
+
+
+@njit(nogil=True, cache=True)
+def _prune(slots, entry_hash, counts, sizes, prune):
+    """word2vec.c's ``ReduceVocab`` over the table: forget every word counted at most ``threshold``
+    times (its count becomes 0, it leaves the slots), then raise the threshold by one."""
+    threshold = prune[_THRESHOLD]
+    for e in range(sizes[0]):
+        if 0 < counts[e] <= threshold:
+            counts[e] = 0
+            prune[_PRUNED] += 1
+    prune[_THRESHOLD] = threshold + 1
+    _fill_slots(slots, entry_hash, counts, sizes[0])
+
+
+@njit(nogil=True, cache=True)
+def end_of_source(table, prune):
+    """A source file ended: its last sentence, if open, ends there (prune if the table is full)."""
+    slots, entry_hash, _, _, counts, _, sizes = table
+    if prune[_LIMIT] >= 0 and _sentence_ended(prune, sizes):
+        _prune(slots, entry_hash, counts, sizes, prune)
 
 
 @njit(nogil=True, cache=True)
 def _tokenize(cps, m, whitespace, split, lines, flags, slots, entry_hash, entry_start, entry_length, counts,
-              arena, sizes, scratch, ids, lengths, state):
+              arena, sizes, scratch, ids, lengths, state, prune):
     """Tokenize ``cps[state[0]:m]``, looking words up and counting them, until done or stuck.
 
     ``state`` (int64: position, tokens, sentences, open sentence length, leading end) is read and
     updated. Returns ``_DONE``, ``_TABLE_FULL`` (a new word does not fit: grow the table and call
-    again) or ``_WORD_TOO_LONG`` (grow ``scratch``); nothing of the pending token is recorded.
+    again), ``_WORD_TOO_LONG`` (grow ``scratch``; nothing of the pending token is recorded) or
+    ``_PRUNE`` (a sentence ended with the table over ``max_vocab_size``: prune, and call again).
     """
+    pruning = prune[_LIMIT] >= 0
     i, n_tokens, n_sentences, open_length, leading_end = state[0], state[1], state[2], state[3], state[4]
     status = _DONE
     while i < m:
@@ -365,6 +417,9 @@ def _tokenize(cps, m, whitespace, split, lines, flags, slots, entry_hash, entry_
             elif n_tokens == 0:
                 leading_end = 1
             i += 1
+            if pruning and _sentence_ended(prune, sizes):
+                status = _PRUNE
+                break
             continue
         start = i
         end = i
@@ -412,6 +467,9 @@ def _tokenize(cps, m, whitespace, split, lines, flags, slots, entry_hash, entry_
                         open_length = 0
                     elif n_tokens == 0:
                         leading_end = 1
+                    if pruning and _sentence_ended(prune, sizes):
+                        status = _PRUNE
+                        break
                 else:
                     i += 1
                 continue
@@ -451,6 +509,12 @@ def _tokenize(cps, m, whitespace, split, lines, flags, slots, entry_hash, entry_
         n_tokens += 1
         open_length += 1
         i = end
+        if pruning:
+            # the readers cut a sentence into pieces of max_sentence_length: each piece is a sentence
+            prune[_RUN] += 1
+            if prune[_RUN] == prune[_PIECE] and _sentence_ended(prune, sizes):
+                status = _PRUNE
+                break
     state[0], state[1], state[2], state[3], state[4] = i, n_tokens, n_sentences, open_length, leading_end
     return status
 
@@ -458,7 +522,7 @@ def _tokenize(cps, m, whitespace, split, lines, flags, slots, entry_hash, entry_
 @njit(nogil=True, cache=True)
 def scan_block(data, n, whitespace, lowercase, numbers, strip, split, lines, flags,
                strip_keys, strip_offsets, strip_data, lower_keys, lower_offsets, lower_data,
-               table, decoded, lowered, ids, lengths):
+               table, decoded, lowered, ids, lengths, prune):
     """Tokenize ``data[:n]`` into word ids (``ids``) and sentence lengths (``lengths``).
 
     Parameters
@@ -481,6 +545,9 @@ def scan_block(data, n, whitespace, lowercase, numbers, strip, split, lines, fla
     lengths : np.ndarray of int32
         Receives the length of each sentence ended in the block; when the block ends inside a
         sentence, its tokens so far are the last entry and ``open`` is True.
+    prune : np.ndarray of int64
+        :func:`new_pruning`'s state, updated: with a ``max_vocab_size``, the table is pruned after
+        every sentence that leaves it with more words (the blocks must come in text order).
 
     Returns
     -------
@@ -510,10 +577,12 @@ def scan_block(data, n, whitespace, lowercase, numbers, strip, split, lines, fla
     state = np.zeros(5, dtype=np.int64)
     while True:
         status = _tokenize(cps, m, whitespace, split, lines, flags, slots, entry_hash, entry_start, entry_length,
-                           counts, arena, sizes, scratch, ids, lengths, state)
+                           counts, arena, sizes, scratch, ids, lengths, state, prune)
         if status == _DONE:
             break
-        if status == _WORD_TOO_LONG:
+        if status == _PRUNE:
+            _prune(slots, entry_hash, counts, sizes, prune)
+        elif status == _WORD_TOO_LONG:
             scratch = np.empty(2 * scratch.shape[0], dtype=np.uint8)
         else:
             length = 4 * m     # generous: any word of the block fits

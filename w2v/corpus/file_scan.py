@@ -67,9 +67,10 @@ class _BlockResult:
 class _Worker:
     """One scanning thread's word table, scratch buffers and id file."""
 
-    def __init__(self, number: int, tokenizer):
+    def __init__(self, number: int, tokenizer, pruning):
         self.number = number
         self.table = _new_table()
+        self.pruning = pruning
         self.decoded = np.zeros(0, dtype=np.int32)
         self.lowered = np.zeros(0, dtype=np.int32)
         self.ids = np.zeros(0, dtype=np.int32)
@@ -91,7 +92,9 @@ class _Worker:
             data, data.shape[0], whitespace, lowercase, numbers, strip, split, block.lines, tables.flags,
             tables.strip_keys, tables.strip_offsets, tables.strip_data, tables.lower_keys,
             tables.lower_offsets, tables.lower_data, self.table, self.decoded, self.lowered,
-            self.ids, self.lengths)
+            self.ids, self.lengths, self.pruning)
+        if block.closes:
+            kernel.end_of_source(self.table, self.pruning)
         offset = self.written
         self.ids[:n_tokens].tofile(self.id_file)
         self.written += n_tokens
@@ -179,7 +182,8 @@ def _reading_bar(corpus, enabled: bool):
                 leave=False, dynamic_ncols=True)
 
 
-def scan_files(corpus, workers: int = 1, block_size: int = SCAN_BLOCK, progress: bool = False) -> ScanResult:
+def scan_files(corpus, workers: int = 1, block_size: int = SCAN_BLOCK, progress: bool = False,
+               max_vocab_size: int | None = None) -> ScanResult:
     """Stage 1 over a file corpus (:class:`LineCorpus`, :class:`Text8Corpus`, :class:`FolderCorpus`
     or :class:`StreamCorpus` with a plain :class:`Tokenizer`).
 
@@ -192,6 +196,9 @@ def scan_files(corpus, workers: int = 1, block_size: int = SCAN_BLOCK, progress:
         Bytes per block.
     progress : bool, default False
         Show a progress bar on stderr over the bytes read (only if reading takes over a second).
+    max_vocab_size : int, optional
+        Prune rare words while counting, by the rule of :func:`w2v.corpus.scan._scan_sentences`.
+        That rule follows the text sentence by sentence, so one thread scans.
 
     Returns
     -------
@@ -199,8 +206,9 @@ def scan_files(corpus, workers: int = 1, block_size: int = SCAN_BLOCK, progress:
     """
     tables = unicode_tables()
     tokenizer = corpus.tokenizer
-    workers = max(1, min(int(workers), MAX_SCAN_WORKERS))
-    pool = [_Worker(w, tokenizer) for w in range(workers)]
+    workers = 1 if max_vocab_size is not None else max(1, min(int(workers), MAX_SCAN_WORKERS))
+    pool = [_Worker(w, tokenizer, kernel.new_pruning(max_vocab_size, corpus.max_sentence_length))
+            for w in range(workers)]
     results: dict[int, _BlockResult] = {}
     bar = _reading_bar(corpus, progress)
     on_read = None if bar is None else bar.update
@@ -212,6 +220,7 @@ def scan_files(corpus, workers: int = 1, block_size: int = SCAN_BLOCK, progress:
         else:
             _scan_threaded(corpus, pool, tables, block_size, results, on_read)
         result = _assemble(corpus, pool, results)
+        result.pruned = bool(pool[0].pruning[2] > 0)
     finally:
         if bar is not None:
             bar.close()

@@ -19,8 +19,9 @@ The pipeline (:func:`w2v.corpus.pipeline.build_and_encode` runs it) has three se
 
 Files and folders are scanned by compiled code on ``workers`` threads (:mod:`w2v.corpus.file_scan`);
 the result does not depend on the number of workers. In-memory lists of token lists, any
-other iterable corpus, and ``max_vocab_size`` pruning take the Python path (:func:`_scan_sentences`),
-which produces the same :class:`ScanResult`. Small files take the Python path too, because it is
+other iterable corpus take the Python path (:func:`_scan_sentences`), which produces the same
+:class:`ScanResult`; so does ``max_vocab_size`` pruning on either path (compiled, it scans on one
+thread: the rule follows the text sentence by sentence). Small files take the Python path too, because it is
 faster for them (see :func:`choose_engine`): the compiled scan pays for loading its kernels (about
 0.35 s) and, the first time ever, for compiling them (about 6 s of CPU).
 
@@ -98,7 +99,7 @@ def scan_corpus(corpus, workers: int = 1, max_vocab_size: int | None = None,
         Threads that tokenize and count (files and folders).
     max_vocab_size : int, optional
         Prune rare words while counting so that at most this many distinct words are held (see
-        :func:`_scan_sentences` for the exact rule); takes the Python path.
+        :func:`_scan_sentences` for the exact rule); a file is then scanned on one thread.
     block_size : int
         Bytes per block handed to a worker.
     progress : bool, default False
@@ -112,11 +113,15 @@ def scan_corpus(corpus, workers: int = 1, max_vocab_size: int | None = None,
     """
     name = describe(corpus)
     corpus = open_corpus(corpus)
-    if choose_engine(corpus, engine) == "compiled" and max_vocab_size is None:
-        result = scan_files(corpus, max(1, int(workers)), int(block_size), progress=progress)
+    if choose_engine(corpus, engine) == "compiled":
+        result = scan_files(corpus, max(1, int(workers)), int(block_size), progress=progress,
+                            max_vocab_size=max_vocab_size)
     else:
         result = _scan_sentences(corpus, max_vocab_size)
     result.name = name
+    if result.pruned:
+        logger.info("max_vocab_size=%d: %d distinct words were pruned while counting", max_vocab_size,
+                    int(np.count_nonzero(result.counts == 0)))
     if result.decode_errors:
         logger.warning("%s: replaced %d invalid UTF-8 byte sequence(s) with U+FFFD", name, result.decode_errors)
     return result
@@ -140,7 +145,7 @@ def _scan_sentences(corpus: _Corpus, max_vocab_size: int | None) -> ScanResult:
     written = 0
     n_sentences = 0
     threshold = 1
-    pruned_words = 0
+    pruned = False
     for sentence in corpus:
         if not sentence:
             continue
@@ -160,7 +165,7 @@ def _scan_sentences(corpus: _Corpus, max_vocab_size: int | None) -> ScanResult:
                 if counts[i] <= threshold:
                     del index[word]
                     counts[i] = 0
-                    pruned_words += 1
+                    pruned = True
             threshold += 1
         if len(ids) >= CHUNK_TOKENS:
             np.asarray(ids, dtype=np.int32).tofile(id_file)
@@ -170,13 +175,10 @@ def _scan_sentences(corpus: _Corpus, max_vocab_size: int | None) -> ScanResult:
     np.asarray(ids, dtype=np.int32).tofile(id_file)
     np.asarray(ends, dtype=np.int64).tofile(offset_file)
     written += len(ids)
-    if pruned_words:
-        logger.info("max_vocab_size=%d: pruned %d distinct words while counting (final threshold %d)",
-                    max_vocab_size, pruned_words, threshold - 1)
     counts_array = np.asarray(counts, dtype=np.int64)
     return ScanResult(id_file, offset_file, written, n_sentences, WordTable.from_words(words), counts_array,
                       total_tokens=written, decode_errors=int(getattr(corpus, "decode_errors", 0) or 0),
-                      pruned=pruned_words > 0, sentences_cut=isinstance(corpus, (LineCorpus, Text8Corpus,
+                      pruned=pruned, sentences_cut=isinstance(corpus, (LineCorpus, Text8Corpus,
                                                                                   FolderCorpus, StreamCorpus)))
 
 

@@ -16,6 +16,9 @@ import hashlib
 
 import numpy as np
 
+#: ids counted at a time
+CHUNK_TOKENS = 1 << 20
+
 
 def corpus_fingerprint(encoded, vocab_size: int) -> dict:
     """Fingerprint of an encoded corpus.
@@ -33,7 +36,12 @@ def corpus_fingerprint(encoded, vocab_size: int) -> dict:
         ``{"words": N, "counts_sha256": hex digest of the int64 (V,) count of each id}``:
         JSON-ready.
     """
-    return counts_fingerprint(np.bincount(np.asarray(encoded.ids), minlength=int(vocab_size)))
+    ids = np.asarray(encoded.ids)
+    counts = np.zeros(int(vocab_size), dtype=np.int64)
+    # in chunks: bincount copies int32 ids to int64, which for the whole corpus would be the peak memory of a fit
+    for start in range(0, ids.shape[0], CHUNK_TOKENS):
+        counts += np.bincount(ids[start:start + CHUNK_TOKENS], minlength=int(vocab_size))
+    return counts_fingerprint(counts)
 
 
 def counts_fingerprint(counts: np.ndarray) -> dict:

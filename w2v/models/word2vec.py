@@ -398,9 +398,11 @@ class Word2Vec:
         from w2v.corpus import keep_probabilities
 
         rng = np.random.default_rng(self.seed)
-        # uniform in +-0.5/dim: small enough that early dot products sit in the linear part of the sigmoid
-        self._input = ((rng.random((len(vocab), self.dim), dtype=np.float32) - np.float32(0.5))
-                       / np.float32(self.dim))
+        # uniform in +-0.5/dim: small enough that early dot products sit in the linear part of the sigmoid;
+        # in place, so that no temporary of the matrix's size raises the peak memory
+        self._input = rng.random((len(vocab), self.dim), dtype=np.float32)
+        self._input -= np.float32(0.5)
+        self._input /= np.float32(self.dim)
         self._keep = keep_probabilities(vocab.counts, self.sample).astype(np.float32)
         self._layer = OUTPUT_LAYERS[self.objective].create(vocab.counts, self.dim, negative=self.negative,
                                                            ns_exponent=self.ns_exponent)
@@ -414,6 +416,8 @@ class Word2Vec:
     def _publish(self) -> None:
         from w2v.vectors import KeyedVectors
 
+        # the previous copy goes first (unless the caller holds it): two copies would raise the peak memory
+        self.wv_ = None
         self.wv_ = KeyedVectors(self.vocab_.words, self._input.copy(), self.vocab_.counts)
 
     def _train(self, encoded, first_epoch: int, epochs: int) -> None:
