@@ -8,7 +8,9 @@ compiled kernel of :mod:`w2v.corpus._scan_kernel`, each with its own word table 
 temporary id file, the GIL released. Afterwards the tables are merged and every block's ids are
 rewritten, in text order, to first-seen order, so the result is the same for any number of workers
 and any block size. A sentence cut by a block end is joined with its continuation; sentences are
-then cut into pieces of ``max_sentence_length`` tokens, exactly as the readers cut them.
+then cut into pieces of ``max_sentence_length`` tokens, exactly as the readers cut them. With
+``max_vocab_size`` one thread scans, pruning its table after each sentence (the rule of
+:func:`w2v.corpus.scan._scan_sentences`, which follows the text in order).
 """
 from __future__ import annotations
 
