@@ -222,7 +222,8 @@ def _hash_bytes(word, length):
 
 @njit(nogil=True, cache=True)
 def _rehash(n_slots, entry_hash, counts, n_entries):
-    """Slots for ``n_entries`` words: pairs (hash as int64, word id), id -1 when empty."""
+    """Slots for ``n_entries`` words (pruned ones left out): pairs (hash as int64, word id), id -1
+    when empty."""
     slots = np.empty(2 * n_slots, dtype=np.int64)
     _fill_slots(slots, entry_hash, counts, n_entries)
     return slots
@@ -361,6 +362,11 @@ def new_pruning(max_vocab_size, max_sentence_length):
     and the tokens of the sentence read so far."""
     limit = -1 if max_vocab_size is None else max_vocab_size
     return np.array([limit, 1, 0, max_sentence_length, 0], dtype=np.int64)
+
+
+def pruned_any(prune) -> bool:
+    """Whether the scan with this pruning state forgot any word."""
+    return bool(prune[_PRUNED] > 0)
 
 
 @njit(nogil=True, cache=True)

@@ -222,7 +222,7 @@ def scan_files(corpus, workers: int = 1, block_size: int = SCAN_BLOCK, progress:
         else:
             _scan_threaded(corpus, pool, tables, block_size, results, on_read)
         result = _assemble(corpus, pool, results)
-        result.pruned = bool(pool[0].pruning[2] > 0)
+        result.pruned = kernel.pruned_any(pool[0].pruning)
     finally:
         if bar is not None:
             bar.close()

@@ -21,8 +21,8 @@ Files and folders are scanned by compiled code on ``workers`` threads (:mod:`w2v
 the result does not depend on the number of workers. In-memory lists of token lists, any
 other iterable corpus take the Python path (:func:`_scan_sentences`), which produces the same
 :class:`ScanResult`; so does ``max_vocab_size`` pruning on either path (compiled, it scans on one
-thread: the rule follows the text sentence by sentence). Small files take the Python path too, because it is
-faster for them (see :func:`choose_engine`): the compiled scan pays for loading its kernels (about
+thread: the rule follows the text sentence by sentence). Small files take the Python path too,
+because it is faster for them (see :func:`choose_engine`): the compiled scan pays for loading its kernels (about
 0.35 s) and, the first time ever, for compiling them (about 6 s of CPU).
 
 Sentences are what the readers of :mod:`w2v.corpus.readers` yield: a line (or, text8-style, the
@@ -178,8 +178,8 @@ def _scan_sentences(corpus: _Corpus, max_vocab_size: int | None) -> ScanResult:
     counts_array = np.asarray(counts, dtype=np.int64)
     return ScanResult(id_file, offset_file, written, n_sentences, WordTable.from_words(words), counts_array,
                       total_tokens=written, decode_errors=int(getattr(corpus, "decode_errors", 0) or 0),
-                      pruned=pruned, sentences_cut=isinstance(corpus, (LineCorpus, Text8Corpus,
-                                                                                  FolderCorpus, StreamCorpus)))
+                      pruned=pruned, sentences_cut=isinstance(corpus, (LineCorpus, Text8Corpus, FolderCorpus,
+                                                                       StreamCorpus)))
 
 
 
