@@ -38,7 +38,8 @@ def client(demo):
     # compile (or load) the kernels here first, so that the worker processes load them from numba's cache
     Word2Vec(dim=8, epochs=1, min_count=1, progress=False).fit([["a", "b", "c"]] * 5)
     with _cluster() as cluster, distributed.Client(cluster) as client:
-        client.wait_for_workers(2)
+        # bounded: a worker process that never starts fails the module instead of hanging the suite
+        client.wait_for_workers(2, timeout=120)
         yield client
 
 
