@@ -54,7 +54,7 @@ def quality(args, out) -> None:
     from w2v import Word2Vec
     from w2v.errors import TrainingDiverged
 
-    params = dict(epochs=args.epochs, seed=1, progress=False)
+    params = dict(epochs=args.epochs, seed=args.seed, progress=False)
     for arch in [] if args.no_single else args.archs:
         began = time.perf_counter()
         single = Word2Vec(architecture=arch, workers=2, **params).fit(args.corpus)
@@ -92,7 +92,7 @@ def speed(args, out) -> None:
     from w2v import Word2Vec
     from w2v.distributed import fit_distributed
 
-    params = dict(architecture=args.archs[0], epochs=args.epochs, seed=1, progress=False)
+    params = dict(architecture=args.archs[0], epochs=args.epochs, seed=args.seed, progress=False)
     began = time.perf_counter()
     single = Word2Vec(workers=2, **params).fit(args.corpus)
     whole = time.perf_counter() - began
@@ -198,6 +198,7 @@ def main(argv=None) -> int:
     p.add_argument("--rule", default="scaled", help="combination rule of the rounds")
     p.add_argument("--no-single", action="store_true", help="skip the single-process baseline")
     p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--seed", type=int, default=1, help="seed of every run (single-process and distributed)")
     p.add_argument("--no-spark", action="store_true", help="skip Spark's once-per-epoch rule")
     p.add_argument("--in-process", action="store_true",
                    help="run the workers one after another in this process (same vectors, no Dask; faster "
