@@ -116,3 +116,28 @@ def test_rows_are_combined_exactly_whichever_worker_combines_their_block():
     _one_round(client, run, changes)
     np.testing.assert_allclose(model._input, before_in + expected_in / 8, rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(model._layer.weights, before_out + expected_out / 8, rtol=1e-5, atol=1e-7)
+
+
+class _Hang(BaseException):
+    """What an unbounded wait would do: never return (raised instead, so the test ends)."""
+
+
+class _ResultOnDeadWorker:
+    """A finished task whose worker died before its result was fetched: Dask recomputes it on the
+    dead worker it is pinned to, so fetching it never returns."""
+
+    status = "finished"
+
+    def result(self, timeout=None):
+        if timeout is None:
+            raise _Hang
+        raise TimeoutError
+
+
+def test_a_finished_result_on_a_worker_that_died_is_a_lost_worker_not_a_hang(monkeypatch):
+    from w2v.distributed import waiting
+
+    monkeypatch.setattr(waiting, "LOST_AFTER_SECONDS", 0.0)
+    client = _Client(["tcp://alive"])            # the task's worker is no longer listed
+    results, lost = waiting.collect(client, {"tcp://dead": _ResultOnDeadWorker()})
+    assert results == {} and lost == ["tcp://dead"]
