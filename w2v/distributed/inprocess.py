@@ -25,7 +25,7 @@ class Done:
         self.value, self.error, self.worker = value, error, worker
         self.status = "error" if error is not None else "finished"
 
-    def result(self):
+    def result(self, timeout=None):
         if self.error is not None:
             raise self.error
         return self.value

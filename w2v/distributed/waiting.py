@@ -9,6 +9,7 @@ period (:data:`LOST_AFTER_SECONDS`), because a busy worker can miss from that li
 """
 from __future__ import annotations
 
+import asyncio
 import time
 
 from w2v.distributed.cluster import ClusterError
@@ -60,7 +61,7 @@ def collect(client, futures: dict, fetch: bool = True, needed=()):
         for w, future in list(pending.items()):
             if future.status == "finished":
                 try:
-                    results[w] = future.result() if fetch else future
+                    results[w] = _fetch(client, future, w, missing) if fetch else future
                 except W2VError:
                     raise
                 except Exception:
@@ -96,6 +97,24 @@ def collect(client, futures: dict, fetch: bool = True, needed=()):
                 lost.append(w)
             del pending[w]
     return results, lost
+
+class WorkerGone(Exception):
+    """The worker holding a finished task's result left the cluster before it was fetched."""
+
+
+def _fetch(client, future, w, missing: dict):
+    """The result of a finished task on ``w``. If ``w`` died before the result was fetched, Dask
+    recomputes the task, which its restriction pins to the dead worker, so an unbounded wait would
+    never end: wait in slices and give up once ``w`` has left the cluster for good."""
+    while True:
+        try:
+            return future.result(timeout=POLL_SECONDS)
+        except (TimeoutError, asyncio.TimeoutError):   # distinct classes before Python 3.11
+            if w in live_workers(client):
+                missing.pop(w, None)
+            elif _gone_long(missing, w):
+                raise WorkerGone(w) from None
+
 
 def _gone_long(missing: dict, w) -> bool:
     """Whether ``w``, absent from the scheduler's list now, has been absent for long enough."""
