@@ -153,3 +153,24 @@ def test_a_finished_result_on_a_worker_that_died_is_a_lost_worker_not_a_hang(mon
     client = _Client(["tcp://alive"])            # the task's worker is no longer listed
     results, lost = waiting.collect(client, {"tcp://dead": _ResultOnDeadWorker()})
     assert results == {} and lost == ["tcp://dead"]
+
+
+class _FlickeringClient(_Client):
+    """Leaves every worker out of its first answer, as a scheduler list refreshed at that moment can."""
+
+    def __init__(self, workers):
+        super().__init__(workers)
+        self.calls = 0
+
+    def scheduler_info(self):
+        self.calls += 1
+        return {"workers": {}} if self.calls == 1 else super().scheduler_info()
+
+
+def test_workers_missing_from_one_answer_of_the_scheduler_are_not_lost():
+    model = Word2Vec(dim=4, epochs=1, min_count=1, progress=False, workers=1).fit([["a", "b", "c"]] * 5)
+    ranges = [types.SimpleNamespace(path="c.txt", start=i, stop=i + 1) for i in range(2)]
+    client = _FlickeringClient(["tcp://a", "tcp://b"])
+    run = _Run(model, client, ranges, {0: "tcp://a", 1: "tcp://b"}, _Source("c.txt", None, 10_000), 1000,
+               "scaled", None)
+    assert run.active == ["tcp://a", "tcp://b"]
