@@ -67,8 +67,9 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
         How the workers' changes combine (:mod:`w2v.distributed.combine`): ``"scaled"`` (the
         default) trains each of the ``n`` replicas at ``s = n`` times the learning rate (less where
         that would exceed :data:`MAX_LOCAL_ALPHA`; ``s = 1`` for at most :data:`MAX_OVERSHOOT`
-        workers) and adds the sum of the changes divided by ``s`` (by at least ``n / MAX_OVERSHOOT``); ``"mean"`` (per row, over the workers that touched it, at the
-        plain learning rate: Spark MLlib's rule) and ``"sum"`` are there for comparison.
+        workers) and adds the sum of the changes divided by ``s`` (by at least
+        ``n / MAX_OVERSHOOT``); ``"mean"`` (per row, over the workers that touched it, at the plain
+        learning rate: Spark MLlib's rule) and ``"sum"`` are there for comparison.
     on_round : callable, optional
         Called as ``on_round(info)`` after every round (dict: epoch, round, workers, words, lost).
     vocabulary : Vocabulary, optional

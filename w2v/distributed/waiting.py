@@ -98,6 +98,7 @@ def collect(client, futures: dict, fetch: bool = True, needed=()):
             del pending[w]
     return results, lost
 
+
 class WorkerGone(Exception):
     """The worker holding a finished task's result left the cluster before it was fetched."""
 
