@@ -164,15 +164,8 @@ class _Run:
         self.active = sorted(set(owner.values()))
         self.range_words: dict[int, int] = {}
         self.id_counts = np.zeros(len(model.vocab_), dtype=np.int64)  # over every encoded range, once
-        info = client.scheduler_info()["workers"]
-        # a worker can leave between planning and here (counting the vocabulary takes a while); the
-        # scheduler's list can also miss workers for a moment, so one is gone only if it stays away
-        gone = [w for w in self.active if w not in info]
-        deadline = time.monotonic() + waiting.LOST_AFTER_SECONDS
-        while gone and time.monotonic() < deadline:
-            time.sleep(waiting.POLL_SECONDS)
-            info = client.scheduler_info()["workers"]
-            gone = [w for w in self.active if w not in info]
+        # a worker can leave between planning and here (counting the vocabulary takes a while)
+        info, gone = waiting.absent_workers(client, self.active)
         if gone:
             self._forget(gone)
         self.threads = {w: int(model.workers or info[w].get("nthreads", 1) or 1) for w in self.active}

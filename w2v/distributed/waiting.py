@@ -99,6 +99,22 @@ def collect(client, futures: dict, fetch: bool = True, needed=()):
     return results, lost
 
 
+def absent_workers(client, workers) -> tuple[dict, list]:
+    """The scheduler's workers (address -> info) and those of ``workers`` missing from them.
+
+    The scheduler's list can miss workers for a moment, so a worker counts as missing only if it
+    stays away for :data:`LOST_AFTER_SECONDS`.
+    """
+    info = client.scheduler_info()["workers"]
+    gone = [w for w in workers if w not in info]
+    deadline = time.monotonic() + LOST_AFTER_SECONDS
+    while gone and time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        info = client.scheduler_info()["workers"]
+        gone = [w for w in workers if w not in info]
+    return info, gone
+
+
 class WorkerGone(Exception):
     """The worker holding a finished task's result left the cluster before it was fetched."""
 
