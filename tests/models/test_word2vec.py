@@ -116,27 +116,44 @@ def test_a_set_stop_event_stops_before_training(small):
     assert np.array_equal(before, model._input)
 
 
-def test_an_interrupt_held_while_workers_start_stops_them_before_it_propagates(small, monkeypatch):
-    # Ctrl-C or SIGTERM held while the worker threads start is delivered as the hold ends; the
-    # workers must be stopped and waited for, or the weights change while they are being saved
+@pytest.mark.parametrize("where", ["first start, after the launch", "second start, before the launch",
+                                   "after every start"])
+def test_an_interrupt_while_workers_start_stops_every_launched_one_before_it_propagates(small, monkeypatch, where):
+    # Ctrl-C or SIGTERM can land anywhere while the worker threads start, even inside Thread.start
+    # (the signal mask of the main thread does not stop another thread from taking the signal, and
+    # Python then raises it in the main thread at once): every worker that was launched must be
+    # stopped and waited for, or the weights change while they are being saved.
     model = Word2Vec(dim=8, epochs=1, min_count=1, progress=False, workers=2).fit(small)
     plan = training.Plan(architecture="skipgram", shared_negatives=False, cbow_mean=True, window=5, alpha=0.025,
                          min_alpha=2.5e-6, words_planned=10**9, epochs=1, workers=2, seed=1)
     encoded = model.vocab_.encode(small * 40)     # over a million words: seconds of training
     trainer = training.Trainer(plan, model._input, model._layer, model._keep)
+    real_chunk, real_start = trainer._run_chunk, threading.Thread.start
 
-    @contextlib.contextmanager
-    def delivered_on_exit():
-        yield
-        time.sleep(0.01)          # the workers are training by now
-        raise KeyboardInterrupt
+    def slow_chunk(*args):
+        time.sleep(0.05)        # a worker that was launched is still in its chunk when the interrupt lands
+        return real_chunk(*args)
 
-    monkeypatch.setattr(training, "_signals_held", delivered_on_exit)
+    starts = []
+
+    def start(thread):
+        starts.append(thread)
+        if where == "second start, before the launch" and len(starts) == 2:
+            raise KeyboardInterrupt
+        real_start(thread)
+        if where == "first start, after the launch" and len(starts) == 1:
+            raise KeyboardInterrupt
+        if where == "after every start" and len(starts) == plan.workers:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(trainer, "_run_chunk", slow_chunk)
+    monkeypatch.setattr(threading.Thread, "start", start)
     try:
         result = trainer.run_epoch(encoded, (0, 0), training.Progress(), threading.Event())
         assert result.interrupted
     except KeyboardInterrupt:
         pass
+    monkeypatch.undo()
     after = model._input.copy()
     time.sleep(0.3)
     assert np.array_equal(after, model._input)     # nobody is still writing the weights

@@ -8,10 +8,8 @@ once.
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import math
-import signal
 import threading
 import time
 from typing import Callable
@@ -271,8 +269,9 @@ class Trainer:
         errors: list[BaseException] = []
         halt = threading.Event()  # a worker failed or diverged: the others stop too
 
-        def work(state, done):
+        def work(state, entered, done):
             try:
+                entered.set()   # before its first look at ``stop``: see the interrupt path below
                 scratch = self.layer.scratch(self.input_vectors.shape[1], plan.window)
                 sentence = aligned_zeros(max(longest, 1), np.int32)
                 while not stop.is_set() and not halt.is_set():
@@ -294,20 +293,16 @@ class Trainer:
                 done.set()
 
         began = time.perf_counter()
-        # Each worker says itself when it is done: a Thread.join cut short by Ctrl-C can mark a thread
-        # that is still running as stopped (CPython before 3.13), and the weights would then be saved
-        # while it still writes them.
+        # Each worker says itself that it entered and that it is done: a Thread.join cut short by
+        # Ctrl-C can mark a thread that is still running as stopped (CPython before 3.13), and the
+        # weights would then be saved while it still writes them.
+        entered = [threading.Event() for _ in range(plan.workers)]
         finished = [threading.Event() for _ in range(plan.workers)]
-        threads = [threading.Thread(target=work, args=(states[t], finished[t]), daemon=True)
+        threads = [threading.Thread(target=work, args=(states[t], entered[t], finished[t]), daemon=True)
                    for t in range(plan.workers)]
-        started: list[threading.Event] = []
         try:
-            # a signal held here is delivered as the hold ends, inside this try: the workers
-            # already started are then stopped and waited for like at any other moment
-            with _signals_held():
-                for t, done in zip(threads, finished):
-                    t.start()
-                    started.append(done)
+            for t in threads:
+                t.start()
             for done in finished:
                 ended = False
                 while not ended:
@@ -315,9 +310,12 @@ class Trainer:
                     if on_tick is not None:
                         on_tick(progress)
         except BaseException as err:
-            # Ctrl-C, or a failure in on_tick: never leave workers changing the weights behind our back
+            # Ctrl-C (it can land anywhere, inside Thread.start too), or a failure in on_tick: never
+            # leave workers changing the weights behind our back. A worker that entered before
+            # ``stop`` is set may be training and is waited for; one that enters later sees ``stop``
+            # and returns without touching the weights.
             stop.set()
-            _wait_for(started)
+            _wait_for([done for came, done in zip(entered, finished) if came.is_set()])
             if not isinstance(err, KeyboardInterrupt):
                 raise
         seconds = time.perf_counter() - began
@@ -364,23 +362,6 @@ def _wait_for(events: list[threading.Event]) -> None:
                 break
             except KeyboardInterrupt:
                 continue
-
-
-@contextlib.contextmanager
-def _signals_held():
-    """Hold Ctrl-C and SIGTERM while worker threads start: an interrupt raised inside
-    ``Thread.start`` would leave a thread training that nobody joins, changing the weights while
-    they are being saved. Held signals are delivered when the block ends."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    except (AttributeError, OSError, ValueError):  # no POSIX signal masks here
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _numba_type(value):
