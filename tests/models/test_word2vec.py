@@ -1,5 +1,4 @@
 """The estimator end to end: learning, all 8 combinations, reproducibility, divergence, state."""
-import contextlib
 import os
 import signal
 import threading
