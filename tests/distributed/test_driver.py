@@ -32,8 +32,8 @@ def test_a_worker_gone_before_the_run_starts_hands_its_ranges_to_the_others():
     assert run.threads == {"tcp://kept": 1}
 
 
-def _eight_worker_run(architecture, n_workers=8):
-    """A run on 8 (or ``n_workers``) in-process workers, started (each holds the model), before any round."""
+def _started_run(architecture, n_workers=8):
+    """A run on ``n_workers`` in-process workers, started (each holds the model), before any round."""
     model = Word2Vec(architecture=architecture, dim=4, epochs=1, min_count=1, progress=False, workers=1,
                      seed=1).fit([list("abcdefghij")] * 5)
     client = InProcessClient(n_workers)
@@ -63,7 +63,7 @@ def _one_round(client, run, changes: dict) -> None:
 def test_a_row_one_replica_changed_moves_by_the_single_process_step_when_the_replica_rate_is_capped():
     # CBOW's alpha 0.05 x 8 workers would be 0.4, above MAX_LOCAL_ALPHA: replicas train at 0.2,
     # 4 times the rate, so a change made by one worker alone must be divided by 4, not by 8
-    model, client, run = _eight_worker_run("cbow")
+    model, client, run = _started_run("cbow")
     scale = run._alpha_scale(len(run.active))
     assert scale == pytest.approx(MAX_LOCAL_ALPHA / model.effective_alpha) == pytest.approx(4.0)
     step = np.array([[0.04, -0.08, 0.02, 0.0]], np.float32)      # what one process would do: alpha * g
@@ -78,7 +78,7 @@ def test_a_row_one_replica_changed_moves_by_the_single_process_step_when_the_rep
 
 def test_uncapped_replicas_average_their_changes():
     # skip-gram's alpha 0.025 x 8 = 0.2: the replicas train at 8 times the rate, the plain average
-    model, client, run = _eight_worker_run("skipgram")
+    model, client, run = _started_run("skipgram")
     assert run._alpha_scale(len(run.active)) == pytest.approx(8.0)
     before = model._input.copy()
     change = np.array([[0.8, 0.0, -1.6, 0.8]], np.float32)
@@ -89,7 +89,7 @@ def test_uncapped_replicas_average_their_changes():
 def test_a_row_every_replica_moved_alike_moves_at_most_twice_as_far():
     # above the cap already (alpha 0.25): replicas train at the plain rate, and the sum of 8 equal
     # changes (a row each replica settled at the same place) must not move it 8 times as far
-    model, client, run = _eight_worker_run("cbow")
+    model, client, run = _started_run("cbow")
     model.alpha = 0.25
     assert run._alpha_scale(8) == 1.0
     before = model._input.copy()
@@ -100,7 +100,7 @@ def test_a_row_every_replica_moved_alike_moves_at_most_twice_as_far():
 
 def test_rows_are_combined_exactly_whichever_worker_combines_their_block():
     # rows 0..5 spread over the 8 blocks; workers change overlapping sets of rows in both matrices
-    model, client, run = _eight_worker_run("skipgram")
+    model, client, run = _started_run("skipgram")
     rng = np.random.default_rng(0)
     before_in, before_out = model._input.copy(), model._layer.weights.copy()
     changes, expected_in, expected_out = {}, np.zeros_like(before_in, np.float64), np.zeros_like(before_out,
@@ -121,7 +121,7 @@ def test_rows_are_combined_exactly_whichever_worker_combines_their_block():
 def test_two_replicas_train_at_the_plain_rate_and_their_changes_add_up():
     # n = 2 <= MAX_OVERSHOOT: the plain-rate sum moves a row both replicas settled at most twice as far,
     # and on the benchmark corpus it scored as well as one process (better than 2 x the rate, halved)
-    model, client, run = _eight_worker_run("skipgram", n_workers=2)
+    model, client, run = _started_run("skipgram", n_workers=2)
     assert run._alpha_scale(2) == 1.0
     before = model._input.copy()
     a, b = np.array([[0.1, 0.0, -0.2, 0.1]], np.float32), np.array([[0.3, 0.1, 0.0, -0.1]], np.float32)

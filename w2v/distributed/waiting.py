@@ -105,14 +105,13 @@ def absent_workers(client, workers) -> tuple[dict, list]:
     The scheduler's list can miss workers for a moment, so a worker counts as missing only if it
     stays away for :data:`LOST_AFTER_SECONDS`.
     """
-    info = client.scheduler_info()["workers"]
-    gone = [w for w in workers if w not in info]
     deadline = time.monotonic() + LOST_AFTER_SECONDS
-    while gone and time.monotonic() < deadline:
-        time.sleep(POLL_SECONDS)
+    while True:
         info = client.scheduler_info()["workers"]
         gone = [w for w in workers if w not in info]
-    return info, gone
+        if not gone or time.monotonic() >= deadline:
+            return info, gone
+        time.sleep(POLL_SECONDS)
 
 
 class WorkerGone(Exception):
