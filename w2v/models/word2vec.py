@@ -24,6 +24,7 @@ import os
 
 import numpy as np
 
+from w2v._heap import release_freed_memory
 from w2v.errors import CorpusError, ModelFormatError, ParameterError
 from w2v.models import ARCHITECTURES, OBJECTIVES, compat, training
 from w2v.models.encoding import encode_to_disk
@@ -463,6 +464,8 @@ class Word2Vec:
             min_alpha=self.effective_min_alpha, words_planned=max(1, n_words * epochs), epochs=epochs,
             workers=self.effective_workers, seed=int(self.seed))
         self._own_input()
+        # what reading the corpus freed (its threads' word tables) would otherwise stay resident all run
+        release_freed_memory()
         trainer = training.Trainer(plan, self._input, self._layer, self._keep, progress_bar=bool(self.progress))
         self.interrupted_ = False
         self.epochs_trained_ = first_epoch
