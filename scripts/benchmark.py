@@ -19,7 +19,10 @@ excluded for both). The two pipelines split their work differently: w2v reads an
 corpus once before training (not in ``train s``), gensim re-reads and splits the file in every epoch
 inside ``train()``. ``total s`` is therefore also printed: the whole fit from the text file to
 trained vectors (w2v: vocabulary, encoding and training; gensim: ``build_vocab`` and ``train``).
-Peak memory is the child process's maximal resident set.
+Peak memory is the child process's maximal resident set. ``start MB`` is the peak of a process that
+only starts the library (``STARTUP``: w2v with numba's code generator set up by one cached function,
+gensim with its Cython extensions), and ``above`` the whole process's peak minus it: what the run
+itself holds.
 
 The headline is the whole process, as a user times it: ``w2v train CORPUS -o OUT`` against a
 gensim script that trains with ``corpus_file`` (gensim's fastest path) and writes the same binary
@@ -233,6 +236,30 @@ def run_process(impl: str, cfg: dict, corpus: Path, out: Path) -> dict:
     return res
 
 
+#: what each library costs before it reads a word: the interpreter, the library and its compiled code
+#: (w2v: numba and one function from numba's cache, whose first load sets up LLVM's code generator,
+#: a fixed cost of every numba program; gensim: its Cython training extensions)
+STARTUP = {
+    "w2v": "import w2v.models.word2vec\nfrom w2v.corpus import _scan_kernel as k\nimport numpy as np\n"
+           "k.first_seen_ids(np.zeros(1, np.int32), np.zeros(1, np.int32), np.full(1, -1, np.int32), 0)",
+    "gensim": "import gensim.models\nfrom gensim.models import word2vec_corpusfile, word2vec_inner",
+}
+
+
+def startup_peak(impl: str) -> float:
+    """Peak RSS in MB of a process that starts ``impl`` and trains nothing (median of three)."""
+    peaks = []
+    for _ in range(3):
+        proc = subprocess.Popen([sys.executable, "-c", STARTUP[impl]], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"{impl} start-up process failed: {proc.stderr.read().decode()[-2000:]}")
+        proc.stderr.close()
+        peaks.append(usage.ru_maxrss / 1024.0)
+    return statistics.median(peaks)
+
+
 def run_child(impl: str, cfg: dict, corpus: Path, out: Path) -> dict:
     cmd = [sys.executable, __file__, "--child", impl, "--child-config", json.dumps(cfg), "--child-corpus",
            str(corpus), "--child-out", str(out)]
@@ -401,6 +428,7 @@ def main(argv=None) -> int:
         warm = args.workdir / "warm-up.txt"
         warm.write_text("the quick brown fox jumps over the lazy dog\n" * 20)
         run_process("w2v", {**cfg, "epochs": 1, "min_count": 1}, warm, args.workdir / "warm-up.bin")
+        startup = {impl: startup_peak(impl) for impl in impls}
         for r in range(args.repeats):
             for epochs in process_epochs:
                 order = impls if (r + epochs) % 2 == 0 else impls[::-1]
@@ -419,8 +447,8 @@ def main(argv=None) -> int:
               f"{0 if objective == 'hierarchical' else args.negative}, {args.workers} workers, "
               f"{args.repeats} run(s) each (medians); quality after {quality_epochs} epochs")
         heads = "".join(f"{f'proc s @{e}':>11}" for e in process_epochs)
-        print(f"{'trainer':8} {'vocab+enc s':>11} {'words/s':>11}{heads} {'peak MB':>8} {'analogy':>8} "
-              f"{'ws353':>7}")
+        print(f"{'trainer':8} {'vocab+enc s':>11} {'words/s':>11}{heads} {'peak MB':>8} {'start MB':>8} "
+              f"{'above':>6} {'analogy':>8} {'ws353':>7}")
         med = {}
         for impl in impls:
             q = rows[impl][quality_epochs]
@@ -429,8 +457,8 @@ def main(argv=None) -> int:
             speed = statistics.median(x["words_per_second"] for x in q)
             peak = max(x["peak_mb"] for e in process_epochs for x in rows[impl][e])
             cols = "".join(f"{med[impl][e]:>11.1f}" for e in process_epochs)
-            print(f"{impl:8} {vocab_s:>11.2f} {speed:>11,.0f}{cols} {peak:>8.0f} "
-                  f"{statistics.median(x['analogy'] for x in q):>8.3f} "
+            print(f"{impl:8} {vocab_s:>11.2f} {speed:>11,.0f}{cols} {peak:>8.0f} {startup[impl]:>8.0f} "
+                  f"{peak - startup[impl]:>6.0f} {statistics.median(x['analogy'] for x in q):>8.3f} "
                   f"{statistics.median(x['spearman'] for x in q):>7.3f}")
         if "gensim" in med:
             ratios = "".join(f"{med['gensim'][e] / med['w2v'][e]:>10.2f}x" for e in process_epochs)

@@ -174,3 +174,19 @@ def test_workers_missing_from_one_answer_of_the_scheduler_are_not_lost():
     run = _Run(model, client, ranges, {0: "tcp://a", 1: "tcp://b"}, _Source("c.txt", None, 10_000), 1000,
                "scaled", None)
     assert run.active == ["tcp://a", "tcp://b"]
+
+
+def test_vectors_published_before_a_distributed_run_keep_their_values(tmp_path):
+    # the driver writes each epoch's master into the model's matrix: not into the one wv_ handed out
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("".join(" ".join(np.random.default_rng(i).permutation(list("abcdefghij"))) + "\n"
+                              for i in range(200)))
+    model = Word2Vec(dim=4, epochs=1, min_count=1, progress=False, workers=1)
+    model.fit(str(corpus), client=InProcessClient(2))
+    published, values = model.wv_, model.wv_.vectors.copy()
+    assert np.shares_memory(published.vectors, model._input)
+    model.epochs = 2
+    model.resume(str(corpus), client=InProcessClient(2))
+    assert model.epochs_trained_ == 2
+    assert np.array_equal(published.vectors, values)
+    assert not np.array_equal(model.wv_.vectors, values)

@@ -45,8 +45,8 @@ def test_numpy_scalars_and_integral_bools_for_flags_are_fine():
 def test_memory_estimate_grows_with_every_size():
     base = dict(architecture="skipgram", objective="negative", dim=100, window=5, negative=5, workers=2)
     size = params.training_bytes(vocab_size=1000, **base)
-    # the input and output matrices and the published copy, at least
-    assert size >= 3 * 1000 * 100 * 4
+    # the input and output matrices at least (wv_ is the input matrix, not a copy)
+    assert 2 * 1000 * 100 * 4 <= size < 3 * 1000 * 100 * 4
     for name, bigger in (("dim", 200), ("window", 50), ("negative", 50), ("workers", 4)):
         assert params.training_bytes(vocab_size=1000, **{**base, name: bigger}) > size, name
     assert params.training_bytes(vocab_size=2000, **base) > size

@@ -81,6 +81,37 @@ def test_history_and_callbacks(small):
     assert model.history_[-1]["alpha"] == pytest.approx(2.5e-6)
 
 
+def test_a_fitted_model_holds_one_input_matrix_and_copies_it_only_when_read_mid_run(small, monkeypatch):
+    # memory: wv_ after training is the trained matrix itself (gensim's model.wv.vectors), and no
+    # per-epoch copy is made unless something reads wv_ during the run
+    import w2v.vectors
+
+    made = []
+    init = w2v.vectors.KeyedVectors.__init__
+    monkeypatch.setattr(w2v.vectors.KeyedVectors, "__init__",
+                        lambda self, words, vectors, counts=None: made.append(vectors) or init(self, words, vectors,
+                                                                                                counts))
+    model = Word2Vec(dim=8, epochs=3, workers=2, min_count=10, progress=False).fit(small)
+    assert len(made) == 1 and model.wv_ is model.wv_
+    assert np.shares_memory(model.wv_.vectors, model._input)
+
+
+def test_vectors_read_during_or_before_training_keep_their_values(small):
+    seen = []
+    model = Word2Vec(dim=8, epochs=2, workers=2, min_count=10, progress=False,
+                     callbacks=[lambda m, rec: seen.append((m.wv_, m.wv_, m.wv_.vectors.copy()))]).fit(small)
+    (first, again, first_values), _ = seen
+    assert first is again                          # one snapshot per epoch, however often it is read
+    assert np.array_equal(first.vectors, first_values)
+    assert not np.array_equal(first.vectors, model.wv_.vectors)
+    # more training trains a copy: the vectors published before it stay as they were
+    published, values = model.wv_, model.wv_.vectors.copy()
+    model.partial_fit(small, epochs=1)
+    assert np.array_equal(published.vectors, values)
+    assert not np.array_equal(model.wv_.vectors, values)
+    assert np.shares_memory(model.wv_.vectors, model._input)
+
+
 def test_defaults_follow_word2vec_c():
     assert Word2Vec().effective_alpha == 0.025
     assert Word2Vec(architecture="cbow").effective_alpha == 0.05

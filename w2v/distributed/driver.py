@@ -259,6 +259,7 @@ class _Run:
         self.words_done = first_epoch * total
         plan = training.Plan(model.architecture, bool(model.shared_negatives), bool(model.cbow_mean), model.window,
                              model.effective_alpha, model.effective_min_alpha, planned, model.epochs, 1, model.seed)
+        model._own_input()   # _pull writes the master into model._input: not into vectors published before
         schedule = training.Trainer(plan, model._input, model._layer, model._keep)
         bar = TrainingBar(planned, enabled=bool(model.progress), initial=self.words_done)
         model.interrupted_ = False
@@ -290,6 +291,7 @@ class _Run:
                 model._publish()
                 for callback in model.callbacks:
                     callback(model, record)
+            model._publish(final=True)
         except KeyboardInterrupt:
             # the model holds the weights of the last combined round; the round in flight is dropped
             try:
@@ -299,7 +301,7 @@ class _Run:
                 logger.warning("could not fetch the last combined round from the workers: the model keeps "
                                "the vectors of its last finished epoch", exc_info=True)
             model.interrupted_ = True
-            model._publish()
+            model._publish(final=True)
             raise
         finally:
             bar.close()

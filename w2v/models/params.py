@@ -145,7 +145,7 @@ def training_bytes(architecture: str, objective: str, dim: int, window: int, neg
     """Bytes the trainer holds for a vocabulary of ``vocab_size`` words (a lower bound: the corpus
     and Python's own memory come on top).
 
-    Counted: the float32 input and output matrices and the copy published as ``wv_``, the per-word
+    Counted: the float32 input and output matrices (``wv_`` is the input matrix itself), the per-word
     sampling tables, the Huffman paths (hierarchical softmax), and each thread's buffers, which
     hold ``2 * window`` rows of ``dim`` floats and of scores (``vocab_size`` scores per row for the
     full softmax).
@@ -157,7 +157,7 @@ def training_bytes(architecture: str, objective: str, dim: int, window: int, neg
         output_rows, rows_per_example, tables = max(v - 1, 0), depth, v * depth * 5
     else:
         output_rows, rows_per_example, tables = v, int(negative) + 1, 0
-    matrices = 4 * d * (2 * v + output_rows)
+    matrices = 4 * d * (v + output_rows)
     per_word = 16 * v + tables
     scores = batch * rows_per_example + (batch * v if objective == "softmax" else 0)
     path_rows = rows_per_example if objective == "hierarchical" else 1

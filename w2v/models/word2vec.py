@@ -24,6 +24,7 @@ import os
 
 import numpy as np
 
+from w2v._heap import release_freed_memory
 from w2v.errors import CorpusError, ModelFormatError, ParameterError
 from w2v.models import ARCHITECTURES, OBJECTIVES, compat, training
 from w2v.models.encoding import encode_to_disk
@@ -106,7 +107,10 @@ class Word2Vec:
     Attributes
     ----------
     wv_ : KeyedVectors
-        The learned input vectors.
+        The learned input vectors. After training, its ``vectors`` are the model's trained matrix
+        itself, not a copy (gensim's ``model.wv.vectors`` convention, one matrix less in memory);
+        a later training call trains a copy, so vectors read before it keep their values. Read
+        during training (a callback), it is a copy made at the first read after each epoch.
     vocab_ : Vocabulary
     history_ : list of dict
         One record per epoch: ``epoch``, ``loss`` (mean loss per example, float64), ``loss_sum``,
@@ -413,12 +417,43 @@ class Word2Vec:
         self._calls = 0
         self._publish()
 
-    def _publish(self) -> None:
+    #: the published vectors (None: made from ``_input`` when read) and whether they are ``_input`` itself
+    _wv = None
+    _wv_is_input = False
+
+    @property
+    def wv_(self):
+        """The learned input vectors (see the class's Attributes)."""
+        if self._wv is None:
+            if self.__dict__.get("_input") is None:
+                raise AttributeError("wv_: this Word2Vec is not fitted yet")
+            from w2v.vectors import KeyedVectors
+
+            self._wv = KeyedVectors(self.vocab_.words, self._input.copy(), self.vocab_.counts)
+        return self._wv
+
+    def _publish(self, final: bool = False) -> None:
+        """Make ``wv_`` the vectors trained so far.
+
+        Mid-run (``final`` False) nothing is copied until ``wv_`` is read: a copy of the matrix
+        per epoch would raise the peak memory by a third for nothing. At the end of a training call
+        (``final``), ``wv_`` takes the matrix itself; :meth:`_own_input` must then run before
+        anything trains it again.
+        """
         from w2v.vectors import KeyedVectors
 
-        # the previous copy goes first (unless the caller holds it): two copies would raise the peak memory
-        self.wv_ = None
-        self.wv_ = KeyedVectors(self.vocab_.words, self._input.copy(), self.vocab_.counts)
+        # the previous snapshot goes first (unless the caller holds it): two would raise the peak memory
+        self._wv = None
+        self._wv_is_input = bool(final)
+        if final:
+            self._wv = KeyedVectors(self.vocab_.words, self._input, self.vocab_.counts)
+
+    def _own_input(self) -> None:
+        """Before a training call: train a copy of the matrix ``wv_`` holds, so that vectors published
+        before it keep their values (the copy the model held goes with ``wv_``, if no one holds it)."""
+        if self._wv_is_input:
+            self._input = self._input.copy()
+        self._publish()
 
     def _train(self, encoded, first_epoch: int, epochs: int) -> None:
         """Train epochs ``first_epoch .. epochs - 1`` on ``encoded`` (the rate decays over all of them)."""
@@ -428,6 +463,9 @@ class Word2Vec:
             cbow_mean=bool(self.cbow_mean), window=int(self.window), alpha=self.effective_alpha,
             min_alpha=self.effective_min_alpha, words_planned=max(1, n_words * epochs), epochs=epochs,
             workers=self.effective_workers, seed=int(self.seed))
+        self._own_input()
+        # what reading the corpus freed (its threads' word tables) would otherwise stay resident all run
+        release_freed_memory()
         trainer = training.Trainer(plan, self._input, self._layer, self._keep, progress_bar=bool(self.progress))
         self.interrupted_ = False
         self.epochs_trained_ = first_epoch
@@ -437,12 +475,13 @@ class Word2Vec:
             self._notify("on_train_begin")
             trainer.train(encoded, first_epoch, self._calls, self.history_, on_epoch_end=self._epoch_done,
                           on_epoch_begin=lambda: self._notify("on_epoch_begin"))
+            self._publish(final=True)
             self._notify("on_train_end")
         except KeyboardInterrupt:
             # wherever Ctrl-C lands (inside an epoch, between epochs, in a callback), wv_ holds
             # what was trained and interrupted_ tells the caller to keep it
             self.interrupted_ = True
-            self._publish()
+            self._publish(final=True)
             raise
 
     def _epoch_done(self, record: dict) -> None:
