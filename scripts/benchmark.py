@@ -35,6 +35,7 @@ threads), tokenize + count throughput in MB/s per worker (``scan_corpus`` alone)
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import os
@@ -91,7 +92,65 @@ def prepare(sources: list[Path], workdir: Path) -> tuple[Path, int]:
 # ---------------------------------------------------------------------------------------- children
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    """This process's peak resident size in MB, counted from its own start.
+
+    Not ``ru_maxrss``: on Linux a child starts with its parent's resident size at the fork as its
+    maximum, so every child of a large benchmark process would report at least that size."""
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024.0
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+#: run first in a measured Python process: its own peak (VmHWM, as ``_peak_mb`` reads it) goes to a
+#: file at exit
+_PEAK_PRELUDE = """
+import atexit, os, runpy, sys
+def _report():
+    with open("/proc/self/status") as status:
+        kib = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    with open(os.environ["BENCHMARK_PEAK_FILE"], "w") as out:
+        out.write(repr(kib / 1024.0))
+atexit.register(_report)
+how, target, sys.argv = sys.argv[1], sys.argv[2], sys.argv[2:]
+if how == "-c":
+    sys.argv[0] = "-c"
+    exec(compile(target, "<string>", "exec"), {"__name__": "__main__"})
+elif how == "-m":
+    runpy.run_module(target, run_name="__main__", alter_sys=True)
+else:
+    runpy.run_path(target, run_name="__main__")
+"""
+
+
+@dataclasses.dataclass
+class Measured:
+    """A finished process: wall seconds, its own peak RSS in MB, exit code and output."""
+
+    seconds: float
+    peak_mb: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def measure_process(cmd: list[str]) -> Measured:
+    """Run the Python command ``cmd`` (``[sys.executable, "-m", module, ...]``, ``[..., "-c", code,
+    ...]`` or ``[..., script, ...]``) from start to exit and measure it (Linux: the peak is NaN
+    where ``/proc`` is missing)."""
+    if cmd[0] != sys.executable or len(cmd) < 2:
+        raise ValueError(f"not a command of this Python: {cmd[:2]}")
+    how = [] if cmd[1] in ("-c", "-m") else ["script"]
+    with tempfile.TemporaryDirectory() as folder:
+        peak_file = Path(folder) / "peak"
+        env = {**os.environ, "BENCHMARK_PEAK_FILE": str(peak_file)}
+        args = [sys.executable, "-c", _PEAK_PRELUDE] + how + cmd[1:]
+        began = time.perf_counter()
+        proc = subprocess.run(args, capture_output=True, text=True, env=env)
+        seconds = time.perf_counter() - began
+        peak = float(peak_file.read_text()) if peak_file.exists() else float("nan")
+    return Measured(seconds, peak, proc.returncode, proc.stdout, proc.stderr)
 
 
 def child_w2v(cfg: dict, corpus: Path, out: Path) -> dict:
@@ -214,18 +273,11 @@ def run_process(impl: str, cfg: dict, corpus: Path, out: Path) -> dict:
     else:
         cmd = [sys.executable, __file__, "--child", "gensim-file", "--child-config", json.dumps(cfg),
                "--child-corpus", str(corpus), "--child-out", str(out)]
-    with tempfile.TemporaryFile("w+") as out_file, tempfile.TemporaryFile("w+") as err_file:
-        began = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out_file, stderr=err_file, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)     # this child's own peak RSS, not the maximum of all
-        seconds = time.perf_counter() - began
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out_file.seek(0)
-        err_file.seek(0)
-        stdout, stderr = out_file.read(), err_file.read()
-    if proc.returncode != 0:
-        raise SystemExit(f"{impl} process failed:\n{stderr[-3000:]}")
-    res = {"process_seconds": seconds, "peak_mb": usage.ru_maxrss / 1024.0}
+    done = measure_process(cmd)
+    if done.returncode != 0:
+        raise SystemExit(f"{impl} process failed:\n{done.stderr[-3000:]}")
+    stdout = done.stdout
+    res = {"process_seconds": done.seconds, "peak_mb": done.peak_mb}
     if impl == "w2v":
         speed = re.search(r"([\d,]+) words/s", stdout)
         res["words_per_second"] = float(speed.group(1).replace(",", "")) if speed else float("nan")
@@ -250,13 +302,10 @@ def startup_peak(impl: str) -> float:
     """Peak RSS in MB of a process that starts ``impl`` and trains nothing (median of three)."""
     peaks = []
     for _ in range(3):
-        proc = subprocess.Popen([sys.executable, "-c", STARTUP[impl]], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"{impl} start-up process failed: {proc.stderr.read().decode()[-2000:]}")
-        proc.stderr.close()
-        peaks.append(usage.ru_maxrss / 1024.0)
+        done = measure_process([sys.executable, "-c", STARTUP[impl]])
+        if done.returncode != 0:
+            raise SystemExit(f"{impl} start-up process failed: {done.stderr[-2000:]}")
+        peaks.append(done.peak_mb)
     return statistics.median(peaks)
 
 

@@ -132,3 +132,25 @@ def test_hierarchical_softmax_leaves_saturated_nodes_alone_like_word2vec_c(tiny_
     assert np.array_equal(layer.weights[root], before[root])  # but is not updated
     others = [p for p in points[6, :n] if p != root]
     assert others and all(not np.array_equal(layer.weights[p], before[p]) for p in others)
+
+
+@pytest.mark.parametrize("dim", [1, 16, 100, 301])
+@pytest.mark.parametrize("index_type", [np.int32, np.int64])
+def test_prefetching_rows_changes_nothing_for_any_row_width_or_index_type(dim, index_type):
+    from w2v._jit import njit
+    from w2v.models._prefetch_kernel import prefetch_rows
+
+    @njit
+    def prefetch_then_sum(matrix, rows, n_rows):
+        prefetch_rows(matrix, rows, n_rows)
+        total = 0.0
+        for t in range(n_rows):
+            total += matrix[rows[t]].sum()
+        return total
+
+    matrix = np.random.default_rng(dim).random((7, dim), dtype=np.float32)
+    before = matrix.copy()
+    rows = np.array([6, 0, 3, 6], dtype=index_type)       # the last row, the first, a repeat
+    assert prefetch_then_sum(matrix, rows, 4) == pytest.approx(float(matrix[rows].sum(dtype=np.float64)), rel=1e-5)
+    assert prefetch_then_sum(matrix, rows, 0) == 0.0
+    np.testing.assert_array_equal(matrix, before)

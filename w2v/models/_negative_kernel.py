@@ -11,6 +11,7 @@ import numpy as np
 
 from w2v.models._kernel_cache import kernel
 from w2v.models._logistic_kernel import NO_SATURATION, all_distinct, logistic_update
+from w2v.models._prefetch_kernel import prefetch_rows
 from w2v.models._random_kernel import alias_draw
 
 
@@ -57,6 +58,7 @@ def negative_update(arrays, scratch, n_hidden, target, alpha, state):
     """
     rows, labels, logit_offsets = scratch.rows, scratch.labels, scratch.logit_offsets
     n_rows = negative_targets(target, arrays.negative, arrays.accept, arrays.alias, state, rows, labels, logit_offsets)
+    prefetch_rows(arrays.output_weights, rows, n_rows)
     return logistic_update(scratch.hidden, scratch.grad_hidden, n_hidden, arrays.output_weights, rows, labels,
                            logit_offsets, n_rows, all_distinct(rows, n_rows), NO_SATURATION, alpha,
                            scratch.coefficients, scratch.likelihood)

@@ -1,0 +1,34 @@
+"""scripts/benchmark.py: how it measures a process (no gensim, no corpus needed)."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "benchmark.py"
+_spec = importlib.util.spec_from_file_location("w2v_benchmark", _SCRIPT)
+bm = importlib.util.module_from_spec(_spec)
+sys.modules.setdefault("w2v_benchmark", bm)  # dataclasses look their module up there
+_spec.loader.exec_module(bm)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_process_peak_memory_is_its_own_not_its_parents():
+    # Linux hands a child the parent's resident size at fork as its starting maximum (ru_maxrss),
+    # so a large benchmark parent would make every small child look large
+    ballast = np.ones(400 * 2**20 // 8)                         # this process: 400 MiB more
+    small = bm.measure_process([sys.executable, "-c", "pass"])
+    large = bm.measure_process([sys.executable, "-c", "import numpy; a = numpy.ones(300 * 2**20 // 8)"])
+    assert small.returncode == 0 and large.returncode == 0
+    assert small.peak_mb < 150
+    assert 300 < large.peak_mb < 450
+    assert ballast[-1] == 1.0
+
+
+def test_a_failing_process_reports_its_exit_code_and_its_error_output():
+    done = bm.measure_process([sys.executable, "-c", "import sys; print('out'); sys.exit('broken')"])
+    assert done.returncode == 1
+    assert done.stdout.strip() == "out" and "broken" in done.stderr
