@@ -1,6 +1,7 @@
 """The estimator end to end: learning, all 8 combinations, reproducibility, divergence, state."""
 import os
 import signal
+import sys
 import threading
 import time
 
@@ -314,3 +315,32 @@ def test_any_exception_in_a_worker_thread_fails_the_run(small, monkeypatch):
     monkeypatch.setattr(training.Trainer, "_run_chunk", failing)
     with pytest.raises(TrainingFailed, match="RuntimeError: disk on fire"):
         model.fit(small)
+
+
+def _file_mapped_kib() -> int:
+    import re
+
+    return int(re.search(r"RssFile:\s+(\d+)", open("/proc/self/status").read()).group(1))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_encoded_corpus_does_not_stay_resident_while_training_and_trains_the_same(tmp_path, monkeypatch):
+    import w2v.models.fingerprint
+    import w2v.models.training
+
+    rng = np.random.default_rng(0)
+    words = np.array([f"w{i}" for i in range(400)])
+    lines = words[rng.integers(0, 400, size=(150_000, 20))]          # 3M tokens: 12 MB of ids
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(" ".join(line) for line in lines) + "\n")
+    params = dict(dim=4, epochs=1, workers=1, min_count=1, progress=False, sample=0)
+    Word2Vec(**params).fit(str(tmp_path / "c.txt"))                  # kernels loaded: their pages counted
+    grown = []
+    before = _file_mapped_kib()
+    released = Word2Vec(**params, callbacks=[lambda m, rec: grown.append(_file_mapped_kib() - before)]).fit(
+        str(corpus))
+    assert grown[0] < 4 * 1024                                      # not the 12 MB of ids
+    monkeypatch.setattr(w2v.models.training, "release_mapped", lambda *args: 0)
+    monkeypatch.setattr(w2v.models.fingerprint, "release_mapped", lambda *args: 0)
+    kept = Word2Vec(**params).fit(str(corpus))
+    np.testing.assert_array_equal(released.wv_.vectors, kept.wv_.vectors)

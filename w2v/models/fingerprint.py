@@ -16,6 +16,8 @@ import hashlib
 
 import numpy as np
 
+from w2v._memory import release_mapped
+
 #: ids counted at a time
 CHUNK_TOKENS = 1 << 20
 
@@ -41,6 +43,7 @@ def corpus_fingerprint(encoded, vocab_size: int) -> dict:
     # in chunks: bincount copies int32 ids to int64, which for the whole corpus would be the peak memory of a fit
     for start in range(0, ids.shape[0], CHUNK_TOKENS):
         counts += np.bincount(ids[start:start + CHUNK_TOKENS], minlength=int(vocab_size))
+        release_mapped(encoded.ids, start, start + CHUNK_TOKENS)   # read once: not kept resident for training
     return counts_fingerprint(counts)
 
 

@@ -17,6 +17,7 @@ from typing import Callable
 import numpy as np
 
 from w2v._jit import interrupts_deferred
+from w2v._memory import release_mapped
 from w2v.errors import TrainingDiverged, TrainingFailed
 from w2v.models import _kernel_cache
 from w2v.models import _train_kernel as _kernel
@@ -280,6 +281,9 @@ class Trainer:
                         return
                     words, loss, examples = self._run_chunk(ids, sentence_offsets, bounds[c], bounds[c + 1],
                                                             progress.words_done, state, scratch, sentence)
+                    # a memory-mapped corpus would otherwise stay resident as a whole from the first epoch on
+                    release_mapped(corpus.ids, sentence_offsets[bounds[c]], sentence_offsets[bounds[c + 1]])
+                    release_mapped(corpus.offsets, bounds[c], bounds[c + 1] + 1)
                     if not math.isfinite(loss):
                         halt.set()
                     with progress.lock:

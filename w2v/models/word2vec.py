@@ -24,7 +24,7 @@ import os
 
 import numpy as np
 
-from w2v._heap import release_freed_memory
+from w2v._memory import release_freed_memory
 from w2v.errors import CorpusError, ModelFormatError, ParameterError
 from w2v.models import ARCHITECTURES, OBJECTIVES, compat, training
 from w2v.models.encoding import encode_to_disk
