@@ -19,10 +19,11 @@ excluded for both). The two pipelines split their work differently: w2v reads an
 corpus once before training (not in ``train s``), gensim re-reads and splits the file in every epoch
 inside ``train()``. ``total s`` is therefore also printed: the whole fit from the text file to
 trained vectors (w2v: vocabulary, encoding and training; gensim: ``build_vocab`` and ``train``).
-Peak memory is the child process's maximal resident set. ``start MB`` is the peak of a process that
-only starts the library (``STARTUP``: w2v with numba's code generator set up by one cached function,
-gensim with its Cython extensions), and ``above`` the whole process's peak minus it: what the run
-itself holds.
+Peak memory is each measured process's own maximal resident set from its start (VmHWM; not
+``ru_maxrss``, which on Linux starts a child at its parent's size). ``start MB`` is the peak of a
+process that only starts the library (``STARTUP``: w2v with numba's code generator set up by one
+cached function, gensim with its Cython extensions), and ``above`` the whole process's peak minus
+it: what the run itself holds.
 
 The headline is the whole process, as a user times it: ``w2v train CORPUS -o OUT`` against a
 gensim script that trains with ``corpus_file`` (gensim's fastest path) and writes the same binary
@@ -137,8 +138,8 @@ class Measured:
 
 def measure_process(cmd: list[str]) -> Measured:
     """Run the Python command ``cmd`` (``[sys.executable, "-m", module, ...]``, ``[..., "-c", code,
-    ...]`` or ``[..., script, ...]``) from start to exit and measure it (Linux: the peak is NaN
-    where ``/proc`` is missing)."""
+    ...]`` or ``[..., script, ...]``) from start to exit and measure it (the peak is read from
+    ``/proc``: NaN on systems without it)."""
     if cmd[0] != sys.executable or len(cmd) < 2:
         raise ValueError(f"not a command of this Python: {cmd[:2]}")
     how = [] if cmd[1] in ("-c", "-m") else ["script"]

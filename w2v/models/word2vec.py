@@ -449,8 +449,9 @@ class Word2Vec:
             self._wv = KeyedVectors(self.vocab_.words, self._input, self.vocab_.counts)
 
     def _own_input(self) -> None:
-        """Before a training call: train a copy of the matrix ``wv_`` holds, so that vectors published
-        before it keep their values (the copy the model held goes with ``wv_``, if no one holds it)."""
+        """Before a training call: if ``wv_`` holds the model's matrix, train a copy of it, so that
+        vectors published before keep their values (the old matrix is freed with them once no one
+        holds them)."""
         if self._wv_is_input:
             self._input = self._input.copy()
         self._publish()
