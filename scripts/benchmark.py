@@ -293,7 +293,7 @@ def run_process(impl: str, cfg: dict, corpus: Path, out: Path) -> dict:
 #: (w2v: numba and one function from numba's cache, whose first load sets up LLVM's code generator,
 #: a fixed cost of every numba program; gensim: its Cython training extensions)
 STARTUP = {
-    "w2v": "import w2v.models.word2vec\nfrom w2v.corpus import _scan_kernel as k\nimport numpy as np\n"
+    "w2v": "import w2v.models.word2vec\nfrom w2v.corpus import _word_table_kernel as k\nimport numpy as np\n"
            "k.first_seen_ids(np.zeros(1, np.int32), np.zeros(1, np.int32), np.full(1, -1, np.int32), 0)",
     "gensim": "import gensim.models\nfrom gensim.models import word2vec_corpusfile, word2vec_inner",
 }

@@ -17,6 +17,7 @@ raised inside numba's compiler, an interrupt breaks it instead of stopping the p
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import signal
 import threading
@@ -60,6 +61,45 @@ def _defer_interrupts_while_compiling(dispatcher) -> None:
             return compile_for_args(*args, **kws)
 
     dispatcher._compile_for_args = compile_deferring
+
+
+#: the digest of the kernel sources that the cached kernels of a folder were compiled from
+_STAMP = "w2v-kernels.stamp"
+
+
+def refresh_cache(dispatcher, sources) -> None:
+    """Clear the cached kernels (``_*_kernel.*.nbi`` / ``.nbc``) in ``dispatcher``'s cache folder
+    unless ``sources`` are the files they were compiled from.
+
+    numba invalidates a cached function when *its own* source file changes, not when a function it
+    calls from another module does: an edited callee would keep running its old compiled code from
+    the cache. A digest of ``sources`` (and numba's version) is stored beside the cache and compared
+    at every import.
+
+    Parameters
+    ----------
+    dispatcher : numba dispatcher
+        Any kernel whose cache folder holds the kernels of ``sources`` (nothing happens without one).
+    sources : iterable of Path
+        Every file whose change must recompile them.
+    """
+    try:
+        folder = Path(dispatcher._cache._cache_path)  # numba internals: skip quietly if they move
+    except AttributeError:
+        return
+    digest = hashlib.sha256(numba.__version__.encode())
+    for path in sources:
+        path = Path(path)
+        digest.update(path.name.encode() + path.read_bytes())
+    stamp = folder / _STAMP
+    with contextlib.suppress(OSError):
+        if stamp.read_text() == digest.hexdigest():
+            return
+    with contextlib.suppress(OSError):
+        for cached in folder.glob("_*_kernel.*.nb[ic]"):
+            cached.unlink(missing_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(digest.hexdigest())
 
 
 def is_cached(dispatcher) -> bool:

@@ -67,3 +67,33 @@ def test_is_cached_looks_for_numba_index_file_without_loading(tmp_path):
     # in-memory compiles (no cache at all) and unknown objects count as not cached
     assert not is_cached(njit(cache=False)(lambda x: x))
     assert not is_cached(object())
+
+
+def test_an_edited_callee_in_another_corpus_kernel_module_clears_the_corpus_kernels(tmp_path):
+    # the scan's kernels call the UTF-8 and word-table kernels of other modules: numba alone would
+    # keep running their old code from the cache
+    from w2v._jit import refresh_cache
+    from w2v.corpus import _scan_kernel
+
+    corpus_sources = sorted(Path(_scan_kernel.__file__).parent.glob("_*_kernel.py"))
+    assert {p.name for p in corpus_sources} >= {"_scan_kernel.py", "_utf8_kernel.py", "_word_table_kernel.py",
+                                                "_phrases_kernel.py"}
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    cached = cache / "_scan_kernel.scan_block-529.py311.nbc"
+    refresh_cache(_fake_dispatcher(cache), corpus_sources)
+    cached.write_bytes(b"compiled")
+    refresh_cache(_fake_dispatcher(cache), corpus_sources)
+    assert cached.exists()
+    edited = tmp_path / "sources"
+    edited.mkdir()
+    for path in corpus_sources:
+        shutil.copy(path, edited / path.name)
+    (edited / "_utf8_kernel.py").write_text((edited / "_utf8_kernel.py").read_text() + "\n# edited\n")
+    refresh_cache(_fake_dispatcher(cache), sorted(edited.glob("_*_kernel.py")))
+    assert not cached.exists()
+    # and the package's own corpus cache carries that stamp (where numba can cache at all)
+    folder = getattr(getattr(_scan_kernel.scan_block, "_cache", None), "_cache_path", None)
+    if folder is not None and (Path(folder) / "w2v-kernels.stamp").exists():
+        refresh_cache(_fake_dispatcher(tmp_path), corpus_sources)
+        assert (Path(folder) / "w2v-kernels.stamp").read_text() == (tmp_path / "w2v-kernels.stamp").read_text()

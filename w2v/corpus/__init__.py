@@ -6,10 +6,10 @@
 
 Modules: :mod:`~w2v.corpus.pipeline` (text read once: scan, optional rewrites, final vocabulary,
 remap to final ids), :mod:`~w2v.corpus.scan` (stage 1: the compiled, multi-threaded scan of files
-into provisional ids and counts; kernels in ``_scan_kernel``, Unicode tables in
-``_unicode_tables``), :mod:`~w2v.corpus.tokenize` (Tokenizer, the readable reference the compiled
-scan is tested against), :mod:`~w2v.corpus.readers` (streaming readers, ``open_corpus``),
-:mod:`~w2v.corpus.vocab` (Vocabulary, EncodedCorpus),
+into provisional ids and counts; kernels in ``_scan_kernel``, ``_utf8_kernel`` and
+``_word_table_kernel``, Unicode tables in ``_unicode_tables``), :mod:`~w2v.corpus.tokenize`
+(Tokenizer, the readable reference the compiled scan is tested against), :mod:`~w2v.corpus.readers`
+(streaming readers, ``open_corpus``), :mod:`~w2v.corpus.vocab` (Vocabulary, EncodedCorpus),
 :mod:`~w2v.corpus.subsample` (keep probabilities), :mod:`~w2v.corpus.noise` (noise distribution,
 alias table), :mod:`~w2v.corpus.huffman` (Huffman codes for hierarchical softmax),
 :mod:`~w2v.corpus.windows` (reference window-pair generator).

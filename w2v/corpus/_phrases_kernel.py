@@ -12,9 +12,11 @@ disjoint and no merge step is needed.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
-from w2v._jit import njit  # numba's, compiling in memory where it cannot cache
+from w2v._jit import njit, refresh_cache  # numba's, compiling in memory where it cannot cache
 
 _EMPTY = -1
 _MULT1 = np.uint64(0x9E3779B97F4A7C15)
@@ -266,3 +268,8 @@ def render(ids, offsets, arena, starts, ends):
             out[n] = 32 if pos + 1 < offsets[s + 1] else 10
             n += 1
     return out
+
+
+# numba's cache does not follow a call into another module: its cached code is cleared whenever any
+# kernel module of the corpus package changes (before anything here is compiled or loaded)
+refresh_cache(render, sorted(Path(__file__).parent.glob("_*_kernel.py")))

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from w2v.corpus import _scan_kernel as kernel
+from w2v.corpus import _word_table_kernel as table_kernel
 from w2v.corpus._unicode_tables import unicode_tables
 from w2v.corpus.readers import BLOCK_SIZE, FolderCorpus, LineCorpus, StreamCorpus, _cut_point, _head_is_text8
 from w2v.corpus.scan_result import ScanResult, WordTable, new_scan_files, split_long
@@ -96,7 +97,7 @@ class _Worker:
             tables.lower_offsets, tables.lower_data, self.table, self.decoded, self.lowered,
             self.ids, self.lengths, self.pruning)
         if block.closes:
-            kernel.end_of_source(self.table, self.pruning)
+            table_kernel.end_of_source(self.table, self.pruning)
         offset = self.written
         self.ids[:n_tokens].tofile(self.id_file)
         self.written += n_tokens
@@ -209,7 +210,7 @@ def scan_files(corpus, workers: int = 1, block_size: int = SCAN_BLOCK, progress:
     tables = unicode_tables()
     tokenizer = corpus.tokenizer
     workers = 1 if max_vocab_size is not None else max(1, min(int(workers), MAX_SCAN_WORKERS))
-    pool = [_Worker(w, tokenizer, kernel.new_pruning(max_vocab_size, corpus.max_sentence_length))
+    pool = [_Worker(w, tokenizer, table_kernel.new_pruning(max_vocab_size, corpus.max_sentence_length))
             for w in range(workers)]
     results: dict[int, _BlockResult] = {}
     bar = _reading_bar(corpus, progress)
@@ -222,7 +223,7 @@ def scan_files(corpus, workers: int = 1, block_size: int = SCAN_BLOCK, progress:
         else:
             _scan_threaded(corpus, pool, tables, block_size, results, on_read)
         result = _assemble(corpus, pool, results)
-        result.pruned = kernel.pruned_any(pool[0].pruning)
+        result.pruned = table_kernel.pruned_any(pool[0].pruning)
     finally:
         if bar is not None:
             bar.close()
@@ -304,7 +305,7 @@ def _assemble(corpus, pool, results) -> ScanResult:
         table = pool[0].table
         maps = [np.arange(int(table[6][0]), dtype=np.int32)]
         for worker in pool[1:]:
-            mapping, table = kernel.merge_table(table, worker.table)
+            mapping, table = table_kernel.merge_table(table, worker.table)
             worker.table = None
             maps.append(mapping)
         key_to_first = np.full(int(table[6][0]), -1, dtype=np.int32)
@@ -321,7 +322,7 @@ def _assemble(corpus, pool, results) -> ScanResult:
             worker = pool[r.worker]
             worker.id_file.seek(4 * r.offset)
             ids = np.fromfile(worker.id_file, dtype=np.int32, count=r.n_tokens)
-            next_id = kernel.first_seen_ids(ids, maps[r.worker], key_to_first, next_id)
+            next_id = table_kernel.first_seen_ids(ids, maps[r.worker], key_to_first, next_id)
             ids.tofile(id_file)
         worker = pool[r.worker]
         worker.length_file.seek(4 * r.lengths_offset)

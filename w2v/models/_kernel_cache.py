@@ -7,7 +7,8 @@ on-disk cache when it can be used, and a guard that keeps the cache consistent w
 - numba invalidates a cached function when *its own* source file changes, not when a function it
   calls from another module does; an edited ``_logistic_kernel.py`` would otherwise keep running
   the old compiled code from the cache. :func:`refresh` stores a digest of every kernel module (and
-  the numba version) next to the cache and clears the kernels' cache files when it changes.
+  the numba version) next to the cache and clears the kernels' cache files when it changes
+  (:func:`w2v._jit.refresh_cache`; the corpus scan's kernels have the same guard).
 
 >>> @kernel()                                         # doctest: +SKIP
 ... def add(a, b):
@@ -15,15 +16,10 @@ on-disk cache when it can be used, and a guard that keeps the cache consistent w
 """
 from __future__ import annotations
 
-import contextlib
-import hashlib
 from pathlib import Path
 
-import numba
+from w2v._jit import njit, refresh_cache
 
-from w2v._jit import njit
-
-_STAMP = "w2v-kernels.stamp"
 #: options of every training kernel: released GIL (worker threads), fastmath (SIMD dot products and
 #: updates), and numpy's error model (a division by zero gives inf, which the loss check catches)
 KERNEL_OPTIONS = {"nogil": True, "fastmath": True, "error_model": "numpy"}
@@ -35,27 +31,13 @@ def kernel(**options):
 
 
 def refresh(dispatcher) -> None:
-    """Clear the cached kernels of this package if any ``_*_kernel.py`` changed since they were cached.
+    """Clear the cached training kernels if this module or any ``_*_kernel.py`` of ``w2v.models``
+    changed since they were cached (:func:`w2v._jit.refresh_cache`).
 
     Parameters
     ----------
     dispatcher : numba dispatcher
         Any kernel of this package (its cache folder is the one checked; nothing happens without one).
     """
-    try:
-        folder = Path(dispatcher._cache._cache_path)  # numba internals: skip quietly if they move
-    except AttributeError:
-        return
-    sources = sorted(Path(__file__).parent.glob("_*_kernel.py"))
-    digest = hashlib.sha256(numba.__version__.encode())
-    for path in [Path(__file__), *sources]:
-        digest.update(path.name.encode() + path.read_bytes())
-    stamp = folder / _STAMP
-    with contextlib.suppress(OSError):
-        if stamp.read_text() == digest.hexdigest():
-            return
-    with contextlib.suppress(OSError):
-        for cached in folder.glob("_*_kernel.*.nb[ic]"):
-            cached.unlink(missing_ok=True)
-        folder.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(digest.hexdigest())
+    here = Path(__file__)
+    refresh_cache(dispatcher, [here, *sorted(here.parent.glob("_*_kernel.py"))])
