@@ -1,3 +1,4 @@
+"""w2v._memory: memory given back to the system (glibc's malloc_trim; the pages of a file map)."""
 import re
 import sys
 import threading

@@ -89,9 +89,12 @@ def test_a_fitted_model_holds_one_input_matrix_and_copies_it_only_when_read_mid_
 
     made = []
     init = w2v.vectors.KeyedVectors.__init__
-    monkeypatch.setattr(w2v.vectors.KeyedVectors, "__init__",
-                        lambda self, words, vectors, counts=None: made.append(vectors) or init(self, words, vectors,
-                                                                                                counts))
+
+    def counted(self, words, vectors, counts=None):
+        made.append(vectors)
+        init(self, words, vectors, counts)
+
+    monkeypatch.setattr(w2v.vectors.KeyedVectors, "__init__", counted)
     model = Word2Vec(dim=8, epochs=3, workers=2, min_count=10, progress=False).fit(small)
     assert len(made) == 1 and model.wv_ is model.wv_
     assert np.shares_memory(model.wv_.vectors, model._input)
@@ -334,7 +337,7 @@ def test_the_encoded_corpus_does_not_stay_resident_while_training_and_trains_the
     corpus = tmp_path / "c.txt"
     corpus.write_text("\n".join(" ".join(line) for line in lines) + "\n")
     params = dict(dim=4, epochs=1, workers=1, min_count=1, progress=False, sample=0)
-    Word2Vec(**params).fit(str(tmp_path / "c.txt"))                  # kernels loaded: their pages counted
+    Word2Vec(**params).fit(str(corpus))              # loads the kernels first: their pages are not the corpus's
     grown = []
     before = _file_mapped_kib()
     released = Word2Vec(**params, callbacks=[lambda m, rec: grown.append(_file_mapped_kib() - before)]).fit(
