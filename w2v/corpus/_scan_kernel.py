@@ -33,8 +33,8 @@ import numpy as np
 
 from w2v._jit import njit, refresh_cache  # numba's, compiling in memory where it cannot cache
 from w2v.corpus._utf8_kernel import _ALNUM, _DECIMAL, _decode_block, _digits_block, _encode_utf8, _lower_into
-from w2v.corpus._word_table_kernel import (_EMPTY, _LIMIT, _PIECE, _RUN, _add_word, _grown, _hash_bytes, _prune,
-                                           _sentence_ended)
+from w2v.corpus._word_table_kernel import (_LIMIT, _PIECE, _RUN, _add_word, _find_word, _grown, _hash_bytes,
+                                           _prune, _sentence_ended)
 
 #: pass this, not a literal, as an argument: numba compiles a callee again for each literal value
 _ONE = np.int64(1)
@@ -134,29 +134,12 @@ def _tokenize(cps, m, whitespace, split, lines, flags, slots, entry_hash, entry_
             status = _WORD_TOO_LONG
             break
         length = _encode_utf8(cps, start, end, scratch)
-        # the hit path is written out here: a call passing the table arrays costs as much as the lookup
-        h = _hash_bytes(scratch, length)
-        hs = np.int64(h)
-        mask = np.uint64((slots.shape[0] >> 1) - 1)
-        s = h & mask
-        word_id = -1
-        while True:
-            e = slots[2 * s + 1]
-            if e == _EMPTY:
-                break
-            if slots[2 * s] == hs and entry_length[e] == length:
-                start_byte = entry_start[e]
-                same = True
-                for t in range(length):
-                    if arena[start_byte + t] != scratch[t]:
-                        same = False
-                        break
-                if same:
-                    word_id = e
-                    counts[e] += 1
-                    break
-            s = (s + np.uint64(1)) & mask
-        if word_id < 0:
+        # the hit path is inlined (_find_word): a call passing the table arrays costs as much as the lookup
+        word_id, _ = _find_word(scratch, length, _hash_bytes(scratch, length), slots, entry_start, entry_length,
+                                arena)
+        if word_id >= 0:
+            counts[word_id] += 1
+        else:
             word_id = _add_word(scratch, length, _ONE, slots, entry_hash, entry_start, entry_length, counts, arena,
                                 sizes)
             if word_id < 0:

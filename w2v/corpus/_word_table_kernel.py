@@ -77,6 +77,34 @@ def _grow_entries(entry_hash, entry_start, entry_length, counts):
     return h, s, ln, c
 
 
+@njit(nogil=True, cache=True, inline="always")
+def _find_word(word, length, h, slots, entry_start, entry_length, arena):
+    """Probe for the word in ``word[:length]`` (hash ``h``, from :func:`_hash_bytes`).
+
+    Returns ``(id, slot)``: the word's id and its slot, or -1 and the empty slot where it would go.
+    Inlined into the scan's token loop, where a call passing the table arrays costs as much as the
+    lookup itself.
+    """
+    hs = np.int64(h)
+    mask = np.uint64((slots.shape[0] >> 1) - 1)
+    s = h & mask
+    # the hash sits beside the id in the slot, so a probe costs one cache line until it matches
+    while True:
+        e = slots[2 * s + 1]
+        if e == _EMPTY:
+            return -1, s
+        if slots[2 * s] == hs and entry_length[e] == length:
+            start = entry_start[e]
+            same = True
+            for t in range(length):
+                if arena[start + t] != word[t]:
+                    same = False
+                    break
+            if same:
+                return e, s
+        s = (s + np.uint64(1)) & mask
+
+
 @njit(nogil=True, cache=True)
 def _add_word(word, length, add, slots, entry_hash, entry_start, entry_length, counts, arena, sizes):
     """Id of the word in ``word[:length]``, its count raised by ``add``; a new word gets the next id.
@@ -86,26 +114,11 @@ def _add_word(word, length, add, slots, entry_hash, entry_start, entry_length, c
     counting.
     """
     h = _hash_bytes(word, length)
-    hs = np.int64(h)
+    found, s = _find_word(word, length, h, slots, entry_start, entry_length, arena)
+    if found >= 0:
+        counts[found] += add
+        return found
     n_slots = slots.shape[0] >> 1
-    mask = np.uint64(n_slots - 1)
-    s = h & mask
-    # the hash sits beside the id in the slot, so a probe costs one cache line until it matches
-    while True:
-        e = slots[2 * s + 1]
-        if e == _EMPTY:
-            break
-        if slots[2 * s] == hs and entry_length[e] == length:
-            start = entry_start[e]
-            same = True
-            for t in range(length):
-                if arena[start + t] != word[t]:
-                    same = False
-                    break
-            if same:
-                counts[e] += add
-                return e
-        s = (s + np.uint64(1)) & mask
     e = sizes[0]
     used = sizes[1]
     if e >= entry_hash.shape[0] or used + length > arena.shape[0] or 2 * (e + 1) > n_slots:
@@ -115,7 +128,7 @@ def _add_word(word, length, add, slots, entry_hash, entry_start, entry_length, c
     entry_start[e] = used
     entry_length[e] = length
     counts[e] = add
-    slots[2 * s] = hs
+    slots[2 * s] = np.int64(h)
     slots[2 * s + 1] = e
     sizes[0] = e + 1
     sizes[1] = used + length
