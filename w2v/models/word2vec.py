@@ -541,8 +541,6 @@ class Word2Vec:
         model.interrupted_ = False
         model._calls = int(meta.get("calls", 0))
         model._corpus_fingerprint = meta.get("corpus")
-        if model._input.shape != (len(vocab), model.dim):
-            raise ValueError(f"input vectors of shape {model._input.shape} for {len(vocab)} words of dim {model.dim}")
         model._publish()
         return model
 
