@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import OutputError, W2VError
-from w2v.fileio import atomic_write
+from w2v.fileio import atomic_write, row_blocks
 
 PROJECTOR_FILES = ("tensors.tsv", "metadata.tsv", "projector_config.pbtxt")
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -61,8 +61,8 @@ def write_projector(kv, folder: str | os.PathLike, classes=None, tensor_name: st
     try:
         with atomic_write(paths[0], "w") as f:
             row = "\t".join(["%.7g"] * kv.dim) + "\n"
-            for start in range(0, len(kv), 10_000):
-                f.write("".join(row % tuple(r) for r in kv.vectors[start:start + 10_000].tolist()))
+            for start, stop in row_blocks(len(kv), kv.dim):
+                f.write("".join(row % tuple(r) for r in kv.vectors[start:stop].tolist()))
         with atomic_write(paths[1], "w") as f:
             f.write("word\tcount" + ("\tclass" if class_column is not None else "") + "\n")
             counts = [""] * len(kv) if kv.counts is None else [str(c) for c in kv.counts.tolist()]

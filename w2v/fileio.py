@@ -165,6 +165,19 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
         raise
 
 
+#: values a writer formats per write: enough that the cost of a write vanishes, few enough that the
+#: formatted block (for text, a Python float per value) stays small next to the matrix written
+#: (vectors are written at the end of training, when the process is at its largest)
+WRITE_BLOCK_VALUES = 1 << 15
+
+
+def row_blocks(n_rows: int, row_values: int) -> Iterator[tuple[int, int]]:
+    """``(start, stop)`` row ranges that cut ``n_rows`` rows of ``row_values`` values each into
+    blocks of about :data:`WRITE_BLOCK_VALUES` values (at least one row per block)."""
+    rows = max(1, WRITE_BLOCK_VALUES // max(row_values, 1))
+    return ((start, min(n_rows, start + rows)) for start in range(0, n_rows, rows))
+
+
 def check_model_file(path: str | os.PathLike, what: str = "model file") -> Path:
     """Return ``path`` as a :class:`Path` if it is a regular file this process can open.
 

@@ -18,7 +18,7 @@ import os
 import numpy as np
 
 from w2v.errors import ModelFormatError
-from w2v.fileio import atomic_write, decompression_errors, open_binary
+from w2v.fileio import atomic_write, decompression_errors, open_binary, row_blocks
 
 _ROWS_PER_BLOCK = 65_536
 
@@ -105,9 +105,9 @@ def write_glove(path: str | os.PathLike, words, vectors: np.ndarray) -> None:
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     row_format = " ".join(["%.9g"] * vectors.shape[1])
     with atomic_write(path, "w", encoding="utf-8") as f:
-        for start in range(0, len(words), 10_000):
-            rows = vectors[start:start + 10_000].tolist()
-            f.write("".join(f"{w} {row_format % tuple(r)}\n" for w, r in zip(words[start:start + 10_000], rows)))
+        for start, stop in row_blocks(len(words), vectors.shape[1]):
+            rows = vectors[start:stop].tolist()
+            f.write("".join(f"{w} {row_format % tuple(r)}\n" for w, r in zip(words[start:stop], rows)))
 
 
 def _is_number(token: bytes) -> bool:

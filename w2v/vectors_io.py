@@ -46,7 +46,7 @@ import numpy as np
 
 from w2v.container import Layout, available_memory, first_non_finite, open_container, write_container
 from w2v.errors import ModelFormatError
-from w2v.fileio import atomic_write, check_model_file, decompression_errors, is_compressed, open_binary
+from w2v.fileio import atomic_write, check_model_file, decompression_errors, is_compressed, open_binary, row_blocks
 from w2v.vectors_glove import is_glove_line, read_glove, write_glove
 
 logger = logging.getLogger(__name__)
@@ -426,9 +426,9 @@ def _write_binary(path, words, vectors):
     little = vectors.astype("<f4", copy=False)
     with atomic_write(path, "wb") as f:
         f.write(f"{vocab_size} {dim}\n".encode("ascii"))
-        for start in range(0, vocab_size, 10_000):
+        for start, stop in row_blocks(vocab_size, dim):
             chunk = []
-            for w, row in zip(words[start:start + 10_000], little[start:start + 10_000]):
+            for w, row in zip(words[start:stop], little[start:stop]):
                 chunk += (w.encode("utf-8", errors="surrogatepass"), b" ", row.tobytes(), b"\n")
             f.write(b"".join(chunk))
 
@@ -439,10 +439,9 @@ def _write_text(path, words, vectors):
     row_format = "%.9g " * dim
     with atomic_write(path, "w", encoding="utf-8") as f:
         f.write(f"{vocab_size} {dim}\n")
-        for start in range(0, vocab_size, 10_000):
-            rows = vectors[start:start + 10_000].tolist()
-            f.write("".join(f"{w} {row_format % tuple(r)}\n"
-                            for w, r in zip(words[start:start + 10_000], rows)))
+        for start, stop in row_blocks(vocab_size, dim):
+            rows = vectors[start:stop].tolist()
+            f.write("".join(f"{w} {row_format % tuple(r)}\n" for w, r in zip(words[start:stop], rows)))
 
 
 # ---------------------------------------------------------------- native format
