@@ -60,12 +60,12 @@ def _one_round(client, run, changes: dict) -> None:
     run._pull()
 
 
-def test_a_row_one_replica_changed_moves_by_the_single_process_step_when_the_replica_rate_is_capped():
-    # CBOW's alpha 0.05 x 8 workers would be 0.4, above MAX_LOCAL_ALPHA: replicas train at 0.2,
-    # 4 times the rate, so a change made by one worker alone must be divided by 4, not by 8
+def test_a_row_one_replica_changed_moves_by_the_single_process_step():
+    # 8 workers: replicas train at 8 / MAX_OVERSHOOT = 4 times the rate (for CBOW's alpha 0.05 that
+    # is MAX_LOCAL_ALPHA too), so a change made by one worker alone must be divided by 4, not by 8
     model, client, run = _started_run("cbow")
     scale = run._alpha_scale(len(run.active))
-    assert scale == pytest.approx(MAX_LOCAL_ALPHA / model.effective_alpha) == pytest.approx(4.0)
+    assert scale == pytest.approx(8 / MAX_OVERSHOOT) == pytest.approx(MAX_LOCAL_ALPHA / model.effective_alpha)
     step = np.array([[0.04, -0.08, 0.02, 0.0]], np.float32)      # what one process would do: alpha * g
     before_input, before_output = model._input.copy(), model._layer.weights.copy()
     _one_round(client, run, {client.names[3]: {"input": (np.array([1], np.int32), scale * step)}})
@@ -76,14 +76,17 @@ def test_a_row_one_replica_changed_moves_by_the_single_process_step_when_the_rep
         np.testing.assert_array_equal(client.states[w][run.id].input_vectors, model._input)
 
 
-def test_uncapped_replicas_average_their_changes():
-    # skip-gram's alpha 0.025 x 8 = 0.2: the replicas train at 8 times the rate, the plain average
+def test_replicas_train_at_half_the_workers_times_the_rate_so_a_row_all_settled_moves_twice_as_far():
+    # skip-gram's alpha 0.025 x 8 would stay below MAX_LOCAL_ALPHA, but the replicas train at 4 times
+    # the rate, not 8: the sum of 8 equal changes (a row every replica settled at the same place),
+    # divided by 4, moves the row twice as far as one replica moved it (4 workers: 2 x the rate)
     model, client, run = _started_run("skipgram")
-    assert run._alpha_scale(len(run.active)) == pytest.approx(8.0)
+    assert run._alpha_scale(8) == pytest.approx(4.0)
+    assert run._alpha_scale(4) == pytest.approx(2.0)
     before = model._input.copy()
     change = np.array([[0.8, 0.0, -1.6, 0.8]], np.float32)
     _one_round(client, run, {w: {"input": (np.array([0], np.int32), change)} for w in client.names})
-    np.testing.assert_allclose(model._input[0] - before[0], change[0], rtol=1e-6)
+    np.testing.assert_allclose(model._input[0] - before[0], MAX_OVERSHOOT * change[0], rtol=1e-6)
 
 
 def test_a_row_every_replica_moved_alike_moves_at_most_twice_as_far():
@@ -114,8 +117,9 @@ def test_rows_are_combined_exactly_whichever_worker_combines_their_block():
         expected_in[rows_in] += d_in
         expected_out[rows_out] += d_out
     _one_round(client, run, changes)
-    np.testing.assert_allclose(model._input, before_in + expected_in / 8, rtol=1e-5, atol=1e-7)
-    np.testing.assert_allclose(model._layer.weights, before_out + expected_out / 8, rtol=1e-5, atol=1e-7)
+    divisor = 8 / MAX_OVERSHOOT      # the replicas' rate factor: each change is 4 x its single-process step
+    np.testing.assert_allclose(model._input, before_in + expected_in / divisor, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(model._layer.weights, before_out + expected_out / divisor, rtol=1e-5, atol=1e-7)
 
 
 def test_two_replicas_train_at_the_plain_rate_and_their_changes_add_up():

@@ -23,16 +23,15 @@ Design
    layer, its own threads), on its replica. The ranges are dealt round-robin, so the ``n`` workers
    train neighbouring parts of the corpus at the same time, as one process would read them. The
    learning rate follows the global progress: a worker at local position ``l`` of a round that
-   began at global position ``G`` uses ``s * alpha(G + n * l)``, with ``s = n`` (see 3) capped so
-   that no replica trains above 0.2, where CBOW's own updates diverge (CBOW's 0.05 at 8 workers:
-   ``s = 4``); with 2 workers ``s = 1``: their plain-rate changes are summed, which on the benchmark
-   corpus scored as well as one process (and better than ``s = 2``).
+   began at global position ``G`` uses ``s * alpha(G + n * l)``, with ``s = n / 2`` (see 3 and
+   below), at least 1, and capped so that no replica trains above 0.2, where CBOW's own updates
+   diverge (CBOW's 0.05 at 16 workers: ``s = 4``); with 2 workers ``s = 1``: their plain-rate
+   changes are summed, which on the benchmark corpus scored as well as one process.
 3. **Combination** (:mod:`~w2v.distributed.combine`), on the workers: each worker keeps the
    rows of the input and output matrices it changed and their change. Worker ``j`` of the ``m``
    that trained combines block ``j`` of the rows (ids ``r`` with ``r % m == j``): it receives that
    block of every worker's change (a reduce-scatter), adds to its copy of the master the sum of
-   the changes divided by ``s`` (model averaging when ``s = n``; never by less than ``n / 2``, see
-   below); then every worker receives every combined block (an all-gather) and sets those rows,
+   the changes divided by ``s`` (never by less than ``n / 2``, see below); then every worker receives every combined block (an all-gather) and sets those rows,
    so that every replica equals the new master. The blocks travel between workers through Dask's
    own transfers; the client only schedules the tasks, and fetches the master from a worker at
    the end of each epoch (history, callbacks, the state file) and on Ctrl-C.
@@ -70,12 +69,16 @@ summed and divided by ``s`` make the same step as one process trained on all the
 rare words, seen by one worker, get exactly their single-process step, and the learning-rate
 schedule is the single-process one. (Dividing by ``n`` when the cap makes ``s < n`` would train
 every row at ``s / n`` of the rate: CBOW at 8 workers lost 7 points of analogy accuracy that way.)
-Where the first order fails, averaging is what keeps training stable: a frequent word's row, updated
-thousands of times in a round, settles on every replica where that replica's data puts it, and the
-average of settled replicas settles too, whereas the sum of their changes moves it ``n`` times as
-far, past the optimum (summing diverged at 4 workers on a fifth of the benchmark corpus even with
-rounds of 2,000 words). With ``s < n`` a settled row moves ``n / s`` times as far; that stayed
-stable at 2 (CBOW, 8 workers, ``s = 4``) and diverged at 8 / 3, hence the floor of ``n / 2``.
+Where the first order fails, the choice of ``s`` matters: a frequent word's row, updated thousands
+of times in a round, settles on every replica where that replica's data puts it, and the sum of
+``n`` settled changes divided by ``s`` moves it ``n / s`` times as far, past the optimum. The plain
+sum (``s = 1``) diverged at 4 workers on a fifth of the benchmark corpus even with rounds of 2,000
+words; an overshoot of 2 stayed stable (CBOW, 8 workers, ``s = 4``) and 8 / 3 and 4 diverged,
+hence the floor of ``n / 2`` under the divisor. Averaging (``s = n``) never overshoots, but trains
+every replica at ``n`` times the rate, where its own updates are far from the first order:
+``s = n / 2``, the lowest rate with an overshoot of 2, scored better on the benchmark corpus (at 4
+workers within 0.7 points of analogy accuracy and 0.02 of WS-353 of one process for skip-gram and
+CBOW, where averaging lost 1.75 points for CBOW and 0.04 of WS-353 for skip-gram).
 What the first order misses also grows with the round: the replicas drift apart for ``round_words``
 words at ``s`` times the rate, which is why the default round is short (20,000 words per worker).
 Averaging per row over the workers that touched it at the plain learning rate (Spark MLlib's
