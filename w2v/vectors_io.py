@@ -46,7 +46,8 @@ import numpy as np
 
 from w2v.container import Layout, available_memory, first_non_finite, open_container, write_container
 from w2v.errors import ModelFormatError
-from w2v.fileio import atomic_write, check_model_file, decompression_errors, is_compressed, open_binary, row_blocks
+from w2v.fileio import (atomic_write, check_model_file, decompression_errors, is_compressed, open_binary,
+                        row_blocks)
 from w2v.vectors_glove import is_glove_line, read_glove, write_glove
 
 logger = logging.getLogger(__name__)

@@ -31,10 +31,11 @@ Design
    rows of the input and output matrices it changed and their change. Worker ``j`` of the ``m``
    that trained combines block ``j`` of the rows (ids ``r`` with ``r % m == j``): it receives that
    block of every worker's change (a reduce-scatter), adds to its copy of the master the sum of
-   the changes divided by ``s`` (never by less than ``n / 2``, see below); then every worker receives every combined block (an all-gather) and sets those rows,
-   so that every replica equals the new master. The blocks travel between workers through Dask's
-   own transfers; the client only schedules the tasks, and fetches the master from a worker at
-   the end of each epoch (history, callbacks, the state file) and on Ctrl-C.
+   the changes divided by ``s`` (never by less than ``n / 2``, see below); then every worker
+   receives every combined block (an all-gather) and sets those rows, so that every replica
+   equals the new master. The blocks travel between workers through Dask's own transfers; the
+   client only schedules the tasks, and fetches the master from a worker at the end of each epoch
+   (history, callbacks, the state file) and on Ctrl-C.
 4. **Faults.** Tasks are pinned to the worker holding the replica; while waiting the client checks
    the live workers. A worker lost while training is dropped: the others' changes of that round are
    combined as usual, the lost worker's words of the round and the rest of its share go to the
