@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import logging
 import struct
+import tracemalloc
 import zipfile
 
 import numpy as np
@@ -11,7 +12,8 @@ import pytest
 
 from w2v import KeyedVectors
 from w2v.errors import ModelFormatError
-from w2v.vectors_io import detect_format, read_vectors
+from w2v.export import write_projector
+from w2v.vectors_io import detect_format, read_vectors, write_vectors
 
 WORDS = ["</s>", "naïve", "日本語", "🙂x", "e\u0301"]  # 2-, 3-, 4-byte UTF-8 and a combining mark
 
@@ -273,11 +275,6 @@ def test_writing_holds_a_bounded_part_of_the_file_in_memory(tmp_path, fmt):
     # the writers format a block of rows at a time; a block must stay small next to the matrix,
     # or writing becomes the peak of a whole training run (the vectors are written last): blocks
     # of 10,000 rows held 9.5 MB (binary) and 37 MB (text) for this 2.6 MB matrix
-    import tracemalloc
-
-    from w2v.export import write_projector
-    from w2v.vectors_io import write_vectors
-
     vectors = np.random.default_rng(0).standard_normal((10_000, 64)).astype(np.float32)
     words = [f"w{i}" for i in range(len(vectors))]
     kv = KeyedVectors(words, vectors)
