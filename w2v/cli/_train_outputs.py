@@ -73,7 +73,7 @@ def write(model, args) -> list[str]:
     if args.evaluate_every_epoch and model.history_:
         accuracy = model.history_[-1].get("analogy_accuracy")
         if accuracy is not None:
-            lines.append(f"analogy accuracy per epoch: "
+            lines.append("analogy accuracy per epoch: "
                          + ", ".join(f"{r.get('analogy_accuracy') or 0:.4f}" for r in model.history_))
     if args.classes is not None:
         path = classes_path(args)

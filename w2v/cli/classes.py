@@ -8,7 +8,6 @@ JSON, each with its size and its most central words.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 
 from w2v.cli import _safety

@@ -8,7 +8,6 @@ Same numbers as gensim's ``evaluate_word_analogies`` / ``evaluate_word_pairs`` o
 """
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from w2v.cli import _safety

@@ -7,8 +7,6 @@ STATE is a trainer state saved by ``w2v train --save-state``. Needs ``pip instal
 """
 from __future__ import annotations
 
-import argparse
-
 from w2v.cli._args import HelpFormatter, add_json_option, print_json, existing_path, output_path
 from w2v.cli.plot import image_size
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from w2v._memory import release_freed_memory
 from w2v.errors import CorpusError, ModelFormatError, ParameterError
-from w2v.models import ARCHITECTURES, OBJECTIVES, compat, training
+from w2v.models import compat, training
 from w2v.models.encoding import encode_to_disk
 from w2v.models.fingerprint import corpus_fingerprint
 from w2v.models.output_layers import OUTPUT_LAYERS, checked_array

@@ -26,7 +26,7 @@ import numpy as np
 
 from w2v.errors import ModelFormatError
 from w2v.fileio import atomic_write, check_model_file, check_readable, decompression_errors, open_binary
-from w2v.ngram.encoding import BOS, SPECIALS, UNK, NgramVocab
+from w2v.ngram.encoding import SPECIALS, UNK, NgramVocab
 from w2v.ngram.tables import BackoffTables
 
 #: ARPA's stand-in for log10(0)
