@@ -80,7 +80,8 @@ every replica at ``n`` times the rate, where its own updates are far from the fi
 ``s = n / 2``, the lowest rate with an overshoot of 2, scored better on the benchmark corpus (at 4
 workers within 0.4 points of analogy accuracy and 0.02 of WS-353 of one process for skip-gram and
 CBOW, means of three seeds, where averaging lost 1.75 points for CBOW and 0.04 of WS-353 for
-skip-gram).
+skip-gram; at 8 workers skip-gram 0.7 points below instead of 1.7, while CBOW, whose cap already
+made ``s = 4``, stays 2.2 points below).
 What the first order misses also grows with the round: the replicas drift apart for ``round_words``
 words at ``s`` times the rate, which is why the default round is short (20,000 words per worker).
 Averaging per row over the workers that touched it at the plain learning rate (Spark MLlib's

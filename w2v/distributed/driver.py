@@ -38,7 +38,7 @@ RANGES_PER_WORKER = 16
 MAX_LOCAL_ALPHA = 0.2
 #: how much farther than one replica a combined change may move a row that every replica moved to
 #: the same place: the replicas train at ``n / MAX_OVERSHOOT`` times the rate (CBOW at 8 workers
-#: trained well at 2, diverged at 8 / 3 and 4)
+#: stayed stable at 2, diverged at 8 / 3 and 4)
 MAX_OVERSHOOT = 2.0
 
 
