@@ -69,3 +69,80 @@ def test_a_range_past_the_end_releases_only_the_arrays_own_pages(tmp_path):
     assert _memory.release_mapped(mapped, -50, 10**9) <= 3000 * 4
     assert _memory.release_mapped(mapped, 10**9, 10**9 + 5) == 0
     np.testing.assert_array_equal(mapped, np.arange(3000))
+
+
+_SMAPS = """\
+7f0000000000-7f0000300000 r--p 00000000 fe:00 42   /venv/llvmlite/binding/libllvmlite.so
+Rss:                3072 kB
+Private_Dirty:         0 kB
+Anonymous:             0 kB
+7f0000300000-7f0005000000 r-xp 00300000 fe:00 42   /venv/llvmlite/binding/libllvmlite.so
+Rss:               51200 kB
+Private_Dirty:         0 kB
+Anonymous:             0 kB
+VmFlags: rd ex mr mw me
+7f0005000000-7f0005100000 r--p 05000000 fe:00 42   /venv/llvmlite/binding/libllvmlite.so
+Rss:                1024 kB
+Private_Dirty:       900 kB
+Anonymous:           900 kB
+7f0005100000-7f0005200000 rw-p 05100000 fe:00 42   /venv/llvmlite/binding/libllvmlite.so
+Private_Dirty:         0 kB
+Anonymous:             0 kB
+7f0006000000-7f0006100000 r-xp 00000000 fe:00 43   /usr/lib/libc.so.6
+Private_Dirty:         0 kB
+7f0007000000-7f0007100000 rw-p 00000000 00:00 0
+Private_Dirty:         0 kB
+7f0009000000-7f0009400000 r-xp 00000000 fe:00 45   /conda/lib/libLLVM-14.so
+Private_Dirty:         0 kB
+Anonymous:             0 kB
+7f0008000000-7f0008200000 r--p 00000000 fe:00 44   /opt/llvmlite/libllvmlite.so.1 (deleted)
+Private_Dirty:         0 kB
+Anonymous:             0 kB
+"""
+
+
+def test_only_the_compilers_clean_read_only_mappings_are_chosen():
+    assert _memory.clean_read_only_ranges(_SMAPS) == [
+        (0x7F0000000000, 0x7F0000300000),    # headers and symbols
+        (0x7F0000300000, 0x7F0005000000),    # code
+        # not the relocated read-only data (written by the loader), the writable data, another
+        # library or anonymous memory
+        (0x7F0009000000, 0x7F0009400000),    # LLVM linked by llvmlite (conda)
+        (0x7F0008000000, 0x7F0008200000),    # the last mapping, its path with a suffix
+    ]
+
+
+def _compiler_kib() -> int:
+    """Resident KiB of LLVM's shared library (all its mappings)."""
+    kib, in_library = 0, False
+    for line in open("/proc/self/smaps"):
+        if re.match(r"[0-9a-f]+-[0-9a-f]+ ", line):
+            in_library = "libllvmlite" in line
+        elif in_library and line.startswith("Rss:"):
+            kib += int(line.split()[1])
+    return kib
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or _memory._madvise is None, reason="reads /proc")
+def test_compiling_leaves_the_compilers_code_out_of_the_resident_set_and_compiles_again():
+    import numba
+
+    from w2v._jit import njit
+
+    def scaled_sum(values, factor):
+        total = 0.0
+        for v in values:
+            total += v * factor
+        return total
+
+    # numba's own njit leaves what the compiler ran resident (tens of MB)
+    assert numba.njit(scaled_sum)(np.arange(4.0), 2.0) == 12.0
+    assert _compiler_kib() > 16 * 1024
+    # w2v's njit releases it once the compile is done
+    compiled = njit(scaled_sum)
+    assert compiled(np.arange(4.0), 2.0) == 12.0
+    assert _compiler_kib() < 8 * 1024
+    # and the compiler reads its pages back: another signature compiles and runs right
+    assert compiled(np.arange(4, dtype=np.int64), 3) == 18.0
+    assert len(compiled.signatures) == 2
+    assert _compiler_kib() < 8 * 1024

@@ -6,7 +6,9 @@ cache; when neither is writable (a read-only install and no writable home, as in
 it refuses to compile at all (``RuntimeError: cannot cache function ...: no locator available``).
 :func:`njit` then compiles in memory instead and logs one warning saying how to enable the cache.
 Every function it makes also holds Ctrl-C and SIGTERM while it compiles (:func:`interrupts_deferred`:
-raised inside numba's compiler, an interrupt breaks it instead of stopping the program).
+raised inside numba's compiler, an interrupt breaks it instead of stopping the program), and after
+each compile (or load from the cache) releases the resident pages of LLVM's code, which the compiled
+function does not run (:func:`w2v._memory.release_compiler_code`).
 
 >>> @njit(nogil=True)
 ... def add(a, b):
@@ -25,13 +27,16 @@ from pathlib import Path
 
 import numba
 
+from w2v._memory import release_compiler_code
+
 logger = logging.getLogger("w2v")
 _warned = False
 
 
 def njit(function=None, **options):
     """``numba.njit(**options)``; with ``cache=True``, an in-memory compile where numba cannot cache.
-    Ctrl-C and SIGTERM during a compile are raised when it ends (:func:`interrupts_deferred`).
+    Ctrl-C and SIGTERM during a compile are raised when it ends (:func:`interrupts_deferred`), and
+    the compiler's pages leave the resident set (:func:`w2v._memory.release_compiler_code`).
 
     Used as ``@njit(...)`` or bare ``@njit``, as numba's.
     """
@@ -51,14 +56,17 @@ def njit(function=None, **options):
 
 def _defer_interrupts_while_compiling(dispatcher) -> None:
     """Make ``dispatcher`` compile (or load from the cache) with Ctrl-C and SIGTERM deferred until
-    the compiler returns (:func:`interrupts_deferred`). numba's dispatcher calls its
+    the compiler returns (:func:`interrupts_deferred`), then release the compiler's pages. numba's dispatcher calls its
     ``_compile_for_args`` for a call it has no compiled code for; an instance attribute of that
     name is what it calls."""
     compile_for_args = dispatcher._compile_for_args
 
     def compile_deferring(*args, **kws):
-        with interrupts_deferred():
-            return compile_for_args(*args, **kws)
+        try:
+            with interrupts_deferred():
+                return compile_for_args(*args, **kws)
+        finally:
+            release_compiler_code()
 
     dispatcher._compile_for_args = compile_deferring
 

@@ -10,16 +10,24 @@
   corpus by the end of the first epoch (4 bytes per token: 800 MB for a 1 GB text). Once a chunk is
   trained its pages are released (``madvise(MADV_DONTNEED)``; the data stays in the file and the
   page cache, and a later epoch reads it again).
+- :func:`release_compiler_code`: loading a compiled function (even from numba's cache) runs LLVM,
+  whose shared library then has some 70 MB of code and read-only data in the resident set, though
+  training never executes it. After each compile or load those pages are released: they stay in
+  the page cache (shared with every other numba process), and the next compile reads them again.
 
 >>> release_freed_memory()                           # doctest: +SKIP
 True
 >>> release_mapped(encoded.ids, first, last)         # doctest: +SKIP
+>>> release_compiler_code()                          # doctest: +SKIP
 """
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
 import mmap
+import os
+import re
+import threading
 
 import numpy as np
 
@@ -92,3 +100,70 @@ def release_mapped(array, start: int, stop: int) -> int:
     if last <= first or _madvise(first, last - first, mmap.MADV_DONTNEED) != 0:
         return 0
     return last - first
+
+
+#: the compiler's shared libraries, whose pages :func:`release_compiler_code` releases: llvmlite's
+#: (LLVM linked in, as in its wheels) and LLVM's own (where llvmlite links it, as in conda's builds)
+COMPILER_LIBRARIES = re.compile(r"(^|/)lib(llvmlite|LLVM)[^/]*\.so[^/]*$")
+_compiler_ranges: list[tuple[int, int]] | None = None
+_ranges_lock = threading.Lock()
+
+
+def clean_read_only_ranges(smaps: str, library: re.Pattern = COMPILER_LIBRARIES) -> list[tuple[int, int]]:
+    """The address ranges of ``library``'s mappings that can be dropped from the resident set and
+    read back from the file unchanged: not writable, and no page of them written (``Private_Dirty``
+    and ``Anonymous`` zero; the relocated read-only data of a shared library is written once by the
+    loader, and released it would read back unrelocated).
+
+    Parameters
+    ----------
+    smaps : str
+        The text of ``/proc/self/smaps``.
+    library : re.Pattern
+        Matched against each mapping's path.
+
+    Returns
+    -------
+    list of (int, int)
+        ``(start, end)`` byte addresses, page-aligned.
+    """
+    ranges = []
+    # a mapping's header line is followed by its "Key: value" lines, up to the next header
+    headers = list(_MAPPING_HEADER.finditer(smaps))
+    for k, head in enumerate(headers):
+        start, end, perms, path = head.groups()
+        if "w" in perms or not library.search(path.strip()):
+            continue
+        fields = smaps[head.end():headers[k + 1].start() if k + 1 < len(headers) else len(smaps)]
+        if all(int(value) == 0 for value in _WRITTEN_PAGES.findall(fields)):
+            ranges.append((int(start, 16), int(end, 16)))
+    return ranges
+
+
+_MAPPING_HEADER = re.compile(r"^([0-9a-f]+)-([0-9a-f]+) (\S{4}) \S+ \S+ \d+[ \t]*(.*)$", re.MULTILINE)
+_WRITTEN_PAGES = re.compile(r"^(?:Private_Dirty|Anonymous):\s+(\d+)", re.MULTILINE)
+
+
+def release_compiler_code() -> int:
+    """Release the resident pages of the compiler's code and read-only data
+    (:func:`clean_read_only_ranges` of LLVM's shared library), which stay in the page cache. Where
+    there is no ``/proc/self/smaps`` or no ``madvise``, nothing happens.
+
+    Returns
+    -------
+    int
+        Bytes of address range advised (resident or not; 0 when nothing was).
+    """
+    global _compiler_ranges
+    if _madvise is None:
+        return 0
+    with _ranges_lock:
+        if _compiler_ranges is None:
+            # the library stays mapped where it is and its clean pages stay clean: read once
+            try:
+                with open(f"/proc/{os.getpid()}/smaps") as f:
+                    _compiler_ranges = clean_read_only_ranges(f.read())
+            except OSError:
+                _compiler_ranges = []
+        ranges = _compiler_ranges
+    return sum(end - start for start, end in ranges if _madvise(start, end - start, mmap.MADV_DONTNEED) == 0)
