@@ -20,10 +20,11 @@ corpus once before training (not in ``train s``), gensim re-reads and splits the
 inside ``train()``. ``total s`` is therefore also printed: the whole fit from the text file to
 trained vectors (w2v: vocabulary, encoding and training; gensim: ``build_vocab`` and ``train``).
 Peak memory is each measured process's own maximal resident set from its start (VmHWM; not
-``ru_maxrss``, which on Linux starts a child at its parent's size). ``start MB`` is the peak of a
-process that only starts the library (``STARTUP``: w2v with numba's code generator set up by one
-cached function, gensim with its Cython extensions), and ``above`` the whole process's peak minus
-it: what the run itself holds.
+``ru_maxrss``, which on Linux starts a child at its parent's size). ``start MB`` is what a process
+that only starts the library holds at its end (``STARTUP``: w2v with numba's code generator set up
+by one cached function, gensim with its Cython extensions; the resident size, not the peak: w2v
+releases LLVM's code pages once the function is loaded), and ``above`` the whole process's peak
+minus it: what the run itself adds.
 
 The headline is the whole process, as a user times it: ``w2v train CORPUS -o OUT`` against a
 gensim script that trains with ``corpus_file`` (gensim's fastest path) and writes the same binary
@@ -299,15 +300,26 @@ STARTUP = {
 }
 
 
-def startup_peak(impl: str) -> float:
-    """Peak RSS in MB of a process that starts ``impl`` and trains nothing (median of three)."""
-    peaks = []
+#: run at the end of a start-up process: its resident size then (VmRSS, MB) on the last line
+_PRINT_RESIDENT = """
+with open("/proc/self/status") as _status:
+    print(next(int(line.split()[1]) for line in _status if line.startswith("VmRSS:")) / 1024.0)
+"""
+
+
+def startup_resident(impl: str) -> float:
+    """Resident MB at the end of a process that starts ``impl`` and trains nothing (median of three;
+    NaN on systems without ``/proc``)."""
+    sizes = []
     for _ in range(3):
-        done = measure_process([sys.executable, "-c", STARTUP[impl]])
+        done = subprocess.run([sys.executable, "-c", STARTUP[impl] + _PRINT_RESIDENT],
+                              capture_output=True, text=True)
         if done.returncode != 0:
+            if "/proc/self/status" in done.stderr:
+                return float("nan")
             raise SystemExit(f"{impl} start-up process failed: {done.stderr[-2000:]}")
-        peaks.append(done.peak_mb)
-    return statistics.median(peaks)
+        sizes.append(float(done.stdout.strip().splitlines()[-1]))
+    return statistics.median(sizes)
 
 
 def run_child(impl: str, cfg: dict, corpus: Path, out: Path) -> dict:
@@ -478,7 +490,7 @@ def main(argv=None) -> int:
         warm = args.workdir / "warm-up.txt"
         warm.write_text("the quick brown fox jumps over the lazy dog\n" * 20)
         run_process("w2v", {**cfg, "epochs": 1, "min_count": 1}, warm, args.workdir / "warm-up.bin")
-        startup = {impl: startup_peak(impl) for impl in impls}
+        startup = {impl: startup_resident(impl) for impl in impls}
         for r in range(args.repeats):
             for epochs in process_epochs:
                 order = impls if (r + epochs) % 2 == 0 else impls[::-1]
