@@ -154,3 +154,33 @@ def test_prefetching_rows_changes_nothing_for_any_row_width_or_index_type(dim, i
     assert prefetch_then_sum(matrix, rows, 4) == pytest.approx(float(matrix[rows].sum(dtype=np.float64)), rel=1e-5)
     assert prefetch_then_sum(matrix, rows, 0) == 0.0
     np.testing.assert_array_equal(matrix, before)
+
+
+def test_scoring_every_row_first_takes_the_same_steps_bit_for_bit():
+    from w2v._jit import njit
+    from w2v.models._logistic_kernel import HS_SATURATION, logistic_update
+
+    @njit
+    def step(hidden, grad_hidden, weights, rows, labels, offsets, n_rows, scores_first):
+        coefficients = np.zeros((1, rows.shape[0]), np.float32)
+        likelihood = np.zeros(1, np.float64)
+        return logistic_update(hidden, grad_hidden, 1, weights, rows, labels, offsets, n_rows, True, HS_SATURATION,
+                               np.float32(0.05), coefficients, likelihood, scores_first)
+
+    rng = np.random.default_rng(7)
+    weights = (rng.normal(size=(30, 100)) * 0.1).astype(np.float32)   # logits of about 1
+    hidden = rng.normal(size=(1, 100)).astype(np.float32)
+    weights[11] = hidden[0] * 0.2                              # a logit above 6: saturated, left alone
+    rows = np.array([3, 11, 29, 0, 17, 8, 21, 5, 14, 26, 2, 19], np.int32)   # a path: distinct rows
+    labels = rng.integers(0, 2, size=rows.shape[0]).astype(np.float32)
+    offsets = np.zeros(rows.shape[0], np.float32)
+    results = []
+    for scores_first in (False, True):
+        w, g = weights.copy(), np.zeros_like(hidden)
+        loss = step(hidden, g, w, rows, labels, offsets, rows.shape[0], scores_first)
+        results.append((loss, w, g))
+    (loss_a, w_a, g_a), (loss_b, w_b, g_b) = results
+    assert loss_a == loss_b
+    np.testing.assert_array_equal(w_a, w_b)
+    np.testing.assert_array_equal(g_a, g_b)
+    assert np.array_equal(w_b[11], weights[11]) and not np.array_equal(w_b[3], weights[3])
