@@ -95,6 +95,8 @@ Private_Dirty:         0 kB
 7f0009000000-7f0009400000 r-xp 00000000 fe:00 45   /conda/lib/libLLVM-14.so
 Private_Dirty:         0 kB
 Anonymous:             0 kB
+7f000a000000-7f000a100000 r--p 00000000 fe:00 42   /venv/llvmlite/binding/libllvmlite.so
+Rss:                1024 kB
 7f0008000000-7f0008200000 r--p 00000000 fe:00 44   /opt/llvmlite/libllvmlite.so.1 (deleted)
 Private_Dirty:         0 kB
 Anonymous:             0 kB
@@ -106,18 +108,18 @@ def test_only_the_compilers_clean_read_only_mappings_are_chosen():
         (0x7F0000000000, 0x7F0000300000),    # headers and symbols
         (0x7F0000300000, 0x7F0005000000),    # code
         # not the relocated read-only data (written by the loader), the writable data, another
-        # library or anonymous memory
+        # library, anonymous memory or a mapping whose written pages are not reported
         (0x7F0009000000, 0x7F0009400000),    # LLVM linked by llvmlite (conda)
         (0x7F0008000000, 0x7F0008200000),    # the last mapping, its path with a suffix
     ]
 
 
 def _compiler_kib() -> int:
-    """Resident KiB of LLVM's shared library (all its mappings)."""
+    """Resident KiB of the compiler's shared libraries (all their mappings)."""
     kib, in_library = 0, False
     for line in open("/proc/self/smaps"):
         if re.match(r"[0-9a-f]+-[0-9a-f]+ ", line):
-            in_library = "libllvmlite" in line
+            in_library = bool(_memory.COMPILER_LIBRARIES.search(line.rstrip()))
         elif in_library and line.startswith("Rss:"):
             kib += int(line.split()[1])
     return kib

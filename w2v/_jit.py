@@ -56,9 +56,9 @@ def njit(function=None, **options):
 
 def _defer_interrupts_while_compiling(dispatcher) -> None:
     """Make ``dispatcher`` compile (or load from the cache) with Ctrl-C and SIGTERM deferred until
-    the compiler returns (:func:`interrupts_deferred`), then release the compiler's pages. numba's dispatcher calls its
-    ``_compile_for_args`` for a call it has no compiled code for; an instance attribute of that
-    name is what it calls."""
+    the compiler returns (:func:`interrupts_deferred`), then release the compiler's pages. numba's
+    dispatcher calls its ``_compile_for_args`` for a call it has no compiled code for; an instance
+    attribute of that name is what it calls."""
     compile_for_args = dispatcher._compile_for_args
 
     def compile_deferring(*args, **kws):

@@ -25,7 +25,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import mmap
-import os
 import re
 import threading
 
@@ -107,6 +106,10 @@ def release_mapped(array, start: int, stop: int) -> int:
 COMPILER_LIBRARIES = re.compile(r"(^|/)lib(llvmlite|LLVM)[^/]*\.so[^/]*$")
 _compiler_ranges: list[tuple[int, int]] | None = None
 _ranges_lock = threading.Lock()
+#: the first line of a mapping in ``/proc/self/smaps`` (its "Key: value" lines follow, up to the next)
+_MAPPING_HEADER = re.compile(r"^([0-9a-f]+)-([0-9a-f]+) (\S{4}) \S+ \S+ \d+[ \t]*(.*)$", re.MULTILINE)
+#: the fields that count a mapping's written pages
+_WRITTEN_PAGES = re.compile(r"^(?:Private_Dirty|Anonymous):\s+(\d+)", re.MULTILINE)
 
 
 def clean_read_only_ranges(smaps: str, library: re.Pattern = COMPILER_LIBRARIES) -> list[tuple[int, int]]:
@@ -128,20 +131,17 @@ def clean_read_only_ranges(smaps: str, library: re.Pattern = COMPILER_LIBRARIES)
         ``(start, end)`` byte addresses, page-aligned.
     """
     ranges = []
-    # a mapping's header line is followed by its "Key: value" lines, up to the next header
     headers = list(_MAPPING_HEADER.finditer(smaps))
     for k, head in enumerate(headers):
         start, end, perms, path = head.groups()
         if "w" in perms or not library.search(path.strip()):
             continue
         fields = smaps[head.end():headers[k + 1].start() if k + 1 < len(headers) else len(smaps)]
-        if all(int(value) == 0 for value in _WRITTEN_PAGES.findall(fields)):
+        written = _WRITTEN_PAGES.findall(fields)
+        # without the fields (a kernel that does not report them) a mapping is never taken as clean
+        if written and all(int(value) == 0 for value in written):
             ranges.append((int(start, 16), int(end, 16)))
     return ranges
-
-
-_MAPPING_HEADER = re.compile(r"^([0-9a-f]+)-([0-9a-f]+) (\S{4}) \S+ \S+ \d+[ \t]*(.*)$", re.MULTILINE)
-_WRITTEN_PAGES = re.compile(r"^(?:Private_Dirty|Anonymous):\s+(\d+)", re.MULTILINE)
 
 
 def release_compiler_code() -> int:
@@ -161,7 +161,7 @@ def release_compiler_code() -> int:
         if _compiler_ranges is None:
             # the library stays mapped where it is and its clean pages stay clean: read once
             try:
-                with open(f"/proc/{os.getpid()}/smaps") as f:
+                with open("/proc/self/smaps") as f:
                     _compiler_ranges = clean_read_only_ranges(f.read())
             except OSError:
                 _compiler_ranges = []
