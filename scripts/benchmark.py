@@ -24,7 +24,8 @@ Peak memory is each measured process's own maximal resident set from its start (
 that only starts the library holds at its end (``STARTUP``: w2v with numba's code generator set up
 by one cached function, gensim with its Cython extensions; the resident size, not the peak: w2v
 releases LLVM's code pages once the function is loaded), and ``above`` the whole process's peak
-minus it: what the run itself adds.
+minus it: what the run itself adds (for w2v including LLVM's pages while the run's own kernels
+load, about 60 MB until they are released, when that is where its peak falls).
 
 The headline is the whole process, as a user times it: ``w2v train CORPUS -o OUT`` against a
 gensim script that trains with ``corpus_file`` (gensim's fastest path) and writes the same binary

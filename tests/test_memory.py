@@ -1,4 +1,6 @@
-"""w2v._memory: memory given back to the system (glibc's malloc_trim; the pages of a file map)."""
+"""w2v._memory: memory given back to the system (glibc's malloc_trim; the pages of a file map; the
+compiler's code pages)."""
+import mmap
 import re
 import sys
 import threading
@@ -97,6 +99,10 @@ Private_Dirty:         0 kB
 Anonymous:             0 kB
 7f000a000000-7f000a100000 r--p 00000000 fe:00 42   /venv/llvmlite/binding/libllvmlite.so
 Rss:                1024 kB
+7f000b000000-7f000b100000 r--p 05300000 fe:00 42   /venv/llvmlite/binding/libllvmlite.so
+Private_Dirty:         0 kB
+Anonymous:             0 kB
+Swap:                 64 kB
 7f0008000000-7f0008200000 r--p 00000000 fe:00 44   /opt/llvmlite/libllvmlite.so.1 (deleted)
 Private_Dirty:         0 kB
 Anonymous:             0 kB
@@ -104,11 +110,12 @@ Anonymous:             0 kB
 
 
 def test_only_the_compilers_clean_read_only_mappings_are_chosen():
-    assert _memory.clean_read_only_ranges(_SMAPS) == [
+    assert [m[:2] for m in _memory.clean_read_only_mappings(_SMAPS)] == [
         (0x7F0000000000, 0x7F0000300000),    # headers and symbols
         (0x7F0000300000, 0x7F0005000000),    # code
-        # not the relocated read-only data (written by the loader), the writable data, another
-        # library, anonymous memory or a mapping whose written pages are not reported
+        # not the relocated read-only data (written by the loader, in memory or swapped out), the
+        # writable data, another library, anonymous memory or a mapping whose written pages are not
+        # reported
         (0x7F0009000000, 0x7F0009400000),    # LLVM linked by llvmlite (conda)
         (0x7F0008000000, 0x7F0008200000),    # the last mapping, its path with a suffix
     ]
@@ -148,3 +155,26 @@ def test_compiling_leaves_the_compilers_code_out_of_the_resident_set_and_compile
     assert compiled(np.arange(4, dtype=np.int64), 3) == 18.0
     assert len(compiled.signatures) == 2
     assert _compiler_kib() < 8 * 1024
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or _memory._madvise is None, reason="reads /proc")
+def test_a_released_mapping_that_moved_away_is_left_alone(monkeypatch):
+    # a library unloaded and its addresses reused by other memory: that memory must not be released
+    values = np.full(1 << 20, 7, dtype=np.uint8)            # anonymous memory: released, it reads as zeros
+    start = -(-values.ctypes.data // mmap.PAGESIZE) * mmap.PAGESIZE
+    monkeypatch.setattr(_memory, "_compiler_mappings", [(start, start + (1 << 16), "r-xp", "00000000", "fe:00", "42")])
+    assert _memory.release_compiler_code() == 0
+    assert (values == 7).all()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or _memory._madvise is None, reason="reads /proc")
+def test_a_mapped_file_whose_name_is_not_utf8_does_not_break_compiling(tmp_path, monkeypatch):
+    from w2v._jit import njit
+
+    path = tmp_path / "caf\udce9.bin"                      # b"caf\xe9.bin": Latin-1, not UTF-8
+    np.arange(4096, dtype=np.uint8).tofile(path)
+    mapped = np.memmap(path, dtype=np.uint8, mode="r")
+    monkeypatch.setattr(_memory, "_compiler_mappings", None)   # read smaps again, with that name in it
+    assert njit(lambda x: x * 3)(5) == 15
+    assert _memory._compiler_mappings                         # the compiler's pages were found
+    assert int(mapped[-1]) == 255

@@ -48,27 +48,30 @@ def njit(function=None, **options):
                 raise
             _warn_no_cache()
             dispatcher = numba.njit(**{**options, "cache": False})(fn)
-        _defer_interrupts_while_compiling(dispatcher)
+        _wrap_compile(dispatcher)
         return dispatcher
 
     return decorate if function is None else decorate(function)
 
 
-def _defer_interrupts_while_compiling(dispatcher) -> None:
+def _wrap_compile(dispatcher) -> None:
     """Make ``dispatcher`` compile (or load from the cache) with Ctrl-C and SIGTERM deferred until
     the compiler returns (:func:`interrupts_deferred`), then release the compiler's pages. numba's
     dispatcher calls its ``_compile_for_args`` for a call it has no compiled code for; an instance
     attribute of that name is what it calls."""
     compile_for_args = dispatcher._compile_for_args
 
-    def compile_deferring(*args, **kws):
+    def compile_guarded(*args, **kws):
         try:
             with interrupts_deferred():
                 return compile_for_args(*args, **kws)
         finally:
-            release_compiler_code()
+            try:
+                release_compiler_code()
+            except Exception:  # giving memory back must never break a compile
+                logger.debug("could not release the compiler's pages", exc_info=True)
 
-    dispatcher._compile_for_args = compile_deferring
+    dispatcher._compile_for_args = compile_guarded
 
 
 #: the digest of the kernel sources that the cached kernels of a folder were compiled from

@@ -13,7 +13,8 @@
 - :func:`release_compiler_code`: loading a compiled function (even from numba's cache) runs LLVM,
   whose shared library then has some 70 MB of code and read-only data in the resident set, though
   training never executes it. After each compile or load those pages are released: they stay in
-  the page cache (shared with every other numba process), and the next compile reads them again.
+  the page cache (shared with every other numba process) until the system reclaims them, and the
+  next compile reads them again.
 
 >>> release_freed_memory()                           # doctest: +SKIP
 True
@@ -26,7 +27,6 @@ import ctypes
 import ctypes.util
 import mmap
 import re
-import threading
 
 import numpy as np
 
@@ -104,19 +104,29 @@ def release_mapped(array, start: int, stop: int) -> int:
 #: the compiler's shared libraries, whose pages :func:`release_compiler_code` releases: llvmlite's
 #: (LLVM linked in, as in its wheels) and LLVM's own (where llvmlite links it, as in conda's builds)
 COMPILER_LIBRARIES = re.compile(r"(^|/)lib(llvmlite|LLVM)[^/]*\.so[^/]*$")
-_compiler_ranges: list[tuple[int, int]] | None = None
-_ranges_lock = threading.Lock()
-#: the first line of a mapping in ``/proc/self/smaps`` (its "Key: value" lines follow, up to the next)
-_MAPPING_HEADER = re.compile(r"^([0-9a-f]+)-([0-9a-f]+) (\S{4}) \S+ \S+ \d+[ \t]*(.*)$", re.MULTILINE)
-#: the fields that count a mapping's written pages
-_WRITTEN_PAGES = re.compile(r"^(?:Private_Dirty|Anonymous):\s+(\d+)", re.MULTILINE)
+#: the first line of a mapping in ``/proc/self/smaps`` and ``/proc/self/maps`` (in smaps its
+#: "Key: value" lines follow, up to the next): start, end, permissions, offset, device, inode, path
+_MAPPING_HEADER = re.compile(r"^([0-9a-f]+)-([0-9a-f]+) (\S{4}) (\S+) (\S+) (\d+)[ \t]*(.*)$", re.MULTILINE)
+#: the fields that count a mapping's written pages (in memory, or swapped out)
+_WRITTEN_PAGES = re.compile(r"^(?:Private_Dirty|Anonymous|Swap):\s+(\d+)", re.MULTILINE)
+#: the mappings :func:`release_compiler_code` releases, from its first call (None before)
+_compiler_mappings: list[tuple] | None = None
 
 
-def clean_read_only_ranges(smaps: str, library: re.Pattern = COMPILER_LIBRARIES) -> list[tuple[int, int]]:
-    """The address ranges of ``library``'s mappings that can be dropped from the resident set and
-    read back from the file unchanged: not writable, and no page of them written (``Private_Dirty``
-    and ``Anonymous`` zero; the relocated read-only data of a shared library is written once by the
-    loader, and released it would read back unrelocated).
+def _read_proc(name: str) -> str:
+    """``/proc/self/<name>``, with any file name that is not UTF-8 kept as escapes ("" without /proc)."""
+    try:
+        with open(f"/proc/self/{name}", "rb") as f:
+            return f.read().decode("utf-8", errors="surrogateescape")
+    except OSError:
+        return ""
+
+
+def clean_read_only_mappings(smaps: str, library: re.Pattern = COMPILER_LIBRARIES) -> list[tuple]:
+    """The mappings of ``library`` that can be dropped from the resident set and read back from the
+    file unchanged: not writable, and no page of them written (``Private_Dirty``, ``Anonymous`` and
+    ``Swap`` zero; the relocated read-only data of a shared library is written once by the loader,
+    and released it would read back unrelocated; a mapping without these fields is never taken).
 
     Parameters
     ----------
@@ -127,43 +137,45 @@ def clean_read_only_ranges(smaps: str, library: re.Pattern = COMPILER_LIBRARIES)
 
     Returns
     -------
-    list of (int, int)
-        ``(start, end)`` byte addresses, page-aligned.
+    list of tuple
+        ``(start, end, permissions, offset, device, inode)`` of each: addresses as ints (page
+        aligned), the rest as in the file (what identifies the mapping in ``/proc/self/maps``).
     """
-    ranges = []
+    mappings = []
     headers = list(_MAPPING_HEADER.finditer(smaps))
     for k, head in enumerate(headers):
-        start, end, perms, path = head.groups()
+        start, end, perms, offset, device, inode, path = head.groups()
         if "w" in perms or not library.search(path.strip()):
             continue
-        fields = smaps[head.end():headers[k + 1].start() if k + 1 < len(headers) else len(smaps)]
-        written = _WRITTEN_PAGES.findall(fields)
-        # without the fields (a kernel that does not report them) a mapping is never taken as clean
+        written = _WRITTEN_PAGES.findall(smaps, head.end(), headers[k + 1].start() if k + 1 < len(headers)
+                                         else len(smaps))
         if written and all(int(value) == 0 for value in written):
-            ranges.append((int(start, 16), int(end, 16)))
-    return ranges
+            mappings.append((int(start, 16), int(end, 16), perms, offset, device, inode))
+    return mappings
 
 
 def release_compiler_code() -> int:
     """Release the resident pages of the compiler's code and read-only data
-    (:func:`clean_read_only_ranges` of LLVM's shared library), which stay in the page cache. Where
-    there is no ``/proc/self/smaps`` or no ``madvise``, nothing happens.
+    (:func:`clean_read_only_mappings` of LLVM's shared library, found at the first call), which stay
+    in the page cache. A mapping that is no longer where it was (a library unloaded, its addresses
+    reused) is left alone. Where there is no ``/proc`` or no ``madvise``, nothing happens. (A
+    debugger's breakpoints in LLVM's code would be released too.)
 
     Returns
     -------
     int
         Bytes of address range advised (resident or not; 0 when nothing was).
     """
-    global _compiler_ranges
+    global _compiler_mappings
     if _madvise is None:
         return 0
-    with _ranges_lock:
-        if _compiler_ranges is None:
-            # the library stays mapped where it is and its clean pages stay clean: read once
-            try:
-                with open("/proc/self/smaps") as f:
-                    _compiler_ranges = clean_read_only_ranges(f.read())
-            except OSError:
-                _compiler_ranges = []
-        ranges = _compiler_ranges
-    return sum(end - start for start, end in ranges if _madvise(start, end - start, mmap.MADV_DONTNEED) == 0)
+    if _compiler_mappings is None:
+        # which pages are clean does not change: smaps (slow to read) is read once; no lock, since
+        # two threads computing it at once get the same list
+        _compiler_mappings = clean_read_only_mappings(_read_proc("smaps"))
+    if not _compiler_mappings:
+        return 0
+    present = {(int(m.group(1), 16), int(m.group(2), 16), *m.group(3, 4, 5, 6))
+               for m in _MAPPING_HEADER.finditer(_read_proc("maps"))}
+    return sum(end - start for start, end, *rest in _compiler_mappings
+               if (start, end, *rest) in present and _madvise(start, end - start, mmap.MADV_DONTNEED) == 0)

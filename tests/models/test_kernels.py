@@ -158,9 +158,10 @@ def test_prefetching_rows_changes_nothing_for_any_row_width_or_index_type(dim, i
 
 def test_scoring_every_row_first_takes_the_same_steps_bit_for_bit():
     from w2v._jit import njit
+    from w2v.models._kernel_cache import KERNEL_OPTIONS
     from w2v.models._logistic_kernel import HS_SATURATION, logistic_update
 
-    @njit
+    @njit(**KERNEL_OPTIONS)                                    # compiled as the kernels are (fastmath)
     def step(hidden, grad_hidden, weights, rows, labels, offsets, n_rows, scores_first):
         coefficients = np.zeros((1, rows.shape[0]), np.float32)
         likelihood = np.zeros(1, np.float64)

@@ -53,7 +53,7 @@ def hierarchical_update(arrays, scratch, n_hidden, target, alpha, state):
     # the inner nodes of one path are distinct; saturated nodes are skipped as in word2vec.c
     return logistic_update(scratch.hidden, scratch.grad_hidden, n_hidden, arrays.node_weights, rows, labels,
                            logit_offsets, n_rows, True, HS_SATURATION, alpha, scratch.coefficients,
-                           scratch.likelihood, True)
+                           scratch.likelihood)
 
 
 @kernel(inline="always")
@@ -81,7 +81,7 @@ def path_update(arrays, scratch, target, alpha, state):
     :func:`load_path`)."""
     return logistic_update(scratch.hidden, scratch.grad_hidden, ONE, scratch.path, scratch.rows, scratch.labels,
                            scratch.logit_offsets, arrays.lengths[target], True, HS_SATURATION, alpha,
-                           scratch.coefficients, scratch.likelihood, True)
+                           scratch.coefficients, scratch.likelihood, True)  # scores first: a local copy
 
 
 @kernel(inline="always")

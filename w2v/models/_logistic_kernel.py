@@ -82,9 +82,11 @@ def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, logit_
     scores_first : bool, default False
         With distinct rows and one hidden vector: score every row before updating any (the same
         steps: no row is scored after it moved, and the hidden vector does not move), so that
-        the dot products do not wait on the updates between them. Faster for the 15-20 nodes of
-        a hierarchical-softmax path (skip-gram: median 1.06x over 18 paired one-thread runs;
-        CBOW: no difference), slower for negative sampling's few prefetched rows (0.95x).
+        the dot products do not wait on the updates between them. For skip-gram's path through
+        the Huffman tree, trained on a thread-local copy: median 1.06x over 18 paired one-thread
+        runs. Rows that other threads write meanwhile are better updated right after they are
+        read, and CBOW's path (no difference) and negative sampling's few prefetched rows (0.95x)
+        are.
 
     Returns
     -------
