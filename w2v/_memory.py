@@ -170,9 +170,12 @@ def release_compiler_code() -> int:
     if _madvise is None:
         return 0
     if _compiler_mappings is None:
-        # which pages are clean does not change: smaps (slow to read) is read once; no lock, since
-        # two threads computing it at once get the same list
-        _compiler_mappings = clean_read_only_mappings(_read_proc("smaps"))
+        # which pages are clean does not change: smaps (slow to read) is read once (again next
+        # time if it could not be read); no lock, since two threads computing it get the same list
+        smaps = _read_proc("smaps")
+        if not smaps:
+            return 0
+        _compiler_mappings = clean_read_only_mappings(smaps)
     if not _compiler_mappings:
         return 0
     present = {(int(m.group(1), 16), int(m.group(2), 16), *m.group(3, 4, 5, 6))
