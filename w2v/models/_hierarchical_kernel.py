@@ -81,7 +81,7 @@ def path_update(arrays, scratch, target, alpha, state):
     :func:`load_path`)."""
     return logistic_update(scratch.hidden, scratch.grad_hidden, ONE, scratch.path, scratch.rows, scratch.labels,
                            scratch.logit_offsets, arrays.lengths[target], True, HS_SATURATION, alpha,
-                           scratch.coefficients, scratch.likelihood, True)  # scores first: a local copy
+                           scratch.coefficients, scratch.likelihood, True)  # scored first: the path is this thread's
 
 
 @kernel(inline="always")

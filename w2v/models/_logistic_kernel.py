@@ -84,9 +84,9 @@ def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, logit_
         steps: no row is scored after it moved, and the hidden vector does not move), so that
         the dot products do not wait on the updates between them. For skip-gram's path through
         the Huffman tree, trained on a thread-local copy: median 1.06x over 18 paired one-thread
-        runs. Rows that other threads write meanwhile are better updated right after they are
-        read, and CBOW's path (no difference) and negative sampling's few prefetched rows (0.95x)
-        are.
+        runs. Not for rows other threads write meanwhile, better updated right after they are
+        read: CBOW's path (no faster) and negative sampling's few prefetched rows (0.95x) keep
+        the interleaved order.
 
     Returns
     -------
