@@ -44,6 +44,18 @@ def _score(hidden, b, weights, r, offset, label, alpha, dim, saturation):
 
 
 @kernel(inline="always")
+def _step_row(hidden, grad_hidden, weights, r, c, dim):
+    """One hidden vector's step against output row ``r`` with coefficient ``c`` (nothing when 0):
+    ``grad_hidden[0] += c * weights[r]``, then ``weights[r] += c * hidden[0]``."""
+    if c == 0:
+        return
+    for j in range(dim):
+        w = weights[r, j]
+        grad_hidden[0, j] += c * w
+        weights[r, j] = w + c * hidden[0, j]
+
+
+@kernel(inline="always")
 def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, logit_offsets, n_rows, distinct, saturation,
                     alpha, coefficients, likelihood, scores_first=False):
     """Score, differentiate and update: one SGD step of a sum of logistic losses.
@@ -104,14 +116,7 @@ def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, logit_
             likelihood[0] *= p
             coefficients[0, t] = c
         for t in range(n_rows):
-            c = coefficients[0, t]
-            if c == 0:
-                continue
-            r = rows[t]
-            for j in range(dim):
-                w = weights[r, j]
-                grad_hidden[0, j] += c * w
-                weights[r, j] = w + c * hidden[0, j]
+            _step_row(hidden, grad_hidden, weights, rows[t], coefficients[0, t], dim)
     elif distinct:
         for t in range(n_rows):
             r = rows[t]
@@ -120,13 +125,7 @@ def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, logit_
                 likelihood[b] *= p
                 coefficients[b, t] = c
             if n_hidden == 1:
-                c = coefficients[0, t]
-                if c == 0:
-                    continue
-                for j in range(dim):
-                    w = weights[r, j]
-                    grad_hidden[0, j] += c * w
-                    weights[r, j] = w + c * hidden[0, j]
+                _step_row(hidden, grad_hidden, weights, r, coefficients[0, t], dim)
             else:
                 for b in range(n_hidden):
                     c = coefficients[b, t]
