@@ -43,3 +43,11 @@ def test_a_failing_process_reports_its_exit_code_and_its_error_output():
     done = bm.measure_process([sys.executable, "-c", "import sys; print('out'); sys.exit('broken')"])
     assert done.returncode == 1
     assert done.stdout.strip() == "out" and "broken" in done.stderr
+
+
+def test_measured_processes_may_write_bytecode_like_an_installed_package(monkeypatch):
+    # an environment that forbids .pyc files would make every measured process compile the
+    # package's modules again, a cost no installed w2v has
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    done = bm.measure_process([sys.executable, "-c", "import sys; print(sys.dont_write_bytecode)"])
+    assert done.returncode == 0 and done.stdout.strip() == "False"
