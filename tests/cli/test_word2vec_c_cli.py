@@ -7,7 +7,7 @@ import pytest
 
 from cli_runner import run_cli as w2v
 from w2v.cli import build_parser
-from w2v.cli.word2vec_c import DialectError, translate
+from w2v.cli.word2vec_c import translate
 from w2v.corpus import Vocabulary
 from w2v.vectors import KeyedVectors
 from w2v.vectors_io import detect_format
