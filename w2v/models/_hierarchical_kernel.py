@@ -46,14 +46,31 @@ def hierarchical_update(arrays, scratch, n_hidden, target, alpha, state):
     rows, labels, logit_offsets = scratch.rows, scratch.labels, scratch.logit_offsets
     codes, points = arrays.codes, arrays.points
     n_rows = arrays.lengths[target]
-    for k in range(n_rows):
-        rows[k] = points[target, k]
-        labels[k] = 1.0 - codes[target, k]
-        logit_offsets[k] = 0.0
+    # the thread's copies of the nodes nearest the root (w2v.models._hot_kernel): a path runs from
+    # the root down and every node's id is below its parent's, so the copied nodes (ids from
+    # ``first`` on) are the start of the path, trained first, as they would be in place
+    first, n_hot = scratch.hot_range[0], scratch.hot_range[1]
+    n_top = 0
+    while n_hot > 0 and n_top < n_rows and points[target, n_top] >= first:
+        n_top += 1
+    loss = 0.0
+    if n_top > 0:
+        for k in range(n_top):
+            rows[k] = points[target, k] - first
+            labels[k] = 1.0 - codes[target, k]
+            logit_offsets[k] = 0.0
+        loss += logistic_update(scratch.hidden, scratch.grad_hidden, n_hidden, scratch.hot_nodes, rows, labels,
+                                logit_offsets, n_top, True, HS_SATURATION, alpha, scratch.coefficients,
+                                scratch.likelihood)
+    for k in range(n_top, n_rows):
+        rows[k - n_top] = points[target, k]
+        labels[k - n_top] = 1.0 - codes[target, k]
+        logit_offsets[k - n_top] = 0.0
     # the inner nodes of one path are distinct; saturated nodes are skipped as in word2vec.c
-    return logistic_update(scratch.hidden, scratch.grad_hidden, n_hidden, arrays.node_weights, rows, labels,
-                           logit_offsets, n_rows, True, HS_SATURATION, alpha, scratch.coefficients,
-                           scratch.likelihood)
+    loss += logistic_update(scratch.hidden, scratch.grad_hidden, n_hidden, arrays.node_weights, rows, labels,
+                            logit_offsets, n_rows - n_top, True, HS_SATURATION, alpha, scratch.coefficients,
+                            scratch.likelihood)
+    return loss
 
 
 @kernel(inline="always")

@@ -43,7 +43,8 @@ _OPTIONS = {"nogil": True, "fastmath": True, "error_model": "numpy"}
 
 
 _SCRATCH_FIELDS = ("hidden", "grad_hidden", "rows", "labels", "logit_offsets", "coefficients", "likelihood",
-                   "contexts", "scores", "step", "path", "path_start")
+                   "contexts", "scores", "step", "path", "path_start", "hot_nodes", "hot_base", "hot_range",
+                   "hot_lock")
 
 
 @structref.register
@@ -79,6 +80,11 @@ class Scratch(structref.StructRefProxy):
     - ``step`` float32 (B, dim): the step for h before it is added (full softmax)
     - ``path``, ``path_start`` float32 (P, dim): a local copy of one target's output rows and their
       values when copied
+    - ``hot_nodes``, ``hot_base`` float32 (H, dim): this thread's copies of the ``H`` inner nodes
+      nearest the root (CBOW + hierarchical softmax with several threads; no rows otherwise) and
+      their values at the last merge (:mod:`w2v.models._hot_kernel`)
+    - ``hot_range`` int64 (2,): the first copied node and ``H``
+    - ``hot_lock`` int64 (1,): the spin lock of the merges, one for all threads of a run
     """
 
 
@@ -87,10 +93,10 @@ structref.define_proxy(Scratch, ScratchType, list(_SCRATCH_FIELDS))
 
 @njit(cache=True, **_OPTIONS)
 def new_scratch(hidden, grad_hidden, rows, labels, logit_offsets, coefficients, likelihood, contexts, scores, step,
-                path, path_start):
+                path, path_start, hot_nodes, hot_base, hot_range, hot_lock):
     """A :class:`Scratch` holding these arrays (shapes and dtypes as listed there)."""
     return Scratch(hidden, grad_hidden, rows, labels, logit_offsets, coefficients, likelihood, contexts, scores, step,
-                   path, path_start)
+                   path, path_start, hot_nodes, hot_base, hot_range, hot_lock)
 
 
 #: pass this, not a literal ``1``, as a batch size: numba compiles a callee again for every literal

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from w2v.models._architecture_kernel import cbow_center, skipgram_center
+from w2v.models._hot_kernel import SYNC_WORDS, sync_rows
 from w2v.models._kernel_cache import kernel
 from w2v.models._random_kernel import below, unit
 
@@ -64,7 +65,9 @@ def train_chunk(cbow_mean, shared_negatives, ids, sentence_offsets, first, last,
     arrays : named tuple
         The output layer's arrays (see :mod:`w2v.models._output_kernel`).
     scratch : Scratch
-        This thread's buffers.
+        This thread's buffers. Its copies of the tree's top nodes, if any
+        (:mod:`w2v.models._hot_kernel`), are refreshed from the shared rows at the start, merged
+        into them every ``SYNC_WORDS`` words and at the end.
     keep : float32 (V,)
         Subsampling keep probabilities.
     window : int
@@ -88,6 +91,11 @@ def train_chunk(cbow_mean, shared_negatives, ids, sentence_offsets, first, last,
     words = 0
     loss = 0.0
     examples = 0
+    # this thread's copies of the tree's top nodes, if any, start from the shared values
+    hot = scratch.hot_nodes.shape[0] > 0
+    if hot:
+        sync_rows(scratch.hot_lock, arrays[0], scratch.hot_range[0], scratch.hot_nodes, scratch.hot_base)
+    unsynced = 0
     for s in range(first, last):
         start = sentence_offsets[s]
         stop = sentence_offsets[s + 1]
@@ -104,4 +112,11 @@ def train_chunk(cbow_mean, shared_negatives, ids, sentence_offsets, first, last,
                                                            alpha, state, cbow_mean)
             loss += center_loss
             examples += center_examples
+        if hot:
+            unsynced += stop - start
+            if unsynced >= SYNC_WORDS:
+                sync_rows(scratch.hot_lock, arrays[0], scratch.hot_range[0], scratch.hot_nodes, scratch.hot_base)
+                unsynced = 0
+    if hot:
+        sync_rows(scratch.hot_lock, arrays[0], scratch.hot_range[0], scratch.hot_nodes, scratch.hot_base)
     return words, loss, examples

@@ -80,14 +80,22 @@ class OutputLayer:
         """Rows of one target's local copy (hierarchical softmax's path)."""
         return 1
 
-    def scratch(self, dim: int, window: int):
+    def scratch(self, dim: int, window: int, hot_nodes: int = 0, lock: np.ndarray | None = None):
         """Buffers for one worker thread (:class:`w2v.models._output_kernel.Scratch`): batches of up
-        to ``2 * window`` hidden vectors of ``dim`` floats."""
+        to ``2 * window`` hidden vectors of ``dim`` floats.
+
+        ``hot_nodes``: private copies of up to this many of the inner nodes nearest the root of
+        hierarchical softmax's tree (:mod:`w2v.models._hot_kernel`; other layers have none), merged
+        under ``lock`` (int64 (1,), the same array for every thread of a run; required with them).
+        """
         from w2v.models._output_kernel import new_scratch
         from w2v.models.buffers import aligned_zeros
 
         batch = 2 * int(window)
         rows = self.target_rows()
+        first, n_hot = self.hot_node_range(hot_nodes)
+        if n_hot and lock is None:
+            raise ValueError("private copies of tree nodes need the lock shared by the run's threads")
         return new_scratch(
             aligned_zeros((batch, dim), np.float32),                          # hidden
             aligned_zeros((batch, dim), np.float32),                          # grad_hidden
@@ -101,7 +109,16 @@ class OutputLayer:
             aligned_zeros((batch, dim), np.float32),                          # step
             aligned_zeros((self.path_rows(), dim), np.float32),               # path
             aligned_zeros((self.path_rows(), dim), np.float32),               # path_start
+            aligned_zeros((n_hot, dim), np.float32),                          # hot_nodes
+            aligned_zeros((n_hot, dim), np.float32),                          # hot_base
+            np.array([first, n_hot], np.int64),                               # hot_range
+            aligned_zeros(1, np.int64) if lock is None else lock,             # hot_lock
         )
+
+    def hot_node_range(self, count: int) -> tuple[int, int]:
+        """``(first, n)``: the inner nodes a thread keeps copies of, ids ``first .. first + n - 1``
+        (at most ``count``); ``(0, 0)`` for the layers without a tree."""
+        return 0, 0
 
 
 def checked_array(arrays: dict, name: str, dtype, shape: tuple, low=None, high=None) -> np.ndarray:
@@ -245,6 +262,12 @@ class HierarchicalSoftmax(OutputLayer):
 
     def target_rows(self):
         return max(self.arrays.codes.shape[1], 1)
+
+    def hot_node_range(self, count):
+        # word2vec.c numbers inner nodes as it makes them: the root (on every path) is the last, and
+        # the nodes near it, on the paths of the most frequent words, come just before it
+        n = max(0, min(int(count), self.weights.shape[0]))
+        return self.weights.shape[0] - n, n
 
     def path_rows(self):
         return self.target_rows()

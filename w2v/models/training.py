@@ -31,6 +31,12 @@ _kernel_cache.refresh(_kernel.train_chunk)
 #: words (before subsampling) per kernel call: large enough that call overhead is negligible,
 #: small enough that progress, the non-finite-loss check and Ctrl-C react within a fraction of a second
 CHUNK_WORDS = 20_000
+#: inner nodes nearest the root that each thread of a CBOW + hierarchical softmax run trains copies of
+#: (w2v.models._hot_kernel): 64 gained as much as 256 with a quarter of the merging
+HOT_NODES = 64
+#: most threads that keep copies: every merge holds one lock, and with more threads the merges
+#: would wait on each other (measured up to 8)
+MAX_COPYING_THREADS = 8
 
 
 def chunk_bounds(sentence_offsets: np.ndarray, chunk_words: int = CHUNK_WORDS) -> np.ndarray:
@@ -269,11 +275,16 @@ class Trainer:
         start_words, start_loss, start_examples = progress.words_done, progress.loss, progress.examples
         errors: list[BaseException] = []
         halt = threading.Event()  # a worker failed or diverged: the others stop too
+        # CBOW + HS with several threads: each trains copies of the tree's top nodes (_hot_kernel)
+        copying = plan.architecture == "cbow" and 1 < plan.workers <= MAX_COPYING_THREADS
+        hot_nodes = HOT_NODES if copying else 0
+        hot_lock = aligned_zeros(1, np.int64)
 
         def work(state, entered, done):
             try:
                 entered.set()   # before its first look at ``stop``: see the interrupt path below
-                scratch = self.layer.scratch(self.input_vectors.shape[1], plan.window)
+                scratch = self.layer.scratch(self.input_vectors.shape[1], plan.window, hot_nodes=hot_nodes,
+                                             lock=hot_lock)
                 sentence = aligned_zeros(max(longest, 1), np.int32)
                 while not stop.is_set() and not halt.is_set():
                     c = progress.take_chunk(n_chunks)
