@@ -167,3 +167,28 @@ def test_the_spin_lock_excludes_until_released():
 def test_copies_without_a_lock_are_refused():
     with pytest.raises(ValueError, match="lock"):
         _layer().scratch(DIM, WINDOW, hot_nodes=4)
+
+
+@pytest.mark.parametrize("architecture, objective, workers, copies", [
+    ("cbow", "hierarchical", 2, 64), ("cbow", "hierarchical", 8, 64), ("cbow", "hierarchical", 1, 0),
+    ("cbow", "hierarchical", 9, 0), ("skipgram", "hierarchical", 2, 0), ("cbow", "negative", 2, 0)])
+def test_only_cbow_with_hierarchical_softmax_and_2_to_8_threads_keeps_copies(monkeypatch, architecture, objective,
+                                                                              workers, copies):
+    from w2v import Word2Vec
+    from w2v.models import training
+
+    asked = []
+    real = training.OutputLayer.scratch
+
+    def recording(layer, dim, window, hot_nodes=None, lock=None):
+        scratch = real(layer, dim, window, hot_nodes=hot_nodes or 0, lock=lock)
+        if hot_nodes is not None:   # a training thread's (loading the kernel asks for none)
+            asked.append(_hot_shape(scratch)[0])
+        return scratch
+
+    monkeypatch.setattr(training.OutputLayer, "scratch", recording)
+    sentences = [["a", "b", "c", "d", "a", "b"] * 5] * 20
+    Word2Vec(architecture=architecture, objective=objective, dim=4, min_count=1, epochs=1, workers=workers,
+             progress=False).fit(sentences)
+    n_nodes = 3  # four words
+    assert asked and set(asked) == {min(copies, n_nodes)}

@@ -32,7 +32,8 @@ _kernel_cache.refresh(_kernel.train_chunk)
 #: small enough that progress, the non-finite-loss check and Ctrl-C react within a fraction of a second
 CHUNK_WORDS = 20_000
 #: inner nodes nearest the root that each thread of a CBOW + hierarchical softmax run trains copies of
-#: (w2v.models._hot_kernel): 64 gained as much as 256 with a quarter of the merging
+#: (w2v.models._hot_kernel): within the noise of 256 side by side (6% slower on average) for a quarter
+#: of the merging
 HOT_NODES = 64
 #: most threads that keep copies: every merge holds one lock, and with more threads the merges
 #: would wait on each other (measured up to 8)
