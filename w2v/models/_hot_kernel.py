@@ -38,6 +38,11 @@ from w2v.models._kernel_cache import kernel
 SYNC_WORDS = 1024
 
 
+def _is_flag(flag):
+    """Whether numba's type ``flag`` is a 1-d int64 array (what the lock intrinsics take)."""
+    return isinstance(flag, types.Array) and flag.dtype == types.int64 and flag.ndim == 1
+
+
 def _flag_pointer(context, builder, array_type, array):
     data = make_array(array_type)(context, builder, array)
     return cgutils.get_item_pointer(context, builder, array_type, data, [context.get_constant(types.intp, 0)])
@@ -46,7 +51,7 @@ def _flag_pointer(context, builder, array_type, array):
 @intrinsic
 def _try_acquire(typingctx, flag):
     """Atomically set ``flag[0]`` from 0 to 1 (an int64 array); True if this call set it."""
-    if not (isinstance(flag, types.Array) and flag.dtype == types.int64 and flag.ndim == 1):
+    if not _is_flag(flag):
         return None
 
     def codegen(context, builder, signature, args):
@@ -61,7 +66,7 @@ def _try_acquire(typingctx, flag):
 @intrinsic
 def _release(typingctx, flag):
     """Atomically set ``flag[0]`` to 0, after every write before it (release order)."""
-    if not (isinstance(flag, types.Array) and flag.dtype == types.int64 and flag.ndim == 1):
+    if not _is_flag(flag):
         return None
 
     def codegen(context, builder, signature, args):

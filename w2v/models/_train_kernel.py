@@ -94,7 +94,7 @@ def train_chunk(cbow_mean, shared_negatives, ids, sentence_offsets, first, last,
     # this thread's copies of the tree's top nodes, if any, start from the shared values
     hot = scratch.hot_nodes.shape[0] > 0
     if hot:
-        sync_rows(scratch.hot_lock, arrays[0], scratch.hot_range[0], scratch.hot_nodes, scratch.hot_base)
+        _merge_copies(arrays, scratch)
     unsynced = 0
     for s in range(first, last):
         start = sentence_offsets[s]
@@ -115,8 +115,14 @@ def train_chunk(cbow_mean, shared_negatives, ids, sentence_offsets, first, last,
         if hot:
             unsynced += stop - start
             if unsynced >= SYNC_WORDS:
-                sync_rows(scratch.hot_lock, arrays[0], scratch.hot_range[0], scratch.hot_nodes, scratch.hot_base)
+                _merge_copies(arrays, scratch)
                 unsynced = 0
     if hot:
-        sync_rows(scratch.hot_lock, arrays[0], scratch.hot_range[0], scratch.hot_nodes, scratch.hot_base)
+        _merge_copies(arrays, scratch)
     return words, loss, examples
+
+
+@kernel(inline="always")
+def _merge_copies(arrays, scratch):
+    """:func:`w2v.models._hot_kernel.sync_rows` of this thread's copies of the tree's top nodes."""
+    sync_rows(scratch.hot_lock, arrays[0], scratch.hot_range[0], scratch.hot_nodes, scratch.hot_base)
