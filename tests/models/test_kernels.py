@@ -39,16 +39,21 @@ def _loss_grad(objective, target, negatives, q, huff):
     return lambda h, w: ref.softmax_loss_grad(h, w, target)
 
 
+# center 7 (position 2, radius 2); the second sentence repeats a context word next to itself
+SENTENCES = {"distinct": [4, 1, 7, 2, 5], "repeated": [4, 1, 7, 1, 5]}
+
+
 @pytest.mark.parametrize("objective", OBJECTIVES)
 @pytest.mark.parametrize("mode", ["skipgram", "skipgram-shared", "cbow-mean", "cbow-sum"])
-def test_compiled_step_matches_reference_step(tiny_layers, objective, mode):
+@pytest.mark.parametrize("words", SENTENCES)
+def test_compiled_step_matches_reference_step(tiny_layers, objective, mode, words):
     rng = np.random.default_rng(OBJECTIVES.index(objective))
     layer, q, huff = tiny_layers(objective, rng)
     inputs = (rng.normal(size=(V, DIM)) * 0.5).astype(np.float32)
-    sentence = np.array([4, 1, 7, 2, 5], np.int32)
-    i, radius = 2, 2  # center 7, contexts 4, 1, 2, 5
+    sentence = np.array(SENTENCES[words], np.int32)
+    i, radius = 2, 2
     center = int(sentence[i])
-    contexts = [4, 1, 2, 5]
+    contexts = [int(w) for k, w in enumerate(sentence) if k != i]
     state = np.array([12345], np.uint64)
     scratch = layer.scratch(DIM, 2)
 
@@ -67,15 +72,14 @@ def test_compiled_step_matches_reference_step(tiny_layers, objective, mode):
         negs, ref_state = _draw_noise(objective, layer, ref_state, center) if noise else ([], ref_state)
         fn = _loss_grad(objective, center, negs, q, huff)
         steps_out = np.zeros_like(ref_out)
-        steps_in = {}
+        steps_in = np.zeros_like(ref_in)
         for c in contexts:
             loss, gh, gw = fn(ref_in[c], ref_out)
             expected_loss += loss
             steps_out -= ALPHA * gw
-            steps_in[c] = -ALPHA * gh
+            steps_in[c] -= ALPHA * gh
         ref_out += steps_out
-        for c, s in steps_in.items():
-            ref_in[c] += s
+        ref_in += steps_in
     else:
         negs, ref_state = _draw_noise(objective, layer, ref_state, center) if noise else ([], ref_state)
         fn = _loss_grad(objective, center, negs, q, huff)
@@ -156,32 +160,106 @@ def test_prefetching_rows_changes_nothing_for_any_row_width_or_index_type(dim, i
     np.testing.assert_array_equal(matrix, before)
 
 
-def test_scoring_every_row_first_takes_the_same_steps_bit_for_bit():
-    from w2v._jit import njit
-    from w2v.models._kernel_cache import KERNEL_OPTIONS
-    from w2v.models._logistic_kernel import HS_SATURATION, logistic_update
-
-    @njit(**KERNEL_OPTIONS)                                    # compiled as the kernels are (fastmath)
-    def step(hidden, grad_hidden, weights, rows, labels, offsets, n_rows, scores_first):
-        coefficients = np.zeros((1, rows.shape[0]), np.float32)
-        likelihood = np.zeros(1, np.float64)
-        return logistic_update(hidden, grad_hidden, 1, weights, rows, labels, offsets, n_rows, True, HS_SATURATION,
-                               np.float32(0.05), coefficients, likelihood, scores_first)
-
+def _path_example():
+    """A path of 12 distinct rows of 30, with a saturated node (row 11), and two hidden vectors."""
     rng = np.random.default_rng(7)
     weights = (rng.normal(size=(30, 100)) * 0.1).astype(np.float32)   # logits of about 1
-    hidden = rng.normal(size=(1, 100)).astype(np.float32)
+    hidden = rng.normal(size=(2, 100)).astype(np.float32)
     weights[11] = hidden[0] * 0.2                              # a logit above 6: saturated, left alone
-    rows = np.array([3, 11, 29, 0, 17, 8, 21, 5, 14, 26, 2, 19], np.int32)   # a path: distinct rows
+    rows = np.array([3, 11, 29, 0, 17, 8, 21, 5, 14, 26, 2, 19], np.int32)
     labels = rng.integers(0, 2, size=rows.shape[0]).astype(np.float32)
-    offsets = np.zeros(rows.shape[0], np.float32)
+    return weights, hidden, rows, labels, np.zeros(rows.shape[0], np.float32)
+
+
+def test_scoring_the_path_first_takes_the_same_step_as_scoring_row_by_row():
+    from w2v._jit import njit
+    from w2v.models._kernel_cache import KERNEL_OPTIONS
+    from w2v.models._logistic_kernel import HS_SATURATION, logistic_update, score_rows, step_rows
+
+    @njit(**KERNEL_OPTIONS)                                    # compiled as the kernels are (fastmath)
+    def step(hidden, grad_hidden, weights, rows, labels, offsets, n_rows, path_first):
+        coefficients = np.zeros((2, rows.shape[0]), np.float32)
+        likelihood = np.zeros(2, np.float64)
+        alpha = np.float32(0.05)
+        if not path_first:
+            return logistic_update(hidden, grad_hidden, 1, weights, rows, labels, offsets, n_rows, True,
+                                   HS_SATURATION, alpha, coefficients, likelihood)
+        score_rows(hidden, 0, weights, rows, labels, offsets, n_rows, HS_SATURATION, alpha, coefficients, likelihood)
+        step_rows(hidden, grad_hidden, weights, rows, n_rows, coefficients)
+        return -np.log(likelihood[0])
+
+    weights, hidden, rows, labels, offsets = _path_example()
     results = []
-    for scores_first in (False, True):
+    for path_first in (False, True):
         w, g = weights.copy(), np.zeros_like(hidden)
-        loss = step(hidden, g, w, rows, labels, offsets, rows.shape[0], scores_first)
+        loss = step(hidden, g, w, rows, labels, offsets, rows.shape[0], path_first)
         results.append((loss, w, g))
     (loss_a, w_a, g_a), (loss_b, w_b, g_b) = results
-    assert loss_a == loss_b
-    np.testing.assert_array_equal(w_a, w_b)
-    np.testing.assert_array_equal(g_a, g_b)
+    # the sigmoids differ in rounding only (exp_negative against the C library's expf)
+    assert loss_b == pytest.approx(loss_a, rel=1e-6)
+    np.testing.assert_allclose(w_b, w_a, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(g_b, g_a, rtol=1e-5, atol=1e-8)
     assert np.array_equal(w_b[11], weights[11]) and not np.array_equal(w_b[3], weights[3])
+
+
+def test_stepping_the_path_while_scoring_the_next_hidden_vector_equals_doing_one_after_the_other():
+    from w2v._jit import njit
+    from w2v.models._kernel_cache import KERNEL_OPTIONS
+    from w2v.models._logistic_kernel import HS_SATURATION, score_rows, step_rows, step_rows_scoring_next
+
+    @njit(**KERNEL_OPTIONS)
+    def run(hidden, grad_hidden, weights, rows, labels, offsets, n_rows, coefficients, likelihood, together):
+        alpha = np.float32(0.05)
+        score_rows(hidden, 0, weights, rows, labels, offsets, n_rows, HS_SATURATION, alpha, coefficients, likelihood)
+        if together:
+            step_rows_scoring_next(hidden, grad_hidden, weights, rows, labels, offsets, n_rows, HS_SATURATION, alpha,
+                                   coefficients, likelihood)
+        else:
+            step_rows(hidden, grad_hidden, weights, rows, n_rows, coefficients)
+            score_rows(hidden, 1, weights, rows, labels, offsets, n_rows, HS_SATURATION, alpha, coefficients,
+                       likelihood)
+
+    weights, hidden, rows, labels, offsets = _path_example()
+    results = []
+    for together in (False, True):
+        w, g = weights.copy(), np.zeros_like(hidden)
+        coefficients, likelihood = np.zeros((2, rows.shape[0]), np.float32), np.zeros(2, np.float64)
+        run(hidden, g, w, rows, labels, offsets, rows.shape[0], coefficients, likelihood, together)
+        results.append((w, g, coefficients, likelihood))
+    (w_a, g_a, c_a, l_a), (w_b, g_b, c_b, l_b) = results
+    np.testing.assert_array_equal(w_b, w_a)                    # the same steps
+    np.testing.assert_array_equal(g_b, g_a)
+    np.testing.assert_array_equal(c_b[0], c_a[0])
+    # the next hidden vector's scores, of the rows after the steps (summed in another order)
+    np.testing.assert_allclose(c_b[1], c_a[1], rtol=1e-5, atol=1e-9)
+    assert l_b[1] == pytest.approx(l_a[1], rel=1e-6)
+    assert not np.allclose(c_a[1], c_a[0])                     # hidden vector 1 scores differently
+
+
+def test_a_rows_sigmoid_does_not_depend_on_its_position_in_the_path():
+    # a vectorized loop and its scalar remainder must compute the same sigmoid (no reciprocal
+    # estimate in one of them), or a row's step would depend on how many rows precede it
+    from w2v._jit import njit
+    from w2v.models._kernel_cache import KERNEL_OPTIONS
+    from w2v.models._logistic_kernel import HS_SATURATION, score_rows
+
+    @njit(**KERNEL_OPTIONS)
+    def score(hidden, weights, rows, labels, offsets, n_rows, coefficients, likelihood):
+        score_rows(hidden, 0, weights, rows, labels, offsets, n_rows, HS_SATURATION, np.float32(0.05), coefficients,
+                   likelihood)
+
+    rng = np.random.default_rng(3)
+    weights = (rng.normal(size=(64, 100)) * 0.3).astype(np.float32)
+    hidden = rng.normal(size=(1, 100)).astype(np.float32)
+    labels = rng.integers(0, 2, size=64).astype(np.float32)
+    offsets = np.zeros(64, np.float32)
+    rows = np.arange(64, dtype=np.int32)
+    together = np.zeros((1, 64), np.float32)
+    score(hidden, weights, rows, labels, offsets, 64, together, np.zeros(1))
+    alone = np.zeros((1, 64), np.float32)
+    for t in range(64):
+        one = np.zeros((1, 1), np.float32)
+        score(hidden, weights, rows[t:t + 1].copy(), labels[t:t + 1].copy(), offsets[:1].copy(), 1, one, np.zeros(1))
+        alone[0, t] = one[0, 0]
+    assert np.count_nonzero(together) > 40                     # most rows unsaturated
+    np.testing.assert_array_equal(together, alone)

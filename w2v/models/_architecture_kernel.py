@@ -14,7 +14,8 @@ trains with any output layer.
 from __future__ import annotations
 
 from w2v.models._kernel_cache import kernel
-from w2v.models._output_kernel import begin_target, end_target, output_update, output_update_one, update_target
+from w2v.models._output_kernel import (begin_target, end_target, output_update, output_update_one, scores_ahead,
+                                       update_target)
 
 
 @kernel(inline="always")
@@ -64,14 +65,29 @@ def skipgram_center(sentence, n, i, radius, input_vectors, arrays, scratch, alph
     if shared is None:
         # per-pair SGD: every context predicts the same center, which the layer may hold locally
         begin_target(arrays, scratch, center)
+        ahead = scores_ahead(arrays)
+        scored = False
         for k in range(n_contexts):
             w = contexts[k]
+            if not scored:
+                for j in range(dim):
+                    hidden[0, j] = input_vectors[w, j]
             for j in range(dim):
-                hidden[0, j] = input_vectors[w, j]
                 grad[0, j] = 0.0
-            loss += update_target(arrays, scratch, center, alpha, state)
+            # the layer may score the next pair during this step; not when the next context is this
+            # one again, whose row the step is about to change
+            score_next = ahead and k + 1 < n_contexts and contexts[k + 1] != w
+            if score_next:
+                following = contexts[k + 1]
+                for j in range(dim):
+                    hidden[1, j] = input_vectors[following, j]
+            loss += update_target(arrays, scratch, center, alpha, state, scored, score_next)
             for j in range(dim):
                 input_vectors[w, j] += grad[0, j]
+            if score_next:
+                for j in range(dim):
+                    hidden[0, j] = hidden[1, j]
+            scored = score_next
         end_target(arrays, scratch, center)
         return loss, n_contexts
     if n_contexts == 0:

@@ -12,7 +12,9 @@ per-pair loop runs on a thread-local copy of the path's rows: the output-layer h
 :func:`load_path` (``begin_target``), :func:`path_update` (``update_target``) and
 :func:`store_path` (``end_target``). The same sequence of SGD steps, but the shared rows near the
 root are written once per center word instead of once per pair. Without this the two threads keep
-taking the root's cache lines from each other and two threads train slower than one.
+taking the root's cache lines from each other and two threads train slower than one. Each step
+also scores the path for the next context (``score_next``), row by row right after updating it,
+so a pair reads each path row once rather than once to score and once to update.
 """
 from __future__ import annotations
 
@@ -21,8 +23,8 @@ from typing import NamedTuple
 import numpy as np
 
 from w2v.models._kernel_cache import kernel
-from w2v.models._logistic_kernel import HS_SATURATION, logistic_update
-from w2v.models._output_kernel import ONE
+from w2v.models._logistic_kernel import (HS_SATURATION, logistic_update, score_rows, step_rows,
+                                         step_rows_scoring_next)
 
 
 class HierarchicalArrays(NamedTuple):
@@ -59,18 +61,30 @@ def hierarchical_update(arrays, scratch, n_hidden, target, alpha, state):
             rows[k] = points[target, k] - first
             labels[k] = 1.0 - codes[target, k]
             logit_offsets[k] = 0.0
-        loss += logistic_update(scratch.hidden, scratch.grad_hidden, n_hidden, scratch.hot_nodes, rows, labels,
-                                logit_offsets, n_top, True, HS_SATURATION, alpha, scratch.coefficients,
-                                scratch.likelihood)
+        loss += _nodes_update(scratch, n_hidden, scratch.hot_nodes, n_top, alpha)
     for k in range(n_top, n_rows):
         rows[k - n_top] = points[target, k]
         labels[k - n_top] = 1.0 - codes[target, k]
         logit_offsets[k - n_top] = 0.0
-    # the inner nodes of one path are distinct; saturated nodes are skipped as in word2vec.c
-    loss += logistic_update(scratch.hidden, scratch.grad_hidden, n_hidden, arrays.node_weights, rows, labels,
-                            logit_offsets, n_rows - n_top, True, HS_SATURATION, alpha, scratch.coefficients,
-                            scratch.likelihood)
+    loss += _nodes_update(scratch, n_hidden, arrays.node_weights, n_rows - n_top, alpha)
     return loss
+
+
+@kernel()
+def _nodes_update(scratch, n_hidden, weights, n_rows, alpha):
+    """The SGD step of ``n_hidden`` hidden vectors against the inner nodes ``scratch.rows[:n_rows]``
+    of ``weights`` (labels in ``scratch.labels``); returns the loss. The nodes of one path are
+    distinct; saturated nodes are skipped as in word2vec.c. One hidden vector (CBOW) scores the
+    whole path first (:func:`w2v.models._logistic_kernel.score_rows`), a batch row by row. Not
+    inlined: compiled once for both of :func:`hierarchical_update`'s calls."""
+    if n_hidden == 1:
+        score_rows(scratch.hidden, 0, weights, scratch.rows, scratch.labels, scratch.logit_offsets, n_rows,
+                   HS_SATURATION, alpha, scratch.coefficients, scratch.likelihood)
+        step_rows(scratch.hidden, scratch.grad_hidden, weights, scratch.rows, n_rows, scratch.coefficients)
+        return -np.log(scratch.likelihood[0])
+    return logistic_update(scratch.hidden, scratch.grad_hidden, n_hidden, weights, scratch.rows, scratch.labels,
+                           scratch.logit_offsets, n_rows, True, HS_SATURATION, alpha, scratch.coefficients,
+                           scratch.likelihood)
 
 
 @kernel(inline="always")
@@ -93,12 +107,29 @@ def load_path(arrays, scratch, target):
 
 
 @kernel(inline="always")
-def path_update(arrays, scratch, target, alpha, state):
+def path_update(arrays, scratch, target, alpha, state, scored, score_next):
     """One SGD step of ``scratch.hidden[0]`` against the local copy of ``target``'s path (after
-    :func:`load_path`)."""
-    return logistic_update(scratch.hidden, scratch.grad_hidden, ONE, scratch.path, scratch.rows, scratch.labels,
-                           scratch.logit_offsets, arrays.lengths[target], True, HS_SATURATION, alpha,
-                           scratch.coefficients, scratch.likelihood, True)  # scored first: the path is this thread's
+    :func:`load_path`); returns its loss.
+
+    ``scored``: the previous call scored this hidden vector already (its ``score_next``), in row 1
+    of ``scratch.coefficients`` and ``scratch.likelihood``. ``score_next``: score
+    ``scratch.hidden[1]`` (the next context's input row) with the rows as this step leaves them,
+    for the next call (:func:`w2v.models._logistic_kernel.step_rows_scoring_next`)."""
+    n_rows = arrays.lengths[target]
+    coefficients, likelihood = scratch.coefficients, scratch.likelihood
+    if scored:
+        for t in range(n_rows):
+            coefficients[0, t] = coefficients[1, t]
+        likelihood[0] = likelihood[1]
+    else:
+        score_rows(scratch.hidden, 0, scratch.path, scratch.rows, scratch.labels, scratch.logit_offsets, n_rows,
+                   HS_SATURATION, alpha, coefficients, likelihood)
+    if score_next:
+        step_rows_scoring_next(scratch.hidden, scratch.grad_hidden, scratch.path, scratch.rows, scratch.labels,
+                               scratch.logit_offsets, n_rows, HS_SATURATION, alpha, coefficients, likelihood)
+    else:
+        step_rows(scratch.hidden, scratch.grad_hidden, scratch.path, scratch.rows, n_rows, coefficients)
+    return -np.log(likelihood[0])
 
 
 @kernel(inline="always")

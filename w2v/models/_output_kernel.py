@@ -6,11 +6,15 @@ attaches its compiled functions to that class:
 
 - ``update(arrays, scratch, n_hidden, target, alpha, state) -> loss``: one SGD step of the first
   ``n_hidden`` rows of ``scratch.hidden`` predicting ``target`` (required);
-- ``begin_target(arrays, scratch, target)``, ``update_target(arrays, scratch, target, alpha, state)
-  -> loss`` and ``end_target(arrays, scratch, target)``: optional hooks for skip-gram's per-pair
-  loop, where every context of a center word predicts the *same* target; a layer may keep what it
-  needs of that target in ``scratch`` between them (hierarchical softmax copies the target's path).
-  Without them, ``update_target`` is ``update`` of one hidden vector.
+- ``begin_target(arrays, scratch, target)``, ``update_target(arrays, scratch, target, alpha, state,
+  scored, score_next) -> loss`` and ``end_target(arrays, scratch, target)``: optional hooks for
+  skip-gram's per-pair loop, where every context of a center word predicts the *same* target; a
+  layer may keep what it needs of that target in ``scratch`` between them (hierarchical softmax
+  copies the target's path). A layer with ``update_target`` also scores ahead: with
+  ``score_next`` it scores ``scratch.hidden[1]`` (the next pair's hidden vector) during the step,
+  and the next call, ``scored``, starts from those scores (:func:`scores_ahead` tells the
+  architecture whether to load ``hidden[1]``). Without the hooks, ``update_target`` is ``update``
+  of one hidden vector and both flags are ignored.
 
 numba compiles the chunk loop once per layer type and architecture, so each kernel contains its
 own layer and architecture only (no run-time branch on either, nothing of the others to compile),
@@ -130,9 +134,16 @@ def begin_target(arrays, scratch, target):
     raise NotImplementedError("begin_target is only callable from compiled code")
 
 
-def update_target(arrays, scratch, target, alpha, state):
-    """One SGD step of ``scratch.hidden[0]`` against the prepared ``target`` (compiled code only)."""
+def update_target(arrays, scratch, target, alpha, state, scored, score_next):
+    """One SGD step of ``scratch.hidden[0]`` against the prepared ``target`` (compiled code only);
+    ``scored`` and ``score_next`` as in this module's docstring."""
     raise NotImplementedError("update_target is only callable from compiled code")
+
+
+def scores_ahead(arrays):
+    """Whether the layer's ``update_target`` scores the next pair's hidden vector (compiled code
+    only; a constant of the layer type)."""
+    raise NotImplementedError("scores_ahead is only callable from compiled code")
 
 
 def end_target(arrays, scratch, target):
@@ -165,13 +176,22 @@ def _begin_target(arrays, scratch, target):
 
 
 @overload(update_target, jit_options=_OPTIONS)
-def _update_target(arrays, scratch, target, alpha, state):
+def _update_target(arrays, scratch, target, alpha, state, scored, score_next):
     layer = _layer_class(arrays)
     hook = getattr(layer, "update_target", None)
     if hook is None:
         update = layer.update
-        return lambda arrays, scratch, target, alpha, state: update(arrays, scratch, ONE, target, alpha, state)
-    return lambda arrays, scratch, target, alpha, state: hook(arrays, scratch, target, alpha, state)
+        return lambda arrays, scratch, target, alpha, state, scored, score_next: update(arrays, scratch, ONE, target,
+                                                                                        alpha, state)
+    return lambda arrays, scratch, target, alpha, state, scored, score_next: hook(arrays, scratch, target, alpha, state,
+                                                                                  scored, score_next)
+
+
+@overload(scores_ahead, jit_options=_OPTIONS, inline="always")
+def _scores_ahead(arrays):
+    if getattr(_layer_class(arrays), "update_target", None) is None:
+        return lambda arrays: False
+    return lambda arrays: True
 
 
 @overload(end_target, jit_options=_OPTIONS)
