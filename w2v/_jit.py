@@ -28,6 +28,7 @@ from pathlib import Path
 import numba
 
 from w2v._memory import release_compiler_code
+from w2v._numba_setup import set_up_numba_for_this_process
 
 logger = logging.getLogger("w2v")
 _warned = False
@@ -62,6 +63,7 @@ def _wrap_compile(dispatcher) -> None:
     compile_for_args = dispatcher._compile_for_args
 
     def compile_guarded(*args, **kws):
+        set_up_numba_for_this_process()
         try:
             with interrupts_deferred():
                 return compile_for_args(*args, **kws)

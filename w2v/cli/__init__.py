@@ -20,6 +20,7 @@ import importlib
 import logging
 import sys
 
+from w2v._numba_setup import claim_process
 from w2v._version import __version__
 from w2v.cli import _safety
 from w2v.cli._args import InputError
@@ -101,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     command = " ".join(filter(None, (args.command, getattr(args, "ngram_command", None))))
+    claim_process()  # numba may skip its BLAS probe here (w2v._numba_setup)
     try:
         with _safety.sigterm_as_interrupt():  # SIGTERM takes Ctrl-C's path: work saved, temp files removed
             return int(args.func(args) or 0)
