@@ -52,13 +52,63 @@ def test_a_library_callers_process_is_left_as_numba_sets_itself_up():
     assert result["dot"] == [[5.0, 14.0], [14.0, 50.0]]
 
 
-def test_the_command_line_claims_its_process_and_a_command_that_compiles_nothing_loads_no_numba(tmp_path):
+def _vectors(tmp_path):
     vectors = tmp_path / "v.txt"
     vectors.write_text("3 2\na 1 0\nb 0.9 0.1\nc 0 1\n", encoding="utf-8")
-    code = ("import json, sys; from w2v.cli import main; from w2v import _numba_setup; "
-            f"status = main(['neighbors', {str(vectors)!r}, 'a']); "
+    return str(vectors)
+
+
+def test_the_w2v_command_claims_its_process_and_a_command_that_compiles_nothing_loads_no_numba(tmp_path):
+    code = ("import json, sys; from w2v.cli import run; from w2v import _numba_setup; "
+            f"sys.argv = ['w2v', 'neighbors', {_vectors(tmp_path)!r}, 'a']; status = run(); "
             "print(json.dumps([status, _numba_setup._claimed, 'numba' in sys.modules]))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == [0, True, False]
-    assert "b" in done.stdout                                   # the neighbours were printed
+    lines = done.stdout.strip().splitlines()
+    assert json.loads(lines[-1]) == [0, True, False]
+    assert any(line.split()[:1] == ["b"] for line in lines[:-1])   # the neighbours were printed
+
+
+def test_main_called_from_python_leaves_the_callers_process_unclaimed(tmp_path):
+    code = ("import json; from w2v.cli import main; from w2v import _numba_setup; "
+            f"status = main(['neighbors', {_vectors(tmp_path)!r}, 'a']); "
+            "print(json.dumps([status, _numba_setup._claimed]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [0, False]
+
+
+def test_full_softmax_trains_in_a_claimed_process():
+    # np.dot in the softmax kernel imports scipy.linalg itself, compiled or loaded from the cache
+    code = ("import json, math, sys; from w2v import _numba_setup; _numba_setup.claim_process(); "
+            "from w2v import Word2Vec; "
+            "sentences = [['the', 'cat', 'sat', 'on', 'the', 'mat'], ['the', 'dog', 'sat', 'on', 'the', 'log']] * 20; "
+            "model = Word2Vec(objective='softmax', dim=8, min_count=1, epochs=1, workers=1, seed=1, "
+            "progress=False).fit(sentences); "
+            "import numba.np.arraymath as arraymath; "
+            "print(json.dumps([math.isfinite(model.history_[-1]['loss']), arraymath._HAVE_BLAS]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [True, False]
+
+
+def test_numba_refusing_the_missing_module_is_imported_again_the_usual_way(monkeypatch):
+    from w2v import _numba_setup
+
+    calls = []
+
+    class Importer:
+        @staticmethod
+        def import_module(name):
+            blocked = sys.modules.get("scipy.linalg", 0) is None
+            calls.append((name, blocked))
+            if blocked:
+                raise ImportError("scipy 0.16+ is required for linear algebra")
+
+    monkeypatch.setattr(_numba_setup, "importlib", Importer)
+    monkeypatch.setattr(_numba_setup, "_claimed", True)
+    monkeypatch.delitem(sys.modules, "numba.np.arraymath", raising=False)
+    monkeypatch.delitem(sys.modules, "scipy.linalg", raising=False)
+    _numba_setup.set_up_numba_for_this_process()
+    assert calls == [("numba.np.arraymath", True), ("numba.np.arraymath", False)]
+    assert sys.modules.get("scipy.linalg", 0) is not None       # unblocked again

@@ -1,4 +1,4 @@
 """``python -m w2v`` runs the same command-line front as the ``w2v`` script."""
-from w2v.cli import main
+from w2v.cli import run
 
-raise SystemExit(main())
+raise SystemExit(run())

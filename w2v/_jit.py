@@ -63,9 +63,9 @@ def _wrap_compile(dispatcher) -> None:
     compile_for_args = dispatcher._compile_for_args
 
     def compile_guarded(*args, **kws):
-        set_up_numba_for_this_process()
         try:
             with interrupts_deferred():
+                set_up_numba_for_this_process()
                 return compile_for_args(*args, **kws)
         finally:
             try:

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from w2v._jit import njit
-from w2v.models._exp_kernel import LARGEST_ARGUMENT, exp_negative
+from w2v.models._exp_kernel import exp_negative
 from w2v.models._kernel_cache import KERNEL_OPTIONS
 from w2v.models._logistic_kernel import _SIGMOID_FASTMATH
 
@@ -36,8 +36,17 @@ def test_exp_negative_is_within_a_relative_two_to_the_minus_23_up_to_87(flags):
     assert np.all(np.abs(got - exact) <= 2.0 ** -23 * exact)
 
 
-def test_exp_negative_of_zero_is_one_and_beyond_87_is_zero():
-    got = _compiled(np.array([0.0, LARGEST_ARGUMENT, 87.001, 100.0, 1e30, np.float32(3e38)], np.float32))
-    assert got[0] == 1.0
-    assert got[1] == pytest.approx(np.exp(-87.0), rel=1e-6)
-    assert np.all(got[2:] == 0.0)
+@pytest.mark.parametrize("flags", _LOOPS)
+def test_exp_negative_is_subnormal_as_expf_from_87_to_104_and_zero_beyond(flags):
+    a = np.linspace(87, 104, 200_001, dtype=np.float32)
+    got = _compiled(a, flags).astype(np.float64)
+    exact = np.exp(-a.astype(np.float64))
+    smallest = 2.0 ** -149                                     # float32's smallest subnormal step
+    assert np.all(np.abs(got - exact) <= 2.0 ** -23 * exact + smallest)
+    assert got[0] > 0 and np.count_nonzero(got) > 190_000      # finite losses where expf's were finite
+    beyond = _compiled(np.array([104.001, 110.0, 1e30, np.float32(3e38)], np.float32), flags)
+    assert np.all(beyond == 0.0)
+
+
+def test_exp_negative_of_zero_is_one():
+    assert _compiled(np.array([0.0], np.float32))[0] == 1.0

@@ -263,3 +263,17 @@ def test_a_rows_sigmoid_does_not_depend_on_its_position_in_the_path():
         alone[0, t] = one[0, 0]
     assert np.count_nonzero(together) > 40                     # most rows unsaturated
     np.testing.assert_array_equal(together, alone)
+
+
+@pytest.mark.parametrize("objective", OBJECTIVES)
+def test_only_hierarchical_softmax_scores_the_next_pair_ahead(tiny_layers, objective):
+    # without it skip-gram + HS still trains right, only slower: the tests above could not tell
+    from w2v._jit import njit
+    from w2v.models._output_kernel import scores_ahead
+
+    @njit
+    def ahead(arrays):
+        return scores_ahead(arrays)
+
+    layer, _, _ = tiny_layers(objective, np.random.default_rng(0))
+    assert ahead(layer.arrays) is (objective == "hierarchical")

@@ -20,7 +20,6 @@ import importlib
 import logging
 import sys
 
-from w2v._numba_setup import claim_process
 from w2v._version import __version__
 from w2v.cli import _safety
 from w2v.cli._args import InputError
@@ -81,6 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run() -> int:
+    """The ``w2v`` script and ``python -m w2v``: :func:`main` in a process that is the command
+    line's own, so numba is set up there without its BLAS probe (:mod:`w2v._numba_setup`). A Python
+    caller of :func:`main` keeps numba as numba sets itself up."""
+    from w2v._numba_setup import claim_process
+
+    claim_process()
+    return main()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
     from w2v.cli import word2vec_c
@@ -102,7 +111,6 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     command = " ".join(filter(None, (args.command, getattr(args, "ngram_command", None))))
-    claim_process()  # numba may skip its BLAS probe here (w2v._numba_setup)
     try:
         with _safety.sigterm_as_interrupt():  # SIGTERM takes Ctrl-C's path: work saved, temp files removed
             return int(args.func(args) or 0)

@@ -9,11 +9,13 @@ vectorized loop. A profile of skip-gram + hierarchical softmax (one thread,
 :func:`w2v.models._logistic_kernel.score_rows`.
 
 The method: ``exp(-a) = 2**-k * exp(r)`` with ``k = round(a / ln 2)`` and ``r = k ln 2 - a`` in
-``[-ln 2 / 2, ln 2 / 2]`` (``k ln 2`` in two parts, the first exact in float32 for ``k < 2**9``),
-``exp(r)`` by its Taylor polynomial of degree 7 (truncation below ``6e-9`` relative), and ``2**-k``
-built from its IEEE-754 exponent bits. The relative error is below ``2**-23`` (0.73 of it at most on
-a grid of two million points) for ``0 <= a <= 87``, a test holds it to float64 ``exp``; 0 beyond,
-where ``expf`` gives subnormal numbers.
+``[-ln 2 / 2, ln 2 / 2]`` (``k ln 2`` in two parts, the first exact in float32 for ``k < 2**15``),
+``exp(r)`` by its Taylor polynomial of degree 7 (truncation at most ``7e-9`` relative), and ``2**-k``
+built from IEEE-754 exponent bits, in two factors where it is below float32's smallest normal
+number. The relative error is below ``2**-23`` (0.73 of it at most on a grid of two million points)
+for ``0 <= a <= 87``, and within one subnormal step beyond, where the result is subnormal as the C
+library's ``expf`` gives it, down to 0 above 104; a test holds it to float64 ``exp``. (A sigmoid's
+probability is then as small as ``expf`` made it: a loss stays finite where it was finite.)
 
 >>> e = exp_negative(np.float32(2.0))     # inside a kernel  # doctest: +SKIP
 """
@@ -26,8 +28,10 @@ from numba.extending import intrinsic
 
 from w2v.models._kernel_cache import kernel
 
-#: beyond this ``exp(-a)`` is below float32's smallest normal number; :func:`exp_negative` gives 0
-LARGEST_ARGUMENT = np.float32(87.0)
+#: beyond this ``exp(-a)`` is below half the smallest subnormal float32: :func:`exp_negative` gives 0
+LARGEST_ARGUMENT = np.float32(104.0)
+#: the largest ``k`` whose ``2**-k`` is a normal float32
+_NORMAL_K = np.float32(126.0)
 _LOG2_E = np.float32(1.4426950408889634)
 #: ln 2 = _LN2_HIGH + _LN2_LOW; _LN2_HIGH has 9 significant bits, so ``k * _LN2_HIGH`` is exact
 _LN2_HIGH = np.float32(0.693359375)
@@ -55,7 +59,8 @@ def _float32_from_bits(typingctx, bits):
 
 @kernel(inline="always")
 def exp_negative(a):
-    """``exp(-a)`` for a float32 ``a >= 0`` (0 for ``a > 87``); see the module docstring."""
+    """``exp(-a)`` for a float32 ``a >= 0`` (subnormal above 87.3, 0 above 104); see the module
+    docstring."""
     beyond = a > LARGEST_ARGUMENT
     a = min(a, LARGEST_ARGUMENT)
     k = np.floor(a * _LOG2_E + np.float32(0.5))
@@ -68,6 +73,9 @@ def exp_negative(a):
     p = p * r + _C2
     p = p * r + _C1
     p = p * r + _C0
-    # 2**-k: biased exponent 127 - k (1 .. 127 here), no mantissa bits
-    e = p * _float32_from_bits((np.int64(127) - np.int64(k)) << 23)
+    # 2**-k as 2**-k1 * 2**-k2, each a normal float32 (biased exponent 127 - k1 >= 1, 127 - k2 >= 103);
+    # the second product rounds to a subnormal where the result is one
+    k1 = min(k, _NORMAL_K)
+    e = (p * _float32_from_bits((np.int64(127) - np.int64(k1)) << 23)) \
+        * _float32_from_bits((np.int64(127) - np.int64(k - k1)) << 23)
     return np.float32(0.0) if beyond else e

@@ -12,9 +12,10 @@ per-pair loop runs on a thread-local copy of the path's rows: the output-layer h
 :func:`load_path` (``begin_target``), :func:`path_update` (``update_target``) and
 :func:`store_path` (``end_target``). The same sequence of SGD steps, but the shared rows near the
 root are written once per center word instead of once per pair. Without this the two threads keep
-taking the root's cache lines from each other and two threads train slower than one. Each step
-also scores the path for the next context (``score_next``), row by row right after updating it,
-so a pair reads each path row once rather than once to score and once to update.
+taking the root's cache lines from each other and two threads train slower than one. A step
+also scores the path for the next context of the window (``score_next``; not after the last
+context, nor when the next context is the same word), row by row right after updating it, so a
+pair reads each path row once rather than once to score and once to update.
 """
 from __future__ import annotations
 
@@ -74,9 +75,11 @@ def hierarchical_update(arrays, scratch, n_hidden, target, alpha, state):
 def _nodes_update(scratch, n_hidden, weights, n_rows, alpha):
     """The SGD step of ``n_hidden`` hidden vectors against the inner nodes ``scratch.rows[:n_rows]``
     of ``weights`` (labels in ``scratch.labels``); returns the loss. The nodes of one path are
-    distinct; saturated nodes are skipped as in word2vec.c. One hidden vector (CBOW) scores the
-    whole path first (:func:`w2v.models._logistic_kernel.score_rows`), a batch row by row. Not
-    inlined: compiled once for both of :func:`hierarchical_update`'s calls."""
+    distinct; saturated nodes are skipped as in word2vec.c. One hidden vector (CBOW, or a
+    skip-gram window of one context with shared negatives) scores the whole path first
+    (:func:`w2v.models._logistic_kernel.score_rows`), a batch row by row. Not inlined: compiled
+    once for both of :func:`hierarchical_update`'s calls (inlined: 2 s more of first compile for
+    1.03x the speed)."""
     if n_hidden == 1:
         score_rows(scratch.hidden, 0, weights, scratch.rows, scratch.labels, scratch.logit_offsets, n_rows,
                    HS_SATURATION, alpha, scratch.coefficients, scratch.likelihood)

@@ -4,7 +4,9 @@ losses of a few output rows against a small batch of hidden vectors.
 The three layers differ only in which output rows they score, with which 0/1 labels and which logit
 offsets (``log k q(w)`` for NCE, zero otherwise); they fill ``rows``, ``labels`` and ``logit_offsets``
 and call :func:`logistic_update`. A batch holds one hidden vector per row of ``hidden`` (one, or the
-whole window when negatives are shared across it).
+whole window when negatives are shared across it). Hierarchical softmax trains one hidden vector
+against a path with :func:`score_rows` and :func:`step_rows` instead (all nodes scored first, their
+sigmoids in one vectorized loop), and skip-gram's per-pair loop with :func:`step_rows_scoring_next`.
 
 >>> loss = logistic_update(hidden, grad_hidden, 1, weights, rows, labels, logit_offsets, 6, True,  # doctest: +SKIP
 ...                        NO_SATURATION, 0.025, coefficients, likelihood)
@@ -90,7 +92,7 @@ def logistic_update(hidden, grad_hidden, n_hidden, weights, rows, labels, logit_
         True when no row repeats: each row is then scored and updated in one visit (while it is in
         cache, and before another thread writes it again); with repeats, every gradient is
         taken before any row moves, so the step is the exact SGD step either way. (Hierarchical
-        softmax scores a whole path first instead: :func:`score_rows`.)
+        softmax with one hidden vector scores a whole path first instead: :func:`score_rows`.)
     saturation : float32
         Rows whose ``|logit|`` reaches this are scored (loss) but not updated: word2vec.c's rule
         for hierarchical softmax (6). Pass :data:`NO_SATURATION` to update every row.
