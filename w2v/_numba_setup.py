@@ -9,9 +9,9 @@ or run, so nothing w2v compiles changes.
 
 Only the command line's own process asks for this (:func:`claim_process`, called by the ``w2v``
 script and ``python -m w2v``, not by :func:`w2v.cli.main`): a library must not change how numba
-behaves in its caller's process. The set-up happens at the first compile or
-load of a w2v function (:func:`w2v._jit.njit`), so a command that compiles nothing imports neither
-numba nor scipy. This module imports neither either.
+behaves in its caller's process. The set-up happens at the first compile or load of a w2v function
+(:func:`w2v._jit.njit`), so a command that compiles nothing imports neither numba nor scipy (nor
+does this module).
 
 >>> claim_process()                        # w2v.cli.run does this  # doctest: +SKIP
 """
