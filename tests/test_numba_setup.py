@@ -31,10 +31,16 @@ print(json.dumps({{"first": first, "scipy_linalg_after_first_compile": after_fir
 """
 
 
-def _probe(claim):
-    done = subprocess.run([sys.executable, "-c", _PROBE.format(claim=claim)], capture_output=True, text=True)
+def _run_fresh(code):
+    """Run ``code`` in a fresh interpreter: (the JSON of its last line of output, the lines before)."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    lines = done.stdout.strip().splitlines()
+    return json.loads(lines[-1]), lines[:-1]
+
+
+def _probe(claim):
+    return _run_fresh(_PROBE.format(claim=claim))[0]
 
 
 def test_a_claimed_process_compiles_without_importing_scipy_linalg_and_np_dot_still_works():
@@ -62,20 +68,16 @@ def test_the_w2v_command_claims_its_process_and_a_command_that_compiles_nothing_
     code = ("import json, sys; from w2v.cli import run; from w2v import _numba_setup; "
             f"sys.argv = ['w2v', 'neighbors', {_vectors(tmp_path)!r}, 'a']; status = run(); "
             "print(json.dumps([status, _numba_setup._claimed, 'numba' in sys.modules]))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.strip().splitlines()
-    assert json.loads(lines[-1]) == [0, True, False]
-    assert any(line.split()[:1] == ["b"] for line in lines[:-1])   # the neighbours were printed
+    result, printed = _run_fresh(code)
+    assert result == [0, True, False]
+    assert any(line.split()[:1] == ["b"] for line in printed)   # the neighbours were printed
 
 
 def test_main_called_from_python_leaves_the_callers_process_unclaimed(tmp_path):
     code = ("import json; from w2v.cli import main; from w2v import _numba_setup; "
             f"status = main(['neighbors', {_vectors(tmp_path)!r}, 'a']); "
             "print(json.dumps([status, _numba_setup._claimed]))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == [0, False]
+    assert _run_fresh(code)[0] == [0, False]
 
 
 def test_full_softmax_trains_in_a_claimed_process():
@@ -87,9 +89,7 @@ def test_full_softmax_trains_in_a_claimed_process():
             "progress=False).fit(sentences); "
             "import numba.np.arraymath as arraymath; "
             "print(json.dumps([math.isfinite(model.history_[-1]['loss']), arraymath._HAVE_BLAS]))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == [True, False]
+    assert _run_fresh(code)[0] == [True, False]
 
 
 _REFUSING = """
@@ -115,7 +115,5 @@ print(json.dumps([loaded, arraymath._HAVE_BLAS, sys.modules.get("scipy.linalg") 
 
 
 def test_numba_refusing_the_missing_module_is_imported_again_the_usual_way():
-    done = subprocess.run([sys.executable, "-c", _REFUSING], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
     # no error, loaded the usual way (the probe ran and found the BLAS), scipy.linalg unblocked
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == [True, True, True]
+    assert _run_fresh(_REFUSING)[0] == [True, True, True]
