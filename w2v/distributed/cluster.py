@@ -50,7 +50,8 @@ def open_client(scheduler: str | None = None, local_workers: int | None = None,
         Dask is not installed (exit code 2), or the scheduler cannot be reached.
     """
     distributed = _dask()
-    if not logging.getLogger().isEnabledFor(logging.INFO):
+    verbose = logging.getLogger().isEnabledFor(logging.INFO)
+    if not verbose:
         # Dask logs every connection at INFO on its own handlers: keep stderr for w2v's messages
         logging.getLogger("distributed").setLevel(logging.WARNING)
     with contextlib.ExitStack() as stack:
@@ -63,7 +64,11 @@ def open_client(scheduler: str | None = None, local_workers: int | None = None,
         else:
             cluster = stack.enter_context(distributed.LocalCluster(
                 n_workers=int(local_workers or 1), threads_per_worker=int(threads or 1), processes=True,
-                dashboard_address=None, silence_logs=logging.ERROR))
+                # the cluster is w2v's own: its processes log only with ``-v``. Otherwise a shutdown
+                # could print a worker's ERROR with a traceback (a heartbeat that meets the closing
+                # scheduler, a known race of Dask's) after a run that succeeded; what goes wrong in
+                # a run reaches w2v as exceptions and lost workers, which it reports itself
+                dashboard_address=None, silence_logs=logging.WARNING if verbose else logging.CRITICAL))
             client = stack.enter_context(distributed.Client(cluster))
             # workers register one by one: a run that started now would use only the first ones
             client.wait_for_workers(int(local_workers or 1), timeout=120)
