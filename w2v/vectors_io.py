@@ -44,18 +44,16 @@ from pathlib import Path
 
 import numpy as np
 
-from w2v.container import Layout, available_memory, first_non_finite, open_container, write_container
+from w2v.container import available_memory, first_non_finite
 from w2v.errors import ModelFormatError
 from w2v.fileio import (atomic_write, check_model_file, decompression_errors, is_compressed, open_binary,
                         row_blocks)
 from w2v.vectors_glove import is_glove_line, read_glove, write_glove
+from w2v.vectors_native import read_native, write_native
 
 logger = logging.getLogger(__name__)
 
 FORMATS = ("native", "binary", "text", "glove")
-#: the native format: a :mod:`w2v.container` file
-NATIVE_LAYOUT = Layout(format="w2v-keyed-vectors", version=1, what="vector file", title="w2v vector file",
-                       remedy="re-save it with KeyedVectors.save")
 _CHUNK = 1 << 20
 #: bytes looked at to tell text from binary rows
 _SNIFF_LIMIT = 1 << 22
@@ -183,7 +181,9 @@ def read_vectors(path: str | os.PathLike, format: str | None = None, limit: int 
         raise ModelFormatError(f"{path}: mmap=True needs the native format; this file is {format}; "
                                "re-save it with format='native'")
     if format == "native":
-        return _read_native(path, limit, mmap)
+        words, vectors, counts = read_native(path, limit, mmap)
+        _check_finite(path, words, vectors)
+        return words, vectors, counts
     if format == "glove":
         words, vectors = read_glove(path, limit)
         _check_finite(path, words, vectors)
@@ -233,7 +233,7 @@ def write_vectors(path: str | os.PathLike, words, vectors: np.ndarray, counts=No
         raise ModelFormatError(f"unknown vector format {format!r}: use one of {', '.join(FORMATS)}")
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     if format == "native":
-        _write_native(path, words, vectors, counts)
+        write_native(path, words, vectors, counts)
         return
     if len(words) != len(vectors):
         raise ModelFormatError(f"{len(words)} words but {len(vectors)} vectors; they must match")
@@ -443,62 +443,6 @@ def _write_text(path, words, vectors):
         for start, stop in row_blocks(vocab_size, dim):
             rows = vectors[start:stop].tolist()
             f.write("".join(f"{w} {row_format % tuple(r)}\n" for w, r in zip(words[start:stop], rows)))
-
-
-# ---------------------------------------------------------------- native format
-
-def _write_native(path, words, vectors, counts):
-    vocab_size, dim = vectors.shape
-    text = "".join(words)
-    offsets = np.zeros(vocab_size + 1, dtype=np.int64)
-    np.cumsum([len(w) for w in words], out=offsets[1:])
-    meta = {"vocab_size": int(vocab_size), "dim": int(dim), "has_counts": counts is not None}
-    members = {
-        "vectors": vectors,
-        "words_utf8": np.frombuffer(text.encode("utf-8", errors="surrogatepass"), dtype=np.uint8),
-        "word_offsets": offsets,
-    }
-    if counts is not None:
-        members["counts"] = np.ascontiguousarray(counts, dtype=np.int64)
-    write_container(path, NATIVE_LAYOUT, meta, members)
-
-
-def _read_native(path, limit, mmap):
-    with open_container(path, NATIVE_LAYOUT) as box:
-        missing = [m for m in ("vectors", "words_utf8", "word_offsets") if not box.has_member(m)]
-        if missing:
-            raise ModelFormatError(f"{path}: not a w2v vector file (members {missing} missing); "
-                                   "save vectors with KeyedVectors.save")
-        vocab_size = box.meta_int("vocab_size", minimum=0)
-        dim = box.meta_int("dim", minimum=1)
-        has_counts = box.meta_value("has_counts", (bool,), "true or false")
-        box.require(has_counts == box.has_member("counts"),
-                    f"header field 'has_counts' is {has_counts} but the counts member is "
-                    + ("missing" if has_counts else "present"))
-        offsets = box.array("word_offsets", kinds="iu", shape=(vocab_size + 1,))
-        blob = box.array("words_utf8", dtype=np.uint8, shape=(None,))
-        try:
-            text = blob.tobytes().decode("utf-8", errors="surrogatepass")
-        except UnicodeDecodeError as err:
-            raise box.error(f"member words_utf8.npy is not UTF-8 (byte {err.start})") from None
-        box.require(offsets[0] == 0 and offsets[-1] == len(text),
-                    f"member word_offsets.npy must run from 0 to {len(text)} (the characters of "
-                    f"words_utf8), runs from {offsets[0]} to {offsets[-1]}")
-        steps = np.diff(offsets)
-        box.require(not np.any(steps < 0), "member word_offsets.npy must not decrease, it does after "
-                    f"entry {int(np.argmax(steps < 0))}")
-        counts = None
-        if has_counts:
-            counts = box.array("counts", kinds="iu", shape=(vocab_size,)).astype(np.int64, copy=False)
-            box.require(not np.any(counts < 0), "member counts.npy holds negative counts")
-        read = box.map_array if mmap else box.array
-        vectors = read("vectors", dtype=np.float32, shape=(vocab_size, dim))
-        n = vocab_size if limit is None else min(limit, vocab_size)
-        bounds = offsets[:n + 1].tolist()
-        words = [text[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-        vectors = vectors[:n]
-        _check_finite(path, words, vectors)
-    return words, vectors, (None if counts is None else counts[:n])
 
 
 def _check_finite(path, words, vectors) -> None:
