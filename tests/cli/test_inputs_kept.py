@@ -94,3 +94,25 @@ def test_train_side_outputs_are_checked_too(corpus, tmp_path):
              corpus, before)
     _refused(w2v("train", corpus, "-o", tmp_path / "v.bin", "--quiet", "--plot-history", tmp_path / "v.bin"),
              corpus, before)
+
+
+@pytest.mark.parametrize("inside", ["tensors.tsv", "metadata.tsv", "projector_config.pbtxt"])
+@pytest.mark.parametrize("which", ["MODEL", "--classes-file"])
+def test_projector_files_over_an_input_in_that_folder_are_refused(corpus, tmp_path, inside, which):
+    # --projector names a folder, but what it writes is three files in it: any of them may be an input
+    vectors = tmp_path / "v.txt"
+    made = w2v("train", corpus, "-o", vectors, "--quiet", "--min-count", "1", "--dim", "4", "--format", "text")
+    assert made.returncode == 0, made.stderr
+    folder = tmp_path / "projector"
+    folder.mkdir()
+    model, classes = vectors, tmp_path / "classes.txt"
+    classes.write_text("the 0\ncat 1\n")
+    if which == "MODEL":
+        model = folder / inside
+        model.write_bytes(vectors.read_bytes())
+    else:
+        classes = folder / inside
+        classes.write_text("the 0\ncat 1\n")
+    path = model if which == "MODEL" else classes
+    before = path.read_bytes()
+    _refused(w2v("export", model, "--projector", folder, "--classes-file", classes), path, before)

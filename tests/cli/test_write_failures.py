@@ -98,3 +98,38 @@ def test_demo_out_naming_an_existing_file_is_a_usage_error(tmp_path):
     assert out.returncode == 2 and "Traceback" not in out.stderr and "notes.txt" in out.stderr, out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
     assert existing.read_text() == "keep me"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs Linux's /dev/full (a device every write to fails)")
+@pytest.mark.parametrize("json", [False, True], ids=["text", "json"])
+def test_a_full_standard_output_is_a_one_line_error(corpus, json):
+    # stdout on a full disk: the results cannot be delivered, which must be said in one line with
+    # status 1 (not a traceback, and not Python's "Exception ignored" at exit with status 120)
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        out = subprocess.run([sys.executable, "-m", "w2v", "vocab", str(corpus), "--min-count", "1",
+                              *(["--json"] if json else [])],
+                             stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert out.returncode == 1, out.stderr
+    assert "Traceback" not in out.stderr and "Exception ignored" not in out.stderr
+    assert out.stderr.strip().splitlines()[-1] == (
+        "w2v vocab: error: could not write to standard output: No space left on device")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs Linux's /dev/full (a device every write to fails)")
+def test_a_full_standard_output_ends_the_interactive_queries(corpus, tmp_path):
+    # a query that fails is reported and the loop goes on; an answer that cannot be written ends it
+    import subprocess
+    import sys
+
+    vectors = tmp_path / "v.bin"
+    made = run_cli("train", corpus, "-o", vectors, "--min-count", "1", "--dim", "4", "--epochs", "1", "--quiet")
+    assert made.returncode == 0, made.stderr
+    with open("/dev/full", "w") as full:
+        out = subprocess.run([sys.executable, "-m", "w2v", "neighbors", str(vectors)], input="zebra\ncat\ndog\n",
+                             stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert out.returncode == 1, out.stderr
+    assert "'zebra'" in out.stderr and out.stderr.count("could not write to standard output") == 1
+    assert "Traceback" not in out.stderr

@@ -5,7 +5,8 @@ which adds its parser and sets ``func`` (the handler, called with the parsed nam
 returning an exit status). Handlers import heavy modules (numba kernels) lazily so that
 ``w2v --help`` stays instant.
 
-Exit status: 0 success, 1 runtime failure (e.g. training diverged), 2 usage or input error,
+Exit status: 0 success, 1 runtime failure (e.g. training diverged, an output or standard output
+that cannot be written), 2 usage or input error,
 130 interrupted (Ctrl-C), 143 terminated (SIGTERM, handled as Ctrl-C). User errors print one line
 on stderr (``w2v train: error: corpus 'x' does not exist``), followed at most by a hint to
 ``--help``; never a traceback, never the usage block.
@@ -18,12 +19,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 from w2v._version import __version__
 from w2v.cli import _safety
 from w2v.cli._args import InputError
-from w2v.errors import W2VError
+from w2v.errors import OutputError, W2VError
 
 # Order here is the order in ``w2v --help``.
 _COMMAND_MODULES = (
@@ -111,11 +113,19 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     command = " ".join(filter(None, (args.command, getattr(args, "ngram_command", None))))
+    stdout = sys.stdout
+    sys.stdout = _CheckedStdout(stdout)
     try:
         with _safety.sigterm_as_interrupt():  # SIGTERM takes Ctrl-C's path: work saved, temp files removed
-            return int(args.func(args) or 0)
+            status = int(args.func(args) or 0)
+            # what stdout still buffers must fail (a full disk) here, where it is reported, not in the
+            # interpreter's flush at exit (a message of its own and status 120)
+            sys.stdout.flush()
+            return status
     except W2VError as err:
         print(f"w2v {command}: error: {err}", file=sys.stderr)
+        if isinstance(err, _StdoutError):
+            _discard_stdout(stdout)
         return err.exit_code
     except KeyboardInterrupt:
         print(f"w2v {command}: {_safety.interrupt_word()}", file=sys.stderr)
@@ -124,3 +134,50 @@ def main(argv: list[str] | None = None) -> int:
         # stdout closed early (``w2v neighbors ... | head``): not an error worth a traceback.
         sys.stderr.close()
         return 0
+    finally:
+        sys.stdout = stdout
+
+
+class _StdoutError(OutputError):
+    """Standard output cannot be written (a full disk, an I/O error)."""
+
+
+class _CheckedStdout:
+    """``sys.stdout`` while a command runs: a failed write or flush is a one-line :class:`OutputError`
+    (exit 1) rather than a traceback. A closed pipe stays a ``BrokenPipeError`` (a reader such as
+    ``head`` that stopped reading is not an error). Everything else is the stream's own."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        return self._call(self._stream.write, text)
+
+    def flush(self):
+        return self._call(self._stream.flush)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+    @staticmethod
+    def _call(method, *args):
+        try:
+            return method(*args)
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise _StdoutError(f"could not write to standard output: {err.strerror or err}") from None
+
+
+def _discard_stdout(stream) -> None:
+    """Point ``stream``'s file at the null device: what it still buffers is then dropped at exit
+    instead of failing a second time. Nothing to do for a stream without a file."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)

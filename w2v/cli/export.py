@@ -10,6 +10,7 @@ fastText .vec, GloVe text; the format is detected from the content).
 from __future__ import annotations
 
 import argparse
+import os
 
 from w2v.cli import _safety
 from w2v.cli._args import HelpFormatter, add_json_option, print_json, existing_path, non_negative_int, output_path, positive_int
@@ -63,8 +64,13 @@ def handle(args) -> int:
         raise W2VError("nothing to do: give -o OUT (with --format) and/or --projector DIR")
     if (args.classes is not None or args.classes_file is not None) and args.projector is None:
         raise W2VError("--classes adds a column to the projector files: give --projector DIR too")
+    from w2v.export import PROJECTOR_FILES
+
+    # --projector names a folder, but each of the files written in it may be an input
+    projector = {} if args.projector is None else {
+        f"--projector's {name}": os.path.join(args.projector, name) for name in PROJECTOR_FILES}
     _safety.refuse_overwrite({"MODEL": args.model, "--classes-file": args.classes_file},
-                             {"-o": args.output, "--projector": args.projector})
+                             {"-o": args.output, **projector})
     kv = KeyedVectors.load(args.model, limit=args.restrict_vocab)
     report = {"words": len(kv), "dim": kv.dim, "output": None, "format": None, "projector": None}
     if args.output is not None:

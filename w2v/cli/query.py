@@ -130,10 +130,11 @@ def _interactive(ask, prompt: str, n_words: int | None, as_json: bool) -> int:
             print(f"need {n_words} words, got {len(words)}", file=sys.stderr)
             continue
         try:
-            _print(ask(words), as_json)
+            results = ask(words)
         except W2VError as err:
             print(f"error: {err}", file=sys.stderr)
             continue
+        _print(results, as_json)  # a query may fail and the loop go on; a failed write to stdout may not
         if not as_json:
             print()
         sys.stdout.flush()
