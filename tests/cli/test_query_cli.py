@@ -128,3 +128,21 @@ def test_huge_header_exit_2(tmp_path):
         out = run("neighbors", tmp_path / name, "king")
         assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
         assert "header says 99999999999 words of 300 dims" in out.stderr
+
+
+@pytest.mark.parametrize("command,words", [("neighbors", ["king"]), ("analogy", ["man", "king", "woman"]),
+                                           ("similarity", ["king", "queen"])])
+def test_words_may_follow_the_options(model, command, words):
+    # argparse alone takes a command's words only before its first option: ``neighbors v.bin --json
+    # cat`` was "w2v: error: unrecognized arguments: cat"
+    before = run(command, model, *words, "--json")
+    after = run(command, model, "--json", *words)
+    assert before.returncode == 0, before.stderr
+    assert after.returncode == 0, after.stderr
+    assert json.loads(after.stdout) == json.loads(before.stdout)
+
+
+def test_an_unknown_option_is_reported_by_its_command(model):
+    out = run("neighbors", model, "--bogus", "king")
+    assert out.returncode == 2
+    assert out.stderr.splitlines()[0].startswith("w2v neighbors: error: unrecognized arguments: --bogus")

@@ -44,7 +44,27 @@ _COMMAND_MODULES = (
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse parser whose usage errors are one line, ``w2v train: error: ...``, and exit 2."""
+    """argparse parser whose usage errors are one line, ``w2v train: error: ...``, and exit 2.
+
+    A command's own parser reads its positional arguments wherever they stand among the options
+    (``w2v neighbors vectors.bin --json king`` as ``... king --json``): argparse alone fills a
+    list of words only from the arguments before the first option."""
+
+    _intermixing = False
+
+    def parse_known_args(self, args=None, namespace=None):
+        # parse_known_intermixed_args calls this method itself (twice): only the outer call switches
+        if self._intermixing or not self._may_intermix():
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
+
+    def _may_intermix(self) -> bool:
+        """argparse cannot intermix around sub-commands (``w2v`` and ``w2v ngram`` themselves)."""
+        return not any(action.nargs in (argparse.PARSER, argparse.REMAINDER) for action in self._actions)
 
     def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {message}\n(run '{self.prog} --help' for the options)\n")
@@ -82,6 +102,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_parser(parser: argparse.ArgumentParser, args) -> argparse.ArgumentParser:
+    """The parser of the innermost command ``args`` were parsed for (``w2v ngram train``'s, say)."""
+    while True:
+        commands = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        name = getattr(args, commands[0].dest, None) if commands else None
+        if name not in (commands[0].choices if commands else {}):
+            return parser
+        parser = commands[0].choices[name]
+
+
 def run() -> int:
     """The ``w2v`` script and ``python -m w2v``: :func:`main` in a process that is the command
     line's own, so numba is set up there without its BLAS probe (:mod:`w2v._numba_setup`). A Python
@@ -103,7 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     except W2VError as err:
         print(f"w2v train: error: {err}", file=sys.stderr)
         return err.exit_code
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # said by the command's parser (``w2v neighbors: error: ...``), not by ``w2v``'s
+        _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
     if getattr(args, "func", None) is None:
         parser.print_help(sys.stderr)
         return 2
