@@ -82,9 +82,13 @@ class KeyedVectors:
         self.counts = counts
         # first occurrence wins, so a duplicated word keeps its most frequent row
         self.index = dict(zip(reversed(words), range(len(words) - 1, -1, -1)))
+        #: rows a repeated word cannot be asked for by (not its first): never an answer either, where
+        #: they would be the query word itself; None when no word repeats
+        self._shadowed = None
         if len(self.index) != len(words):
             logger.warning("%d repeated word(s) in the vocabulary; each resolves to its first row",
                            len(words) - len(self.index))
+            self._shadowed = np.array([self.index[w] != i for i, w in enumerate(words)])
         self._vectors = array
         self._unit = None
         self._buckets = None
@@ -430,6 +434,8 @@ class KeyedVectors:
         # the query words and words whose score is undefined (a non-finite row) are never answers
         candidate = np.isfinite(scores)
         candidate[[i for i in exclude if i < len(scores)]] = False
+        if self._shadowed is not None:
+            candidate &= ~self._shadowed[:len(scores)]
         scores[~candidate] = -np.inf
         k = min(int(topn), int(candidate.sum()))
         if k <= 0:

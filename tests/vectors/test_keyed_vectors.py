@@ -60,6 +60,14 @@ def test_duplicate_word_resolves_to_first_row():
     assert kv.index_of("a") == 0
 
 
+def test_a_repeated_words_later_rows_are_never_answers():
+    # the later "a" row can never be asked for by name; as an answer it would be the query itself
+    kv = KeyedVectors(["a", "b", "a", "c"], [[1, 0], [0, 1], [1, 0.1], [1, 1]])
+    assert [w for w, _ in kv.most_similar("a", topn=3)] == ["c", "b"]
+    assert [w for w, _ in kv.similar_by_vector(np.array([1.0, 0.0]), topn=3)] == ["a", "c", "b"]
+    assert "a" not in [w for w, _ in kv.most_similar(positive=["b", "c"], negative=["a"], topn=3)]
+
+
 def test_shape_mismatch_is_a_user_error():
     with pytest.raises(W2VError, match="one row per word"):
         KeyedVectors(["a", "b"], np.zeros((3, 2)))
