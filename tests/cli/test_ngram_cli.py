@@ -162,3 +162,19 @@ def test_a_fake_gzip_model_is_a_one_line_error(tmp_path):
     out = run_cli("ngram", "perplexity", model, text)
     assert out.returncode == 2
     assert "corrupt or truncated" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_generate_reads_its_context_with_the_models_tokenizer(files, capsys):
+    # the model was trained on lowercased tokens without punctuation: "The dog," is its "the dog"
+    folder, train, _ = files
+    model = folder / "m.lm"
+    assert main(["ngram", "train", str(train), "-n", "3", "-o", str(model)]) == 0
+    capsys.readouterr()
+    runs = {}
+    for context in ["the dog", "The dog,", "<s> THE Dog"]:
+        assert main(["ngram", "generate", str(model), "-n", "20", "--seed", "4", "--json", "--context", context]) == 0
+        runs[context] = json.loads(capsys.readouterr().out)["tokens"]
+    assert runs["The dog,"] == runs["the dog"] == runs["<s> THE Dog"]
+    lm = NgramLM.load(model)
+    assert runs["the dog"] == lm.generate(20, seed=4, context=["the", "dog"])
+    assert runs["the dog"] != lm.generate(20, seed=4, context=["<unk>"])

@@ -71,7 +71,8 @@ def register(subparsers) -> None:
     gen.add_argument("model", type=input_file("model", stdin=False), help="model file (native or ARPA)")
     gen.add_argument("-n", "--words", type=positive_int, default=50, help="tokens to sample (</s> included)")
     gen.add_argument("--seed", type=non_negative_int, default=None, help="random seed; without one every run differs")
-    gen.add_argument("--context", default="", help="words to continue from (white-space separated)")
+    gen.add_argument("--context", default="", help="text to continue from, read with the tokenizer the model "
+                     "was trained with (<s> marks a sentence start)")
     add_json_option(gen, '{"tokens": [..], "sentences": [..]}')
     gen.set_defaults(func=_generate)
 
@@ -85,6 +86,15 @@ def _tokenizer(name: str):
     from w2v.corpus import Tokenizer
 
     return Tokenizer.whitespace() if name == "whitespace" else Tokenizer()
+
+
+def _context_tokens(text: str, tokenizer) -> list[str]:
+    """``--context`` read as the model's training text was (``"The dog,"`` -> ``["the", "dog"]`` by
+    default), so that its words are found; the markers ``<s>``, ``</s>`` and ``<unk>`` as written."""
+    tokens: list[str] = []
+    for piece in text.split():
+        tokens.extend([piece] if piece in ("<s>", "</s>", "<unk>") else tokenizer(piece))
+    return tokens
 
 
 def _train(args) -> int:
@@ -148,7 +158,8 @@ def _generate(args) -> int:
     from w2v.ngram import NgramLM
 
     lm = NgramLM.load(args.model)
-    stream = lm.iter_generate(args.words, seed=args.seed, context=args.context.split())
+    context = _context_tokens(args.context, _tokenizer(getattr(lm, "tokenizer_", None) or "default"))
+    stream = lm.iter_generate(args.words, seed=args.seed, context=context)
     if args.json:
         words = list(stream)
         sentences, current = [], []
