@@ -166,6 +166,7 @@ def handle(args) -> int:
                   "options saved in its state", file=sys.stderr)
             return 2
         model = Word2Vec.load_state(args.resume)
+        _check_storable(model.vocab_.words, args)
         model.progress = not args.quiet
         if args.workers is not None:
             model.workers = args.workers
@@ -183,14 +184,24 @@ def handle(args) -> int:
             epochs=args.epochs, workers=args.workers, seed=args.seed, cbow_mean=args.cbow_mean,
             progress=not args.quiet, shared_negatives=args.shared_negatives, tokenizer=args.tokenizer)
         model.check_params()  # bad combinations (e.g. --objective nce --negative 0) before reading text
+        vocabulary = None
+        if args.read_vocab is not None:  # read here, so that a bad file fails before the corpus is read
+            from w2v.corpus import Vocabulary
+
+            vocabulary = Vocabulary.load(args.read_vocab)
+            _check_storable(vocabulary.words, args)
         corpus = _phrased(args.corpus, phrases, model.tokenizer)
-        run = lambda client=None: model.fit(corpus, vocabulary=args.read_vocab, client=client,  # noqa: E731
+        run = lambda client=None: model.fit(corpus, vocabulary=vocabulary, client=client,  # noqa: E731
                                             round_words=args.round_words)
     if args.output == STDIO and args.classes is not None and args.classes_output is None:
         print("w2v train: error: with -o -, --classes needs --classes-output FILE", file=sys.stderr)
         return 2
     _train_outputs.check(args)
     model.callbacks = list(model.callbacks) + _train_outputs.callbacks(args)
+    if not on_cluster:
+        # a counted vocabulary is known only once the corpus is read: check it then, before the first
+        # epoch (a cluster's driver has no such hook; its tokenizers give no word that fails this)
+        model.callbacks.append(_StorableCheck(args))
     try:
         if on_cluster:
             from w2v.distributed import open_client
@@ -229,6 +240,35 @@ def handle(args) -> int:
     for line in extra:
         print(line, file=out)
     return 0
+
+
+def _check_storable(words, args) -> None:
+    """Raise a one-line usage error if the vectors' format or ``--save-vocab`` cannot store one of
+    ``words``: found after training, it would cost the run."""
+    from w2v.corpus.vocab import unsavable_word
+    from w2v.errors import W2VError
+    from w2v.vectors_io import unstorable_word
+
+    bad = unstorable_word(words, args.format)
+    if bad is not None:
+        raise W2VError(f"word {bad!r} of the vocabulary is empty or holds white space, which the word2vec "
+                       f"{args.format} format of -o {_name(args.output)} cannot store: give --format native "
+                       "(w2v's .npz format stores any word)")
+    bad = unsavable_word(words) if args.save_vocab is not None else None
+    if bad is not None:
+        raise W2VError(f"word {bad!r} of the vocabulary holds white space or a control character, which the "
+                       f"vocabulary file of --save-vocab cannot store: leave --save-vocab out (the trainer "
+                       "state of --save-state keeps the vocabulary)")
+
+
+class _StorableCheck:
+    """Callback: :func:`_check_storable` on the vocabulary of the run, before its first epoch."""
+
+    def __init__(self, args):
+        self.args = args
+
+    def on_train_begin(self, model) -> None:
+        _check_storable(model.vocab_.words, self.args)
 
 
 def _load_phrases(args):

@@ -1,0 +1,91 @@
+"""``w2v train`` finds out before training what would fail after it (a vocabulary the output format
+cannot store, an output that cannot be created), and a write that still fails at the end costs only
+its own file: the trainer state, which lets the run be resumed, is written first and always."""
+import os
+
+import pytest
+
+from cli_runner import run_cli as w2v
+from w2v.corpus import Vocabulary
+from w2v.models.word2vec import Word2Vec
+
+TEXT = "the cat sat on the mat\nthe dog sat on the log\na cat saw a dog\n" * 30
+FAST = ("--min-count", "1", "--dim", "4", "--epochs", "1", "--workers", "1", "--quiet")
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text(TEXT)
+    return path
+
+
+def _one_line(out, status):
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode == status, out.stderr
+    assert "Traceback" not in out.stderr and len(lines) == 1, out.stderr
+    return lines[0]
+
+
+def _no_outputs(folder, *names):
+    for name in names:
+        assert not (folder / name).exists(), name
+    assert not [p for p in os.listdir(folder) if p.endswith(".tmp")]
+
+
+def _state_with_words(tmp_path, words):
+    """A trainer state (never trained: no kernel compiled) whose vocabulary holds ``words``."""
+    model = Word2Vec(dim=4, min_count=1, epochs=2, progress=False, workers=1)
+    model._initialise(Vocabulary(words, list(range(len(words) + 5, 5, -1))))
+    path = tmp_path / "odd.npz"
+    model.save_state(path)
+    return path
+
+
+def test_a_vocabulary_line_holding_a_space_fails_before_training(corpus, tmp_path):
+    vocab = tmp_path / "voc.txt"
+    vocab.write_text("the 400\nx y 300\nof 187\n")
+    out = w2v("train", corpus, "-o", tmp_path / "r.bin", "--read-vocab", vocab, *FAST,
+              "--save-state", tmp_path / "s.npz", "--save-vocab", tmp_path / "v.txt")
+    line = _one_line(out, 2)
+    assert "voc.txt:2" in line and "'x y 300'" in line, line
+    _no_outputs(tmp_path, "r.bin", "s.npz", "v.txt")
+
+
+@pytest.mark.parametrize("name, fmt", [("r.bin", "binary"), ("r.txt", "text")])
+def test_words_the_vector_format_cannot_store_fail_before_training(corpus, tmp_path, name, fmt):
+    state = _state_with_words(tmp_path, ["the", "x y", "cat"])
+    out = w2v("train", corpus, "-o", tmp_path / name, "--resume", state, "--quiet", "--force",
+              "--save-state", tmp_path / "s.npz")
+    line = _one_line(out, 2)
+    assert "'x y'" in line and fmt in line and "--format native" in line, line
+    assert "format='native'" not in line, line  # the CLI's hint is its flag, not a Python argument
+    # a failure after training would still have written the state: none means none was trained
+    _no_outputs(tmp_path, name, "s.npz")
+
+
+def test_words_a_vocabulary_file_cannot_store_fail_before_training(corpus, tmp_path):
+    state = _state_with_words(tmp_path, ["the", "ca\x01t", "sat"])
+    out = w2v("train", corpus, "-o", tmp_path / "r.npz", "--resume", state, "--quiet", "--force",
+              "--save-vocab", tmp_path / "v.txt", "--save-state", tmp_path / "s.npz")
+    line = _one_line(out, 2)
+    assert "--save-vocab" in line and "'ca\\x01t'" in line, line
+    _no_outputs(tmp_path, "r.npz", "v.txt", "s.npz")
+
+
+def test_a_counted_vocabulary_is_checked_before_training(tmp_path):
+    # the whitespace tokenizer keeps a control character inside a token: --save-vocab could not store it
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(TEXT + "ca\x01t sat\n" * 3)
+    out = w2v("train", corpus, "-o", tmp_path / "r.bin", *FAST, "--tokenizer", "whitespace",
+              "--save-vocab", tmp_path / "v.txt", "--save-state", tmp_path / "s.npz")
+    line = _one_line(out, 2)
+    assert "--save-vocab" in line and "'ca\\x01t'" in line, line
+    _no_outputs(tmp_path, "r.bin", "v.txt", "s.npz")
+
+
+def test_the_native_format_stores_any_word(corpus, tmp_path):
+    state = _state_with_words(tmp_path, ["the", "x y", "cat", "sat", "on", "mat", "dog", "a"])
+    out = w2v("train", corpus, "-o", tmp_path / "r.npz", "--resume", state, "--quiet", "--force")
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "r.npz").exists()
