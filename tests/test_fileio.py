@@ -2,6 +2,7 @@
 import bz2
 import gzip
 import lzma
+import os
 
 import pytest
 
@@ -74,3 +75,15 @@ def test_decompression_errors_name_the_file(tmp_path):
     with pytest.raises(ValueError):  # anything else passes through untouched
         with decompression_errors(tmp_path / "t.gz"):
             raise ValueError("not mine")
+
+
+def test_probe_atomic_write_leaves_nothing_and_fails_where_no_file_can_be_made(tmp_path):
+    from w2v.fileio import probe_atomic_write
+
+    (tmp_path / "kept.txt").write_text("keep me")
+    probe_atomic_write(tmp_path / "kept.txt")
+    probe_atomic_write(tmp_path / "new.bin")
+    probe_atomic_write(os.devnull)  # a device is written into, never replaced
+    assert sorted(os.listdir(tmp_path)) == ["kept.txt"] and (tmp_path / "kept.txt").read_text() == "keep me"
+    with pytest.raises(OSError):
+        probe_atomic_write("/proc/x.bin")  # /proc takes no new file, even from root

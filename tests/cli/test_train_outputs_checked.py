@@ -89,3 +89,51 @@ def test_the_native_format_stores_any_word(corpus, tmp_path):
     out = w2v("train", corpus, "-o", tmp_path / "r.npz", "--resume", state, "--quiet", "--force")
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "r.npz").exists()
+
+
+@pytest.mark.parametrize("flag", ["-o", "--save-state", "--save-vocab", "--classes-output", "--plot-history"])
+def test_an_output_that_cannot_be_created_fails_before_training(corpus, tmp_path, flag):
+    # /proc exists and root may write to it by its mode bits, but no file can be created there
+    outputs = {"-o": tmp_path / "r.bin", "--save-state": tmp_path / "s.npz", "--save-vocab": tmp_path / "v.txt",
+               "--classes-output": tmp_path / "k.txt", "--plot-history": tmp_path / "h.png"}
+    bad = "/proc/x.png" if flag == "--plot-history" else "/proc/x.bin"
+    outputs[flag] = bad
+    extra = ["--classes", "2"] if flag == "--classes-output" else []
+    if flag == "--plot-history":
+        pytest.importorskip("matplotlib")
+    args = [a for name, path in outputs.items() if name != "--classes-output" or extra for a in (name, path)]
+    out = w2v("train", corpus, *args, *extra, *FAST)
+    line = _one_line(out, 1)
+    assert bad in line and "nothing was trained" in line, line
+    _no_outputs(tmp_path, "r.bin", "s.npz", "v.txt", "k.txt", "h.png")
+
+
+def _disk_full_for(monkeypatch, name):
+    """os.fsync fails with ENOSPC for files whose temporary name contains ``name``."""
+    import errno
+
+    real = os.fsync
+
+    def fsync(fd):
+        if name in os.readlink(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+@pytest.mark.parametrize("failing", ["r.bin", "v.txt", "s.npz"])
+def test_an_output_that_fails_at_the_end_costs_only_itself(corpus, tmp_path, monkeypatch, failing):
+    _disk_full_for(monkeypatch, failing)
+    names = {"r.bin", "v.txt", "s.npz"}
+    out = w2v("train", corpus, "-o", tmp_path / "r.bin", "--save-vocab", tmp_path / "v.txt",
+              "--save-state", tmp_path / "s.npz", *FAST)
+    line = _one_line(out, 1)
+    assert str(tmp_path / failing) in line and "No space left" in line, line
+    assert not [name for name in names - {failing} if str(tmp_path / name) in line], line
+    assert not (tmp_path / failing).exists()
+    for name in names - {failing}:
+        assert (tmp_path / name).exists(), name
+        assert str(tmp_path / name) in out.stdout, out.stdout  # the summary names what was written
+    if failing != "s.npz":  # the state that survived resumes the run
+        assert Word2Vec.load_state(tmp_path / "s.npz").epochs_trained_ == 1

@@ -197,6 +197,10 @@ def handle(args) -> int:
         print("w2v train: error: with -o -, --classes needs --classes-output FILE", file=sys.stderr)
         return 2
     _train_outputs.check(args)
+    _safety.check_outputs(
+        {"trainer state": args.save_state, "vectors": args.output, "vocabulary": args.save_vocab,
+         "word classes": _train_outputs.classes_path(args) if args.classes is not None else None,
+         "plot": args.plot_history}, before="nothing was trained")
     model.callbacks = list(model.callbacks) + _train_outputs.callbacks(args)
     if not on_cluster:
         # a counted vocabulary is known only once the corpus is read: check it then, before the first
@@ -215,14 +219,23 @@ def handle(args) -> int:
             print(f"w2v train: {_safety.interrupt_word()} before training started; nothing written",
                   file=sys.stderr)
             return _safety.interrupt_status()
-        _write(model, args)
+        written, failures = _write(model, args)
+        _report_failures(failures)
+        saved = ", ".join(f"the {what} to {path}" for what, path in written.items())
         print(f"w2v train: {_safety.interrupt_word()} after {model.epochs_trained_} of {model.epochs} epochs; "
-              f"saved the vectors trained so far to {_name(args.output)}"
-              + (f" and the trainer state to {args.save_state} (resume with --resume)" if args.save_state else ""),
-              file=sys.stderr)
+              + (f"saved what was trained so far: {saved}" if saved else "nothing could be saved")
+              + (" (resume with --resume)" if "trainer state" in written else ""), file=sys.stderr)
         return _safety.interrupt_status()
-    _write(model, args)
-    extra = _train_outputs.write(model, args)
+    written, failures = _write(model, args)
+    extra = _train_outputs.write(model, args, failures)
+    if failures:
+        # what was written is reported as on success (stdout), each lost file as one error line
+        out = sys.stderr if args.output == STDIO else sys.stdout
+        for what, path in written.items():
+            print(f"wrote {what} {path}", file=out)
+        for line in extra:
+            print(line, file=out)
+        return _report_failures(failures)
     if args.json:
         print_json({**_report(model, args), "extra_outputs": extra})
         return 0
@@ -240,6 +253,13 @@ def handle(args) -> int:
     for line in extra:
         print(line, file=out)
     return 0
+
+
+def _report_failures(failures) -> int:
+    """Print each failed output's one-line error; the exit status they call for (0 if none)."""
+    for err in failures:
+        print(f"w2v train: error: {err}", file=sys.stderr)
+    return max((err.exit_code for err in failures), default=0)
 
 
 def _check_storable(words, args) -> None:
@@ -311,14 +331,29 @@ def _report(model, args) -> dict:
     }
 
 
-def _write(model, args) -> None:
-    # each file on its own, so that a failure names the file that could not be written; a closed
-    # stdout (``| head``) is not a write failure: main() ends quietly
-    with _safety.writing(_name(args.output), "vectors"):
-        write_output(args.output, lambda path: model.wv_.save(path, format=args.format))
-    if args.save_vocab is not None:
-        with _safety.writing(args.save_vocab, "vocabulary"):
-            model.vocab_.save(args.save_vocab)
-    if args.save_state is not None:
-        with _safety.writing(args.save_state, "trainer state"):
-            model.save_state(args.save_state)
+def _write(model, args) -> tuple[dict, list]:
+    """Write the state, the vectors and the vocabulary, each whatever became of the others.
+
+    Returns what was written (``{"trainer state": path, ...}``) and the one-line errors of what
+    could not be. The state goes first: it holds the weights and the vocabulary, so with it the
+    run can be resumed or its vectors written again, whatever else is lost.
+    """
+    from w2v.errors import W2VError
+
+    steps = [("trainer state", args.save_state, lambda: model.save_state(args.save_state)),
+             # a closed stdout (``| head``) is not a write failure: BrokenPipeError goes on to main()
+             ("vectors", args.output, lambda: write_output(args.output,
+                                                           lambda path: model.wv_.save(path, format=args.format))),
+             ("vocabulary", args.save_vocab, lambda: model.vocab_.save(args.save_vocab))]
+    written, failures = {}, []
+    for what, path, save in steps:
+        if path is None:
+            continue
+        try:
+            # each file on its own, so that a failure names the file that could not be written
+            with _safety.writing(_name(path), what):
+                save()
+            written[what] = _name(path)
+        except W2VError as err:
+            failures.append(err)
+    return written, failures
