@@ -137,3 +137,25 @@ def test_an_output_that_fails_at_the_end_costs_only_itself(corpus, tmp_path, mon
         assert str(tmp_path / name) in out.stdout, out.stdout  # the summary names what was written
     if failing != "s.npz":  # the state that survived resumes the run
         assert Word2Vec.load_state(tmp_path / "s.npz").epochs_trained_ == 1
+
+
+@pytest.mark.parametrize("field, value", [("epoch", "x"), ("loss", "abc"), ("loss", float("inf")), ("loss", None)])
+def test_a_state_with_a_malformed_history_is_one_line_for_every_command(corpus, tmp_path, field, value):
+    from w2v.models.state import load_state, save_state
+
+    pytest.importorskip("matplotlib")
+    out = w2v("train", corpus, "-o", tmp_path / "a.bin", *FAST, "--save-state", tmp_path / "s.npz")
+    assert out.returncode == 0, out.stderr
+    arrays, meta = load_state(tmp_path / "s.npz")
+    if value is None:
+        del meta["history"][0][field]
+    else:
+        meta["history"][0][field] = value
+    meta["params"]["epochs"] = 2  # something left to resume
+    save_state(tmp_path / "bad.npz", arrays, meta)
+    plotted = w2v("plot-history", tmp_path / "bad.npz", "-o", tmp_path / "h.png")
+    resumed = w2v("train", corpus, "-o", tmp_path / "r.bin", "--resume", tmp_path / "bad.npz", "--quiet")
+    for out in (plotted, resumed):
+        line = _one_line(out, 2)
+        assert "bad.npz" in line and "entry 1" in line and f"'{field}'" in line, line
+    _no_outputs(tmp_path, "h.png", "r.bin")
