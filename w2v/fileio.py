@@ -170,8 +170,9 @@ def probe_atomic_write(path: str | os.PathLike) -> None:
 
     Call it before a long computation whose result goes to ``path``: a folder where no file can be
     created (read-only, ``/proc``, no permission, no free inode) then fails now, not after the work.
-    A target that exists and is not a regular file (a device) is opened for appending instead,
-    since :func:`atomic_write` writes into it. Nothing is left behind and ``path`` is untouched.
+    A target that exists and is not a regular file (a device, a pipe) is not probed: :func:`atomic_write`
+    writes into it, and opening it now would wait for a pipe's reader and closing it end the reader's
+    stream. Nothing is left behind and ``path`` is untouched.
 
     Raises
     ------
@@ -180,8 +181,7 @@ def probe_atomic_write(path: str | os.PathLike) -> None:
     """
     target = Path(path)
     if target.exists() and not target.is_file():
-        with open(target, "ab"):
-            return
+        return
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     os.close(fd)
