@@ -2,6 +2,7 @@
 import bz2
 import gzip
 import lzma
+import os
 
 import pytest
 
@@ -74,3 +75,34 @@ def test_decompression_errors_name_the_file(tmp_path):
     with pytest.raises(ValueError):  # anything else passes through untouched
         with decompression_errors(tmp_path / "t.gz"):
             raise ValueError("not mine")
+
+
+def test_probe_atomic_write_leaves_nothing_and_fails_where_no_file_can_be_made(tmp_path):
+    from w2v.fileio import probe_atomic_write
+
+    (tmp_path / "kept.txt").write_text("keep me")
+    probe_atomic_write(tmp_path / "kept.txt")
+    probe_atomic_write(tmp_path / "new.bin")
+    probe_atomic_write(os.devnull)  # a device is written into at the end, never replaced: nothing to probe
+    assert sorted(os.listdir(tmp_path)) == ["kept.txt"] and (tmp_path / "kept.txt").read_text() == "keep me"
+    with pytest.raises(OSError):
+        probe_atomic_write("/proc/x.bin")  # /proc takes no new file, even from root
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_probe_atomic_write_does_not_open_a_pipe(tmp_path):
+    # opening a pipe waits for its reader, and closing it ends the reader's stream (``-o >(gzip > v.gz)``
+    # would see an empty file before training starts): a pipe is written into at the end, not probed
+    import threading
+
+    from w2v.fileio import probe_atomic_write
+
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    probing = threading.Thread(target=probe_atomic_write, args=(fifo,), daemon=True)
+    probing.start()
+    probing.join(timeout=5)
+    if probing.is_alive():  # unblock the thread (and fail): a reader ends its open()
+        with open(fifo, "rb"):
+            pass
+    assert not probing.is_alive()

@@ -165,6 +165,29 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
         raise
 
 
+def probe_atomic_write(path: str | os.PathLike) -> None:
+    """Create and remove the temporary file :func:`atomic_write` would create for ``path``.
+
+    Call it before a long computation whose result goes to ``path``: a folder where no file can be
+    created (read-only, ``/proc``, no permission, no free inode) then fails now, not after the work.
+    A target that exists and is not a regular file (a device, a pipe) is not probed: :func:`atomic_write`
+    writes into it, and opening it now would wait for a pipe's reader and closing it end the reader's
+    stream. Nothing is left behind and ``path`` is untouched.
+
+    Raises
+    ------
+    OSError
+        What creating the file raised.
+    """
+    target = Path(path)
+    if target.exists() and not target.is_file():
+        return
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    os.unlink(tmp)
+
+
 #: values a writer formats per write: enough that the cost of a write vanishes, few enough that the
 #: formatted block (for text, a Python float per value) stays small next to the matrix written
 #: (vectors are written at the end of training, when the process is at its largest)

@@ -214,6 +214,29 @@ def read_vectors(path: str | os.PathLike, format: str | None = None, limit: int 
     return words, vectors, None
 
 
+#: how messages name the formats whose words are cut at white space
+_FORMAT_NAMES = {"binary": "word2vec binary", "text": "word2vec text", "glove": "GloVe"}
+
+
+def unstorable_word(words, format: str) -> str | None:
+    """The first of ``words`` that a vector file of ``format`` cannot store, or ``None``.
+
+    The word2vec and GloVe formats end a word at white space, so an empty word or one holding
+    ASCII white space cannot be read back; the native format stores any word. Check before a long
+    computation whose result would be written in ``format`` (``w2v train`` does, before training).
+
+    Parameters
+    ----------
+    words : sequence of str
+    format : {"native", "binary", "text", "glove"}
+    """
+    if format == "native":
+        return None
+    if all(words) and not _ASCII_SPACE.search("".join(words)):  # the usual case: one pass in C
+        return None
+    return next(w for w in words if not w or _ASCII_SPACE.search(w))
+
+
 def write_vectors(path: str | os.PathLike, words, vectors: np.ndarray, counts=None,
                   format: str = "native") -> None:
     """Write word vectors atomically.
@@ -237,10 +260,10 @@ def write_vectors(path: str | os.PathLike, words, vectors: np.ndarray, counts=No
         return
     if len(words) != len(vectors):
         raise ModelFormatError(f"{len(words)} words but {len(vectors)} vectors; they must match")
-    if not all(words) or _ASCII_SPACE.search("".join(words)):
-        bad = next(w for w in words if not w or _ASCII_SPACE.search(w))
-        raise ModelFormatError(f"word {bad!r} is empty or holds white space, which the word2vec "
-                               f"{format} format cannot store; save with format='native'")
+    bad = unstorable_word(words, format)
+    if bad is not None:
+        raise ModelFormatError(f"word {bad!r} is empty or holds white space, which the {_FORMAT_NAMES[format]} "
+                               "format cannot store; save with format='native' (w2v train --format native)")
     if format == "binary":
         _write_binary(path, words, vectors)
     elif format == "glove":

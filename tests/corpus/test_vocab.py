@@ -180,3 +180,29 @@ def test_build_and_encode_from_a_file(tmp_path):
     enc = vocab.encode(path)
     assert [s.tolist() for s in enc] == [[2, 0, 1], [2, 1], [0]]
     assert enc.offsets.tolist() == [0, 3, 5, 6]
+
+
+@pytest.mark.parametrize("line", ["x y 300", "the 5 6", "a\tb 3", "a\x01b 3", "del\x7f 3", "the  3", " the 3",
+                                  "the 3 ", "the ²"])
+def test_load_refuses_a_line_that_is_not_exactly_word_count(tmp_path, line):
+    # word2vec.c's vocabulary files never hold white space in a word: 'x y 300' is not the word 'x y'
+    path = tmp_path / "bad.txt"
+    path.write_text(f"the 400\n{line}\nof 187\n", encoding="utf-8")
+    with pytest.raises(ModelFormatError, match="bad.txt:2: ") as err:
+        Vocabulary.load(path)
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("word", ["x y", "a\tb", "a\x01b", "del\x7f"])
+def test_save_refuses_what_load_would_refuse(tmp_path, word):
+    vocab = Vocabulary([word, "ok"], [3, 2])
+    with pytest.raises(CorpusError, match="cannot be saved"):
+        vocab.save(tmp_path / "v.txt")
+    assert not (tmp_path / "v.txt").exists()
+
+
+def test_load_keeps_crlf_files_and_non_ascii_spaces(tmp_path):
+    # a no-break space is not a separator of word2vec.c's files (nor of the whitespace tokenizer)
+    path = tmp_path / "v.txt"
+    path.write_bytes("the 4\r\nnew\u00a0york 3\r\n".encode())
+    assert Vocabulary.load(path).words == ["the", "new\u00a0york"]

@@ -100,3 +100,60 @@ def test_a_state_written_by_the_previous_release_still_loads(tmp_path):
     save_state(path, arrays, meta)
     model = Word2Vec.load_state(path)
     assert model._layer.arrays.negative == 2 and np.array_equal(model._layer.arrays.alias, arrays["alias"])
+
+
+def _with_history_entry(tmp_path, change):
+    """A trained-looking state of two epochs whose second history entry ``change`` edits."""
+    arrays, meta = load_state(_saved(tmp_path, "negative"))
+    meta["history"] = [{"epoch": e, "loss": 3.0 / e, "loss_sum": 30.0, "examples": 10, "words": 40,
+                        "seconds": 0.5, "words_per_second": 80.0, "alpha": 0.01} for e in (1, 2)]
+    meta["epochs_trained"] = 2
+    change(meta["history"][1])
+    path = tmp_path / "tampered.npz"
+    save_state(path, arrays, meta)
+    return path
+
+
+def _put(key, value):
+    return lambda entry: entry.__setitem__(key, value)
+
+
+def _drop(key):
+    return lambda entry: entry.pop(key)
+
+
+HISTORY_TAMPERINGS = {
+    "epoch not a number": (_put("epoch", "x"), "epoch"),
+    "epoch a boolean": (_put("epoch", True), "epoch"),
+    "epoch 0": (_put("epoch", 0), "epoch"),
+    "epoch a float": (_put("epoch", 1.5), "epoch"),
+    "loss a string": (_put("loss", "abc"), "loss"),
+    "loss infinite": (_put("loss", float("inf")), "loss"),
+    "loss NaN": (_put("loss", float("nan")), "loss"),
+    "loss missing": (_drop("loss"), "loss"),
+    "epoch missing": (_drop("epoch"), "epoch"),
+    "words/s missing": (_drop("words_per_second"), "words_per_second"),
+    "words/s negative": (_put("words_per_second", -5.0), "words_per_second"),
+    "seconds a list": (_put("seconds", [1]), "seconds"),
+    "alpha infinite": (_put("alpha", float("-inf")), "alpha"),
+    "accuracy a string": (_put("analogy_accuracy", "high"), "analogy_accuracy"),
+    "accuracy above 1": (_put("analogy_accuracy", 7.0), "analogy_accuracy"),
+}
+
+
+@pytest.mark.parametrize("what", HISTORY_TAMPERINGS)
+def test_a_malformed_history_entry_is_refused_naming_entry_and_field(tmp_path, what):
+    change, field = HISTORY_TAMPERINGS[what]
+    path = _with_history_entry(tmp_path, change)
+    for load in (load_state, Word2Vec.load_state):
+        with pytest.raises(ModelFormatError, match=f"tampered.npz.*history.* entry 2.*'{field}'") as err:
+            load(path)
+        assert "\n" not in str(err.value)
+
+
+def test_a_well_formed_history_loads_with_optional_fields(tmp_path):
+    def add(entry):
+        entry.update(analogy_accuracy=None, analogy_questions=0, workers=2, rounds=3, bytes_exchanged=10)
+
+    model = Word2Vec.load_state(_with_history_entry(tmp_path, add))
+    assert [r["epoch"] for r in model.history_] == [1, 2] and model.history_[1]["analogy_accuracy"] is None

@@ -292,3 +292,15 @@ def test_writing_holds_a_bounded_part_of_the_file_in_memory(tmp_path, fmt):
         assert np.loadtxt(tmp_path / "p" / "tensors.tsv", dtype=np.float32).shape == vectors.shape
     else:
         assert np.array_equal(KeyedVectors.load(tmp_path / "v").vectors, vectors)
+
+
+@pytest.mark.parametrize("fmt", ["binary", "text", "glove"])
+def test_a_word_the_format_cannot_store_is_named_with_both_remedies(tmp_path, fmt):
+    from w2v.vectors_io import unstorable_word, write_vectors
+
+    words = ["ok", "x y", ""]
+    assert unstorable_word(words, fmt) == "x y" and unstorable_word(words, "native") is None
+    assert unstorable_word(["ok", "fine"], fmt) is None
+    with pytest.raises(ModelFormatError, match=r"'x y'.*format='native' \(w2v train --format native\)"):
+        write_vectors(tmp_path / "v", words, np.zeros((3, 2), np.float32), format=fmt)
+    assert not (tmp_path / "v").exists()

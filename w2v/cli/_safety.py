@@ -139,6 +139,32 @@ def writing(path, what: str = "output") -> Iterator[None]:
                           "free some space, check the folder's permissions or choose another path") from None
 
 
+def check_outputs(outputs: Mapping[str, object], before: str = "nothing was done") -> None:
+    """Raise a one-line :class:`OutputError` now if one of ``outputs`` could not be created.
+
+    Each is probed the way the atomic writer will write it (:func:`w2v.fileio.probe_atomic_write`),
+    so that a long run does not end on a path it can never write.
+
+    Parameters
+    ----------
+    outputs : mapping of str to path or None
+        How the message names each output ("vectors", "trainer state", ...) and its path;
+        ``None`` and ``"-"`` entries are skipped.
+    before : str
+        What the message says was not done yet ("nothing was trained").
+    """
+    from w2v.fileio import probe_atomic_write
+
+    for what, path in outputs.items():
+        if not _is_path(path):
+            continue
+        try:
+            probe_atomic_write(path)
+        except OSError as err:
+            raise OutputError(f"cannot create the {what} {os.fspath(path)!r}: {err.strerror or err}; check the "
+                              f"folder's permissions or choose another path ({before})") from None
+
+
 # -- SIGTERM as Ctrl-C --------------------------------------------------------------------------------
 
 _terminated = False

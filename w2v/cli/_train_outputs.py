@@ -67,25 +67,44 @@ def callbacks(args) -> list:
     return [EvaluateEveryEpoch(args.questions)]
 
 
-def write(model, args) -> list[str]:
-    """Write the classes and the curves the options ask for; returns one summary line per file."""
+def write(model, args, failures: list | None = None) -> list[str]:
+    """Write the classes and the curves the options ask for; returns one summary line per file.
+
+    With ``failures``, a file that cannot be written adds its one-line error there and the next
+    file is still written; without it, the error is raised.
+    """
+    from w2v.errors import W2VError
+
     lines = []
     if args.evaluate_every_epoch and model.history_:
         accuracy = model.history_[-1].get("analogy_accuracy")
         if accuracy is not None:
             lines.append("analogy accuracy per epoch: "
                          + ", ".join(f"{r.get('analogy_accuracy') or 0:.4f}" for r in model.history_))
-    if args.classes is not None:
-        path = classes_path(args)
-        classes = model.wv_.cluster(min(args.classes, len(model.wv_)), seed=args.seed)
-        with writing(path, "word classes"):
-            classes.save(path)
-        lines.append(f"wrote {path}: {len(classes.words)} words in {classes.k} classes "
-                     f"(mean cosine to the own centroid {classes.mean_similarity:.4f})")
-    if args.plot_history is not None:
-        from w2v.cli.plot_history import write_history_plot
-
-        with writing(args.plot_history, "plot"):
-            write_history_plot(model.history_, args.plot_history)
-        lines.append(f"wrote {args.plot_history}: training curves of {len(model.history_)} epochs")
+    for wanted, write_one in ((args.classes is not None, _write_classes), (args.plot_history is not None, _write_plot)):
+        if not wanted:
+            continue
+        try:
+            lines.append(write_one(model, args))
+        except W2VError as err:
+            if failures is None:
+                raise
+            failures.append(err)
     return lines
+
+
+def _write_classes(model, args) -> str:
+    path = classes_path(args)
+    classes = model.wv_.cluster(min(args.classes, len(model.wv_)), seed=args.seed)
+    with writing(path, "word classes"):
+        classes.save(path)
+    return (f"wrote {path}: {len(classes.words)} words in {classes.k} classes "
+            f"(mean cosine to the own centroid {classes.mean_similarity:.4f})")
+
+
+def _write_plot(model, args) -> str:
+    from w2v.cli.plot_history import write_history_plot
+
+    with writing(args.plot_history, "plot"):
+        write_history_plot(model.history_, args.plot_history)
+    return f"wrote {args.plot_history}: training curves of {len(model.history_)} epochs"

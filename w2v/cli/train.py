@@ -166,6 +166,7 @@ def handle(args) -> int:
                   "options saved in its state", file=sys.stderr)
             return 2
         model = Word2Vec.load_state(args.resume)
+        _check_storable(model.vocab_.words, args)
         model.progress = not args.quiet
         if args.workers is not None:
             model.workers = args.workers
@@ -183,14 +184,28 @@ def handle(args) -> int:
             epochs=args.epochs, workers=args.workers, seed=args.seed, cbow_mean=args.cbow_mean,
             progress=not args.quiet, shared_negatives=args.shared_negatives, tokenizer=args.tokenizer)
         model.check_params()  # bad combinations (e.g. --objective nce --negative 0) before reading text
+        vocabulary = None
+        if args.read_vocab is not None:  # read here, so that a bad file fails before the corpus is read
+            from w2v.corpus import Vocabulary
+
+            vocabulary = Vocabulary.load(args.read_vocab)
+            _check_storable(vocabulary.words, args)
         corpus = _phrased(args.corpus, phrases, model.tokenizer)
-        run = lambda client=None: model.fit(corpus, vocabulary=args.read_vocab, client=client,  # noqa: E731
+        run = lambda client=None: model.fit(corpus, vocabulary=vocabulary, client=client,  # noqa: E731
                                             round_words=args.round_words)
     if args.output == STDIO and args.classes is not None and args.classes_output is None:
         print("w2v train: error: with -o -, --classes needs --classes-output FILE", file=sys.stderr)
         return 2
     _train_outputs.check(args)
+    _safety.check_outputs(
+        {"trainer state": args.save_state, "vectors": args.output, "vocabulary": args.save_vocab,
+         "word classes": _train_outputs.classes_path(args) if args.classes is not None else None,
+         "plot": args.plot_history}, before="nothing was trained")
     model.callbacks = list(model.callbacks) + _train_outputs.callbacks(args)
+    if not on_cluster:
+        # a counted vocabulary is known only once the corpus is read: check it then, before the first
+        # epoch (a cluster's driver has no such hook; its tokenizers give no word that fails this)
+        model.callbacks.append(_StorableCheck(args))
     try:
         if on_cluster:
             from w2v.distributed import open_client
@@ -204,14 +219,23 @@ def handle(args) -> int:
             print(f"w2v train: {_safety.interrupt_word()} before training started; nothing written",
                   file=sys.stderr)
             return _safety.interrupt_status()
-        _write(model, args)
+        written, failures = _write(model, args)
+        _report_failures(failures)
+        saved = ", ".join(f"the {what} to {path}" for what, path in written.items())
         print(f"w2v train: {_safety.interrupt_word()} after {model.epochs_trained_} of {model.epochs} epochs; "
-              f"saved the vectors trained so far to {_name(args.output)}"
-              + (f" and the trainer state to {args.save_state} (resume with --resume)" if args.save_state else ""),
-              file=sys.stderr)
+              + (f"saved what was trained so far: {saved}" if saved else "nothing could be saved")
+              + (" (resume with --resume)" if "trainer state" in written else ""), file=sys.stderr)
         return _safety.interrupt_status()
-    _write(model, args)
-    extra = _train_outputs.write(model, args)
+    written, failures = _write(model, args)
+    extra = _train_outputs.write(model, args, failures)
+    if failures:
+        # what was written is reported as on success (stdout), each lost file as one error line
+        out = sys.stderr if args.output == STDIO else sys.stdout
+        for what, path in written.items():
+            print(f"wrote {what} {path}", file=out)
+        for line in extra:
+            print(line, file=out)
+        return _report_failures(failures)
     if args.json:
         print_json({**_report(model, args), "extra_outputs": extra})
         return 0
@@ -229,6 +253,42 @@ def handle(args) -> int:
     for line in extra:
         print(line, file=out)
     return 0
+
+
+def _report_failures(failures) -> int:
+    """Print each failed output's one-line error; the exit status they call for (0 if none)."""
+    for err in failures:
+        print(f"w2v train: error: {err}", file=sys.stderr)
+    return max((err.exit_code for err in failures), default=0)
+
+
+def _check_storable(words, args) -> None:
+    """Raise a one-line usage error if the vectors' format or ``--save-vocab`` cannot store one of
+    ``words``: found after training, it would cost the run."""
+    from w2v.corpus.vocab import unsavable_word
+    from w2v.errors import W2VError
+    from w2v.vectors_io import unstorable_word
+
+    bad = unstorable_word(words, args.format)
+    if bad is not None:
+        raise W2VError(f"word {bad!r} of the vocabulary is empty or holds white space, which the word2vec "
+                       f"{args.format} format of -o {_name(args.output)} cannot store: give --format native "
+                       "(w2v's .npz format stores any word)")
+    bad = unsavable_word(words) if args.save_vocab is not None else None
+    if bad is not None:
+        raise W2VError(f"word {bad!r} of the vocabulary holds white space or a control character, which the "
+                       f"vocabulary file of --save-vocab cannot store: leave --save-vocab out (the trainer "
+                       "state of --save-state keeps the vocabulary)")
+
+
+class _StorableCheck:
+    """Callback: :func:`_check_storable` on the vocabulary of the run, before its first epoch."""
+
+    def __init__(self, args):
+        self.args = args
+
+    def on_train_begin(self, model) -> None:
+        _check_storable(model.vocab_.words, self.args)
 
 
 def _load_phrases(args):
@@ -271,14 +331,29 @@ def _report(model, args) -> dict:
     }
 
 
-def _write(model, args) -> None:
-    # each file on its own, so that a failure names the file that could not be written; a closed
-    # stdout (``| head``) is not a write failure: main() ends quietly
-    with _safety.writing(_name(args.output), "vectors"):
-        write_output(args.output, lambda path: model.wv_.save(path, format=args.format))
-    if args.save_vocab is not None:
-        with _safety.writing(args.save_vocab, "vocabulary"):
-            model.vocab_.save(args.save_vocab)
-    if args.save_state is not None:
-        with _safety.writing(args.save_state, "trainer state"):
-            model.save_state(args.save_state)
+def _write(model, args) -> tuple[dict, list]:
+    """Write the state, the vectors and the vocabulary, each whatever became of the others.
+
+    Returns what was written (``{"trainer state": path, ...}``) and the one-line errors of what
+    could not be. The state goes first: it holds the weights and the vocabulary, so with it the
+    run can be resumed or its vectors written again, whatever else is lost.
+    """
+    from w2v.errors import W2VError
+
+    steps = [("trainer state", args.save_state, lambda: model.save_state(args.save_state)),
+             # a closed stdout (``| head``) is not a write failure: BrokenPipeError goes on to main()
+             ("vectors", args.output, lambda: write_output(args.output,
+                                                           lambda path: model.wv_.save(path, format=args.format))),
+             ("vocabulary", args.save_vocab, lambda: model.vocab_.save(args.save_vocab))]
+    written, failures = {}, []
+    for what, path, save in steps:
+        if path is None:
+            continue
+        try:
+            # each file on its own, so that a failure names the file that could not be written
+            with _safety.writing(_name(path), what):
+                save()
+            written[what] = _name(path)
+        except W2VError as err:
+            failures.append(err)
+    return written, failures

@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,11 @@ logger = logging.getLogger(__name__)
 
 _MAGIC = "#w2v-vocabulary"
 _FORMAT_VERSION = 1
+#: one body line: a word without ASCII white space or control characters, one space, a decimal count;
+#: word2vec.c's files never hold more (its reader cuts words at white space), so anything else is damage
+_LINE = re.compile(r"([^\x00-\x20\x7f]+) ([0-9]+)")
+#: what a word of the file cannot hold (so :meth:`Vocabulary.save` refuses it too)
+_UNSAVABLE = re.compile(r"[\x00-\x20\x7f]")
 
 
 @dataclass(frozen=True)
@@ -231,10 +237,11 @@ class Vocabulary:
         path : str or PathLike
             Destination (written atomically).
         """
-        for word in self.words:
-            if not word or "\n" in word or "\r" in word or word != word.strip():
-                raise CorpusError(f"word {word!r} cannot be saved in a one-word-per-line vocabulary "
-                                  "file: use a tokenizer that splits on white space")
+        bad = unsavable_word(self.words)
+        if bad is not None:
+            raise CorpusError(f"word {bad!r} cannot be saved in a 'word count' vocabulary file (a word there "
+                              "holds no white space or control characters): use a tokenizer that splits "
+                              "on white space")
         header = (f"{_MAGIC} version={_FORMAT_VERSION} words={len(self)} total_words={self.total_words} "
                   f"min_count={self.min_count} pruned={int(self.pruned)}\n")
         body = "".join(f"{w} {c}\n" for w, c in zip(self.words, self.counts.tolist()))
@@ -268,12 +275,13 @@ class Vocabulary:
             first = 1
         words, counts = [], []
         for line_no, line in enumerate(lines[first:], start=first + 1):
-            word, sep, count = line.rstrip("\r").rpartition(" ")
-            if not sep or not word or not count.isdigit():
-                raise ModelFormatError(f"{p}:{line_no}: expected 'word count', got {line[:60]!r}: "
+            match = _LINE.fullmatch(line[:-1] if line.endswith("\r") else line)
+            if match is None:
+                raise ModelFormatError(f"{p}:{line_no}: expected 'word count' (a word without white space or "
+                                       f"control characters, one space, a count), got {line[:60]!r}: "
                                        "the vocabulary file is corrupt")
-            words.append(word)
-            counts.append(int(count))
+            words.append(match.group(1))
+            counts.append(int(match.group(2)))
         if not words:
             raise ModelFormatError(f"{p}: the vocabulary file has no words")
         if len(set(words)) != len(words):
@@ -304,6 +312,12 @@ class Vocabulary:
                    min_count=int(header.get("min_count", min(counts) if counts else 1)) if header
                    else max(1, min(counts)),
                    pruned=header.get("pruned", "0") == "1")
+
+
+def unsavable_word(words) -> str | None:
+    """The first of ``words`` that a vocabulary file cannot hold (empty, or with ASCII white space
+    or a control character), or ``None`` when every word can be saved."""
+    return next((w for w in words if not w or _UNSAVABLE.search(w)), None)
 
 
 def _parse_header(line: str, path: Path) -> dict[str, str]:

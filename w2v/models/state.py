@@ -7,11 +7,12 @@ written atomically.
 
 :func:`load_state` checks what every trainer state must hold: a JSON object with the version rule
 of the container, every member plain numbers whose declared shape and size match the file, and the
-header fields of progress with their types and ranges. What each array must hold for the compiled
-kernels is checked by the objects that use them.
+header fields of progress with their types and ranges, each epoch record of the history included.
+What each array must hold for the compiled kernels is checked by the objects that use them.
 """
 from __future__ import annotations
 
+import math
 import os
 
 import numpy as np
@@ -90,9 +91,42 @@ def _check_meta(box) -> None:
     if "history" in box.meta:
         history = box.meta_value("history", (list,), "a list of epoch records")
         box.require(all(isinstance(r, dict) for r in history), "header field 'history' must hold objects")
+        for number, record in enumerate(history, start=1):
+            _check_record(box, number, record)
     for key, minimum in (("epochs_trained", 0), ("total_words", 0), ("calls", 0), ("min_count_effective", 1)):
         if key in box.meta:
             box.meta_int(key, minimum=minimum)
+
+
+#: fields of a history record (what models/training.py, the distributed driver and
+#: EvaluateEveryEpoch write): (required, smallest value, largest value, None allowed)
+_RECORD_FIELDS = {
+    "epoch": (True, 1, None, False), "loss": (True, None, None, False), "words_per_second": (True, 0, None, False),
+    "loss_sum": (False, None, None, False), "examples": (False, 0, None, False), "words": (False, 0, None, False),
+    "seconds": (False, 0, None, False), "alpha": (False, 0, None, False), "workers": (False, 0, None, False),
+    "rounds": (False, 0, None, False), "bytes_exchanged": (False, 0, None, False),
+    "analogy_accuracy": (False, 0, 1, True), "analogy_questions": (False, 0, None, True),
+}
+
+
+def _check_record(box, number: int, record: dict) -> None:
+    """One epoch record of ``history``: the summary, the curves and a resumed run compute with its
+    numbers, so each known field must be a finite number in its range (``epoch`` an integer)."""
+    where = f"header field 'history' entry {number}"
+    for key, (required, low, high, nullable) in _RECORD_FIELDS.items():
+        if key not in record:
+            box.require(not required, f"{where} has no {key!r}")
+            continue
+        value = record[key]
+        if value is None and nullable:
+            continue
+        kinds = (int,) if key == "epoch" else (int, float)
+        ok = isinstance(value, kinds) and not isinstance(value, bool) and math.isfinite(value)
+        box.require(ok, f"{where}: {key!r} must be {'an integer' if key == 'epoch' else 'a finite number'}, "
+                        f"got {repr(value)[:40]}")
+        box.require((low is None or value >= low) and (high is None or value <= high),
+                    f"{where}: {key!r} must be " + (f"from {low} to {high}" if high is not None else f"at least {low}")
+                    + f", got {value}")
 
 
 __all__ = ["save_state", "load_state", "FORMAT", "VERSION", "LAYOUT"]
