@@ -11,7 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from w2v.fileio import is_url
+from w2v.fileio import check_regular_file, is_url
+from w2v.errors import W2VError
 
 #: the file argument that means standard input (when read) or standard output (when written)
 STDIO = "-"
@@ -114,6 +115,26 @@ def input_file(what: str, stdin: bool = True, urls: bool = False):
         return Path(text)
 
     check.__name__ = what.replace(" ", "_")
+    return check
+
+
+def side_file(option: str, folders: bool = False):
+    """Argument type: an auxiliary input read whole (questions, word pairs, classes, held-out text).
+
+    Unlike a corpus it must be a regular file (or, with ``folders``, a folder, which the corpus
+    readers walk): a device such as ``/dev/zero`` would fill memory and a FIFO without a writer
+    would block forever, so both are refused here, before any work starts. The error names the
+    option: "--pairs '/dev/zero' is not a regular file but a device or socket: ...".
+    """
+    def check(text: str):
+        if folders and os.path.isdir(text):
+            return Path(text)
+        try:
+            return check_regular_file(text, option)
+        except W2VError as err:
+            raise InputError(str(err)) from None
+
+    check.__name__ = option.lstrip("-").replace("-", "_")
     return check
 
 
