@@ -53,6 +53,19 @@ def positive_int(text: str) -> int:
     return value
 
 
+def positive_int_at_most(high: int):
+    """Argument type: an integer from 1 to ``high``; above it a usage error ("must be at most 1,024"),
+    for options whose large values only exhaust the machine (processes, memory)."""
+    def check(text: str) -> int:
+        value = positive_int(text)
+        if value > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high:,}, got {text}")
+        return value
+
+    check.__name__ = "positive_int"
+    return check
+
+
 def non_negative_int(text: str) -> int:
     """An integer >= 0."""
     value = _parse(int, text, "an integer")
