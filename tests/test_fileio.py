@@ -106,3 +106,23 @@ def test_probe_atomic_write_does_not_open_a_pipe(tmp_path):
         with open(fifo, "rb"):
             pass
     assert not probing.is_alive()
+
+
+def test_check_regular_file_refuses_devices_and_fifos_without_opening_them(tmp_path):
+    """Side files (questions, word pairs, classes, ...) are read whole: /dev/zero never ends and a
+    FIFO without a writer never answers, so both are refused by their type, before any read."""
+    from fifos import released_fifo
+    from w2v.errors import ModelFormatError
+    from w2v.fileio import check_regular_file
+
+    with pytest.raises(CorpusError, match=r"^--pairs '/dev/zero' is not a regular file but a device"):
+        check_regular_file("/dev/zero", "--pairs")
+    with released_fifo(tmp_path / "q.fifo") as fifo:
+        with pytest.raises(ModelFormatError, match=r"is not a regular file but a pipe \(FIFO\)"):
+            check_regular_file(fifo, "questions file", ModelFormatError)
+    with pytest.raises(CorpusError, match="is a folder"):
+        check_regular_file(tmp_path, "classes file")
+    with pytest.raises(CorpusError, match="does not exist"):
+        check_regular_file(tmp_path / "missing.txt", "classes file")
+    (tmp_path / "ok.txt").write_text("a 1\n")
+    assert check_regular_file(str(tmp_path / "ok.txt"), "classes file") == tmp_path / "ok.txt"

@@ -156,12 +156,14 @@ class WordClasses:
 def read_classes(path) -> dict[str, int]:
     """Read a ``word class_id`` file (ours or word2vec.c's ``-classes`` output) into a dict.
 
-    Raises :class:`ClusteringError` naming the first malformed line.
+    Raises :class:`ClusteringError` naming the first malformed line, or when ``path`` is missing or
+    not a regular file (a FIFO or a device: the file is read whole).
     """
-    from w2v.fileio import check_readable
+    from w2v.fileio import check_regular_file
 
     classes: dict[str, int] = {}
-    path = check_readable(path, "classes file", ClusteringError)
+    # read whole: a device (/dev/zero) would fill memory and a FIFO without a writer would block
+    path = check_regular_file(path, "classes file", ClusteringError)
     with open(path, encoding="utf-8", errors="replace") as f:
         for number, line in enumerate(f, 1):
             parts = line.split()

@@ -221,29 +221,58 @@ def check_model_file(path: str | os.PathLike, what: str = "model file") -> Path:
     """
     from w2v.errors import ModelFormatError
 
-    fail = ModelFormatError
+    return check_regular_file(path, what, ModelFormatError,
+                              why=f"a {what} is read more than once, so save it to a file first")
+
+
+def check_regular_file(path: str | os.PathLike, what: str = "file", error: type[W2VError] = CorpusError,
+                       why: str = "it is read whole, so save it to a file first") -> Path:
+    """Return ``path`` as a :class:`Path` if it is a regular file this process can open.
+
+    For every input that is not a corpus: model files (:func:`check_model_file`) and the side files
+    read whole (analogy questions, word pairs, classes, connector words, held-out text). Only a
+    corpus may be a pipe or standard input, because it is streamed; a side file that is a device
+    (``/dev/zero``) would fill memory and a FIFO without a writer would block forever, so both are
+    refused from their type alone, without opening them.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The file to check.
+    what : str
+        How to name the file in the message: the kind of file ("classes file") or the option that
+        gave it ("--pairs").
+    error : type of W2VError
+        The exception raised (default :class:`CorpusError`, a usage error).
+    why : str
+        What the message says after "is not a regular file but a FIFO:".
+
+    Raises
+    ------
+    error
+        Missing, a folder, not a regular file, or not readable (the message says which).
+    """
     p = Path(path)
     try:
         mode = p.stat().st_mode
     except FileNotFoundError:
-        raise fail(f"{what} {str(p)!r} does not exist: check the path") from None
+        raise error(f"{what} {str(p)!r} does not exist: check the path") from None
     except PermissionError:
-        raise fail(f"{what} {str(p)!r} cannot be read: permission denied; check the "
-                               "permissions of its folders") from None
+        raise error(f"{what} {str(p)!r} cannot be read: permission denied; check the "
+                   "permissions of its folders") from None
     except OSError as err:
-        raise fail(f"{what} {str(p)!r} cannot be read ({err.strerror or err})") from None
+        raise error(f"{what} {str(p)!r} cannot be read ({err.strerror or err})") from None
     if stat.S_ISDIR(mode):
-        raise fail(f"{what} {str(p)!r} is a folder: give a {what}")
+        raise error(f"{what} {str(p)!r} is a folder: give the file itself")
     if not stat.S_ISREG(mode):
         kind = "a pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
-        raise fail(f"{what} {str(p)!r} is not a regular file but {kind}: a {what} is read "
-                               "more than once, so save it to a file first")
+        raise error(f"{what} {str(p)!r} is not a regular file but {kind}: {why}")
     try:
         with open(p, "rb"):
             pass
     except PermissionError:
-        raise fail(f"{what} {str(p)!r} cannot be read: permission denied; check its "
-                               "permissions") from None
+        raise error(f"{what} {str(p)!r} cannot be read: permission denied; check its "
+                   "permissions") from None
     except OSError as err:
-        raise fail(f"{what} {str(p)!r} cannot be read ({err.strerror or err})") from None
+        raise error(f"{what} {str(p)!r} cannot be read ({err.strerror or err})") from None
     return p

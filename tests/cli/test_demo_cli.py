@@ -18,3 +18,23 @@ def test_demo_learns_the_planted_analogies_and_keeps_outputs(tmp_path):
     kv = KeyedVectors.load(tmp_path / "vectors.bin")
     assert kv.vectors.shape[1] == 50
     assert {"demo-corpus.txt", "demo-questions.txt", "vectors.bin"} <= {p.name for p in tmp_path.iterdir()}
+
+
+def test_tokens_above_the_bound_is_a_usage_error_and_builds_nothing(tmp_path, monkeypatch):
+    """``w2v demo --tokens 100000000000`` built the corpus in memory until a MemoryError (or the OOM
+    killer); the generator is replaced here so that the test cannot do the same."""
+    import w2v.corpus.demo
+
+    asked = []
+
+    def record(folder, n_tokens=0, seed=0):
+        asked.append(n_tokens)
+        raise RuntimeError("the demo corpus would be built")
+
+    monkeypatch.setattr(w2v.corpus.demo, "write_demo_corpus", record)
+    out = run_cli("demo", "--tokens", "100000000000", "--out", tmp_path / "d", "--quiet")
+    assert asked == [] and out.returncode == 2, (asked, out.stderr)
+    lines = [line for line in out.stderr.strip().splitlines() if not line.startswith("(run ")]
+    assert "Traceback" not in out.stderr and len(lines) == 1, out.stderr
+    assert "--tokens" in lines[0] and "at most 10,000,000" in lines[0]
+    assert not (tmp_path / "d").exists()

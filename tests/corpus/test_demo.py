@@ -176,6 +176,21 @@ def test_bad_sizes_are_rejected():
         generate_demo_corpus(n_tokens=100, fact_share=1.5)
 
 
+def test_sizes_above_the_bound_are_rejected_before_anything_is_built(tmp_path, capsys):
+    """The corpus is built in memory: --tokens 100000000000 ended in a MemoryError or the OOM killer."""
+    from w2v.corpus.demo import MAX_DEMO_TOKENS
+
+    assert MAX_DEMO_TOKENS == 10_000_000
+    with pytest.raises(ValueError, match="n_tokens must be at most 10,000,000"):
+        generate_demo_corpus(n_tokens=MAX_DEMO_TOKENS + 1)
+    with pytest.raises(ValueError, match="at most 10,000,000"):
+        write_demo_corpus(tmp_path / "big", n_tokens=10 ** 11)
+    assert not (tmp_path / "big" / "demo-corpus.txt").exists()
+    with pytest.raises(SystemExit) as err:
+        main(["--out", str(tmp_path), "--tokens", str(10 ** 11)])
+    assert err.value.code == 2 and "at most 10,000,000" in capsys.readouterr().err
+
+
 def test_command_line_entry_point(tmp_path, capsys):
     assert main(["--out", str(tmp_path / "a"), "--tokens", "2000", "--seed", "4"]) == 0
     printed = capsys.readouterr().out.split()

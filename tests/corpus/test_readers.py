@@ -3,6 +3,7 @@ import bz2
 import gzip
 import logging
 import lzma
+import os
 import tracemalloc
 
 import numpy as np
@@ -150,8 +151,31 @@ def test_folder_corpus_sorted_recursive_skips_hidden(tmp_path):
     assert list(corpus) == [["one"], ["two"], ["three"]]
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(CorpusError, match="no \\(non-hidden\\) files"):
+    with pytest.raises(CorpusError, match="no \\(non-hidden\\) regular files"):
         open_corpus(empty)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_folder_corpus_skips_fifos_and_devices_with_a_warning(tmp_path, caplog):
+    """A FIFO in a corpus folder hung the reader (no writer comes) and a device (here a link to
+    /dev/null, standing for /dev/zero) is endless: like ``grep -r``, the folder reader reads regular
+    files only, and names what it skipped."""
+    from fifos import released_fifo
+
+    (tmp_path / "a.txt").write_text("one\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "device").symlink_to("/dev/null")
+    with released_fifo(tmp_path / "b.fifo") as fifo, caplog.at_level(logging.WARNING, logger="w2v"):
+        corpus = open_corpus(tmp_path)
+        assert corpus.files == [tmp_path / "a.txt"]
+        assert list(corpus) == [["one"]]
+        assert Vocabulary.build(tmp_path, min_count=1).words == ["one"]   # the compiled scan too
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(str(fifo) in w and "pipe (FIFO)" in w for w in warnings), warnings
+    assert any(str(tmp_path / "sub" / "device") in w and "device" in w for w in warnings), warnings
+    only_special = tmp_path / "sub"
+    with pytest.raises(CorpusError, match="no \\(non-hidden\\) regular files"):
+        open_corpus(only_special)
 
 
 def test_list_corpus_and_open_corpus_inputs():

@@ -77,3 +77,55 @@ def test_a_local_clusters_own_errors_reach_stderr_only_when_verbose(capfd, monke
     with open_client(local_workers=1) as client:
         client.run(_log_a_dask_error)
     assert ("probe: failed" in capfd.readouterr().err) == verbose
+
+
+@pytest.mark.parametrize("address", ["garbage", "foo://host:8786", "tcp://host:notaport", "tcp://127.0.0.1:99999"])
+def test_a_malformed_scheduler_address_is_a_one_line_usage_error(tmp_path, address):
+    """``--scheduler garbage`` printed Dask's 50-line traceback ending in a ValueError."""
+    corpus, _ = write_demo_corpus(tmp_path, n_tokens=2_000, seed=2)
+    out = run_cli("train", corpus, "-o", tmp_path / "v.bin", "--scheduler", address, "--quiet")
+    assert out.returncode == 2, (out.returncode, out.stderr)
+    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr
+    assert f"scheduler address {address!r} is malformed" in out.stderr and "tcp://" in out.stderr
+    assert not (tmp_path / "v.bin").exists()
+
+
+class _NoCluster(Exception):
+    """Raised by the stand-in for LocalCluster: nothing is started."""
+
+
+@pytest.fixture
+def no_local_cluster(monkeypatch):
+    """Replace distributed.LocalCluster by a stand-in that records ``n_workers`` and starts nothing
+    (the bug under test would start 100,000 processes)."""
+    import distributed
+
+    asked = []
+
+    def refuse(*args, n_workers=None, **kwargs):
+        asked.append(n_workers)
+        raise _NoCluster(f"LocalCluster(n_workers={n_workers})")
+
+    monkeypatch.setattr(distributed, "LocalCluster", refuse)
+    return asked
+
+
+def test_local_cluster_is_capped_like_workers(tmp_path, no_local_cluster):
+    corpus, _ = write_demo_corpus(tmp_path, n_tokens=2_000, seed=2)
+    out = run_cli("train", corpus, "-o", tmp_path / "v.bin", "--local-cluster", "100000", "--quiet")
+    assert no_local_cluster == []
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    assert "--local-cluster" in out.stderr and "at most 1,024" in out.stderr and "100000" in out.stderr
+    # the cap itself is allowed (the stand-in then refuses to start it)
+    run_cli("train", corpus, "-o", tmp_path / "v.bin", "--local-cluster", "1024", "--quiet")
+    assert no_local_cluster == [1024]
+
+
+def test_open_client_caps_local_workers(no_local_cluster):
+    from w2v.distributed import open_client
+    from w2v.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="local_workers=100000 is invalid: must be at most 1,024"):
+        with open_client(local_workers=100_000):
+            pass
+    assert no_local_cluster == []

@@ -11,7 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from w2v.fileio import is_url
+from w2v.fileio import check_regular_file, is_url
+from w2v.errors import W2VError
 
 #: the file argument that means standard input (when read) or standard output (when written)
 STDIO = "-"
@@ -50,6 +51,19 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
     return value
+
+
+def positive_int_at_most(high: int):
+    """Argument type: an integer from 1 to ``high``; above it a usage error ("must be at most 1,024"),
+    for options whose large values only exhaust the machine (processes, memory)."""
+    def check(text: str) -> int:
+        value = positive_int(text)
+        if value > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high:,}, got {text}")
+        return value
+
+    check.__name__ = "positive_int"
+    return check
 
 
 def non_negative_int(text: str) -> int:
@@ -114,6 +128,26 @@ def input_file(what: str, stdin: bool = True, urls: bool = False):
         return Path(text)
 
     check.__name__ = what.replace(" ", "_")
+    return check
+
+
+def side_file(option: str, folders: bool = False):
+    """Argument type: an auxiliary input read whole (questions, word pairs, classes, held-out text).
+
+    Unlike a corpus it must be a regular file (or, with ``folders``, a folder, which the corpus
+    readers walk): a device such as ``/dev/zero`` would fill memory and a FIFO without a writer
+    would block forever, so both are refused here, before any work starts. The error names the
+    option: "--pairs '/dev/zero' is not a regular file but a device or socket: ...".
+    """
+    def check(text: str):
+        if folders and os.path.isdir(text):
+            return Path(text)
+        try:
+            return check_regular_file(text, option)
+        except W2VError as err:
+            raise InputError(str(err)) from None
+
+    check.__name__ = option.lstrip("-").replace("-", "_")
     return check
 
 

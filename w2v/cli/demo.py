@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from w2v.cli import _args, _safety
+from w2v.corpus.demo import MAX_DEMO_TOKENS
 from w2v.models import ARCHITECTURES, OBJECTIVES
 
 
@@ -23,7 +24,9 @@ def register(subparsers) -> None:
         description=__doc__.split("\n\n")[1],
         formatter_class=_args.HelpFormatter,
     )
-    p.add_argument("--tokens", type=_args.positive_int, default=300_000, help="size of the generated corpus")
+    # the corpus is built in memory: the bound keeps a typo (--tokens 100000000000) from exhausting it
+    p.add_argument("--tokens", type=_args.positive_int_at_most(MAX_DEMO_TOKENS), default=300_000,
+                   help=f"size of the generated corpus, built in memory (at most {MAX_DEMO_TOKENS:,})")
     p.add_argument("--seed", type=_args.non_negative_int, default=0, help="seed of the corpus and of training")
     p.add_argument("--arch", choices=ARCHITECTURES, default="skipgram", help="architecture")
     p.add_argument(

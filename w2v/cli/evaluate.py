@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from w2v.cli import _safety
-from w2v.cli._args import HelpFormatter, existing_path, positive_int
+from w2v.cli._args import HelpFormatter, positive_int, side_file
 
 
 def register(subparsers) -> None:
@@ -22,9 +22,9 @@ def register(subparsers) -> None:
         description="Evaluate word vectors on analogy questions (questions-words format; "
                     "word2vec.c: compute-accuracy) and on word pairs with human similarity scores.")
     p.add_argument("model", help="vector file (w2v native, word2vec binary or text)")
-    p.add_argument("--analogies", type=existing_path, default=None,
+    p.add_argument("--analogies", type=side_file("--analogies"), default=None,
                    help="questions-words file (default: the bundled Google analogy set)")
-    p.add_argument("--pairs", type=existing_path, default=None,
+    p.add_argument("--pairs", type=side_file("--pairs"), default=None,
                    help="word1<TAB>word2<TAB>score file (default: the bundled WordSim-353)")
     p.add_argument("--restrict-vocab", type=positive_int, default=30000,
                    help="only the N most frequent words count, as question words and as answers")

@@ -13,7 +13,7 @@ import argparse
 import os
 
 from w2v.cli import _safety
-from w2v.cli._args import HelpFormatter, add_json_option, print_json, existing_path, non_negative_int, output_path, positive_int
+from w2v.cli._args import HelpFormatter, add_json_option, print_json, non_negative_int, output_path, positive_int, side_file
 from w2v.errors import W2VError
 
 
@@ -35,7 +35,7 @@ def register(subparsers) -> None:
     column = p.add_mutually_exclusive_group()
     column.add_argument("--classes", type=positive_int, default=None, metavar="K",
                         help="projector: add a class column from cosine k-means into K classes")
-    column.add_argument("--classes-file", type=existing_path, default=None, metavar="FILE",
+    column.add_argument("--classes-file", type=side_file("--classes-file"), default=None, metavar="FILE",
                         help="projector: add the class column of a 'word class_id' file")
     p.add_argument("--restrict-vocab", type=positive_int, default=None, metavar="N",
                    help="export only the N most frequent words; default: all")

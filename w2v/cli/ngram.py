@@ -19,7 +19,7 @@ import time
 from w2v.cli import _safety
 from w2v.cli._args import (STDIO, HelpFormatter, add_json_option, add_tokenizer_option, input_file,
                            non_negative_int, output_file, positive_float, positive_int, print_json,
-                           write_output)
+                           side_file, write_output)
 
 SMOOTHING_CHOICES = ("mle", "add-k", "interpolated", "witten-bell", "kneser-ney", "modified-kneser-ney")
 
@@ -47,7 +47,7 @@ def register(subparsers) -> None:
     train.add_argument("--min-count", type=positive_int, default=2,
                        help="training words seen fewer times become <unk>")
     train.add_argument("-k", type=positive_float, default=1.0, help="pseudo-count of add-k (1 = Laplace)")
-    train.add_argument("--heldout", type=input_file("held-out text", stdin=False), default=None,
+    train.add_argument("--heldout", type=side_file("--heldout", folders=True), default=None,
                        help="held-out text to fit the interpolated lambdas; when omitted, every 10th "
                             "training sentence")
     add_tokenizer_option(train)

@@ -133,9 +133,10 @@ def _connector_words(value):
     """None, "english", or the words of a file (one per line, blank lines and # comments skipped)."""
     if value is None or value == "english":
         return value
-    from w2v.fileio import check_readable
+    from w2v.fileio import check_regular_file
 
-    path = check_readable(value, "connector-words file")
+    # read whole: a device (/dev/zero) would fill memory and a FIFO without a writer would block
+    path = check_regular_file(value, "--connector-words file")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:

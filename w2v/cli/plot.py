@@ -12,7 +12,7 @@ import argparse
 import re
 
 from w2v.cli import _safety
-from w2v.cli._args import HelpFormatter, add_json_option, print_json, existing_path, non_negative_int, output_path, positive_int
+from w2v.cli._args import HelpFormatter, add_json_option, print_json, non_negative_int, output_path, positive_int, side_file
 
 _SIZE = re.compile(r"^(\d+)x(\d+)$")
 
@@ -47,7 +47,7 @@ def register(subparsers) -> None:
     colour = p.add_mutually_exclusive_group()
     colour.add_argument("--classes", type=positive_int, default=None, metavar="K",
                         help="colour the words by K classes (cosine k-means of the drawn words)")
-    colour.add_argument("--classes-file", type=existing_path, default=None, metavar="FILE",
+    colour.add_argument("--classes-file", type=side_file("--classes-file"), default=None, metavar="FILE",
                         help="colour the words by the classes of a 'word class_id' file (w2v classes, "
                              "word2vec.c -classes)")
     p.add_argument("--seed", type=non_negative_int, default=1, help="seed of t-SNE and k-means")

@@ -19,11 +19,11 @@ import sys
 
 from w2v.cli import _safety, _train_outputs
 from w2v.cli._args import (STDIO, HelpFormatter, add_json_option, add_tokenizer_option, input_file,
-                           non_negative_int, output_file, positive_float, positive_int, print_json,
-                           unit_interval, write_output)
+                           non_negative_int, output_file, positive_float, positive_int, positive_int_at_most,
+                           print_json, unit_interval, write_output)
 from w2v.fileio import is_url
 from w2v.models import ARCHITECTURES, OBJECTIVES
-from w2v.models.params import DEFAULT_ROUND_WORDS  # not from the driver: --help would load numba
+from w2v.models.params import DEFAULT_ROUND_WORDS, MAX_LOCAL_WORKERS  # not from the driver: --help would load numba
 
 
 def _non_negative_float(text: str) -> float:
@@ -125,8 +125,9 @@ def register(subparsers) -> None:
                          help="train data-parallel on the Dask cluster of this scheduler (e.g. tcp://host:8786); "
                          "CORPUS must be a path every worker sees or an fsspec URL; --workers is then threads "
                          "per Dask worker")
-    cluster.add_argument("--local-cluster", type=positive_int, default=None, metavar="N",
-                         help="train data-parallel on N worker processes started on this machine")
+    cluster.add_argument("--local-cluster", type=positive_int_at_most(MAX_LOCAL_WORKERS), default=None, metavar="N",
+                         help=f"train data-parallel on N worker processes started on this machine (at most "
+                         f"{MAX_LOCAL_WORKERS:,}, as --workers)")
     p.add_argument("--round-words", type=positive_int, default=DEFAULT_ROUND_WORDS, metavar="N",
                    help="with --scheduler/--local-cluster: words each worker trains between two combinations")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -48,11 +48,17 @@ import numpy as np
 
 from w2v.fileio import atomic_write
 
-__all__ = ["DemoCorpus", "Relation", "RELATIONS", "generate_demo_corpus", "write_demo_corpus", "main"]
+__all__ = ["DemoCorpus", "Relation", "RELATIONS", "MAX_DEMO_TOKENS", "generate_demo_corpus", "write_demo_corpus",
+           "main"]
 
 #: file names written by :func:`write_demo_corpus`
 CORPUS_FILE = "demo-corpus.txt"
 QUESTIONS_FILE = "demo-questions.txt"
+
+#: largest corpus :func:`generate_demo_corpus` builds (``w2v demo --tokens``): the corpus is built in
+#: memory, as Python lists and then one string (a few tens of bytes per token, some hundreds of MB
+#: here), and 30 times the default already teaches nothing more; a real corpus goes to ``w2v train``
+MAX_DEMO_TOKENS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -333,9 +339,10 @@ def generate_demo_corpus(
     Parameters
     ----------
     n_tokens : int
-        Exact number of tokens to produce. The default, 300,000, takes a few seconds of training
-        for a skip-gram model to answer nearly all questions; 100,000 still gives most of them
-        right; below about 50,000 the planted words become too rare for ``min_count=5`` training.
+        Exact number of tokens to produce, at most :data:`MAX_DEMO_TOKENS` (10,000,000). The
+        default, 300,000, takes a few seconds of training for a skip-gram model to answer nearly
+        all questions; 100,000 still gives most of them right; below about 50,000 the planted
+        words become too rare for ``min_count=5`` training.
     seed : int
         Seed of the :class:`numpy.random.Generator`; equal seeds give equal corpora.
     fact_share : float
@@ -357,6 +364,9 @@ def generate_demo_corpus(
     """
     if n_tokens < 1:
         raise ValueError(f"n_tokens must be >= 1, not {n_tokens}")
+    if n_tokens > MAX_DEMO_TOKENS:
+        raise ValueError(f"n_tokens must be at most {MAX_DEMO_TOKENS:,} (the demo corpus is built in memory), "
+                         f"not {n_tokens}")
     if not 0.0 <= fact_share <= 1.0 or not 0.0 <= partner_rate <= 1.0:
         raise ValueError("fact_share and partner_rate must lie in [0, 1]")
     rng = np.random.default_rng(seed)
@@ -449,11 +459,14 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--out", required=True, help="destination folder (created if missing)")
-    parser.add_argument("--tokens", type=int, default=300_000, help="number of tokens to generate")
+    parser.add_argument("--tokens", type=int, default=300_000,
+                        help=f"number of tokens to generate (at most {MAX_DEMO_TOKENS:,})")
     parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same corpus)")
     args = parser.parse_args(argv)
     if args.tokens < 1:
         parser.error("--tokens must be >= 1")
+    if args.tokens > MAX_DEMO_TOKENS:
+        parser.error(f"--tokens must be at most {MAX_DEMO_TOKENS:,}: the corpus is built in memory")
     corpus_path, questions_path = write_demo_corpus(args.out, n_tokens=args.tokens, seed=args.seed)
     print(corpus_path)
     print(questions_path)

@@ -12,8 +12,8 @@ Files are read in blocks of :data:`BLOCK_SIZE` bytes, never whole:
   ``max_sentence_length`` tokens, like text8.
 - :class:`Text8Corpus`: the whole file is one stream of tokens (newlines are plain white space),
   cut into pseudo-sentences of ``max_sentence_length`` tokens.
-- :class:`FolderCorpus`: every non-hidden file under a folder, recursively, in sorted path order,
-  each read like a :class:`LineCorpus`.
+- :class:`FolderCorpus`: every non-hidden regular file under a folder, recursively, in sorted path
+  order, each read like a :class:`LineCorpus` (FIFOs and devices are skipped with a warning).
 - :class:`ListCorpus`: an in-memory list of token lists.
 
 Blocks are cut at the last ASCII white-space byte, so no word is ever split across blocks (and no
@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from pathlib import Path
 
 from w2v.corpus.tokenize import Tokenizer
@@ -303,13 +304,13 @@ class StreamCorpus(_FileCorpus):
 class FolderCorpus(_Corpus):
     """Every non-hidden file under a folder (recursively, sorted by path), each read as lines.
 
-    Hidden files and folders (name starting with ``.``) are skipped; compressed files are
-    decompressed by extension.
+    Hidden files and folders (name starting with ``.``) are skipped, and so are FIFOs, devices and
+    sockets (with a warning); compressed files are decompressed by extension.
 
     Raises
     ------
     CorpusError
-        If the folder does not exist or holds no readable file.
+        If the folder does not exist or holds no regular file.
     """
 
     def __init__(self, path, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
@@ -320,7 +321,7 @@ class FolderCorpus(_Corpus):
         self.path = root
         self.files = _folder_files(root)
         if not self.files:
-            raise CorpusError(f"folder {str(root)!r} has no (non-hidden) files: put text files in it")
+            raise CorpusError(f"folder {str(root)!r} has no (non-hidden) regular files: put text files in it")
 
     def _sentences(self):
         for file in self.files:
@@ -453,5 +454,25 @@ def _folder_files(root: Path) -> list[Path]:
     files = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        files.extend(Path(dirpath, f) for f in filenames if not f.startswith("."))
+        files.extend(p for p in (Path(dirpath, f) for f in filenames if not f.startswith(".")) if _is_text_entry(p))
     return sorted(files)
+
+
+def _is_text_entry(path: Path) -> bool:
+    """False, with a warning, for a FIFO, device or socket found in a corpus folder.
+
+    Skipped rather than refused, as ``grep -r`` and ``rsync`` skip them: such an entry holds no text
+    that could be read twice (a FIFO without a writer blocks forever, ``/dev/zero`` never ends), it
+    is seldom the user's corpus but a leftover of some program in the same tree, and a whole folder
+    should not fail for it; the warning says what was left out. A name whose type cannot be read
+    (a broken link) is kept, so that reading it reports the error as before.
+    """
+    try:
+        mode = os.stat(path).st_mode       # follows links: a link to /dev/zero is a device
+    except OSError:
+        return True
+    if stat.S_ISREG(mode):
+        return True
+    kind = "a pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
+    logger.warning("corpus folder: skipping %r, which is %s, not a regular file", str(path), kind)
+    return False

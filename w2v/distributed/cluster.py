@@ -9,7 +9,7 @@ import contextlib
 import logging
 from typing import Iterator
 
-from w2v.errors import W2VError
+from w2v.errors import ParameterError, W2VError
 
 
 class ClusterError(W2VError):
@@ -26,6 +26,23 @@ def _dask():
         err.exit_code = 2
         raise err from None
     return distributed
+
+
+def _check_address(distributed, scheduler: str) -> None:
+    """Raise a one-line usage error for an address Dask cannot parse (no port, unknown scheme, a port
+    that is not a number or out of range), before any connection: Dask's own ValueError comes with a
+    50-line traceback, and an impossible port would only time out."""
+    if scheduler.startswith("inproc://"):  # this process's own scheduler: no host or port to check
+        return
+    try:
+        _, port = distributed.comm.get_address_host_port(scheduler)
+        if not 0 < port < 65536:
+            raise ValueError(f"port {port} is out of range")
+    except ValueError as err:
+        error = ClusterError(f"the Dask scheduler address {scheduler!r} is malformed ({err}): give one "
+                             "like tcp://10.0.0.5:8786")
+        error.exit_code = 2
+        raise error from None
 
 
 @contextlib.contextmanager
@@ -47,8 +64,16 @@ def open_client(scheduler: str | None = None, local_workers: int | None = None,
     Raises
     ------
     ClusterError
-        Dask is not installed (exit code 2), or the scheduler cannot be reached.
+        Dask is not installed or the address is malformed (exit code 2), or the scheduler cannot
+        be reached.
+    ParameterError
+        ``local_workers`` is above :data:`~w2v.models.params.MAX_LOCAL_WORKERS` (1,024).
     """
+    from w2v.models.params import MAX_LOCAL_WORKERS
+
+    if local_workers is not None and int(local_workers) > MAX_LOCAL_WORKERS:
+        # each is a process: beyond the bound of Word2Vec's threads they only exhaust the machine
+        raise ParameterError(f"local_workers={local_workers!r} is invalid: must be at most {MAX_LOCAL_WORKERS:,}")
     distributed = _dask()
     verbose = logging.getLogger().isEnabledFor(logging.INFO)
     if not verbose:
@@ -56,6 +81,7 @@ def open_client(scheduler: str | None = None, local_workers: int | None = None,
         logging.getLogger("distributed").setLevel(logging.WARNING)
     with contextlib.ExitStack() as stack:
         if scheduler is not None:
+            _check_address(distributed, scheduler)
             try:
                 client = stack.enter_context(distributed.Client(scheduler, timeout=timeout))
             except (OSError, TimeoutError) as err:  # an unreachable address, or no answer in time

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 from w2v.errors import W2VError
+from w2v.fileio import check_regular_file
 from w2v.vectors import resolve_restrict_vocab
 
 
@@ -48,11 +49,8 @@ def read_text(path, default_name: str, what: str) -> tuple[Path, str]:
         from w2v.data import data_path
 
         path = data_path(default_name)
-    path = Path(os.fspath(path))
-    if path.is_dir():
-        raise EvaluationFileError(f"{what} file {str(path)!r} is a folder: give the file itself")
-    if not path.exists():
-        raise EvaluationFileError(f"{what} file {str(path)!r} does not exist: check the path")
+    # read whole: a device (/dev/zero) would fill memory and a FIFO without a writer would block
+    path = check_regular_file(os.fspath(path), f"{what} file", EvaluationFileError)
     try:
         with open(path, "rb") as f:
             return path, f.read().decode("utf-8", errors="replace")

@@ -15,7 +15,8 @@ Bounds (``BOUNDS``), and why:
 - ``-10 <= ns_exponent <= 10``: beyond that all of the noise mass is on the most (or least)
   frequent word, and powers of large counts overflow.
 - ``epochs`` <= 1,000,000 and ``workers`` <= 1,024: far beyond any useful run; larger values only
-  overflow counters or exhaust threads.
+  overflow counters or exhaust threads. The worker processes of a local Dask cluster
+  (``open_client(local_workers=...)``, ``w2v train --local-cluster``) have the same bound.
 - ``dim`` has no fixed bound: ``dim`` x vocabulary must fit in memory (:func:`check_memory`), which
   is checked with one word before the corpus is read and with the counted vocabulary before the
   weights are allocated.
@@ -39,6 +40,10 @@ BOUNDS = {
     "workers": (1, 1_024),
     "seed": (0, 2 ** 63 - 1),
 }
+
+#: most worker processes a local Dask cluster starts (``w2v train --local-cluster N``): processes
+#: are costlier than threads, so the bound of ``workers`` is already far beyond one machine
+MAX_LOCAL_WORKERS = BOUNDS["workers"][1]
 
 #: words each worker trains per synchronous round of distributed training (``fit(round_words=...)``,
 #: ``w2v train --round-words``), unless the caller says otherwise. Quality falls with longer rounds

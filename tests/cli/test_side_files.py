@@ -1,0 +1,93 @@
+"""Side files (analogy questions, word pairs, classes, connector words, held-out text) are read whole,
+so each option that names one refuses a device or a FIFO by its type, with one line and exit 2:
+``--pairs /dev/zero`` filled memory until the OOM killer came, and a FIFO without a writer hung.
+
+``/dev/null`` stands for every device here: reading it is harmless (it is empty), so a test that
+finds the bug reports a wrong message instead of exhausting the machine as ``/dev/zero`` would.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cli_runner import run_cli
+from fifos import released_fifo
+from w2v import KeyedVectors
+
+pytestmark = pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs on this system")
+
+WORDS = ["greece", "athens", "italy", "rome", "france", "paris"]
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("side-files")
+    rng = np.random.default_rng(0)
+    KeyedVectors(WORDS, rng.normal(size=(len(WORDS), 6))).save(folder / "v.txt", format="text")
+    (folder / "corpus.txt").write_text(" ".join(WORDS) * 1 + "\n" + "athens greece rome italy\n" * 20)
+    (folder / "q.txt").write_text(": capitals\nathens greece rome italy\n")
+    (folder / "p.tsv").write_text("greece\titaly\t5\nathens\trome\t6\nparis\tfrance\t8\n")
+    return folder
+
+
+def _command(folder, tmp_path, option, side):
+    """``w2v ...`` with ``side`` as the value of ``option`` and everything else valid."""
+    v, corpus = folder / "v.txt", folder / "corpus.txt"
+    return {
+        "--analogies": ("evaluate", v, "--analogies", side, "--pairs", folder / "p.tsv"),
+        "--pairs": ("evaluate", v, "--analogies", folder / "q.txt", "--pairs", side),
+        "plot --classes-file": ("plot", v, "-o", tmp_path / "map.png", "--classes-file", side),
+        "export --classes-file": ("export", v, "--projector", tmp_path / "proj", "--classes-file", side),
+        "--connector-words": ("phrases", corpus, "-o", tmp_path / "out.txt", "--min-count", "1",
+                              "--connector-words", side),
+        "--questions": ("train", corpus, "-o", tmp_path / "t.txt", "--min-count", "1", "--dim", "4",
+                        "--epochs", "1", "--quiet", "--evaluate-every-epoch", "--questions", side),
+        "--heldout": ("ngram", "train", corpus, "-o", tmp_path / "m.arpa", "--smoothing", "interpolated",
+                      "--min-count", "1", "--heldout", side),
+    }[option]
+
+
+OPTIONS = ["--analogies", "--pairs", "plot --classes-file", "export --classes-file", "--connector-words",
+           "--questions", "--heldout"]
+
+
+def _assert_refused(out, side):
+    assert out.returncode == 2, (out.returncode, out.stdout, out.stderr)
+    # one line; a usage error that argparse reports adds its "(run 'w2v ... --help' ...)" hint
+    lines = [line for line in out.stderr.strip().splitlines() if not line.startswith("(run ")]
+    assert "Traceback" not in out.stderr and len(lines) == 1, out.stderr
+    assert str(side) in lines[0] and "not a regular file" in lines[0], out.stderr
+
+
+@pytest.mark.parametrize("option", OPTIONS)
+def test_a_device_as_side_file_is_refused(folder, tmp_path, option):
+    _assert_refused(run_cli(*_command(folder, tmp_path, option, "/dev/null")), "/dev/null")
+
+
+@pytest.mark.parametrize("option", OPTIONS)
+def test_a_fifo_as_side_file_is_refused_without_waiting_for_a_writer(folder, tmp_path, option):
+    with released_fifo(tmp_path / "side.fifo") as fifo:
+        out = run_cli(*_command(folder, tmp_path, option, fifo))
+    _assert_refused(out, fifo)
+    assert "pipe (FIFO)" in out.stderr
+
+
+@pytest.mark.parametrize("reader", ["evaluate_analogies", "evaluate_word_pairs", "read_classes"])
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_public_readers_of_side_files_refuse_devices_and_fifos(folder, tmp_path, reader, kind):
+    """The Python API, not only the command line: the readers check the file themselves."""
+    from w2v.clusters import ClusteringError, read_classes
+    from w2v.evaluate import evaluate_analogies, evaluate_word_pairs
+    from w2v.evaluate._common import EvaluationFileError
+
+    kv = KeyedVectors.load(folder / "v.txt")
+    call, error = {"evaluate_analogies": (lambda p: evaluate_analogies(kv, p), EvaluationFileError),
+                   "evaluate_word_pairs": (lambda p: evaluate_word_pairs(kv, p), EvaluationFileError),
+                   "read_classes": (read_classes, ClusteringError)}[reader]
+    if kind == "device":
+        with pytest.raises(error, match="'/dev/null' is not a regular file but a device"):
+            call("/dev/null")
+        return
+    with released_fifo(tmp_path / "side.fifo") as fifo:
+        with pytest.raises(error, match=r"is not a regular file but a pipe \(FIFO\)"):
+            call(fifo)
