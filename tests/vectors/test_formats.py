@@ -292,3 +292,48 @@ def test_writing_holds_a_bounded_part_of_the_file_in_memory(tmp_path, fmt):
         assert np.loadtxt(tmp_path / "p" / "tensors.tsv", dtype=np.float32).shape == vectors.shape
     else:
         assert np.array_equal(KeyedVectors.load(tmp_path / "v").vectors, vectors)
+
+
+# ---------------------------------------------------------------- telling text from binary
+
+LONG = "x" * 5000  # longer than any fixed window the sniffer could look at before the first value
+
+
+@pytest.mark.parametrize("fmt", ["binary", "text", "gensim-binary"])
+@pytest.mark.parametrize("first", [LONG, "y" * 70_000])
+def test_long_first_word_does_not_change_the_detected_format(tmp_path, fmt, first):
+    # the most frequent word comes first: a long one once made this tool's own binary files "text"
+    rng = np.random.default_rng(5)
+    words = [first] + [f"w{i}" for i in range(30)]
+    vectors = rng.normal(size=(len(words), 8)).astype(np.float32)
+    path = tmp_path / "v"
+    if fmt == "gensim-binary":
+        path.write_bytes(_c_binary(words, vectors, newline=False))
+    else:
+        write_vectors(path, words, vectors, format=fmt)
+    assert detect_format(path) == fmt.replace("gensim-", "")
+    got, back, _ = read_vectors(path)
+    assert got == words
+    np.testing.assert_array_equal(back, vectors)
+
+
+def test_binary_whose_first_value_holds_a_newline_byte_is_binary(tmp_path):
+    # the first row reads "w 1" up to that byte, a word and a number: not enough to call it text
+    first = np.frombuffer(b"1\n\x00\x40", dtype="<f4")[0]
+    vectors = np.array([[first, 0.5, -2.0], [1.0, 2.0, 3.0], [0.25, -1.0, 8.0]], np.float32)
+    (tmp_path / "v.bin").write_bytes(_c_binary(["w", "a", "b"], vectors))
+    assert detect_format(tmp_path / "v.bin") == "binary"
+    np.testing.assert_array_equal(read_vectors(tmp_path / "v.bin")[1], vectors)
+
+
+@pytest.mark.parametrize("rows, row", [(b"a 1,0 0 0\nb 0 1 0\nc 0 0 1\n", 1),
+                                       (b"a 1_0 0 0\nb 0 1 0\nc 0 0 1\n", 1),  # float() takes 1_0 as 10
+                                       (b"a 1 0 0\nb 0 1,0 0\nc 0 0 1\n", 2),
+                                       (b"a 1 0 0\nb 0 1_0 0\nc 0 0 1\n", 2),
+                                       (b"a 1,0 0 0\n", 1)])
+def test_spoiled_number_in_a_text_file_is_a_malformed_text_row(tmp_path, rows, row):
+    (tmp_path / "v.txt").write_bytes(b"%d 3\n" % rows.count(b"\n") + rows)
+    assert detect_format(tmp_path / "v.txt") == "text"
+    with pytest.raises(ModelFormatError, match=rf"malformed vector row {row} .*is not a number"):
+        read_vectors(tmp_path / "v.txt")
+
