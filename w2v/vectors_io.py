@@ -26,17 +26,17 @@ Formats
     GloVe's header-less text: one ``word v1 ... vd`` line per word (:mod:`w2v.vectors_glove`).
     fastText's ``.vec`` files are word2vec ``text`` and read as such.
 
-The format is detected from the content, so the extension does not matter: zip magic is native;
-a first line that is a word followed by numbers is GloVe; after a header, rows are text when the
-first one is a word and decimal numbers up to a newline, binary when it is a word, a space and
-``4 * d`` bytes followed by the next word (both measured from where the word ends, so a long first
-word changes nothing). ``.gz``, ``.bz2`` and ``.xz`` files are decompressed on the fly for the
-word2vec formats. Broken files raise
-:class:`~w2v.errors.ModelFormatError` naming the row and byte offset where they break: a header
-that does not fit the file, rows beyond the header's count (unless ``limit`` is given), a vector
-holding NaN or an infinity (the message names the word), and in native files any header field or
-member that disagrees with the others. Invalid UTF-8 in words is replaced by U+FFFD with a logged
-warning. Writes are atomic.
+The format is detected from the content, so the extension does not matter: zip magic is native; a
+first line that is a word followed by numbers is GloVe; after a header, rows are text when the first
+one is a word and decimal numbers up to a newline, binary when it is a word, a space and ``4 * d``
+bytes followed by the next word (both measured from where the word ends, so a long first word
+changes nothing). ``.gz``, ``.bz2`` and ``.xz`` files are decompressed on the fly for the word2vec
+formats. Broken files raise :class:`~w2v.errors.ModelFormatError` naming the row and byte offset
+where they break: a header that does not fit the file, rows beyond the header's count (unless
+``limit`` is given), a vector holding NaN or an infinity (the message names the word), a binary row
+whose word holds a NUL, a newline or another control byte (float32 bytes read as a word: the rows
+are misaligned), and in native files any header field or member that disagrees with the others.
+Invalid UTF-8 in words is replaced by U+FFFD with a logged warning. Writes are atomic.
 """
 from __future__ import annotations
 
@@ -432,6 +432,10 @@ def _read_binary_rows(cur, path, vocab_size, n, dim, capacity=None):
             _truncated(path, i, vocab_size, start, "binary")
         if not word:
             _malformed(path, i, start, "an empty word")
+        if not _plausible_word(word):
+            _malformed(path, i, start, f"the word {word[:30]!r} holds a control byte, which no word "
+                       "does: the rows are misaligned (a word with a space in it, or a wrong "
+                       "dimension in the header)")
         raw = cur.read(width)
         if len(raw) < width:
             _truncated(path, i, vocab_size, start, "binary")

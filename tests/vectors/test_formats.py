@@ -337,3 +337,20 @@ def test_spoiled_number_in_a_text_file_is_a_malformed_text_row(tmp_path, rows, r
     with pytest.raises(ModelFormatError, match=rf"malformed vector row {row} .*is not a number"):
         read_vectors(tmp_path / "v.txt")
 
+
+
+def test_misaligned_binary_rows_are_refused_naming_row_and_offset(tmp_path):
+    # a first word holding a space shifts every later row: the next "word" starts inside a vector
+    rows = [(b"x y", [1, 0, 0]), (b"b", [0, 1, 0]), (b"c", [0, 0, 1]), (b"d", [1, 1, 0]), (b"e", [0, 1, 1])]
+    data = b"5 3\n" + b"".join(w + b" " + np.array(v, "<f4").tobytes() + b"\n" for w, v in rows)
+    (tmp_path / "v.bin").write_bytes(data)
+    offset = 4 + 2 + 12  # header, "x ", then the 12 bytes read as x's vector
+    with pytest.raises(ModelFormatError, match=rf"malformed vector row 2 \(byte offset {offset}\):.*"
+                                               "misaligned") as info:
+        read_vectors(tmp_path / "v.bin")
+    assert "\n" not in str(info.value)
+    # gensim's layout (no newline after a vector) with a word cut by a space is refused as well
+    data = b"5 3\n" + b"".join(w + b" " + np.array(v, "<f4").tobytes() for w, v in rows)
+    (tmp_path / "g.bin").write_bytes(data)
+    with pytest.raises(ModelFormatError, match="misaligned"):
+        read_vectors(tmp_path / "g.bin", format="binary")
