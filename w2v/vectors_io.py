@@ -410,9 +410,10 @@ def _check_no_more_rows(cur, path, vocab_size) -> None:
         stripped = chunk.lstrip()
         if stripped:
             offset = cur.offset + len(chunk) - len(stripped)
-            raise ModelFormatError(f"{path}: the header says {vocab_size} words but more rows follow "
-                                   f"(byte offset {offset}): fix the header, or pass limit={vocab_size} "
-                                   "to read only the rows it announces")
+            # worded for both audiences: no w2v command has a limit option, Python callers do
+            raise ModelFormatError(f"{path}: the header declares {vocab_size} words but more rows follow "
+                                   f"(byte offset {offset}): fix the header's word count (to read only "
+                                   f"the first {vocab_size} rows, pass limit={vocab_size} in Python)")
         cur.read(len(chunk))
 
 
