@@ -26,14 +26,17 @@ Formats
     GloVe's header-less text: one ``word v1 ... vd`` line per word (:mod:`w2v.vectors_glove`).
     fastText's ``.vec`` files are word2vec ``text`` and read as such.
 
-The format is detected from the content (zip magic; a first line that is a word followed by
-numbers is GloVe; else whether the first row after the header parses as ``d`` decimal numbers), so the extension does not matter. ``.gz``, ``.bz2`` and ``.xz``
-files are decompressed on the fly for the word2vec formats. Broken files raise
-:class:`~w2v.errors.ModelFormatError` naming the row and byte offset where they break: a header
-that does not fit the file, rows beyond the header's count (unless ``limit`` is given), a vector
-holding NaN or an infinity (the message names the word), and in native files any header field or
-member that disagrees with the others. Invalid UTF-8 in words is replaced by U+FFFD with a logged
-warning. Writes are atomic.
+The format is detected from the content, so the extension does not matter: zip magic is native; a
+first line that is a word followed by numbers is GloVe; after a header, rows are text when the first
+one is a word and decimal numbers up to a newline, binary when it is a word, a space and ``4 * d``
+bytes followed by the next word (both measured from where the word ends, so a long first word
+changes nothing). ``.gz``, ``.bz2`` and ``.xz`` files are decompressed on the fly for the word2vec
+formats. Broken files raise :class:`~w2v.errors.ModelFormatError` naming the row and byte offset
+where they break: a header that does not fit the file, rows beyond the header's count (unless
+``limit`` is given), a vector holding NaN or an infinity (the message names the word), a binary row
+whose word holds a NUL, a newline or another control byte (float32 bytes read as a word: the rows
+are misaligned), and in native files any header field or member that disagrees with the others.
+Invalid UTF-8 in words is replaced by U+FFFD with a logged warning. Writes are atomic.
 """
 from __future__ import annotations
 
@@ -63,6 +66,9 @@ _GROW_FROM = 4096
 _ASCII_SPACE = re.compile(r"[ \t\n\r\x0b\x0c]")
 _NUMBER_BYTES = frozenset(b"0123456789+-.eEinfaINFA \t\r")
 _CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32)) + b"\x7f"
+# word2vec.c cuts words at white space and writes none of these bytes into one; in a binary file
+# a word holding one is float32 data read as a word: the rows are misaligned
+_WORD_BREAKERS = _CONTROL_BYTES + b"\n"
 
 
 class _Cursor:
@@ -144,8 +150,8 @@ def detect_format(path: str | os.PathLike) -> str:
         first_line = cur.peek(_CHUNK).lstrip(b"\r\n").split(b"\n", 1)[0]
         if is_glove_line(first_line):
             return "glove"
-        _, dim = _read_header(cur, path)
-        return _sniff_rows(cur, dim)
+        vocab_size, dim = _read_header(cur, path)
+        return _sniff_rows(cur, vocab_size, dim)
 
 
 def read_vectors(path: str | os.PathLike, format: str | None = None, limit: int | None = None,
@@ -300,29 +306,95 @@ def _read_header(cur: _Cursor, path: Path) -> tuple[int, int]:
     return vocab_size, dim
 
 
-def _sniff_rows(cur: _Cursor, dim: int) -> str:
-    # A text row is a word and `dim` decimal numbers; raw float32 bytes essentially never are.
-    head = cur.peek(min(64 * dim + 4096, _SNIFF_LIMIT))
-    head = head.lstrip(b"\r\n")
-    space = head.find(b" ")
-    if space < 0:
-        return "text"  # too short for either; the text reader reports what is wrong
-    newline = head.find(b"\n", space)
-    rest = head[space + 1:newline if newline >= 0 else len(head)]
-    # a row of decimal numbers is text even when there are not `dim` of them (the text reader then
-    # says the row and header disagree); float32 bytes are almost never all number characters
-    # followed by a newline
-    if set(rest) <= _NUMBER_BYTES and rest.split() and (newline >= 0 or len(rest.split()) == dim):
-        try:
-            [float(x) for x in rest.split()]
+def _sniff_rows(cur: _Cursor, vocab_size: int, dim: int) -> str:
+    """Tell text rows from binary ones by the structure of the first row (not consumed).
+
+    A text row is a word and decimal numbers up to a newline; a binary row is a word, a space,
+    exactly ``4 * dim`` bytes, optionally a newline, then the next word. Both are measured from
+    where the word ends, so a long first word (the most frequent word comes first) changes nothing.
+    """
+    head = cur.peek(4096)
+    lead = len(head) - len(head.lstrip(b"\r\n"))  # both readers skip line ends before a word
+    head, newline = _peek_find(cur, b"\n", lead)
+    first = head[lead:newline] if newline >= 0 else head[lead:]
+    values = _number_count(first)
+    binary = _binary_row_fits(cur, lead, vocab_size, dim)
+    if values is not None:
+        # a word and numbers is a text row (when not `dim` of them, a malformed one), unless it is
+        # one number and that newline may be a byte of the float32 values of a binary row (a value
+        # whose bytes are b"1\n.."); not its high byte, though: the value would be below 1e-32.
+        # Two numbers (digits, a space, digits) inside float32 bytes are a one-in-10^8 accident.
+        head, space = _peek_find(cur, b" ", lead)
+        at = newline - (space + 1)
+        if not binary or values > 1 or newline < 0 or at >= 4 * dim or at % 4 == 3:
             return "text"
-        except ValueError:
-            pass
-    # A malformed text file is still text: a long stretch without control bytes is never
-    # float32 data (about one byte in nine of such data is one).
-    if len(head) >= 256 and len(head.translate(None, _CONTROL_BYTES)) == len(head):
-        return "text"
-    return "binary"
+    if binary:
+        # float32 bytes fit the binary layout, but so does much text: a second line of a word and
+        # as many numbers (`dim`, or as the first line) says text; binary data hardly ever reads so
+        second = _number_count(_second_line(cur, newline)) if newline >= 0 else None
+        return "text" if second is not None and second in (dim, values) else "binary"
+    # neither layout fits: a malformed file. Float32 data is rarely free of control bytes
+    return "binary" if len(first.translate(None, _CONTROL_BYTES)) < len(first) else "text"
+
+
+def _peek_find(cur: _Cursor, sub: bytes, start: int) -> tuple[bytes, int]:
+    """Bytes ahead of ``cur`` (not consumed) that hold ``sub`` at or after ``start``, and its index.
+
+    The window doubles until ``sub`` appears, the stream ends, or ``_SNIFF_LIMIT`` bytes past
+    ``start`` were searched (index -1 then).
+    """
+    n = start + 4096
+    while True:
+        head = cur.peek(n)
+        i = head.find(sub, start)
+        if i >= 0 or len(head) < n or n >= start + _SNIFF_LIMIT:
+            return head, i
+        n = min(2 * n, start + _SNIFF_LIMIT)
+
+
+def _number_count(line: bytes) -> int | None:
+    """How many numbers follow the word of a text row, or None when it is not a word and numbers."""
+    parts = line.split()
+    if len(parts) < 2 or not all(_is_number(p) for p in parts[1:]):
+        return None
+    return len(parts) - 1
+
+
+def _second_line(cur: _Cursor, newline: int) -> bytes:
+    """The first non-blank line after the newline at ``newline`` (a bounded part of it)."""
+    head = cur.peek(newline + 4096)
+    start = newline + 1 + len(head[newline + 1:]) - len(head[newline + 1:].lstrip(b"\r\n"))
+    head, end = _peek_find(cur, b"\n", start)
+    return head[start:end] if end >= 0 else head[start:]
+
+
+def _binary_row_fits(cur: _Cursor, lead: int, vocab_size: int, dim: int) -> bool:
+    """Whether the bytes at ``lead`` read as a binary row: word, space, 4*dim bytes, then a word."""
+    head, space = _peek_find(cur, b" ", lead)
+    if space < 0 or not _plausible_word(head[lead:space]):
+        return False
+    end = space + 1 + 4 * dim
+    head = cur.peek(end + 4096)
+    if len(head) < end:
+        return False  # too short for the values: at most a truncated binary file
+    magnitude = np.abs(np.frombuffer(head[space + 1:end], dtype="<f4"))
+    if np.any(((magnitude > 0) & (magnitude < 1e-19)) | ((magnitude > 2e19) & np.isfinite(magnitude))):
+        # no vector holds a value whose square leaves float32's range (text bytes read as
+        # float32 often do: a newline as the high byte is 1e-32); non-finite ones the reader names
+        return False
+    after = head[end:]
+    if vocab_size == 1:
+        return not after.strip()  # the readers take trailing white space only
+    skip = len(after) - len(after.lstrip(b"\r\n"))
+    if skip == len(after):
+        return True  # nothing follows the first row: a binary file cut short
+    head, next_space = _peek_find(cur, b" ", end + skip)
+    return _plausible_word(head[end + skip:next_space] if next_space >= 0 else head[end + skip:])
+
+
+def _plausible_word(word: bytes) -> bool:
+    """A word word2vec.c could have written: not empty, no newline, NUL or other control byte."""
+    return bool(word) and len(word.translate(None, _WORD_BREAKERS)) == len(word)
 
 
 def _rows_that_fit(path, header_bytes, dim, fmt) -> int:
@@ -361,9 +433,10 @@ def _check_no_more_rows(cur, path, vocab_size) -> None:
         stripped = chunk.lstrip()
         if stripped:
             offset = cur.offset + len(chunk) - len(stripped)
-            raise ModelFormatError(f"{path}: the header says {vocab_size} words but more rows follow "
-                                   f"(byte offset {offset}): fix the header, or pass limit={vocab_size} "
-                                   "to read only the rows it announces")
+            # worded for both audiences: no w2v command has a limit option, Python callers do
+            raise ModelFormatError(f"{path}: the header declares {vocab_size} words but more rows follow "
+                                   f"(byte offset {offset}): fix the header's word count (to read only "
+                                   f"the first {vocab_size} rows, pass limit={vocab_size} in Python)")
         cur.read(len(chunk))
 
 
@@ -383,6 +456,10 @@ def _read_binary_rows(cur, path, vocab_size, n, dim, capacity=None):
             _truncated(path, i, vocab_size, start, "binary")
         if not word:
             _malformed(path, i, start, "an empty word")
+        if not _plausible_word(word):
+            _malformed(path, i, start, f"the word {word[:30]!r} holds a control byte, which no word "
+                       "does: the rows are misaligned (a word with a space in it, or a wrong "
+                       "dimension in the header)")
         raw = cur.read(width)
         if len(raw) < width:
             _truncated(path, i, vocab_size, start, "binary")
@@ -410,6 +487,8 @@ def _read_text_rows(cur, path, vocab_size, n, dim, capacity=None):
         if i == len(vectors):
             vectors = _grow(vectors, path, vocab_size, n, dim)
         try:
+            if b"_" in line[line.index(parts[0]) + len(parts[0]):]:
+                raise ValueError  # numpy reads "1_0" as 10: no word2vec writer writes that
             vectors[i] = np.array(parts[1:], dtype=np.float32)
         except ValueError:
             bad = next(p for p in parts[1:] if not _is_number(p))
@@ -420,6 +499,9 @@ def _read_text_rows(cur, path, vocab_size, n, dim, capacity=None):
 
 
 def _is_number(token: bytes) -> bool:
+    # float() and numpy also take "1_0" (as 10): a decimal number holds none of that
+    if not set(token) <= _NUMBER_BYTES:
+        return False
     try:
         float(token)
         return True

@@ -146,3 +146,16 @@ def test_an_unknown_option_is_reported_by_its_command(model):
     out = run("neighbors", model, "--bogus", "king")
     assert out.returncode == 2
     assert out.stderr.splitlines()[0].startswith("w2v neighbors: error: unrecognized arguments: --bogus")
+
+
+@pytest.mark.parametrize("fmt", ["text", "binary"])
+def test_header_with_fewer_words_than_rows_is_explained_for_the_command_line(tmp_path, fmt):
+    # the message once said only "pass limit=2", a Python argument no w2v command has
+    path = tmp_path / "v"
+    KeyedVectors(list(HAND_MADE)[:4], np.array(list(HAND_MADE.values())[:4])).save(path, format=fmt)
+    data = path.read_bytes()
+    path.write_bytes(b"2 4\n" + data[data.index(b"\n") + 1:])
+    out = run("neighbors", path, "the")
+    assert out.returncode == 2 and len(out.stderr.splitlines()) == 1, out.stderr
+    assert "header declares 2 words but more rows follow" in out.stderr
+    assert "fix the header" in out.stderr and "limit=2 in Python" in out.stderr

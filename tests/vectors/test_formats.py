@@ -304,3 +304,65 @@ def test_a_word_the_format_cannot_store_is_named_with_both_remedies(tmp_path, fm
     with pytest.raises(ModelFormatError, match=r"'x y'.*format='native' \(w2v train --format native\)"):
         write_vectors(tmp_path / "v", words, np.zeros((3, 2), np.float32), format=fmt)
     assert not (tmp_path / "v").exists()
+
+
+# ---------------------------------------------------------------- telling text from binary
+
+LONG = "x" * 5000  # longer than any fixed window the sniffer could look at before the first value
+
+
+@pytest.mark.parametrize("fmt", ["binary", "text", "gensim-binary"])
+@pytest.mark.parametrize("first", [LONG, "y" * 70_000])
+def test_long_first_word_does_not_change_the_detected_format(tmp_path, fmt, first):
+    # the most frequent word comes first: a long one once made this tool's own binary files "text"
+    rng = np.random.default_rng(5)
+    words = [first] + [f"w{i}" for i in range(30)]
+    vectors = rng.normal(size=(len(words), 8)).astype(np.float32)
+    path = tmp_path / "v"
+    if fmt == "gensim-binary":
+        path.write_bytes(_c_binary(words, vectors, newline=False))
+    else:
+        write_vectors(path, words, vectors, format=fmt)
+    assert detect_format(path) == fmt.replace("gensim-", "")
+    got, back, _ = read_vectors(path)
+    assert got == words
+    np.testing.assert_array_equal(back, vectors)
+
+
+def test_binary_whose_first_value_holds_a_newline_byte_is_binary(tmp_path):
+    # the first row reads "w 1" up to that byte, a word and a number: not enough to call it text
+    first = np.frombuffer(b"1\n\x00\x40", dtype="<f4")[0]
+    vectors = np.array([[first, 0.5, -2.0], [1.0, 2.0, 3.0], [0.25, -1.0, 8.0]], np.float32)
+    (tmp_path / "v.bin").write_bytes(_c_binary(["w", "a", "b"], vectors))
+    assert detect_format(tmp_path / "v.bin") == "binary"
+    np.testing.assert_array_equal(read_vectors(tmp_path / "v.bin")[1], vectors)
+
+
+@pytest.mark.parametrize("rows, row", [(b"a 1,0 0 0\nb 0 1 0\nc 0 0 1\n", 1),
+                                       (b"a 1_0 0 0\nb 0 1 0\nc 0 0 1\n", 1),  # float() takes 1_0 as 10
+                                       (b"a 1 0 0\nb 0 1,0 0\nc 0 0 1\n", 2),
+                                       (b"a 1 0 0\nb 0 1_0 0\nc 0 0 1\n", 2),
+                                       (b"a 1,0 0 0\n", 1)])
+def test_spoiled_number_in_a_text_file_is_a_malformed_text_row(tmp_path, rows, row):
+    (tmp_path / "v.txt").write_bytes(b"%d 3\n" % rows.count(b"\n") + rows)
+    assert detect_format(tmp_path / "v.txt") == "text"
+    with pytest.raises(ModelFormatError, match=rf"malformed vector row {row} .*is not a number"):
+        read_vectors(tmp_path / "v.txt")
+
+
+
+def test_misaligned_binary_rows_are_refused_naming_row_and_offset(tmp_path):
+    # a first word holding a space shifts every later row: the next "word" starts inside a vector
+    rows = [(b"x y", [1, 0, 0]), (b"b", [0, 1, 0]), (b"c", [0, 0, 1]), (b"d", [1, 1, 0]), (b"e", [0, 1, 1])]
+    data = b"5 3\n" + b"".join(w + b" " + np.array(v, "<f4").tobytes() + b"\n" for w, v in rows)
+    (tmp_path / "v.bin").write_bytes(data)
+    offset = 4 + 2 + 12  # header, "x ", then the 12 bytes read as x's vector
+    with pytest.raises(ModelFormatError, match=rf"malformed vector row 2 \(byte offset {offset}\):.*"
+                                               "misaligned") as info:
+        read_vectors(tmp_path / "v.bin")
+    assert "\n" not in str(info.value)
+    # gensim's layout (no newline after a vector) with a word cut by a space is refused as well
+    data = b"5 3\n" + b"".join(w + b" " + np.array(v, "<f4").tobytes() for w, v in rows)
+    (tmp_path / "g.bin").write_bytes(data)
+    with pytest.raises(ModelFormatError, match="misaligned"):
+        read_vectors(tmp_path / "g.bin", format="binary")
