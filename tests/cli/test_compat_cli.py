@@ -123,8 +123,26 @@ def test_output_to_stdout(corpus, tmp_path):
     assert out.returncode == 0 and "C++" not in _text(out) and "york " in _text(out)
 
 
+def test_phrases_and_export_write_to_stdout_too(corpus, tmp_path):
+    # '-' is standard output for every command that writes a file (it once made a file named '-')
+    to_file = w2v("phrases", corpus, "-o", tmp_path / "p.txt", "--min-count", 1, "--threshold", 1, "--quiet")
+    to_stdout = w2v("phrases", corpus, "-o", "-", "--min-count", 1, "--threshold", 1, "--quiet", cwd=tmp_path)
+    assert to_stdout.returncode == 0 and to_file.returncode == 0, to_stdout.stderr
+    assert to_stdout.stdout == (tmp_path / "p.txt").read_bytes() and b"_" in to_stdout.stdout
+    assert "wrote standard output" in to_stdout.stderr.decode()
+    assert w2v("train", corpus, "-o", tmp_path / "v.bin", *SMALL_TRAIN).returncode == 0
+    for fmt in ("text", "binary"):
+        out = w2v("export", tmp_path / "v.bin", "-o", "-", "--format", fmt, cwd=tmp_path)
+        assert out.returncode == 0, out.stderr
+        assert w2v("export", tmp_path / "v.bin", "-o", tmp_path / f"e.{fmt}", "--format", fmt).returncode == 0
+        assert out.stdout == (tmp_path / f"e.{fmt}").read_bytes()
+        assert "wrote standard output" in out.stderr.decode()
+    assert not (tmp_path / "-").exists()
+
+
 @pytest.mark.parametrize("command", [["train", "{c}", "-o", "-", "--json"], ["vocab", "{c}", "-o", "-", "--json"],
-                                     ["ngram", "train", "{c}", "-o", "-", "--json"]])
+                                     ["ngram", "train", "{c}", "-o", "-", "--json"],
+                                     ["phrases", "{c}", "-o", "-", "--json"]])
 def test_json_and_stdout_output_together_is_a_usage_error(corpus, command):
     out = w2v(*[a.format(c=corpus) for a in command])
     assert out.returncode == 2 and b"choose one" in out.stderr and out.stdout == b""

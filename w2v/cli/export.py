@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from w2v.cli import _safety
-from w2v.cli._args import HelpFormatter, add_json_option, print_json, non_negative_int, output_path, positive_int, side_file
+from w2v.cli._args import (STDIO, HelpFormatter, add_json_option, non_negative_int, output_file, positive_int,
+                           print_json, side_file, write_output)
 from w2v.errors import W2VError
 
 
@@ -26,7 +28,8 @@ def register(subparsers) -> None:
                     "Projector files (--projector DIR: tensors.tsv, metadata.tsv with word and count, "
                     "projector_config.pbtxt).")
     p.add_argument("model", metavar="VECTORS", help="vector file (w2v native, word2vec binary or text, GloVe)")
-    p.add_argument("-o", "--output", type=output_path, default=None, metavar="OUT", help="converted vector file")
+    p.add_argument("-o", "--output", type=output_file("output"), default=None, metavar="OUT",
+                   help="converted vector file ('-': standard output, text unless --format)")
     p.add_argument("--format", choices=("glove", "text", "binary", "native"), default=None,
                    help="format of OUT: GloVe text (no header), word2vec text or binary, w2v native .npz "
                         "(default: from OUT's extension: .npz native, .bin binary, .txt/.vec and other names text)")
@@ -60,6 +63,8 @@ def handle(args) -> int:
     """Read, then write what was asked."""
     from w2v.vectors import KeyedVectors, format_for_path
 
+    if args.json and args.output == STDIO:
+        raise W2VError("--json and -o - would both write to standard output: choose one")
     if args.output is None and args.projector is None:
         raise W2VError("nothing to do: give -o OUT (with --format) and/or --projector DIR")
     if (args.classes is not None or args.classes_file is not None) and args.projector is None:
@@ -74,12 +79,15 @@ def handle(args) -> int:
     kv = KeyedVectors.load(args.model, limit=args.restrict_vocab)
     report = {"words": len(kv), "dim": kv.dim, "output": None, "format": None, "projector": None}
     if args.output is not None:
-        fmt = args.format or format_for_path(args.output, default="text")
-        with _safety.writing(args.output, "vectors"):
-            kv.save(args.output, format=fmt)
-        report.update(output=str(args.output), format=fmt)
+        to_stdout = args.output == STDIO
+        fmt = args.format or ("text" if to_stdout else format_for_path(args.output, default="text"))
+        name = "standard output" if to_stdout else str(args.output)
+        with _safety.writing(name, "vectors"):
+            write_output(args.output, lambda path: kv.save(path, format=fmt))
+        report.update(output=name, format=fmt)
         if not args.json:
-            print(f"wrote {args.output} ({fmt}): {len(kv)} words x {kv.dim} dims")
+            # with -o -, stdout holds the vectors: the summary goes to stderr
+            print(f"wrote {name} ({fmt}): {len(kv)} words x {kv.dim} dims", file=sys.stderr if to_stdout else sys.stdout)
     if args.projector is not None:
         from w2v.export import write_projector
 

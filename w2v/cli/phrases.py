@@ -17,7 +17,7 @@ import sys
 import time
 
 from w2v.cli import _safety
-from w2v.cli._args import add_tokenizer_option, input_file, output_file, positive_int
+from w2v.cli._args import STDIO, add_tokenizer_option, input_file, output_file, positive_int, write_output
 from w2v.errors import CorpusError, OutputError
 
 
@@ -41,8 +41,8 @@ def register(subparsers) -> None:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("corpus", type=input_file("corpus"), metavar="CORPUS",
                    help="text file (one sentence per line), folder, .gz/.bz2/.xz, or - for standard input [-train]")
-    p.add_argument("-o", "--output", type=output_file("output", stdout=False), required=True, metavar="OUT",
-                   help="phrased corpus to write [-output]")
+    p.add_argument("-o", "--output", type=output_file("output"), required=True, metavar="OUT",
+                   help="phrased corpus to write ('-': standard output) [-output]")
     p.add_argument("--threshold", type=_number, nargs="+", default=None, metavar="T",
                    help="score a pair must exceed, one per pass (or one for all passes); default "
                    + ", ".join(f"{v:g} for {k}" for k, v in DEFAULT_THRESHOLDS.items()) + " [-threshold]")
@@ -74,6 +74,9 @@ def handle(args) -> int:
     from w2v.corpus.phrase_join import write_tokens
     from w2v.corpus.phrases import Phrases
 
+    if args.json and args.output == STDIO:
+        print("w2v phrases: error: --json and -o - would both write to standard output: choose one", file=sys.stderr)
+        return 2
     connector_file = args.connector_words if args.connector_words not in (None, "english") else None
     _safety.refuse_overwrite({"CORPUS": args.corpus, "--connector-words": connector_file},
                              {"-o": args.output, "--save-model": args.save_model})
@@ -94,7 +97,9 @@ def handle(args) -> int:
             raise CorpusError(f"corpus {str(args.corpus)!r} has no tokens: give a file with text")
         bar.stage("writing")
         try:
-            size = write_tokens(tokens, args.output)
+            sizes = []
+            write_output(args.output, lambda path: sizes.append(write_tokens(tokens, path)))
+            size = sizes[0]
             if args.save_model is not None:
                 model.save(args.save_model)
         except OSError as err:
@@ -115,7 +120,8 @@ def handle(args) -> int:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
         return 0
-    lines = [f"wrote {args.output}: {report['tokens_written']:,} tokens in {seconds:.1f} s"]
+    name = "standard output" if args.output == STDIO else args.output
+    lines = [f"wrote {name}: {report['tokens_written']:,} tokens in {seconds:.1f} s"]
     for n, t in enumerate(model.tables_, start=1):
         lines.append(f"pass {n}: threshold {t.threshold:g}, {len(t):,} phrases from {t.total_words:,} tokens"
                      + (" (pruned: counts are lower bounds)" if t.pruned else ""))
@@ -125,7 +131,8 @@ def handle(args) -> int:
         lines.append(f"top {len(report['top_phrases'])} phrases (count, score):")
         width = max(len(r["phrase"]) for r in report["top_phrases"])
         lines.extend(f"  {r['phrase']:<{width}}  {r['count']:>10,}  {r['score']:>12.4g}" for r in report["top_phrases"])
-    print("\n".join(lines))
+    # with -o -, stdout holds the phrased text: the summary goes to stderr
+    print("\n".join(lines), file=sys.stderr if args.output == STDIO else sys.stdout)
     return 0
 
 
