@@ -105,3 +105,20 @@ def test_train_checks_its_picture_options_before_training(tmp_path, capsys):
     assert main(["train", str(corpus), "-o", str(out), "--classes-output", str(tmp_path / "c.txt")]) == 2
     assert "--classes-output needs --classes" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("text", ["the cat sat\n", ": only a header\n", "a b c d\n"], ids=["prose", "no-question", "no-header"])
+def test_an_unusable_questions_file_fails_before_training(tmp_path, capsys, text):
+    # it was a warning at the end of every epoch, after the run had started, and an exit status of 0
+    from w2v.evaluate import EvaluateEveryEpoch, EvaluationError
+
+    questions = tmp_path / "q.txt"
+    questions.write_text(text)
+    with pytest.raises(EvaluationError):
+        EvaluateEveryEpoch(questions)
+    corpus, _ = write_demo_corpus(tmp_path, n_tokens=2_000, seed=1)
+    code = main(["train", str(corpus), "-o", str(tmp_path / "v.bin"), "--min-count", "1", "--dim", "4",
+                 "--epochs", "1", "--quiet", "--evaluate-every-epoch", "--questions", str(questions)])
+    err = capsys.readouterr().err
+    assert code == 2 and "q.txt" in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "v.bin").exists()

@@ -80,3 +80,17 @@ def test_fewer_than_two_pairs_and_constant_scores(tmp_path):
     r = evaluate_word_pairs(kv, tmp_path / "const.tsv")
     assert r.spearman is None and r.pearson is None and "human score" in r.reason
     assert r.to_dict()["reason"] == r.reason
+
+
+@pytest.mark.parametrize("bad", ["nan", "inf", "-Infinity"])
+def test_a_score_that_is_not_finite_is_a_malformed_line(kv, tmp_path, bad):
+    # float() reads them, but a human score of NaN makes the correlations NaN (or drops Pearson):
+    # such a line is skipped and counted like any other malformed one
+    clean = tmp_path / "clean.tsv"
+    clean.write_text(PAIRS)
+    spoiled = tmp_path / "spoiled.tsv"
+    spoiled.write_text(PAIRS + f"b\te\t{bad}\n")
+    expected = evaluate_word_pairs(kv, clean, restrict_vocab=None)
+    r = evaluate_word_pairs(kv, spoiled, restrict_vocab=None)
+    assert (r.pairs, r.oov, r.spearman, r.pearson) == (expected.pairs, expected.oov, expected.spearman, expected.pearson)
+    assert r.malformed == expected.malformed + 1

@@ -134,16 +134,8 @@ def evaluate_analogies(kv, path=None, restrict_vocab: int | None = 30000, method
     """
     if method not in ("add", "mul"):
         raise EvaluationError(f"analogy method must be 'add' or 'mul', not {method!r}")
-    from w2v.data import ANALOGIES
-
-    path, text = read_text(path, ANALOGIES, "analogy")
     lookup, n = restricted_vocab(kv, restrict_vocab, case_insensitive)
-    names, sections, rows, owner, malformed = _parse(path, text, lookup, case_insensitive)
-    if not sections:
-        raise EvaluationFileError(f"{path}: no ': section' header found; is this a questions-words file?")
-    if sum(s.questions + s.skipped for s in sections) == 0:
-        raise EvaluationFileError(f"{path}: holds no analogy questions ('a b c d' lines"
-                                  + (f"; {malformed} malformed lines)" if malformed else ")"))
+    path, (names, sections, rows, owner, malformed) = _read_questions(path, lookup, case_insensitive)
     if rows.size:
         keys = [w.upper() for w in kv.words[:n]] if case_insensitive else kv.words[:n]
         canonical = np.fromiter((lookup[k] for k in keys), dtype=np.int64, count=n)
@@ -156,6 +148,28 @@ def evaluate_analogies(kv, path=None, restrict_vocab: int | None = 30000, method
     if malformed:
         logger.warning("%s: skipped %d malformed lines (not four words)", path, malformed)
     return result
+
+
+def check_questions(path=None) -> None:
+    """Raise :class:`EvaluationFileError` now if ``path`` (default: the bundled Google set) is not a
+    usable questions-words file (missing, not a regular file, no ``: section`` header, no question):
+    before a long training that evaluates it after every epoch, not at its first epoch's end."""
+    _read_questions(path, {}, True)
+
+
+def _read_questions(path, lookup, case_insensitive):
+    """The file's path and :func:`_parse` of its text; an unusable file is an EvaluationFileError."""
+    from w2v.data import ANALOGIES
+
+    path, text = read_text(path, ANALOGIES, "analogy")
+    parsed = _parse(path, text, lookup, case_insensitive)
+    _, sections, _, _, malformed = parsed
+    if not sections:
+        raise EvaluationFileError(f"{path}: no ': section' header found; is this a questions-words file?")
+    if sum(s.questions + s.skipped for s in sections) == 0:
+        raise EvaluationFileError(f"{path}: holds no analogy questions ('a b c d' lines"
+                                  + (f"; {malformed} malformed lines)" if malformed else ")"))
+    return path, parsed
 
 
 def _parse(path, text, lookup, case_insensitive):

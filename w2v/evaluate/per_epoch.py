@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 
 from w2v.evaluate._common import EvaluationError
-from w2v.evaluate.analogies import evaluate_analogies
+from w2v.evaluate.analogies import check_questions, evaluate_analogies
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,9 @@ class EvaluateEveryEpoch:
     """
 
     def __init__(self, questions=None, restrict_vocab: int | None = 30000, method: str = "add"):
+        # a file that can never be used fails here, before training; one whose words the vectors do
+        # not know yet is only a warning at each epoch's end (below)
+        check_questions(questions)
         self.questions = questions
         self.restrict_vocab = restrict_vocab
         self.method = method

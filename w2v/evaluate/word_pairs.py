@@ -12,6 +12,7 @@ frequent is out of vocabulary: left out of the correlations and counted in ``oov
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import asdict, dataclass
 
@@ -99,6 +100,8 @@ def evaluate_word_pairs(kv, path=None, restrict_vocab: int | None = 30000,
             if len(parts) != 3:
                 raise ValueError
             score = float(parts[2])
+            if not math.isfinite(score):  # float() takes "nan" and "inf"; no human score is either
+                raise ValueError
         except ValueError:
             logger.info("%s: skipping line %d, not 'word1%sword2%sscore'", path, line_no,
                         delimiter, delimiter)
