@@ -58,14 +58,6 @@ def test_an_unreachable_scheduler_is_a_one_line_error():
     assert "could not reach the Dask scheduler" in str(err.value) and "\n" not in str(err.value)
 
 
-def _log_a_dask_error():
-    import logging
-
-    # what a worker logs when the scheduler closes under a heartbeat at shutdown (a known race of
-    # Dask's): an ERROR with a traceback on the worker process's stderr
-    logging.getLogger("distributed.worker").error("probe: failed to communicate with scheduler")
-
-
 @pytest.mark.parametrize("verbose", [False, True], ids=["quiet", "verbose"])
 def test_a_local_clusters_own_errors_reach_stderr_only_when_verbose(capfd, monkeypatch, verbose):
     import logging
@@ -74,8 +66,15 @@ def test_a_local_clusters_own_errors_reach_stderr_only_when_verbose(capfd, monke
 
     if verbose:  # ``w2v -v`` sets the root logger to INFO
         monkeypatch.setattr(logging.getLogger(), "level", logging.INFO)
+    def log_a_dask_error():  # nested: pickled by value, so a worker need not import this test module
+        import logging
+
+        # what a worker logs when the scheduler closes under a heartbeat at shutdown (a known race of
+        # Dask's): an ERROR with a traceback on the worker process's stderr
+        logging.getLogger("distributed.worker").error("probe: failed to communicate with scheduler")
+
     with open_client(local_workers=1) as client:
-        client.run(_log_a_dask_error)
+        client.run(log_a_dask_error)
     assert ("probe: failed" in capfd.readouterr().err) == verbose
 
 
