@@ -91,8 +91,19 @@ def test_interactive_analogy_json_lines_and_exit_word(model):
               stdin="man king woman\nman king\nman king woman\nEXIT\nman king woman\n")
     assert out.returncode == 0, out.stderr
     answers = [json.loads(line) for line in out.stdout.splitlines()]
-    assert [a[0]["word"] for a in answers] == ["queen", "queen"]  # nothing after EXIT
+    # one line per query, a failed one included, so that answers line up with questions; nothing after EXIT
+    assert len(answers) == 3
+    assert answers[0][0]["word"] == answers[2][0]["word"] == "queen"
+    assert answers[1] == {"error": "need 3 words, got 2"}
     assert "need 3 words" in out.stderr
+
+
+def test_interactive_json_answers_an_unknown_word_with_an_error_line(model):
+    out = run("neighbors", model, "--json", "-n", "1", stdin="king\nqeen\nchat\n")
+    assert out.returncode == 0, out.stderr
+    answers = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(answers) == 3 and answers[0][0]["word"] == "prince" and answers[2][0]["word"] == "café"
+    assert "qeen" in answers[1]["error"] and "did you mean 'queen'" in out.stderr
 
 
 def test_neighbors_with_stdin_closed_is_a_one_line_error(model):

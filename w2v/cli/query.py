@@ -59,7 +59,8 @@ def _common_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--restrict-vocab", type=positive_int, default=None,
                    help="search only the N most frequent words; default: all words")
     p.add_argument("--json", action="store_true",
-                   help='print [{"word": .., "similarity": ..}, ...] (one array per line when interactive)')
+                   help='print [{"word": .., "similarity": ..}, ...] (interactive: one line per query, '
+                        '{"error": ..} for one that cannot be answered)')
 
 
 def _load(path):
@@ -127,17 +128,25 @@ def _interactive(ask, prompt: str, n_words: int | None, as_json: bool) -> int:
         if words == [_EXIT_WORD]:
             return 0
         if n_words is not None and len(words) != n_words:
-            print(f"need {n_words} words, got {len(words)}", file=sys.stderr)
+            _refuse(f"need {n_words} words, got {len(words)}", f"need {n_words} words, got {len(words)}", as_json)
             continue
         try:
             results = ask(words)
         except W2VError as err:
-            print(f"error: {err}", file=sys.stderr)
+            _refuse(f"error: {err}", str(err), as_json)
             continue
         _print(results, as_json)  # a query may fail and the loop go on; a failed write to stdout may not
         if not as_json:
             print()
         sys.stdout.flush()
+
+
+def _refuse(message: str, reason: str, as_json: bool) -> None:
+    """A query that cannot be answered: ``message`` on stderr and, with ``--json``, an
+    ``{"error": reason}`` line on stdout, so that a script's answers stay one line per query."""
+    print(message, file=sys.stderr)
+    if as_json:
+        print(_safety.dumps({"error": reason}), flush=True)
 
 
 def _print(results, as_json: bool) -> None:
