@@ -194,3 +194,15 @@ def test_vectors_published_before_a_distributed_run_keep_their_values(tmp_path):
     assert model.epochs_trained_ == 2
     assert np.array_equal(published.vectors, values)
     assert not np.array_equal(model.wv_.vectors, values)
+
+
+@pytest.mark.parametrize("corpus", ["-", [["a", "b"]]], ids=["stdin", "list"])
+def test_a_corpus_the_workers_cannot_read_says_what_it_is(corpus):
+    # "-" was reported as "not a str", which named a type and not the problem
+    from w2v.errors import ParameterError
+
+    with pytest.raises(ParameterError) as err:
+        Word2Vec(progress=False).fit(corpus, client=InProcessClient(2))
+    message = str(err.value)
+    assert "path that every worker sees" in message
+    assert ("standard input" in message) == (corpus == "-") and "not a str" not in message

@@ -134,8 +134,10 @@ def _corpus_source(corpus, model) -> _Source:
         return _Source(os.fspath(corpus), model._make_tokenizer(), max_length, phrases)
     if isinstance(corpus, (readers.LineCorpus, readers.Text8Corpus, readers.FolderCorpus)):
         return _Source(os.fspath(corpus.path), corpus.tokenizer, corpus.max_sentence_length, phrases)
+    what = ("standard input, which only this process reads" if isinstance(corpus, (str, os.PathLike))
+            else f"a {type(corpus).__name__}")
     raise ParameterError(f"distributed training reads files where the workers are: give a file or folder "
-                         f"path that every worker sees (or an fsspec URL), not a {type(corpus).__name__}")
+                         f"path that every worker sees (or an fsspec URL), not {what}")
 
 
 def _build_vocabulary(model, client, ranges, owner, source: _Source) -> None:
