@@ -34,8 +34,8 @@ changes nothing). ``.gz``, ``.bz2`` and ``.xz`` files are decompressed on the fl
 formats. Broken files raise :class:`~w2v.errors.ModelFormatError` naming the row and byte offset
 where they break: a header that does not fit the file, rows beyond the header's count (unless
 ``limit`` is given), a vector holding NaN or an infinity (the message names the word), a binary row
-whose word holds a NUL, a newline or another control byte (float32 bytes read as a word: the rows
-are misaligned), and in native files any header field or member that disagrees with the others.
+whose word holds a NUL, a tab or a newline (float32 bytes read as a word: the rows are
+misaligned), and in native files any header field or member that disagrees with the others.
 Invalid UTF-8 in words is replaced by U+FFFD with a logged warning. Writes are atomic.
 """
 from __future__ import annotations
@@ -66,9 +66,12 @@ _GROW_FROM = 4096
 _ASCII_SPACE = re.compile(r"[ \t\n\r\x0b\x0c]")
 _NUMBER_BYTES = frozenset(b"0123456789+-.eEinfaINFA \t\r")
 _CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32)) + b"\x7f"
-# word2vec.c cuts words at white space and writes none of these bytes into one; in a binary file
-# a word holding one is float32 data read as a word: the rows are misaligned
-_WORD_BREAKERS = _CONTROL_BYTES + b"\n"
+# word2vec.c's reader ends a word at a space, a tab or a newline and a C string at NUL, so no word
+# it writes holds one (other control bytes it keeps); in a binary file a word holding one is float32
+# data read as a word: the rows are misaligned
+_WORD_BREAKERS = b"\x00\t\n"
+# what a word written in a word2vec or GloVe format cannot hold: white space ends it, NUL is refused
+_UNSTORABLE = re.compile(r"[ \t\n\r\x0b\x0c\x00]")
 
 
 class _Cursor:
@@ -238,9 +241,9 @@ def unstorable_word(words, format: str) -> str | None:
     """
     if format == "native":
         return None
-    if all(words) and not _ASCII_SPACE.search("".join(words)):  # the usual case: one pass in C
+    if all(words) and not _UNSTORABLE.search("".join(words)):  # the usual case: one pass in C
         return None
-    return next(w for w in words if not w or _ASCII_SPACE.search(w))
+    return next(w for w in words if not w or _UNSTORABLE.search(w))
 
 
 def write_vectors(path: str | os.PathLike, words, vectors: np.ndarray, counts=None,
@@ -393,7 +396,7 @@ def _binary_row_fits(cur: _Cursor, lead: int, vocab_size: int, dim: int) -> bool
 
 
 def _plausible_word(word: bytes) -> bool:
-    """A word word2vec.c could have written: not empty, no newline, NUL or other control byte."""
+    """A word word2vec.c could have written: not empty, no NUL, tab or newline."""
     return bool(word) and len(word.translate(None, _WORD_BREAKERS)) == len(word)
 
 
@@ -457,8 +460,8 @@ def _read_binary_rows(cur, path, vocab_size, n, dim, capacity=None):
         if not word:
             _malformed(path, i, start, "an empty word")
         if not _plausible_word(word):
-            _malformed(path, i, start, f"the word {word[:30]!r} holds a control byte, which no word "
-                       "does: the rows are misaligned (a word with a space in it, or a wrong "
+            _malformed(path, i, start, f"the word {word[:30]!r} holds a NUL, tab or newline, which "
+                       "no word does: the rows are misaligned (a word with a space in it, or a wrong "
                        "dimension in the header)")
         raw = cur.read(width)
         if len(raw) < width:

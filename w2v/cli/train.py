@@ -277,7 +277,7 @@ def _check_storable(words, args) -> None:
                        "(w2v's .npz format stores any word)")
     bad = unsavable_word(words) if args.save_vocab is not None else None
     if bad is not None:
-        raise W2VError(f"word {bad!r} of the vocabulary holds white space or a control character, which the "
+        raise W2VError(f"word {bad!r} of the vocabulary holds white space or NUL, which the "
                        f"vocabulary file of --save-vocab cannot store: leave --save-vocab out (the trainer "
                        "state of --save-state keeps the vocabulary)")
 
