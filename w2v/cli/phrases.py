@@ -102,8 +102,11 @@ def handle(args) -> int:
             size = sizes[0]
             if args.save_model is not None:
                 model.save(args.save_model)
+        except BrokenPipeError:
+            raise  # -o - into a reader that stopped (``| head``): main() ends quietly
         except OSError as err:
-            raise OutputError(f"could not write {err.filename or args.output}: {err.strerror or err}; "
+            where = "standard output" if args.output == STDIO and not err.filename else err.filename or args.output
+            raise OutputError(f"could not write {where}: {err.strerror or err}; "
                               "free some space or choose another output path") from None
     finally:
         bar.close()
