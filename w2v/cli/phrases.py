@@ -145,8 +145,8 @@ def _connector_words(value):
         return value
     from w2v.fileio import check_regular_file
 
-    # read whole: a device (/dev/zero) would fill memory and a FIFO without a writer would block
-    path = check_regular_file(value, "--connector-words file")
+    # read whole: a device (/dev/zero) would fill memory; a pipe is read once, as a file
+    path = check_regular_file(value, "--connector-words file", pipes=True)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
