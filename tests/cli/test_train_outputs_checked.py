@@ -92,6 +92,7 @@ def test_the_native_format_stores_any_word(corpus, tmp_path):
     assert (tmp_path / "r.npz").exists()
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux's /proc")
 @pytest.mark.parametrize("flag", ["-o", "--save-state", "--save-vocab", "--classes-output", "--plot-history"])
 def test_an_output_that_cannot_be_created_fails_before_training(corpus, tmp_path, flag):
     # /proc exists and root may write to it by its mode bits, but no file can be created there
@@ -123,6 +124,7 @@ def _disk_full_for(monkeypatch, name):
     monkeypatch.setattr(os, "fsync", fsync)
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux's /proc")
 @pytest.mark.parametrize("failing", ["r.bin", "v.txt", "s.npz"])
 def test_an_output_that_fails_at_the_end_costs_only_itself(corpus, tmp_path, monkeypatch, failing):
     _disk_full_for(monkeypatch, failing)
