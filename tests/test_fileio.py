@@ -77,6 +77,7 @@ def test_decompression_errors_name_the_file(tmp_path):
             raise ValueError("not mine")
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux's /proc")
 def test_probe_atomic_write_leaves_nothing_and_fails_where_no_file_can_be_made(tmp_path):
     from w2v.fileio import probe_atomic_write
 

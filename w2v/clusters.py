@@ -157,13 +157,13 @@ def read_classes(path) -> dict[str, int]:
     """Read a ``word class_id`` file (ours or word2vec.c's ``-classes`` output) into a dict.
 
     Raises :class:`ClusteringError` naming the first malformed line, or when ``path`` is missing or
-    not a regular file (a FIFO or a device: the file is read whole).
+    a device (the file is read whole; a pipe is read once, as a file).
     """
     from w2v.fileio import check_regular_file
 
     classes: dict[str, int] = {}
-    # read whole: a device (/dev/zero) would fill memory and a FIFO without a writer would block
-    path = check_regular_file(path, "classes file", ClusteringError)
+    # read whole: a device (/dev/zero) would fill memory; a pipe is read once, as a file
+    path = check_regular_file(path, "classes file", ClusteringError, pipes=True)
     with open(path, encoding="utf-8", errors="replace") as f:
         for number, line in enumerate(f, 1):
             parts = line.split()

@@ -226,14 +226,15 @@ def check_model_file(path: str | os.PathLike, what: str = "model file") -> Path:
 
 
 def check_regular_file(path: str | os.PathLike, what: str = "file", error: type[W2VError] = CorpusError,
-                       why: str = "it is read whole, so save it to a file first") -> Path:
+                       why: str = "it is read whole, so save it to a file first", pipes: bool = False) -> Path:
     """Return ``path`` as a :class:`Path` if it is a regular file this process can open.
 
     For every input that is not a corpus: model files (:func:`check_model_file`) and the side files
     read whole (analogy questions, word pairs, classes, connector words, held-out text). Only a
     corpus may be a pipe or standard input, because it is streamed; a side file that is a device
-    (``/dev/zero``) would fill memory and a FIFO without a writer would block forever, so both are
-    refused from their type alone, without opening them.
+    (``/dev/zero``) would fill memory, so it is refused from its type alone, without opening it. A
+    pipe is refused too unless ``pipes``: a file read more than once (a model, the questions of
+    every epoch) cannot be one, while one read once may (``--pairs <(zcat pairs.gz)``).
 
     Parameters
     ----------
@@ -246,6 +247,9 @@ def check_regular_file(path: str | os.PathLike, what: str = "file", error: type[
         The exception raised (default :class:`CorpusError`, a usage error).
     why : str
         What the message says after "is not a regular file but a FIFO:".
+    pipes : bool
+        Accept a pipe (FIFO), for a file read once. It is not opened here: that would wait for its
+        writer, and closing it would end the writer's stream.
 
     Raises
     ------
@@ -264,6 +268,10 @@ def check_regular_file(path: str | os.PathLike, what: str = "file", error: type[
         raise error(f"{what} {str(p)!r} cannot be read ({err.strerror or err})") from None
     if stat.S_ISDIR(mode):
         raise error(f"{what} {str(p)!r} is a folder: give the file itself")
+    if stat.S_ISFIFO(mode) and pipes:
+        if not os.access(p, os.R_OK):
+            raise error(f"{what} {str(p)!r} cannot be read: permission denied; check its permissions")
+        return p
     if not stat.S_ISREG(mode):
         kind = "a pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
         raise error(f"{what} {str(p)!r} is not a regular file but {kind}: {why}")

@@ -34,8 +34,8 @@ changes nothing). ``.gz``, ``.bz2`` and ``.xz`` files are decompressed on the fl
 formats. Broken files raise :class:`~w2v.errors.ModelFormatError` naming the row and byte offset
 where they break: a header that does not fit the file, rows beyond the header's count (unless
 ``limit`` is given), a vector holding NaN or an infinity (the message names the word), a binary row
-whose word holds a NUL, a newline or another control byte (float32 bytes read as a word: the rows
-are misaligned), and in native files any header field or member that disagrees with the others.
+whose word holds a NUL, a tab or a newline (float32 bytes read as a word: the rows are
+misaligned), and in native files any header field or member that disagrees with the others.
 Invalid UTF-8 in words is replaced by U+FFFD with a logged warning. Writes are atomic.
 """
 from __future__ import annotations
@@ -53,22 +53,18 @@ from w2v.fileio import (atomic_write, check_model_file, decompression_errors, is
                         row_blocks)
 from w2v.vectors_glove import is_glove_line, read_glove, write_glove
 from w2v.vectors_native import read_native, write_native
+from w2v.vectors_sniff import is_number, plausible_word, sniff_rows
 
 logger = logging.getLogger(__name__)
 
 FORMATS = ("native", "binary", "text", "glove")
 _CHUNK = 1 << 20
-#: bytes looked at to tell text from binary rows
-_SNIFF_LIMIT = 1 << 22
 #: rows first allocated for a compressed file (whose size bounds nothing); doubled as needed
 _GROW_FROM = 4096
 # bytes.split() splits on these, so a word holding one cannot be written in a word2vec format
 _ASCII_SPACE = re.compile(r"[ \t\n\r\x0b\x0c]")
-_NUMBER_BYTES = frozenset(b"0123456789+-.eEinfaINFA \t\r")
-_CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32)) + b"\x7f"
-# word2vec.c cuts words at white space and writes none of these bytes into one; in a binary file
-# a word holding one is float32 data read as a word: the rows are misaligned
-_WORD_BREAKERS = _CONTROL_BYTES + b"\n"
+# what a word written in a word2vec or GloVe format cannot hold: white space ends it, NUL is refused
+_UNSTORABLE = re.compile(r"[ \t\n\r\x0b\x0c\x00]")
 
 
 class _Cursor:
@@ -151,7 +147,7 @@ def detect_format(path: str | os.PathLike) -> str:
         if is_glove_line(first_line):
             return "glove"
         vocab_size, dim = _read_header(cur, path)
-        return _sniff_rows(cur, vocab_size, dim)
+        return sniff_rows(cur, vocab_size, dim)
 
 
 def read_vectors(path: str | os.PathLike, format: str | None = None, limit: int | None = None,
@@ -238,9 +234,9 @@ def unstorable_word(words, format: str) -> str | None:
     """
     if format == "native":
         return None
-    if all(words) and not _ASCII_SPACE.search("".join(words)):  # the usual case: one pass in C
+    if all(words) and not _UNSTORABLE.search("".join(words)):  # the usual case: one pass in C
         return None
-    return next(w for w in words if not w or _ASCII_SPACE.search(w))
+    return next(w for w in words if not w or _UNSTORABLE.search(w))
 
 
 def write_vectors(path: str | os.PathLike, words, vectors: np.ndarray, counts=None,
@@ -306,97 +302,6 @@ def _read_header(cur: _Cursor, path: Path) -> tuple[int, int]:
     return vocab_size, dim
 
 
-def _sniff_rows(cur: _Cursor, vocab_size: int, dim: int) -> str:
-    """Tell text rows from binary ones by the structure of the first row (not consumed).
-
-    A text row is a word and decimal numbers up to a newline; a binary row is a word, a space,
-    exactly ``4 * dim`` bytes, optionally a newline, then the next word. Both are measured from
-    where the word ends, so a long first word (the most frequent word comes first) changes nothing.
-    """
-    head = cur.peek(4096)
-    lead = len(head) - len(head.lstrip(b"\r\n"))  # both readers skip line ends before a word
-    head, newline = _peek_find(cur, b"\n", lead)
-    first = head[lead:newline] if newline >= 0 else head[lead:]
-    values = _number_count(first)
-    binary = _binary_row_fits(cur, lead, vocab_size, dim)
-    if values is not None:
-        # a word and numbers is a text row (when not `dim` of them, a malformed one), unless it is
-        # one number and that newline may be a byte of the float32 values of a binary row (a value
-        # whose bytes are b"1\n.."); not its high byte, though: the value would be below 1e-32.
-        # Two numbers (digits, a space, digits) inside float32 bytes are a one-in-10^8 accident.
-        head, space = _peek_find(cur, b" ", lead)
-        at = newline - (space + 1)
-        if not binary or values > 1 or newline < 0 or at >= 4 * dim or at % 4 == 3:
-            return "text"
-    if binary:
-        # float32 bytes fit the binary layout, but so does much text: a second line of a word and
-        # as many numbers (`dim`, or as the first line) says text; binary data hardly ever reads so
-        second = _number_count(_second_line(cur, newline)) if newline >= 0 else None
-        return "text" if second is not None and second in (dim, values) else "binary"
-    # neither layout fits: a malformed file. Float32 data is rarely free of control bytes
-    return "binary" if len(first.translate(None, _CONTROL_BYTES)) < len(first) else "text"
-
-
-def _peek_find(cur: _Cursor, sub: bytes, start: int) -> tuple[bytes, int]:
-    """Bytes ahead of ``cur`` (not consumed) that hold ``sub`` at or after ``start``, and its index.
-
-    The window doubles until ``sub`` appears, the stream ends, or ``_SNIFF_LIMIT`` bytes past
-    ``start`` were searched (index -1 then).
-    """
-    n = start + 4096
-    while True:
-        head = cur.peek(n)
-        i = head.find(sub, start)
-        if i >= 0 or len(head) < n or n >= start + _SNIFF_LIMIT:
-            return head, i
-        n = min(2 * n, start + _SNIFF_LIMIT)
-
-
-def _number_count(line: bytes) -> int | None:
-    """How many numbers follow the word of a text row, or None when it is not a word and numbers."""
-    parts = line.split()
-    if len(parts) < 2 or not all(_is_number(p) for p in parts[1:]):
-        return None
-    return len(parts) - 1
-
-
-def _second_line(cur: _Cursor, newline: int) -> bytes:
-    """The first non-blank line after the newline at ``newline`` (a bounded part of it)."""
-    head = cur.peek(newline + 4096)
-    start = newline + 1 + len(head[newline + 1:]) - len(head[newline + 1:].lstrip(b"\r\n"))
-    head, end = _peek_find(cur, b"\n", start)
-    return head[start:end] if end >= 0 else head[start:]
-
-
-def _binary_row_fits(cur: _Cursor, lead: int, vocab_size: int, dim: int) -> bool:
-    """Whether the bytes at ``lead`` read as a binary row: word, space, 4*dim bytes, then a word."""
-    head, space = _peek_find(cur, b" ", lead)
-    if space < 0 or not _plausible_word(head[lead:space]):
-        return False
-    end = space + 1 + 4 * dim
-    head = cur.peek(end + 4096)
-    if len(head) < end:
-        return False  # too short for the values: at most a truncated binary file
-    magnitude = np.abs(np.frombuffer(head[space + 1:end], dtype="<f4"))
-    if np.any(((magnitude > 0) & (magnitude < 1e-19)) | ((magnitude > 2e19) & np.isfinite(magnitude))):
-        # no vector holds a value whose square leaves float32's range (text bytes read as
-        # float32 often do: a newline as the high byte is 1e-32); non-finite ones the reader names
-        return False
-    after = head[end:]
-    if vocab_size == 1:
-        return not after.strip()  # the readers take trailing white space only
-    skip = len(after) - len(after.lstrip(b"\r\n"))
-    if skip == len(after):
-        return True  # nothing follows the first row: a binary file cut short
-    head, next_space = _peek_find(cur, b" ", end + skip)
-    return _plausible_word(head[end + skip:next_space] if next_space >= 0 else head[end + skip:])
-
-
-def _plausible_word(word: bytes) -> bool:
-    """A word word2vec.c could have written: not empty, no newline, NUL or other control byte."""
-    return bool(word) and len(word.translate(None, _WORD_BREAKERS)) == len(word)
-
-
 def _rows_that_fit(path, header_bytes, dim, fmt) -> int:
     """How many vector rows an uncompressed file of this size can hold at most."""
     # shortest rows: binary "w" + " " + 4*dim bytes; text "w" + dim * " 0" + "\n" (last \n optional)
@@ -456,9 +361,9 @@ def _read_binary_rows(cur, path, vocab_size, n, dim, capacity=None):
             _truncated(path, i, vocab_size, start, "binary")
         if not word:
             _malformed(path, i, start, "an empty word")
-        if not _plausible_word(word):
-            _malformed(path, i, start, f"the word {word[:30]!r} holds a control byte, which no word "
-                       "does: the rows are misaligned (a word with a space in it, or a wrong "
+        if not plausible_word(word):
+            _malformed(path, i, start, f"the word {word[:30]!r} holds a NUL, tab or newline, which "
+                       "no word does: the rows are misaligned (a word with a space in it, or a wrong "
                        "dimension in the header)")
         raw = cur.read(width)
         if len(raw) < width:
@@ -487,26 +392,15 @@ def _read_text_rows(cur, path, vocab_size, n, dim, capacity=None):
         if i == len(vectors):
             vectors = _grow(vectors, path, vocab_size, n, dim)
         try:
-            if b"_" in line[line.index(parts[0]) + len(parts[0]):]:
+            if b"_" in line and b"_" in line[line.index(parts[0]) + len(parts[0]):]:
                 raise ValueError  # numpy reads "1_0" as 10: no word2vec writer writes that
             vectors[i] = np.array(parts[1:], dtype=np.float32)
         except ValueError:
-            bad = next(p for p in parts[1:] if not _is_number(p))
+            bad = next(p for p in parts[1:] if not is_number(p))
             _malformed(path, i, start, f"value {bad[:30]!r} is not a number")
         words.append(parts[0].decode("utf-8", errors="replace"))
         i += 1
     return words, vectors
-
-
-def _is_number(token: bytes) -> bool:
-    # float() and numpy also take "1_0" (as 10): a decimal number holds none of that
-    if not set(token) <= _NUMBER_BYTES:
-        return False
-    try:
-        float(token)
-        return True
-    except ValueError:
-        return False
 
 
 def _truncated(path, row, vocab_size, offset, fmt):

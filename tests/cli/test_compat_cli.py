@@ -194,3 +194,16 @@ def test_help_has_no_misleading_defaults(command):
         alpha = flat[flat.index("--alpha ALPHA "):flat.index("--min-alpha MIN_ALPHA ")]
         assert "0.025" in alpha and "0.05" in alpha and "(default:" not in alpha
         assert "(default: 5)" in flat and "(default: 0.001)" in flat  # true defaults still shown
+
+
+def test_phrases_to_a_pipe_that_closes_early_is_not_an_error(corpus):
+    # ``w2v phrases c.txt -o - | head``: the reader stopping is not a write failure (as for the others)
+    import subprocess
+    import sys
+
+    big = corpus.parent / "big.txt"
+    big.write_bytes(corpus.read_bytes() * 400)
+    script = (f"'{sys.executable}' -m w2v phrases '{big}' -o - --min-count 1 --quiet | head -c 10 >/dev/null;"
+              " exit ${PIPESTATUS[0]}")
+    out = subprocess.run(script, shell=True, executable="/bin/bash", capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "error" not in out.stderr, out.stderr

@@ -178,3 +178,15 @@ def test_generate_reads_its_context_with_the_models_tokenizer(files, capsys):
     lm = NgramLM.load(model)
     assert runs["the dog"] == lm.generate(20, seed=4, context=["the", "dog"])
     assert runs["the dog"] != lm.generate(20, seed=4, context=["<unk>"])
+
+
+def test_generate_takes_the_tokenizer_of_a_case_sensitive_arpa_model(files, capsys):
+    # an ARPA file records no tokenizer: "The" is lowercased unless --tokenizer says otherwise
+    folder, train, _ = files
+    arpa = folder / "m.arpa"
+    assert main(["ngram", "train", str(train), "-n", "2", "--tokenizer", "whitespace", "-o", str(arpa)]) == 0
+    capsys.readouterr()
+    lm = NgramLM.load(arpa)
+    assert main(["ngram", "generate", str(arpa), "-n", "15", "--seed", "4", "--json", "--context", "The",
+                 "--tokenizer", "whitespace"]) == 0
+    assert json.loads(capsys.readouterr().out)["tokens"] == lm.generate(15, seed=4, context=["The"])

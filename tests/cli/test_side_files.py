@@ -1,6 +1,7 @@
 """Side files (analogy questions, word pairs, classes, connector words, held-out text) are read whole,
-so each option that names one refuses a device or a FIFO by its type, with one line and exit 2:
-``--pairs /dev/zero`` filled memory until the OOM killer came, and a FIFO without a writer hung.
+so each option that names one refuses a device by its type, with one line and exit 2: ``--pairs
+/dev/zero`` filled memory until the OOM killer came. A pipe is read like a file where the file is
+read once (``--pairs <(zcat pairs.gz)``) and refused where it is read after every epoch (``--questions``).
 
 ``/dev/null`` stands for every device here: reading it is harmless (it is empty), so a test that
 finds the bug reports a wrong message instead of exhausting the machine as ``/dev/zero`` would.
@@ -11,7 +12,7 @@ import numpy as np
 import pytest
 
 from cli_runner import run_cli
-from fifos import released_fifo
+from fifos import fed_fifo, released_fifo
 from w2v import KeyedVectors
 
 pytestmark = pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs on this system")
@@ -64,17 +65,32 @@ def test_a_device_as_side_file_is_refused(folder, tmp_path, option):
     _assert_refused(run_cli(*_command(folder, tmp_path, option, "/dev/null")), "/dev/null")
 
 
-@pytest.mark.parametrize("option", OPTIONS)
-def test_a_fifo_as_side_file_is_refused_without_waiting_for_a_writer(folder, tmp_path, option):
+def test_a_fifo_as_the_questions_of_every_epoch_is_refused_without_waiting_for_a_writer(folder, tmp_path):
+    # read after every epoch: a pipe, read once, cannot be it
     with released_fifo(tmp_path / "side.fifo") as fifo:
-        out = run_cli(*_command(folder, tmp_path, option, fifo))
+        out = run_cli(*_command(folder, tmp_path, "--questions", fifo))
     _assert_refused(out, fifo)
     assert "pipe (FIFO)" in out.stderr
 
 
+READ_ONCE = {"--analogies": "q.txt", "--pairs": "p.tsv", "plot --classes-file": "classes.txt",
+             "export --classes-file": "classes.txt", "--connector-words": "connectors.txt",
+             "--heldout": "corpus.txt"}
+
+
+@pytest.mark.parametrize("option", READ_ONCE)
+def test_a_pipe_for_a_file_read_once_is_read(folder, tmp_path, option):
+    # ``--pairs <(zcat pairs.tsv.gz)``: a pipe is refused only where the file is read more than once
+    (folder / "classes.txt").write_text("".join(f"{w} {i % 2}\n" for i, w in enumerate(WORDS)))
+    (folder / "connectors.txt").write_text("of\nthe\n")
+    with fed_fifo(tmp_path / "side.fifo", (folder / READ_ONCE[option]).read_bytes()) as fifo:
+        out = run_cli(*_command(folder, tmp_path, option, fifo))
+    assert out.returncode == 0, out.stderr
+
+
 @pytest.mark.parametrize("reader", ["evaluate_analogies", "evaluate_word_pairs", "read_classes"])
 @pytest.mark.parametrize("kind", ["device", "fifo"])
-def test_public_readers_of_side_files_refuse_devices_and_fifos(folder, tmp_path, reader, kind):
+def test_public_readers_of_side_files_refuse_devices_and_read_pipes(folder, tmp_path, reader, kind):
     """The Python API, not only the command line: the readers check the file themselves."""
     from w2v.clusters import ClusteringError, read_classes
     from w2v.evaluate import evaluate_analogies, evaluate_word_pairs
@@ -88,6 +104,9 @@ def test_public_readers_of_side_files_refuse_devices_and_fifos(folder, tmp_path,
         with pytest.raises(error, match="'/dev/null' is not a regular file but a device"):
             call("/dev/null")
         return
-    with released_fifo(tmp_path / "side.fifo") as fifo:
-        with pytest.raises(error, match=r"is not a regular file but a pipe \(FIFO\)"):
-            call(fifo)
+    # a pipe is read once, as a file (as the command line's options do)
+    (folder / "classes.txt").write_text("".join(f"{w} {i % 2}\n" for i, w in enumerate(WORDS)))
+    source = {"evaluate_analogies": "q.txt", "evaluate_word_pairs": "p.tsv", "read_classes": "classes.txt"}[reader]
+    with fed_fifo(tmp_path / "side.fifo", (folder / source).read_bytes()) as fifo:
+        from_pipe = call(fifo)
+    assert str(from_pipe) == str(call(folder / source))

@@ -182,7 +182,7 @@ def test_build_and_encode_from_a_file(tmp_path):
     assert enc.offsets.tolist() == [0, 3, 5, 6]
 
 
-@pytest.mark.parametrize("line", ["x y 300", "the 5 6", "a\tb 3", "a\x01b 3", "del\x7f 3", "the  3", " the 3",
+@pytest.mark.parametrize("line", ["x y 300", "the 5 6", "a\tb 3", "a\x0bb 3", "nul\x00 3", "the  3", " the 3",
                                   "the 3 ", "the ²"])
 def test_load_refuses_a_line_that_is_not_exactly_word_count(tmp_path, line):
     # word2vec.c's vocabulary files never hold white space in a word: 'x y 300' is not the word 'x y'
@@ -193,7 +193,7 @@ def test_load_refuses_a_line_that_is_not_exactly_word_count(tmp_path, line):
     assert "\n" not in str(err.value)
 
 
-@pytest.mark.parametrize("word", ["x y", "a\tb", "a\x01b", "del\x7f"])
+@pytest.mark.parametrize("word", ["x y", "a\tb", "a\x0bb", "nul\x00"])
 def test_save_refuses_what_load_would_refuse(tmp_path, word):
     vocab = Vocabulary([word, "ok"], [3, 2])
     with pytest.raises(CorpusError, match="cannot be saved"):
@@ -206,3 +206,11 @@ def test_load_keeps_crlf_files_and_non_ascii_spaces(tmp_path):
     path = tmp_path / "v.txt"
     path.write_bytes("the 4\r\nnew\u00a0york 3\r\n".encode())
     assert Vocabulary.load(path).words == ["the", "new\u00a0york"]
+
+
+def test_control_characters_other_than_white_space_and_nul_stay_in_words(tmp_path):
+    # word2vec.c and the whitespace tokenizer keep them inside a word; refusing them would refuse
+    # files word2vec.c writes and make w2v's own runs fail when saving
+    vocab = Vocabulary(["ca\x01t", "del\x7f", "esc\x1b"], [3, 2, 1])
+    vocab.save(tmp_path / "v.txt")
+    assert Vocabulary.load(tmp_path / "v.txt").words == vocab.words

@@ -128,3 +128,13 @@ def test_open_client_caps_local_workers(no_local_cluster):
         with open_client(local_workers=100_000):
             pass
     assert no_local_cluster == []
+
+
+def test_an_address_of_another_dask_transport_is_left_to_dask():
+    # ucx:// (a transport Dask knows) has no host:port form its parser takes: not "malformed" here
+    import distributed
+
+    from w2v.distributed.cluster import _check_address
+
+    _check_address(distributed, "ucx://10.0.0.5:13337")
+    _check_address(distributed, "inproc://10.0.0.5/1234/1")

@@ -16,7 +16,7 @@ import threading
 import time
 from pathlib import Path
 
-__all__ = ["released_fifo"]
+__all__ = ["released_fifo", "fed_fifo"]
 
 
 @contextlib.contextmanager
@@ -47,3 +47,26 @@ def released_fifo(path, after: float = 3.0):
     finally:
         done.set()
         thread.join(5)
+
+
+@contextlib.contextmanager
+def fed_fifo(path, data: bytes):
+    """Create a FIFO at ``path`` whose writer, a thread, gives ``data`` to the first reader, as a
+    shell's ``<(...)`` does; yield its :class:`Path`. A writer left waiting (the code never read the
+    FIFO) is released at the end of the block."""
+    path = Path(path)
+    os.mkfifo(path)
+
+    def feed():
+        with open(path, "wb") as f:   # waits for the reader
+            f.write(data)
+
+    thread = threading.Thread(target=feed, daemon=True)
+    thread.start()
+    try:
+        yield path
+    finally:
+        if thread.is_alive():  # never opened: a reader of our own lets the writer finish
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            thread.join(5)
+            os.close(fd)

@@ -119,7 +119,15 @@ def run() -> int:
     from w2v._numba_setup import claim_process
 
     claim_process()
-    return main()
+    status = main()
+    try:
+        sys.stdout.flush()
+    except OSError:
+        # main() reported it (a full disk); what stdout still buffers would fail again in the
+        # interpreter's flush at exit, with a message of its own and status 120. Done here, where
+        # the process is the command line's: a Python caller of main() keeps its stdout
+        _discard_stdout(sys.stdout)
+    return status
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,8 +164,6 @@ def main(argv: list[str] | None = None) -> int:
             return status
     except W2VError as err:
         print(f"w2v {command}: error: {err}", file=sys.stderr)
-        if isinstance(err, _StdoutError):
-            _discard_stdout(stdout)
         return err.exit_code
     except KeyboardInterrupt:
         print(f"w2v {command}: {_safety.interrupt_word()}", file=sys.stderr)

@@ -131,19 +131,20 @@ def input_file(what: str, stdin: bool = True, urls: bool = False):
     return check
 
 
-def side_file(option: str, folders: bool = False):
+def side_file(option: str, folders: bool = False, pipes: bool = True):
     """Argument type: an auxiliary input read whole (questions, word pairs, classes, held-out text).
 
-    Unlike a corpus it must be a regular file (or, with ``folders``, a folder, which the corpus
-    readers walk): a device such as ``/dev/zero`` would fill memory and a FIFO without a writer
-    would block forever, so both are refused here, before any work starts. The error names the
-    option: "--pairs '/dev/zero' is not a regular file but a device or socket: ...".
+    Unlike a corpus it must be a file (or, with ``folders``, a folder, which the corpus readers
+    walk): a device such as ``/dev/zero`` would fill memory, so it is refused here, before any work
+    starts; a pipe (``--pairs <(zcat pairs.gz)``) only where ``pipes`` is False, for a file read more
+    than once. The error names the option: "--pairs '/dev/zero' is not a regular file but a device
+    or socket: ...".
     """
     def check(text: str):
         if folders and os.path.isdir(text):
             return Path(text)
         try:
-            return check_regular_file(text, option)
+            return check_regular_file(text, option, pipes=pipes)
         except W2VError as err:
             raise InputError(str(err)) from None
 

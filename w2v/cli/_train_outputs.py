@@ -25,7 +25,7 @@ def add_options(p) -> None:
                    help="where --classes writes; default: OUT with its extension replaced by .classes.txt")
     p.add_argument("--evaluate-every-epoch", action="store_true",
                    help="record the analogy accuracy after every epoch (in the history and the state)")
-    p.add_argument("--questions", type=side_file("--questions"), default=None, metavar="FILE",
+    p.add_argument("--questions", type=side_file("--questions", pipes=False), default=None, metavar="FILE",
                    help="questions-words file for --evaluate-every-epoch; default: the bundled Google set")
     p.add_argument("--plot-history", type=output_path, default=None, metavar="IMAGE",
                    help="draw loss, words/s (and accuracy) per epoch into IMAGE (.png/.svg/.pdf; "

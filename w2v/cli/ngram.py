@@ -73,6 +73,8 @@ def register(subparsers) -> None:
     gen.add_argument("--seed", type=non_negative_int, default=None, help="random seed; without one every run differs")
     gen.add_argument("--context", default="", help="text to continue from, read with the tokenizer the model "
                      "was trained with (<s> marks a sentence start)")
+    add_tokenizer_option(gen, argparse.SUPPRESS, " (of --context); when omitted, the one the model was trained "
+                         "with (an ARPA file records none: 'default')")
     add_json_option(gen, '{"tokens": [..], "sentences": [..]}')
     gen.set_defaults(func=_generate)
 
@@ -86,6 +88,11 @@ def _tokenizer(name: str):
     from w2v.corpus import Tokenizer
 
     return Tokenizer.whitespace() if name == "whitespace" else Tokenizer()
+
+
+def _model_tokenizer(args, lm):
+    """``--tokenizer`` if given, else the one ``lm`` was trained with, else the default one."""
+    return _tokenizer(getattr(args, "tokenizer", None) or getattr(lm, "tokenizer_", None) or "default")
 
 
 def _context_tokens(text: str, tokenizer) -> list[str]:
@@ -114,7 +121,7 @@ def _train(args) -> int:
     lm.fit(corpus, heldout=heldout)
     lm.tokenizer_ = args.tokenizer
     arpa = args.output == STDIO or str(args.output).endswith(".arpa")
-    with _safety.writing(args.output, "model"):
+    with _safety.writing("standard output" if args.output == STDIO else args.output, "model"):
         write_output(args.output, lm.to_arpa if arpa else lm.save)
     seconds = time.perf_counter() - start
     if args.json:
@@ -138,8 +145,7 @@ def _perplexity(args) -> int:
     from w2v.ngram import NgramLM
 
     lm = NgramLM.load(args.model)
-    name = getattr(args, "tokenizer", None) or getattr(lm, "tokenizer_", None) or "default"
-    result = lm.evaluate(open_corpus(args.text, tokenizer=_tokenizer(name)))
+    result = lm.evaluate(open_corpus(args.text, tokenizer=_model_tokenizer(args, lm)))
     if args.json:
         out = {"perplexity": result.perplexity, "tokens": result.tokens, "oov": result.oov,
                "sentences": result.sentences, "log10_prob": result.log10_prob}
@@ -158,7 +164,7 @@ def _generate(args) -> int:
     from w2v.ngram import NgramLM
 
     lm = NgramLM.load(args.model)
-    context = _context_tokens(args.context, _tokenizer(getattr(lm, "tokenizer_", None) or "default"))
+    context = _context_tokens(args.context, _model_tokenizer(args, lm))
     stream = lm.iter_generate(args.words, seed=args.seed, context=context)
     if args.json:
         words = list(stream)

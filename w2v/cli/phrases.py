@@ -102,8 +102,11 @@ def handle(args) -> int:
             size = sizes[0]
             if args.save_model is not None:
                 model.save(args.save_model)
+        except BrokenPipeError:
+            raise  # -o - into a reader that stopped (``| head``): main() ends quietly
         except OSError as err:
-            raise OutputError(f"could not write {err.filename or args.output}: {err.strerror or err}; "
+            where = "standard output" if args.output == STDIO and not err.filename else err.filename or args.output
+            raise OutputError(f"could not write {where}: {err.strerror or err}; "
                               "free some space or choose another output path") from None
     finally:
         bar.close()
@@ -142,8 +145,8 @@ def _connector_words(value):
         return value
     from w2v.fileio import check_regular_file
 
-    # read whole: a device (/dev/zero) would fill memory and a FIFO without a writer would block
-    path = check_regular_file(value, "--connector-words file")
+    # read whole: a device (/dev/zero) would fill memory; a pipe is read once, as a file
+    path = check_regular_file(value, "--connector-words file", pipes=True)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:

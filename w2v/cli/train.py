@@ -205,7 +205,8 @@ def handle(args) -> int:
     model.callbacks = list(model.callbacks) + _train_outputs.callbacks(args)
     if not on_cluster:
         # a counted vocabulary is known only once the corpus is read: check it then, before the first
-        # epoch (a cluster's driver has no such hook; its tokenizers give no word that fails this)
+        # epoch. A cluster's driver calls no on_train_begin: there a word that fails this (a NUL in a
+        # whitespace token) is found when the vectors or vocabulary are written, the state first
         model.callbacks.append(_StorableCheck(args))
     try:
         if on_cluster:
@@ -277,7 +278,7 @@ def _check_storable(words, args) -> None:
                        "(w2v's .npz format stores any word)")
     bad = unsavable_word(words) if args.save_vocab is not None else None
     if bad is not None:
-        raise W2VError(f"word {bad!r} of the vocabulary holds white space or a control character, which the "
+        raise W2VError(f"word {bad!r} of the vocabulary holds white space or NUL, which the "
                        f"vocabulary file of --save-vocab cannot store: leave --save-vocab out (the trainer "
                        "state of --save-state keeps the vocabulary)")
 

@@ -38,11 +38,12 @@ logger = logging.getLogger(__name__)
 
 _MAGIC = "#w2v-vocabulary"
 _FORMAT_VERSION = 1
-#: one body line: a word without ASCII white space or control characters, one space, a decimal count;
-#: word2vec.c's files never hold more (its reader cuts words at white space), so anything else is damage
-_LINE = re.compile(r"([^\x00-\x20\x7f]+) ([0-9]+)")
+#: one body line: a word without ASCII white space or NUL, one space, a decimal count; word2vec.c's
+#: files never hold more (its reader cuts words at white space), so anything else is damage. Other
+#: control characters are kept: word2vec.c and the whitespace tokenizer keep them inside words
+_LINE = re.compile(r"([^ \t\n\r\x0b\x0c\x00]+) ([0-9]+)")
 #: what a word of the file cannot hold (so :meth:`Vocabulary.save` refuses it too)
-_UNSAVABLE = re.compile(r"[\x00-\x20\x7f]")
+_UNSAVABLE = re.compile(r"[ \t\n\r\x0b\x0c\x00]")
 
 
 @dataclass(frozen=True)
@@ -240,8 +241,8 @@ class Vocabulary:
         bad = unsavable_word(self.words)
         if bad is not None:
             raise CorpusError(f"word {bad!r} cannot be saved in a 'word count' vocabulary file (a word there "
-                              "holds no white space or control characters): use a tokenizer that splits "
-                              "on white space")
+                              "holds no white space and no NUL): save the trainer state instead, which "
+                              "stores any word")
         header = (f"{_MAGIC} version={_FORMAT_VERSION} words={len(self)} total_words={self.total_words} "
                   f"min_count={self.min_count} pruned={int(self.pruned)}\n")
         body = "".join(f"{w} {c}\n" for w, c in zip(self.words, self.counts.tolist()))
@@ -278,7 +279,7 @@ class Vocabulary:
             match = _LINE.fullmatch(line[:-1] if line.endswith("\r") else line)
             if match is None:
                 raise ModelFormatError(f"{p}:{line_no}: expected 'word count' (a word without white space or "
-                                       f"control characters, one space, a count), got {line[:60]!r}: "
+                                       f"NUL, one space, a count), got {line[:60]!r}: "
                                        "the vocabulary file is corrupt")
             words.append(match.group(1))
             counts.append(int(match.group(2)))
@@ -316,7 +317,7 @@ class Vocabulary:
 
 def unsavable_word(words) -> str | None:
     """The first of ``words`` that a vocabulary file cannot hold (empty, or with ASCII white space
-    or a control character), or ``None`` when every word can be saved."""
+    or NUL), or ``None`` when every word can be saved."""
     return next((w for w in words if not w or _UNSAVABLE.search(w)), None)
 
 

@@ -32,8 +32,9 @@ def _check_address(distributed, scheduler: str) -> None:
     """Raise a one-line usage error for an address Dask cannot parse (no port, unknown scheme, a port
     that is not a number or out of range), before any connection: Dask's own ValueError comes with a
     50-line traceback, and an impossible port would only time out."""
-    if scheduler.startswith("inproc://"):  # this process's own scheduler: no host or port to check
-        return
+    scheme, sep, _ = scheduler.partition("://")
+    if sep and scheme not in ("tcp", "tls", "ws", "wss") and scheme in _known_schemes(distributed):
+        return  # a transport of Dask's without a host:port form to check here (inproc, ucx)
     try:
         _, port = distributed.comm.get_address_host_port(scheduler)
         if not 0 < port < 65536:
@@ -43,6 +44,15 @@ def _check_address(distributed, scheduler: str) -> None:
                              "like tcp://10.0.0.5:8786")
         error.exit_code = 2
         raise error from None
+
+
+def _known_schemes(distributed) -> set:
+    """The address schemes this Dask knows (its registered transports), or none if that moved."""
+    try:
+        from distributed.comm.registry import backends
+    except ImportError:
+        return set()
+    return set(backends)
 
 
 @contextlib.contextmanager

@@ -49,8 +49,8 @@ def read_text(path, default_name: str, what: str) -> tuple[Path, str]:
         from w2v.data import data_path
 
         path = data_path(default_name)
-    # read whole: a device (/dev/zero) would fill memory and a FIFO without a writer would block
-    path = check_regular_file(os.fspath(path), f"{what} file", EvaluationFileError)
+    # read whole: a device (/dev/zero) would fill memory; a pipe is read once, as a file
+    path = check_regular_file(os.fspath(path), f"{what} file", EvaluationFileError, pipes=True)
     try:
         with open(path, "rb") as f:
             return path, f.read().decode("utf-8", errors="replace")

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import logging
 
-from w2v.evaluate._common import EvaluationError
+from w2v.evaluate._common import EvaluationError, EvaluationFileError
 from w2v.evaluate.analogies import check_questions, evaluate_analogies
+from w2v.fileio import check_regular_file
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,11 @@ class EvaluateEveryEpoch:
 
     def __init__(self, questions=None, restrict_vocab: int | None = 30000, method: str = "add"):
         # a file that can never be used fails here, before training; one whose words the vectors do
-        # not know yet is only a warning at each epoch's end (below)
+        # not know yet is only a warning at each epoch's end (below). It is read after every
+        # epoch, so a pipe (read once) cannot be it
+        if questions is not None:
+            check_regular_file(questions, "questions file", EvaluationFileError,
+                               why="it is read after every epoch, so save it to a file first")
         check_questions(questions)
         self.questions = questions
         self.restrict_vocab = restrict_vocab
