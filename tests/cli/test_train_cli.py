@@ -78,6 +78,21 @@ def test_save_state_then_resume(corpus, tmp_path):
     assert out.returncode == 2 and "--dim" in out.stderr and not (tmp_path / "c.bin").exists()
 
 
+
+@pytest.mark.parametrize("given", [["--dim", "100"], ["--epochs", "5"], ["--arch", "skipgram"], ["--dim=100"],
+                                   ["--di", "100"]], ids=["dim", "epochs", "arch", "equals", "abbreviated"])
+def test_an_option_given_with_resume_is_refused_even_at_its_default(corpus, tmp_path, given):
+    # the state was trained with --dim 8 --epochs 2: "--dim 100" (the default) was silently ignored
+    state = tmp_path / "run.npz"
+    out = w2v("train", corpus, "-o", tmp_path / "a.bin", "--dim", 8, "--epochs", 2, "--workers", 1,
+              "--save-state", state, "--quiet")
+    assert out.returncode == 0, out.stderr
+    out = w2v("train", corpus, "-o", tmp_path / "c.bin", "--resume", state, "--quiet", *given)
+    flag = {"--di": "--dim", "--dim=100": "--dim"}.get(given[0], given[0])
+    assert out.returncode == 2 and f"{flag} cannot be combined with --resume" in out.stderr, out.stderr
+    assert not (tmp_path / "c.bin").exists()
+
+
 def test_ctrl_c_saves_what_was_trained(tmp_path):
     path, _ = write_demo_corpus(tmp_path, n_tokens=100_000, seed=3)
     out_path = tmp_path / "v.bin"

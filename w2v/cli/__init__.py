@@ -102,6 +102,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def given_options(argv: list[str]) -> set[str]:
+    """The destinations of the options and arguments ``argv`` gives (a ``w2v`` command line that
+    parses), whatever their values: an option given at its default value is in it, one left out is
+    not. Parsed again with every default of the command suppressed, so abbreviations (``--di``) and
+    ``--dim=100`` count as argparse counts them."""
+    parser = build_parser()
+    command = _command_parser(parser, parser.parse_args(argv))
+    for action in command._actions:
+        action.default = argparse.SUPPRESS
+    command._defaults.clear()  # set_defaults(...) values are no more given than an option's default
+    return set(vars(parser.parse_args(argv)))
+
+
 def _command_parser(parser: argparse.ArgumentParser, args) -> argparse.ArgumentParser:
     """The parser of the innermost command ``args`` were parsed for (``w2v ngram train``'s, say)."""
     while True:
@@ -144,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # said by the command's parser (``w2v neighbors: error: ...``), not by ``w2v``'s
         _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
+    args.argv = argv  # what was given, for a command that must tell it from a default (train --resume)
     if getattr(args, "func", None) is None:
         parser.print_help(sys.stderr)
         return 2

@@ -139,6 +139,7 @@ def register(subparsers) -> None:
 
 def handle(args) -> int:
     """Train, write the vectors, print a summary on stdout; on Ctrl-C save what was trained."""
+    from w2v.cli import given_options
     from w2v.models.word2vec import Word2Vec
     from w2v.vectors import format_for_path
 
@@ -160,7 +161,9 @@ def handle(args) -> int:
         return 2
     phrases = _load_phrases(args)
     if args.resume is not None:
-        given = [name for name in _FROM_STATE if getattr(args, name) != _DEFAULTS.get(name)]
+        # given at all, not only given another value than the default: "--dim 100" is no less refused
+        explicit = given_options(args.argv) if hasattr(args, "argv") else set()
+        given = [name for name in _FROM_STATE if name in explicit or getattr(args, name) != _DEFAULTS.get(name)]
         if given:
             flags = ", ".join("--" + name.replace("_", "-") for name in given)
             print(f"w2v train: error: {flags} cannot be combined with --resume: a resumed run keeps the "
