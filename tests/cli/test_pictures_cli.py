@@ -107,7 +107,8 @@ def test_train_checks_its_picture_options_before_training(tmp_path, capsys):
     assert not out.exists()
 
 
-@pytest.mark.parametrize("text", ["the cat sat\n", ": only a header\n", "a b c d\n"], ids=["prose", "no-question", "no-header"])
+@pytest.mark.parametrize("text", ["the cat sat\n", ": only a header\n", "a b c d\n"],
+                         ids=["prose", "no-question", "no-header"])
 def test_an_unusable_questions_file_fails_before_training(tmp_path, capsys, text):
     # it was a warning at the end of every epoch, after the run had started, and an exit status of 0
     from w2v.evaluate import EvaluateEveryEpoch, EvaluationError

@@ -92,5 +92,6 @@ def test_a_score_that_is_not_finite_is_a_malformed_line(kv, tmp_path, bad):
     spoiled.write_text(PAIRS + f"b\te\t{bad}\n")
     expected = evaluate_word_pairs(kv, clean, restrict_vocab=None)
     r = evaluate_word_pairs(kv, spoiled, restrict_vocab=None)
-    assert (r.pairs, r.oov, r.spearman, r.pearson) == (expected.pairs, expected.oov, expected.spearman, expected.pearson)
+    assert (r.pairs, r.oov) == (expected.pairs, expected.oov)
+    assert (r.spearman, r.pearson) == (expected.spearman, expected.pearson)
     assert r.malformed == expected.malformed + 1

@@ -87,7 +87,8 @@ def handle(args) -> int:
         report.update(output=name, format=fmt)
         if not args.json:
             # with -o -, stdout holds the vectors: the summary goes to stderr
-            print(f"wrote {name} ({fmt}): {len(kv)} words x {kv.dim} dims", file=sys.stderr if to_stdout else sys.stdout)
+            print(f"wrote {name} ({fmt}): {len(kv)} words x {kv.dim} dims",
+                  file=sys.stderr if to_stdout else sys.stdout)
     if args.projector is not None:
         from w2v.export import write_projector
 

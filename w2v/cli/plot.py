@@ -12,7 +12,8 @@ import argparse
 import re
 
 from w2v.cli import _safety
-from w2v.cli._args import HelpFormatter, add_json_option, print_json, non_negative_int, output_path, positive_int, side_file
+from w2v.cli._args import (HelpFormatter, add_json_option, non_negative_int, output_path, positive_int, print_json,
+                           side_file)
 
 _SIZE = re.compile(r"^(\d+)x(\d+)$")
 
