@@ -6,6 +6,7 @@ import os
 import pytest
 
 from cli_runner import run_cli as w2v
+from faults import disk_full_for
 from w2v.corpus import Vocabulary
 from w2v.models.word2vec import Word2Vec
 
@@ -110,24 +111,10 @@ def test_an_output_that_cannot_be_created_fails_before_training(corpus, tmp_path
     _no_outputs(tmp_path, "r.bin", "s.npz", "v.txt", "k.txt", "h.png")
 
 
-def _disk_full_for(monkeypatch, name):
-    """os.fsync fails with ENOSPC for files whose temporary name contains ``name``."""
-    import errno
-
-    real = os.fsync
-
-    def fsync(fd):
-        if name in os.readlink(f"/proc/self/fd/{fd}"):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-
-
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux's /proc")
 @pytest.mark.parametrize("failing", ["r.bin", "v.txt", "s.npz"])
 def test_an_output_that_fails_at_the_end_costs_only_itself(corpus, tmp_path, monkeypatch, failing):
-    _disk_full_for(monkeypatch, failing)
+    disk_full_for(monkeypatch, failing)
     names = {"r.bin", "v.txt", "s.npz"}
     out = w2v("train", corpus, "-o", tmp_path / "r.bin", "--save-vocab", tmp_path / "v.txt",
               "--save-state", tmp_path / "s.npz", *FAST)

@@ -8,6 +8,7 @@ import tempfile
 import pytest
 
 from cli_runner import run_cli
+from faults import disk_full_for
 from w2v.cli import main
 
 TEXT = "the cat sat on the mat\nthe dog sat on the log\na cat saw a dog\n" * 30
@@ -18,18 +19,6 @@ def corpus(tmp_path):
     path = tmp_path / "c.txt"
     path.write_text(TEXT)
     return path
-
-
-def _disk_full_for(monkeypatch, name=""):
-    """os.fsync fails with ENOSPC for files whose temporary name contains ``name``."""
-    real = os.fsync
-
-    def fsync(fd):
-        if name in os.readlink(f"/proc/self/fd/{fd}"):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
 
 
 def _permission_denied(monkeypatch):
@@ -49,7 +38,7 @@ def _one_line_naming(capsys, status, expected_status, path, reason):
     assert not os.path.exists(path)
 
 
-@pytest.mark.parametrize("fault, reason", [(_disk_full_for, "No space left"), (_permission_denied, "Permission")])
+@pytest.mark.parametrize("fault, reason", [(disk_full_for, "No space left"), (_permission_denied, "Permission")])
 def test_vocab_output(corpus, tmp_path, monkeypatch, capsys, fault, reason):
     fault(monkeypatch)
     status = main(["vocab", str(corpus), "--min-count", "1", "-o", str(tmp_path / "v.txt")])
@@ -57,7 +46,7 @@ def test_vocab_output(corpus, tmp_path, monkeypatch, capsys, fault, reason):
 
 
 @pytest.mark.parametrize("name", ["m.arpa", "m.npz"])
-@pytest.mark.parametrize("fault, reason", [(_disk_full_for, "No space left"), (_permission_denied, "Permission")])
+@pytest.mark.parametrize("fault, reason", [(disk_full_for, "No space left"), (_permission_denied, "Permission")])
 def test_ngram_train_output(corpus, tmp_path, monkeypatch, capsys, name, fault, reason):
     fault(monkeypatch)
     status = main(["ngram", "train", str(corpus), "-n", "2", "-o", str(tmp_path / name)])
@@ -65,7 +54,7 @@ def test_ngram_train_output(corpus, tmp_path, monkeypatch, capsys, name, fault, 
 
 
 def test_full_disk_while_saving_the_state_blames_the_state(corpus, tmp_path, monkeypatch, capsys):
-    _disk_full_for(monkeypatch, "state.npz")
+    disk_full_for(monkeypatch, "state.npz")
     status = main(["train", str(corpus), "-o", str(tmp_path / "v.bin"), "--save-state", str(tmp_path / "state.npz"),
                    "--quiet", "--min-count", "1", "--dim", "4", "--epochs", "1", "--workers", "1"])
     err = capsys.readouterr().err
@@ -75,14 +64,14 @@ def test_full_disk_while_saving_the_state_blames_the_state(corpus, tmp_path, mon
 
 
 def test_full_disk_while_saving_the_vectors_blames_the_vectors(corpus, tmp_path, monkeypatch, capsys):
-    _disk_full_for(monkeypatch, "v.bin")
+    disk_full_for(monkeypatch, "v.bin")
     status = main(["train", str(corpus), "-o", str(tmp_path / "v.bin"), "--save-state", str(tmp_path / "state.npz"),
                    "--quiet", "--min-count", "1", "--dim", "4", "--epochs", "1", "--workers", "1"])
     err = capsys.readouterr().err
     assert status == 1 and "v.bin" in err and "state.npz" not in err, err
 
 
-@pytest.mark.parametrize("fault, reason", [(_disk_full_for, "No space left"), (_permission_denied, "Permission")])
+@pytest.mark.parametrize("fault, reason", [(disk_full_for, "No space left"), (_permission_denied, "Permission")])
 def test_demo_out_write_failure(tmp_path, monkeypatch, capsys, fault, reason):
     fault(monkeypatch)
     status = main(["demo", "--tokens", "2000", "--dim", "4", "--epochs", "1", "--quiet", "--out", str(tmp_path / "d")])
