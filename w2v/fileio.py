@@ -17,6 +17,7 @@ import contextlib
 import gzip
 import lzma
 import os
+import re
 import stat
 import tempfile
 import zlib
@@ -199,6 +200,21 @@ def row_blocks(n_rows: int, row_values: int) -> Iterator[tuple[int, int]]:
     blocks of about :data:`WRITE_BLOCK_VALUES` values (at least one row per block)."""
     rows = max(1, WRITE_BLOCK_VALUES // max(row_values, 1))
     return ((start, min(n_rows, start + rows)) for start in range(0, n_rows, rows))
+
+
+#: what ends a word in the white-space-separated files (word2vec text and binary, GloVe, vocabulary
+#: files): ASCII white space, and NUL, which ends a C string. Other control characters stay in words,
+#: as word2vec.c and the whitespace tokenizer keep them
+WORD_BREAKS = " \t\n\r\x0b\x0c\x00"
+_WORD_BREAK = re.compile(f"[{re.escape(WORD_BREAKS)}]")
+
+
+def first_unwritable_word(words) -> str | None:
+    """The first of ``words`` (a sequence of str) that a white-space-separated file cannot hold (an
+    empty word, or one holding a character of :data:`WORD_BREAKS`), or ``None`` when all can be."""
+    if all(words) and not _WORD_BREAK.search("".join(words)):  # the usual case: one pass in C
+        return None
+    return next(w for w in words if not w or _WORD_BREAK.search(w))
 
 
 def check_model_file(path: str | os.PathLike, what: str = "model file") -> Path:

@@ -42,15 +42,14 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from pathlib import Path
 
 import numpy as np
 
 from w2v.container import available_memory, first_non_finite
 from w2v.errors import ModelFormatError
-from w2v.fileio import (atomic_write, check_model_file, decompression_errors, is_compressed, open_binary,
-                        row_blocks)
+from w2v.fileio import (atomic_write, check_model_file, decompression_errors, first_unwritable_word, is_compressed,
+                        open_binary, row_blocks)
 from w2v.vectors_glove import is_glove_line, read_glove, write_glove
 from w2v.vectors_native import read_native, write_native
 from w2v.vectors_sniff import is_number, plausible_word, sniff_rows
@@ -61,10 +60,6 @@ FORMATS = ("native", "binary", "text", "glove")
 _CHUNK = 1 << 20
 #: rows first allocated for a compressed file (whose size bounds nothing); doubled as needed
 _GROW_FROM = 4096
-# bytes.split() splits on these, so a word holding one cannot be written in a word2vec format
-_ASCII_SPACE = re.compile(r"[ \t\n\r\x0b\x0c]")
-# what a word written in a word2vec or GloVe format cannot hold: white space ends it, NUL is refused
-_UNSTORABLE = re.compile(r"[ \t\n\r\x0b\x0c\x00]")
 
 
 class _Cursor:
@@ -232,11 +227,7 @@ def unstorable_word(words, format: str) -> str | None:
     words : sequence of str
     format : {"native", "binary", "text", "glove"}
     """
-    if format == "native":
-        return None
-    if all(words) and not _UNSTORABLE.search("".join(words)):  # the usual case: one pass in C
-        return None
-    return next(w for w in words if not w or _UNSTORABLE.search(w))
+    return None if format == "native" else first_unwritable_word(words)
 
 
 def write_vectors(path: str | os.PathLike, words, vectors: np.ndarray, counts=None,

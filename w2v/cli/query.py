@@ -128,12 +128,12 @@ def _interactive(ask, prompt: str, n_words: int | None, as_json: bool) -> int:
         if words == [_EXIT_WORD]:
             return 0
         if n_words is not None and len(words) != n_words:
-            _refuse(f"need {n_words} words, got {len(words)}", f"need {n_words} words, got {len(words)}", as_json)
+            _refuse(f"need {n_words} words, got {len(words)}", as_json)
             continue
         try:
             results = ask(words)
         except W2VError as err:
-            _refuse(f"error: {err}", str(err), as_json)
+            _refuse(str(err), as_json, label="error: ")
             continue
         _print(results, as_json)  # a query may fail and the loop go on; a failed write to stdout may not
         if not as_json:
@@ -141,10 +141,10 @@ def _interactive(ask, prompt: str, n_words: int | None, as_json: bool) -> int:
         sys.stdout.flush()
 
 
-def _refuse(message: str, reason: str, as_json: bool) -> None:
-    """A query that cannot be answered: ``message`` on stderr and, with ``--json``, an
+def _refuse(reason: str, as_json: bool, label: str = "") -> None:
+    """A query that cannot be answered: ``label + reason`` on stderr and, with ``--json``, an
     ``{"error": reason}`` line on stdout, so that a script's answers stay one line per query."""
-    print(message, file=sys.stderr)
+    print(label + reason, file=sys.stderr)
     if as_json:
         print(_safety.dumps({"error": reason}), flush=True)
 

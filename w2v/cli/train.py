@@ -206,9 +206,9 @@ def handle(args) -> int:
          "word classes": _train_outputs.classes_path(args) if args.classes is not None else None,
          "plot": args.plot_history}, before="nothing was trained")
     model.callbacks = list(model.callbacks) + _train_outputs.callbacks(args)
-    if not on_cluster:
-        # a counted vocabulary is known only once the corpus is read: check it then, before the first
-        # epoch. A cluster's driver calls no on_train_begin: there a word that fails this (a NUL in a
+    if not on_cluster and args.resume is None and args.read_vocab is None:
+        # a counted vocabulary (a read or resumed one was checked above) is known only once the corpus
+        # is read: check it then, before the first epoch. A cluster's driver calls no on_train_begin: there a word that fails this (a NUL in a
         # whitespace token) is found when the vectors or vocabulary are written, the state first
         model.callbacks.append(_StorableCheck(args))
     try:
@@ -270,8 +270,8 @@ def _report_failures(failures) -> int:
 def _check_storable(words, args) -> None:
     """Raise a one-line usage error if the vectors' format or ``--save-vocab`` cannot store one of
     ``words``: found after training, it would cost the run."""
-    from w2v.corpus.vocab import unsavable_word
     from w2v.errors import W2VError
+    from w2v.fileio import first_unwritable_word
     from w2v.vectors_io import unstorable_word
 
     bad = unstorable_word(words, args.format)
@@ -279,7 +279,7 @@ def _check_storable(words, args) -> None:
         raise W2VError(f"word {bad!r} of the vocabulary is empty or holds white space, which the word2vec "
                        f"{args.format} format of -o {_name(args.output)} cannot store: give --format native "
                        "(w2v's .npz format stores any word)")
-    bad = unsavable_word(words) if args.save_vocab is not None else None
+    bad = first_unwritable_word(words) if args.save_vocab is not None else None
     if bad is not None:
         raise W2VError(f"word {bad!r} of the vocabulary holds white space or NUL, which the "
                        f"vocabulary file of --save-vocab cannot store: leave --save-vocab out (the trainer "

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import CorpusError, ModelFormatError, UnknownWordError
-from w2v.fileio import atomic_write, check_model_file
+from w2v.fileio import WORD_BREAKS, atomic_write, check_model_file, first_unwritable_word
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +41,7 @@ _FORMAT_VERSION = 1
 #: one body line: a word without ASCII white space or NUL, one space, a decimal count; word2vec.c's
 #: files never hold more (its reader cuts words at white space), so anything else is damage. Other
 #: control characters are kept: word2vec.c and the whitespace tokenizer keep them inside words
-_LINE = re.compile(r"([^ \t\n\r\x0b\x0c\x00]+) ([0-9]+)")
-#: what a word of the file cannot hold (so :meth:`Vocabulary.save` refuses it too)
-_UNSAVABLE = re.compile(r"[ \t\n\r\x0b\x0c\x00]")
+_LINE = re.compile(f"([^{re.escape(WORD_BREAKS)}]+) ([0-9]+)")
 
 
 @dataclass(frozen=True)
@@ -238,7 +236,7 @@ class Vocabulary:
         path : str or PathLike
             Destination (written atomically).
         """
-        bad = unsavable_word(self.words)
+        bad = first_unwritable_word(self.words)  # what load() would refuse
         if bad is not None:
             raise CorpusError(f"word {bad!r} cannot be saved in a 'word count' vocabulary file (a word there "
                               "holds no white space and no NUL): save the trainer state instead, which "
@@ -313,12 +311,6 @@ class Vocabulary:
                    min_count=int(header.get("min_count", min(counts) if counts else 1)) if header
                    else max(1, min(counts)),
                    pruned=header.get("pruned", "0") == "1")
-
-
-def unsavable_word(words) -> str | None:
-    """The first of ``words`` that a vocabulary file cannot hold (empty, or with ASCII white space
-    or NUL), or ``None`` when every word can be saved."""
-    return next((w for w in words if not w or _UNSAVABLE.search(w)), None)
 
 
 def _parse_header(line: str, path: Path) -> dict[str, str]:
