@@ -1,4 +1,6 @@
 """One compiled update step against one float64 reference SGD step on the same example."""
+import re
+
 import numpy as np
 import pytest
 
@@ -277,3 +279,21 @@ def test_only_hierarchical_softmax_scores_the_next_pair_ahead(tiny_layers, objec
 
     layer, _, _ = tiny_layers(objective, np.random.default_rng(0))
     assert ahead(layer.arrays) is (objective == "hierarchical")
+
+
+def test_rows_are_prefetched_for_writing():
+    # every caller writes the rows it prefetches: asking for them exclusive saves the second trip
+    # a write to a line another core holds would make (llvm.prefetch's second argument: 1 = write)
+    import numba
+
+    from w2v.models._prefetch_kernel import prefetch_rows
+
+    @numba.njit
+    def prefetch(matrix, rows, n_rows):
+        prefetch_rows(matrix, rows, n_rows)
+
+    matrix = np.zeros((3, 16), dtype=np.float32)
+    prefetch(matrix, np.array([2, 0], dtype=np.int32), 2)
+    calls = [line for ir in prefetch.inspect_llvm().values() for line in ir.splitlines()
+             if "call void @llvm.prefetch" in line]
+    assert calls and all(re.search(r"i32 1, i32 3, i32 1\)", line) for line in calls), calls

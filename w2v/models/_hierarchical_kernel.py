@@ -26,6 +26,7 @@ import numpy as np
 from w2v.models._kernel_cache import kernel
 from w2v.models._logistic_kernel import (HS_SATURATION, logistic_update, score_rows, step_rows,
                                          step_rows_scoring_next)
+from w2v.models._prefetch_kernel import prefetch_rows
 
 
 class HierarchicalArrays(NamedTuple):
@@ -56,6 +57,8 @@ def hierarchical_update(arrays, scratch, n_hidden, target, alpha, state):
     n_top = 0
     while n_hot > 0 and n_top < n_rows and points[target, n_top] >= first:
         n_top += 1
+    # the rest of the path is shared with the other threads and written below
+    prefetch_rows(arrays.node_weights, points[target, n_top:], n_rows - n_top)
     loss = 0.0
     if n_top > 0:
         for k in range(n_top):

@@ -1,4 +1,4 @@
-"""Prefetching the rows an update is about to read: training waits on memory, not on arithmetic.
+"""Prefetching the rows an update is about to read and write: training waits on memory, not on arithmetic.
 
 An example of skip-gram or CBOW reads a few random rows of two matrices far larger than the CPU's
 caches (two of 48,174 x 100 float32, 19 MB each, on the benchmark corpus), and without help the
@@ -9,8 +9,15 @@ example scores as soon as its noise words are drawn, before the first dot produc
 overlap. Measured on the benchmark corpus, the old and the new code trained side by side, one
 thread each on its own core (so that both see the same machine): CBOW + negative sampling 1.12x to
 1.49x the words per second (median of four pairs 1.26x), skip-gram + negative sampling 1.31x and
-1.49x. Hierarchical softmax gained nothing measurable (the paths of frequent words, near the root,
-stay in cache), nor did prefetching the context rows of the input side, so neither does it.
+1.49x. Nor did prefetching the context rows of the input side gain anything measurable.
+
+Every row prefetched here is written by the same update, so the hint asks for the line *to
+write*: a line that the other thread's core wrote last then comes over once, exclusive, instead
+of once to read and again, to take it from the other core, at the write. That second trip is what
+two threads sharing the weights lose in the machine's slow phases (see the README); asking for
+write access held two-thread negative sampling above one thread's speed there. CBOW + hierarchical
+softmax prefetches the path rows below its thread's copies of the top nodes for the same reason
+(in read mode the paths gained nothing: the nodes of frequent paths stay in cache).
 
 numba has no prefetch instruction: :func:`_prefetch_line` emits LLVM's ``llvm.prefetch``, a hint
 that changes no value and never faults.
@@ -32,7 +39,8 @@ CACHE_LINE = 64
 
 @intrinsic
 def _prefetch_line(typingctx, matrix, row, offset):
-    """Hint the CPU to load the cache line at byte ``offset`` of ``matrix[row]`` (a C-contiguous 2-d array)."""
+    """Hint the CPU to load the cache line at byte ``offset`` of ``matrix[row]`` (a C-contiguous 2-d
+    array) for writing."""
     if not (isinstance(matrix, types.Array) and matrix.ndim == 2 and matrix.layout == "C"
             and isinstance(row, types.Integer) and isinstance(offset, types.Integer)):
         return None
@@ -48,8 +56,8 @@ def _prefetch_line(typingctx, matrix, row, offset):
         int32 = ir.IntType(32)
         hint = builder.module.declare_intrinsic(
             "llvm.prefetch", [byte], ir.FunctionType(ir.VoidType(), [byte, int32, int32, int32]))
-        # read (0), keep in all cache levels (3), data (1)
-        builder.call(hint, [address, int32(0), int32(3), int32(1)])
+        # for writing (1), keep in all cache levels (3), data (1)
+        builder.call(hint, [address, int32(1), int32(3), int32(1)])
         return context.get_dummy_value()
 
     return types.void(matrix, row, offset), codegen
@@ -57,7 +65,8 @@ def _prefetch_line(typingctx, matrix, row, offset):
 
 @kernel(inline="always")
 def prefetch_rows(matrix, rows, n_rows):
-    """Start loading rows ``rows[:n_rows]`` of ``matrix`` (float32 (R, dim), C order) into the cache.
+    """Start loading rows ``rows[:n_rows]`` of ``matrix`` (float32 (R, dim), C order) into the cache,
+    for writing: call it for rows the update is about to change.
 
     Parameters
     ----------
