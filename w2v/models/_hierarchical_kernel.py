@@ -96,11 +96,13 @@ def _nodes_update(scratch, n_hidden, weights, n_rows, alpha):
 @kernel(inline="always")
 def load_path(arrays, scratch, target):
     """Copy ``target``'s path rows of ``node_weights`` into ``scratch.path`` (and ``path_start``) and
-    set up the local row indices, labels and logit offsets for :func:`path_update`."""
+    set up the local row indices, labels and logit offsets for :func:`path_update`. The rows are
+    prefetched for writing: :func:`store_path` writes them back."""
     weights, codes, points = arrays.node_weights, arrays.codes, arrays.points
     rows, labels, logit_offsets = scratch.rows, scratch.labels, scratch.logit_offsets
     path, path_start = scratch.path, scratch.path_start
     dim = weights.shape[1]
+    prefetch_rows(weights, points[target], arrays.lengths[target])
     for k in range(arrays.lengths[target]):
         r = points[target, k]
         rows[k] = k

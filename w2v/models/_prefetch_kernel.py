@@ -14,10 +14,11 @@ thread each on its own core (so that both see the same machine): CBOW + negative
 Every row prefetched here is written by the same update, so the hint asks for the line *to
 write*: a line that the other thread's core wrote last then comes over once, exclusive, instead
 of once to read and again, to take it from the other core, at the write. That second trip is what
-two threads sharing the weights lose in the machine's slow phases (see the README); asking for
-write access held two-thread negative sampling above one thread's speed there. CBOW + hierarchical
-softmax prefetches the path rows below its thread's copies of the top nodes for the same reason
-(in read mode the paths gained nothing: the nodes of frequent paths stay in cache).
+two threads sharing the weights lose in the machine's slow phases (see the README, which has the
+figures: the slowest runs faster, the usual speed unchanged). Hierarchical softmax prefetches its
+shared path rows for the same reason (CBOW: those below its thread's copies of the top nodes;
+skip-gram: the path it copies for a center word and writes back); in read mode the paths gained
+nothing, the nodes of frequent paths staying in cache.
 
 numba has no prefetch instruction: :func:`_prefetch_line` emits LLVM's ``llvm.prefetch``, a hint
 that changes no value and never faults.
