@@ -57,7 +57,7 @@ def hierarchical_update(arrays, scratch, n_hidden, target, alpha, state):
     n_top = 0
     while n_hot > 0 and n_top < n_rows and points[target, n_top] >= first:
         n_top += 1
-    # the rest of the path is shared with the other threads and written below
+    # the rest of the path is shared with the other threads, and its unsaturated nodes are written below
     prefetch_rows(arrays.node_weights, points[target, n_top:], n_rows - n_top)
     loss = 0.0
     if n_top > 0:

@@ -1,4 +1,4 @@
-"""Prefetching the rows an update is about to read and write: training waits on memory, not on arithmetic.
+"""Prefetching the rows an update is about to change: training waits on memory, not on arithmetic.
 
 An example of skip-gram or CBOW reads a few random rows of two matrices far larger than the CPU's
 caches (two of 48,174 x 100 float32, 19 MB each, on the benchmark corpus), and without help the
@@ -9,7 +9,8 @@ example scores as soon as its noise words are drawn, before the first dot produc
 overlap. Measured on the benchmark corpus, the old and the new code trained side by side, one
 thread each on its own core (so that both see the same machine): CBOW + negative sampling 1.12x to
 1.49x the words per second (median of four pairs 1.26x), skip-gram + negative sampling 1.31x and
-1.49x. Nor did prefetching the context rows of the input side gain anything measurable.
+1.49x. Prefetching the context rows of the input side gained nothing measurable, for reading
+or for writing, and is not done.
 
 Every row prefetched here is written by the same update, so the hint asks for the line *to
 write*: a line that the other thread's core wrote last then comes over once, exclusive, instead
