@@ -3,6 +3,7 @@ import types
 
 import numpy as np
 import pytest
+from callback_recorders import GensimStyle, OnlyEpochEnd
 
 from w2v import Word2Vec
 from w2v.distributed import worker as remote
@@ -206,3 +207,19 @@ def test_a_corpus_the_workers_cannot_read_says_what_it_is(corpus):
     message = str(err.value)
     assert "path that every worker sees" in message
     assert ("standard input" in message) == (corpus == "-") and "not a str" not in message
+
+
+def test_callbacks_are_called_as_in_one_process(tmp_path):
+    # the driver called every callback as f(model, record): a gensim-style object (hooks taking the
+    # model, not callable itself) raised TypeError after the first epoch, and no hook but the
+    # epoch's end was ever called
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("".join(" ".join(np.random.default_rng(i).permutation(list("abcdefghij"))) + "\n"
+                              for i in range(200)))
+    gensim_style, only_end, records = GensimStyle(), OnlyEpochEnd(), []
+    model = Word2Vec(dim=4, epochs=2, min_count=1, progress=False, workers=1,
+                     callbacks=[gensim_style, only_end, lambda m, r: records.append((r["epoch"], r["workers"]))])
+    model.fit(str(corpus), client=InProcessClient(2))
+    assert gensim_style.events == ["train_begin"] + [
+        e for i in (1, 2) for e in ("epoch_begin", ("epoch_end", i, 4))] + ["train_end"]
+    assert only_end.seen == 2 and records == [(1, 2), (2, 2)]

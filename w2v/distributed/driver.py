@@ -270,8 +270,10 @@ class _Run:
                     "%d words per worker per round", model.architecture, model.objective, total, model.epochs,
                     first_epoch + 1, len(self.active), self.round_words)
         try:
+            model._notify("on_train_begin")
             for epoch in range(first_epoch, model.epochs):
                 bar.set_epoch(epoch, model.epochs)
+                model._notify("on_epoch_begin")
                 stats = self._epoch(epoch, planned, lambda loss: bar.update(
                     self.words_done, schedule.learning_rate(self.words_done), loss))
                 self._pull()
@@ -292,9 +294,9 @@ class _Run:
                 model.history_.append(record)
                 model.epochs_trained_ = epoch + 1
                 model._publish()
-                for callback in model.callbacks:
-                    callback(model, record)
+                model._notify("on_epoch_end", record)
             model._publish(final=True)
+            model._notify("on_train_end")
         except KeyboardInterrupt:
             # the model holds the weights of the last combined round; the round in flight is dropped
             try:
