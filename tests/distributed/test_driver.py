@@ -223,3 +223,28 @@ def test_callbacks_are_called_as_in_one_process(tmp_path):
     assert gensim_style.events == ["train_begin"] + [
         e for i in (1, 2) for e in ("epoch_begin", ("epoch_end", i, 4))] + ["train_end"]
     assert only_end.seen == 2 and records == [(1, 2), (2, 2)]
+
+
+def test_a_distributed_fit_reads_byte_order_marks_as_one_process(tmp_path):
+    # the workers refused no UTF-16 file (they trained its bytes as garbage words) and kept a UTF-8
+    # mark as part of the first word ('\ufeffw07' with the whitespace tokenizer)
+    from w2v.errors import CorpusError
+
+    u16 = tmp_path / "u16.txt"
+    u16.write_bytes("the cat sat on the mat\n".encode("utf-16") * 50)
+    with pytest.raises(CorpusError) as single:
+        Word2Vec(dim=4, min_count=1, progress=False, workers=1).fit(str(u16))
+    with pytest.raises(CorpusError) as distributed:
+        Word2Vec(dim=4, min_count=1, progress=False, workers=1).fit(str(u16), client=InProcessClient(2))
+    assert str(distributed.value) == str(single.value) and "UTF-16" in str(single.value)
+
+    marked = tmp_path / "bom.txt"
+    marked.write_bytes(b"\xef\xbb\xbf" + "".join(
+        " ".join(np.random.default_rng(i).permutation([f"w{k:02d}" for k in range(10)])) + "\n"
+        for i in range(200)).encode())
+    one, many = (Word2Vec(dim=4, epochs=1, min_count=1, tokenizer="whitespace", progress=False, workers=1)
+                 for _ in range(2))
+    one.fit(str(marked))
+    many.fit(str(marked), client=InProcessClient(2))
+    assert many.vocab_.words == one.vocab_.words and "\ufeff" not in "".join(many.vocab_.words)
+    assert many.vocab_.counts.tolist() == one.vocab_.counts.tolist()

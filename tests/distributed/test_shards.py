@@ -178,3 +178,43 @@ def test_a_url_seen_through_phrases_is_left_to_the_workers(tmp_path):
     assert phrased.source == "s3://bucket/corpus.txt"
     with pytest.raises(CorpusError, match="workers of a cluster"):
         next(iter(phrased))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+@pytest.mark.parametrize("engine", ["compiled", "python"])
+def test_a_utf16_file_is_refused_by_the_workers_as_by_one_process(tmp_path, encoding, engine):
+    # the workers read the byte ranges raw and counted the UTF-16 text as garbage words
+    path = tmp_path / "u16.txt"
+    path.write_bytes("the cat sat on the mat\n".encode(encoding) * 200)   # Python writes the byte-order mark
+    with pytest.raises(CorpusError) as single:
+        Vocabulary.build(path, min_count=1)
+    with pytest.raises(CorpusError) as workers:
+        count_ranges(plan_ranges(path, 4), engine=engine)
+    assert str(workers.value) == str(single.value)
+    assert f"is {encoding.upper()} text" in str(workers.value)
+
+
+@pytest.mark.parametrize("engine", ["compiled", "python"])
+def test_a_utf8_byte_order_mark_is_skipped_at_the_start_of_each_file(tmp_path, engine):
+    # the workers glued the mark to the first word ('\ufeffw07') with the whitespace tokenizer
+    from w2v.corpus import Tokenizer
+
+    folder = tmp_path / "bom"
+    folder.mkdir()
+    rng = np.random.default_rng(3)
+    for name in ("a.txt", "b.txt"):
+        lines = [" ".join(f"w{i:02d}" for i in rng.integers(0, 20, size=8)) for _ in range(100)]
+        (folder / name).write_bytes(b"\xef\xbb\xbf" + "\n".join(["w07 w07"] + lines).encode())
+    tokenizer = Tokenizer.whitespace()
+    ranges = plan_ranges(folder, 6)
+    assert sum(r.start == 0 for r in ranges) == 2 and len(ranges) > 2
+    merged = merge_vocabulary([count_ranges(ranges, tokenizer, engine=engine)], min_count=1)
+    single = Vocabulary.build(open_corpus(folder, tokenizer=tokenizer), min_count=1)
+    assert not any(w.startswith("\ufeff") for w in merged.words)
+    assert merged.words == single.words
+    assert merged.counts.tolist() == single.counts.tolist()
+    assert _sentences_with(ranges, tokenizer) == list(open_corpus(folder, tokenizer=tokenizer))
+
+
+def _sentences_with(ranges, tokenizer):
+    return [s for r in ranges for s in RangeCorpus([r], tokenizer)]

@@ -23,6 +23,7 @@ from collections import Counter
 import numpy as np
 
 from w2v.corpus import readers
+from w2v.corpus.sources import skip_byte_order_mark
 from w2v.corpus.tokenize import Tokenizer
 from w2v.distributed import storage
 from w2v.errors import CorpusError
@@ -108,16 +109,27 @@ class _RangeStream:
         self._left -= len(data)
         return data
 
+    def close(self) -> None:
+        self._file.close()
+
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        self._file.close()
+        self.close()
 
 
 def _open_range(r: ByteRange):
-    """A binary stream of the text of range ``r`` (a whole compressed file decompressed)."""
-    return storage.open_decompressed(r.path) if r.mode == WHOLE else _RangeStream(r)
+    """A binary stream of the text of range ``r`` (a whole compressed file decompressed).
+
+    The range at the start of a file is checked as one process checks the file: a UTF-8
+    byte-order mark is skipped, a UTF-16 or UTF-32 one refused (one-line :class:`CorpusError`).
+    """
+    if r.mode == WHOLE:
+        return skip_byte_order_mark(storage.open_decompressed(r.path), r.path)
+    stream = _RangeStream(r)
+    # only a file's first range can hold its mark: the others start after a newline or white space
+    return skip_byte_order_mark(stream, r.path) if r.start == 0 else stream
 
 
 class RangeCorpus(readers._Corpus):
