@@ -1,4 +1,6 @@
 """The distributed driver's bookkeeping, with a stand-in for the Dask client (no cluster needed)."""
+import contextlib
+import os
 import types
 
 import numpy as np
@@ -207,6 +209,30 @@ def test_a_corpus_the_workers_cannot_read_says_what_it_is(corpus):
     message = str(err.value)
     assert "path that every worker sees" in message
     assert ("standard input" in message) == (corpus == "-") and "not a str" not in message
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "/dev/fd"])
+def test_a_pipe_the_workers_cannot_read_is_refused_as_standard_input_is(tmp_path, kind):
+    # only "-" was refused: the workers read a named pipe or <(...) (/dev/fd/N) as an empty corpus
+    # or one that does not exist, where one process reads it
+    from fifos import released_fifo
+
+    from w2v.errors import ParameterError
+
+    with contextlib.ExitStack() as stack:
+        if kind == "named pipe":
+            corpus = str(stack.enter_context(released_fifo(tmp_path / "c.fifo")))
+        else:
+            read, write = os.pipe()
+            os.write(write, b"a b c\n" * 100)
+            os.close(write)      # a reader that opens it gets the text, then end of file: no hang
+            stack.callback(os.close, read)
+            corpus = f"/dev/fd/{read}"
+        with pytest.raises(ParameterError) as err:
+            Word2Vec(progress=False).fit(corpus, client=InProcessClient(2))
+    message = str(err.value)
+    assert "path that every worker sees" in message and "only this process reads" in message
+    assert corpus in message and "\n" not in message
 
 
 def test_callbacks_are_called_as_in_one_process(tmp_path):

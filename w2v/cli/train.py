@@ -159,6 +159,11 @@ def handle(args) -> int:
         print(f"w2v train: error: corpus {args.corpus!r} is a URL, which the workers of a cluster read: add "
               "--scheduler ADDRESS or --local-cluster N, or copy the corpus here first", file=sys.stderr)
         return 2
+    if on_cluster:
+        from w2v.distributed.driver import check_workers_can_read
+
+        # here, not only in the driver: starting a cluster costs seconds and processes for nothing
+        check_workers_can_read(args.corpus)
     phrases = _load_phrases(args)
     if args.resume is not None:
         # given at all, not only given another value than the default: "--dim 100" is no less refused

@@ -19,6 +19,7 @@ import uuid
 
 import numpy as np
 
+from w2v.corpus.sources import is_stream
 from w2v.distributed import shards, waiting
 from w2v.distributed import worker as remote
 from w2v.distributed.cluster import ClusterError
@@ -120,24 +121,48 @@ class _Source:
     phrases: object = None        # a fitted Phrases joined while reading (w2v.corpus.PhrasedCorpus)
 
 
+def check_workers_can_read(corpus) -> None:
+    """Raise a one-line :class:`ParameterError` if ``corpus`` is a path only this process can read.
+
+    That is ``-`` (standard input) and any pipe or device: ``/dev/stdin``, a named pipe, a shell's
+    ``<(...)`` (``/dev/fd/N``). One process reads them as a stream; a worker, even one on this
+    machine, would find another process's pipe (or none) there and read an empty corpus or a
+    missing one. :func:`fit_distributed` checks this; the CLI calls it before starting a cluster.
+
+    Parameters
+    ----------
+    corpus : str, PathLike or corpus object
+        What was given to train on (anything but a path passes).
+    """
+    if isinstance(corpus, (str, os.PathLike)) and is_stream(corpus):
+        path = os.fspath(corpus)
+        what = "standard input" if path == "-" else f"{path!r}, a pipe or device"
+        raise _refusal(f"{what}, which only this process reads")
+
+
+def _refusal(what: str):
+    """The error for a corpus the workers cannot read: ``what`` says what it is."""
+    from w2v.errors import ParameterError
+
+    return ParameterError(f"distributed training reads files where the workers are: give a file or folder "
+                          f"path that every worker sees (or an fsspec URL), not {what}")
+
+
 def _corpus_source(corpus, model) -> _Source:
     """Where and how to read a corpus given as a path, a file corpus, or one seen through phrases."""
     from w2v.corpus import readers
     from w2v.corpus.phrase_join import PhrasedCorpus
-    from w2v.models.word2vec import ParameterError
 
     phrases, max_length = None, 10000
     if isinstance(corpus, PhrasedCorpus):
         phrases, corpus = corpus.phrases, corpus.source
         max_length = phrases.max_sentence_length
-    if isinstance(corpus, (str, os.PathLike)) and os.fspath(corpus) != "-":
+    check_workers_can_read(corpus)
+    if isinstance(corpus, (str, os.PathLike)):
         return _Source(os.fspath(corpus), model._make_tokenizer(), max_length, phrases)
     if isinstance(corpus, (readers.LineCorpus, readers.Text8Corpus, readers.FolderCorpus)):
         return _Source(os.fspath(corpus.path), corpus.tokenizer, corpus.max_sentence_length, phrases)
-    what = ("standard input, which only this process reads" if isinstance(corpus, (str, os.PathLike))
-            else f"a {type(corpus).__name__}")
-    raise ParameterError(f"distributed training reads files where the workers are: give a file or folder "
-                         f"path that every worker sees (or an fsspec URL), not {what}")
+    raise _refusal(f"a {type(corpus).__name__}")
 
 
 def _build_vocabulary(model, client, ranges, owner, source: _Source) -> None:
