@@ -235,6 +235,24 @@ def test_a_pipe_the_workers_cannot_read_is_refused_as_standard_input_is(tmp_path
     assert corpus in message and "\n" not in message
 
 
+@pytest.mark.parametrize("given_vocabulary", [False, True], ids=["counted", "given"])
+def test_weights_too_large_for_memory_are_refused_before_they_are_allocated(tmp_path, monkeypatch,
+                                                                              given_vocabulary):
+    # one process checks the memory before allocating the weights; the driver allocated them unchecked
+    from w2v.corpus import Vocabulary
+    from w2v.errors import ParameterError
+    from w2v.models import params
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c d e f g h\n" * 10)
+    monkeypatch.setattr(params, "memory_limit", lambda: 10 * 2 ** 20)   # a 10 MiB machine
+    model = Word2Vec(dim=100_000, window=1, workers=2, min_count=1, progress=False)
+    vocabulary = Vocabulary.build(corpus, min_count=1) if given_vocabulary else None
+    with pytest.raises(ParameterError, match=r"dim=100000 x 8 words needs [0-9.]+ GiB"):
+        model.fit(str(corpus), vocabulary=vocabulary, client=InProcessClient(2))
+    assert getattr(model, "wv_", None) is None and getattr(model, "_input", None) is None
+
+
 def test_callbacks_are_called_as_in_one_process(tmp_path):
     # the driver called every callback as f(model, record): a gensim-style object (hooks taking the
     # model, not callable itself) raised TypeError after the first epoch, and no hook but the

@@ -25,7 +25,7 @@ from w2v.distributed import worker as remote
 from w2v.distributed.cluster import ClusterError
 from w2v.distributed.combine import exchange_bytes
 from w2v.errors import CorpusError, TrainingDiverged
-from w2v.models import training
+from w2v.models import params, training
 from w2v.models.fingerprint import counts_fingerprint, mismatch
 from w2v.models.params import DEFAULT_ROUND_WORDS
 from w2v.models.progress import TrainingBar
@@ -93,7 +93,7 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     ranges = client.submit(shards.plan_ranges, source.path, RANGES_PER_WORKER * len(workers), pure=False).result()
     owner = {rid: workers[rid % len(workers)] for rid in range(len(ranges))}
     if vocabulary is not None:
-        model._initialise(vocabulary)
+        _initialise(model, vocabulary)
     elif not resume:
         _build_vocabulary(model, client, ranges, owner, source)
     run = _Run(model, client, ranges, owner, source, round_words, rule, on_round)
@@ -176,6 +176,13 @@ def _build_vocabulary(model, client, ranges, owner, source: _Source) -> None:
                              workers=[w], allow_other_workers=True, pure=False)
                for w, share in by_worker.items()]
     vocab = shards.merge_vocabulary(client.gather(futures), model.min_count, repr(source.path))
+    _initialise(model, vocab)
+
+
+def _initialise(model, vocab) -> None:
+    """The model's fresh weights for ``vocab``, once it is known that they fit in memory (as
+    :meth:`Word2Vec.fit` checks): this process holds them, and every worker a replica."""
+    params.check_memory(model, len(vocab))
     model._initialise(vocab)
 
 
