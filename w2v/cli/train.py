@@ -211,11 +211,10 @@ def handle(args) -> int:
          "word classes": _train_outputs.classes_path(args) if args.classes is not None else None,
          "plot": args.plot_history}, before="nothing was trained")
     model.callbacks = list(model.callbacks) + _train_outputs.callbacks(args)
-    if not on_cluster and args.resume is None and args.read_vocab is None:
+    if args.resume is None and args.read_vocab is None:
         # a counted vocabulary (a read or resumed one was checked above) is known only once the corpus
-        # is read: check it then, before the first epoch. A cluster's driver calls no on_train_begin:
-        # there a word that fails this (a NUL in a whitespace token) is found when the vectors or
-        # vocabulary are written, the state first
+        # is read: check it then, before the first epoch (a cluster's driver too calls on_train_begin
+        # once the workers' counts are merged into the model's vocabulary)
         model.callbacks.append(_StorableCheck(args))
     try:
         if on_cluster:
