@@ -292,3 +292,12 @@ def test_a_distributed_fit_reads_byte_order_marks_as_one_process(tmp_path):
     many.fit(str(marked), client=InProcessClient(2))
     assert many.vocab_.words == one.vocab_.words and "\ufeff" not in "".join(many.vocab_.words)
     assert many.vocab_.counts.tolist() == one.vocab_.counts.tolist()
+
+
+def test_max_vocab_size_bounds_a_distributed_vocabulary(tmp_path):
+    rng = np.random.default_rng(0)
+    corpus = tmp_path / "zipf.txt"
+    corpus.write_text("".join(" ".join(f"w{i}" for i in rng.zipf(1.3, 15) % 500) + "\n" for _ in range(3000)))
+    model = Word2Vec(dim=4, epochs=1, min_count=1, max_vocab_size=30, progress=False, workers=1)
+    model.fit(str(corpus), client=InProcessClient(2))
+    assert 0 < len(model.vocab_) <= 30 and model.vocab_.pruned

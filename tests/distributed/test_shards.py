@@ -1,4 +1,6 @@
 """Byte ranges: they tile the files exactly, and the vocabulary merged from them is the single-process one."""
+import collections
+
 import numpy as np
 import pytest
 
@@ -62,7 +64,7 @@ def test_vocabulary_merged_from_shards_equals_the_single_process_one(line_file, 
 
 def test_merge_explains_an_empty_result():
     with pytest.raises(CorpusError, match="min-count"):
-        merge_vocabulary([({"a": 1}, 1, 1), ({"b": 2}, 2, 1)], min_count=5)
+        merge_vocabulary([({"a": 1}, 1, 1, False), ({"b": 2}, 2, 1, False)], min_count=5)
 
 
 def test_a_missing_corpus_is_a_one_line_error(tmp_path):
@@ -218,3 +220,23 @@ def test_a_utf8_byte_order_mark_is_skipped_at_the_start_of_each_file(tmp_path, e
 
 def _sentences_with(ranges, tokenizer):
     return [s for r in ranges for s in RangeCorpus([r], tokenizer)]
+
+
+def test_a_vocabulary_bounded_by_max_vocab_size_is_bounded_when_merged_and_says_it_was_pruned(tmp_path):
+    # each share was pruned alone and the merge only summed them: 34 words for a bound of 30, and the
+    # vocabulary said it was not pruned (its counts presented as exact)
+    rng = np.random.default_rng(0)
+    path = tmp_path / "zipf.txt"
+    path.write_text("".join(" ".join(f"w{i}" for i in rng.zipf(1.3, 15) % 500) + "\n" for _ in range(3000)))
+    ranges = plan_ranges(path, 4)
+    shares = [count_ranges(ranges[k::2], max_vocab_size=30) for k in range(2)]
+    assert all(share[3] for share in shares)  # each share pruned its own table
+    merged = merge_vocabulary(shares, min_count=1, max_vocab_size=30)
+    assert 0 < len(merged) <= 30 and merged.pruned
+    # the words kept are the most frequent of the merged counts: word2vec.c's rule, run on the sums
+    summed = collections.Counter()
+    for counts, *_ in shares:
+        summed.update(counts)
+    assert min(merged.counts) > max(c for w, c in summed.items() if w not in set(merged.words))
+    unbounded = merge_vocabulary([count_ranges(ranges)], min_count=1)
+    assert not unbounded.pruned and len(unbounded) > 30
