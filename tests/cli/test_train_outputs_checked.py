@@ -86,6 +86,27 @@ def test_a_counted_vocabulary_is_checked_before_training(tmp_path):
     _no_outputs(tmp_path, "r.npz", "v.txt", "s.npz")
 
 
+def test_a_counted_vocabulary_is_checked_before_training_on_a_cluster(tmp_path, monkeypatch):
+    # the check was left out on a cluster (whose driver called no on_train_begin then): the run trained,
+    # wrote its state, and failed on --save-vocab at the end
+    import contextlib
+
+    from w2v import distributed
+    from w2v.distributed.inprocess import InProcessClient
+
+    started = []
+    monkeypatch.setattr(distributed, "open_client", lambda scheduler, local, threads=None: (
+        started.append(local) or contextlib.nullcontext(InProcessClient(local))))
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(TEXT + "ca\x00t sat\n" * 3)
+    out = w2v("train", corpus, "-o", tmp_path / "r.npz", *FAST, "--tokenizer", "whitespace", "--local-cluster", "2",
+              "--save-vocab", tmp_path / "v.txt", "--save-state", tmp_path / "s.npz")
+    line = _one_line(out, 2)
+    assert started == [2]
+    assert "--save-vocab" in line and "'ca\\x00t'" in line, line
+    _no_outputs(tmp_path, "r.npz", "v.txt", "s.npz")
+
+
 def test_the_native_format_stores_any_word(corpus, tmp_path):
     state = _state_with_words(tmp_path, ["the", "x y", "cat", "sat", "on", "mat", "dog", "a"])
     out = w2v("train", corpus, "-o", tmp_path / "r.npz", "--resume", state, "--quiet", "--force")

@@ -1,5 +1,6 @@
 """``w2v train --local-cluster N``: an ordinary vector file and state (through a real subprocess, which
 starts and stops its Dask cluster), and one-line errors."""
+import contextlib
 import subprocess
 import sys
 
@@ -118,6 +119,21 @@ def test_local_cluster_is_capped_like_workers(tmp_path, no_local_cluster):
     # the cap itself is allowed (the stand-in then refuses to start it)
     run_cli("train", corpus, "-o", tmp_path / "v.bin", "--local-cluster", "1024", "--quiet")
     assert no_local_cluster == [1024]
+
+
+@pytest.mark.parametrize("kind", ["-", "named pipe"])
+def test_a_corpus_only_this_process_reads_is_refused_before_the_cluster_starts(tmp_path, no_local_cluster, kind):
+    # "-" was refused only once the cluster had started (seconds, and its processes, for nothing)
+    from fifos import released_fifo
+
+    with contextlib.ExitStack() as stack:
+        corpus = "-" if kind == "-" else str(stack.enter_context(released_fifo(tmp_path / "c.fifo")))
+        out = run_cli("train", corpus, "-o", tmp_path / "v.bin", "--local-cluster", "2", "--quiet",
+                      stdin=b"a b c\n" * 100)
+    assert no_local_cluster == []
+    assert out.returncode == 2 and "Traceback" not in out.stderr and len(out.stderr.splitlines()) == 1, out.stderr
+    assert "only this process reads" in out.stderr
+    assert ("standard input" in out.stderr) == (kind == "-")
 
 
 def test_open_client_caps_local_workers(no_local_cluster):

@@ -1,8 +1,11 @@
 """The distributed driver's bookkeeping, with a stand-in for the Dask client (no cluster needed)."""
+import contextlib
+import os
 import types
 
 import numpy as np
 import pytest
+from callback_recorders import GensimStyle, OnlyEpochEnd
 
 from w2v import Word2Vec
 from w2v.distributed import worker as remote
@@ -206,3 +209,95 @@ def test_a_corpus_the_workers_cannot_read_says_what_it_is(corpus):
     message = str(err.value)
     assert "path that every worker sees" in message
     assert ("standard input" in message) == (corpus == "-") and "not a str" not in message
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "/dev/fd"])
+def test_a_pipe_the_workers_cannot_read_is_refused_as_standard_input_is(tmp_path, kind):
+    # only "-" was refused: the workers read a named pipe or <(...) (/dev/fd/N) as an empty corpus
+    # or one that does not exist, where one process reads it
+    from fifos import released_fifo
+
+    from w2v.errors import ParameterError
+
+    with contextlib.ExitStack() as stack:
+        if kind == "named pipe":
+            corpus = str(stack.enter_context(released_fifo(tmp_path / "c.fifo")))
+        else:
+            read, write = os.pipe()
+            os.write(write, b"a b c\n" * 100)
+            os.close(write)      # a reader that opens it gets the text, then end of file: no hang
+            stack.callback(os.close, read)
+            corpus = f"/dev/fd/{read}"
+        with pytest.raises(ParameterError) as err:
+            Word2Vec(progress=False).fit(corpus, client=InProcessClient(2))
+    message = str(err.value)
+    assert "path that every worker sees" in message and "only this process reads" in message
+    assert corpus in message and "\n" not in message
+
+
+@pytest.mark.parametrize("given_vocabulary", [False, True], ids=["counted", "given"])
+def test_weights_too_large_for_memory_are_refused_before_they_are_allocated(tmp_path, monkeypatch,
+                                                                              given_vocabulary):
+    # one process checks the memory before allocating the weights; the driver allocated them unchecked
+    from w2v.corpus import Vocabulary
+    from w2v.errors import ParameterError
+    from w2v.models import params
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c d e f g h\n" * 10)
+    monkeypatch.setattr(params, "memory_limit", lambda: 10 * 2 ** 20)   # a 10 MiB machine
+    model = Word2Vec(dim=100_000, window=1, workers=2, min_count=1, progress=False)
+    vocabulary = Vocabulary.build(corpus, min_count=1) if given_vocabulary else None
+    with pytest.raises(ParameterError, match=r"dim=100000 x 8 words needs [0-9.]+ GiB"):
+        model.fit(str(corpus), vocabulary=vocabulary, client=InProcessClient(2))
+    assert getattr(model, "wv_", None) is None and getattr(model, "_input", None) is None
+
+
+def test_callbacks_are_called_as_in_one_process(tmp_path):
+    # the driver called every callback as f(model, record): a gensim-style object (hooks taking the
+    # model, not callable itself) raised TypeError after the first epoch, and no hook but the
+    # epoch's end was ever called
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("".join(" ".join(np.random.default_rng(i).permutation(list("abcdefghij"))) + "\n"
+                              for i in range(200)))
+    gensim_style, only_end, records = GensimStyle(), OnlyEpochEnd(), []
+    model = Word2Vec(dim=4, epochs=2, min_count=1, progress=False, workers=1,
+                     callbacks=[gensim_style, only_end, lambda m, r: records.append((r["epoch"], r["workers"]))])
+    model.fit(str(corpus), client=InProcessClient(2))
+    assert gensim_style.events == ["train_begin"] + [
+        e for i in (1, 2) for e in ("epoch_begin", ("epoch_end", i, 4))] + ["train_end"]
+    assert only_end.seen == 2 and records == [(1, 2), (2, 2)]
+
+
+def test_a_distributed_fit_reads_byte_order_marks_as_one_process(tmp_path):
+    # the workers refused no UTF-16 file (they trained its bytes as garbage words) and kept a UTF-8
+    # mark as part of the first word ('\ufeffw07' with the whitespace tokenizer)
+    from w2v.errors import CorpusError
+
+    u16 = tmp_path / "u16.txt"
+    u16.write_bytes("the cat sat on the mat\n".encode("utf-16") * 50)
+    with pytest.raises(CorpusError) as single:
+        Word2Vec(dim=4, min_count=1, progress=False, workers=1).fit(str(u16))
+    with pytest.raises(CorpusError) as distributed:
+        Word2Vec(dim=4, min_count=1, progress=False, workers=1).fit(str(u16), client=InProcessClient(2))
+    assert str(distributed.value) == str(single.value) and "UTF-16" in str(single.value)
+
+    marked = tmp_path / "bom.txt"
+    marked.write_bytes(b"\xef\xbb\xbf" + "".join(
+        " ".join(np.random.default_rng(i).permutation([f"w{k:02d}" for k in range(10)])) + "\n"
+        for i in range(200)).encode())
+    one, many = (Word2Vec(dim=4, epochs=1, min_count=1, tokenizer="whitespace", progress=False, workers=1)
+                 for _ in range(2))
+    one.fit(str(marked))
+    many.fit(str(marked), client=InProcessClient(2))
+    assert many.vocab_.words == one.vocab_.words and "\ufeff" not in "".join(many.vocab_.words)
+    assert many.vocab_.counts.tolist() == one.vocab_.counts.tolist()
+
+
+def test_max_vocab_size_bounds_a_distributed_vocabulary(tmp_path):
+    rng = np.random.default_rng(0)
+    corpus = tmp_path / "zipf.txt"
+    corpus.write_text("".join(" ".join(f"w{i}" for i in rng.zipf(1.3, 15) % 500) + "\n" for _ in range(3000)))
+    model = Word2Vec(dim=4, epochs=1, min_count=1, max_vocab_size=30, progress=False, workers=1)
+    model.fit(str(corpus), client=InProcessClient(2))
+    assert 0 < len(model.vocab_) <= 30 and model.vocab_.pruned

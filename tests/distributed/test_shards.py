@@ -1,4 +1,6 @@
 """Byte ranges: they tile the files exactly, and the vocabulary merged from them is the single-process one."""
+import collections
+
 import numpy as np
 import pytest
 
@@ -62,7 +64,7 @@ def test_vocabulary_merged_from_shards_equals_the_single_process_one(line_file, 
 
 def test_merge_explains_an_empty_result():
     with pytest.raises(CorpusError, match="min-count"):
-        merge_vocabulary([({"a": 1}, 1, 1), ({"b": 2}, 2, 1)], min_count=5)
+        merge_vocabulary([({"a": 1}, 1, 1, False), ({"b": 2}, 2, 1, False)], min_count=5)
 
 
 def test_a_missing_corpus_is_a_one_line_error(tmp_path):
@@ -178,3 +180,63 @@ def test_a_url_seen_through_phrases_is_left_to_the_workers(tmp_path):
     assert phrased.source == "s3://bucket/corpus.txt"
     with pytest.raises(CorpusError, match="workers of a cluster"):
         next(iter(phrased))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+@pytest.mark.parametrize("engine", ["compiled", "python"])
+def test_a_utf16_file_is_refused_by_the_workers_as_by_one_process(tmp_path, encoding, engine):
+    # the workers read the byte ranges raw and counted the UTF-16 text as garbage words
+    path = tmp_path / "u16.txt"
+    path.write_bytes("the cat sat on the mat\n".encode(encoding) * 200)   # Python writes the byte-order mark
+    with pytest.raises(CorpusError) as single:
+        Vocabulary.build(path, min_count=1)
+    with pytest.raises(CorpusError) as workers:
+        count_ranges(plan_ranges(path, 4), engine=engine)
+    assert str(workers.value) == str(single.value)
+    assert f"is {encoding.upper()} text" in str(workers.value)
+
+
+@pytest.mark.parametrize("engine", ["compiled", "python"])
+def test_a_utf8_byte_order_mark_is_skipped_at_the_start_of_each_file(tmp_path, engine):
+    # the workers glued the mark to the first word ('\ufeffw07') with the whitespace tokenizer
+    from w2v.corpus import Tokenizer
+
+    folder = tmp_path / "bom"
+    folder.mkdir()
+    rng = np.random.default_rng(3)
+    for name in ("a.txt", "b.txt"):
+        lines = [" ".join(f"w{i:02d}" for i in rng.integers(0, 20, size=8)) for _ in range(100)]
+        (folder / name).write_bytes(b"\xef\xbb\xbf" + "\n".join(["w07 w07"] + lines).encode())
+    tokenizer = Tokenizer.whitespace()
+    ranges = plan_ranges(folder, 6)
+    assert sum(r.start == 0 for r in ranges) == 2 and len(ranges) > 2
+    merged = merge_vocabulary([count_ranges(ranges, tokenizer, engine=engine)], min_count=1)
+    single = Vocabulary.build(open_corpus(folder, tokenizer=tokenizer), min_count=1)
+    assert not any(w.startswith("\ufeff") for w in merged.words)
+    assert merged.words == single.words
+    assert merged.counts.tolist() == single.counts.tolist()
+    assert _sentences_with(ranges, tokenizer) == list(open_corpus(folder, tokenizer=tokenizer))
+
+
+def _sentences_with(ranges, tokenizer):
+    return [s for r in ranges for s in RangeCorpus([r], tokenizer)]
+
+
+def test_a_vocabulary_bounded_by_max_vocab_size_is_bounded_when_merged_and_says_it_was_pruned(tmp_path):
+    # each share was pruned alone and the merge only summed them: 34 words for a bound of 30, and the
+    # vocabulary said it was not pruned (its counts presented as exact)
+    rng = np.random.default_rng(0)
+    path = tmp_path / "zipf.txt"
+    path.write_text("".join(" ".join(f"w{i}" for i in rng.zipf(1.3, 15) % 500) + "\n" for _ in range(3000)))
+    ranges = plan_ranges(path, 4)
+    shares = [count_ranges(ranges[k::2], max_vocab_size=30) for k in range(2)]
+    assert all(share[3] for share in shares)  # each share pruned its own table
+    merged = merge_vocabulary(shares, min_count=1, max_vocab_size=30)
+    assert 0 < len(merged) <= 30 and merged.pruned
+    # the words kept are the most frequent of the merged counts: word2vec.c's rule, run on the sums
+    summed = collections.Counter()
+    for counts, *_ in shares:
+        summed.update(counts)
+    assert min(merged.counts) > max(c for w, c in summed.items() if w not in set(merged.words))
+    unbounded = merge_vocabulary([count_ranges(ranges)], min_count=1)
+    assert not unbounded.pruned and len(unbounded) > 30

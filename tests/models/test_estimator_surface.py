@@ -7,6 +7,7 @@ import inspect
 
 import numpy as np
 import pytest
+from callback_recorders import GensimStyle, OnlyEpochEnd
 
 from w2v.models.word2vec import NotFittedError, ParameterError, Word2Vec
 
@@ -95,33 +96,6 @@ def test_wv_and_vector_size_are_read_only_aliases():
     for name in ("wv", "vector_size"):
         with pytest.raises(AttributeError):
             setattr(fitted, name, None)
-
-
-class GensimStyle:
-    """What a subclass of gensim's CallbackAny2Vec looks like: hook methods taking the model."""
-
-    def __init__(self):
-        self.events = []
-
-    def on_train_begin(self, model):
-        self.events.append("train_begin")
-
-    def on_epoch_begin(self, model):
-        self.events.append("epoch_begin")
-
-    def on_epoch_end(self, model):
-        self.events.append(("epoch_end", len(model.history_), model.wv.vector_size))
-
-    def on_train_end(self, model):
-        self.events.append("train_end")
-
-
-class OnlyEpochEnd:
-    def __init__(self):
-        self.seen = 0
-
-    def on_epoch_end(self, model):
-        self.seen += 1
 
 
 def test_gensim_style_callback_objects_and_functions_are_called():

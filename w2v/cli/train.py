@@ -159,6 +159,11 @@ def handle(args) -> int:
         print(f"w2v train: error: corpus {args.corpus!r} is a URL, which the workers of a cluster read: add "
               "--scheduler ADDRESS or --local-cluster N, or copy the corpus here first", file=sys.stderr)
         return 2
+    if on_cluster:
+        from w2v.distributed.driver import check_workers_can_read
+
+        # here, not only in the driver: starting a cluster costs seconds and processes for nothing
+        check_workers_can_read(args.corpus)
     phrases = _load_phrases(args)
     if args.resume is not None:
         # given at all, not only given another value than the default: "--dim 100" is no less refused
@@ -206,11 +211,10 @@ def handle(args) -> int:
          "word classes": _train_outputs.classes_path(args) if args.classes is not None else None,
          "plot": args.plot_history}, before="nothing was trained")
     model.callbacks = list(model.callbacks) + _train_outputs.callbacks(args)
-    if not on_cluster and args.resume is None and args.read_vocab is None:
+    if args.resume is None and args.read_vocab is None:
         # a counted vocabulary (a read or resumed one was checked above) is known only once the corpus
-        # is read: check it then, before the first epoch. A cluster's driver calls no on_train_begin:
-        # there a word that fails this (a NUL in a whitespace token) is found when the vectors or
-        # vocabulary are written, the state first
+        # is read: check it then, before the first epoch (a cluster's driver too calls on_train_begin
+        # once the workers' counts are merged into the model's vocabulary)
         model.callbacks.append(_StorableCheck(args))
     try:
         if on_cluster:

@@ -93,6 +93,29 @@ def open_text_source(path):
         stream = os.fdopen(os.dup(sys.stdin.fileno()), "rb")
     else:
         stream = open_binary(path)
+    return skip_byte_order_mark(stream, path)
+
+
+def skip_byte_order_mark(stream, path) -> PrefixedStream:
+    """``stream`` (the start of a corpus file's text) past a UTF-8 byte-order mark, if it has one.
+
+    Parameters
+    ----------
+    stream : binary stream
+        Positioned at the first byte of the file's (decompressed) text; closed here if refused.
+    path : str or PathLike
+        The file, for the message.
+
+    Returns
+    -------
+    PrefixedStream
+        The bytes of ``stream`` after the mark.
+
+    Raises
+    ------
+    CorpusError
+        If the text starts with a UTF-16 or UTF-32 byte-order mark (it would be read as garbage).
+    """
     head = read_full(stream, 4)
     for mark, encoding in _BYTE_ORDER_MARKS:
         if head.startswith(mark):

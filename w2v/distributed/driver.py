@@ -19,12 +19,13 @@ import uuid
 
 import numpy as np
 
+from w2v.corpus.sources import is_stream
 from w2v.distributed import shards, waiting
 from w2v.distributed import worker as remote
 from w2v.distributed.cluster import ClusterError
 from w2v.distributed.combine import exchange_bytes
 from w2v.errors import CorpusError, TrainingDiverged
-from w2v.models import training
+from w2v.models import params, training
 from w2v.models.fingerprint import counts_fingerprint, mismatch
 from w2v.models.params import DEFAULT_ROUND_WORDS
 from w2v.models.progress import TrainingBar
@@ -92,7 +93,7 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     ranges = client.submit(shards.plan_ranges, source.path, RANGES_PER_WORKER * len(workers), pure=False).result()
     owner = {rid: workers[rid % len(workers)] for rid in range(len(ranges))}
     if vocabulary is not None:
-        model._initialise(vocabulary)
+        _initialise(model, vocabulary)
     elif not resume:
         _build_vocabulary(model, client, ranges, owner, source)
     run = _Run(model, client, ranges, owner, source, round_words, rule, on_round)
@@ -120,24 +121,48 @@ class _Source:
     phrases: object = None        # a fitted Phrases joined while reading (w2v.corpus.PhrasedCorpus)
 
 
+def check_workers_can_read(corpus) -> None:
+    """Raise a one-line :class:`ParameterError` if ``corpus`` is a path only this process can read.
+
+    That is ``-`` (standard input) and any pipe or device: ``/dev/stdin``, a named pipe, a shell's
+    ``<(...)`` (``/dev/fd/N``). One process reads them as a stream; a worker, even one on this
+    machine, would find another process's pipe (or none) there and read an empty corpus or a
+    missing one. :func:`fit_distributed` checks this; the CLI calls it before starting a cluster.
+
+    Parameters
+    ----------
+    corpus : str, PathLike or corpus object
+        What was given to train on (anything but a path passes).
+    """
+    if isinstance(corpus, (str, os.PathLike)) and is_stream(corpus):
+        path = os.fspath(corpus)
+        what = "standard input" if path == "-" else f"{path!r}, a pipe or device"
+        raise _refusal(f"{what}, which only this process reads")
+
+
+def _refusal(what: str):
+    """The error for a corpus the workers cannot read: ``what`` says what it is."""
+    from w2v.errors import ParameterError
+
+    return ParameterError(f"distributed training reads files where the workers are: give a file or folder "
+                          f"path that every worker sees (or an fsspec URL), not {what}")
+
+
 def _corpus_source(corpus, model) -> _Source:
     """Where and how to read a corpus given as a path, a file corpus, or one seen through phrases."""
     from w2v.corpus import readers
     from w2v.corpus.phrase_join import PhrasedCorpus
-    from w2v.models.word2vec import ParameterError
 
     phrases, max_length = None, 10000
     if isinstance(corpus, PhrasedCorpus):
         phrases, corpus = corpus.phrases, corpus.source
         max_length = phrases.max_sentence_length
-    if isinstance(corpus, (str, os.PathLike)) and os.fspath(corpus) != "-":
+    check_workers_can_read(corpus)
+    if isinstance(corpus, (str, os.PathLike)):
         return _Source(os.fspath(corpus), model._make_tokenizer(), max_length, phrases)
     if isinstance(corpus, (readers.LineCorpus, readers.Text8Corpus, readers.FolderCorpus)):
         return _Source(os.fspath(corpus.path), corpus.tokenizer, corpus.max_sentence_length, phrases)
-    what = ("standard input, which only this process reads" if isinstance(corpus, (str, os.PathLike))
-            else f"a {type(corpus).__name__}")
-    raise ParameterError(f"distributed training reads files where the workers are: give a file or folder "
-                         f"path that every worker sees (or an fsspec URL), not {what}")
+    raise _refusal(f"a {type(corpus).__name__}")
 
 
 def _build_vocabulary(model, client, ranges, owner, source: _Source) -> None:
@@ -150,7 +175,15 @@ def _build_vocabulary(model, client, ranges, owner, source: _Source) -> None:
                              model.max_vocab_size, phrases=source.phrases,
                              workers=[w], allow_other_workers=True, pure=False)
                for w, share in by_worker.items()]
-    vocab = shards.merge_vocabulary(client.gather(futures), model.min_count, repr(source.path))
+    vocab = shards.merge_vocabulary(client.gather(futures), model.min_count, repr(source.path),
+                                    model.max_vocab_size)
+    _initialise(model, vocab)
+
+
+def _initialise(model, vocab) -> None:
+    """The model's fresh weights for ``vocab``, once it is known that they fit in memory (as
+    :meth:`Word2Vec.fit` checks): this process holds them, and every worker a replica."""
+    params.check_memory(model, len(vocab))
     model._initialise(vocab)
 
 
@@ -270,8 +303,10 @@ class _Run:
                     "%d words per worker per round", model.architecture, model.objective, total, model.epochs,
                     first_epoch + 1, len(self.active), self.round_words)
         try:
+            model._notify("on_train_begin")
             for epoch in range(first_epoch, model.epochs):
                 bar.set_epoch(epoch, model.epochs)
+                model._notify("on_epoch_begin")
                 stats = self._epoch(epoch, planned, lambda loss: bar.update(
                     self.words_done, schedule.learning_rate(self.words_done), loss))
                 self._pull()
@@ -292,9 +327,9 @@ class _Run:
                 model.history_.append(record)
                 model.epochs_trained_ = epoch + 1
                 model._publish()
-                for callback in model.callbacks:
-                    callback(model, record)
+                model._notify("on_epoch_end", record)
             model._publish(final=True)
+            model._notify("on_train_end")
         except KeyboardInterrupt:
             # the model holds the weights of the last combined round; the round in flight is dropped
             try:

@@ -1,7 +1,7 @@
 """Cutting corpus files into byte ranges that workers read, count and encode on their own.
 
 >>> ranges = plan_ranges("corpus.txt", pieces=8)                       # doctest: +SKIP
->>> counts, tokens, sentences = count_ranges(ranges[:4])               # on one worker
+>>> counts, tokens, sentences, pruned = count_ranges(ranges[:4])       # on one worker
 >>> encoded = encode_to_disk(vocab, RangeCorpus(ranges[:4]))           # w2v.models.encoding
 
 A range is ``[start, end)`` of a file's bytes, cut where the file has no meaning: the nominal
@@ -23,6 +23,7 @@ from collections import Counter
 import numpy as np
 
 from w2v.corpus import readers
+from w2v.corpus.sources import skip_byte_order_mark
 from w2v.corpus.tokenize import Tokenizer
 from w2v.distributed import storage
 from w2v.errors import CorpusError
@@ -108,16 +109,27 @@ class _RangeStream:
         self._left -= len(data)
         return data
 
+    def close(self) -> None:
+        self._file.close()
+
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        self._file.close()
+        self.close()
 
 
 def _open_range(r: ByteRange):
-    """A binary stream of the text of range ``r`` (a whole compressed file decompressed)."""
-    return storage.open_decompressed(r.path) if r.mode == WHOLE else _RangeStream(r)
+    """A binary stream of the text of range ``r`` (a whole compressed file decompressed).
+
+    The range at the start of a file is checked as one process checks the file: a UTF-8
+    byte-order mark is skipped, a UTF-16 or UTF-32 one refused (one-line :class:`CorpusError`).
+    """
+    if r.mode == WHOLE:
+        return skip_byte_order_mark(storage.open_decompressed(r.path), r.path)
+    stream = _RangeStream(r)
+    # only a file's first range can hold its mark: the others start after a newline or white space
+    return skip_byte_order_mark(stream, r.path) if r.start == 0 else stream
 
 
 class RangeCorpus(readers._Corpus):
@@ -159,7 +171,7 @@ class RangeCorpus(readers._Corpus):
 
 def count_ranges(ranges, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000,
                  max_vocab_size: int | None = None, workers: int = 1,
-                 engine: str = "auto", phrases=None) -> tuple[dict[str, int], int, int]:
+                 engine: str = "auto", phrases=None) -> tuple[dict[str, int], int, int, bool]:
     """Count the words of some byte ranges (one worker's share of the vocabulary pass).
 
     Parameters
@@ -169,7 +181,7 @@ def count_ranges(ranges, tokenizer: Tokenizer | None = None, max_sentence_length
     max_sentence_length : int, default 10000
     max_vocab_size : int, optional
         Prune as :meth:`w2v.corpus.Vocabulary.build` does, on this share alone (counts are then
-        lower bounds, as in a single process).
+        lower bounds, as in a single process); :func:`merge_vocabulary` bounds the sum again.
     workers : int, default 1
         Threads that read and tokenize.
     engine : {"auto", "compiled", "python"}
@@ -183,6 +195,8 @@ def count_ranges(ranges, tokenizer: Tokenizer | None = None, max_sentence_length
     tokens : int
         Tokens read.
     sentences : int
+    pruned : bool
+        Whether ``max_vocab_size`` dropped words of this share.
     """
     from w2v.corpus.scan import scan_corpus
 
@@ -194,27 +208,33 @@ def count_ranges(ranges, tokenizer: Tokenizer | None = None, max_sentence_length
         seen = np.flatnonzero(scan.counts)  # pruning leaves words counted zero times in the table
         words = scan.words.many_word_bytes(seen)
         counts = {w.decode("utf-8", "surrogatepass"): int(c) for w, c in zip(words, scan.counts[seen].tolist())}
-        return counts, int(scan.total_tokens), int(scan.n_sentences)
+        return counts, int(scan.total_tokens), int(scan.n_sentences), bool(scan.pruned)
     finally:
         scan.close()
 
 
-def merge_vocabulary(shares, min_count: int, name: str = "the corpus"):
+def merge_vocabulary(shares, min_count: int, name: str = "the corpus", max_vocab_size: int | None = None):
     """One vocabulary from the counts of every worker's share, as :meth:`Vocabulary.build` makes it.
 
     Parameters
     ----------
-    shares : iterable of (dict of str to int, int, int)
+    shares : iterable of (dict of str to int, int, int, bool)
         What :func:`count_ranges` returned on each worker.
     min_count : int
     name : str
         The corpus, for messages.
+    max_vocab_size : int, optional
+        Bound on the words kept while counting. Each share was pruned alone, so their union may
+        hold up to one bound per worker: the summed counts are pruned again by word2vec.c's rule
+        (forget the words counted at most ``t`` times, ``t`` = 1, 2, ... until the bound holds).
+        The words kept can differ from one process's, whose pruning follows the whole text in
+        order; the vocabulary says it was pruned either way.
 
     Returns
     -------
     Vocabulary
         Words of count >= ``min_count``, sorted by descending count then by the word, so the ids
-        equal those of a single-process run on the same text.
+        equal those of a single-process run on the same text (without ``max_vocab_size``).
 
     Raises
     ------
@@ -225,17 +245,26 @@ def merge_vocabulary(shares, min_count: int, name: str = "the corpus"):
 
     counter: Counter = Counter()
     total = sentences = 0
-    for counts, tokens, n in shares:
+    pruned = False
+    for counts, tokens, n, share_pruned in shares:
         counter.update(counts)
         total += tokens
         sentences += n
+        pruned = pruned or share_pruned
     if total == 0:
         raise CorpusError(f"corpus {name} has no words: give a text file (or folder) with some text")
+    threshold = 1
+    while max_vocab_size is not None and len(counter) > max_vocab_size:
+        counter = Counter({w: c for w, c in counter.items() if c > threshold})
+        threshold += 1
+        pruned = True
     kept = sorted(((w, c) for w, c in counter.items() if c >= min_count), key=lambda wc: (-wc[1], wc[0]))
     if not kept:
+        most = max(counter.values(), default=0)
         raise CorpusError(f"no word of {name} occurs at least {min_count} times ({total} tokens, most "
-                          f"frequent word seen {max(counter.values())} times): lower --min-count or give a "
+                          f"frequent word seen {most} times): lower --min-count or give a "
                           "larger corpus")
-    vocab = Vocabulary([w for w, _ in kept], [c for _, c in kept], total_words=total, min_count=min_count)
+    vocab = Vocabulary([w for w, _ in kept], [c for _, c in kept], total_words=total, min_count=min_count,
+                       pruned=pruned)
     vocab.n_sentences = sentences
     return vocab
