@@ -133,6 +133,8 @@ def run() -> int:
 
     claim_process()
     status = main()
+    if sys.stdout is None:  # started with standard output closed: nothing buffered
+        return status
     try:
         sys.stdout.flush()
     except OSError:
@@ -168,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     command = " ".join(filter(None, (args.command, getattr(args, "ngram_command", None))))
     stdout = sys.stdout
-    sys.stdout = _CheckedStdout(stdout)
+    # Python gives None for a standard output closed before it started (``w2v ... >&-``)
+    sys.stdout = _ClosedStdout() if stdout is None else _CheckedStdout(stdout)
     try:
         with _safety.sigterm_as_interrupt():  # SIGTERM takes Ctrl-C's path: work saved, temp files removed
             status = int(args.func(args) or 0)
@@ -219,6 +222,24 @@ class _CheckedStdout:
             raise
         except OSError as err:
             raise _StdoutError(f"could not write to standard output: {err.strerror or err}") from None
+
+
+class _ClosedStdout:
+    """``sys.stdout`` while a command runs whose standard output was closed before it started: a
+    write is the one-line :class:`_StdoutError` a failed write is, and
+    :func:`w2v.cli._safety.check_outputs` refuses ``-o -`` before any work (``closed`` is True)."""
+
+    closed = True
+
+    def write(self, text):
+        raise _StdoutError("could not write to standard output: it is closed")
+
+    def flush(self):
+        pass  # nothing was written, so nothing is lost
+
+    @property
+    def buffer(self):
+        return self  # binary writes (``-o -``) fail the same way
 
 
 def _discard_stdout(stream) -> None:

@@ -16,6 +16,7 @@ import math
 import os
 import signal
 import stat
+import sys
 from typing import Iterator, Mapping
 
 from w2v.errors import OutputError, W2VError
@@ -125,7 +126,7 @@ def writing(path, what: str = "output") -> Iterator[None]:
     Parameters
     ----------
     path : str or PathLike
-        The file being written.
+        The file being written, or ``"-"`` for standard output.
     what : str
         How to name it ("vectors", "trainer state", "model", ...).
     """
@@ -135,6 +136,8 @@ def writing(path, what: str = "output") -> Iterator[None]:
         raise  # a reader that closed standard output early (``| head``): main() ends quietly
     except OSError as err:
         reason = err.strerror or str(err)
+        if path == "-":
+            raise OutputError(f"could not write the {what} to standard output: {reason}") from None
         raise OutputError(f"could not write the {what} {os.fspath(path)!r}: {reason}; "
                           "free some space, check the folder's permissions or choose another path") from None
 
@@ -156,6 +159,8 @@ def check_outputs(outputs: Mapping[str, object], before: str = "nothing was done
     from w2v.fileio import probe_atomic_write
 
     for what, path in outputs.items():
+        if path == "-" and getattr(sys.stdout, "closed", False):
+            raise OutputError(f"cannot write the {what} to standard output: it is closed ({before})")
         if not _is_path(path):
             continue
         try:

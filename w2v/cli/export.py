@@ -82,7 +82,7 @@ def handle(args) -> int:
         to_stdout = args.output == STDIO
         fmt = args.format or ("text" if to_stdout else format_for_path(args.output, default="text"))
         name = "standard output" if to_stdout else str(args.output)
-        with _safety.writing(name, "vectors"):
+        with _safety.writing(args.output, "vectors"):
             write_output(args.output, lambda path: kv.save(path, format=fmt))
         report.update(output=name, format=fmt)
         if not args.json:

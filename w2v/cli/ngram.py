@@ -121,7 +121,7 @@ def _train(args) -> int:
     lm.fit(corpus, heldout=heldout)
     lm.tokenizer_ = args.tokenizer
     arpa = args.output == STDIO or str(args.output).endswith(".arpa")
-    with _safety.writing("standard output" if args.output == STDIO else args.output, "model"):
+    with _safety.writing(args.output, "model"):
         write_output(args.output, lm.to_arpa if arpa else lm.save)
     seconds = time.perf_counter() - start
     if args.json:

@@ -229,15 +229,17 @@ def handle(args) -> int:
             print(f"w2v train: {_safety.interrupt_word()} before training started; nothing written",
                   file=sys.stderr)
             return _safety.interrupt_status()
-        written, failures = _write(model, args)
+        written, failures, _ = _write(model, args)
         _report_failures(failures)
         saved = ", ".join(f"the {what} to {path}" for what, path in written.items())
         print(f"w2v train: {_safety.interrupt_word()} after {model.epochs_trained_} of {model.epochs} epochs; "
               + (f"saved what was trained so far: {saved}" if saved else "nothing could be saved")
               + (" (resume with --resume)" if "trainer state" in written else ""), file=sys.stderr)
         return _safety.interrupt_status()
-    written, failures = _write(model, args)
+    written, failures, reader_stopped = _write(model, args)
     extra = _train_outputs.write(model, args, failures)
+    if reader_stopped and not failures:
+        raise BrokenPipeError  # every other file is written: main() ends quietly, as for ``| head``
     if failures:
         # what was written is reported as on success (stdout), each lost file as one error line
         out = sys.stderr if args.output == STDIO else sys.stdout
@@ -341,29 +343,32 @@ def _report(model, args) -> dict:
     }
 
 
-def _write(model, args) -> tuple[dict, list]:
+def _write(model, args) -> tuple[dict, list, bool]:
     """Write the state, the vectors and the vocabulary, each whatever became of the others.
 
-    Returns what was written (``{"trainer state": path, ...}``) and the one-line errors of what
-    could not be. The state goes first: it holds the weights and the vocabulary, so with it the
-    run can be resumed or its vectors written again, whatever else is lost.
+    Returns what was written (``{"trainer state": path, ...}``), the one-line errors of what
+    could not be, and whether the reader of standard output stopped reading (``-o - | head``:
+    not a failure, but the caller must let main() end quietly once every file is written). The
+    state goes first: it holds the weights and the vocabulary, so with it the run can be resumed
+    or its vectors written again, whatever else is lost.
     """
     from w2v.errors import W2VError
 
     steps = [("trainer state", args.save_state, lambda: model.save_state(args.save_state)),
-             # a closed stdout (``| head``) is not a write failure: BrokenPipeError goes on to main()
              ("vectors", args.output, lambda: write_output(args.output,
                                                            lambda path: model.wv_.save(path, format=args.format))),
              ("vocabulary", args.save_vocab, lambda: model.vocab_.save(args.save_vocab))]
-    written, failures = {}, []
+    written, failures, reader_stopped = {}, [], False
     for what, path, save in steps:
         if path is None:
             continue
         try:
             # each file on its own, so that a failure names the file that could not be written
-            with _safety.writing(_name(path), what):
+            with _safety.writing(path, what):
                 save()
             written[what] = _name(path)
+        except BrokenPipeError:
+            reader_stopped = True
         except W2VError as err:
             failures.append(err)
-    return written, failures
+    return written, failures, reader_stopped

@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
                              max_final_vocab=args.max_final_vocab, workers=workers, progress=True)
     seconds = time.perf_counter() - start
     if args.output is not None:
-        with _safety.writing("standard output" if args.output == _args.STDIO else args.output, "vocabulary"):
+        with _safety.writing(args.output, "vocabulary"):
             _args.write_output(args.output, vocab.save)
         if args.output != _args.STDIO:
             print(f"vocabulary written to {args.output}", file=sys.stderr)

@@ -1,0 +1,71 @@
+"""Standard output that cannot take the results: closed before the command started (``>&-``), a
+reader that stops early (``| head``), a full disk. Each is said in one line, or (the reader that
+stopped) not at all, and never costs the files written beside it."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.skipif(not os.path.exists("/bin/bash"), reason="runs shell pipelines")
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    # 600 distinct words: the vectors (600 x 64 float32, 150 KB) outgrow a pipe's buffer
+    rng = np.random.default_rng(0)
+    path = tmp_path / "c.txt"
+    path.write_text("".join(" ".join(f"w{i}" for i in rng.integers(0, 600, 20)) + "\n" for _ in range(3000)))
+    return path
+
+
+def _shell(script, **kwargs):
+    return subprocess.run(script, shell=True, executable="/bin/bash", capture_output=True, text=True, timeout=180,
+                          **kwargs)
+
+
+W2V = f"'{sys.executable}' -m w2v"
+TRAIN = "--min-count 1 --dim 64 --epochs 1 --workers 1 --quiet"
+
+
+@pytest.mark.parametrize("command", [["vocab", "{corpus}", "--min-count", "1"], ["vocab", "{corpus}", "--json"]],
+                         ids=["text", "json"])
+def test_a_closed_standard_output_is_a_one_line_error(corpus, command):
+    # Python starts with sys.stdout = None: every print raised AttributeError, a traceback
+    args = " ".join(a.format(corpus=corpus) for a in command)
+    out = _shell(f"{W2V} {args} >&-")
+    assert out.returncode == 1, out.stderr
+    assert "Traceback" not in out.stderr
+    assert out.stderr.strip().splitlines()[-1] == "w2v vocab: error: could not write to standard output: it is closed"
+
+
+def test_vectors_for_a_closed_standard_output_are_refused_before_training(corpus, tmp_path):
+    out = _shell(f"{W2V} train '{corpus}' -o - {TRAIN} --save-vocab '{tmp_path / 'v.txt'}' >&-")
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    line, = out.stderr.strip().splitlines()
+    assert "standard output" in line and "closed" in line and "nothing was trained" in line, line
+    assert not (tmp_path / "v.txt").exists()
+
+
+def test_a_reader_that_stops_early_costs_none_of_the_other_files(corpus, tmp_path):
+    # the vectors' BrokenPipeError ended the writing: the vocabulary and the word classes, written
+    # after the vectors, were lost without a word, with status 0
+    vocab, classes = tmp_path / "vocab.txt", tmp_path / "classes.txt"
+    out = _shell(f"{W2V} train '{corpus}' -o - {TRAIN} --save-vocab '{vocab}' --classes 5 "
+                 f"--classes-output '{classes}' | head -c 10 >/dev/null; exit ${{PIPESTATUS[0]}}")
+    assert out.returncode == 0 and "error" not in out.stderr, out.stderr
+    assert len(vocab.read_text().splitlines()) == 1 + 600  # the header, then one line per word
+    assert len(classes.read_text().splitlines()) == 600
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs Linux's /dev/full (a device every write to fails)")
+def test_a_full_standard_output_names_it_and_no_folder(corpus, tmp_path):
+    # "free some space, check the folder's permissions or choose another path" named a folder that
+    # standard output does not have
+    vocab = tmp_path / "vocab.txt"
+    out = _shell(f"{W2V} train '{corpus}' -o - {TRAIN} --save-vocab '{vocab}' >/dev/full")
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    assert "w2v train: error: could not write the vectors to standard output: No space left on device" in out.stderr
+    assert "folder" not in out.stderr
+    assert len(vocab.read_text().splitlines()) == 1 + 600  # the header, then one line per word
