@@ -73,3 +73,34 @@ def test_cli_resume_checks_the_corpus(corpora, tmp_path):
     assert out.returncode == 0, out.stderr
     out = w2v("train", a, "-o", tmp_path / "y.bin", "--quiet", "--force")
     assert out.returncode == 2 and "--resume" in out.stderr
+
+
+def test_a_run_whose_vocabulary_was_pruned_resumes_on_its_own_corpus(tmp_path):
+    # counting under max_vocab_size drops the occurrences a word had before it was pruned, also
+    # when it comes back and is kept; resume encoded every occurrence, so the state's own corpus
+    # was refused as "not the corpus this run was trained on" and trained on other data if forced
+    rng = np.random.default_rng(0)
+    corpus = tmp_path / "zipf.txt"
+    corpus.write_text("".join(" ".join(f"w{i}" for i in rng.zipf(1.3, 15) % 500) + "\n" for _ in range(3000)))
+    state = tmp_path / "s.npz"
+    model = Word2Vec(dim=4, epochs=1, min_count=1, max_vocab_size=30, progress=False, workers=1).fit(corpus)
+    assert model.vocab_.pruned
+    model.save_state(state)
+    resumed = Word2Vec.load_state(state)
+    resumed.epochs = 2
+    resumed.resume(corpus)
+    first, second = resumed.history_
+    assert second["words"] == first["words"]  # the same encoded corpus as the fit's
+
+
+def test_a_state_whose_pruned_flag_is_not_a_boolean_is_refused(tmp_path):
+    from w2v.errors import ModelFormatError
+    from w2v.models.state import load_state, save_state
+
+    state = tmp_path / "s.npz"
+    Word2Vec(dim=4, epochs=1, min_count=1, progress=False, workers=1).fit([LINES[0].split()] * 20).save_state(state)
+    arrays, meta = load_state(state)
+    assert meta["vocabulary_pruned"] is False
+    save_state(state, arrays, {**meta, "vocabulary_pruned": "yes"})
+    with pytest.raises(ModelFormatError, match="vocabulary_pruned"):
+        Word2Vec.load_state(state)

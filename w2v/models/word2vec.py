@@ -282,7 +282,6 @@ class Word2Vec:
             On Ctrl-C, after the threads stopped; ``wv_`` then holds what was trained.
         """
         from w2v.corpus import open_corpus
-        from w2v.corpus.pipeline import build_and_encode
         from w2v.models import params
 
         self.check_params()
@@ -290,18 +289,13 @@ class Word2Vec:
             from w2v.distributed import fit_distributed
             given = None if vocabulary is None else self._given_vocabulary(vocabulary)
             return fit_distributed(self, corpus, client, round_words=round_words, vocabulary=given)
-        # a corpus seen through phrases (w2v.corpus.phrases.PhrasedCorpus) is scanned as its source and its
-        # phrases are joined on the provisional ids (stage 2 of the pipeline); with a given vocabulary it is
-        # read as the phrased token lists it yields
-        rewrite = getattr(corpus, "rewrite_scan", None) if vocabulary is None else None
-        corpus = open_corpus(corpus if rewrite is None else corpus.source, tokenizer=self._make_tokenizer())
         if vocabulary is None:
-            vocab, encoded = build_and_encode(corpus, min_count=self.min_count, max_vocab_size=self.max_vocab_size,
-                                              workers=self.effective_workers, progress=bool(self.progress),
-                                              rewrite=rewrite)
+            vocab, encoded = self._count_and_encode(corpus)
         else:
+            # a corpus seen through phrases is read here as the phrased token lists it yields
             vocab = self._given_vocabulary(vocabulary)
-            encoded = encode_to_disk(vocab, corpus, workers=self.effective_workers, progress=bool(self.progress))
+            encoded = encode_to_disk(vocab, open_corpus(corpus, tokenizer=self._make_tokenizer()),
+                                     workers=self.effective_workers, progress=bool(self.progress))
             if len(encoded) == 0:
                 raise CorpusError("no word of the corpus is in the given vocabulary: nothing to train on")
         params.check_memory(self, len(vocab))  # before the weights are allocated
@@ -360,7 +354,7 @@ class Word2Vec:
         if client is not None:
             from w2v.distributed import fit_distributed
             return fit_distributed(self, corpus, client, round_words=round_words, resume=True, force=force)
-        encoded = self._encode(corpus)
+        encoded = self._encode_as_fitted(corpus)
         current = corpus_fingerprint(encoded, len(self.vocab_))
         difference = mismatch(getattr(self, "_corpus_fingerprint", None), current)
         if difference and not force:
@@ -387,6 +381,32 @@ class Word2Vec:
     def _require_fitted(self) -> None:
         if getattr(self, "vocab_", None) is None:
             raise ParameterError("this Word2Vec is not fitted yet: call fit(corpus) first")
+
+    def _count_and_encode(self, corpus):
+        """Count the vocabulary of ``corpus`` and encode it, in one pass
+        (:func:`w2v.corpus.pipeline.build_and_encode`); returns ``(vocab, encoded)``."""
+        from w2v.corpus import open_corpus
+        from w2v.corpus.pipeline import build_and_encode
+
+        # a corpus seen through phrases (w2v.corpus.phrases.PhrasedCorpus) is scanned as its source and its
+        # phrases are joined on the provisional ids (stage 2 of the pipeline)
+        rewrite = getattr(corpus, "rewrite_scan", None)
+        source = open_corpus(corpus if rewrite is None else corpus.source, tokenizer=self._make_tokenizer())
+        return build_and_encode(source, min_count=self.min_count, max_vocab_size=self.max_vocab_size,
+                                workers=self.effective_workers, progress=bool(self.progress), rewrite=rewrite)
+
+    def _encode_as_fitted(self, corpus):
+        """``corpus`` encoded as :meth:`fit` encoded it, for :meth:`resume`.
+
+        Counting under ``max_vocab_size`` drops the occurrences a word had before it was pruned, also
+        when the word comes back and is kept, which encoding with the vocabulary alone would keep:
+        a pruned vocabulary is counted again, and that encoding is used when it gives the same words.
+        """
+        if self.vocab_.pruned and self.max_vocab_size is not None:
+            vocab, encoded = self._count_and_encode(corpus)
+            if vocab.words == self.vocab_.words:
+                return encoded
+        return self._encode(corpus)
 
     def _encode(self, corpus):
         from w2v.corpus import open_corpus
@@ -505,7 +525,8 @@ class Word2Vec:
         meta = {"params": {name: getattr(self, name) for name in self._PARAMS}, "words": self.vocab_.words,
                 "history": self.history_,
                 "epochs_trained": self.epochs_trained_, "total_words": self.vocab_.total_words,
-                "min_count_effective": self.vocab_.min_count, "calls": self._calls,
+                "min_count_effective": self.vocab_.min_count, "vocabulary_pruned": self.vocab_.pruned,
+                "calls": self._calls,
                 "corpus": getattr(self, "_corpus_fingerprint", None)}
         save_state(path, arrays, meta)
 
@@ -528,8 +549,11 @@ class Word2Vec:
 
         model = cls(**meta["params"])
         model.check_params()
+        pruned = meta.get("vocabulary_pruned", False)  # absent from states written before it was stored
+        if not isinstance(pruned, bool):
+            raise TypeError(f"vocabulary_pruned must be true or false, got {pruned!r}")
         vocab = Vocabulary(meta["words"], arrays["counts"], total_words=meta["total_words"],
-                           min_count=meta["min_count_effective"])
+                           min_count=meta["min_count_effective"], pruned=pruned)
         size, dim = len(vocab), int(model.dim)
         model.vocab_ = vocab
         model._input = checked_array(arrays, "input_vectors", np.float32, (size, dim))
