@@ -44,3 +44,64 @@ def test_iter_generate_matches_generate(model):
     stream = lm.iter_generate(40, seed=3, context=["the"])
     assert iter(stream) is stream  # a generator, not a list
     assert list(stream) == words and len(words) == 40
+
+
+ARPA = """\\data\\
+ngram 1=5
+ngram 2=2
+
+\\1-grams:
+-1.0\t<unk>\t0
+-99\t<s>\t-0.3
+{eos}\t</s>
+-0.6\ta\t{bow_a}
+-0.6\tb\t0
+
+\\2-grams:
+-0.2\t<s> a
+{ab}\ta b
+
+\\end\\
+"""
+
+
+def _arpa(tmp_path, eos="-0.5", bow_a="0", ab="-0.1"):
+    path = tmp_path / "m.arpa"
+    path.write_text(ARPA.format(eos=eos, bow_a=bow_a, ab=ab))
+    return path
+
+
+@pytest.mark.parametrize("bow_a, ab", [("-99", "-99"), ("1e30", "-0.1")], ids=["nothing-follows", "absurd-weight"])
+def test_a_context_without_a_distribution_is_an_error_not_a_sampled_word(tmp_path, bow_a, ab):
+    # after "a" every word has probability 0 (the bigram and the back-off weight are -99, log10 of
+    # zero), or the back-off weight 10^1e30 overflows: the last word of the vocabulary was drawn, with
+    # numpy's overflow warnings, instead of saying the model cannot continue
+    import warnings
+
+    from w2v.errors import ModelFormatError
+
+    lm = NgramLM.load(_arpa(tmp_path, bow_a=bow_a, ab=ab))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ModelFormatError, match="after '<s> a'"):
+            lm.generate(5, seed=1, context=["a"])
+    out = subprocess.run([sys.executable, "-m", "w2v", "ngram", "generate", str(tmp_path / "m.arpa"), "-n", "5",
+                          "--context", "a"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == ModelFormatError.exit_code and "Traceback" not in out.stderr, out.stderr
+    assert "Warning" not in out.stderr
+    assert out.stderr.strip().startswith("w2v ngram generate: error:") and out.stdout == ""
+
+
+def test_words_stream_when_the_model_never_ends_a_sentence(tmp_path):
+    # p(</s>) = 0: the sentence never ended, so nothing was printed and memory grew with -n
+    model = _arpa(tmp_path, eos="-99", bow_a="5")
+    out = subprocess.run(f"'{sys.executable}' -m w2v ngram generate '{model}' -n {10 ** 11} --seed 1 | head -c 200",
+                         shell=True, capture_output=True, text=True, timeout=60)
+    assert len(out.stdout) == 200 and set(out.stdout.split()) <= {"a", "b", "<unk>"}, out.stdout
+
+
+def test_json_output_is_bounded(model):
+    # --json holds the whole text in one document: -n 10**11 gathered tokens until memory ran out
+    out = subprocess.run([sys.executable, "-m", "w2v", "ngram", "generate", str(model), "-n", str(10 ** 11), "--json"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and "--json" in out.stderr and out.stdout == "", out.stderr

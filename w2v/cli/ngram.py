@@ -22,6 +22,10 @@ from w2v.cli._args import (STDIO, HelpFormatter, add_json_option, add_tokenizer_
                            side_file, write_output)
 
 SMOOTHING_CHOICES = ("mle", "add-k", "interpolated", "witten-bell", "kneser-ney", "modified-kneser-ney")
+#: most tokens ``generate --json`` gathers into its one document (the text output streams any number)
+MAX_JSON_WORDS = 1_000_000
+#: words ``generate`` writes between two flushes within a sentence
+FLUSH_WORDS = 1_000
 
 
 def register(subparsers) -> None:
@@ -163,6 +167,11 @@ def _perplexity(args) -> int:
 def _generate(args) -> int:
     from w2v.ngram import NgramLM
 
+    if args.json and args.words > MAX_JSON_WORDS:
+        print(f"w2v ngram generate: error: --json holds the whole text in one document: at most "
+              f"{MAX_JSON_WORDS:,} tokens (-n), got {args.words:,}; the text output streams any number",
+              file=sys.stderr)
+        return 2
     lm = NgramLM.load(args.model)
     context = _context_tokens(args.context, _model_tokenizer(args, lm))
     stream = lm.iter_generate(args.words, seed=args.seed, context=context)
@@ -179,14 +188,20 @@ def _generate(args) -> int:
             sentences.append(" ".join(current))
         print_json({"tokens": words, "sentences": sentences, "seed": args.seed})
         return 0
-    line: list[str] = []
-    # one sentence printed (and flushed) as soon as it is drawn: '-n 10**11 | head' ends at once
-    for word in stream:
+    # words written as they are drawn, one sentence per line, flushed at each sentence's end and every
+    # FLUSH_WORDS words: '-n 10**11 | head' ends at once, also for a model that never ends a sentence
+    in_line = 0
+    for drawn, word in enumerate(stream, 1):
         if word == "</s>":
-            print(" ".join(line), flush=True)
-            line = []
-        else:
-            line.append(word)
-    if line:
-        print(" ".join(line), flush=True)
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+            in_line = 0
+            continue
+        sys.stdout.write(f" {word}" if in_line else word)
+        in_line += 1
+        if drawn % FLUSH_WORDS == 0:
+            sys.stdout.flush()
+    if in_line:
+        sys.stdout.write("\n")
+    sys.stdout.flush()
     return 0

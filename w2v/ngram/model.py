@@ -31,7 +31,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from w2v.errors import CorpusError, W2VError
+from w2v.errors import CorpusError, ModelFormatError, W2VError
 from w2v.ngram.arpa import read_arpa_tables, write_arpa_tables
 from w2v.ngram.counts import NgramCounts
 from w2v.ngram.encoding import BOS, EOS, NgramVocab, build_and_encode, encode
@@ -361,10 +361,18 @@ class NgramLM:
         rng = np.random.default_rng(seed)
         history = list(self._ids(["<s>"] + list(context or [])))
         for _ in range(int(n_words)):
-            probs = self.tables_.distribution(np.array(history, dtype=np.int64))
-            cdf = np.cumsum(probs)
-            word = int(np.searchsorted(cdf, rng.random() * cdf[-1], side="right"))
-            word = min(word, len(probs) - 1)
+            # a read ARPA file's weights may overflow (10 ** 1e30) or leave no word: checked below
+            with np.errstate(over="ignore", invalid="ignore"):
+                probs = self.tables_.distribution(np.array(history, dtype=np.int64))
+                cdf = np.cumsum(probs)
+            total = cdf[-1]
+            if not (np.isfinite(total) and total > 0):
+                after = " ".join(self.vocab_.words[w] for w in history)
+                raise ModelFormatError(f"the model's probabilities after {after!r} sum to {total:g}, not to a "
+                                       "distribution: its back-off weights or probabilities are broken")
+            word = int(np.searchsorted(cdf, rng.random() * total, side="right"))
+            # rounding may put the draw at the very end: the last word that can follow, not a zero
+            word = min(word, int(np.flatnonzero(probs > 0)[-1]))
             yield self.vocab_.words[word]
             history = [BOS] if word == EOS else (history + [word])[-max(self.tables_.order - 1, 1):]
 
