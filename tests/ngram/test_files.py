@@ -133,6 +133,24 @@ def test_bad_native_files(tmp_path, ten_sentences):
         NgramLM.load(pickled)
 
 
+@pytest.mark.parametrize("name", [None, "default", "whitespace"])
+def test_known_tokenizer_names_are_kept(name, tmp_path, ten_sentences):
+    lm = _fit("kneser-ney", ten_sentences)
+    lm.tokenizer_ = name
+    lm.save(tmp_path / "m.lm")
+    assert NgramLM.load(tmp_path / "m.lm").tokenizer_ == name
+
+
+def test_unknown_tokenizer_name_is_refused(tmp_path, ten_sentences):
+    # a newer w2v's tokenizer: reading the text with the default one would score other tokens
+    lm = _fit("kneser-ney", ten_sentences)
+    lm.tokenizer_ = "sentencepiece-v9"
+    lm.save(tmp_path / "m.lm")
+    with pytest.raises(ModelFormatError, match="'sentencepiece-v9'.*newer w2v") as err:
+        NgramLM.load(tmp_path / "m.lm")
+    assert "\n" not in str(err.value) and "m.lm" in str(err.value)
+
+
 def test_save_is_atomic_on_failure(tmp_path, ten_sentences, monkeypatch):
     lm = _fit("kneser-ney", ten_sentences)
     target = tmp_path / "m.lm"
