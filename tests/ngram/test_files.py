@@ -90,7 +90,7 @@ def test_hand_written_arpa_uses_back_off_rule(tmp_path):
     ("hello\n", "no \\\\data"),
     (HAND_ARPA.replace("ngram 2=3", "ngram 2=4"), "declares 4"),
     (HAND_ARPA.replace("-0.3\ta b", "-0.3\tq b"), "not a unigram"),
-    (HAND_ARPA.replace("-0.3\ta b", "oops\ta b"), "unparsable"),
+    (HAND_ARPA.replace("-0.3\ta b", "oops\ta b"), "line 14: the log10 probability 'oops' is not a number"),
     (HAND_ARPA.replace("\\2-grams:", "\\3-grams:"), "expected"),
     (HAND_ARPA.replace("-0.5\t</s>\n", "").replace("ngram 1=5", "ngram 1=4"), "no </s>"),
 ])
@@ -98,6 +98,30 @@ def test_bad_arpa_files_are_one_line_errors(broken, message, tmp_path):
     path = tmp_path / "bad.arpa"
     path.write_text(broken)
     with pytest.raises(ModelFormatError, match=message):
+        read_arpa(path)
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("-0.7\ta\t-0.2", "-0_7\ta\t-0.2", "line 9: the log10 probability '-0_7' is not a number"),  # float(): -7
+    ("-0.7\ta\t-0.2", "-0.7\ta\t-0_2", "line 9: the back-off weight '-0_2' is not a number"),
+    ("-0.3\ta b", "-\u0660.3\ta b", "line 14: the log10 probability '-\u0660.3' is not a number"),  # Arabic-Indic 0
+    ("-0.3\ta b", "oops\ta b", "line 14: the log10 probability 'oops' is not a number"),
+])
+def test_a_number_field_is_an_ascii_decimal_number(old, new, message, tmp_path):
+    path = tmp_path / "bad.arpa"
+    path.write_text(HAND_ARPA.replace(old, new), encoding="utf-8")
+    with pytest.raises(ModelFormatError, match=f"bad.arpa' {message}") as err:
+        read_arpa(path)
+    assert "\n" not in str(err.value)
+
+
+def test_infinities_are_read_as_before(tmp_path):
+    # -inf (and -99) is log10(0); a positive infinity is refused as a probability above 1
+    path = tmp_path / "inf.arpa"
+    path.write_text(HAND_ARPA.replace("-0.6\tb", "-infinity\tb"))
+    assert read_arpa(path).logprob("b", []) == -np.inf
+    path.write_text(HAND_ARPA.replace("-0.6\tb", "inf\tb"))
+    with pytest.raises(ModelFormatError, match="positive log10 probabilities"):
         read_arpa(path)
 
 
