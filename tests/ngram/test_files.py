@@ -115,6 +115,15 @@ def test_a_number_field_is_an_ascii_decimal_number(old, new, message, tmp_path):
     assert "\n" not in str(err.value)
 
 
+@pytest.mark.parametrize("count", ["1_0", "-5", "\u0665"])
+def test_a_header_count_is_an_ascii_decimal_integer(count, tmp_path):
+    # int() reads "1_0" as 10 and "\u0665" as 5; a negative count ran the sections together
+    path = tmp_path / "bad.arpa"
+    path.write_text(HAND_ARPA.replace("ngram 1=5", f"ngram 1={count}"), encoding="utf-8")
+    with pytest.raises(ModelFormatError, match=f"bad.arpa' line 2: bad header line 'ngram 1={count}'"):
+        read_arpa(path)
+
+
 def test_infinities_are_read_as_before(tmp_path):
     # -inf (and -99) is log10(0); a positive infinity is refused as a probability above 1
     path = tmp_path / "inf.arpa"

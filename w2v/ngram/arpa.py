@@ -215,6 +215,10 @@ def _sections(path) -> list[tuple[int, list[str]]]:
         if line.startswith("ngram "):
             try:
                 n, count = line[6:].split("=")
+                # int() also reads "1_0" as 10 and other scripts' digits; a negative count would
+                # run the sections into each other
+                if not line.isascii() or "_" in line or int(count) < 0:
+                    raise ValueError
                 declared[int(n)] = int(count)
             except ValueError:
                 raise ModelFormatError(f"{name!r} line {at + 1}: bad header line {line!r}") from None
