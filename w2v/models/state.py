@@ -7,7 +7,8 @@ written atomically.
 
 :func:`load_state` checks what every trainer state must hold: a JSON object with the version rule
 of the container, every member plain numbers whose declared shape and size match the file, and the
-header fields of progress with their types and ranges, each epoch record of the history included.
+header fields of progress with their types and ranges, each epoch record of the history and the
+corpus fingerprint included.
 What each array must hold for the compiled kernels is checked by the objects that use them.
 """
 from __future__ import annotations
@@ -96,6 +97,21 @@ def _check_meta(box) -> None:
     for key, minimum in (("epochs_trained", 0), ("total_words", 0), ("calls", 0), ("min_count_effective", 1)):
         if key in box.meta:
             box.meta_int(key, minimum=minimum)
+    _check_corpus(box)
+
+
+def _check_corpus(box) -> None:
+    """The corpus fingerprint (:mod:`w2v.models.fingerprint`): null or absent in states written
+    before it, else an object of a word count and a SHA-256 digest. Resuming compares it with the
+    corpus given, so anything else would disable that check or garble its message."""
+    fingerprint = box.meta_value("corpus", (dict, type(None)), "an object or null", default=None)
+    if fingerprint is None:
+        return
+    words, digest = fingerprint.get("words"), fingerprint.get("counts_sha256")
+    box.require(type(words) is int and words >= 0,
+                f"header field 'corpus' must hold 'words', a count of at least 0, got {repr(words)[:40]}")
+    box.require(isinstance(digest, str) and len(digest) == 64 and not digest.strip("0123456789abcdef"),
+                f"header field 'corpus' must hold 'counts_sha256', 64 hexadecimal digits, got {repr(digest)[:40]}")
 
 
 #: fields of a history record (what models/training.py, the distributed driver and
