@@ -198,3 +198,23 @@ def test_a_corpus_fingerprint_may_be_null_or_absent(tmp_path, corpus):
     assert Word2Vec.load_state(path)._corpus_fingerprint == corpus
     path = _with_meta(tmp_path, lambda meta: meta.pop("corpus"))   # states written before fingerprints
     assert Word2Vec.load_state(path)._corpus_fingerprint is None
+
+
+@pytest.mark.parametrize("epochs_trained", [5, 1, 0])
+def test_epochs_trained_must_count_the_history(tmp_path, epochs_trained):
+    path = _with_history_entry(tmp_path, lambda entry: None)     # two records, epochs_trained 2
+    assert Word2Vec.load_state(path).epochs_trained_ == 2
+    arrays, meta = load_state(path)
+    meta["epochs_trained"] = epochs_trained
+    save_state(path, arrays, meta)
+    for load in (load_state, Word2Vec.load_state):
+        with pytest.raises(ModelFormatError, match=f"tampered.npz.*'epochs_trained' is {epochs_trained} "
+                                                   "but header field 'history' holds 2 epoch records") as err:
+            load(path)
+        assert "\n" not in str(err.value)
+
+
+def test_history_records_are_numbered_by_their_place(tmp_path):
+    path = _with_history_entry(tmp_path, _put("epoch", 1))
+    with pytest.raises(ModelFormatError, match="tampered.npz.*'history' entry 2: 'epoch' must be 2, got 1"):
+        Word2Vec.load_state(path)

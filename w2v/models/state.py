@@ -94,9 +94,17 @@ def _check_meta(box) -> None:
         box.require(all(isinstance(r, dict) for r in history), "header field 'history' must hold objects")
         for number, record in enumerate(history, start=1):
             _check_record(box, number, record)
+            box.require(record["epoch"] == number, f"header field 'history' entry {number}: 'epoch' must be "
+                                                   f"{number}, got {record['epoch']}")
     for key, minimum in (("epochs_trained", 0), ("total_words", 0), ("calls", 0), ("min_count_effective", 1)):
         if key in box.meta:
             box.meta_int(key, minimum=minimum)
+    if "history" in box.meta and "epochs_trained" in box.meta:
+        # every finished epoch appends one record: resume starts at epochs_trained, the curves and
+        # the summary read the history, so two that disagree would train or report the wrong epochs
+        trained, records = box.meta["epochs_trained"], len(box.meta["history"])
+        box.require(trained == records, f"header field 'epochs_trained' is {trained} but header field "
+                                        f"'history' holds {records} epoch record{'s' * (records != 1)}")
     _check_corpus(box)
 
 
