@@ -200,8 +200,8 @@ def test_a_corpus_fingerprint_may_be_null_or_absent(tmp_path, corpus):
     assert Word2Vec.load_state(path)._corpus_fingerprint is None
 
 
-@pytest.mark.parametrize("epochs_trained", [5, 1, 0])
-def test_epochs_trained_must_count_the_history(tmp_path, epochs_trained):
+@pytest.mark.parametrize("epochs_trained", [5, 3])
+def test_epochs_trained_cannot_be_past_the_history(tmp_path, epochs_trained):
     path = _with_history_entry(tmp_path, lambda entry: None)     # two records, epochs_trained 2
     assert Word2Vec.load_state(path).epochs_trained_ == 2
     arrays, meta = load_state(path)
@@ -218,3 +218,13 @@ def test_history_records_are_numbered_by_their_place(tmp_path):
     path = _with_history_entry(tmp_path, _put("epoch", 1))
     with pytest.raises(ModelFormatError, match="tampered.npz.*'history' entry 2: 'epoch' must be 2, got 1"):
         Word2Vec.load_state(path)
+
+
+def test_a_state_saved_after_partial_fit_loads(tmp_path):
+    # partial_fit counts its own epochs anew (epochs_trained 1) while the history keeps all three
+    sentences = [["a", "b", "c", "d"]] * 50
+    model = Word2Vec(dim=4, epochs=2, min_count=1, workers=1, progress=False).fit(sentences)
+    model.partial_fit(sentences, epochs=1)
+    model.save_state(tmp_path / "s.npz")
+    loaded = Word2Vec.load_state(tmp_path / "s.npz")
+    assert loaded.epochs_trained_ == 1 and [r["epoch"] for r in loaded.history_] == [1, 2, 3]

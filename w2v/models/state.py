@@ -100,10 +100,11 @@ def _check_meta(box) -> None:
         if key in box.meta:
             box.meta_int(key, minimum=minimum)
     if "history" in box.meta and "epochs_trained" in box.meta:
-        # every finished epoch appends one record: resume starts at epochs_trained, the curves and
-        # the summary read the history, so two that disagree would train or report the wrong epochs
+        # every finished epoch appends one record, so resume (which starts at epochs_trained) cannot
+        # be past the history; it may be behind it: partial_fit counts its own call's epochs anew,
+        # while the history keeps every call's records
         trained, records = box.meta["epochs_trained"], len(box.meta["history"])
-        box.require(trained == records, f"header field 'epochs_trained' is {trained} but header field "
+        box.require(trained <= records, f"header field 'epochs_trained' is {trained} but header field "
                                         f"'history' holds {records} epoch record{'s' * (records != 1)}")
     _check_corpus(box)
 
