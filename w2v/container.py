@@ -290,6 +290,19 @@ class Container:
             self.require(value <= maximum, f"header field {key!r} must be at most {maximum}, got {value}")
         return value
 
+    def meta_name(self, key: str, known: tuple, what: str, default: Any = _MISSING):
+        """Header field ``key``: null or one of the names ``known``; ``what`` names it in messages.
+
+        Any other string is a name a newer w2v wrote and is refused as a newer version is: read
+        as a name this w2v knows, the file would give other results without a word.
+        """
+        value = self.meta_value(key, (str, type(None)), "a name or null", default)
+        if isinstance(value, str) and value not in known:
+            raise ModelFormatError(f"{self.layout.what} {str(self.path)!r} names {what} {_short(value)}, which "
+                                   f"this w2v does not know ({', '.join(known)}): a newer w2v wrote it; "
+                                   "upgrade w2v")
+        return value
+
     def meta_words(self, key: str = "words") -> list[str]:
         """Header field ``key``: a list of strings."""
         words = self.meta_value(key, (list,), "a list of words")

@@ -19,6 +19,7 @@ import numpy as np
 
 from w2v.errors import ModelFormatError
 from w2v.fileio import atomic_write, decompression_errors, open_binary, row_blocks
+from w2v.vectors_sniff import values_hold_underscore
 
 _ROWS_PER_BLOCK = 65_536
 
@@ -35,6 +36,8 @@ def is_glove_line(line: bytes) -> bool:
         return False
     if len(parts) == 2 and parts[0].isdigit() and parts[1].isdigit():
         return False
+    # float(), not the reader's stricter rule: a row of a word and values with a "1_0" among them
+    # is still GloVe-shaped, and the reader then names the line and the value
     try:
         [float(p) for p in parts[1:]]
     except ValueError:
@@ -83,6 +86,8 @@ def read_glove(path: str | os.PathLike, limit: int | None = None) -> tuple[list[
                 blocks.append(block)
                 filled = 0
             try:
+                if values_hold_underscore(line, parts[0]):
+                    raise ValueError  # numpy reads "1_0" as 10, as the word2vec text reader refuses
                 block[filled] = np.array(parts[1:], dtype=np.float32)
             except ValueError:
                 bad = next(p for p in parts[1:] if not _is_number(p))
@@ -111,6 +116,10 @@ def write_glove(path: str | os.PathLike, words, vectors: np.ndarray) -> None:
 
 
 def _is_number(token: bytes) -> bool:
+    """What the reader takes as a value: what float() reads ("inf" too: the caller refuses
+    non-finite vectors by name), without its "_" digit separators."""
+    if b"_" in token:
+        return False
     try:
         float(token)
         return True

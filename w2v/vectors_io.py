@@ -52,7 +52,7 @@ from w2v.fileio import (atomic_write, check_model_file, decompression_errors, fi
                         open_binary, row_blocks)
 from w2v.vectors_glove import is_glove_line, read_glove, write_glove
 from w2v.vectors_native import read_native, write_native
-from w2v.vectors_sniff import is_number, plausible_word, sniff_rows
+from w2v.vectors_sniff import is_number, plausible_word, sniff_rows, values_hold_underscore
 
 logger = logging.getLogger(__name__)
 
@@ -383,7 +383,7 @@ def _read_text_rows(cur, path, vocab_size, n, dim, capacity=None):
         if i == len(vectors):
             vectors = _grow(vectors, path, vocab_size, n, dim)
         try:
-            if b"_" in line and b"_" in line[line.index(parts[0]) + len(parts[0]):]:
+            if values_hold_underscore(line, parts[0]):
                 raise ValueError  # numpy reads "1_0" as 10: no word2vec writer writes that
             vectors[i] = np.array(parts[1:], dtype=np.float32)
         except ValueError:

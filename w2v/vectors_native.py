@@ -52,6 +52,11 @@ def read_native(path, limit: int | None = None, mmap: bool = False):
                                    "save vectors with KeyedVectors.save")
         vocab_size = box.meta_int("vocab_size", minimum=0)
         dim = box.meta_int("dim", minimum=1)
+        if vocab_size == 0:
+            # not damaged (an empty KeyedVectors saves so), but refused as the word2vec readers
+            # refuse a "0 DIM" header: nothing could be queried in it
+            raise ModelFormatError(f"{path}: header field 'vocab_size' says 0 words of {dim} dimensions; "
+                                   "the file holds no vectors")
         has_counts = box.meta_value("has_counts", (bool,), "true or false")
         box.require(has_counts == box.has_member("counts"),
                     f"header field 'has_counts' is {has_counts} but the counts member is "
@@ -65,9 +70,9 @@ def read_native(path, limit: int | None = None, mmap: bool = False):
         box.require(offsets[0] == 0 and offsets[-1] == len(text),
                     f"member word_offsets.npy must run from 0 to {len(text)} (the characters of "
                     f"words_utf8), runs from {offsets[0]} to {offsets[-1]}")
-        steps = np.diff(offsets)
-        box.require(not np.any(steps < 0), "member word_offsets.npy must not decrease, it does after "
-                    f"entry {int(np.argmax(steps < 0))}")
+        falls = np.flatnonzero(np.diff(offsets) < 0)
+        if falls.size:
+            raise box.error(f"member word_offsets.npy must not decrease, it does after entry {int(falls[0])}")
         counts = None
         if has_counts:
             counts = box.array("counts", kinds="iu", shape=(vocab_size,)).astype(np.int64, copy=False)

@@ -6,7 +6,8 @@ A text row is a word and decimal numbers up to a newline; a binary row is a word
 ``4 * dim`` bytes of float32 values, optionally a newline, then the next word. Both are measured from
 where the first word ends, so a long first word (the most frequent word comes first) changes
 nothing. ``cursor`` is :mod:`w2v.vectors_io`'s reader, of which only ``peek(n)`` (the next ``n``
-bytes, not consumed) is used. The readers use :func:`is_number` and :func:`plausible_word` too.
+bytes, not consumed) is used. The readers use :func:`is_number`, :func:`values_hold_underscore`
+and :func:`plausible_word` too.
 """
 from __future__ import annotations
 
@@ -113,6 +114,16 @@ def _binary_row_fits(cur, lead: int, vocab_size: int, dim: int) -> bool:
 def plausible_word(word: bytes) -> bool:
     """A word word2vec.c could have written: not empty, no NUL, tab or newline."""
     return bool(word) and len(word.translate(None, _WORD_BREAKERS)) == len(word)
+
+
+def values_hold_underscore(line: bytes, word: bytes) -> bool:
+    """Whether the values after ``word`` (the row's first token) in ``line`` hold a ``_``.
+
+    float() and numpy read "1_0" as 10, so a row converted in one numpy call must be refused
+    before it when this holds: no vector writer writes one. Costs one scan for most rows (no
+    ``_`` at all); the word itself may hold any (``new_york``).
+    """
+    return b"_" in line and b"_" in line[line.index(word) + len(word):]
 
 
 def is_number(token: bytes) -> bool:

@@ -190,3 +190,22 @@ def test_generate_takes_the_tokenizer_of_a_case_sensitive_arpa_model(files, caps
     assert main(["ngram", "generate", str(arpa), "-n", "15", "--seed", "4", "--json", "--context", "The",
                  "--tokenizer", "whitespace"]) == 0
     assert json.loads(capsys.readouterr().out)["tokens"] == lm.generate(15, seed=4, context=["The"])
+
+
+def test_a_model_with_a_newer_tokenizer_is_refused_in_one_line(files, capsys):
+    folder, train, test = files
+    lm = NgramLM(order=2).fit([s.split() for s in TRAIN])
+    lm.tokenizer_ = "sentencepiece-v9"
+    lm.save(folder / "new.lm")
+    assert main(["ngram", "perplexity", str(folder / "new.lm"), str(test)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("w2v ngram perplexity: error: ") and captured.err.count("\n") == 1
+    assert "'sentencepiece-v9'" in captured.err and "newer w2v" in captured.err
+
+
+def test_the_cli_offers_exactly_the_tokenizers_model_files_may_name():
+    from w2v.cli._args import TOKENIZERS
+    from w2v.corpus.tokenize import TOKENIZER_NAMES
+
+    assert TOKENIZERS == TOKENIZER_NAMES

@@ -148,6 +148,19 @@ def test_train_warns_when_the_phrase_model_used_another_tokenizer(corpus, tmp_pa
     assert "New_York" not in (tmp_path / "v.txt").read_text()    # never matches lowercased tokens
 
 
+def test_train_refuses_a_phrase_model_with_an_unknown_tokenizer(corpus, tmp_path):
+    from w2v.corpus.phrases import Phrases
+
+    model = Phrases(min_count=2, threshold=1.0).fit([["new", "york"]] * 3)
+    model.tokenizer_ = "sentencepiece-v9"
+    model.save(tmp_path / "new.npz")
+    result = w2v("train", corpus, "-o", tmp_path / "v.txt", "--format", "text", "--phrases", tmp_path / "new.npz",
+                 "--quiet", "--dim", "8", "--epochs", "1", "--min-count", "1")
+    assert result.returncode == 2 and not (tmp_path / "v.txt").exists()
+    assert result.stderr.startswith("w2v train: error: ") and result.stderr.count("\n") == 1
+    assert "'sentencepiece-v9'" in result.stderr and "warning" not in result.stderr
+
+
 def test_reads_standard_input(tmp_path):
     result = w2v("phrases", "-", "-o", tmp_path / "p.txt", "--quiet", "--scoring", "gensim", "--min-count", "1",
                  "--threshold", "0.1", stdin="new york is\nnew york\nnew york\n")

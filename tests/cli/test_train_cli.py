@@ -142,3 +142,17 @@ def test_a_failing_worker_thread_fails_the_run_and_writes_nothing(corpus, tmp_pa
     out_path.write_bytes(b"keep me")
     assert main(args) == 1
     assert out_path.read_bytes() == b"keep me"
+
+
+def test_more_classes_than_words_is_a_warning_and_one_class_per_word(corpus, tmp_path):
+    # as word2vec.c ends up, but said: `w2v classes -k` refuses such a K
+    out = w2v("train", corpus, "-o", tmp_path / "v.txt", "--dim", "8", "--epochs", "1", "--quiet",
+              "--classes", "100000")
+    assert out.returncode == 0, out.stderr
+    size = len(KeyedVectors.load(tmp_path / "v.txt"))
+    assert out.stderr.splitlines() == [f"w2v train: warning: --classes 100000 > {size} words: one class per word"]
+    classes = [line.split()[1] for line in (tmp_path / "v.classes.txt").read_text().splitlines()]
+    assert sorted(map(int, classes)) == list(range(size))
+    out = w2v("train", corpus, "-o", tmp_path / "w.txt", "--dim", "8", "--epochs", "1", "--quiet",
+              "--classes", str(size))
+    assert out.returncode == 0 and out.stderr == "", out.stderr

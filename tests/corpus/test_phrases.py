@@ -288,6 +288,16 @@ def test_the_tokenizer_name_is_kept(tmp_path):
     assert Phrases(min_count=2, threshold=1.0).fit(TEN).tokenizer_ is None
 
 
+def test_a_tokenizer_name_this_w2v_does_not_know_is_refused(tmp_path):
+    # a newer w2v's tokenizer: its phrases are made of tokens this one cannot produce
+    model = Phrases(min_count=2, threshold=1.0).fit(TEN)
+    model.tokenizer_ = "sentencepiece-v9"
+    model.save(tmp_path / "m.npz")
+    with pytest.raises(ModelFormatError, match="'sentencepiece-v9'.*newer w2v") as err:
+        Phrases.load(tmp_path / "m.npz")
+    assert "\n" not in str(err.value) and "m.npz" in str(err.value)
+
+
 def test_rewrite_scan_is_stage_two_of_the_pipeline(tmp_path):
     from w2v.corpus.pipeline import build_and_encode
 

@@ -157,3 +157,74 @@ def test_a_well_formed_history_loads_with_optional_fields(tmp_path):
 
     model = Word2Vec.load_state(_with_history_entry(tmp_path, add))
     assert [r["epoch"] for r in model.history_] == [1, 2] and model.history_[1]["analogy_accuracy"] is None
+
+
+def _with_meta(tmp_path, change):
+    """A saved state whose JSON header ``change`` edits."""
+    arrays, meta = load_state(_saved(tmp_path, "negative"))
+    change(meta)
+    path = tmp_path / "tampered.npz"
+    save_state(path, arrays, meta)
+    return path
+
+
+GOOD_HASH = "0" * 64
+BAD_CORPUS = {
+    "a string": "x",
+    "a list": [12, GOOD_HASH],
+    "words missing": {"counts_sha256": GOOD_HASH},
+    "words negative": {"words": -1, "counts_sha256": GOOD_HASH},
+    "words a float": {"words": 1.5, "counts_sha256": GOOD_HASH},
+    "words a boolean": {"words": True, "counts_sha256": GOOD_HASH},
+    "hash missing": {"words": 12},
+    "hash not hexadecimal": {"words": 12, "counts_sha256": "z" * 64},
+    "hash cut short": {"words": 12, "counts_sha256": "0" * 63},
+}
+
+
+@pytest.mark.parametrize("what", BAD_CORPUS)
+def test_a_corpus_fingerprint_that_is_not_one_is_refused(tmp_path, what):
+    # resume compares it with the corpus given; a malformed one would disable or garble that check
+    path = _with_meta(tmp_path, lambda meta: meta.__setitem__("corpus", BAD_CORPUS[what]))
+    for load in (load_state, Word2Vec.load_state):
+        with pytest.raises(ModelFormatError, match="tampered.npz.*header field 'corpus'") as err:
+            load(path)
+        assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("corpus", [None, {"words": 12, "counts_sha256": "0123456789abcdef" * 4}])
+def test_a_corpus_fingerprint_may_be_null_or_absent(tmp_path, corpus):
+    path = _with_meta(tmp_path, lambda meta: meta.__setitem__("corpus", corpus))
+    assert Word2Vec.load_state(path)._corpus_fingerprint == corpus
+    path = _with_meta(tmp_path, lambda meta: meta.pop("corpus"))   # states written before fingerprints
+    assert Word2Vec.load_state(path)._corpus_fingerprint is None
+
+
+@pytest.mark.parametrize("epochs_trained", [5, 3])
+def test_epochs_trained_cannot_be_past_the_history(tmp_path, epochs_trained):
+    path = _with_history_entry(tmp_path, lambda entry: None)     # two records, epochs_trained 2
+    assert Word2Vec.load_state(path).epochs_trained_ == 2
+    arrays, meta = load_state(path)
+    meta["epochs_trained"] = epochs_trained
+    save_state(path, arrays, meta)
+    for load in (load_state, Word2Vec.load_state):
+        with pytest.raises(ModelFormatError, match=f"tampered.npz.*'epochs_trained' is {epochs_trained} "
+                                                   "but header field 'history' holds 2 epoch records") as err:
+            load(path)
+        assert "\n" not in str(err.value)
+
+
+def test_history_records_are_numbered_by_their_place(tmp_path):
+    path = _with_history_entry(tmp_path, _put("epoch", 1))
+    with pytest.raises(ModelFormatError, match="tampered.npz.*'history' entry 2: 'epoch' must be 2, got 1"):
+        Word2Vec.load_state(path)
+
+
+def test_a_state_saved_after_partial_fit_loads(tmp_path):
+    # partial_fit counts its own epochs anew (epochs_trained 1) while the history keeps all three
+    sentences = [["a", "b", "c", "d"]] * 50
+    model = Word2Vec(dim=4, epochs=2, min_count=1, workers=1, progress=False).fit(sentences)
+    model.partial_fit(sentences, epochs=1)
+    model.save_state(tmp_path / "s.npz")
+    loaded = Word2Vec.load_state(tmp_path / "s.npz")
+    assert loaded.epochs_trained_ == 1 and [r["epoch"] for r in loaded.history_] == [1, 2, 3]

@@ -90,7 +90,7 @@ def test_hand_written_arpa_uses_back_off_rule(tmp_path):
     ("hello\n", "no \\\\data"),
     (HAND_ARPA.replace("ngram 2=3", "ngram 2=4"), "declares 4"),
     (HAND_ARPA.replace("-0.3\ta b", "-0.3\tq b"), "not a unigram"),
-    (HAND_ARPA.replace("-0.3\ta b", "oops\ta b"), "unparsable"),
+    (HAND_ARPA.replace("-0.3\ta b", "oops\ta b"), "line 14: the log10 probability 'oops' is not a number"),
     (HAND_ARPA.replace("\\2-grams:", "\\3-grams:"), "expected"),
     (HAND_ARPA.replace("-0.5\t</s>\n", "").replace("ngram 1=5", "ngram 1=4"), "no </s>"),
 ])
@@ -98,6 +98,39 @@ def test_bad_arpa_files_are_one_line_errors(broken, message, tmp_path):
     path = tmp_path / "bad.arpa"
     path.write_text(broken)
     with pytest.raises(ModelFormatError, match=message):
+        read_arpa(path)
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("-0.7\ta\t-0.2", "-0_7\ta\t-0.2", "line 9: the log10 probability '-0_7' is not a number"),  # float(): -7
+    ("-0.7\ta\t-0.2", "-0.7\ta\t-0_2", "line 9: the back-off weight '-0_2' is not a number"),
+    ("-0.3\ta b", "-\u0660.3\ta b", "line 14: the log10 probability '-\u0660.3' is not a number"),  # Arabic-Indic 0
+    ("-0.3\ta b", "oops\ta b", "line 14: the log10 probability 'oops' is not a number"),
+])
+def test_a_number_field_is_an_ascii_decimal_number(old, new, message, tmp_path):
+    path = tmp_path / "bad.arpa"
+    path.write_text(HAND_ARPA.replace(old, new), encoding="utf-8")
+    with pytest.raises(ModelFormatError, match=f"bad.arpa' {message}") as err:
+        read_arpa(path)
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("count", ["1_0", "-5", "\u0665"])
+def test_a_header_count_is_an_ascii_decimal_integer(count, tmp_path):
+    # int() reads "1_0" as 10 and "\u0665" as 5; a negative count ran the sections together
+    path = tmp_path / "bad.arpa"
+    path.write_text(HAND_ARPA.replace("ngram 1=5", f"ngram 1={count}"), encoding="utf-8")
+    with pytest.raises(ModelFormatError, match=f"bad.arpa' line 2: bad header line 'ngram 1={count}'"):
+        read_arpa(path)
+
+
+def test_infinities_are_read_as_before(tmp_path):
+    # -inf (and -99) is log10(0); a positive infinity is refused as a probability above 1
+    path = tmp_path / "inf.arpa"
+    path.write_text(HAND_ARPA.replace("-0.6\tb", "-infinity\tb"))
+    assert read_arpa(path).logprob("b", []) == -np.inf
+    path.write_text(HAND_ARPA.replace("-0.6\tb", "inf\tb"))
+    with pytest.raises(ModelFormatError, match="positive log10 probabilities"):
         read_arpa(path)
 
 
@@ -131,6 +164,24 @@ def test_bad_native_files(tmp_path, ten_sentences):
     np.savez(pickled, meta=np.array([{"format": "w2v-ngram"}], dtype=object))
     with pytest.raises(ModelFormatError):
         NgramLM.load(pickled)
+
+
+@pytest.mark.parametrize("name", [None, "default", "whitespace"])
+def test_known_tokenizer_names_are_kept(name, tmp_path, ten_sentences):
+    lm = _fit("kneser-ney", ten_sentences)
+    lm.tokenizer_ = name
+    lm.save(tmp_path / "m.lm")
+    assert NgramLM.load(tmp_path / "m.lm").tokenizer_ == name
+
+
+def test_unknown_tokenizer_name_is_refused(tmp_path, ten_sentences):
+    # a newer w2v's tokenizer: reading the text with the default one would score other tokens
+    lm = _fit("kneser-ney", ten_sentences)
+    lm.tokenizer_ = "sentencepiece-v9"
+    lm.save(tmp_path / "m.lm")
+    with pytest.raises(ModelFormatError, match="'sentencepiece-v9'.*newer w2v") as err:
+        NgramLM.load(tmp_path / "m.lm")
+    assert "\n" not in str(err.value) and "m.lm" in str(err.value)
 
 
 def test_save_is_atomic_on_failure(tmp_path, ten_sentences, monkeypatch):

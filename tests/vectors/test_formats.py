@@ -214,6 +214,27 @@ def test_unreadable_files_are_one_line_errors(tmp_path, content, message):
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize("fmt, mmap", [("native", False), ("native", True), ("binary", False), ("text", False)])
+def test_a_file_of_zero_words_is_refused_in_one_line_in_every_format(tmp_path, fmt, mmap):
+    # each writer writes one (an empty KeyedVectors saves); each reader says it holds no vectors
+    path = tmp_path / "empty"
+    KeyedVectors([], np.zeros((0, 3), np.float32)).save(path, format=fmt)
+    with pytest.raises(ModelFormatError, match="0 words of 3 dimensions; the file holds no vectors") as info:
+        KeyedVectors.load(path, mmap=mmap)
+    assert "\n" not in str(info.value)
+
+
+def test_native_word_offsets_that_decrease_are_named(tmp_path):
+    from w2v.container import write_container
+    from w2v.vectors_native import NATIVE_LAYOUT
+
+    members = {"vectors": np.zeros((3, 2), np.float32), "words_utf8": np.frombuffer(b"abc", np.uint8),
+               "word_offsets": np.array([0, 2, 1, 3], np.int64)}
+    write_container(tmp_path / "v.npz", NATIVE_LAYOUT, {"vocab_size": 3, "dim": 2, "has_counts": False}, members)
+    with pytest.raises(ModelFormatError, match="must not decrease, it does after entry 1"):
+        KeyedVectors.load(tmp_path / "v.npz")
+
+
 def test_missing_file_folder_and_foreign_npz(tmp_path):
     with pytest.raises(ModelFormatError, match="does not exist"):
         KeyedVectors.load(tmp_path / "nope.bin")

@@ -91,6 +91,28 @@ def test_a_value_that_is_not_a_number_names_its_line(tmp_path):
         KeyedVectors.load(path)
 
 
+# float() takes 1_0 as 10; the second case is on the line that decides the format
+@pytest.mark.parametrize("rows, line, bad", [("a_b 1 2\nc 1_0 0.5\n", 2, "1_0"),
+                                             ("c 1_0 0.5\na_b 1 2\n", 1, "1_0"),
+                                             ("a_b 1 2\nc -0.5 2_5e-1\n", 2, "2_5e-1")])
+def test_a_value_holding_an_underscore_is_not_a_number(tmp_path, rows, line, bad):
+    path = tmp_path / "g.txt"
+    path.write_text(rows)
+    assert detect_format(path) == "glove"
+    with pytest.raises(ModelFormatError, match=rf"g.txt: line {line}: value b'{bad}' is not a number") as err:
+        read_vectors(path)
+    assert "\n" not in str(err.value)
+
+
+def test_words_may_hold_underscores_and_values_infinities_stay_refused_as_before(tmp_path):
+    path = tmp_path / "g.txt"
+    path.write_text("new_york 1 2\n_ 3 4\n")
+    assert read_vectors(path)[0] == ["new_york", "_"]
+    path.write_text("new_york 1 2\nb inf 4\n")
+    with pytest.raises(ModelFormatError, match="'b'.*not finite"):
+        read_vectors(path)
+
+
 def test_cli_bad_glove_row_is_one_line_exit_2(tmp_path, capsys):
     path = tmp_path / "bad.txt"
     path.write_text("a 1 2 3\nb 4 5 6\nc 7 8\n")

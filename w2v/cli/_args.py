@@ -17,6 +17,8 @@ from w2v.errors import W2VError
 #: the file argument that means standard input (when read) or standard output (when written)
 STDIO = "-"
 
+# w2v.corpus.tokenize.TOKENIZER_NAMES (a test keeps them equal), not imported: every command would
+# then load the corpus package before parsing its arguments
 TOKENIZERS = ("default", "whitespace")
 TOKENIZER_HELP = ("'default': lowercase, keep runs of letters and digits (inner ' and - kept; other "
                   "punctuation and _ dropped); 'whitespace': split on white space only and keep every "

@@ -10,6 +10,7 @@ evaluation, and :func:`write` writes the extra files after the vectors.
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from w2v.cli._args import output_path, positive_int, side_file
@@ -20,7 +21,8 @@ def add_options(p) -> None:
     """Add ``--classes``, ``--classes-output``, ``--evaluate-every-epoch``, ``--questions``, ``--plot-history``."""
     p.add_argument("--classes", type=positive_int, default=None, metavar="K",
                    help="also write K word classes (cosine k-means), one 'word class_id' line per word, "
-                        "to OUT's name with .classes.txt [-classes; word2vec.c writes them instead of the vectors]")
+                        "to OUT's name with .classes.txt (K above the vocabulary: one class per word, with a "
+                        "warning) [-classes; word2vec.c writes them instead of the vectors]")
     p.add_argument("--classes-output", type=output_path, default=None, metavar="FILE",
                    help="where --classes writes; default: OUT with its extension replaced by .classes.txt")
     p.add_argument("--evaluate-every-epoch", action="store_true",
@@ -95,7 +97,11 @@ def write(model, args, failures: list | None = None) -> list[str]:
 
 def _write_classes(model, args) -> str:
     path = classes_path(args)
-    classes = model.wv_.cluster(min(args.classes, len(model.wv_)), seed=args.seed)
+    words = len(model.wv_)
+    if args.classes > words:
+        # word2vec.c ends up with one word per class too; an error here would throw the run away
+        print(f"w2v train: warning: --classes {args.classes} > {words} words: one class per word", file=sys.stderr)
+    classes = model.wv_.cluster(min(args.classes, words), seed=args.seed)
     with writing(path, "word classes"):
         classes.save(path)
     return (f"wrote {path}: {len(classes.words)} words in {classes.k} classes "

@@ -304,7 +304,12 @@ class _StorableCheck:
 
 
 def _load_phrases(args):
-    """The phrase model of ``--phrases`` (None without it); warns if it was learned on other tokens."""
+    """The phrase model of ``--phrases`` (None without it); warns if it was learned on other tokens.
+
+    A warning, not an error: the other tokenizer is one this w2v knows and may have been chosen on
+    purpose (only the phrases whose words both read alike can match). A tokenizer it does not know
+    is refused by ``Phrases.load``.
+    """
     if args.phrases is None:
         return None
     from w2v.corpus.phrases import Phrases

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from w2v.container import Layout, open_container, write_container
+from w2v.corpus.tokenize import TOKENIZER_NAMES
 
 LAYOUT = Layout(format="w2v-phrases", version=1, what="phrase model", title="w2v phrase model",
                 remedy="learn the phrases again (w2v phrases --save-model)")
@@ -62,11 +63,12 @@ def load_tables(path):
     Raises
     ------
     ModelFormatError
-        Missing, not a phrase model, a newer version, or damaged.
+        Missing, not a phrase model, a newer version or tokenizer, or damaged.
     """
     with open_container(path, LAYOUT) as box:
         params = box.meta_value("params", (dict,), "an object")
-        tokenizer = box.meta_value("tokenizer", (str, type(None)), "a name or null", default=None)
+        # a name this w2v does not know: a newer one's tokens, which no text read here would match
+        tokenizer = box.meta_name("tokenizer", TOKENIZER_NAMES, "the tokenizer", default=None)
         words = box.meta_words("words")
         infos = box.meta_value("passes", (list,), "a list of passes")
         box.require(len(infos) * 5 <= len(box.names),

@@ -40,6 +40,9 @@ _DIGIT_RE = re.compile(r"\d")
 _MARKS_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 NUMBER_MODES = ("keep", "normalize")
+#: every value of :attr:`Tokenizer.name`: what model files record, and all a loader may accept (a
+#: name outside it was written by a newer w2v, whose tokens this one cannot reproduce)
+TOKENIZER_NAMES = ("default", "whitespace")
 
 # White space as bytes.split() and word2vec.c see it (space, \t, \n, \r, \v, \f). str.split() also
 # splits at these other characters, which would cut tokens a word2vec.c-style corpus keeps whole.

@@ -7,7 +7,8 @@ written atomically.
 
 :func:`load_state` checks what every trainer state must hold: a JSON object with the version rule
 of the container, every member plain numbers whose declared shape and size match the file, and the
-header fields of progress with their types and ranges, each epoch record of the history included.
+header fields of progress with their types and ranges, each epoch record of the history and the
+corpus fingerprint included.
 What each array must hold for the compiled kernels is checked by the objects that use them.
 """
 from __future__ import annotations
@@ -93,9 +94,33 @@ def _check_meta(box) -> None:
         box.require(all(isinstance(r, dict) for r in history), "header field 'history' must hold objects")
         for number, record in enumerate(history, start=1):
             _check_record(box, number, record)
+            box.require(record["epoch"] == number, f"header field 'history' entry {number}: 'epoch' must be "
+                                                   f"{number}, got {record['epoch']}")
     for key, minimum in (("epochs_trained", 0), ("total_words", 0), ("calls", 0), ("min_count_effective", 1)):
         if key in box.meta:
             box.meta_int(key, minimum=minimum)
+    if "history" in box.meta and "epochs_trained" in box.meta:
+        # every finished epoch appends one record, so resume (which starts at epochs_trained) cannot
+        # be past the history; it may be behind it: partial_fit counts its own call's epochs anew,
+        # while the history keeps every call's records
+        trained, records = box.meta["epochs_trained"], len(box.meta["history"])
+        box.require(trained <= records, f"header field 'epochs_trained' is {trained} but header field "
+                                        f"'history' holds {records} epoch record{'s' * (records != 1)}")
+    _check_corpus(box)
+
+
+def _check_corpus(box) -> None:
+    """The corpus fingerprint (:mod:`w2v.models.fingerprint`): null or absent in states written
+    before it, else an object of a word count and a SHA-256 digest. Resuming compares it with the
+    corpus given, so anything else would disable that check or garble its message."""
+    fingerprint = box.meta_value("corpus", (dict, type(None)), "an object or null", default=None)
+    if fingerprint is None:
+        return
+    words, digest = fingerprint.get("words"), fingerprint.get("counts_sha256")
+    box.require(type(words) is int and words >= 0,
+                f"header field 'corpus' must hold 'words', a count of at least 0, got {repr(words)[:40]}")
+    box.require(isinstance(digest, str) and len(digest) == 64 and not digest.strip("0123456789abcdef"),
+                f"header field 'corpus' must hold 'counts_sha256', 64 hexadecimal digits, got {repr(digest)[:40]}")
 
 
 #: fields of a history record (what models/training.py, the distributed driver and

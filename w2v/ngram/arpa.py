@@ -111,7 +111,7 @@ def read_arpa_tables(path: str | os.PathLike) -> tuple[NgramVocab, BackoffTables
 
 def _read(p, name):
     sections = _sections(p)
-    probs1, words1, bows1 = _columns(name, 1, sections[0])
+    probs1, words1, bows1 = _columns(name, 1, *sections[0])
     words_in_file = list(words1[0])
     for special in SPECIALS[1:]:
         if special not in words_in_file:
@@ -130,8 +130,8 @@ def _read(p, name):
     logprob1[ids] = probs1
     bow1[ids] = bows1
     keys, logprob, logbow = [np.arange(V, dtype=np.int64)], [logprob1], [bow1]
-    for n, lines in enumerate(sections[1:], start=2):
-        probs, columns, bows = _columns(name, n, lines)
+    for n, (first_line, lines) in enumerate(sections[1:], start=2):
+        probs, columns, bows = _columns(name, n, first_line, lines)
         try:
             gram_ids = [np.fromiter(map(index.__getitem__, col), dtype=np.int64, count=len(col))
                         for col in columns]
@@ -165,14 +165,43 @@ def _read(p, name):
     return vocab, tables
 
 
+def _plain_numbers(fields) -> bool:
+    """Whether number fields that float() read are ASCII without ``_``: float() also reads "1_0"
+    as 10 and other scripts' digits (Arabic-Indic, full-width) as ours, which no ARPA writer
+    writes. One C-level pass over the joined fields, however many there are."""
+    text = "".join(fields)
+    return text.isascii() and "_" not in text
+
+
+def _refuse_number(name: str, n: int, first_line: int, lines: list[str]) -> None:
+    """Raise the one-line error naming the first number field of ``lines`` that is not a number."""
+    for i, line in enumerate(lines):
+        fields = line.split()
+        named = [("log10 probability", fields[0])]
+        if len(fields) == n + 2:
+            named.append(("back-off weight", fields[-1]))
+        for what, value in named:
+            try:
+                float(value)
+            except ValueError:
+                pass
+            else:
+                if _plain_numbers(value):
+                    continue
+            raise ModelFormatError(f"{name!r} line {first_line + i}: the {what} {value[:30]!r} is not a number")
+    # not reached (a section refused above holds such a field); kept so that a miss still says why
+    raise ModelFormatError(f"{name!r}: unparsable number in the \\{n}-grams: section")
+
+
 def _find(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     pos = np.searchsorted(keys, wanted)
     pos[pos == keys.size] = 0
     return np.where(keys[pos] == wanted, pos, -1) if keys.size else np.full(wanted.size, -1)
 
 
-def _sections(path) -> list[list[str]]:
-    """The lines of each ``\\n-grams:`` section, checked against the ``\\data\\`` header."""
+def _sections(path) -> list[tuple[int, list[str]]]:
+    """The lines of each ``\\n-grams:`` section, checked against the ``\\data\\`` header, each with
+    the line number (from 1) of its first line."""
     name = str(path)
     with decompression_errors(path, "ARPA file", ModelFormatError), open_binary(path) as raw:
         lines = raw.read().decode("utf-8", errors="replace").splitlines()
@@ -186,6 +215,10 @@ def _sections(path) -> list[list[str]]:
         if line.startswith("ngram "):
             try:
                 n, count = line[6:].split("=")
+                # int() also reads "1_0" as 10 and other scripts' digits; a negative count would
+                # run the sections into each other
+                if not line.isascii() or "_" in line or int(count) < 0:
+                    raise ValueError
                 declared[int(n)] = int(count)
             except ValueError:
                 raise ModelFormatError(f"{name!r} line {at + 1}: bad header line {line!r}") from None
@@ -211,7 +244,7 @@ def _sections(path) -> list[list[str]]:
             found = next((i for i, line in enumerate(lines[begin:], start=0)
                           if not line.strip() or line.lstrip().startswith("\\")), len(lines) - begin)
             raise ModelFormatError(f"{name!r}: header declares {declared[n]} {n}-grams, the section has {found}")
-        sections.append(body)
+        sections.append((begin + 1, body))
         at = end
     while at < len(lines) and not lines[at].strip():
         at += 1
@@ -222,8 +255,11 @@ def _sections(path) -> list[list[str]]:
     return sections
 
 
-def _columns(name: str, n: int, lines: list[str]):
-    """Split one section into (logprob (M,), n word columns, logbow (M,)), C-level where it counts."""
+def _columns(name: str, n: int, first_line: int, lines: list[str]):
+    """Split one section into (logprob (M,), n word columns, logbow (M,)), C-level where it counts.
+
+    ``first_line`` is the line number of ``lines[0]``, for messages.
+    """
     if not lines:  # an order with no n-grams (e.g. a high order on a small text)
         return np.empty(0), [() for _ in range(n)], np.empty(0)
     fields = list(map(str.split, lines))
@@ -236,14 +272,19 @@ def _columns(name: str, n: int, lines: list[str]):
     starts = np.concatenate(([0], np.cumsum(widths)[:-1]))
     pick = lambda positions: itemgetter(*positions.tolist())(flat) if positions.size > 1 else \
         tuple(flat[i] for i in positions.tolist())
+    has_bow = widths == n + 2
+    prob_fields = pick(starts)
+    bow_fields = pick(starts[has_bow] + n + 1) if np.any(has_bow) else ()
     try:
-        probs = np.array(pick(starts), dtype=np.float64).reshape(-1)
+        probs = np.array(prob_fields, dtype=np.float64).reshape(-1)
         bows = np.zeros(len(lines))
-        has_bow = widths == n + 2
-        if np.any(has_bow):
-            bows[has_bow] = np.array(pick(starts[has_bow] + n + 1), dtype=np.float64).reshape(-1)
+        if bow_fields:
+            bows[has_bow] = np.array(bow_fields, dtype=np.float64).reshape(-1)
+        plain = _plain_numbers(prob_fields) and _plain_numbers(bow_fields)
     except ValueError:
-        raise ModelFormatError(f"{name!r}: unparsable number in the \\{n}-grams: section") from None
+        plain = False
+    if not plain:
+        _refuse_number(name, n, first_line, lines)
     probs[probs <= LOG_ZERO] = -np.inf
     bows[bows <= LOG_ZERO] = -np.inf
     columns = [pick(starts + 1 + j) for j in range(n)]

@@ -9,7 +9,8 @@ Layout: the JSON header holds the format name and version, ``order``, the ``smoo
 (``keys_n``, ``logprob_n``, ``logbow_n``, and whatever a model of another form adds). The reader
 returns plain data and checks every part of it first: header field types and ranges, the
 vocabulary, member dtypes and lengths, keys sorted and within range, no NaN or log10 probability
-above 0.
+above 0. A tokenizer this w2v does not know (a newer one wrote the file) is refused: text read with
+another would be scored as other tokens.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from w2v.container import Layout, open_container, write_container
+from w2v.corpus.tokenize import TOKENIZER_NAMES
 from w2v.errors import ModelFormatError
 from w2v.fileio import check_model_file, check_readable, decompression_errors, open_binary
 from w2v.ngram.encoding import NgramVocab
@@ -132,7 +134,7 @@ def read_model_file(path: str | os.PathLike) -> tuple[NgramVocab, BackoffTables,
             fitted=box.meta_value("fitted", (dict, type(None)), "an object", default=None) or {},
             min_count=box.meta_int("min_count", minimum=1),
             train_tokens=box.meta_int("train_tokens", minimum=0, default=0),
-            tokenizer=box.meta_value("tokenizer", (str, type(None)), "a name or null", default=None))
+            tokenizer=box.meta_name("tokenizer", TOKENIZER_NAMES, "the tokenizer", default=None))
         try:
             vocab = NgramVocab(box.meta_words("words"))
         except ValueError as err:
