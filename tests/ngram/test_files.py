@@ -208,3 +208,11 @@ def test_arpa_model_saves_natively_and_back(tmp_path, ten_sentences):
     assert _scores(again) == _scores(lm)
     again.to_arpa(tmp_path / "again.arpa")
     assert read_arpa(tmp_path / "again.arpa").evaluate(PROBES).log10_prob == lm.evaluate(PROBES).log10_prob
+
+
+def test_a_header_count_declared_twice_is_refused(tmp_path):
+    # the second "ngram 1=" replaced the first without a word
+    path = tmp_path / "bad.arpa"
+    path.write_text(HAND_ARPA.replace("ngram 1=5\n", "ngram 1=5\nngram 1=7\n"), encoding="utf-8")
+    with pytest.raises(ModelFormatError, match="bad.arpa' line 3: 'ngram 1=' is declared twice"):
+        read_arpa(path)
