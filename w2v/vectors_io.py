@@ -274,7 +274,8 @@ def _read_header(cur: _Cursor, path: Path) -> tuple[int, int]:
         raise ModelFormatError(f"{path}: the file is empty or starts with a blank line "
                                "(byte 0); expected a 'VOCAB_SIZE DIM' header")
     try:
-        if len(parts) != 2:
+        # ASCII digits only: int() also reads "1_0" as 10
+        if len(parts) != 2 or not (parts[0].isdigit() and parts[1].isdigit()):
             raise ValueError
         vocab_size, dim = int(parts[0]), int(parts[1])
     except ValueError:

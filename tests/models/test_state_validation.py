@@ -228,3 +228,11 @@ def test_a_state_saved_after_partial_fit_loads(tmp_path):
     model.save_state(tmp_path / "s.npz")
     loaded = Word2Vec.load_state(tmp_path / "s.npz")
     assert loaded.epochs_trained_ == 1 and [r["epoch"] for r in loaded.history_] == [1, 2, 3]
+
+
+def test_a_state_naming_an_unknown_tokenizer_was_written_by_a_newer_w2v(tmp_path):
+    # it was refused as "not a complete w2v trainer state (ParameterError: ...)"
+    path = _with_meta(tmp_path, lambda meta: meta["params"].__setitem__("tokenizer", "sentencepiece-v9"))
+    with pytest.raises(ModelFormatError, match="tokenizer 'sentencepiece-v9'.*newer w2v") as err:
+        Word2Vec.load_state(path)
+    assert "not a complete" not in str(err.value)

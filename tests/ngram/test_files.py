@@ -208,3 +208,27 @@ def test_arpa_model_saves_natively_and_back(tmp_path, ten_sentences):
     assert _scores(again) == _scores(lm)
     again.to_arpa(tmp_path / "again.arpa")
     assert read_arpa(tmp_path / "again.arpa").evaluate(PROBES).log10_prob == lm.evaluate(PROBES).log10_prob
+
+
+def test_a_header_count_declared_twice_is_refused(tmp_path):
+    # the second "ngram 1=" replaced the first without a word
+    path = tmp_path / "bad.arpa"
+    path.write_text(HAND_ARPA.replace("ngram 1=5\n", "ngram 1=5\nngram 1=7\n"), encoding="utf-8")
+    with pytest.raises(ModelFormatError, match="bad.arpa' line 3: 'ngram 1=' is declared twice"):
+        read_arpa(path)
+
+
+@pytest.mark.parametrize("bow", ["1e30", "5"])
+def test_a_file_giving_a_token_a_probability_above_one_is_refused_when_scored(tmp_path, bow):
+    # bow(a) = 10^5 lifts p(b | a), which backs off to p(b), far above 1: the perplexity came out
+    # as 0.10 (0.00 for 1e30), below 1, which no distribution gives
+    from w2v.ngram import NgramLM
+
+    path = tmp_path / "lifted.arpa"
+    path.write_text("\\data\\\nngram 1=5\nngram 2=1\n\n\\1-grams:\n-1.0\t<unk>\t0\n-99\t<s>\t-0.3\n-0.5\t</s>\n"
+                    f"-0.6\ta\t{bow}\n-0.6\tb\t0\n\n\\2-grams:\n-0.2\t<s> a\n\n\\end\\\n")
+    lm = NgramLM.load(path)
+    with pytest.raises(ModelFormatError, match="probability above 1") as err:
+        lm.evaluate([["a", "b"]])
+    assert "\n" not in str(err.value)
+    assert lm.evaluate([["b"]]).perplexity > 1  # a text the weight does not lift is scored as before

@@ -387,3 +387,11 @@ def test_misaligned_binary_rows_are_refused_naming_row_and_offset(tmp_path):
     (tmp_path / "g.bin").write_bytes(data)
     with pytest.raises(ModelFormatError, match="misaligned"):
         read_vectors(tmp_path / "g.bin", format="binary")
+
+
+@pytest.mark.parametrize("header", [b"1_0 2", b"2 0_2", b"\xd9\xa2 2"])
+def test_a_header_holds_ascii_decimal_integers(tmp_path, header):
+    # int() reads "1_0" as 10 and Arabic-Indic digits as ours: the header then misdescribed the rows
+    (tmp_path / "v.txt").write_bytes(header + b"\na 0.5 0.5\nb 0.25 0.25\n")
+    with pytest.raises(ModelFormatError, match="header .* must be 'VOCAB_SIZE DIM'"):
+        read_vectors(tmp_path / "v.txt", format="text")

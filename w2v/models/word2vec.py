@@ -546,7 +546,13 @@ class Word2Vec:
     def _from_state(cls, arrays, meta) -> "Word2Vec":
         """The model of a loaded state, every array checked before a kernel can see it."""
         from w2v.corpus import Vocabulary
+        from w2v.corpus.tokenize import TOKENIZER_NAMES
 
+        tokenizer = meta["params"].get("tokenizer", "default")
+        if isinstance(tokenizer, str) and tokenizer not in TOKENIZER_NAMES:
+            # a name this w2v does not know: a newer one's, whose tokens resuming here would not match
+            raise ModelFormatError(f"it names the tokenizer {tokenizer[:40]!r}, which this w2v does not know "
+                                   f"({', '.join(TOKENIZER_NAMES)}): a newer w2v wrote it; upgrade w2v")
         model = cls(**meta["params"])
         model.check_params()
         pruned = meta.get("vocabulary_pruned", False)  # absent from states written before it was stored

@@ -219,9 +219,12 @@ def _sections(path) -> list[tuple[int, list[str]]]:
                 # run the sections into each other
                 if not line.isascii() or "_" in line or int(count) < 0:
                     raise ValueError
-                declared[int(n)] = int(count)
+                order = int(n)
             except ValueError:
                 raise ModelFormatError(f"{name!r} line {at + 1}: bad header line {line!r}") from None
+            if order in declared:  # a second count would replace the first without a word
+                raise ModelFormatError(f"{name!r} line {at + 1}: 'ngram {order}=' is declared twice")
+            declared[order] = int(count)
         elif line or declared:
             break
         at += 1

@@ -84,6 +84,9 @@ class PerplexityResult:
 
 #: highest accepted order (KenLM's default build stops at 6)
 MAX_ORDER = 100
+#: the highest log10 probability a scored token may have: 0 (a probability of 1) plus the rounding of
+#: an ARPA file's six-decimal probabilities and back-off weights
+MAX_LOG10_PROB = 1e-3
 
 
 class NgramLM:
@@ -288,6 +291,12 @@ class NgramLM:
             raise CorpusError("the text to score holds no words: give at least one non-empty sentence")
         scores = self.tables_.score_ids(encoded.ids)
         scores = scores[encoded.ids != BOS]
+        lifted = scores > MAX_LOG10_PROB
+        if lifted.any():
+            # only a read ARPA file's back-off weights can do this; a perplexity below 1 would follow
+            raise ModelFormatError(f"the model gives {int(lifted.sum())} of {scores.size} tokens a probability "
+                                   f"above 1 (log10 up to {float(scores.max()):.3g}): its back-off weights are "
+                                   "broken")
         zero = int(np.count_nonzero(np.isneginf(scores)))
         total = float(scores.sum())
         tokens = encoded.n_tokens
