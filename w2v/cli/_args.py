@@ -93,7 +93,12 @@ def unit_interval(text: str) -> float:
 
 
 def output_path(text: str) -> Path:
-    """A file path whose folder exists (the file itself may not)."""
+    """A file path whose folder exists (the file itself may not); not ``-``, which an option that
+    can write to standard output takes through :func:`output_file`."""
+    if text == STDIO:
+        raise argparse.ArgumentTypeError("'-' (standard output) cannot take this output; give a file name")
+    if text.endswith(("/", os.sep)):  # Path() would drop the separator and write a file of that name
+        raise argparse.ArgumentTypeError(f"{text!r} names a folder; give a file name")
     path = Path(text)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():

@@ -11,7 +11,8 @@ from __future__ import annotations
 import sys
 
 from w2v.cli import _safety
-from w2v.cli._args import HelpFormatter, non_negative_int, output_path, positive_int
+from w2v.cli._args import STDIO, HelpFormatter, non_negative_int, output_file, positive_int
+from w2v.errors import W2VError
 
 
 def register(subparsers) -> None:
@@ -24,8 +25,8 @@ def register(subparsers) -> None:
                     "order, as word2vec.c's -classes does.")
     p.add_argument("model", metavar="VECTORS", help="vector file (w2v native, word2vec binary or text, GloVe)")
     p.add_argument("-k", "--classes", type=positive_int, required=True, metavar="K", help="number of classes [-classes]")
-    p.add_argument("-o", "--output", type=output_path, default=None, metavar="FILE",
-                   help="classes file to write (default: stdout)")
+    p.add_argument("-o", "--output", type=output_file("classes file"), default=None, metavar="FILE",
+                   help="classes file to write, - for stdout (default: stdout)")
     p.add_argument("--iterations", type=positive_int, default=10,
                    help="most k-means iterations; stops earlier when no word changes class")
     p.add_argument("--restrict-vocab", type=positive_int, default=None, metavar="N",
@@ -42,6 +43,10 @@ def handle(args) -> int:
     from w2v.clusters import cluster_vectors
     from w2v.vectors import KeyedVectors
 
+    if args.output == STDIO:
+        if args.json:
+            raise W2VError("--json and -o - would both write to standard output: choose one")
+        args.output = None  # the classes file on stdout, as without -o
     _safety.refuse_overwrite({"MODEL": args.model}, {"-o": args.output})
     kv = KeyedVectors.load(args.model)
     classes = cluster_vectors(kv, args.classes, iterations=args.iterations,

@@ -88,6 +88,8 @@ def handle(args) -> int:
     plot_words(kv, words, method=args.method, ax=ax, classes=classes, seed=args.seed, title=args.title)
     with _safety.writing(args.output, "picture"):
         save_figure(fig, args.output)
+    if args.classes is not None:
+        args.classes = min(args.classes, len(words))  # what plot_words drew: at most one class per word
     if args.json:
         print_json({"output": str(args.output), "words": words, "method": args.method,
                     "classes": args.classes, "classes_file": None if args.classes_file is None
