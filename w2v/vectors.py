@@ -370,12 +370,15 @@ class KeyedVectors:
         """Rank of ``word2`` among the neighbours of ``word1`` (1 = nearest), as gensim's ``rank``.
 
         One plus the number of words other than ``word1`` strictly closer (by cosine) to ``word1``
-        than ``word2`` is.
+        than ``word2`` is. A repeated word counts once, by its first row (its later rows are never
+        answers of :meth:`most_similar` either).
         """
         i, j = self.index_of(word1), self.index_of(word2)
         scores = self.unit_vectors @ self.unit_vectors[i]
         closer = scores > scores[j]
         closer[i] = False
+        if self._shadowed is not None:
+            closer &= ~self._shadowed
         return int(np.count_nonzero(closer)) + 1
 
     # ------------------------------------------------------------------ classes and maps

@@ -96,3 +96,14 @@ def test_rank_counts_strictly_closer_words(random_kv):
     assert kv.rank("w0", nearest) == 1
     farthest = kv.most_similar("w0", topn=None).argmin()
     assert kv.rank("w0", kv.words[farthest]) == len(kv) - 1
+
+
+def test_rank_leaves_out_a_repeated_words_later_rows():
+    # the second "x" row is closer to "y" than "z" is, but "x" resolves to its first row and the
+    # later one is never an answer: "z" is y's nearest neighbour, as most_similar says
+    kv = KeyedVectors(["x", "y", "z", "x"], [[1, 0], [0, 1], [.6, .8], [.1, 1]])
+    neighbours = [w for w, _ in kv.most_similar("y", topn=10)]
+    assert neighbours == ["z", "x"]
+    assert kv.rank("y", "z") == 1
+    assert kv.rank("y", "x") == 2
+    assert kv.rank("z", "x") == 2  # the later "x" row is not counted as closer than the first
