@@ -26,6 +26,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from w2v.container import first_non_finite
 from w2v.errors import ModelFormatError, UnknownWordError, W2VError
 from w2v.vectors_io import read_vectors, write_vectors
 
@@ -52,6 +53,8 @@ class KeyedVectors:
         Vocabulary, most frequent first. A repeated word resolves to its first row.
     vectors : array_like, shape (V, d)
         One row per word; stored as C-contiguous float32 (a float32 memmap is kept, not copied).
+        Finite numbers within float32's range only: NaN or an infinity would make answers silently
+        wrong, so it is refused (:class:`QueryError` naming the first such word).
     counts : array_like of int64, shape (V,), optional
         Corpus frequencies when known (word2vec files do not store them).
 
@@ -70,10 +73,11 @@ class KeyedVectors:
         if isinstance(vectors, np.memmap) and vectors.dtype == np.float32:
             array = vectors
         else:
-            array = np.ascontiguousarray(vectors, dtype=np.float32)
+            array = _as_float32(vectors)
         if array.ndim != 2 or array.shape[0] != len(words):
             raise QueryError(f"need a (V, d) matrix with one row per word: got {len(words)} words "
                              f"and an array of shape {array.shape}")
+        _check_finite(words, array, vectors)
         if counts is not None:
             counts = np.asarray(counts, dtype=np.int64)
             if counts.shape != (len(words),):
@@ -98,16 +102,17 @@ class KeyedVectors:
     def vectors(self) -> np.ndarray:
         """The (V, dim) float32 matrix, one row per word in ``words`` order.
 
-        Assigning replaces it (same shape required); the cached unit vectors follow.
+        Assigning replaces it (same shape, finite values required); the cached unit vectors follow.
         """
         return self._vectors
 
     @vectors.setter
     def vectors(self, value) -> None:
-        value = np.ascontiguousarray(value, dtype=np.float32)
-        if value.shape != (len(self.words), self.dim):
-            raise QueryError(f"new vectors must have shape {self._vectors.shape}, got {value.shape}")
-        self._vectors = value
+        array = _as_float32(value)
+        if array.shape != (len(self.words), self.dim):
+            raise QueryError(f"new vectors must have shape {self._vectors.shape}, got {array.shape}")
+        _check_finite(self.words, array, value)
+        self._vectors = array
         self.clear_cache()
 
     @property
@@ -203,7 +208,10 @@ class KeyedVectors:
         ModelFormatError
             ``path`` ends in ``.gz``, ``.bz2`` or ``.xz`` and no ``format`` is given (nothing is
             written compressed; compress the written file instead), or ``format`` is unknown.
+        QueryError
+            A vector edited in place holds NaN or an infinity (no reader would take the file back).
         """
+        _check_finite(self.words, self._vectors, self._vectors, "; nothing was written")
         write_vectors(path, self.words, self._vectors, self.counts,
                       format=format if format is not None else format_for_path(path, default="native"))
 
@@ -497,6 +505,41 @@ def resolve_restrict_vocab(restrict_vocab, vocab_size: int) -> int:
             or restrict_vocab < 1:
         raise QueryError(f"restrict_vocab must be a positive integer or None, got {restrict_vocab!r}")
     return min(int(restrict_vocab), vocab_size)
+
+
+def _as_float32(values) -> np.ndarray:
+    """``values`` as a C-contiguous float32 array; a value beyond float32's range becomes an
+    infinity without numpy's overflow warning (:func:`_check_finite` then refuses it by name)."""
+    with np.errstate(over="ignore"):
+        return np.ascontiguousarray(values, dtype=np.float32)
+
+
+def _check_finite(words, array: np.ndarray, given, after: str = "") -> None:
+    """Refuse a matrix holding NaN or an infinity, naming the first word that has one.
+
+    Parameters
+    ----------
+    words : sequence of str, length V
+    array : np.ndarray[float32], shape (V, d)
+        The matrix as stored.
+    given : array_like, shape (V, d)
+        What the caller passed, before the float32 cast: a finite row there that is not finite in
+        ``array`` held a value beyond float32's range (~3.4e38), which the message says.
+    after : str
+        Appended to the message (what did not happen).
+    """
+    row = first_non_finite(array)
+    if row < 0:
+        return
+    try:
+        original = np.asarray(given[row], dtype=np.float64)
+        too_big = bool(np.isfinite(original).all())
+    except (TypeError, ValueError, IndexError):
+        too_big = False
+    what = ("holds a value beyond float32's range (about 3.4e38)" if too_big
+            else "is not finite (NaN or infinity)")
+    raise QueryError(f"the vector of word {words[row]!r} (row {row + 1}, vectors[{row}]) {what}: "
+                     f"vectors must be finite float32 numbers{after}")
 
 
 def _as_list(value) -> list:
