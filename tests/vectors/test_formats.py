@@ -371,6 +371,23 @@ def test_spoiled_number_in_a_text_file_is_a_malformed_text_row(tmp_path, rows, r
         read_vectors(tmp_path / "v.txt")
 
 
+@pytest.mark.parametrize("value", ["1e39", "-3.5e38", "3.40282357e38"])
+def test_a_value_beyond_float32s_range_in_a_text_file_is_named_as_such(tmp_path, value, recwarn):
+    # finite, but an infinity once read as float32: said so, without numpy's overflow warning
+    path = tmp_path / "v.txt"
+    path.write_text(f"2 2\na 1 2\nb 1 {value}\n")
+    with pytest.raises(ModelFormatError, match=rf"row 2 \(byte offset 10\): value b'{value}' of word 'b' "
+                                               r"is beyond float32's range") as err:
+        read_vectors(path)
+    assert "\n" not in str(err.value) and "not finite" not in str(err.value)
+    assert not [w for w in recwarn if "overflow" in str(w.message)]
+    path.write_text("1 2\nc 3.4028235e38 -3.4028235e38\n")  # float32's largest values are read
+    assert read_vectors(path)[1].tolist() == [[3.4028234663852886e38, -3.4028234663852886e38]]
+    path.write_text("2 2\na 1 2\nb 1 inf\n")  # an infinity written as such stays "not finite"
+    with pytest.raises(ModelFormatError, match="'b' \\(row 2\\) is not finite"):
+        read_vectors(path)
+
+
 
 def test_misaligned_binary_rows_are_refused_naming_row_and_offset(tmp_path):
     # a first word holding a space shifts every later row: the next "word" starts inside a vector
