@@ -158,7 +158,8 @@ def read_vectors(path: str | os.PathLike, format: str | None = None, limit: int 
     format : {"native", "binary", "text", "glove"}, optional
         Skip detection and read this format (default: detect from the content).
     limit : int, optional
-        Read only the first ``limit`` words (word2vec files list the most frequent first).
+        Read only the first ``limit`` words (word2vec files list the most frequent first); a
+        positive integer (``numpy`` integers too, not floats or bools).
     mmap : bool
         Native format only: map the vectors read-only instead of reading them into memory.
 
@@ -174,8 +175,10 @@ def read_vectors(path: str | os.PathLike, format: str | None = None, limit: int 
         format = detect_format(path)
     if format not in FORMATS:
         raise ModelFormatError(f"unknown vector format {format!r}: use one of {', '.join(FORMATS)}")
-    if limit is not None and (isinstance(limit, bool) or int(limit) != limit or limit < 1):
-        raise ModelFormatError(f"limit must be a positive integer, got {limit!r}")
+    # as restrict_vocab and topn: an integer, not a float that happens to be whole (nor a bool)
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1):
+        raise ModelFormatError(f"limit must be a positive integer or None, got {limit!r}")
+    limit = None if limit is None else int(limit)
     if mmap and format != "native":
         raise ModelFormatError(f"{path}: mmap=True needs the native format; this file is {format}; "
                                "re-save it with format='native'")

@@ -98,6 +98,17 @@ def test_limit_reads_first_words(tmp_path, kv, fmt):
         KeyedVectors.load(tmp_path / "v", limit=0)
 
 
+@pytest.mark.parametrize("limit", [3.0, 2.5, float("inf"), float("nan"), "2", True, -1, np.float64(2.0)])
+def test_limit_other_than_a_positive_integer_is_a_one_line_error(tmp_path, kv, limit):
+    # as restrict_vocab and topn: an integer (bool excluded) or None; 3.0 was let through to a raw
+    # TypeError, inf to an OverflowError
+    kv.save(tmp_path / "v.txt")
+    with pytest.raises(ModelFormatError, match=r"limit must be a positive integer or None, got ") as err:
+        KeyedVectors.load(tmp_path / "v.txt", limit=limit)
+    assert "\n" not in str(err.value)
+    assert KeyedVectors.load(tmp_path / "v.txt", limit=np.int64(2)).words == WORDS[:2]
+
+
 def test_format_detected_from_content_not_extension(tmp_path, kv):
     kv.save(tmp_path / "binary.txt", format="binary")
     kv.save(tmp_path / "text.bin", format="text")
