@@ -245,8 +245,12 @@ class KeyedVectors:
 
         Parameters
         ----------
-        positive, negative : str or np.ndarray, or a list of them
+        positive, negative : str or np.ndarray, or a list of them or of (str or np.ndarray, float) pairs
             Words (or raw (d,) vectors) added / subtracted, each normalised to length 1 first.
+            A ``(word, weight)`` pair weighs its word by ``weight`` as given, in ``negative`` too
+            (gensim 4's convention: only a bare word there weighs -1, so ``("man", -0.5)``
+            subtracts half of "man" and ``("man", 0.5)`` adds it); the query is the weighted sum
+            of the unit vectors, normalised (gensim's weighted mean, same direction).
         topn : int or None
             How many answers; ``None`` returns the cosine of every searched word instead,
             float32 array of shape (N,).
@@ -261,9 +265,10 @@ class KeyedVectors:
         positive, negative = _as_list(positive), _as_list(negative)
         if not positive and not negative:
             raise QueryError("most_similar needs at least one word")
-        terms, exclude = self._terms(positive + negative)
-        weights = np.array([1.0] * len(positive) + [-1.0] * len(negative), dtype=np.float32)
-        query = weights @ terms
+        items, weights = _weighted(positive, 1.0)
+        more_items, more_weights = _weighted(negative, -1.0)
+        terms, exclude = self._terms(items + more_items)
+        query = np.array(weights + more_weights, dtype=np.float32) @ terms
         length = np.linalg.norm(query)
         if length > 0:
             query /= length
@@ -540,6 +545,29 @@ def _check_finite(words, array: np.ndarray, given, after: str = "") -> None:
             else "is not finite (NaN or infinity)")
     raise QueryError(f"the vector of word {words[row]!r} (row {row + 1}, vectors[{row}]) {what}: "
                      f"vectors must be finite float32 numbers{after}")
+
+
+def _weighted(items: list, default: float) -> tuple[list, list[float]]:
+    """Split most_similar's ``items`` into terms and weights: a (word or vector, weight) pair keeps
+    its weight as given, anything else weighs ``default`` (1 in positive, -1 in negative).
+
+    A 2-tuple (or list) is a pair when its first element is a word or an array; one of two numbers
+    stays a raw vector of dimension 2.
+    """
+    terms, weights = [], []
+    for item in items:
+        if isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[0], (str, np.ndarray)):
+            term, weight = item
+            if isinstance(weight, (bool, np.bool_)) or not isinstance(weight, (int, float, np.integer, np.floating)) \
+                    or not np.isfinite(weight):
+                what = repr(term) if isinstance(term, str) else "a query vector"
+                raise QueryError(f"the weight of {what} must be a finite number, got {weight!r}")
+            terms.append(term)
+            weights.append(float(weight))
+        else:
+            terms.append(item)
+            weights.append(default)
+    return terms, weights
 
 
 def _as_list(value) -> list:
