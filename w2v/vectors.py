@@ -69,6 +69,11 @@ class KeyedVectors:
     """
 
     def __init__(self, words: Sequence[str], vectors, counts=None):
+        self._setup(words, vectors, counts, finite_checked=False)
+
+    def _setup(self, words, vectors, counts, finite_checked: bool) -> None:
+        """The constructor's work; ``finite_checked`` skips the scan for NaN and infinities where
+        the caller made it (:meth:`load`: every reader checks each row)."""
         words = list(words)
         if isinstance(vectors, np.memmap) and vectors.dtype == np.float32:
             array = vectors
@@ -77,7 +82,8 @@ class KeyedVectors:
         if array.ndim != 2 or array.shape[0] != len(words):
             raise QueryError(f"need a (V, d) matrix with one row per word: got {len(words)} words "
                              f"and an array of shape {array.shape}")
-        _check_finite(words, array, vectors)
+        if not finite_checked:
+            _check_finite(words, array, vectors)
         if counts is not None:
             counts = np.asarray(counts, dtype=np.int64)
             if counts.shape != (len(words),):
@@ -231,7 +237,11 @@ class KeyedVectors:
             Native files only: map the matrix read-only instead of reading it (fast, shared).
         """
         words, vectors, counts = read_vectors(path, format=format, limit=limit, mmap=mmap)
-        return cls(words, vectors, counts)
+        kv = cls.__new__(cls)
+        # read_vectors refused any row that is not finite: a second scan would read a large
+        # (memory-mapped) file twice
+        kv._setup(words, vectors, counts, finite_checked=True)
+        return kv
 
     # ------------------------------------------------------------------ queries
     def similarity(self, word1: str, word2: str) -> float:

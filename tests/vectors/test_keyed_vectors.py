@@ -227,3 +227,25 @@ def test_multi_word_most_similar_matches_brute_force(random_kv):
     got = random_kv.most_similar_cosmul(positive=["w1", "w2"], negative=["w4", "w5"], topn=7)
     want = _brute_mul(random_kv, ["w1", "w2"], ["w4", "w5"], len(random_kv))[:7]
     assert [w for w, _ in got] == [w for _, w in want]
+
+
+def test_loading_scans_the_rows_for_nan_once(tmp_path, monkeypatch):
+    # the reader checks every row; the constructor's check read a large file a second time
+    import w2v.vectors as vectors_module
+    import w2v.vectors_io as io_module
+    from w2v.container import first_non_finite
+
+    path = tmp_path / "v.npz"
+    KeyedVectors(["a", "b"], np.ones((2, 3), np.float32)).save(path)
+    scans = []
+
+    def counted(values, *args):
+        scans.append(values.shape)
+        return first_non_finite(values, *args)
+
+    for module in (vectors_module, io_module):
+        monkeypatch.setattr(module, "first_non_finite", counted)
+    for mmap in (False, True):
+        scans.clear()
+        assert KeyedVectors.load(path, mmap=mmap).words == ["a", "b"]
+        assert scans == [(2, 3)]
