@@ -26,6 +26,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from w2v.container import first_non_finite
 from w2v.errors import ModelFormatError, UnknownWordError, W2VError
 from w2v.vectors_io import read_vectors, write_vectors
 
@@ -52,6 +53,8 @@ class KeyedVectors:
         Vocabulary, most frequent first. A repeated word resolves to its first row.
     vectors : array_like, shape (V, d)
         One row per word; stored as C-contiguous float32 (a float32 memmap is kept, not copied).
+        Finite numbers within float32's range only: NaN or an infinity would make answers silently
+        wrong, so it is refused (:class:`QueryError` naming the first such word).
     counts : array_like of int64, shape (V,), optional
         Corpus frequencies when known (word2vec files do not store them).
 
@@ -66,14 +69,21 @@ class KeyedVectors:
     """
 
     def __init__(self, words: Sequence[str], vectors, counts=None):
+        self._setup(words, vectors, counts, finite_checked=False)
+
+    def _setup(self, words, vectors, counts, finite_checked: bool) -> None:
+        """The constructor's work; ``finite_checked`` skips the scan for NaN and infinities where
+        the caller made it (:meth:`load`: every reader checks each row)."""
         words = list(words)
         if isinstance(vectors, np.memmap) and vectors.dtype == np.float32:
             array = vectors
         else:
-            array = np.ascontiguousarray(vectors, dtype=np.float32)
+            array = _as_float32(vectors)
         if array.ndim != 2 or array.shape[0] != len(words):
             raise QueryError(f"need a (V, d) matrix with one row per word: got {len(words)} words "
                              f"and an array of shape {array.shape}")
+        if not finite_checked:
+            _check_finite(words, array, vectors)
         if counts is not None:
             counts = np.asarray(counts, dtype=np.int64)
             if counts.shape != (len(words),):
@@ -98,16 +108,17 @@ class KeyedVectors:
     def vectors(self) -> np.ndarray:
         """The (V, dim) float32 matrix, one row per word in ``words`` order.
 
-        Assigning replaces it (same shape required); the cached unit vectors follow.
+        Assigning replaces it (same shape, finite values required); the cached unit vectors follow.
         """
         return self._vectors
 
     @vectors.setter
     def vectors(self, value) -> None:
-        value = np.ascontiguousarray(value, dtype=np.float32)
-        if value.shape != (len(self.words), self.dim):
-            raise QueryError(f"new vectors must have shape {self._vectors.shape}, got {value.shape}")
-        self._vectors = value
+        array = _as_float32(value)
+        if array.shape != (len(self.words), self.dim):
+            raise QueryError(f"new vectors must have shape {self._vectors.shape}, got {array.shape}")
+        _check_finite(self.words, array, value)
+        self._vectors = array
         self.clear_cache()
 
     @property
@@ -203,7 +214,10 @@ class KeyedVectors:
         ModelFormatError
             ``path`` ends in ``.gz``, ``.bz2`` or ``.xz`` and no ``format`` is given (nothing is
             written compressed; compress the written file instead), or ``format`` is unknown.
+        QueryError
+            A vector edited in place holds NaN or an infinity (no reader would take the file back).
         """
+        _check_finite(self.words, self._vectors, self._vectors, "; nothing was written")
         write_vectors(path, self.words, self._vectors, self.counts,
                       format=format if format is not None else format_for_path(path, default="native"))
 
@@ -223,7 +237,11 @@ class KeyedVectors:
             Native files only: map the matrix read-only instead of reading it (fast, shared).
         """
         words, vectors, counts = read_vectors(path, format=format, limit=limit, mmap=mmap)
-        return cls(words, vectors, counts)
+        kv = cls.__new__(cls)
+        # read_vectors refused any row that is not finite: a second scan would read a large
+        # (memory-mapped) file twice
+        kv._setup(words, vectors, counts, finite_checked=True)
+        return kv
 
     # ------------------------------------------------------------------ queries
     def similarity(self, word1: str, word2: str) -> float:
@@ -237,8 +255,12 @@ class KeyedVectors:
 
         Parameters
         ----------
-        positive, negative : str or np.ndarray, or a list of them
+        positive, negative : str or np.ndarray, or a list of them or of (str or np.ndarray, float) pairs
             Words (or raw (d,) vectors) added / subtracted, each normalised to length 1 first.
+            A ``(word, weight)`` pair weighs its word by ``weight`` as given, in ``negative`` too
+            (gensim 4's convention: only a bare word there weighs -1, so ``("man", -0.5)``
+            subtracts half of "man" and ``("man", 0.5)`` adds it); the query is the weighted sum
+            of the unit vectors, normalised (gensim's weighted mean, same direction).
         topn : int or None
             How many answers; ``None`` returns the cosine of every searched word instead,
             float32 array of shape (N,).
@@ -253,9 +275,10 @@ class KeyedVectors:
         positive, negative = _as_list(positive), _as_list(negative)
         if not positive and not negative:
             raise QueryError("most_similar needs at least one word")
-        terms, exclude = self._terms(positive + negative)
-        weights = np.array([1.0] * len(positive) + [-1.0] * len(negative), dtype=np.float32)
-        query = weights @ terms
+        items, weights = _weighted(positive, 1.0)
+        more_items, more_weights = _weighted(negative, -1.0)
+        terms, exclude = self._terms(items + more_items)
+        query = np.array(weights + more_weights, dtype=np.float32) @ terms
         length = np.linalg.norm(query)
         if length > 0:
             query /= length
@@ -370,12 +393,15 @@ class KeyedVectors:
         """Rank of ``word2`` among the neighbours of ``word1`` (1 = nearest), as gensim's ``rank``.
 
         One plus the number of words other than ``word1`` strictly closer (by cosine) to ``word1``
-        than ``word2`` is.
+        than ``word2`` is. A repeated word counts once, by its first row (its later rows are never
+        answers of :meth:`most_similar` either).
         """
         i, j = self.index_of(word1), self.index_of(word2)
         scores = self.unit_vectors @ self.unit_vectors[i]
         closer = scores > scores[j]
         closer[i] = False
+        if self._shadowed is not None:
+            closer &= ~self._shadowed
         return int(np.count_nonzero(closer)) + 1
 
     # ------------------------------------------------------------------ classes and maps
@@ -494,6 +520,64 @@ def resolve_restrict_vocab(restrict_vocab, vocab_size: int) -> int:
             or restrict_vocab < 1:
         raise QueryError(f"restrict_vocab must be a positive integer or None, got {restrict_vocab!r}")
     return min(int(restrict_vocab), vocab_size)
+
+
+def _as_float32(values) -> np.ndarray:
+    """``values`` as a C-contiguous float32 array; a value beyond float32's range becomes an
+    infinity without numpy's overflow warning (:func:`_check_finite` then refuses it by name)."""
+    with np.errstate(over="ignore"):
+        return np.ascontiguousarray(values, dtype=np.float32)
+
+
+def _check_finite(words, array: np.ndarray, given, after: str = "") -> None:
+    """Refuse a matrix holding NaN or an infinity, naming the first word that has one.
+
+    Parameters
+    ----------
+    words : sequence of str, length V
+    array : np.ndarray[float32], shape (V, d)
+        The matrix as stored.
+    given : array_like, shape (V, d)
+        What the caller passed, before the float32 cast: a finite row there that is not finite in
+        ``array`` held a value beyond float32's range (~3.4e38), which the message says.
+    after : str
+        Appended to the message (what did not happen).
+    """
+    row = first_non_finite(array)
+    if row < 0:
+        return
+    try:
+        original = np.asarray(given[row], dtype=np.float64)
+        too_big = bool(np.isfinite(original).all())
+    except (TypeError, ValueError, IndexError):
+        too_big = False
+    what = ("holds a value beyond float32's range (about 3.4e38)" if too_big
+            else "is not finite (NaN or infinity)")
+    raise QueryError(f"the vector of word {words[row]!r} (row {row + 1}, vectors[{row}]) {what}: "
+                     f"vectors must be finite float32 numbers{after}")
+
+
+def _weighted(items: list, default: float) -> tuple[list, list[float]]:
+    """Split most_similar's ``items`` into terms and weights: a (word or vector, weight) pair keeps
+    its weight as given, anything else weighs ``default`` (1 in positive, -1 in negative).
+
+    A 2-tuple (or list) is a pair when its first element is a word or an array; one of two numbers
+    stays a raw vector of dimension 2.
+    """
+    terms, weights = [], []
+    for item in items:
+        if isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[0], (str, np.ndarray)):
+            term, weight = item
+            if isinstance(weight, (bool, np.bool_)) or not isinstance(weight, (int, float, np.integer, np.floating)) \
+                    or not np.isfinite(weight):
+                what = repr(term) if isinstance(term, str) else "a query vector"
+                raise QueryError(f"the weight of {what} must be a finite number, got {weight!r}")
+            terms.append(term)
+            weights.append(float(weight))
+        else:
+            terms.append(item)
+            weights.append(default)
+    return terms, weights
 
 
 def _as_list(value) -> list:

@@ -19,7 +19,7 @@ import numpy as np
 
 from w2v.errors import ModelFormatError
 from w2v.fileio import atomic_write, decompression_errors, open_binary, row_blocks
-from w2v.vectors_sniff import values_hold_underscore
+from w2v.vectors_sniff import TOO_LARGE_FOR_FLOAT32, beyond_float32, values_hold_underscore
 
 _ROWS_PER_BLOCK = 65_536
 
@@ -88,7 +88,13 @@ def read_glove(path: str | os.PathLike, limit: int | None = None) -> tuple[list[
             try:
                 if values_hold_underscore(line, parts[0]):
                     raise ValueError  # numpy reads "1_0" as 10, as the word2vec text reader refuses
-                block[filled] = np.array(parts[1:], dtype=np.float32)
+                # a finite value too large for float32 raises (not a warning, then "not finite")
+                with np.errstate(over="raise"):
+                    block[filled] = np.array(parts[1:], dtype=np.float32)
+            except FloatingPointError:
+                bad = next((p for p in parts[1:] if beyond_float32(p)), b"?")
+                raise ModelFormatError(f"{path}: line {number}: value {bad[:30]!r} of word "
+                                       f"{parts[0].decode('utf-8', 'replace')!r} is {TOO_LARGE_FOR_FLOAT32}") from None
             except ValueError:
                 bad = next(p for p in parts[1:] if not _is_number(p))
                 raise ModelFormatError(f"{path}: line {number}: value {bad[:30]!r} is not a number") from None

@@ -33,9 +33,10 @@ bytes followed by the next word (both measured from where the word ends, so a lo
 changes nothing). ``.gz``, ``.bz2`` and ``.xz`` files are decompressed on the fly for the word2vec
 formats. Broken files raise :class:`~w2v.errors.ModelFormatError` naming the row and byte offset
 where they break: a header that does not fit the file, rows beyond the header's count (unless
-``limit`` is given), a vector holding NaN or an infinity (the message names the word), a binary row
-whose word holds a NUL, a tab or a newline (float32 bytes read as a word: the rows are
-misaligned), and in native files any header field or member that disagrees with the others.
+``limit`` is given), a vector holding NaN or an infinity (the message names the word), a text value
+beyond float32's range (named as such), a binary row whose word holds a NUL, a tab or a newline
+(float32 bytes read as a word: the rows are misaligned), and in native files any header field or
+member that disagrees with the others.
 Invalid UTF-8 in words is replaced by U+FFFD with a logged warning. Writes are atomic.
 """
 from __future__ import annotations
@@ -52,7 +53,8 @@ from w2v.fileio import (atomic_write, check_model_file, decompression_errors, fi
                         open_binary, row_blocks)
 from w2v.vectors_glove import is_glove_line, read_glove, write_glove
 from w2v.vectors_native import read_native, write_native
-from w2v.vectors_sniff import is_number, plausible_word, sniff_rows, values_hold_underscore
+from w2v.vectors_sniff import (TOO_LARGE_FOR_FLOAT32, beyond_float32, is_number, plausible_word, sniff_rows,
+                               values_hold_underscore)
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +158,8 @@ def read_vectors(path: str | os.PathLike, format: str | None = None, limit: int 
     format : {"native", "binary", "text", "glove"}, optional
         Skip detection and read this format (default: detect from the content).
     limit : int, optional
-        Read only the first ``limit`` words (word2vec files list the most frequent first).
+        Read only the first ``limit`` words (word2vec files list the most frequent first); a
+        positive integer (``numpy`` integers too, not floats or bools).
     mmap : bool
         Native format only: map the vectors read-only instead of reading them into memory.
 
@@ -172,8 +175,10 @@ def read_vectors(path: str | os.PathLike, format: str | None = None, limit: int 
         format = detect_format(path)
     if format not in FORMATS:
         raise ModelFormatError(f"unknown vector format {format!r}: use one of {', '.join(FORMATS)}")
-    if limit is not None and (isinstance(limit, bool) or int(limit) != limit or limit < 1):
-        raise ModelFormatError(f"limit must be a positive integer, got {limit!r}")
+    # as restrict_vocab and topn: an integer, not a float that happens to be whole (nor a bool)
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1):
+        raise ModelFormatError(f"limit must be a positive integer or None, got {limit!r}")
+    limit = None if limit is None else int(limit)
     if mmap and format != "native":
         raise ModelFormatError(f"{path}: mmap=True needs the native format; this file is {format}; "
                                "re-save it with format='native'")
@@ -386,7 +391,14 @@ def _read_text_rows(cur, path, vocab_size, n, dim, capacity=None):
         try:
             if values_hold_underscore(line, parts[0]):
                 raise ValueError  # numpy reads "1_0" as 10: no word2vec writer writes that
-            vectors[i] = np.array(parts[1:], dtype=np.float32)
+            # a finite value too large for float32 raises here (not numpy's overflow warning and
+            # then "not finite" for a value that is): named below
+            with np.errstate(over="raise"):
+                vectors[i] = np.array(parts[1:], dtype=np.float32)
+        except FloatingPointError:
+            bad = next((p for p in parts[1:] if beyond_float32(p)), b"?")
+            _malformed(path, i, start, f"value {bad[:30]!r} of word {parts[0].decode('utf-8', 'replace')!r} "
+                       f"is {TOO_LARGE_FOR_FLOAT32}")
         except ValueError:
             bad = next(p for p in parts[1:] if not is_number(p))
             _malformed(path, i, start, f"value {bad[:30]!r} is not a number")

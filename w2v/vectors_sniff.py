@@ -7,7 +7,7 @@ A text row is a word and decimal numbers up to a newline; a binary row is a word
 where the first word ends, so a long first word (the most frequent word comes first) changes
 nothing. ``cursor`` is :mod:`w2v.vectors_io`'s reader, of which only ``peek(n)`` (the next ``n``
 bytes, not consumed) is used. The readers use :func:`is_number`, :func:`values_hold_underscore`
-and :func:`plausible_word` too.
+and :func:`plausible_word` too, and :func:`beyond_float32` to name a value too large to store.
 """
 from __future__ import annotations
 
@@ -136,3 +136,20 @@ def is_number(token: bytes) -> bool:
         return True
     except ValueError:
         return False
+
+
+#: how the readers describe a finite value that float32 cannot hold
+TOO_LARGE_FOR_FLOAT32 = "beyond float32's range (largest magnitude about 3.4e38), in which vectors are stored"
+
+
+def beyond_float32(token: bytes) -> bool:
+    """Whether ``token`` is a number that numpy's float32 cast overflows to an infinity (1e39, but
+    not "inf" itself): the readers parse rows under ``np.errstate(over="raise")`` and name it."""
+    try:
+        with np.errstate(over="raise"):
+            np.array([token], dtype=np.float32)
+    except FloatingPointError:
+        return True
+    except ValueError:
+        return False
+    return False

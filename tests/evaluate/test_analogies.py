@@ -67,6 +67,24 @@ def test_case_variant_of_a_question_word_is_never_the_answer(tmp_path):
     assert evaluate_analogies(kv, path, restrict_vocab=None, case_insensitive=False).correct == 0
 
 
+@pytest.mark.parametrize("method", ["add", "mul"])
+@pytest.mark.parametrize("case_insensitive", [True, False])
+def test_a_repeated_words_later_row_is_never_the_answer(tmp_path, method, case_insensitive):
+    # the second "d" row is nearest to b + c - a, but "d" resolves to its first row (as in gensim):
+    # the later row is never an answer, as in KeyedVectors.analogy, which answers "x"
+    words = ["a", "b", "c", "d", "x", "d"]
+    vectors = np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [-1, -1, -1, .1],
+                        [.1, .6, .6, 0], [-1, 1, 1, 0]], np.float32)
+    kv = KeyedVectors(words, vectors)
+    assert kv.analogy("a", "b", "c", method=method, topn=1)[0][0] == "x"
+    for answer, correct in (("d", 0), ("x", 1)):
+        path = tmp_path / f"q_{answer}.txt"
+        path.write_text(f": s\na b c {answer}\n")
+        r = evaluate_analogies(kv, path, restrict_vocab=None, method=method,
+                               case_insensitive=case_insensitive)
+        assert (r.questions, r.correct) == (1, correct), answer
+
+
 def _reference(kv, path, restrict, method, case_insensitive):
     """Question by question with KeyedVectors queries and gensim's written rules."""
     words = kv.words[:restrict]

@@ -136,6 +136,34 @@ def test_huge_learning_rate_diverges_with_a_message_naming_it(small):
         Word2Vec(dim=8, epochs=1, alpha=1e30, min_count=10, progress=False, workers=1).fit(small)
 
 
+def test_vectors_of_a_diverged_training_are_refused_as_a_divergence(small):
+    model = Word2Vec(dim=8, epochs=1, alpha=1e30, min_count=10, progress=False, workers=1)
+    with pytest.raises(TrainingDiverged):
+        model.fit(small)
+    with pytest.raises(TrainingDiverged, match="diverged"):
+        model.wv_  # not non-finite vectors, nor an error about one word's vector
+
+
+def test_ctrl_c_after_the_weights_went_non_finite_is_a_divergence(small, monkeypatch):
+    # an interrupt lands before the end-of-epoch check: the weights trained so far are not vectors
+    # to keep (nor to save: no reader takes them back)
+    model = Word2Vec(dim=8, epochs=2, min_count=10, progress=False, workers=1).fit(small)
+
+    def diverge_then_interrupt(trainer, *args, **kwargs):
+        trainer.input_vectors[3] = np.nan
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(training.Trainer, "train", diverge_then_interrupt)
+    try:
+        with pytest.raises(TrainingDiverged, match="non-finite weights"):
+            model.fit(small)
+    except KeyboardInterrupt:  # caught here: it would stop the whole test session
+        pytest.fail("the interrupt propagated as if the non-finite weights were vectors to keep")
+    assert model.interrupted_
+    with pytest.raises(TrainingDiverged):
+        model.wv_
+
+
 def test_a_set_stop_event_stops_before_training(small):
     model = Word2Vec(dim=8, epochs=1, min_count=10, progress=False, workers=2).fit(small[:50])
     before = model._input.copy()

@@ -98,6 +98,17 @@ def test_limit_reads_first_words(tmp_path, kv, fmt):
         KeyedVectors.load(tmp_path / "v", limit=0)
 
 
+@pytest.mark.parametrize("limit", [3.0, 2.5, float("inf"), float("nan"), "2", True, -1, np.float64(2.0)])
+def test_limit_other_than_a_positive_integer_is_a_one_line_error(tmp_path, kv, limit):
+    # as restrict_vocab and topn: an integer (bool excluded) or None; 3.0 was let through to a raw
+    # TypeError, inf to an OverflowError
+    kv.save(tmp_path / "v.txt")
+    with pytest.raises(ModelFormatError, match=r"limit must be a positive integer or None, got ") as err:
+        KeyedVectors.load(tmp_path / "v.txt", limit=limit)
+    assert "\n" not in str(err.value)
+    assert KeyedVectors.load(tmp_path / "v.txt", limit=np.int64(2)).words == WORDS[:2]
+
+
 def test_format_detected_from_content_not_extension(tmp_path, kv):
     kv.save(tmp_path / "binary.txt", format="binary")
     kv.save(tmp_path / "text.bin", format="text")
@@ -369,6 +380,23 @@ def test_spoiled_number_in_a_text_file_is_a_malformed_text_row(tmp_path, rows, r
     assert detect_format(tmp_path / "v.txt") == "text"
     with pytest.raises(ModelFormatError, match=rf"malformed vector row {row} .*is not a number"):
         read_vectors(tmp_path / "v.txt")
+
+
+@pytest.mark.parametrize("value", ["1e39", "-3.5e38", "3.40282357e38"])
+def test_a_value_beyond_float32s_range_in_a_text_file_is_named_as_such(tmp_path, value, recwarn):
+    # finite, but an infinity once read as float32: said so, without numpy's overflow warning
+    path = tmp_path / "v.txt"
+    path.write_text(f"2 2\na 1 2\nb 1 {value}\n")
+    with pytest.raises(ModelFormatError, match=rf"row 2 \(byte offset 10\): value b'{value}' of word 'b' "
+                                               r"is beyond float32's range") as err:
+        read_vectors(path)
+    assert "\n" not in str(err.value) and "not finite" not in str(err.value)
+    assert not [w for w in recwarn if "overflow" in str(w.message)]
+    path.write_text("1 2\nc 3.4028235e38 -3.4028235e38\n")  # float32's largest values are read
+    assert read_vectors(path)[1].tolist() == [[3.4028234663852886e38, -3.4028234663852886e38]]
+    path.write_text("2 2\na 1 2\nb 1 inf\n")  # an infinity written as such stays "not finite"
+    with pytest.raises(ModelFormatError, match="'b' \\(row 2\\) is not finite"):
+        read_vectors(path)
 
 
 

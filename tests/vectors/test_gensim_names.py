@@ -96,3 +96,49 @@ def test_rank_counts_strictly_closer_words(random_kv):
     assert kv.rank("w0", nearest) == 1
     farthest = kv.most_similar("w0", topn=None).argmin()
     assert kv.rank("w0", kv.words[farthest]) == len(kv) - 1
+
+
+def _gensim_weighted(kv, pairs, topn):
+    """gensim 4's most_similar for (word, weight) pairs, written out: the weighted unit vectors
+    summed and divided by the summed |weights|, normalised; cosines with every unit row; the
+    query words left out."""
+    unit = kv.vectors.astype(np.float64)
+    unit /= np.linalg.norm(unit, axis=1, keepdims=True)
+    mean = sum(w * unit[kv.index[word]] for word, w in pairs) / sum(abs(w) for _, w in pairs)
+    mean /= np.linalg.norm(mean)
+    cosines = unit @ mean
+    ranked = [i for i in np.argsort(-cosines) if kv.words[i] not in {word for word, _ in pairs}]
+    return [(kv.words[i], cosines[i]) for i in ranked[:topn]]
+
+
+def test_most_similar_takes_word_weight_pairs_as_gensim(random_kv):
+    kv = random_kv
+    # a pair's weight is used as given, in negative too (gensim: only a bare word there weighs -1)
+    got = kv.most_similar(positive=[("w1", 2.0), "w2"], negative=["w3", ("w4", 0.5), ("w5", -1.5)], topn=8)
+    expected = _gensim_weighted(kv, [("w1", 2.0), ("w2", 1.0), ("w3", -1.0), ("w4", 0.5), ("w5", -1.5)], 8)
+    assert [w for w, _ in got] == [w for w, _ in expected]
+    np.testing.assert_allclose([s for _, s in got], [s for _, s in expected], atol=1e-5)
+    # weight 1 in positive and -1 in negative are the bare words
+    assert kv.most_similar([("w1", 1.0)], [("w3", -1)], topn=5) == kv.most_similar(["w1"], ["w3"], topn=5)
+    # a raw vector may carry a weight too; a 2-tuple of numbers is still a raw vector of dim 2
+    assert kv.most_similar([(kv.vectors[7], 1.0)], topn=3) == kv.similar_by_vector(kv.vectors[7], topn=3)
+    tiny = KeyedVectors(["a", "b", "c"], [[1, 0], [0, 1], [1, 1]])
+    assert tiny.most_similar([(0.0, 1.0)], topn=1)[0][0] == "b"
+
+
+@pytest.mark.parametrize("weight", ["2", None, float("nan"), float("inf"), True])
+def test_a_weight_that_is_not_a_finite_number_is_a_query_error(random_kv, weight):
+    with pytest.raises(QueryError, match="weight") as err:
+        random_kv.most_similar(positive=[("w1", weight)])
+    assert "\n" not in str(err.value)
+
+
+def test_rank_leaves_out_a_repeated_words_later_rows():
+    # the second "x" row is closer to "y" than "z" is, but "x" resolves to its first row and the
+    # later one is never an answer: "z" is y's nearest neighbour, as most_similar says
+    kv = KeyedVectors(["x", "y", "z", "x"], [[1, 0], [0, 1], [.6, .8], [.1, 1]])
+    neighbours = [w for w, _ in kv.most_similar("y", topn=10)]
+    assert neighbours == ["z", "x"]
+    assert kv.rank("y", "z") == 1
+    assert kv.rank("y", "x") == 2
+    assert kv.rank("z", "x") == 2  # the later "x" row is not counted as closer than the first

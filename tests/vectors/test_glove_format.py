@@ -113,6 +113,17 @@ def test_words_may_hold_underscores_and_values_infinities_stay_refused_as_before
         read_vectors(path)
 
 
+@pytest.mark.parametrize("value", ["1e39", "-3.5e38"])
+def test_a_value_beyond_float32s_range_is_named_as_such(tmp_path, value, recwarn):
+    path = tmp_path / "g.txt"
+    path.write_text(f"a 1 2\nb 1 {value}\n")
+    with pytest.raises(ModelFormatError, match=rf"g.txt: line 2: value b'{value}' of word 'b' is beyond "
+                                               r"float32's range") as err:
+        read_vectors(path)
+    assert "\n" not in str(err.value) and "not finite" not in str(err.value)
+    assert not [w for w in recwarn if "overflow" in str(w.message)]
+
+
 def test_cli_bad_glove_row_is_one_line_exit_2(tmp_path, capsys):
     path = tmp_path / "bad.txt"
     path.write_text("a 1 2 3\nb 4 5 6\nc 7 8\n")

@@ -75,6 +75,33 @@ def test_shape_mismatch_is_a_user_error():
         KeyedVectors(["a", "b"], np.zeros((2, 2)), counts=[1])
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_vectors_are_refused_naming_the_first_bad_word(tmp_path, bad):
+    # NaN or an infinity would give silent wrong answers (doesnt_match's argmin, rank, n_similarity)
+    # and a saved file the loaders refuse as corrupt
+    vectors = np.ones((4, 3))
+    vectors[2, 1] = bad
+    vectors[3, 0] = bad
+    with pytest.raises(QueryError, match=r"'c' \(row 3, vectors\[2\]\) is not finite \(NaN or infinity\)") as err:
+        KeyedVectors(list("abcd"), vectors)
+    assert "\n" not in str(err.value)
+    kv = KeyedVectors(list("abcd"), np.ones((4, 3)))
+    with pytest.raises(QueryError, match="'c'"):
+        kv.vectors = vectors
+    assert np.isfinite(kv.vectors).all()  # the refused matrix did not replace the old one
+    kv.vectors[2, 1] = bad  # edited in place: refused when saved, not written as a file no reader takes
+    for name in ("v.npz", "v.txt"):
+        with pytest.raises(QueryError, match="'c'.*not finite.*nothing was written"):
+            kv.save(tmp_path / name)
+        assert not (tmp_path / name).exists()
+
+
+def test_a_value_beyond_float32s_range_is_named_as_such(recwarn):
+    with pytest.raises(QueryError, match=r"'b' \(row 2, vectors\[1\]\) holds a value beyond float32's range"):
+        KeyedVectors(["a", "b"], np.array([[1.0, 2.0], [1e39, 0.0]]))
+    assert not [w for w in recwarn if "overflow" in str(w.message)]  # no numpy warning before the error
+
+
 def test_unknown_word_is_keyerror_with_suggestions(hand_kv):
     with pytest.raises(KeyError) as info:
         hand_kv.most_similar("qeen")
@@ -200,3 +227,25 @@ def test_multi_word_most_similar_matches_brute_force(random_kv):
     got = random_kv.most_similar_cosmul(positive=["w1", "w2"], negative=["w4", "w5"], topn=7)
     want = _brute_mul(random_kv, ["w1", "w2"], ["w4", "w5"], len(random_kv))[:7]
     assert [w for w, _ in got] == [w for _, w in want]
+
+
+def test_loading_scans_the_rows_for_nan_once(tmp_path, monkeypatch):
+    # the reader checks every row; the constructor's check read a large file a second time
+    import w2v.vectors as vectors_module
+    import w2v.vectors_io as io_module
+    from w2v.container import first_non_finite
+
+    path = tmp_path / "v.npz"
+    KeyedVectors(["a", "b"], np.ones((2, 3), np.float32)).save(path)
+    scans = []
+
+    def counted(values, *args):
+        scans.append(values.shape)
+        return first_non_finite(values, *args)
+
+    for module in (vectors_module, io_module):
+        monkeypatch.setattr(module, "first_non_finite", counted)
+    for mmap in (False, True):
+        scans.clear()
+        assert KeyedVectors.load(path, mmap=mmap).words == ["a", "b"]
+        assert scans == [(2, 3)]

@@ -338,8 +338,7 @@ class _Run:
             except Exception:
                 logger.warning("could not fetch the last combined round from the workers: the model keeps "
                                "the vectors of its last finished epoch", exc_info=True)
-            model.interrupted_ = True
-            model._publish(final=True)
+            model._publish_interrupted()
             raise
         finally:
             bar.close()

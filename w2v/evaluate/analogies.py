@@ -139,7 +139,9 @@ def evaluate_analogies(kv, path=None, restrict_vocab: int | None = 30000, method
     if rows.size:
         keys = [w.upper() for w in kv.words[:n]] if case_insensitive else kv.words[:n]
         canonical = np.fromiter((lookup[k] for k in keys), dtype=np.int64, count=n)
-        right = _solve(kv.unit_vectors[:n], rows, canonical, method)
+        # a repeated word's later rows are never answers (the word resolves to its first row)
+        shadowed = None if kv._shadowed is None else kv._shadowed[:n]
+        right = _solve(kv.unit_vectors[:n], rows, canonical, method, shadowed)
         counts = np.bincount(owner[right], minlength=len(sections))
         for section, correct in zip(sections, counts):
             section.correct = int(correct)
@@ -207,8 +209,14 @@ def _parse(path, text, lookup, case_insensitive):
             np.array(owner, dtype=np.int64), malformed)
 
 
-def _solve(unit: np.ndarray, rows: np.ndarray, canonical: np.ndarray, method: str) -> np.ndarray:
-    """Boolean (m,): whether each question (rows of a, b, c, d) is answered right."""
+def _solve(unit: np.ndarray, rows: np.ndarray, canonical: np.ndarray, method: str,
+           shadowed: np.ndarray | None = None) -> np.ndarray:
+    """Boolean (m,): whether each question (rows of a, b, c, d) is answered right.
+
+    ``unit`` (N, d) float32 holds the searched unit vectors, ``rows`` (m, 4) int64 the questions'
+    rows, ``canonical`` (N,) int64 the row each searched row answers as, and ``shadowed`` (N,) bool
+    (optional) the rows that are never an answer.
+    """
     n = unit.shape[0]
     batch = max(1, _BATCH_ELEMENTS // n)
     right = np.zeros(len(rows), dtype=bool)
@@ -222,6 +230,8 @@ def _solve(unit: np.ndarray, rows: np.ndarray, canonical: np.ndarray, method: st
             block = rows[first:min(first + batch, stop)]
             scores = _combine(cosines, np.searchsorted(distinct, block[:, :3]), method)
             scores[np.arange(len(block))[:, None], block[:, :3]] = -np.inf
+            if shadowed is not None:
+                scores[:, shadowed] = -np.inf
             predicted = canonical[np.argmax(scores, axis=1)]
             right[first:first + len(block)] = predicted == block[:, 3]
             # An answer that is a case variant of a question word (e.g. "Paris" when asked

@@ -25,6 +25,7 @@ import os
 import numpy as np
 
 from w2v._memory import release_freed_memory
+from w2v.container import first_non_finite
 from w2v.errors import CorpusError, ModelFormatError, ParameterError
 from w2v.models import compat, training
 from w2v.models.encoding import encode_to_disk
@@ -277,7 +278,8 @@ class Word2Vec:
         CorpusError
             Empty corpus, or no word reaches ``min_count``.
         TrainingDiverged
-            Non-finite loss or weights (lower ``alpha``).
+            Non-finite loss or weights (lower ``alpha``), also when Ctrl-C lands after the weights
+            went non-finite; ``wv_`` then raises it too.
         KeyboardInterrupt
             On Ctrl-C, after the threads stopped; ``wv_`` then holds what was trained.
         """
@@ -447,6 +449,7 @@ class Word2Vec:
         if self._wv is None:
             if self.__dict__.get("_input") is None:
                 raise AttributeError("wv_: this Word2Vec is not fitted yet")
+            self._check_weights()
             from w2v.vectors import KeyedVectors
 
             self._wv = KeyedVectors(self.vocab_.words, self._input.copy(), self.vocab_.counts)
@@ -467,6 +470,24 @@ class Word2Vec:
         self._wv_is_input = bool(final)
         if final:
             self._wv = KeyedVectors(self.vocab_.words, self._input, self.vocab_.counts)
+
+    def _check_weights(self) -> None:
+        """Raise :class:`TrainingDiverged` when the input vectors hold NaN or an infinity.
+
+        Each epoch ends with this check, so only a training call that diverged (or was stopped by
+        Ctrl-C before its epoch's check) leaves such weights: they are no vectors (KeyedVectors
+        refuses them, and no reader would take a file of them back).
+        """
+        if first_non_finite(self._input) >= 0:
+            raise training._diverged(self.effective_alpha, "weights")
+
+    def _publish_interrupted(self) -> None:
+        """On Ctrl-C: mark the run interrupted and make ``wv_`` what was trained, unless the
+        weights went non-finite before the interrupt (then :class:`TrainingDiverged`, not vectors)."""
+        self.interrupted_ = True
+        self._publish()
+        self._check_weights()
+        self._publish(final=True)
 
     def _own_input(self) -> None:
         """Before a training call: if ``wv_`` holds the model's matrix, train a copy of it, so that
@@ -501,8 +522,7 @@ class Word2Vec:
         except KeyboardInterrupt:
             # wherever Ctrl-C lands (inside an epoch, between epochs, in a callback), wv_ holds
             # what was trained and interrupted_ tells the caller to keep it
-            self.interrupted_ = True
-            self._publish(final=True)
+            self._publish_interrupted()
             raise
 
     def _epoch_done(self, record: dict) -> None:
