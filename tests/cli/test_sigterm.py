@@ -23,6 +23,9 @@ def _wait_for(proc, text):
 
 
 def test_sigterm_during_training_saves_vectors_and_state(tmp_path):
+    # the kernel compiled and cached first: a signal that lands while numba compiles waits for the
+    # compile to end (seconds, and over 10 on a loaded machine with a fresh cache, as in CI)
+    Word2Vec(dim=20, epochs=1, min_count=1, workers=1, progress=False).fit([["a", "b", "c"]] * 20)
     path, _ = write_demo_corpus(tmp_path, n_tokens=100_000, seed=3)
     out_path, state = tmp_path / "v.bin", tmp_path / "run.npz"
     proc = subprocess.Popen([sys.executable, "-m", "w2v", "-v", "train", str(path), "-o", str(out_path),
