@@ -276,3 +276,20 @@ def test_pruning_while_counting_is_compiled_and_matches_the_python_path(tmp_path
                 scan.close()
             monkeypatch.setattr(scan_module, "_scan_sentences", python_path)
             expected.close()
+
+
+@pytest.mark.parametrize("length", [65_600, 300_000])
+def test_a_token_longer_than_the_table_grows_by_is_counted(tmp_path, length):
+    # the word table grew by at most 64 KB when a new word did not fit: a longer token never fit,
+    # and the scan looped for ever (in a child process, so that a regression fails instead of hanging)
+    import subprocess
+    import sys
+
+    path = tmp_path / "long.txt.gz"
+    path.write_bytes(gzip.compress(b"hello world\n" + b"x" * length + b"\nhello\n"))
+    script = ("import sys; from w2v.corpus import open_corpus; from w2v.corpus.scan import scan_corpus\n"
+              f"s = scan_corpus(open_corpus({str(path)!r}), workers=2, engine='compiled')\n"
+              "print(s.total_tokens, sorted(s.counts.tolist()))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split(None, 1) == ["4", "[1, 1, 2]\n"]

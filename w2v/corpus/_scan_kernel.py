@@ -56,9 +56,9 @@ def _tokenize(cps, m, whitespace, split, lines, flags, slots, entry_hash, entry_
               arena, sizes, scratch, ids, lengths, state, prune):
     """Tokenize ``cps[state[0]:m]``, looking words up and counting them, until done or stuck.
 
-    ``state`` (int64: position, tokens, sentences, open sentence length, leading end) is read and
-    updated. Returns ``_DONE``, ``_TABLE_FULL`` (a new word does not fit: grow the table and call
-    again), ``_WORD_TOO_LONG`` (grow ``scratch``; nothing of the pending token is recorded) or
+    ``state`` (int64: position, tokens, sentences, open sentence length, leading end, bytes of the
+    word that did not fit) is read and updated. Returns ``_DONE``, ``_TABLE_FULL`` (a new word does
+    not fit: grow the table by at least ``state[5]`` bytes and call again), ``_WORD_TOO_LONG`` (grow ``scratch``; nothing of the pending token is recorded) or
     ``_PRUNE`` (a sentence ended with the table over ``max_vocab_size``: prune, and call again).
     """
     pruning = prune[_LIMIT] >= 0
@@ -144,6 +144,7 @@ def _tokenize(cps, m, whitespace, split, lines, flags, slots, entry_hash, entry_
                                 sizes)
             if word_id < 0:
                 status = _TABLE_FULL
+                state[5] = length  # the caller grows the table by at least this much
                 break
         ids[n_tokens] = word_id
         n_tokens += 1
@@ -215,7 +216,7 @@ def scan_block(data, n, whitespace, lowercase, numbers, strip, split, lines, fla
         lengths = np.empty(m + 2, dtype=np.int32)
     slots, entry_hash, entry_start, entry_length, counts, arena, sizes = table
     scratch = np.empty(256, dtype=np.uint8)
-    state = np.zeros(5, dtype=np.int64)
+    state = np.zeros(6, dtype=np.int64)
     while True:
         status = _tokenize(cps, m, whitespace, split, lines, flags, slots, entry_hash, entry_start, entry_length,
                            counts, arena, sizes, scratch, ids, lengths, state, prune)
@@ -226,9 +227,11 @@ def scan_block(data, n, whitespace, lowercase, numbers, strip, split, lines, fla
         elif status == _WORD_TOO_LONG:
             scratch = np.empty(2 * scratch.shape[0], dtype=np.uint8)
         else:
-            length = 4 * m     # generous: any word of the block fits
+            # room for 64 KB of new words at a time, and at least for the word that did not fit
+            # (a longer one never would: the scan looped)
+            length = max(min(4 * m, 1 << 16), state[5])
             slots, entry_hash, entry_start, entry_length, counts, arena, sizes = _grown(
-                slots, entry_hash, entry_start, entry_length, counts, arena, sizes, min(length, 1 << 16))
+                slots, entry_hash, entry_start, entry_length, counts, arena, sizes, length)
     n_tokens, n_sentences, open_length = state[1], state[2], state[3]
     is_open = open_length > 0
     if is_open:
