@@ -44,7 +44,7 @@ NUMBER_MODES = ("keep", "normalize")
 #: name outside it was written by a newer w2v, whose tokens this one cannot reproduce)
 TOKENIZER_NAMES = ("default", "whitespace")
 
-# White space as bytes.split() and word2vec.c see it (space, \t, \n, \r, \v, \f). str.split() also
+# White space as bytes.split() sees it (space, \t, \n, \r, \v, \f). str.split() also
 # splits at these other characters, which would cut tokens a word2vec.c-style corpus keeps whole.
 _ASCII_SPACE_RUNS = re.compile(r"[^ \t\n\r\x0b\x0c]+")
 _OTHER_SPACES = "\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
@@ -102,8 +102,9 @@ class Tokenizer:
 
         For corpora that are already tokenized (text8, Brown as distributed, one token per space,
         word2vec.c's ``word2phrase`` output). Tokens are kept byte for byte: the cuts are at ASCII
-        white space only (space, tab, newline, CR, VT, FF), as word2vec.c and ``bytes.split``
-        cut, so a no-break space or U+3000 inside a token stays in it.
+        white space only (space, tab, newline, CR, VT, FF), as ``bytes.split`` cuts, so a no-break
+        space or U+3000 inside a token stays in it. word2vec.c's ``ReadWord`` cuts at space, tab and
+        newline and drops a CR: a VT or FF inside a token splits it here, not there.
         """
         tok = cls(lowercase=False)
         tok._whitespace = True
