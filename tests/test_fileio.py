@@ -127,3 +127,33 @@ def test_check_regular_file_refuses_devices_and_fifos_without_opening_them(tmp_p
         check_regular_file(tmp_path / "missing.txt", "classes file")
     (tmp_path / "ok.txt").write_text("a 1\n")
     assert check_regular_file(str(tmp_path / "ok.txt"), "classes file") == tmp_path / "ok.txt"
+
+
+def test_decompression_errors_tell_a_system_error_from_bad_data(tmp_path):
+    import bz2
+    import errno
+    import lzma
+    import zlib
+
+    from w2v.errors import CorpusError
+    from w2v.fileio import decompression_errors
+
+    # the decompressors' errors: gzip raises a plain OSError (errno None) in some Python versions
+    bad_data = [gzip.BadGzipFile("Not a gzipped file (b'x\\n')"), OSError("Not a gzipped file"),
+                OSError("Invalid data stream"), EOFError("Compressed file ended before the end-of-stream marker"),
+                zlib.error("invalid stored block lengths"), lzma.LZMAError("Input format not supported")]
+    for err in bad_data:
+        with pytest.raises(CorpusError, match="corrupt or truncated"):
+            with decompression_errors("c.gz", "corpus"):
+                raise err
+    (tmp_path / "x.bz2").write_bytes(b"hello")
+    with pytest.raises(CorpusError, match="corrupt or truncated"):
+        with decompression_errors(tmp_path / "x.bz2", "corpus"):
+            bz2.open(tmp_path / "x.bz2").read()
+    # the system's errors say what they are
+    for code in (errno.ENOENT, errno.ELOOP, errno.EIO, errno.EISDIR):
+        with pytest.raises(CorpusError) as caught:
+            with decompression_errors("c.txt", "corpus"):
+                raise OSError(code, os.strerror(code), "c.txt")
+        message = str(caught.value)
+        assert "corrupt" not in message and os.strerror(code) in message and "'c.txt'" in message, message

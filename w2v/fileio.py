@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bz2
 import contextlib
+import errno
 import gzip
 import lzma
 import os
@@ -82,7 +83,26 @@ def is_compressed(path: str | os.PathLike) -> bool:
 
 
 #: What gzip, bz2 and lzma raise on a damaged or cut-short stream (BadGzipFile is an OSError).
+#: An OSError is theirs only without an errno: see :func:`_is_bad_data`.
 DECOMPRESSION_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
+
+#: system errors raised when a file is opened (not while its bytes are read)
+_OPEN_ERRNOS = frozenset({errno.ENOENT, errno.ELOOP, errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG})
+
+
+def _is_bad_data(err: BaseException) -> bool:
+    # gzip and bz2 raise a plain OSError ("Not a gzipped file", "Invalid data stream") without an
+    # errno for bad data in some Python versions, so the errno, not the type, tells them apart from
+    # the system's errors (a missing file, a broken link, a link loop, a read error of the disk)
+    return not isinstance(err, OSError) or err.errno is None
+
+
+def _system_error_hint(err: OSError) -> str:
+    if err.errno == errno.ELOOP:
+        return " (a link loop?)"
+    if err.errno == errno.ENOENT and err.filename is not None and os.path.islink(err.filename):
+        return " (a broken link?)"
+    return ""
 
 
 @contextlib.contextmanager
@@ -90,7 +110,9 @@ def decompression_errors(path, what: str = "file", error: type[W2VError] = Corpu
     """Turn the errors of reading a damaged (compressed) file into one-line ``error``.
 
     Wrap the code that reads from :func:`open_binary` so that a truncated ``.gz`` or a file
-    that is not really gzip reports which file is broken instead of a traceback.
+    that is not really gzip reports which file is broken instead of a traceback. An error of the
+    system (a missing file, a broken link, a link loop, a failing disk) is named as what it is,
+    not as a corrupt file.
 
     Parameters
     ----------
@@ -112,6 +134,9 @@ def decompression_errors(path, what: str = "file", error: type[W2VError] = Corpu
         raise error(f"{what} {name} cannot be read: permission denied; check its permissions") from None
     except DECOMPRESSION_ERRORS as err:
         name = path() if callable(path) else repr(str(path))
+        if not _is_bad_data(err):
+            verb = "opened" if err.errno in _OPEN_ERRNOS else "read"
+            raise error(f"{what} {name} cannot be {verb}: {err.strerror or err}{_system_error_hint(err)}") from None
         raise error(f"{what} {name} cannot be read ({err}): the file is corrupt or truncated; "
                     "check or re-download it") from None
 

@@ -21,8 +21,13 @@ def corpus(tmp_path):
     return path
 
 
-def _permission_denied(monkeypatch):
-    def mkstemp(*args, dir=None, **kwargs):
+def _permission_denied(monkeypatch, name: str = ""):
+    # no file can be created for outputs whose name contains ``name`` (every output when empty)
+    real = tempfile.mkstemp
+
+    def mkstemp(*args, dir=None, prefix=None, **kwargs):
+        if name not in (prefix or ""):
+            return real(*args, dir=dir, prefix=prefix, **kwargs)
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.path.join(dir or ".", ".x.tmp"))
 
     monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
@@ -122,3 +127,58 @@ def test_a_full_standard_output_ends_the_interactive_queries(corpus, tmp_path):
     assert out.returncode == 1, out.stderr
     assert "'zebra'" in out.stderr and out.stderr.count("could not write to standard output") == 1
     assert "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("fault, reason", [(disk_full_for, "No space left"), (_permission_denied, "Permission")])
+def test_phrases_output(corpus, tmp_path, monkeypatch, capsys, fault, reason):
+    # the message named the temporary file (.p.txt.x1y2.tmp), which no longer exists
+    fault(monkeypatch)
+    status = main(["phrases", str(corpus), "--min-count", "1", "--quiet", "-o", str(tmp_path / "p.txt")])
+    _one_line_naming(capsys, status, 1, tmp_path / "p.txt", reason)
+    assert ".tmp" not in capsys.readouterr().err
+
+
+def test_phrases_full_disk_while_saving_the_model_blames_the_model(corpus, tmp_path, monkeypatch, capsys):
+    disk_full_for(monkeypatch, "m.npz")
+    status = main(["phrases", str(corpus), "--min-count", "1", "--quiet", "-o", str(tmp_path / "p.txt"),
+                   "--save-model", str(tmp_path / "m.npz")])
+    err = capsys.readouterr().err
+    assert status == 1 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert str(tmp_path / "m.npz") in err and "p.txt" not in err and ".tmp" not in err, err
+    assert not (tmp_path / "m.npz").exists()
+
+
+def _corpus_never_read(monkeypatch):
+    import w2v.corpus
+
+    def open_corpus(*args, **kwargs):
+        raise AssertionError("the corpus was read before the outputs were checked")
+
+    monkeypatch.setattr(w2v.corpus, "open_corpus", open_corpus)
+
+
+@pytest.mark.parametrize("option", ["-o", "--save-model"])
+def test_phrases_checks_its_outputs_before_reading_the_corpus(corpus, tmp_path, monkeypatch, capsys, option):
+    # an output where no file can be created failed only after all the counting (and, for
+    # --save-model, after -o was written)
+    _corpus_never_read(monkeypatch)
+    paths = {"-o": tmp_path / "p.txt", "--save-model": tmp_path / "m.npz"}
+    _permission_denied(monkeypatch, paths[option].name)
+    status = main(["phrases", str(corpus), "--min-count", "1", "--quiet",
+                   "-o", str(paths["-o"]), "--save-model", str(paths["--save-model"])])
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert status == 1 and "Traceback" not in err and len(lines) == 1, err
+    assert str(paths[option]) in lines[0] and "Permission" in lines[0] and "nothing was done" in lines[0], lines[0]
+    assert not os.path.exists(paths["-o"]) and not os.path.exists(paths["--save-model"])
+
+
+def test_vocab_checks_its_output_before_reading_the_corpus(corpus, tmp_path, monkeypatch, capsys):
+    _corpus_never_read(monkeypatch)
+    _permission_denied(monkeypatch)
+    out = tmp_path / "v.txt"
+    status = main(["vocab", str(corpus), "--min-count", "1", "-o", str(out)])
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert status == 1 and "Traceback" not in err and len(lines) == 1, err
+    assert str(out) in lines[0] and "Permission" in lines[0] and "nothing was done" in lines[0], lines[0]

@@ -156,6 +156,34 @@ def test_phrase_table_is_sorted_by_score_and_transform_is_reiterable():
     assert model[["new", "york", "times"]][0] == "new_york"
 
 
+
+def test_getitem_of_a_corpus_phrases_each_sentence_lazily_as_gensim():
+    """``phrases[sentences]`` (gensim's idiom for a whole corpus) raised ``unhashable type: 'list'``."""
+    model = Phrases(min_count=1, threshold=0.5, scoring="gensim").fit(TEN)
+    expected = [model[s] for s in TEN]
+    assert model[["new", "york"]] == ["new_york"]           # a list of str is one sentence
+    assert model[[]] == []
+    phrased = model[TEN]                                    # a list of lists is a corpus
+    assert not isinstance(phrased, list) and list(phrased) == expected and list(phrased) == expected
+    assert list(model[[tuple(s) for s in TEN]]) == expected
+    assert list(model[[["new", "york"], [], ["pie"]]]) == [["new_york"], [], ["pie"]]  # one out per sentence
+    one_shot = model[iter(TEN)]                             # an iterator is read once, lazily
+    assert list(one_shot) == expected and list(one_shot) == []
+    read = []
+
+    def sentences():
+        for s in TEN:
+            read.append(s)
+            yield s
+
+    lazy = model[sentences()]
+    assert len(read) == 1                                   # peeked only, to tell a corpus from a sentence
+    assert list(lazy) == expected
+    with pytest.raises(TypeError, match="token lists"):
+        list(model[[["new", "york"], "new york"]])
+    with pytest.raises(TypeError, match="list of tokens"):
+        model["new york"]
+
 def test_transform_ids_equals_transform():
     rng = random.Random(11)
     corpus = _random_corpus(rng, 200, 15, ("of",))

@@ -240,3 +240,18 @@ def test_50mb_single_line_read_with_bounded_memory(tmp_path):
         assert n_tokens == expected_tokens
         assert longest == 10000 and n_sentences == -(-n_tokens // 10000)
         assert peak < size / 5, f"{reader!r}: peak {peak / 1e6:.1f} MB for a {size / 1e6:.0f} MB file"
+
+
+@pytest.mark.parametrize("link, expected", [
+    ("nowhere", r"'.*dangling' cannot be opened: No such file or directory \(a broken link\?\)"),
+    ("dangling", r"'.*dangling' cannot be opened: Too many levels of symbolic links \(a link loop\?\)")],
+    ids=["broken", "loop"])
+def test_a_bad_link_in_a_folder_is_named_as_such_not_as_a_corrupt_file(tmp_path, link, expected):
+    """A broken link or a link loop in a corpus folder was reported as "corrupt or truncated;
+    check or re-download it": every OSError was taken for a decompressor's."""
+    (tmp_path / "a.txt").write_text("one\n", encoding="utf-8")
+    (tmp_path / "dangling").symlink_to(link)
+    for read in (lambda: list(open_corpus(tmp_path)), lambda: Vocabulary.build(tmp_path, min_count=1)):
+        with pytest.raises(CorpusError, match=expected) as caught:
+            read()
+        assert "corrupt" not in str(caught.value)

@@ -18,7 +18,7 @@ import time
 
 from w2v.cli import _safety
 from w2v.cli._args import STDIO, add_tokenizer_option, input_file, output_file, positive_int, write_output
-from w2v.errors import CorpusError, OutputError
+from w2v.errors import CorpusError
 
 
 def _number(text: str) -> float:
@@ -85,6 +85,8 @@ def handle(args) -> int:
                     connector_words=_connector_words(args.connector_words),
                     max_vocab_size=args.max_vocab_size, workers=args.workers)
     model.check_params()
+    # before reading: an output that cannot be created would otherwise fail after all the counting
+    _safety.check_outputs({"phrased corpus": args.output, "phrase model": args.save_model})
     tokenizer = Tokenizer.whitespace() if args.tokenizer == "whitespace" else Tokenizer()
     corpus = open_corpus(args.corpus, tokenizer=tokenizer)
     start = time.perf_counter()
@@ -96,18 +98,14 @@ def handle(args) -> int:
         if len(tokens.ids) == 0:
             raise CorpusError(f"corpus {str(args.corpus)!r} has no tokens: give a file with text")
         bar.stage("writing")
-        try:
-            sizes = []
+        # each write is blamed on its own output: an OSError names the temporary file, or nothing
+        sizes = []
+        with _safety.writing(args.output, "phrased corpus"):
             write_output(args.output, lambda path: sizes.append(write_tokens(tokens, path)))
-            size = sizes[0]
-            if args.save_model is not None:
+        size = sizes[0]
+        if args.save_model is not None:
+            with _safety.writing(args.save_model, "phrase model"):
                 model.save(args.save_model)
-        except BrokenPipeError:
-            raise  # -o - into a reader that stopped (``| head``): main() ends quietly
-        except OSError as err:
-            where = "standard output" if args.output == STDIO and not err.filename else err.filename or args.output
-            raise OutputError(f"could not write {where}: {err.strerror or err}; "
-                              "free some space or choose another output path") from None
     finally:
         bar.close()
     seconds = time.perf_counter() - start

@@ -62,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
         tokenizer = Tokenizer.whitespace()
     else:
         tokenizer = Tokenizer(numbers=args.numbers)
+    # before reading: an output that cannot be created would otherwise fail after all the counting
+    _safety.check_outputs({"vocabulary": args.output})
     start = time.perf_counter()
     corpus = open_corpus(args.corpus, tokenizer=tokenizer)
     workers = args.workers or max(1, os.cpu_count() or 1)

@@ -76,6 +76,45 @@ class PhrasedCorpus:
             yield from applier.apply(batch)
 
 
+class PhrasedSentences:
+    """``phrases[corpus]``, as gensim: one phrased token list per sentence of ``sentences``, in order.
+
+    Unlike :class:`PhrasedCorpus`, the sentences are taken as given (an empty one gives an empty
+    one, a long one is not split), so that the output lines up with the input. Re-iterable when
+    ``sentences`` is; an iterator is read once.
+
+    Parameters
+    ----------
+    phrases : Phrases
+        A fitted :class:`~w2v.corpus.phrases.Phrases`.
+    sentences : iterable of iterable of str
+    batch : int
+        Sentences joined per call of the compiled rewriter.
+    """
+
+    def __init__(self, phrases, sentences, batch: int = 4096):
+        self.phrases = phrases
+        self.sentences = sentences
+        self.batch = batch
+
+    def __repr__(self) -> str:
+        return f"PhrasedSentences({self.phrases!r}, {self.sentences!r})"
+
+    def __iter__(self):
+        applier = _Applier(self.phrases)
+        batch: list = []
+        for sentence in self.sentences:
+            if isinstance(sentence, (str, bytes)):
+                # a string would be phrased as a sequence of characters
+                raise TypeError(f"a corpus must yield token lists, got the string {sentence[:40]!r}")
+            batch.append(sentence if isinstance(sentence, list) else list(sentence))
+            if len(batch) == self.batch:
+                yield from applier.apply(batch)
+                batch = []
+        if batch:
+            yield from applier.apply(batch)
+
+
 class _Applier:
     """A fitted model's tables in the id space of one growing word table (the model's words first)."""
 

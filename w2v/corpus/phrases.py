@@ -40,13 +40,15 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
 from w2v.corpus.phrase_ids import TokenIds, token_ids
 from w2v.corpus.phrase_ids import from_scan, to_scan
 from w2v.corpus.readers import FolderCorpus, LineCorpus, StreamCorpus, Text8Corpus, open_corpus
-from w2v.corpus.phrase_join import PhrasedCorpus, _Applier, connector_codes, decode_run, join, keys_of
+from w2v.corpus.phrase_join import (PhrasedCorpus, PhrasedSentences, _Applier, connector_codes, decode_run, join,
+                                    keys_of)
 from w2v.corpus.phrase_scoring import DEFAULT_THRESHOLDS, SCORERS, score_candidates
 from w2v.errors import ModelFormatError, ParameterError
 
@@ -382,10 +384,21 @@ class Phrases:
         return to_scan(self.transform_ids(from_scan(scan)), like=scan)
 
     def __getitem__(self, sentence):
-        """One sentence (a list of str) with the learned phrases joined, as gensim's ``phrases[sentence]``."""
+        """The learned phrases joined, as gensim's ``phrases[sentence]`` and ``phrases[corpus]``.
+
+        A sentence (a list of str) gives a new list of str. A corpus (an iterable of token lists)
+        gives an iterable of phrased sentences, one per sentence given, phrased lazily while it is
+        iterated: re-iterable if the corpus is, read once if it is an iterator.
+        """
         self._require_fitted()
         if isinstance(sentence, str):
             raise TypeError("give a sentence as a list of tokens, e.g. text.split()")
+        items = iter(sentence)
+        first = next(items, None)
+        if items is sentence and first is not None:  # an iterator: put back what was peeked
+            sentence = chain([first], items)
+        if first is not None and not isinstance(first, (str, bytes)) and hasattr(first, "__iter__"):
+            return PhrasedSentences(self, sentence)
         if getattr(self, "_applier", None) is None:
             self._applier = _Applier(self)
         return self._applier.apply([list(sentence)])[0]
