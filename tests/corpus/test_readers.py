@@ -240,3 +240,54 @@ def test_50mb_single_line_read_with_bounded_memory(tmp_path):
         assert n_tokens == expected_tokens
         assert longest == 10000 and n_sentences == -(-n_tokens // 10000)
         assert peak < size / 5, f"{reader!r}: peak {peak / 1e6:.1f} MB for a {size / 1e6:.0f} MB file"
+
+
+def _refuse_scandir(monkeypatch, refused):
+    """Make ``os.scandir`` fail on ``refused`` as an unreadable folder does (root reads any folder,
+    so chmod cannot stand for it)."""
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == os.fspath(refused):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_unreadable_subfolder_is_a_corpus_error(tmp_path, monkeypatch):
+    """os.walk without ``onerror`` skipped a folder it could not list: half the corpus was counted
+    without a word. Now the folder is named, with the reason."""
+    (tmp_path / "a.txt").write_text("one\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text("two\n", encoding="utf-8")
+    _refuse_scandir(monkeypatch, tmp_path / "sub")
+    with pytest.raises(CorpusError, match=r"folder '.*sub' cannot be read \(Permission denied\)"):
+        open_corpus(tmp_path)
+    with pytest.raises(CorpusError, match=r"cannot be read \(Permission denied\)"):
+        Vocabulary.build(tmp_path, min_count=1)
+
+
+def test_unreadable_top_folder_is_a_corpus_error(tmp_path, monkeypatch):
+    """An unreadable corpus folder was reported as having no regular files."""
+    (tmp_path / "a.txt").write_text("one\n", encoding="utf-8")
+    _refuse_scandir(monkeypatch, tmp_path)
+    with pytest.raises(CorpusError, match=r"folder '.*' cannot be read \(Permission denied\)") as info:
+        open_corpus(tmp_path)
+    assert str(tmp_path) in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root reads a folder whatever its permissions (the monkeypatched tests stand for it)")
+def test_unreadable_subfolder_real_permissions(tmp_path):
+    (tmp_path / "a.txt").write_text("one\n", encoding="utf-8")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "b.txt").write_text("two\n", encoding="utf-8")
+    sub.chmod(0)
+    try:
+        with pytest.raises(CorpusError, match="sub' cannot be read"):
+            open_corpus(tmp_path)
+    finally:
+        sub.chmod(0o755)
+

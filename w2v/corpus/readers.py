@@ -310,7 +310,8 @@ class FolderCorpus(_Corpus):
     Raises
     ------
     CorpusError
-        If the folder does not exist or holds no regular file.
+        If the folder does not exist, holds no regular file, or it or a folder under it cannot be
+        listed.
     """
 
     def __init__(self, path, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
@@ -452,10 +453,17 @@ def _head_is_text8(head: bytes) -> bool:
 
 def _folder_files(root: Path) -> list[Path]:
     files = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    # without onerror, os.walk skips a folder it cannot list without a word: part of the corpus
+    # would be left out silently, or an unreadable top folder reported as empty
+    for dirpath, dirnames, filenames in os.walk(root, onerror=_unreadable_folder):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         files.extend(p for p in (Path(dirpath, f) for f in filenames if not f.startswith(".")) if _is_text_entry(p))
     return sorted(files)
+
+
+def _unreadable_folder(err: OSError):
+    raise CorpusError(f"corpus folder {str(err.filename)!r} cannot be read ({err.strerror or err}): "
+                      "check its permissions") from None
 
 
 def _is_text_entry(path: Path) -> bool:
