@@ -291,3 +291,25 @@ def test_unreadable_subfolder_real_permissions(tmp_path):
     finally:
         sub.chmod(0o755)
 
+
+
+def test_folder_corpus_follows_symlinked_folders_without_looping(tmp_path, caplog):
+    """A linked file was read but a linked folder skipped; both are followed now, and a link back to
+    a folder already read (a loop, or a second way to the same folder) is skipped with a warning."""
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "a.txt").write_text("one\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "b.txt").write_text("two\n", encoding="utf-8")
+    (corpus_dir / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (elsewhere / "loop").symlink_to(corpus_dir, target_is_directory=True)     # back to the top
+    (corpus_dir / "self").symlink_to(".", target_is_directory=True)
+    with caplog.at_level(logging.WARNING, logger="w2v"):
+        corpus = open_corpus(corpus_dir)
+    assert corpus.files == [corpus_dir / "a.txt", corpus_dir / "linked" / "b.txt"]
+    assert list(corpus) == [["one"], ["two"]]
+    assert sorted(Vocabulary.build(corpus_dir, min_count=1).words) == ["one", "two"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("loop" in w and str(corpus_dir / "self") in w for w in warnings), warnings
+    assert any(str(corpus_dir / "linked" / "loop") in w for w in warnings), warnings

@@ -12,8 +12,9 @@ Files are read in blocks of :data:`BLOCK_SIZE` bytes, never whole:
   ``max_sentence_length`` tokens, like text8.
 - :class:`Text8Corpus`: the whole file is one stream of tokens (newlines are plain white space),
   cut into pseudo-sentences of ``max_sentence_length`` tokens.
-- :class:`FolderCorpus`: every non-hidden regular file under a folder, recursively, in sorted path
-  order, each read like a :class:`LineCorpus` (FIFOs and devices are skipped with a warning).
+- :class:`FolderCorpus`: every non-hidden regular file under a folder, recursively (through links
+  to files and folders, each folder once), in sorted path order, each read like a
+  :class:`LineCorpus` (FIFOs and devices are skipped with a warning).
 - :class:`ListCorpus`: an in-memory list of token lists.
 
 Blocks are cut at the last ASCII white-space byte, so no word is ever split across blocks (and no
@@ -305,7 +306,8 @@ class FolderCorpus(_Corpus):
     """Every non-hidden file under a folder (recursively, sorted by path), each read as lines.
 
     Hidden files and folders (name starting with ``.``) are skipped, and so are FIFOs, devices and
-    sockets (with a warning); compressed files are decompressed by extension.
+    sockets (with a warning); compressed files are decompressed by extension. Links to files and to
+    folders are followed; a folder reached a second time (a link loop) is skipped with a warning.
 
     Raises
     ------
@@ -452,11 +454,31 @@ def _head_is_text8(head: bytes) -> bool:
 
 
 def _folder_files(root: Path) -> list[Path]:
+    """The corpus files under ``root``, sorted; links to folders are followed like links to files.
+
+    Each folder is read once, by its real path: a link back to a folder above it (a loop, which
+    ``os.walk(followlinks=True)`` would follow forever) or a second way to a folder already found is
+    skipped with a warning. Folders are visited in sorted order, so which way wins does not depend
+    on the order of the directory entries.
+    """
     files = []
+    seen = {os.path.realpath(root)}
     # without onerror, os.walk skips a folder it cannot list without a word: part of the corpus
     # would be left out silently, or an unreadable top folder reported as empty
-    for dirpath, dirnames, filenames in os.walk(root, onerror=_unreadable_folder):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+    for dirpath, dirnames, filenames in os.walk(root, onerror=_unreadable_folder, followlinks=True):
+        kept = []
+        for name in sorted(dirnames):
+            if name.startswith("."):
+                continue
+            path = os.path.join(dirpath, name)
+            real = os.path.realpath(path)
+            if real in seen:
+                logger.warning("corpus folder: skipping %r, which is %r, already read (a link loop or a "
+                               "second way to that folder)", path, real)
+                continue
+            seen.add(real)
+            kept.append(name)
+        dirnames[:] = kept
         files.extend(p for p in (Path(dirpath, f) for f in filenames if not f.startswith(".")) if _is_text_entry(p))
     return sorted(files)
 
