@@ -313,3 +313,37 @@ def test_folder_corpus_follows_symlinked_folders_without_looping(tmp_path, caplo
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any("loop" in w and str(corpus_dir / "self") in w for w in warnings), warnings
     assert any(str(corpus_dir / "linked" / "loop") in w for w in warnings), warnings
+
+
+@pytest.mark.parametrize("sentences, index, what", [
+    ([["a", "b"], "c d"], 1, r"is of type str \('c d'\)"),                 # was read as characters
+    ([["a"], [], b"c d"], 2, r"is of type bytes \(b'c d'\)"),
+    ([["a"], None], 1, r"is of type NoneType \(None\)"),
+    ([["a"], 7], 1, r"is of type int \(7\)"),
+    ([[1, 2, 3]], 0, r"holds a token of type int \(1\)"),                    # was an AttributeError
+    ([["a"], ("b", b"c")], 1, r"holds a token of type bytes \(b'c'\)"),
+    ([["a"], ["b", None]], 1, r"holds a token of type NoneType \(None\)"),
+])
+def test_in_memory_sentences_must_be_lists_of_str(sentences, index, what):
+    """Only the first non-empty sentence was checked: a later string was taken as a list of
+    characters (words ' ', 'c', 'd'), and an int or bytes token failed deep in the scan with
+    ``AttributeError: 'int' object has no attribute 'encode'``."""
+    with pytest.raises(CorpusError, match=rf"sentence {index} {what}") as info:
+        Vocabulary.build(sentences, min_count=1)
+    assert "\n" not in str(info.value)
+
+    class Stream:                         # the generic iterable path keeps the same rule
+        def __iter__(self):
+            return iter(sentences)
+
+    with pytest.raises(CorpusError, match=rf"Stream: sentence {index} {what}"):
+        list(open_corpus(Stream()))
+
+
+def test_in_memory_sentences_tuples_and_str_subclasses_accepted():
+    class Word(str):
+        pass
+
+    corpus = open_corpus([("a", Word("b")), [], ["c"]])
+    assert list(corpus) == [["a", "b"], [], ["c"]]
+    assert Vocabulary.build(corpus, min_count=1).words == ["a", "b", "c"]

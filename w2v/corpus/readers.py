@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import os
+import reprlib
 import stat
 from pathlib import Path
 
@@ -344,12 +345,14 @@ class ListCorpus(_Corpus):
     Raises
     ------
     CorpusError
-        If ``sentences`` is a list of strings rather than of token lists.
+        If ``sentences`` is a list of strings rather than of token lists; while iterating, at the
+        first sentence that is not a list or tuple of str (see :func:`_token_list`).
     """
 
     def __init__(self, sentences):
         super().__init__(None)
-        first = next((s for s in sentences if len(s)), None)
+        # the commonest mistake, refused before any work; every sentence is checked when read
+        first = next((s for s in sentences if not isinstance(s, (list, tuple)) or s), None)
         if isinstance(first, (str, bytes)):
             raise CorpusError("an in-memory corpus must be a list of token lists, e.g. "
                               "[line.split() for line in lines], not a list of strings")
@@ -359,8 +362,9 @@ class ListCorpus(_Corpus):
         return f"in-memory list of {len(self.sentences)} sentences"
 
     def _sentences(self):
-        for sentence in self.sentences:
-            yield sentence if isinstance(sentence, list) else list(sentence)
+        name = self._name()
+        for index, sentence in enumerate(self.sentences):
+            yield _token_list(sentence, index, name)
 
 
 class _IterableCorpus(_Corpus):
@@ -374,10 +378,34 @@ class _IterableCorpus(_Corpus):
         return type(self.iterable).__name__
 
     def _sentences(self):
-        for sentence in self.iterable:
-            if isinstance(sentence, str):
-                raise CorpusError(f"{self._name()} yields strings: it must yield token lists")
-            yield sentence if isinstance(sentence, list) else list(sentence)
+        name = self._name()
+        for index, sentence in enumerate(self.iterable):
+            yield _token_list(sentence, index, name)
+
+
+def _token_list(sentence, index: int, name: str) -> list:
+    """``sentence`` as a list of str, or a one-line CorpusError naming it by ``index`` in ``name``.
+
+    Every sentence of an in-memory or iterable corpus passes here: a string would otherwise be read
+    as a list of characters, and an int or bytes token fail deep in the scan (``'int' object has no
+    attribute 'encode'``) or be counted as a word that cannot be written.
+    """
+    if type(sentence) is not list:
+        if not isinstance(sentence, (list, tuple)):
+            raise CorpusError(f"{name}: sentence {index} is of type {type(sentence).__name__} "
+                              f"({reprlib.repr(sentence)}), not a list of str tokens: give token lists, "
+                              "e.g. [line.split() for line in lines]")
+        sentence = list(sentence)
+    try:
+        # str.join checks every item in C (about 20 ns a token); a Python loop over the tokens
+        # would cost about as much as the scan that counts them
+        "".join(sentence)
+    except TypeError:
+        bad = next(token for token in sentence if not isinstance(token, str))
+        raise CorpusError(f"{name}: sentence {index} holds a token of type {type(bad).__name__} "
+                          f"({reprlib.repr(bad)}): tokens must be str (decode bytes, convert numbers "
+                          "with str)") from None
+    return sentence
 
 
 def open_corpus(source, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
