@@ -255,3 +255,110 @@ def test_a_bad_link_in_a_folder_is_named_as_such_not_as_a_corrupt_file(tmp_path,
         with pytest.raises(CorpusError, match=expected) as caught:
             read()
         assert "corrupt" not in str(caught.value)
+
+
+def _refuse_scandir(monkeypatch, refused):
+    """Make ``os.scandir`` fail on ``refused`` as an unreadable folder does (root reads any folder,
+    so chmod cannot stand for it)."""
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == os.fspath(refused):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_unreadable_subfolder_is_a_corpus_error(tmp_path, monkeypatch):
+    """os.walk without ``onerror`` skipped a folder it could not list: half the corpus was counted
+    without a word. Now the folder is named, with the reason."""
+    (tmp_path / "a.txt").write_text("one\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text("two\n", encoding="utf-8")
+    _refuse_scandir(monkeypatch, tmp_path / "sub")
+    with pytest.raises(CorpusError, match=r"folder '.*sub' cannot be read \(Permission denied\)"):
+        open_corpus(tmp_path)
+    with pytest.raises(CorpusError, match=r"cannot be read \(Permission denied\)"):
+        Vocabulary.build(tmp_path, min_count=1)
+
+
+def test_unreadable_top_folder_is_a_corpus_error(tmp_path, monkeypatch):
+    """An unreadable corpus folder was reported as having no regular files."""
+    (tmp_path / "a.txt").write_text("one\n", encoding="utf-8")
+    _refuse_scandir(monkeypatch, tmp_path)
+    with pytest.raises(CorpusError, match=r"folder '.*' cannot be read \(Permission denied\)") as info:
+        open_corpus(tmp_path)
+    assert str(tmp_path) in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root reads a folder whatever its permissions (the monkeypatched tests stand for it)")
+def test_unreadable_subfolder_real_permissions(tmp_path):
+    (tmp_path / "a.txt").write_text("one\n", encoding="utf-8")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "b.txt").write_text("two\n", encoding="utf-8")
+    sub.chmod(0)
+    try:
+        with pytest.raises(CorpusError, match="sub' cannot be read"):
+            open_corpus(tmp_path)
+    finally:
+        sub.chmod(0o755)
+
+
+
+def test_folder_corpus_follows_symlinked_folders_without_looping(tmp_path, caplog):
+    """A linked file was read but a linked folder skipped; both are followed now, and a link back to
+    a folder already read (a loop, or a second way to the same folder) is skipped with a warning."""
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "a.txt").write_text("one\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "b.txt").write_text("two\n", encoding="utf-8")
+    (corpus_dir / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (elsewhere / "loop").symlink_to(corpus_dir, target_is_directory=True)     # back to the top
+    (corpus_dir / "self").symlink_to(".", target_is_directory=True)
+    with caplog.at_level(logging.WARNING, logger="w2v"):
+        corpus = open_corpus(corpus_dir)
+    assert corpus.files == [corpus_dir / "a.txt", corpus_dir / "linked" / "b.txt"]
+    assert list(corpus) == [["one"], ["two"]]
+    assert sorted(Vocabulary.build(corpus_dir, min_count=1).words) == ["one", "two"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("loop" in w and str(corpus_dir / "self") in w for w in warnings), warnings
+    assert any(str(corpus_dir / "linked" / "loop") in w for w in warnings), warnings
+
+
+@pytest.mark.parametrize("sentences, index, what", [
+    ([["a", "b"], "c d"], 1, r"is of type str \('c d'\)"),                 # was read as characters
+    ([["a"], [], b"c d"], 2, r"is of type bytes \(b'c d'\)"),
+    ([["a"], None], 1, r"is of type NoneType \(None\)"),
+    ([["a"], 7], 1, r"is of type int \(7\)"),
+    ([[1, 2, 3]], 0, r"holds a token of type int \(1\)"),                    # was an AttributeError
+    ([["a"], ("b", b"c")], 1, r"holds a token of type bytes \(b'c'\)"),
+    ([["a"], ["b", None]], 1, r"holds a token of type NoneType \(None\)"),
+])
+def test_in_memory_sentences_must_be_lists_of_str(sentences, index, what):
+    """Only the first non-empty sentence was checked: a later string was taken as a list of
+    characters (words ' ', 'c', 'd'), and an int or bytes token failed deep in the scan with
+    ``AttributeError: 'int' object has no attribute 'encode'``."""
+    with pytest.raises(CorpusError, match=rf"sentence {index} {what}") as info:
+        Vocabulary.build(sentences, min_count=1)
+    assert "\n" not in str(info.value)
+
+    class Stream:                         # the generic iterable path keeps the same rule
+        def __iter__(self):
+            return iter(sentences)
+
+    with pytest.raises(CorpusError, match=rf"Stream: sentence {index} {what}"):
+        list(open_corpus(Stream()))
+
+
+def test_in_memory_sentences_tuples_and_str_subclasses_accepted():
+    class Word(str):
+        pass
+
+    corpus = open_corpus([("a", Word("b")), [], ["c"]])
+    assert list(corpus) == [["a", "b"], [], ["c"]]
+    assert Vocabulary.build(corpus, min_count=1).words == ["a", "b", "c"]

@@ -12,8 +12,9 @@ Files are read in blocks of :data:`BLOCK_SIZE` bytes, never whole:
   ``max_sentence_length`` tokens, like text8.
 - :class:`Text8Corpus`: the whole file is one stream of tokens (newlines are plain white space),
   cut into pseudo-sentences of ``max_sentence_length`` tokens.
-- :class:`FolderCorpus`: every non-hidden regular file under a folder, recursively, in sorted path
-  order, each read like a :class:`LineCorpus` (FIFOs and devices are skipped with a warning).
+- :class:`FolderCorpus`: every non-hidden regular file under a folder, recursively (through links
+  to files and folders, each folder once), in sorted path order, each read like a
+  :class:`LineCorpus` (FIFOs and devices are skipped with a warning).
 - :class:`ListCorpus`: an in-memory list of token lists.
 
 Blocks are cut at the last ASCII white-space byte, so no word is ever split across blocks (and no
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import os
+import reprlib
 import stat
 from pathlib import Path
 
@@ -305,12 +307,14 @@ class FolderCorpus(_Corpus):
     """Every non-hidden file under a folder (recursively, sorted by path), each read as lines.
 
     Hidden files and folders (name starting with ``.``) are skipped, and so are FIFOs, devices and
-    sockets (with a warning); compressed files are decompressed by extension.
+    sockets (with a warning); compressed files are decompressed by extension. Links to files and to
+    folders are followed; a folder reached a second time (a link loop) is skipped with a warning.
 
     Raises
     ------
     CorpusError
-        If the folder does not exist or holds no regular file.
+        If the folder does not exist, holds no regular file, or it or a folder under it cannot be
+        listed.
     """
 
     def __init__(self, path, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
@@ -341,12 +345,14 @@ class ListCorpus(_Corpus):
     Raises
     ------
     CorpusError
-        If ``sentences`` is a list of strings rather than of token lists.
+        If ``sentences`` is a list of strings rather than of token lists; while iterating, at the
+        first sentence that is not a list or tuple of str (see :func:`_token_list`).
     """
 
     def __init__(self, sentences):
         super().__init__(None)
-        first = next((s for s in sentences if len(s)), None)
+        # the commonest mistake, refused before any work; every sentence is checked when read
+        first = next((s for s in sentences if not isinstance(s, (list, tuple)) or s), None)
         if isinstance(first, (str, bytes)):
             raise CorpusError("an in-memory corpus must be a list of token lists, e.g. "
                               "[line.split() for line in lines], not a list of strings")
@@ -356,8 +362,9 @@ class ListCorpus(_Corpus):
         return f"in-memory list of {len(self.sentences)} sentences"
 
     def _sentences(self):
-        for sentence in self.sentences:
-            yield sentence if isinstance(sentence, list) else list(sentence)
+        name = self._name()
+        for index, sentence in enumerate(self.sentences):
+            yield _token_list(sentence, index, name)
 
 
 class _IterableCorpus(_Corpus):
@@ -371,10 +378,34 @@ class _IterableCorpus(_Corpus):
         return type(self.iterable).__name__
 
     def _sentences(self):
-        for sentence in self.iterable:
-            if isinstance(sentence, str):
-                raise CorpusError(f"{self._name()} yields strings: it must yield token lists")
-            yield sentence if isinstance(sentence, list) else list(sentence)
+        name = self._name()
+        for index, sentence in enumerate(self.iterable):
+            yield _token_list(sentence, index, name)
+
+
+def _token_list(sentence, index: int, name: str) -> list:
+    """``sentence`` as a list of str, or a one-line CorpusError naming it by ``index`` in ``name``.
+
+    Every sentence of an in-memory or iterable corpus passes here: a string would otherwise be read
+    as a list of characters, and an int or bytes token fail deep in the scan (``'int' object has no
+    attribute 'encode'``) or be counted as a word that cannot be written.
+    """
+    if type(sentence) is not list:
+        if not isinstance(sentence, (list, tuple)):
+            raise CorpusError(f"{name}: sentence {index} is of type {type(sentence).__name__} "
+                              f"({reprlib.repr(sentence)}), not a list of str tokens: give token lists, "
+                              "e.g. [line.split() for line in lines]")
+        sentence = list(sentence)
+    try:
+        # str.join checks every item in C (about 20 ns a token); a Python loop over the tokens
+        # would cost about as much as the scan that counts them
+        "".join(sentence)
+    except TypeError:
+        bad = next(token for token in sentence if not isinstance(token, str))
+        raise CorpusError(f"{name}: sentence {index} holds a token of type {type(bad).__name__} "
+                          f"({reprlib.repr(bad)}): tokens must be str (decode bytes, convert numbers "
+                          "with str)") from None
+    return sentence
 
 
 def open_corpus(source, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
@@ -451,11 +482,38 @@ def _head_is_text8(head: bytes) -> bool:
 
 
 def _folder_files(root: Path) -> list[Path]:
+    """The corpus files under ``root``, sorted; links to folders are followed like links to files.
+
+    Each folder is read once, by its real path: a link back to a folder above it (a loop, which
+    ``os.walk(followlinks=True)`` would follow forever) or a second way to a folder already found is
+    skipped with a warning. Folders are visited in sorted order, so which way wins does not depend
+    on the order of the directory entries.
+    """
     files = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+    seen = {os.path.realpath(root)}
+    # without onerror, os.walk skips a folder it cannot list without a word: part of the corpus
+    # would be left out silently, or an unreadable top folder reported as empty
+    for dirpath, dirnames, filenames in os.walk(root, onerror=_unreadable_folder, followlinks=True):
+        kept = []
+        for name in sorted(dirnames):
+            if name.startswith("."):
+                continue
+            path = os.path.join(dirpath, name)
+            real = os.path.realpath(path)
+            if real in seen:
+                logger.warning("corpus folder: skipping %r, which is %r, already read (a link loop or a "
+                               "second way to that folder)", path, real)
+                continue
+            seen.add(real)
+            kept.append(name)
+        dirnames[:] = kept
         files.extend(p for p in (Path(dirpath, f) for f in filenames if not f.startswith(".")) if _is_text_entry(p))
     return sorted(files)
+
+
+def _unreadable_folder(err: OSError):
+    raise CorpusError(f"corpus folder {str(err.filename)!r} cannot be read ({err.strerror or err}): "
+                      "check its permissions") from None
 
 
 def _is_text_entry(path: Path) -> bool:
