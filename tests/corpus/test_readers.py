@@ -307,7 +307,6 @@ def test_unreadable_subfolder_real_permissions(tmp_path):
         sub.chmod(0o755)
 
 
-
 def test_folder_corpus_follows_symlinked_folders_without_looping(tmp_path, caplog):
     """A linked file was read but a linked folder skipped; both are followed now, and a link back to
     a folder already read (a loop, or a second way to the same folder) is skipped with a warning."""
