@@ -65,7 +65,10 @@ def read_glove(path: str | os.PathLike, limit: int | None = None) -> tuple[list[
     dim = None
     first_line = 0
     filled = 0
-    with decompression_errors(path, "vector file", ModelFormatError), open_binary(path) as f:
+    # a finite value too large for float32 raises (not numpy's overflow warning and then "not
+    # finite" for a value that is); set once for the file, not per row
+    with decompression_errors(path, "vector file", ModelFormatError), open_binary(path) as f, \
+            np.errstate(over="raise"):
         for number, line in enumerate(f, 1):
             if limit is not None and len(words) >= limit:
                 break
@@ -88,13 +91,12 @@ def read_glove(path: str | os.PathLike, limit: int | None = None) -> tuple[list[
             try:
                 if values_hold_underscore(line, parts[0]):
                     raise ValueError  # numpy reads "1_0" as 10, as the word2vec text reader refuses
-                # a finite value too large for float32 raises (not a warning, then "not finite")
-                with np.errstate(over="raise"):
-                    block[filled] = np.array(parts[1:], dtype=np.float32)
+                block[filled] = np.array(parts[1:], dtype=np.float32)
             except FloatingPointError:
                 bad = next((p for p in parts[1:] if beyond_float32(p)), b"?")
-                raise ModelFormatError(f"{path}: line {number}: value {bad[:30]!r} of word "
-                                       f"{parts[0].decode('utf-8', 'replace')!r} is {TOO_LARGE_FOR_FLOAT32}") from None
+                word = parts[0].decode("utf-8", "replace")
+                raise ModelFormatError(f"{path}: line {number}: value {bad[:30]!r} of word {word!r} is "
+                                       f"{TOO_LARGE_FOR_FLOAT32}") from None
             except ValueError:
                 bad = next(p for p in parts[1:] if not _is_number(p))
                 raise ModelFormatError(f"{path}: line {number}: value {bad[:30]!r} is not a number") from None

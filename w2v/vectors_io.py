@@ -375,35 +375,35 @@ def _read_text_rows(cur, path, vocab_size, n, dim, capacity=None):
     words = []
     vectors = _allocate(path, vocab_size, n if capacity is None else capacity, dim)
     i = 0
-    while i < n:
-        start = cur.offset
-        line, found = cur.read_until(b"\n")
-        parts = line.split()
-        if not parts:
-            if not found:
-                _truncated(path, i, vocab_size, start, "text")
-            continue  # blank lines carry nothing
-        if len(parts) != dim + 1:
-            _malformed(path, i, start, f"{len(parts) - 1} values where the header says {dim}"
-                       + (" (the row may be cut short)" if not found else ""))
-        if i == len(vectors):
-            vectors = _grow(vectors, path, vocab_size, n, dim)
-        try:
-            if values_hold_underscore(line, parts[0]):
-                raise ValueError  # numpy reads "1_0" as 10: no word2vec writer writes that
-            # a finite value too large for float32 raises here (not numpy's overflow warning and
-            # then "not finite" for a value that is): named below
-            with np.errstate(over="raise"):
+    # a finite value too large for float32 raises (not numpy's overflow warning and then "not finite"
+    # for a value that is): named below. Set once, not per row: entering errstate costs a microsecond
+    with np.errstate(over="raise"):
+        while i < n:
+            start = cur.offset
+            line, found = cur.read_until(b"\n")
+            parts = line.split()
+            if not parts:
+                if not found:
+                    _truncated(path, i, vocab_size, start, "text")
+                continue  # blank lines carry nothing
+            if len(parts) != dim + 1:
+                _malformed(path, i, start, f"{len(parts) - 1} values where the header says {dim}"
+                           + (" (the row may be cut short)" if not found else ""))
+            if i == len(vectors):
+                vectors = _grow(vectors, path, vocab_size, n, dim)
+            try:
+                if values_hold_underscore(line, parts[0]):
+                    raise ValueError  # numpy reads "1_0" as 10: no word2vec writer writes that
                 vectors[i] = np.array(parts[1:], dtype=np.float32)
-        except FloatingPointError:
-            bad = next((p for p in parts[1:] if beyond_float32(p)), b"?")
-            _malformed(path, i, start, f"value {bad[:30]!r} of word {parts[0].decode('utf-8', 'replace')!r} "
-                       f"is {TOO_LARGE_FOR_FLOAT32}")
-        except ValueError:
-            bad = next(p for p in parts[1:] if not is_number(p))
-            _malformed(path, i, start, f"value {bad[:30]!r} is not a number")
-        words.append(parts[0].decode("utf-8", errors="replace"))
-        i += 1
+            except FloatingPointError:
+                bad = next((p for p in parts[1:] if beyond_float32(p)), b"?")
+                _malformed(path, i, start, f"value {bad[:30]!r} of word {parts[0].decode('utf-8', 'replace')!r} "
+                           f"is {TOO_LARGE_FOR_FLOAT32}")
+            except ValueError:
+                bad = next(p for p in parts[1:] if not is_number(p))
+                _malformed(path, i, start, f"value {bad[:30]!r} is not a number")
+            words.append(parts[0].decode("utf-8", errors="replace"))
+            i += 1
     return words, vectors
 
 
