@@ -36,9 +36,9 @@ from __future__ import annotations
 import logging
 import os
 import reprlib
-import stat
 from pathlib import Path
 
+from w2v.corpus.folders import folder_files
 from w2v.corpus.tokenize import Tokenizer
 from w2v.errors import CorpusError
 from w2v.corpus.sources import PrefixedStream, read_full, is_stream, open_text_source
@@ -323,7 +323,7 @@ class FolderCorpus(_Corpus):
         if not root.is_dir():
             raise CorpusError(f"folder {str(root)!r} does not exist: check the path")
         self.path = root
-        self.files = _folder_files(root)
+        self.files = folder_files(root)
         if not self.files:
             raise CorpusError(f"folder {str(root)!r} has no (non-hidden) regular files: put text files in it")
 
@@ -479,58 +479,3 @@ def _looks_like_text8(path: Path) -> bool:
 
 def _head_is_text8(head: bytes) -> bool:
     return len(head) == BLOCK_SIZE and b"\n" not in head and b"\r" not in head
-
-
-def _folder_files(root: Path) -> list[Path]:
-    """The corpus files under ``root``, sorted; links to folders are followed like links to files.
-
-    Each folder is read once, by its real path: a link back to a folder above it (a loop, which
-    ``os.walk(followlinks=True)`` would follow forever) or a second way to a folder already found is
-    skipped with a warning. Folders are visited in sorted order, so which way wins does not depend
-    on the order of the directory entries.
-    """
-    files = []
-    seen = {os.path.realpath(root)}
-    # without onerror, os.walk skips a folder it cannot list without a word: part of the corpus
-    # would be left out silently, or an unreadable top folder reported as empty
-    for dirpath, dirnames, filenames in os.walk(root, onerror=_unreadable_folder, followlinks=True):
-        kept = []
-        for name in sorted(dirnames):
-            if name.startswith("."):
-                continue
-            path = os.path.join(dirpath, name)
-            real = os.path.realpath(path)
-            if real in seen:
-                logger.warning("corpus folder: skipping %r, which is %r, already read (a link loop or a "
-                               "second way to that folder)", path, real)
-                continue
-            seen.add(real)
-            kept.append(name)
-        dirnames[:] = kept
-        files.extend(p for p in (Path(dirpath, f) for f in filenames if not f.startswith(".")) if _is_text_entry(p))
-    return sorted(files)
-
-
-def _unreadable_folder(err: OSError):
-    raise CorpusError(f"corpus folder {str(err.filename)!r} cannot be read ({err.strerror or err}): "
-                      "check its permissions") from None
-
-
-def _is_text_entry(path: Path) -> bool:
-    """False, with a warning, for a FIFO, device or socket found in a corpus folder.
-
-    Skipped rather than refused, as ``grep -r`` and ``rsync`` skip them: such an entry holds no text
-    that could be read twice (a FIFO without a writer blocks forever, ``/dev/zero`` never ends), it
-    is seldom the user's corpus but a leftover of some program in the same tree, and a whole folder
-    should not fail for it; the warning says what was left out. A name whose type cannot be read
-    (a broken link) is kept, so that reading it reports the error as before.
-    """
-    try:
-        mode = os.stat(path).st_mode       # follows links: a link to /dev/zero is a device
-    except OSError:
-        return True
-    if stat.S_ISREG(mode):
-        return True
-    kind = "a pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
-    logger.warning("corpus folder: skipping %r, which is %s, not a regular file", str(path), kind)
-    return False
