@@ -379,9 +379,11 @@ class NgramLM:
                 after = " ".join(self.vocab_.words[w] for w in history)
                 raise ModelFormatError(f"the model's probabilities after {after!r} sum to {total:g}, not to a "
                                        "distribution: its back-off weights or probabilities are broken")
-            word = int(np.searchsorted(cdf, rng.random() * total, side="right"))
-            # rounding may put the draw at the very end: the last word that can follow, not a zero
-            word = min(word, int(np.flatnonzero(probs > 0)[-1]))
+            word = min(int(np.searchsorted(cdf, rng.random() * total, side="right")), len(probs) - 1)
+            # rounding may put the draw at the very end, past the last word that can follow: step
+            # back over the words of probability 0 there (elsewhere the cdf rises at the word drawn)
+            while probs[word] <= 0:
+                word -= 1
             yield self.vocab_.words[word]
             history = [BOS] if word == EOS else (history + [word])[-max(self.tables_.order - 1, 1):]
 
