@@ -16,6 +16,9 @@ class _Pending:
 
     status = "pending"
 
+    def result(self, timeout=None):   # an actor's call, as Dask fails it once the worker is gone
+        raise RuntimeError("Worker holding Actor was lost")
+
 
 def _inputs(value):
     if isinstance(value, Done):
@@ -46,8 +49,8 @@ class _LosingClient(InProcessClient):
             return _Pending()
         return super().submit(fn, *args, workers=workers, **kwargs)
 
-    def run(self, fn, *args):
-        return {w: self._on(w, fn, *args) for w in self.names if w not in self.lost}
+    def run(self, fn, *args, workers=None):
+        return {w: self._on(w, fn, *args) for w in (workers or self.names) if w not in self.lost}
 
 
 @pytest.fixture(scope="module")

@@ -200,12 +200,14 @@ class _Run:
         self.active = sorted(set(owner.values()))
         self.range_words: dict[int, int] = {}
         self.id_counts = np.zeros(len(model.vocab_), dtype=np.int64)  # over every encoded range, once
+        self.servers: dict = {}   # worker -> (future, handle) of its BlockServer actor
         # a worker can leave between planning and here (counting the vocabulary takes a while)
         info, gone = waiting.absent_workers(client, self.active)
         if gone:
             self._forget(gone)
         self.threads = {w: int(model.workers or info[w].get("nthreads", 1) or 1) for w in self.active}
         self.round_no = 0    # rounds finished in this run (the workers' replicas follow it)
+        self.combinations = 0   # combinations started (a redone round's too): names them on the workers
         self.setup = {
             "words": model.vocab_.words, "counts": model.vocab_.counts, "input_vectors": model._input,
             "layer": model._layer, "keep": model._keep, "tokenizer": source.tokenizer,
@@ -231,6 +233,17 @@ class _Run:
                        for w in self.active if self._ranges_of(w, orphans)}
             results, lost = self._collect(futures)
             self._count(results)
+        self._start_servers()
+
+    def _start_servers(self) -> None:
+        """One :class:`~w2v.distributed.worker.BlockServer` actor per worker, for the whole run: the
+        workers fetch the blocks they combine from each other's servers, not through the scheduler."""
+        futures = {w: self.client.submit(remote.BlockServer, workers=[w], allow_other_workers=False,
+                                         pure=False, actor=True) for w in self.active}
+        servers, lost = self._collect(futures)
+        # the futures keep the actors alive; the handles are what the combining tasks call
+        self.servers = {w: (futures[w], servers[w]) for w in servers}
+        self._forget(lost)
 
     def _count(self, results: dict) -> None:
         """Record what workers encoded: words per range, and the count of each id."""
@@ -243,6 +256,7 @@ class _Run:
         return counts_fingerprint(self.id_counts)
 
     def close(self) -> None:
+        self.servers.clear()   # releasing the futures lets the scheduler drop the actors
         try:
             self.client.run(remote.end_run, self.id)
         except Exception:  # a closed client or a dying cluster: the workers drop their state with it
@@ -270,6 +284,8 @@ class _Run:
         if not lost:
             return
         self.active = [w for w in self.active if w not in lost]
+        for w in lost:
+            self.servers.pop(w, None)
         if not self.active:
             raise ClusterError("every worker of the cluster was lost: training stopped (the vectors of the "
                                "last finished epoch are kept)")
@@ -438,10 +454,11 @@ class _Run:
         """Combine the round's changes on the workers and make every replica the new master.
 
         Worker ``j`` of the ``m`` that trained combines block ``j`` of the rows (ids ``r`` with
-        ``r % m == j``): it receives that block of every worker's change (a reduce-scatter) and
-        every worker then receives every combined block (an all-gather), through Dask's transfers
-        between workers; the client only schedules. ``n`` is the number of workers that started
-        the round (the replicas' learning-rate factor depends on it, also when some were lost).
+        ``r % m == j``): it fetches that block of every worker's change from their block servers
+        (a reduce-scatter), and every worker then receives every combined block (an all-gather,
+        through Dask's transfers between workers); the client only schedules ``3 m`` tasks. ``n``
+        is the number of workers that started the round (the replicas' learning-rate factor
+        depends on it, also when some were lost).
 
         Returns
         -------
@@ -453,15 +470,19 @@ class _Run:
         m = len(survivors)
         rule = "average" if self.rule == "scaled" else self.rule
         divisor = self._divisor(n, self._alpha_scale(n))
-        # one map per worker: its m hand-outs cost the client and scheduler less than m submits
-        handouts = {k: self.client.map(remote.take_block, [self.id] * m, range(m), [m] * m, workers=[k],
-                                       allow_other_workers=False, pure=False) for k in survivors}
-        parts = [[handouts[k][j] for k in survivors] for j in range(m)]
-        blocks = {w: self._on(w, remote.combine_block, self.id, parts[j], rule, divisor)
+        # each combining worker fetches its block of every change from the others' block servers
+        peers = [(k, self.servers[k][1]) for k in survivors]
+        self.combinations += 1
+        blocks = {w: self._on(w, remote.combine_block, self.id, peers, j, rule, divisor, self.combinations)
                   for j, w in enumerate(survivors)}
         combined, lost = self._collect(blocks, fetch=False, needed=survivors)
         if len(combined) < m:
             self._forget(lost)
+            # a fetch from a dead worker can wait for ever, holding the thread set_master needs
+            try:
+                self.client.run(remote.abandon_combine, self.id, self.combinations, workers=self.active)
+            except Exception:
+                logger.debug("could not reach every worker to give up the combination", exc_info=True)
             self._set_masters(None)
             return None
         ordered = [combined[w] for w in survivors]

@@ -1,19 +1,23 @@
 """What runs inside a Dask worker: its replica of the weights, its encoded byte ranges, one round.
 
 >>> words = start_run(run_id, setup, ranges)                  # once per worker  # doctest: +SKIP
+>>> server = BlockServer()                                    # once per worker, as a Dask actor
 >>> stats = train_round(run_id, t, pieces, schedule)          # round t, on every worker k:
->>> part = take_block(run_id, j, m)                           #   block j of its change, for worker j
->>> block = combine_block(run_id, [part_0, ..., part_m], "average", s)   # on worker j
->>> apply_round(run_id, t, [block_0, ..., block_m])           # on every worker: the new master
->>> end_run(run_id)                                         # through Client.run
+>>> block = combine_block(run_id, peers, j, "average", s)     #   on worker j: block j of every
+>>>                                                           #   change, from (address, server) peers
+>>> apply_round(run_id, t, [block_0, ..., block_m])           #   on every worker: the new master
+>>> end_run(run_id)                                           # through Client.run
 
 The state of a run lives in this module's :data:`_RUNS`, in the worker process, keyed by the run's
 id; tasks of the run are pinned to the worker that holds it. Nothing here imports Dask: the
 functions are plain Python, and the training itself is :meth:`w2v.models.training.Trainer.run_epoch` on a
-slice of sentences (the seam to the single-process trainer: :func:`_train_piece`).
+slice of sentences (the seam to the single-process trainer: :func:`_train_piece`). The one Dask
+object is a handle: :func:`combine_block` asks every worker's :class:`BlockServer` (a Dask actor,
+called directly from worker to worker, not through the scheduler) for its part of the block.
 """
 from __future__ import annotations
 
+import asyncio
 import copy
 import dataclasses
 import threading
@@ -48,10 +52,14 @@ class _Run:
     base_round: int = -1          # the round after which ``before_*`` is the master (-1: the start)
     applied: int = -1             # the last round whose combined change the replica holds
     delta: dict | None = None     # this worker's change in the round it trained last
+    abandoned: int = -1           # the last combination the driver gave up (abandon_combine)
 
 
 #: run id -> this worker's state of that run
 _RUNS: dict[str, _Run] = {}
+#: seconds between checks, while a worker waits for another's part of a block, that the driver has
+#: not given the combination up
+FETCH_POLL_SECONDS = 0.25
 
 
 def start_run(run_id: str, setup: dict, ranges: dict) -> dict:
@@ -139,7 +147,7 @@ def _train_piece(run: _Run, piece: EncodedCorpus, schedule: dict, stream: tuple,
 
 def train_round(run_id: str, round_no: int, pieces: list, schedule: dict) -> dict:
     """Train this round's words on the replica (which holds the master of the last round) and keep
-    the change here for :func:`take_block`.
+    the change here for the workers combining it (:class:`BlockServer`).
 
     Parameters
     ----------
@@ -206,16 +214,42 @@ def take_block(run_id: str, block: int, n_blocks: int) -> dict:
     return taken
 
 
-def combine_block(run_id: str, parts: list, rule: str, divisor: float) -> dict:
+class PeerLost(Exception):
+    """A worker whose part of a block :func:`combine_block` needs could not be reached (the driver
+    waits to see it leave the cluster: :func:`w2v.distributed.waiting.collect`)."""
+
+
+class BlockServer:
+    """Hands out blocks of this worker's change of the round to the workers that combine them.
+
+    Made once per worker and run as a Dask actor (``client.submit(BlockServer, actor=True,
+    workers=[w])``): a worker combining block ``j`` calls every server's :meth:`take_block`
+    directly, so a round costs the scheduler 3 tasks per worker (train, combine, apply) rather
+    than one task per pair of workers. Its methods run in the worker's actor thread, apart from
+    the tasks' threads, so a server answers while its own worker is combining.
+    """
+
+    def take_block(self, run_id: str, block: int, n_blocks: int) -> dict:
+        """:func:`take_block` of this worker's state of run ``run_id``."""
+        return take_block(run_id, block, n_blocks)
+
+
+def combine_block(run_id: str, peers: list, block: int, rule: str, divisor: float, attempt: int = 0) -> dict:
     """Combine one block of rows over the workers' changes: the new master values of its rows.
 
     Parameters
     ----------
     run_id : str
-    parts : list of dict
-        Every worker's :func:`take_block` of this block.
+    peers : list of (str, BlockServer handle)
+        Every worker that trained the round (this one included): its address and its
+        :class:`BlockServer` (a Dask actor handle, whose calls return futures).
+    block : int
+        Which block this worker combines: ids ``r`` with ``r % len(peers) == block``.
     rule, divisor
         As in :func:`w2v.distributed.combine.combine_deltas` (``divisor`` is its ``scale``).
+    attempt : int
+        Which combination of the run this is (counted by the driver): :func:`abandon_combine`
+        with this number or a later one makes a fetch that waits give up.
 
     Returns
     -------
@@ -226,10 +260,13 @@ def combine_block(run_id: str, parts: list, rule: str, divisor: float) -> dict:
 
     Raises
     ------
+    PeerLost
+        A worker's part of the block could not be fetched (it left the cluster, or was restarted).
     TrainingDiverged
         A combined value is not finite.
     """
     run = _state(run_id)
+    parts = _fetch_parts(run, run_id, peers, block, attempt)
     combined = {}
     for name, before in (("input", run.before_input), ("output", run.before_output)):
         rows, change = combine_deltas([part[name] for part in parts], before.shape[0], rule, divisor)
@@ -240,6 +277,39 @@ def combine_block(run_id: str, parts: list, rule: str, divisor: float) -> dict:
                 "(--alpha), e.g. by a factor of 10, and train again")
         combined[name] = (rows, values)
     return combined
+
+
+def _fetch_parts(run: _Run, run_id: str, peers: list, block: int, attempt: int) -> list:
+    """Every peer's part of ``block``, asked of all at once so that the servers answer side by side.
+
+    A call to a worker that died can wait for ever (Dask's actor handle waits for the actor to come
+    back), so the wait is cut into slices and given up once the driver, having found a worker
+    lost, calls :func:`abandon_combine`.
+    """
+    calls = [(address, server.take_block(run_id, block, len(peers))) for address, server in peers]
+    parts = []
+    for address, call in calls:
+        while True:
+            try:
+                parts.append(call.result(timeout=FETCH_POLL_SECONDS))
+                break
+            except (TimeoutError, asyncio.TimeoutError):   # distinct classes before Python 3.11
+                if run.abandoned >= attempt:
+                    raise PeerLost(f"gave up fetching block {block} from worker {address}: a worker of "
+                                   "the round was lost") from None
+            except Exception as error:
+                raise PeerLost(f"could not fetch block {block} from worker {address}: "
+                               f"{type(error).__name__}: {error}") from error
+    return parts
+
+
+def abandon_combine(run_id: str, attempt: int) -> None:
+    """Make this worker's fetches for combination ``attempt`` (and earlier ones) give up: the driver
+    found a worker lost, and the round is redone (through ``Client.run``, which does not wait for
+    the worker's busy threads)."""
+    run = _RUNS.get(run_id)
+    if run is not None:
+        run.abandoned = max(run.abandoned, attempt)
 
 
 def apply_round(run_id: str, round_no: int, blocks: list) -> dict:
