@@ -161,7 +161,7 @@ def _calls(server, calls: int) -> float:
 
 def _peer_call_seconds(client, calls: int = 2000) -> float:
     """Seconds per call from a task on one worker to the actor of another, as a worker fetches the
-    parts of the block it combines from the others' block servers."""
+    parts of the block it combines, and the combined blocks, from the others' block servers."""
     workers = sorted(client.scheduler_info()["workers"])
     server = client.submit(_Echo, workers=[workers[1]], actor=True, pure=False).result()
     return min(client.submit(_calls, server, calls, workers=[workers[0]], pure=False).result() for _ in range(2))
@@ -171,15 +171,16 @@ def predict(path: str, workers=(8, 32, 128), gbit: float = 10.0) -> None:
     """The scaling model, from the constants a ``--speed`` run wrote to ``path`` (JSON lines).
 
     One round of ``r`` words per worker on ``n`` workers costs
-    ``T(n) = r * c + B(r) * (beta + 1 / bandwidth) + n * tau_peer + 3 * n * tau``: ``c`` seconds per
-    word on one worker thread; ``B(r)`` bytes each worker sends and receives per round (its changed
-    rows, the blocks it combines, the combined blocks), which does not grow with ``n`` because every
-    worker combines one block of the rows; ``beta`` a worker's own seconds per byte (serialising,
-    combining, applying), measured at 2 local workers as ``(round time - r * c - scheduling) / B``;
-    ``tau_peer`` the seconds per call from a worker to another's block server (a combining worker
-    asks all ``n`` at once, and each server answers ``n`` calls a round); ``tau`` the scheduler's
-    seconds per task (a round is ``n`` training tasks, ``n`` combinations and ``n`` applications).
-    Throughput is ``n * r / T(n)``.
+    ``T(n) = r * c + B(r) * (beta + 1 / bandwidth) + 2 * n * tau_peer + 3 * n * tau``: ``c`` seconds
+    per word on one worker thread; ``B(r)`` bytes each worker sends and receives per round (its
+    changed rows, the blocks it combines, the combined blocks), which does not grow with ``n``
+    because every worker combines one block of the rows; ``beta`` a worker's own seconds per byte
+    (serialising, combining, applying), measured at 2 local workers as ``(round time - r * c -
+    scheduling) / B``; ``tau_peer`` the seconds per call from a worker to another's block server (a
+    worker asks all ``n`` servers at once, twice a round: for its block of their changes, then for
+    their combined blocks; each server answers ``2 n`` calls); ``tau`` the scheduler's seconds per
+    task (a round is ``n`` training tasks, ``n`` combinations and ``n`` applications). Throughput
+    is ``n * r / T(n)``.
     """
     rows = [json.loads(line) for line in open(path)]
     c = next(r["seconds_per_word"] for r in rows if r["mode"] == "one thread")
@@ -189,13 +190,13 @@ def predict(path: str, workers=(8, 32, 128), gbit: float = 10.0) -> None:
     for r in (r for r in rows if r["mode"] == "local-cluster" and r.get("median_round_seconds")):
         b = r["bytes_per_round"] / r["workers"]
         n0 = r["workers"]
-        beta = max(0.0, (r["median_round_seconds"] - r["round"] * c - n0 * tau_peer - 3 * n0 * tau) / b)
+        beta = max(0.0, (r["median_round_seconds"] - r["round"] * c - 2 * n0 * tau_peer - 3 * n0 * tau) / b)
         print(f"round {r['round']:,} words: c = {c * 1e6:.3f} us/word, B = {b / 1e6:.1f} MB/worker/round, "
               f"round {r['median_round_seconds']:.2f} s, beta = {beta * 1e9:.2f} ns/byte, tau = {tau * 1e3:.2f} ms, "
               f"tau_peer = {tau_peer * 1e3:.2f} ms")
         for n in workers:
             exchange = b * (beta + 1 / bandwidth)
-            scheduling = n * tau_peer + 3 * n * tau
+            scheduling = 2 * n * tau_peer + 3 * n * tau
             t = r["round"] * c + exchange + scheduling
             # smallest round with communication and scheduling <= 20% of it
             need = 4 * (exchange + scheduling) / c

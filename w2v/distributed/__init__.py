@@ -33,10 +33,10 @@ Design
    block of every worker's change from the worker's block server (a Dask actor, called from worker
    to worker without the scheduler; a reduce-scatter), adds to its copy of the master the sum of
    the changes divided by ``s`` (never by less than ``n / 2``, see below); then every worker
-   receives every combined block (an all-gather, through Dask's own transfers between workers)
-   and sets those rows, so that every replica equals the new master. The client only schedules
-   three tasks per worker and round, and fetches the master from a worker at the end of each
-   epoch (history, callbacks, the state file) and on Ctrl-C.
+   fetches every combined block from the block servers (an all-gather) and sets those rows, so
+   that every replica equals the new master. The client only schedules three tasks per worker
+   and round, none depending on more than one other, and fetches the master from a worker at the
+   end of each epoch (history, callbacks, the state file) and on Ctrl-C.
 4. **Faults.** Tasks are pinned to the worker holding the replica; while waiting the client checks
    the live workers. A worker lost while training is dropped: the others' changes of that round are
    combined as usual, the lost worker's words of the round and the rest of its share go to the
@@ -61,10 +61,11 @@ in the input matrix; in the output matrix negative sampling touches the targets 
 and hierarchical softmax the inner nodes on the words' paths. So a worker's bytes per round are
 bounded by about twice both matrices, whatever the number of workers; the client's are a few
 hundred bytes per task. What grows with ``n`` is the client's and the scheduler's work, ``3 n``
-tasks per round, and each worker's ``n`` calls to the block servers (one per block part, asked at
-once, answered by ``n`` servers side by side; before the servers, the ``n * n`` parts were tasks
-of their own, which at 32 workers and more would have cost the scheduler most of a round): the
-README's scaling section gives measured values and predictions.
+tasks per round, and each worker's ``2 n`` calls to the block servers (for its block of every
+change, then for every combined block; asked at once, answered by ``n`` servers side by side).
+Before the servers, the ``n * n`` parts of the changes were tasks of their own and every
+application depended on ``n`` combined blocks, which at 32 workers and more would have cost the
+scheduler most of a round. The README's scaling section gives measured values and predictions.
 
 Why it keeps quality
 --------------------

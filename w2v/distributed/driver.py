@@ -201,6 +201,7 @@ class _Run:
         self.range_words: dict[int, int] = {}
         self.id_counts = np.zeros(len(model.vocab_), dtype=np.int64)  # over every encoded range, once
         self.servers: dict = {}   # worker -> (future, handle) of its BlockServer actor
+        self.peers = None         # (workers, future of their servers' list on each of them): _peers
         # a worker can leave between planning and here (counting the vocabulary takes a while)
         info, gone = waiting.absent_workers(client, self.active)
         if gone:
@@ -257,6 +258,7 @@ class _Run:
 
     def close(self) -> None:
         self.servers.clear()   # releasing the futures lets the scheduler drop the actors
+        self.peers = None
         try:
             self.client.run(remote.end_run, self.id)
         except Exception:  # a closed client or a dying cluster: the workers drop their state with it
@@ -455,10 +457,10 @@ class _Run:
 
         Worker ``j`` of the ``m`` that trained combines block ``j`` of the rows (ids ``r`` with
         ``r % m == j``): it fetches that block of every worker's change from their block servers
-        (a reduce-scatter), and every worker then receives every combined block (an all-gather,
-        through Dask's transfers between workers); the client only schedules ``3 m`` tasks. ``n``
-        is the number of workers that started the round (the replicas' learning-rate factor
-        depends on it, also when some were lost).
+        (a reduce-scatter), and every worker then fetches every combined block from them (an
+        all-gather); the client only schedules ``3 m`` tasks. ``n`` is the number of workers that
+        started the round (the replicas' learning-rate factor depends on it, also when some were
+        lost).
 
         Returns
         -------
@@ -471,30 +473,50 @@ class _Run:
         rule = "average" if self.rule == "scaled" else self.rule
         divisor = self._divisor(n, self._alpha_scale(n))
         # each combining worker fetches its block of every change from the others' block servers
-        peers = [(k, self.servers[k][1]) for k in survivors]
+        peers = self._peers(survivors)
         self.combinations += 1
-        blocks = {w: self._on(w, remote.combine_block, self.id, peers, j, rule, divisor, self.combinations)
+        attempt = self.combinations
+        blocks = {w: self._on(w, remote.combine_block, self.id, peers, j, rule, divisor, attempt)
                   for j, w in enumerate(survivors)}
-        combined, lost = self._collect(blocks, fetch=False, needed=survivors)
+        combined, lost = self._collect(blocks, needed=survivors)
         if len(combined) < m:
             self._forget(lost)
-            # a fetch from a dead worker can wait for ever, holding the thread set_master needs
-            try:
-                self.client.run(remote.abandon_combine, self.id, self.combinations, workers=self.active)
-            except Exception:
-                logger.debug("could not reach every worker to give up the combination", exc_info=True)
+            self._abandon(attempt)
             self._set_masters(None)
             return None
-        ordered = [combined[w] for w in survivors]
-        applied = {w: self._on(w, remote.apply_round, self.id, self.round_no, ordered) for w in survivors}
+        applied = {w: self._on(w, remote.apply_round, self.id, self.round_no, peers, attempt) for w in survivors}
         received, lost = self._collect(applied, needed=survivors)
         if len(received) < m:
             self._forget(lost)
+            self._abandon(attempt)
             if not self._recover(self.round_no):
                 return None
         dim = self.model.dim
         return sum(exchange_bytes(results[w]["rows"][name], dim) + exchange_bytes(got[name], dim)
                    for w, got in received.items() for name in ("input", "output"))
+
+    def _abandon(self, attempt: int) -> None:
+        """Make the workers' fetches of combination ``attempt`` give up: a fetch from a dead worker
+        can wait for ever, holding the thread that the tasks redoing the round need."""
+        try:
+            self.client.run(remote.abandon_combine, self.id, attempt, workers=self.active)
+        except Exception:
+            logger.debug("could not reach every worker to give up combination %d", attempt, exc_info=True)
+
+    def _peers(self, survivors: list):
+        """The list of ``(worker, block server)`` of ``survivors``, held by each of them: sent once
+        while the workers stay the same (a task given the handles themselves would depend on every
+        actor, which costs the scheduler ``n`` dependencies per task, ``n * n`` per round)."""
+        if self.peers is None or self.peers[0] != survivors:
+            listing = [(w, self.servers[w][1]) for w in survivors]
+            try:
+                [future] = self.client.scatter([listing], workers=list(survivors), broadcast=True, hash=False)
+            except Exception as error:
+                raise ClusterError(f"could not send the list of workers to the workers ({type(error).__name__}: "
+                                   f"{error}): training stopped (the vectors of the last finished epoch are "
+                                   "kept)") from error
+            self.peers = (list(survivors), future)
+        return self.peers[1]
 
     def _set_masters(self, source) -> None:
         """Every active replica back to its own copy of the master before the round (``source``
