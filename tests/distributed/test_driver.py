@@ -14,7 +14,8 @@ from callback_recorders import GensimStyle, OnlyEpochEnd
 from w2v import Word2Vec
 from w2v.corpus.demo import write_demo_corpus
 from w2v.distributed import worker as remote
-from w2v.distributed.driver import MAX_LOCAL_ALPHA, MAX_OVERSHOOT, _Run, _Source, fit_distributed
+from w2v.distributed.driver import MAX_LOCAL_ALPHA, MAX_OVERSHOOT, _Run, fit_distributed
+from w2v.distributed.reading import CorpusSource
 from w2v.distributed.inprocess import InProcessClient
 
 
@@ -33,7 +34,7 @@ def test_a_worker_gone_before_the_run_starts_hands_its_ranges_to_the_others():
     model = Word2Vec(dim=4, epochs=1, min_count=1, progress=False, workers=1).fit([["a", "b", "c"]] * 5)
     ranges = [types.SimpleNamespace(path="c.txt", start=i, stop=i + 1) for i in range(4)]
     owner = {0: "tcp://old", 1: "tcp://kept", 2: "tcp://old", 3: "tcp://kept"}
-    run = _Run(model, _Client(["tcp://kept", "tcp://new"]), ranges, owner, _Source("c.txt", None, 10_000), 1000,
+    run = _Run(model, _Client(["tcp://kept", "tcp://new"]), ranges, owner, CorpusSource("c.txt", None, 10_000), 1000,
                "average", None)
     assert run.active == ["tcp://kept"]
     assert set(run.owner.values()) == {"tcp://kept"}
@@ -47,7 +48,7 @@ def _started_run(architecture, n_workers=8):
     client = InProcessClient(n_workers)
     ranges = [types.SimpleNamespace(path="c.txt", start=i, stop=i + 1) for i in range(8)]
     owner = dict(enumerate(client.names))
-    run = _Run(model, client, ranges, owner, _Source("c.txt", None, 10_000), 1000, "scaled", None)
+    run = _Run(model, client, ranges, owner, CorpusSource("c.txt", None, 10_000), 1000, "scaled", None)
     for w in client.names:
         client.submit(remote.start_run, run.id, run.setup, {}, workers=[w]).result()
     run._start_servers()
@@ -184,7 +185,7 @@ def test_workers_missing_from_one_answer_of_the_scheduler_are_not_lost():
     model = Word2Vec(dim=4, epochs=1, min_count=1, progress=False, workers=1).fit([["a", "b", "c"]] * 5)
     ranges = [types.SimpleNamespace(path="c.txt", start=i, stop=i + 1) for i in range(2)]
     client = _FlickeringClient(["tcp://a", "tcp://b"])
-    run = _Run(model, client, ranges, {0: "tcp://a", 1: "tcp://b"}, _Source("c.txt", None, 10_000), 1000,
+    run = _Run(model, client, ranges, {0: "tcp://a", 1: "tcp://b"}, CorpusSource("c.txt", None, 10_000), 1000,
                "scaled", None)
     assert run.active == ["tcp://a", "tcp://b"]
 

@@ -10,20 +10,18 @@ for the design.
 from __future__ import annotations
 
 import collections
-import dataclasses
 import logging
 import math
-import os
 import time
 import uuid
 
 import numpy as np
 
-from w2v.corpus.sources import is_stream
 from w2v.distributed import shards, waiting
 from w2v.distributed import worker as remote
 from w2v.distributed.cluster import ClusterError
 from w2v.distributed.combine import exchange_bytes
+from w2v.distributed.reading import CorpusSource, corpus_source
 from w2v.errors import CorpusError, TrainingDiverged
 from w2v.models import params, training
 from w2v.models.fingerprint import counts_fingerprint, mismatch
@@ -85,7 +83,7 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     round_words = DEFAULT_ROUND_WORDS if round_words is None else int(round_words)
     if round_words < 1:
         raise ValueError(f"round_words must be at least 1, got {round_words}")
-    source = _corpus_source(corpus, model)
+    source = corpus_source(corpus, model)
     workers = waiting.live_workers(client)
     if not workers:
         client.wait_for_workers(1, timeout=120)
@@ -111,61 +109,7 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     return model
 
 
-@dataclasses.dataclass(frozen=True)
-class _Source:
-    """What the workers need to read the corpus: where it is and how to tokenize it."""
-
-    path: str                     # a path every worker sees, or an fsspec URL
-    tokenizer: object
-    max_length: int               # max_sentence_length
-    phrases: object = None        # a fitted Phrases joined while reading (w2v.corpus.PhrasedCorpus)
-
-
-def check_workers_can_read(corpus) -> None:
-    """Raise a one-line :class:`ParameterError` if ``corpus`` is a path only this process can read.
-
-    That is ``-`` (standard input) and any pipe or device: ``/dev/stdin``, a named pipe, a shell's
-    ``<(...)`` (``/dev/fd/N``). One process reads them as a stream; a worker, even one on this
-    machine, would find another process's pipe (or none) there and read an empty corpus or a
-    missing one. :func:`fit_distributed` checks this; the CLI calls it before starting a cluster.
-
-    Parameters
-    ----------
-    corpus : str, PathLike or corpus object
-        What was given to train on (anything but a path passes).
-    """
-    if isinstance(corpus, (str, os.PathLike)) and is_stream(corpus):
-        path = os.fspath(corpus)
-        what = "standard input" if path == "-" else f"{path!r}, a pipe or device"
-        raise _refusal(f"{what}, which only this process reads")
-
-
-def _refusal(what: str):
-    """The error for a corpus the workers cannot read: ``what`` says what it is."""
-    from w2v.errors import ParameterError
-
-    return ParameterError(f"distributed training reads files where the workers are: give a file or folder "
-                          f"path that every worker sees (or an fsspec URL), not {what}")
-
-
-def _corpus_source(corpus, model) -> _Source:
-    """Where and how to read a corpus given as a path, a file corpus, or one seen through phrases."""
-    from w2v.corpus import readers
-    from w2v.corpus.phrase_join import PhrasedCorpus
-
-    phrases, max_length = None, 10000
-    if isinstance(corpus, PhrasedCorpus):
-        phrases, corpus = corpus.phrases, corpus.source
-        max_length = phrases.max_sentence_length
-    check_workers_can_read(corpus)
-    if isinstance(corpus, (str, os.PathLike)):
-        return _Source(os.fspath(corpus), model._make_tokenizer(), max_length, phrases)
-    if isinstance(corpus, (readers.LineCorpus, readers.Text8Corpus, readers.FolderCorpus)):
-        return _Source(os.fspath(corpus.path), corpus.tokenizer, corpus.max_sentence_length, phrases)
-    raise _refusal(f"a {type(corpus).__name__}")
-
-
-def _build_vocabulary(model, client, ranges, owner, source: _Source) -> None:
+def _build_vocabulary(model, client, ranges, owner, source: CorpusSource) -> None:
     """Count every worker's ranges where they are, merge, and initialise the model's weights."""
     by_worker = collections.defaultdict(list)
     for rid, w in owner.items():
@@ -193,7 +137,7 @@ class _Run:
     The master weights live on the workers (every replica equals it after each round); the
     model's arrays get it at the end of every epoch (:meth:`_pull`)."""
 
-    def __init__(self, model, client, ranges, owner, source: _Source, round_words, rule, on_round):
+    def __init__(self, model, client, ranges, owner, source: CorpusSource, round_words, rule, on_round):
         self.model, self.client, self.ranges, self.owner = model, client, dict(enumerate(ranges)), owner
         self.round_words, self.rule, self.on_round = round_words, rule, on_round
         self.id = f"w2v-{uuid.uuid4().hex}"
