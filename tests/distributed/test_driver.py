@@ -391,3 +391,27 @@ def test_a_round_costs_the_scheduler_three_tasks_per_worker_whatever_the_number_
     assert per_round == {"train_round": 8, "combine_block": 8, "apply_round": 8}
     once = {"plan_ranges", "count_ranges", "start_run", "BlockServer", "master"}
     assert set(client.tasks) - set(per_round) <= once and client.tasks["BlockServer"] == 8
+
+
+@pytest.mark.parametrize("stop", [remote.stop_run, remote.end_run])
+def test_a_fetch_from_a_worker_that_never_answers_gives_up_on_ctrl_c_and_at_the_end_of_the_run(monkeypatch, stop):
+    # Ctrl-C (stop_run) and the end of the run (end_run) come without abandon_combine: the waiting
+    # thread must not stay blocked for the life of the cluster, nor hold the thread _pull needs
+    model, client, run = _started_run("skipgram")
+    monkeypatch.setattr(remote, "_RUNS", client.states[client.names[0]])
+    monkeypatch.setattr(remote, "FETCH_POLL_SECONDS", 0.01)
+    outcome = {}
+
+    def combine():
+        try:
+            remote.combine_block(run.id, [("dead", _Answers(None))], 0, "average", 1.0, 1)
+        except remote.PeerLost as error:
+            outcome["error"] = error
+
+    thread = threading.Thread(target=combine, daemon=True)
+    thread.start()
+    thread.join(0.2)
+    assert thread.is_alive()
+    stop(run.id)
+    thread.join(5)
+    assert not thread.is_alive() and "dead" in str(outcome["error"])

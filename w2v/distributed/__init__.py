@@ -42,12 +42,12 @@ Design
    combined as usual, the lost worker's words of the round and the rest of its share go to the
    least loaded survivors, which read and encode those ranges themselves, and training goes on. A
    worker lost while the changes are exchanged takes a block with it: the others stop waiting for
-   its part (Dask's call to a dead worker's actor can wait for ever), every replica goes back to
-   its copy of the master before the round and the round is redone without it; lost while the
-   new master is being set, the survivors that set it pass it to the others (or, if none did, the
-   round is redone). Ctrl-C stops the round in flight on the workers and leaves the model at the
-   last combined round, saved atomically by the caller as in a single process;
-   ``resume(corpus, client=...)`` finishes the run.
+   its part (Dask's call to a dead worker's actor can stay unanswered for ever), every replica
+   goes back to its copy of the master before the round and the round is redone without it; lost
+   while the new master is being set, the survivors that set it pass it to the others (or, if
+   none did, the round is redone). Ctrl-C stops the round in flight on the workers (fetches
+   included) and leaves the model at the last combined round, saved atomically by the caller as
+   in a single process; ``resume(corpus, client=...)`` finishes the run.
 
 Communication per round
 -----------------------

@@ -418,6 +418,9 @@ class _Run:
         divisor = self._divisor(n, self._alpha_scale(n))
         # each combining worker fetches its block of every change from the others' block servers
         peers = self._peers(survivors)
+        if peers is None:   # a worker left before the list reached it: the round is redone without it
+            self._set_masters(None)
+            return None
         self.combinations += 1
         attempt = self.combinations
         blocks = {w: self._on(w, remote.combine_block, self.id, peers, j, rule, divisor, attempt)
@@ -450,12 +453,17 @@ class _Run:
     def _peers(self, survivors: list):
         """The list of ``(worker, block server)`` of ``survivors``, held by each of them: sent once
         while the workers stay the same (a task given the handles themselves would depend on every
-        actor, which costs the scheduler ``n`` dependencies per task, ``n * n`` per round)."""
+        actor, which costs the scheduler ``n`` dependencies per task, ``n * n`` per round). None if
+        a survivor left the cluster before the list reached it (it is then dropped)."""
         if self.peers is None or self.peers[0] != survivors:
             listing = [(w, self.servers[w][1]) for w in survivors]
             try:
                 [future] = self.client.scatter([listing], workers=list(survivors), broadcast=True, hash=False)
             except Exception as error:
+                _, gone = waiting.absent_workers(self.client, survivors)
+                if gone:
+                    self._forget(gone)
+                    return None
                 raise ClusterError(f"could not send the list of workers to the workers ({type(error).__name__}: "
                                    f"{error}): training stopped (the vectors of the last finished epoch are "
                                    "kept)") from error

@@ -83,6 +83,12 @@ def collect(client, futures: dict, fetch: bool = True, needed=()):
                     break
                 if w in live and needed and not _failed_long(failed, w):
                     continue   # a worker it needed may be leaving: the check above then makes it lost
+                absent = [v for v in needed if v not in live and v not in lost]
+                if w in live and absent:
+                    # missing since the failure, but not yet for LOST_AFTER_SECONDS: the failure says why
+                    lost.extend(absent)
+                    blamed = True
+                    break
                 if w in live:
                     client.cancel(list(pending.values()))
                     if needed:

@@ -217,8 +217,9 @@ def take_block(run_id: str, block: int, n_blocks: int) -> dict:
 
 
 class PeerLost(Exception):
-    """A worker whose part of a block :func:`combine_block` needs could not be reached (the driver
-    waits to see it leave the cluster: :func:`w2v.distributed.waiting.collect`)."""
+    """A block another worker holds could not be fetched from it, or the fetch was given up
+    (:func:`abandon_combine`, :func:`stop_run`); the driver then waits to see that worker leave
+    the cluster (:func:`w2v.distributed.waiting.collect`)."""
 
 
 class BlockServer:
@@ -304,11 +305,17 @@ def _gather(run: _Run, peers: list, ask, attempt: int, what: str) -> list:
     """``ask(server)`` of every peer's block server, asked of all at once so that they answer side
     by side; ``what`` names the answer in errors.
 
-    A call to a worker that died can wait for ever (Dask's actor handle waits for the actor to come
-    back), so the wait is cut into slices and given up once the driver, having found a worker
-    lost, calls :func:`abandon_combine`.
+    A call to a worker that died can stay unanswered for ever (Dask's handle never sets its
+    result), so the wait is cut into slices and given up once the driver, having found a worker
+    lost, calls :func:`abandon_combine`, and on Ctrl-C or at the end of the run
+    (:func:`stop_run`, :func:`end_run`), which come without it.
     """
-    calls = [(address, ask(server)) for address, server in peers]
+    calls = []
+    for address, server in peers:
+        try:
+            calls.append((address, ask(server)))
+        except Exception as error:   # Dask's handle refuses a call to an actor it knows is lost
+            raise PeerLost(f"could not ask worker {address} for {what}: {type(error).__name__}: {error}") from error
     answers = []
     for address, call in calls:
         while True:
@@ -316,9 +323,9 @@ def _gather(run: _Run, peers: list, ask, attempt: int, what: str) -> list:
                 answers.append(call.result(timeout=FETCH_POLL_SECONDS))
                 break
             except (TimeoutError, asyncio.TimeoutError):   # distinct classes before Python 3.11
-                if run.abandoned >= attempt:
+                if run.abandoned >= attempt or run.stop.is_set():
                     raise PeerLost(f"gave up fetching {what} from worker {address}: a worker of the round "
-                                   "was lost") from None
+                                   "was lost, or the run was stopped") from None
             except Exception as error:
                 raise PeerLost(f"could not fetch {what} from worker {address}: {type(error).__name__}: "
                                f"{error}") from error
