@@ -120,64 +120,83 @@ def speed(args, out) -> None:
                 "train_words_per_second": words / train, "rounds": n_rounds,
                 "bytes_per_round": sum(h["bytes_exchanged"] for h in model.history_) / n_rounds,
                 "median_round_seconds": gaps[len(gaps) // 2] if gaps else None}), file=out, flush=True)
-        submitted, mapped = _task_seconds(client)
-        print(json.dumps({"mode": "scheduler", "seconds_per_task": submitted, "seconds_per_mapped_task": mapped}),
-              file=out, flush=True)
+        print(json.dumps({"mode": "scheduler", "seconds_per_task": _task_seconds(client),
+                          "seconds_per_peer_call": _peer_call_seconds(client)}), file=out, flush=True)
 
 
 def _noop(i):
     return i
 
 
-def _task_seconds(client, tasks: int = 2000) -> tuple[float, float]:
-    """Seconds per small task pinned to a worker: submitted one by one, and mapped (one call per
-    worker), as the driver does for the block hand-outs (client and scheduler time together)."""
+def _task_seconds(client, tasks: int = 2000) -> float:
+    """Seconds per small task pinned to a worker, submitted one by one as the driver submits a round's
+    tasks (client and scheduler time together)."""
     from distributed import wait
 
     workers = sorted(client.scheduler_info()["workers"])
-    submitted = mapped = float("inf")
+    best = float("inf")
     for _ in range(2):
         began = time.perf_counter()
         futures = [client.submit(_noop, i, workers=[workers[i % len(workers)]], allow_other_workers=False,
                                  pure=False) for i in range(tasks)]
         wait(futures)
-        submitted = min(submitted, (time.perf_counter() - began) / tasks)
-        began = time.perf_counter()
-        futures = [f for w in workers for f in client.map(_noop, range(tasks // len(workers)), workers=[w],
-                                                           allow_other_workers=False, pure=False)]
-        wait(futures)
-        mapped = min(mapped, (time.perf_counter() - began) / len(futures))
-    return submitted, mapped
+        best = min(best, (time.perf_counter() - began) / tasks)
+    return best
+
+
+class _Echo:
+    """A block server's stand-in: answers a call at once (what is left is the cost of a call)."""
+
+    def take_block(self, i):
+        return i
+
+
+def _calls(server, calls: int) -> float:
+    """Seconds per call of ``calls`` calls to ``server`` asked at once, as a combining worker asks."""
+    began = time.perf_counter()
+    for call in [server.take_block(i) for i in range(calls)]:
+        call.result()
+    return (time.perf_counter() - began) / calls
+
+
+def _peer_call_seconds(client, calls: int = 2000) -> float:
+    """Seconds per call from a task on one worker to the actor of another, as a worker fetches the
+    parts of the block it combines, and the combined blocks, from the others' block servers."""
+    workers = sorted(client.scheduler_info()["workers"])
+    server = client.submit(_Echo, workers=[workers[1]], actor=True, pure=False).result()
+    return min(client.submit(_calls, server, calls, workers=[workers[0]], pure=False).result() for _ in range(2))
 
 
 def predict(path: str, workers=(8, 32, 128), gbit: float = 10.0) -> None:
     """The scaling model, from the constants a ``--speed`` run wrote to ``path`` (JSON lines).
 
     One round of ``r`` words per worker on ``n`` workers costs
-    ``T(n) = r * c + B(r) * (beta + 1 / bandwidth) + n * n * tau_map + 3 * n * tau``: ``c`` seconds per word
-    on one worker thread; ``B(r)`` bytes each worker sends and receives per round (its changed rows,
-    the blocks it combines, the combined blocks), which does not grow with ``n`` because every
-    worker combines one block of the rows; ``beta`` a worker's own seconds per byte (serialising,
-    combining, applying), measured at 2 local workers as ``(round time - r * c - scheduling) / B``;
-    ``tau`` the scheduler's seconds per task (a round is ``n`` training tasks, ``n * n`` block
-    hand-outs, ``n`` combinations and ``n`` applications; the hand-outs are mapped, one call per
-    worker, at ``tau_map`` per task). Throughput is ``n * r / T(n)``.
+    ``T(n) = r * c + B(r) * (beta + 1 / bandwidth) + 2 * n * tau_peer + 3 * n * tau``: ``c`` seconds
+    per word on one worker thread; ``B(r)`` bytes each worker sends and receives per round (its
+    changed rows, the blocks it combines, the combined blocks), which does not grow with ``n``
+    because every worker combines one block of the rows; ``beta`` a worker's own seconds per byte
+    (serialising, combining, applying), measured at 2 local workers as ``(round time - r * c -
+    scheduling) / B``; ``tau_peer`` the seconds per call from a worker to another's block server (a
+    worker asks all ``n`` servers at once, twice a round: for its block of their changes, then for
+    their combined blocks; each server answers ``2 n`` calls); ``tau`` the scheduler's seconds per
+    task (a round is ``n`` training tasks, ``n`` combinations and ``n`` applications). Throughput
+    is ``n * r / T(n)``.
     """
     rows = [json.loads(line) for line in open(path)]
     c = next(r["seconds_per_word"] for r in rows if r["mode"] == "one thread")
     tau = next((r["seconds_per_task"] for r in rows if r["mode"] == "scheduler"), 0.0)
-    tau_map = next((r.get("seconds_per_mapped_task", tau) for r in rows if r["mode"] == "scheduler"), tau)
+    tau_peer = next((r.get("seconds_per_peer_call", 0.0) for r in rows if r["mode"] == "scheduler"), 0.0)
     bandwidth = gbit * 1e9 / 8
     for r in (r for r in rows if r["mode"] == "local-cluster" and r.get("median_round_seconds")):
         b = r["bytes_per_round"] / r["workers"]
         n0 = r["workers"]
-        beta = max(0.0, (r["median_round_seconds"] - r["round"] * c - n0 * n0 * tau_map - 3 * n0 * tau) / b)
+        beta = max(0.0, (r["median_round_seconds"] - r["round"] * c - 2 * n0 * tau_peer - 3 * n0 * tau) / b)
         print(f"round {r['round']:,} words: c = {c * 1e6:.3f} us/word, B = {b / 1e6:.1f} MB/worker/round, "
               f"round {r['median_round_seconds']:.2f} s, beta = {beta * 1e9:.2f} ns/byte, tau = {tau * 1e3:.2f} ms, "
-              f"mapped {tau_map * 1e3:.2f} ms")
+              f"tau_peer = {tau_peer * 1e3:.2f} ms")
         for n in workers:
             exchange = b * (beta + 1 / bandwidth)
-            scheduling = n * n * tau_map + 3 * n * tau
+            scheduling = 2 * n * tau_peer + 3 * n * tau
             t = r["round"] * c + exchange + scheduling
             # smallest round with communication and scheduling <= 20% of it
             need = 4 * (exchange + scheduling) / c

@@ -134,6 +134,44 @@ def test_ctrl_c_keeps_the_last_round_and_resume_finishes_the_run(demo, client, t
     assert np.isfinite(resumed.wv_.vectors).all()
 
 
+# the worker dies in its third round, serving the second of its two parts of the changes, or its
+# combined block to the second worker fetching it
+@pytest.mark.parametrize("served", ["take_block", "combined_block"])
+def test_a_worker_killed_while_the_others_fetch_its_blocks_does_not_hang_the_run(demo, client, served):
+    # the survivor's fetch from the dead worker's block server waits for ever unless the driver
+    # makes it give up; the nanny restarts the killed process, which the next test needs
+    corpus, _ = demo
+    victim = sorted(client.scheduler_info()["workers"])[1]
+
+    def die_on_the_fifth_call():   # runs in the victim's process
+        from w2v.distributed import worker
+
+        calls, serve = [], getattr(worker, served)
+
+        def dying(*args):
+            calls.append(args)
+            if len(calls) == 5:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return serve(*args)
+
+        setattr(worker, served, dying)
+
+    client.run(die_on_the_fifth_call, workers=[victim])
+    from w2v.distributed import fit_distributed
+
+    model = Word2Vec(dim=20, epochs=2, progress=False)
+    # in a thread, so that a regression fails here instead of hanging the suite
+    run = threading.Thread(target=fit_distributed, args=(model, corpus, client), kwargs={"round_words": 10_000},
+                           daemon=True)
+    run.start()
+    run.join(120)
+    assert not run.is_alive(), "the run hung after a worker died while its blocks were fetched"
+    n_words = len(model.vocab_.encode(corpus))
+    assert [h["words"] for h in model.history_] == [n_words] * 2
+    assert model.history_[-1]["workers"] == 1 and np.isfinite(model.wv_.vectors).all()
+    client.wait_for_workers(2, timeout=120)
+
+
 def test_a_worker_killed_mid_run_does_not_lose_the_run(demo, client):
     # last in this module: the cluster's nanny restarts the killed process, but the run ignores it
     corpus, questions = demo

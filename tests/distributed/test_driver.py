@@ -1,6 +1,10 @@
 """The distributed driver's bookkeeping, with a stand-in for the Dask client (no cluster needed)."""
+import collections
 import contextlib
+import inspect
 import os
+import threading
+import time
 import types
 
 import numpy as np
@@ -8,8 +12,10 @@ import pytest
 from callback_recorders import GensimStyle, OnlyEpochEnd
 
 from w2v import Word2Vec
+from w2v.corpus.demo import write_demo_corpus
 from w2v.distributed import worker as remote
-from w2v.distributed.driver import MAX_LOCAL_ALPHA, MAX_OVERSHOOT, _Run, _Source
+from w2v.distributed.driver import MAX_LOCAL_ALPHA, MAX_OVERSHOOT, _Run, fit_distributed
+from w2v.distributed.reading import CorpusSource
 from w2v.distributed.inprocess import InProcessClient
 
 
@@ -28,7 +34,7 @@ def test_a_worker_gone_before_the_run_starts_hands_its_ranges_to_the_others():
     model = Word2Vec(dim=4, epochs=1, min_count=1, progress=False, workers=1).fit([["a", "b", "c"]] * 5)
     ranges = [types.SimpleNamespace(path="c.txt", start=i, stop=i + 1) for i in range(4)]
     owner = {0: "tcp://old", 1: "tcp://kept", 2: "tcp://old", 3: "tcp://kept"}
-    run = _Run(model, _Client(["tcp://kept", "tcp://new"]), ranges, owner, _Source("c.txt", None, 10_000), 1000,
+    run = _Run(model, _Client(["tcp://kept", "tcp://new"]), ranges, owner, CorpusSource("c.txt", None, 10_000), 1000,
                "average", None)
     assert run.active == ["tcp://kept"]
     assert set(run.owner.values()) == {"tcp://kept"}
@@ -42,9 +48,10 @@ def _started_run(architecture, n_workers=8):
     client = InProcessClient(n_workers)
     ranges = [types.SimpleNamespace(path="c.txt", start=i, stop=i + 1) for i in range(8)]
     owner = dict(enumerate(client.names))
-    run = _Run(model, client, ranges, owner, _Source("c.txt", None, 10_000), 1000, "scaled", None)
+    run = _Run(model, client, ranges, owner, CorpusSource("c.txt", None, 10_000), 1000, "scaled", None)
     for w in client.names:
         client.submit(remote.start_run, run.id, run.setup, {}, workers=[w]).result()
+    run._start_servers()
     return model, client, run
 
 
@@ -178,7 +185,7 @@ def test_workers_missing_from_one_answer_of_the_scheduler_are_not_lost():
     model = Word2Vec(dim=4, epochs=1, min_count=1, progress=False, workers=1).fit([["a", "b", "c"]] * 5)
     ranges = [types.SimpleNamespace(path="c.txt", start=i, stop=i + 1) for i in range(2)]
     client = _FlickeringClient(["tcp://a", "tcp://b"])
-    run = _Run(model, client, ranges, {0: "tcp://a", 1: "tcp://b"}, _Source("c.txt", None, 10_000), 1000,
+    run = _Run(model, client, ranges, {0: "tcp://a", 1: "tcp://b"}, CorpusSource("c.txt", None, 10_000), 1000,
                "scaled", None)
     assert run.active == ["tcp://a", "tcp://b"]
 
@@ -301,3 +308,110 @@ def test_max_vocab_size_bounds_a_distributed_vocabulary(tmp_path):
     model = Word2Vec(dim=4, epochs=1, min_count=1, max_vocab_size=30, progress=False, workers=1)
     model.fit(str(corpus), client=InProcessClient(2))
     assert 0 < len(model.vocab_) <= 30 and model.vocab_.pruned
+
+
+class _Answers:
+    """A worker's block server as the combining worker sees it: its call answers after ``waits``
+    slices of waiting (Dask's handle times out each slice), or never (``waits`` None: a dead worker)."""
+
+    def __init__(self, waits=None):
+        self.waits = waits
+
+    def take_block(self, run_id, block, n_blocks):
+        empty = (np.zeros(0, np.int32), np.zeros((0, 4), np.float32))
+        state = {"left": self.waits}
+
+        def result(timeout=None):
+            if state["left"] is not None and state["left"] <= 0:
+                return {"input": empty, "output": empty}
+            time.sleep(timeout)
+            if state["left"] is not None:
+                state["left"] -= 1
+            raise TimeoutError
+
+        return types.SimpleNamespace(result=result)
+
+
+def test_a_fetch_from_a_worker_that_never_answers_gives_up_once_the_driver_abandons_the_combination(monkeypatch):
+    # Dask's handle on a dead worker's actor can wait for ever, and the waiting task holds the worker
+    # thread that the redone round needs: the driver's abandon_combine must free it
+    model, client, run = _started_run("skipgram")
+    monkeypatch.setattr(remote, "_RUNS", client.states[client.names[0]])
+    monkeypatch.setattr(remote, "FETCH_POLL_SECONDS", 0.01)
+    outcome = {}
+
+    def combine():
+        try:
+            remote.combine_block(run.id, [("alive", _Answers(0)), ("dead", _Answers(None))], 0, "average", 1.0, 3)
+        except remote.PeerLost as error:
+            outcome["error"] = error
+
+    thread = threading.Thread(target=combine, daemon=True)
+    thread.start()
+    thread.join(0.2)
+    assert thread.is_alive()              # still waiting for the dead worker
+    remote.abandon_combine(run.id, 3)
+    thread.join(5)
+    assert not thread.is_alive() and "dead" in str(outcome["error"])
+
+
+def test_giving_up_a_combination_leaves_the_next_one_waiting_for_its_answers(monkeypatch):
+    model, client, run = _started_run("skipgram")
+    monkeypatch.setattr(remote, "_RUNS", client.states[client.names[0]])
+    monkeypatch.setattr(remote, "FETCH_POLL_SECONDS", 0.01)
+    remote.abandon_combine(run.id, 3)     # an earlier combination given up: the redone one is number 4
+    got = remote.combine_block(run.id, [("slow", _Answers(5))], 0, "average", 1.0, 4)
+    assert got == {"input": 0, "output": 0}
+    with pytest.raises(remote.PeerLost, match="slow"):
+        remote.combine_block(run.id, [("slow", _Answers(5))], 0, "average", 1.0, 3)
+
+
+class _CountingClient(InProcessClient):
+    """Counts the tasks the scheduler would see: submitted functions, not actors' method calls."""
+
+    def __init__(self, n):
+        super().__init__(n)
+        self.tasks = collections.Counter()
+
+    def submit(self, fn, *args, **kwargs):
+        if not inspect.ismethod(fn):
+            self.tasks[fn.__name__] += 1
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_a_round_costs_the_scheduler_three_tasks_per_worker_whatever_the_number_of_workers(tmp_path):
+    # the blocks travel between the workers' block servers: no task per pair of workers (8 x 8 here)
+    path, _ = write_demo_corpus(tmp_path, n_tokens=20_000, seed=2)
+    client = _CountingClient(8)
+    model = Word2Vec(dim=8, epochs=1, min_count=2, progress=False, seed=1)
+    fit_distributed(model, path, client, round_words=500)
+    rounds = model.history_[0]["rounds"]
+    assert rounds > 1
+    per_round = {name: client.tasks[name] / rounds for name in ("train_round", "combine_block", "apply_round")}
+    assert per_round == {"train_round": 8, "combine_block": 8, "apply_round": 8}
+    once = {"plan_ranges", "count_ranges", "start_run", "BlockServer", "master"}
+    assert set(client.tasks) - set(per_round) <= once and client.tasks["BlockServer"] == 8
+
+
+@pytest.mark.parametrize("stop", [remote.stop_run, remote.end_run])
+def test_a_fetch_from_a_worker_that_never_answers_gives_up_on_ctrl_c_and_at_the_end_of_the_run(monkeypatch, stop):
+    # Ctrl-C (stop_run) and the end of the run (end_run) come without abandon_combine: the waiting
+    # thread must not stay blocked for the life of the cluster, nor hold the thread _pull needs
+    model, client, run = _started_run("skipgram")
+    monkeypatch.setattr(remote, "_RUNS", client.states[client.names[0]])
+    monkeypatch.setattr(remote, "FETCH_POLL_SECONDS", 0.01)
+    outcome = {}
+
+    def combine():
+        try:
+            remote.combine_block(run.id, [("dead", _Answers(None))], 0, "average", 1.0, 1)
+        except remote.PeerLost as error:
+            outcome["error"] = error
+
+    thread = threading.Thread(target=combine, daemon=True)
+    thread.start()
+    thread.join(0.2)
+    assert thread.is_alive()
+    stop(run.id)
+    thread.join(5)
+    assert not thread.is_alive() and "dead" in str(outcome["error"])

@@ -160,7 +160,7 @@ def handle(args) -> int:
               "--scheduler ADDRESS or --local-cluster N, or copy the corpus here first", file=sys.stderr)
         return 2
     if on_cluster:
-        from w2v.distributed.driver import check_workers_can_read
+        from w2v.distributed.reading import check_workers_can_read
 
         # here, not only in the driver: starting a cluster costs seconds and processes for nothing
         check_workers_can_read(args.corpus)

@@ -29,23 +29,25 @@ Design
    changes are summed, which on the benchmark corpus scored as well as one process.
 3. **Combination** (:mod:`~w2v.distributed.combine`), on the workers: each worker keeps the
    rows of the input and output matrices it changed and their change. Worker ``j`` of the ``m``
-   that trained combines block ``j`` of the rows (ids ``r`` with ``r % m == j``): it receives that
-   block of every worker's change (a reduce-scatter), adds to its copy of the master the sum of
+   that trained combines block ``j`` of the rows (ids ``r`` with ``r % m == j``): it fetches that
+   block of every worker's change from the worker's block server (a Dask actor, called from worker
+   to worker without the scheduler; a reduce-scatter), adds to its copy of the master the sum of
    the changes divided by ``s`` (never by less than ``n / 2``, see below); then every worker
-   receives every combined block (an all-gather) and sets those rows, so that every replica
-   equals the new master. The blocks travel between workers through Dask's own transfers; the
-   client only schedules the tasks, and fetches the master from a worker at the end of each epoch
-   (history, callbacks, the state file) and on Ctrl-C.
+   fetches every combined block from the block servers (an all-gather) and sets those rows, so
+   that every replica equals the new master. The client only schedules three tasks per worker
+   and round, none depending on more than one other, and fetches the master from a worker at the
+   end of each epoch (history, callbacks, the state file) and on Ctrl-C.
 4. **Faults.** Tasks are pinned to the worker holding the replica; while waiting the client checks
    the live workers. A worker lost while training is dropped: the others' changes of that round are
    combined as usual, the lost worker's words of the round and the rest of its share go to the
    least loaded survivors, which read and encode those ranges themselves, and training goes on. A
-   worker lost while the changes are exchanged takes a block with it: every replica goes back to
-   its copy of the master before the round and the round is redone without it; lost while the
-   new master is being set, the survivors that set it pass it to the others (or, if none did, the
-   round is redone). Ctrl-C stops the round in flight on the workers and leaves the model at the
-   last combined round, saved atomically by the caller as in a single process;
-   ``resume(corpus, client=...)`` finishes the run.
+   worker lost while the changes are exchanged takes a block with it: the others stop waiting for
+   its part (Dask's call to a dead worker's actor can stay unanswered for ever), every replica
+   goes back to its copy of the master before the round and the round is redone without it; lost
+   while the new master is being set, the survivors that set it pass it to the others (or, if
+   none did, the round is redone). Ctrl-C stops the round in flight on the workers (fetches
+   included) and leaves the model at the last combined round, saved atomically by the caller as
+   in a single process; ``resume(corpus, client=...)`` finishes the run.
 
 Communication per round
 -----------------------
@@ -58,9 +60,12 @@ in the input matrix; in the output matrix negative sampling touches the targets 
 ``r * window * negative`` noise rows (for ``r`` of 10^5 and more, a large part of the vocabulary),
 and hierarchical softmax the inner nodes on the words' paths. So a worker's bytes per round are
 bounded by about twice both matrices, whatever the number of workers; the client's are a few
-hundred bytes per task. What grows with ``n`` is the number of tasks, ``n * n + 3 n`` per round
-(the block hand-outs, mapped in one call per worker): the README's scaling section gives measured
-values and predictions.
+hundred bytes per task. What grows with ``n`` is the client's and the scheduler's work, ``3 n``
+tasks per round, and each worker's ``2 n`` calls to the block servers (for its block of every
+change, then for every combined block; asked at once, answered by ``n`` servers side by side).
+Before the servers, the ``n * n`` parts of the changes were tasks of their own and every
+application depended on ``n`` combined blocks, which at 32 workers and more would have cost the
+scheduler most of a round. The README's scaling section gives measured values and predictions.
 
 Why it keeps quality
 --------------------

@@ -10,20 +10,18 @@ for the design.
 from __future__ import annotations
 
 import collections
-import dataclasses
 import logging
 import math
-import os
 import time
 import uuid
 
 import numpy as np
 
-from w2v.corpus.sources import is_stream
 from w2v.distributed import shards, waiting
 from w2v.distributed import worker as remote
 from w2v.distributed.cluster import ClusterError
 from w2v.distributed.combine import exchange_bytes
+from w2v.distributed.reading import CorpusSource, corpus_source
 from w2v.errors import CorpusError, TrainingDiverged
 from w2v.models import params, training
 from w2v.models.fingerprint import counts_fingerprint, mismatch
@@ -85,7 +83,7 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     round_words = DEFAULT_ROUND_WORDS if round_words is None else int(round_words)
     if round_words < 1:
         raise ValueError(f"round_words must be at least 1, got {round_words}")
-    source = _corpus_source(corpus, model)
+    source = corpus_source(corpus, model)
     workers = waiting.live_workers(client)
     if not workers:
         client.wait_for_workers(1, timeout=120)
@@ -111,61 +109,7 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     return model
 
 
-@dataclasses.dataclass(frozen=True)
-class _Source:
-    """What the workers need to read the corpus: where it is and how to tokenize it."""
-
-    path: str                     # a path every worker sees, or an fsspec URL
-    tokenizer: object
-    max_length: int               # max_sentence_length
-    phrases: object = None        # a fitted Phrases joined while reading (w2v.corpus.PhrasedCorpus)
-
-
-def check_workers_can_read(corpus) -> None:
-    """Raise a one-line :class:`ParameterError` if ``corpus`` is a path only this process can read.
-
-    That is ``-`` (standard input) and any pipe or device: ``/dev/stdin``, a named pipe, a shell's
-    ``<(...)`` (``/dev/fd/N``). One process reads them as a stream; a worker, even one on this
-    machine, would find another process's pipe (or none) there and read an empty corpus or a
-    missing one. :func:`fit_distributed` checks this; the CLI calls it before starting a cluster.
-
-    Parameters
-    ----------
-    corpus : str, PathLike or corpus object
-        What was given to train on (anything but a path passes).
-    """
-    if isinstance(corpus, (str, os.PathLike)) and is_stream(corpus):
-        path = os.fspath(corpus)
-        what = "standard input" if path == "-" else f"{path!r}, a pipe or device"
-        raise _refusal(f"{what}, which only this process reads")
-
-
-def _refusal(what: str):
-    """The error for a corpus the workers cannot read: ``what`` says what it is."""
-    from w2v.errors import ParameterError
-
-    return ParameterError(f"distributed training reads files where the workers are: give a file or folder "
-                          f"path that every worker sees (or an fsspec URL), not {what}")
-
-
-def _corpus_source(corpus, model) -> _Source:
-    """Where and how to read a corpus given as a path, a file corpus, or one seen through phrases."""
-    from w2v.corpus import readers
-    from w2v.corpus.phrase_join import PhrasedCorpus
-
-    phrases, max_length = None, 10000
-    if isinstance(corpus, PhrasedCorpus):
-        phrases, corpus = corpus.phrases, corpus.source
-        max_length = phrases.max_sentence_length
-    check_workers_can_read(corpus)
-    if isinstance(corpus, (str, os.PathLike)):
-        return _Source(os.fspath(corpus), model._make_tokenizer(), max_length, phrases)
-    if isinstance(corpus, (readers.LineCorpus, readers.Text8Corpus, readers.FolderCorpus)):
-        return _Source(os.fspath(corpus.path), corpus.tokenizer, corpus.max_sentence_length, phrases)
-    raise _refusal(f"a {type(corpus).__name__}")
-
-
-def _build_vocabulary(model, client, ranges, owner, source: _Source) -> None:
+def _build_vocabulary(model, client, ranges, owner, source: CorpusSource) -> None:
     """Count every worker's ranges where they are, merge, and initialise the model's weights."""
     by_worker = collections.defaultdict(list)
     for rid, w in owner.items():
@@ -193,19 +137,22 @@ class _Run:
     The master weights live on the workers (every replica equals it after each round); the
     model's arrays get it at the end of every epoch (:meth:`_pull`)."""
 
-    def __init__(self, model, client, ranges, owner, source: _Source, round_words, rule, on_round):
+    def __init__(self, model, client, ranges, owner, source: CorpusSource, round_words, rule, on_round):
         self.model, self.client, self.ranges, self.owner = model, client, dict(enumerate(ranges)), owner
         self.round_words, self.rule, self.on_round = round_words, rule, on_round
         self.id = f"w2v-{uuid.uuid4().hex}"
         self.active = sorted(set(owner.values()))
         self.range_words: dict[int, int] = {}
         self.id_counts = np.zeros(len(model.vocab_), dtype=np.int64)  # over every encoded range, once
+        self.servers: dict = {}   # worker -> (future, handle) of its BlockServer actor
+        self.peers = None         # (workers, future of their servers' list on each of them): _peers
         # a worker can leave between planning and here (counting the vocabulary takes a while)
         info, gone = waiting.absent_workers(client, self.active)
         if gone:
             self._forget(gone)
         self.threads = {w: int(model.workers or info[w].get("nthreads", 1) or 1) for w in self.active}
         self.round_no = 0    # rounds finished in this run (the workers' replicas follow it)
+        self.combinations = 0   # combinations started (a redone round's too): names them on the workers
         self.setup = {
             "words": model.vocab_.words, "counts": model.vocab_.counts, "input_vectors": model._input,
             "layer": model._layer, "keep": model._keep, "tokenizer": source.tokenizer,
@@ -231,6 +178,17 @@ class _Run:
                        for w in self.active if self._ranges_of(w, orphans)}
             results, lost = self._collect(futures)
             self._count(results)
+        self._start_servers()
+
+    def _start_servers(self) -> None:
+        """One :class:`~w2v.distributed.worker.BlockServer` actor per worker, for the whole run: the
+        workers fetch the blocks they combine from each other's servers, not through the scheduler."""
+        futures = {w: self.client.submit(remote.BlockServer, workers=[w], allow_other_workers=False,
+                                         pure=False, actor=True) for w in self.active}
+        servers, lost = self._collect(futures)
+        # the futures keep the actors alive; the handles are what the combining tasks call
+        self.servers = {w: (futures[w], servers[w]) for w in servers}
+        self._forget(lost)
 
     def _count(self, results: dict) -> None:
         """Record what workers encoded: words per range, and the count of each id."""
@@ -243,6 +201,8 @@ class _Run:
         return counts_fingerprint(self.id_counts)
 
     def close(self) -> None:
+        self.servers.clear()   # releasing the futures lets the scheduler drop the actors
+        self.peers = None
         try:
             self.client.run(remote.end_run, self.id)
         except Exception:  # a closed client or a dying cluster: the workers drop their state with it
@@ -270,6 +230,8 @@ class _Run:
         if not lost:
             return
         self.active = [w for w in self.active if w not in lost]
+        for w in lost:
+            self.servers.pop(w, None)
         if not self.active:
             raise ClusterError("every worker of the cluster was lost: training stopped (the vectors of the "
                                "last finished epoch are kept)")
@@ -438,10 +400,11 @@ class _Run:
         """Combine the round's changes on the workers and make every replica the new master.
 
         Worker ``j`` of the ``m`` that trained combines block ``j`` of the rows (ids ``r`` with
-        ``r % m == j``): it receives that block of every worker's change (a reduce-scatter) and
-        every worker then receives every combined block (an all-gather), through Dask's transfers
-        between workers; the client only schedules. ``n`` is the number of workers that started
-        the round (the replicas' learning-rate factor depends on it, also when some were lost).
+        ``r % m == j``): it fetches that block of every worker's change from their block servers
+        (a reduce-scatter), and every worker then fetches every combined block from them (an
+        all-gather); the client only schedules ``3 m`` tasks. ``n`` is the number of workers that
+        started the round (the replicas' learning-rate factor depends on it, also when some were
+        lost).
 
         Returns
         -------
@@ -453,27 +416,59 @@ class _Run:
         m = len(survivors)
         rule = "average" if self.rule == "scaled" else self.rule
         divisor = self._divisor(n, self._alpha_scale(n))
-        # one map per worker: its m hand-outs cost the client and scheduler less than m submits
-        handouts = {k: self.client.map(remote.take_block, [self.id] * m, range(m), [m] * m, workers=[k],
-                                       allow_other_workers=False, pure=False) for k in survivors}
-        parts = [[handouts[k][j] for k in survivors] for j in range(m)]
-        blocks = {w: self._on(w, remote.combine_block, self.id, parts[j], rule, divisor)
-                  for j, w in enumerate(survivors)}
-        combined, lost = self._collect(blocks, fetch=False, needed=survivors)
-        if len(combined) < m:
-            self._forget(lost)
+        # each combining worker fetches its block of every change from the others' block servers
+        peers = self._peers(survivors)
+        if peers is None:   # a worker left before the list reached it: the round is redone without it
             self._set_masters(None)
             return None
-        ordered = [combined[w] for w in survivors]
-        applied = {w: self._on(w, remote.apply_round, self.id, self.round_no, ordered) for w in survivors}
+        self.combinations += 1
+        attempt = self.combinations
+        blocks = {w: self._on(w, remote.combine_block, self.id, peers, j, rule, divisor, attempt)
+                  for j, w in enumerate(survivors)}
+        combined, lost = self._collect(blocks, needed=survivors)
+        if len(combined) < m:
+            self._forget(lost)
+            self._abandon(attempt)
+            self._set_masters(None)
+            return None
+        applied = {w: self._on(w, remote.apply_round, self.id, self.round_no, peers, attempt) for w in survivors}
         received, lost = self._collect(applied, needed=survivors)
         if len(received) < m:
             self._forget(lost)
+            self._abandon(attempt)
             if not self._recover(self.round_no):
                 return None
         dim = self.model.dim
         return sum(exchange_bytes(results[w]["rows"][name], dim) + exchange_bytes(got[name], dim)
                    for w, got in received.items() for name in ("input", "output"))
+
+    def _abandon(self, attempt: int) -> None:
+        """Make the workers' fetches of combination ``attempt`` give up: a fetch from a dead worker
+        can wait for ever, holding the thread that the tasks redoing the round need."""
+        try:
+            self.client.run(remote.abandon_combine, self.id, attempt, workers=self.active)
+        except Exception:
+            logger.debug("could not reach every worker to give up combination %d", attempt, exc_info=True)
+
+    def _peers(self, survivors: list):
+        """The list of ``(worker, block server)`` of ``survivors``, held by each of them: sent once
+        while the workers stay the same (a task given the handles themselves would depend on every
+        actor, which costs the scheduler ``n`` dependencies per task, ``n * n`` per round). None if
+        a survivor left the cluster before the list reached it (it is then dropped)."""
+        if self.peers is None or self.peers[0] != survivors:
+            listing = [(w, self.servers[w][1]) for w in survivors]
+            try:
+                [future] = self.client.scatter([listing], workers=list(survivors), broadcast=True, hash=False)
+            except Exception as error:
+                _, gone = waiting.absent_workers(self.client, survivors)
+                if gone:
+                    self._forget(gone)
+                    return None
+                raise ClusterError(f"could not send the list of workers to the workers ({type(error).__name__}: "
+                                   f"{error}): training stopped (the vectors of the last finished epoch are "
+                                   "kept)") from error
+            self.peers = (list(survivors), future)
+        return self.peers[1]
 
     def _set_masters(self, source) -> None:
         """Every active replica back to its own copy of the master before the round (``source``

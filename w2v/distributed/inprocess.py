@@ -7,9 +7,10 @@
 The driver and the workers run their own code (:mod:`w2v.distributed.driver`,
 :mod:`w2v.distributed.worker`); only Dask's scheduling and transport are left out: a task runs when
 it is submitted, with its arguments' futures replaced by their values, inside the state of the
-worker it is pinned to. The vectors are the ones a LocalCluster of as many single-threaded workers
-writes (same seeds, same rounds, same combination); the time is not. For tests, and for studying
-the quality of many workers on a small machine (``scripts/distributed_quality.py --in-process``).
+worker it is pinned to, and an actor's method calls run inside the state of its worker. The vectors
+are the ones a LocalCluster of as many single-threaded workers writes (same seeds, same rounds, same
+combination); the time is not. For tests, and for studying the quality of many workers on a small
+machine (``scripts/distributed_quality.py --in-process``).
 """
 from __future__ import annotations
 
@@ -32,6 +33,18 @@ class Done:
 
     def exception(self):
         return self.error
+
+
+class Actor:
+    """A handle on an object living in one in-process worker, as a Dask actor handle is: each
+    method call runs there (in that worker's state) and returns a :class:`Done`."""
+
+    def __init__(self, client: "InProcessClient", worker: str, instance):
+        self._client, self._worker, self._instance = client, worker, instance
+
+    def __getattr__(self, name: str):
+        method = getattr(self._instance, name)
+        return lambda *args, **kwargs: self._client.submit(method, *args, workers=[self._worker], **kwargs)
 
 
 def _resolve(value):
@@ -75,8 +88,11 @@ class InProcessClient:
         finally:
             worker._RUNS = saved
 
-    def submit(self, fn, *args, workers=None, allow_other_workers=False, pure=True, **kwargs) -> Done:
+    def submit(self, fn, *args, workers=None, allow_other_workers=False, pure=True, actor=False,
+               **kwargs) -> Done:
         w = (workers or self.names)[0]
+        if actor:
+            return Done(Actor(self, w, self._on(w, fn, *args, **kwargs)), worker=w)
         try:
             return Done(self._on(w, fn, *args, **kwargs), worker=w)
         except Exception as error:  # as a Dask future holds its task's error
@@ -94,8 +110,8 @@ class InProcessClient:
     def cancel(self, futures) -> None:
         pass
 
-    def run(self, fn, *args) -> dict:
-        return {w: self._on(w, fn, *args) for w in self.names}
+    def run(self, fn, *args, workers=None) -> dict:
+        return {w: self._on(w, fn, *args) for w in (self.names if workers is None else workers)}
 
     def close(self) -> None:
         for state in self.states.values():

@@ -33,7 +33,10 @@ def collect(client, futures: dict, fetch: bool = True, needed=()):
     so the live workers are polled while waiting. ``fetch=False`` returns the finished futures
     themselves (their data stays on the workers). ``needed``: workers holding data the tasks
     depend on; if one of them is lost, the tasks still pending are cancelled and left out of
-    both results and lost (the caller redoes that step).
+    both results and lost (the caller redoes that step). A task that fails while ``needed`` is
+    given is blamed on a needed worker leaving (Dask fails the tasks that call a lost worker's
+    actor) if one leaves within :data:`LOST_AFTER_SECONDS`; otherwise its error is a
+    :class:`ClusterError`.
     """
     try:
         from distributed import wait
@@ -41,6 +44,7 @@ def collect(client, futures: dict, fetch: bool = True, needed=()):
         wait = None
     results, lost = {}, []
     missing: dict = {}
+    failed: dict = {}    # worker -> when its task was first seen failed (see ``needed``)
     pending = dict(futures)
     while pending:
         try:
@@ -48,7 +52,7 @@ def collect(client, futures: dict, fetch: bool = True, needed=()):
                 wait(list(pending.values()), timeout=POLL_SECONDS, return_when="FIRST_COMPLETED")
         except Exception:
             pass  # timed out, or a future was cancelled: each future's status is read below
-        live = None
+        live, blamed = None, False
         if needed:
             live = set(live_workers(client))
             for v in live:
@@ -74,8 +78,22 @@ def collect(client, futures: dict, fetch: bool = True, needed=()):
                     client.cancel(list(pending.values()))
                     raise error
                 live = set(live_workers(client)) if live is None else live
+                if w in live and needed and any(v in lost for v in needed):
+                    blamed = True   # on a needed worker found lost already (its own task failed)
+                    break
+                if w in live and needed and not _failed_long(failed, w):
+                    continue   # a worker it needed may be leaving: the check above then makes it lost
+                absent = [v for v in needed if v not in live and v not in lost]
+                if w in live and absent:
+                    # missing since the failure, but not yet for LOST_AFTER_SECONDS: the failure says why
+                    lost.extend(absent)
+                    blamed = True
+                    break
                 if w in live:
                     client.cancel(list(pending.values()))
+                    if needed:
+                        raise ClusterError(f"a task on {w} failed while every worker it needed stayed in the "
+                                           f"cluster: {type(error).__name__}: {error}") from error
                     raise error
                 lost.append(w)
             elif future.status == "pending":
@@ -96,7 +114,18 @@ def collect(client, futures: dict, fetch: bool = True, needed=()):
                                        "scheduler's log")
                 lost.append(w)
             del pending[w]
+        if blamed:
+            client.cancel(list(pending.values()))
+            break
+        if failed:
+            time.sleep(POLL_SECONDS)   # the failed tasks are done: wait() would not wait for them
     return results, lost
+
+
+def _failed_long(failed: dict, w) -> bool:
+    """Whether the task on ``w``, which failed, did so :data:`LOST_AFTER_SECONDS` ago or more."""
+    first = failed.setdefault(w, time.monotonic())
+    return time.monotonic() - first >= LOST_AFTER_SECONDS
 
 
 def absent_workers(client, workers) -> tuple[dict, list]:

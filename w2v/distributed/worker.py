@@ -1,19 +1,24 @@
 """What runs inside a Dask worker: its replica of the weights, its encoded byte ranges, one round.
 
 >>> words = start_run(run_id, setup, ranges)                  # once per worker  # doctest: +SKIP
+>>> server = BlockServer()                                    # once per worker, as a Dask actor
 >>> stats = train_round(run_id, t, pieces, schedule)          # round t, on every worker k:
->>> part = take_block(run_id, j, m)                           #   block j of its change, for worker j
->>> block = combine_block(run_id, [part_0, ..., part_m], "average", s)   # on worker j
->>> apply_round(run_id, t, [block_0, ..., block_m])           # on every worker: the new master
->>> end_run(run_id)                                         # through Client.run
+>>> combine_block(run_id, peers, j, "average", s, a)          #   on worker j: block j of every
+>>>                                                           #   change, from (address, server) peers
+>>> apply_round(run_id, t, peers, a)                          #   on every worker: the new master
+>>> end_run(run_id)                                           # through Client.run
 
 The state of a run lives in this module's :data:`_RUNS`, in the worker process, keyed by the run's
 id; tasks of the run are pinned to the worker that holds it. Nothing here imports Dask: the
 functions are plain Python, and the training itself is :meth:`w2v.models.training.Trainer.run_epoch` on a
-slice of sentences (the seam to the single-process trainer: :func:`_train_piece`).
+slice of sentences (the seam to the single-process trainer: :func:`_train_piece`). The one Dask
+object is a handle: :func:`combine_block` and :func:`apply_round` ask every worker's
+:class:`BlockServer` (a Dask actor, called directly from worker to worker, not through the
+scheduler) for its part of a block and for the block it combined.
 """
 from __future__ import annotations
 
+import asyncio
 import copy
 import dataclasses
 import threading
@@ -48,10 +53,15 @@ class _Run:
     base_round: int = -1          # the round after which ``before_*`` is the master (-1: the start)
     applied: int = -1             # the last round whose combined change the replica holds
     delta: dict | None = None     # this worker's change in the round it trained last
+    abandoned: int = -1           # the last combination the driver gave up (abandon_combine)
+    combined: tuple | None = None  # (combination, block) this worker combined last (combine_block)
 
 
 #: run id -> this worker's state of that run
 _RUNS: dict[str, _Run] = {}
+#: seconds between checks, while a worker waits for another's part of a block, that the driver has
+#: not given the combination up
+FETCH_POLL_SECONDS = 0.25
 
 
 def start_run(run_id: str, setup: dict, ranges: dict) -> dict:
@@ -139,7 +149,7 @@ def _train_piece(run: _Run, piece: EncodedCorpus, schedule: dict, stream: tuple,
 
 def train_round(run_id: str, round_no: int, pieces: list, schedule: dict) -> dict:
     """Train this round's words on the replica (which holds the master of the last round) and keep
-    the change here for :func:`take_block`.
+    the change here for the workers combining it (:class:`BlockServer`).
 
     Parameters
     ----------
@@ -165,7 +175,7 @@ def train_round(run_id: str, round_no: int, pieces: list, schedule: dict) -> dic
         raise RuntimeError(f"worker holds round {run.applied} of run {run_id}, not {round_no - 1}")
     np.copyto(run.before_input, run.input_vectors)
     np.copyto(run.before_output, run.layer.weights)
-    run.base_round, run.delta = round_no - 1, None
+    run.base_round, run.delta, run.combined = round_no - 1, None, None
     progress = training.Progress(words_done=int(schedule["words_before_per_worker"]))
     began = time.perf_counter()
     interrupted = False
@@ -206,30 +216,70 @@ def take_block(run_id: str, block: int, n_blocks: int) -> dict:
     return taken
 
 
-def combine_block(run_id: str, parts: list, rule: str, divisor: float) -> dict:
+class PeerLost(Exception):
+    """A block another worker holds could not be fetched from it, or the fetch was given up
+    (:func:`abandon_combine`, :func:`stop_run`); the driver then waits to see that worker leave
+    the cluster (:func:`w2v.distributed.waiting.collect`)."""
+
+
+class BlockServer:
+    """Hands out this worker's blocks of a round: of its change, to the workers that combine them,
+    and the block it combined, to every worker.
+
+    Made once per worker and run as a Dask actor (``client.submit(BlockServer, actor=True,
+    workers=[w])``): a worker combining block ``j`` calls every server's :meth:`take_block`
+    directly, and every worker then calls every server's :meth:`combined_block`, so a round costs
+    the scheduler 3 tasks per worker (train, combine, apply), none depending on more than one
+    other, rather than a task or a dependency per pair of workers. Its methods run in the worker's
+    actor thread, apart from the tasks' threads, so a server answers while its own worker waits.
+    """
+
+    def take_block(self, run_id: str, block: int, n_blocks: int) -> dict:
+        """:func:`take_block` of this worker's state of run ``run_id``."""
+        return take_block(run_id, block, n_blocks)
+
+    def combined_block(self, run_id: str, attempt: int) -> dict:
+        """:func:`combined_block` of this worker's state of run ``run_id``."""
+        return combined_block(run_id, attempt)
+
+
+def combine_block(run_id: str, peers: list, block: int, rule: str, divisor: float, attempt: int = 0) -> dict:
     """Combine one block of rows over the workers' changes: the new master values of its rows.
 
     Parameters
     ----------
     run_id : str
-    parts : list of dict
-        Every worker's :func:`take_block` of this block.
+    peers : list of (str, BlockServer handle)
+        Every worker that trained the round (this one included): its address and its
+        :class:`BlockServer` (a Dask actor handle, whose calls return futures). The driver
+        scatters the list to the workers, so that the scheduler does not count every actor as a
+        dependency of every combining task.
+    block : int
+        Which block this worker combines: ids ``r`` with ``r % len(peers) == block``.
     rule, divisor
         As in :func:`w2v.distributed.combine.combine_deltas` (``divisor`` is its ``scale``).
+    attempt : int
+        Which combination of the run this is (counted by the driver): :func:`abandon_combine`
+        with this number or a later one makes a fetch that waits give up.
 
     Returns
     -------
     dict
-        ``{"input": (rows, values), "output": (rows, values)}``: the rows any worker changed and
-        their new values (this worker's copy of the master at the start of the round plus the
-        combined change).
+        Rows combined per matrix (``input``, ``output``). The combined block, ``{"input": (rows,
+        values), "output": (rows, values)}`` (the rows any worker changed and their new values:
+        this worker's copy of the master at the start of the round plus the combined change),
+        stays here for :func:`apply_round` on every worker (:meth:`BlockServer.combined_block`).
 
     Raises
     ------
+    PeerLost
+        A worker's part of the block could not be fetched (it left the cluster, or was restarted).
     TrainingDiverged
         A combined value is not finite.
     """
     run = _state(run_id)
+    parts = _gather(run, peers, lambda server: server.take_block(run_id, block, len(peers)), attempt,
+                    f"block {block}")
     combined = {}
     for name, before in (("input", run.before_input), ("output", run.before_output)):
         rows, change = combine_deltas([part[name] for part in parts], before.shape[0], rule, divisor)
@@ -239,18 +289,82 @@ def combine_block(run_id: str, parts: list, rule: str, divisor: float) -> dict:
                 f"training diverged (non-finite weights) at learning rate {run.setup['alpha']:g}: lower alpha "
                 "(--alpha), e.g. by a factor of 10, and train again")
         combined[name] = (rows, values)
-    return combined
+    run.combined = (attempt, combined)
+    return {name: len(rows) for name, (rows, _) in combined.items()}
 
 
-def apply_round(run_id: str, round_no: int, blocks: list) -> dict:
+def combined_block(run_id: str, attempt: int) -> dict:
+    """The block this worker combined in combination ``attempt`` (:func:`combine_block`)."""
+    run = _state(run_id)
+    if run.combined is None or run.combined[0] != attempt:
+        raise RuntimeError(f"this worker holds no combined block of combination {attempt} of run {run_id}")
+    return run.combined[1]
+
+
+def _gather(run: _Run, peers: list, ask, attempt: int, what: str) -> list:
+    """``ask(server)`` of every peer's block server, asked of all at once so that they answer side
+    by side; ``what`` names the answer in errors.
+
+    A call to a worker that died can stay unanswered for ever (Dask's handle never sets its
+    result), so the wait is cut into slices and given up once the driver, having found a worker
+    lost, calls :func:`abandon_combine`, and on Ctrl-C or at the end of the run
+    (:func:`stop_run`, :func:`end_run`), which come without it.
+    """
+    calls = []
+    for address, server in peers:
+        try:
+            calls.append((address, ask(server)))
+        except Exception as error:   # Dask's handle refuses a call to an actor it knows is lost
+            raise PeerLost(f"could not ask worker {address} for {what}: {type(error).__name__}: {error}") from error
+    answers = []
+    for address, call in calls:
+        while True:
+            try:
+                answers.append(call.result(timeout=FETCH_POLL_SECONDS))
+                break
+            except (TimeoutError, asyncio.TimeoutError):   # distinct classes before Python 3.11
+                if run.abandoned >= attempt or run.stop.is_set():
+                    raise PeerLost(f"gave up fetching {what} from worker {address}: a worker of the round "
+                                   "was lost, or the run was stopped") from None
+            except Exception as error:
+                raise PeerLost(f"could not fetch {what} from worker {address}: {type(error).__name__}: "
+                               f"{error}") from error
+    return answers
+
+
+def abandon_combine(run_id: str, attempt: int) -> None:
+    """Make this worker's fetches for combination ``attempt`` (and earlier ones) give up: the driver
+    found a worker lost while the blocks were exchanged, and redoes or recovers the round (called
+    through ``Client.run``, which does not wait for the worker's busy threads)."""
+    run = _RUNS.get(run_id)
+    if run is not None:
+        run.abandoned = max(run.abandoned, attempt)
+
+
+def apply_round(run_id: str, round_no: int, peers: list, attempt: int = 0) -> dict:
     """Make the replica the master of round ``round_no``: set every row of every combined block.
+
+    Parameters
+    ----------
+    run_id : str
+    round_no : int
+    peers : list of (str, BlockServer handle)
+        As in :func:`combine_block`: the workers whose combined blocks make the new master.
+    attempt : int
+        The combination whose blocks these are.
 
     Returns
     -------
     dict
         Rows received per matrix (``input``, ``output``).
+
+    Raises
+    ------
+    PeerLost
+        A combined block could not be fetched.
     """
     run = _state(run_id)
+    blocks = _gather(run, peers, lambda server: server.combined_block(run_id, attempt), attempt, "a combined block")
     received = {"input": 0, "output": 0}
     for block in blocks:
         for name, matrix in (("input", run.input_vectors), ("output", run.layer.weights)):
