@@ -34,9 +34,9 @@ def collect(client, futures: dict, fetch: bool = True, needed=()):
     themselves (their data stays on the workers). ``needed``: workers holding data the tasks
     depend on; if one of them is lost, the tasks still pending are cancelled and left out of
     both results and lost (the caller redoes that step). A task that fails while ``needed`` is
-    given is blamed on a needed worker leaving (Dask fails the tasks that call a lost worker's
-    actor) if one leaves within :data:`LOST_AFTER_SECONDS`; otherwise its error is a
-    :class:`ClusterError`.
+    given is blamed on a needed worker that has left, or leaves within
+    :data:`LOST_AFTER_SECONDS` (a task fetching blocks from a lost worker fails with
+    :class:`~w2v.distributed.worker.PeerLost`); otherwise its error is a :class:`ClusterError`.
     """
     try:
         from distributed import wait
