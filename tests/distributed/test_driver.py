@@ -332,23 +332,31 @@ class _Answers:
         return types.SimpleNamespace(result=result)
 
 
-def test_a_fetch_from_a_worker_that_never_answers_gives_up_once_the_driver_abandons_the_combination(monkeypatch):
-    # Dask's handle on a dead worker's actor can wait for ever, and the waiting task holds the worker
-    # thread that the redone round needs: the driver's abandon_combine must free it
-    model, client, run = _started_run("skipgram")
+def _combining_in_a_thread(monkeypatch, client, run, peers, attempt):
+    """Worker 0 combining block 0 of combination ``attempt`` from ``peers``, in a thread started
+    0.2 s ago; the dict gets the PeerLost it raises (as ``error``)."""
     monkeypatch.setattr(remote, "_RUNS", client.states[client.names[0]])
     monkeypatch.setattr(remote, "FETCH_POLL_SECONDS", 0.01)
     outcome = {}
 
     def combine():
         try:
-            remote.combine_block(run.id, [("alive", _Answers(0)), ("dead", _Answers(None))], 0, "average", 1.0, 3)
+            remote.combine_block(run.id, peers, 0, "average", 1.0, attempt)
         except remote.PeerLost as error:
             outcome["error"] = error
 
     thread = threading.Thread(target=combine, daemon=True)
     thread.start()
     thread.join(0.2)
+    return thread, outcome
+
+
+def test_a_fetch_from_a_worker_that_never_answers_gives_up_once_the_driver_abandons_the_combination(monkeypatch):
+    # Dask's handle on a dead worker's actor can wait for ever, and the waiting task holds the worker
+    # thread that the redone round needs: the driver's abandon_combine must free it
+    model, client, run = _started_run("skipgram")
+    thread, outcome = _combining_in_a_thread(monkeypatch, client, run,
+                                             [("alive", _Answers(0)), ("dead", _Answers(None))], 3)
     assert thread.is_alive()              # still waiting for the dead worker
     remote.abandon_combine(run.id, 3)
     thread.join(5)
@@ -398,19 +406,7 @@ def test_a_fetch_from_a_worker_that_never_answers_gives_up_on_ctrl_c_and_at_the_
     # Ctrl-C (stop_run) and the end of the run (end_run) come without abandon_combine: the waiting
     # thread must not stay blocked for the life of the cluster, nor hold the thread _pull needs
     model, client, run = _started_run("skipgram")
-    monkeypatch.setattr(remote, "_RUNS", client.states[client.names[0]])
-    monkeypatch.setattr(remote, "FETCH_POLL_SECONDS", 0.01)
-    outcome = {}
-
-    def combine():
-        try:
-            remote.combine_block(run.id, [("dead", _Answers(None))], 0, "average", 1.0, 1)
-        except remote.PeerLost as error:
-            outcome["error"] = error
-
-    thread = threading.Thread(target=combine, daemon=True)
-    thread.start()
-    thread.join(0.2)
+    thread, outcome = _combining_in_a_thread(monkeypatch, client, run, [("dead", _Answers(None))], 1)
     assert thread.is_alive()
     stop(run.id)
     thread.join(5)
