@@ -14,7 +14,8 @@ from callback_recorders import GensimStyle, OnlyEpochEnd
 from w2v import Word2Vec
 from w2v.corpus.demo import write_demo_corpus
 from w2v.distributed import worker as remote
-from w2v.distributed.driver import MAX_LOCAL_ALPHA, MAX_OVERSHOOT, _Run, fit_distributed
+from w2v.distributed.combine import MAX_LOCAL_ALPHA, MAX_OVERSHOOT
+from w2v.distributed.driver import _Run, fit_distributed
 from w2v.distributed.reading import CorpusSource
 from w2v.distributed.inprocess import InProcessClient
 

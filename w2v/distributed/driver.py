@@ -20,7 +20,7 @@ import numpy as np
 from w2v.distributed import shards, waiting
 from w2v.distributed import worker as remote
 from w2v.distributed.cluster import ClusterError
-from w2v.distributed.combine import exchange_bytes
+from w2v.distributed.combine import change_divisor, exchange_bytes, replica_rate_factor
 from w2v.distributed.reading import CorpusSource, corpus_source
 from w2v.errors import CorpusError, TrainingDiverged
 from w2v.models import params, training
@@ -32,13 +32,6 @@ logger = logging.getLogger(__name__)
 
 #: byte ranges per worker: several, so that a lost worker's share spreads over the others
 RANGES_PER_WORKER = 16
-#: the largest learning rate a replica trains at under the "scaled" rule (word2vec's own updates
-#: stay stable there; CBOW at 0.4 diverged on the benchmark corpus)
-MAX_LOCAL_ALPHA = 0.2
-#: how much farther than one replica a combined change may move a row that every replica moved to
-#: the same place: the replicas train at ``n / MAX_OVERSHOOT`` times the rate (CBOW at 8 workers
-#: stayed stable at 2, diverged at 8 / 3 and 4)
-MAX_OVERSHOOT = 2.0
 
 
 def fit_distributed(model, corpus, client, round_words: int | None = None, resume: bool = False,
@@ -66,10 +59,11 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     rule : {"scaled", "mean", "sum"}
         How the workers' changes combine (:mod:`w2v.distributed.combine`): ``"scaled"`` (the
         default) trains each of the ``n`` replicas at ``s = n / MAX_OVERSHOOT`` times the learning
-        rate (at least 1; less where that would exceed :data:`MAX_LOCAL_ALPHA`) and adds the sum of
-        the changes divided by ``s`` (by at least ``n / MAX_OVERSHOOT``); ``"mean"`` (per row, over
-        the workers that touched it, at the plain learning rate: Spark MLlib's rule) and ``"sum"``
-        are there for comparison.
+        rate (at least 1; less where that would exceed ``MAX_LOCAL_ALPHA``:
+        :func:`~w2v.distributed.combine.replica_rate_factor`) and adds the sum of the changes
+        divided by ``s`` (by at least ``n / MAX_OVERSHOOT``); ``"mean"`` (per row, over the workers
+        that touched it, at the plain learning rate: Spark MLlib's rule) and ``"sum"`` are there
+        for comparison.
     on_round : callable, optional
         Called as ``on_round(info)`` after every round (dict: epoch, round, workers, words, lost).
     vocabulary : Vocabulary, optional
@@ -315,25 +309,9 @@ class _Run:
         return queues
 
     def _alpha_scale(self, n: int) -> float:
-        """The factor of the replicas' learning rate under the "scaled" rule: ``n / MAX_OVERSHOOT``,
-        the lowest rate whose changes, summed and divided by it, move a row every replica settled
-        no more than :data:`MAX_OVERSHOOT` times as far as one replica moved it (the replicas' own
-        updates are the more nonlinear the higher their rate: at 4 workers on the benchmark corpus,
-        ``s = 2`` rather than 4 gave CBOW 1.35 points more analogy accuracy and skip-gram 0.018 more
-        WS-353 (and 0.4 points less analogy accuracy), and 2 workers at the plain rate scored as
-        well as one process); at least 1, and never above :data:`MAX_LOCAL_ALPHA` (CBOW at 8 x 0.05
-        diverges on one replica already)."""
-        if self.rule != "scaled":
-            return 1.0
-        return float(max(1.0, min(n / MAX_OVERSHOOT, MAX_LOCAL_ALPHA / self.model.effective_alpha)))
-
-    @staticmethod
-    def _divisor(n: int, scale: float) -> float:
-        """What the sum of ``n`` replicas' changes is divided by, when they trained at ``scale`` times
-        the learning rate: ``scale`` (each row then gets its single-process step, to first order),
-        but at least ``n / MAX_OVERSHOOT``, so that a row every replica settled moves at most
-        :data:`MAX_OVERSHOOT` times as far as one replica moved it."""
-        return float(max(scale, n / MAX_OVERSHOOT))
+        """The factor of the replicas' learning rate with ``n`` workers: 1 but under the "scaled"
+        rule (:func:`w2v.distributed.combine.replica_rate_factor`)."""
+        return replica_rate_factor(n, self.model.effective_alpha) if self.rule == "scaled" else 1.0
 
     def _take(self, queue) -> list:
         taken, words = [], 0
@@ -415,7 +393,7 @@ class _Run:
         survivors = [w for w in self.active if w in results]
         m = len(survivors)
         rule = "average" if self.rule == "scaled" else self.rule
-        divisor = self._divisor(n, self._alpha_scale(n))
+        divisor = change_divisor(n, self._alpha_scale(n))
         # each combining worker fetches its block of every change from the others' block servers
         peers = self._peers(survivors)
         if peers is None:   # a worker left before the list reached it: the round is redone without it
