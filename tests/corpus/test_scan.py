@@ -293,3 +293,21 @@ def test_a_token_longer_than_the_table_grows_by_is_counted(tmp_path, length):
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split(None, 1) == ["4", "[1, 1, 2]\n"]
+
+
+def test_both_engines_cut_a_run_of_more_than_max_word_bytes_at_the_same_place(tmp_path):
+    # a run without white space is cut every MAX_WORD_BYTES; the cut used to fall at the end of
+    # whatever had been read (1 MB blocks on the Python path, 256 KB in the scan), so the pieces,
+    # and so the vocabulary, differed between the engines
+    from w2v.corpus.readers import MAX_WORD_BYTES
+
+    path = tmp_path / "run.txt"
+    run = ("ア" * (MAX_WORD_BYTES // 3 + 200_000)).encode("utf-8")   # three bytes a character, no white space
+    path.write_bytes(b"ab " + run + b" cd\n")
+    compiled, python = (scan_corpus(path, workers=2, engine=e) for e in ("compiled", "python"))
+    first = MAX_WORD_BYTES - MAX_WORD_BYTES % 3      # the last character start at or before the bound
+    lengths = sorted(len(w.encode("utf-8")) for w in python.words.words())
+    assert lengths == [2, 2, len(run) - first, first]
+    assert compiled.words.words() == python.words.words()
+    assert compiled.counts.tolist() == python.counts.tolist()
+    assert np.array_equal(compiled.ids, python.ids) and np.array_equal(compiled.offsets, python.offsets)

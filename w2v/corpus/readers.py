@@ -126,15 +126,20 @@ class _SentenceBuffer:
 
 
 def _cut_point(data: bytes) -> int:
-    """Index just after the last ASCII white-space byte of ``data``, or -1 if there is none."""
+    """Index just after the last ASCII white-space byte of ``data``, or -1 if there is none.
+
+    ``data`` starts where the run being read began (after a cut), so a run without white space
+    longer than :data:`MAX_WORD_BYTES` is cut at the last UTF-8 character start at or before that
+    many bytes: the same places whatever the size of the blocks read (the readers' and the
+    compiled scan's differ)."""
     last = max(data.rfind(b" "), data.rfind(b"\n"), data.rfind(b"\t"), data.rfind(b"\r"),
                data.rfind(b"\x0b"), data.rfind(b"\x0c"))
     if last >= 0:
         return last + 1
     if len(data) > MAX_WORD_BYTES:
-        # No white space for megabytes: cut at a UTF-8 character start rather than grow forever.
-        cut = len(data) - 1
-        while cut > 0 and 0x80 <= data[cut] < 0xC0:
+        # No white space for megabytes: cut at a character start rather than grow forever.
+        cut = MAX_WORD_BYTES
+        while cut > MAX_WORD_BYTES - 3 and 0x80 <= data[cut] < 0xC0:   # a character has at most 4 bytes
             cut -= 1
         return cut
     return -1
