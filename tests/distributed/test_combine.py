@@ -63,3 +63,56 @@ def test_average_with_a_scale_divides_the_sum_by_the_replicas_rate_factor():
     union, combined = combine_deltas(two_workers(), n_rows=4, rule="average", scale=1.5)
     assert union.tolist() == [0, 1, 3]
     np.testing.assert_allclose(combined, np.array([[1.0, 2.0], [4.0, 0.0], [0.5, 0.25]]) / 1.5, rtol=1e-6)
+
+
+def _random_parts(rng, n_rows, dim, n_workers):
+    parts = []
+    for k in range(n_workers):
+        size = 0 if k == 1 else int(rng.integers(1, n_rows))          # one worker changed nothing
+        rows = np.sort(rng.choice(n_rows, size, replace=False)).astype(np.int32)
+        parts.append((rows, rng.standard_normal((size, dim)).astype(np.float32)))
+    return parts
+
+
+@pytest.mark.parametrize("rule, scale", [("mean", None), ("sum", None), ("average", None), ("average", 1.5)])
+def test_compiled_combination_equals_the_numpy_reference_bit_for_bit(rule, scale):
+    from w2v.distributed.combine import combine_deltas_reference
+
+    rng = np.random.default_rng(3)
+    for n_workers in (1, 2, 5):
+        parts = _random_parts(rng, 300, 7, n_workers)
+        union, combined = combine_deltas(parts, 300, rule, scale)
+        expected_union, expected = combine_deltas_reference(parts, 300, rule, scale)
+        assert union.dtype == np.int32 and combined.dtype == np.float32
+        assert np.array_equal(union, expected_union)
+        assert np.array_equal(combined, expected)
+
+
+def test_compiled_changed_rows_equal_the_numpy_reference_with_nan_and_signed_zeros():
+    from w2v.distributed.combine import touched_rows_reference
+
+    rng = np.random.default_rng(4)
+    before = rng.standard_normal((200, 9)).astype(np.float32)
+    before[5, 3] = np.nan                 # NaN before and after: it differs from itself, as in numpy
+    before[6, 0] = 0.0
+    after = before.copy()
+    after[6, 0] = -0.0                    # equal to 0.0: not a change
+    changed = rng.choice(200, 40, replace=False)
+    after[changed, rng.integers(0, 9, 40)] += 1.0
+    after[7, 8] = np.inf
+    rows, delta = touched_rows(after, before)
+    expected_rows, expected_delta = touched_rows_reference(after, before)
+    assert rows.dtype == np.int32 and 5 in rows and 6 not in rows and 7 in rows
+    assert np.array_equal(rows, expected_rows)
+    assert np.array_equal(delta, expected_delta, equal_nan=True)
+
+
+def test_row_ids_outside_the_matrix_and_misshapen_changes_are_refused():
+    parts = two_workers()
+    with pytest.raises(ValueError, match="row ids"):
+        combine_deltas(parts, n_rows=3, rule="sum")
+    bad = [(np.array([0, 1], np.int32), np.zeros((3, 2), np.float32))]
+    with pytest.raises(ValueError, match="shape"):
+        combine_deltas(bad, n_rows=4, rule="sum")
+    with pytest.raises(ValueError, match="shape"):
+        touched_rows(np.zeros((3, 2), np.float32), np.zeros((2, 2), np.float32))

@@ -1,0 +1,102 @@
+"""Compiled passes of a distributed round over the weights: the rows a round changed and their
+change, and the sum of the workers' changes of a block of rows.
+
+Each is one loop where numpy needs several passes and temporaries (a ``(V, dim)`` boolean array
+to find the changed rows; a float64 copy of every change for a fancy-indexed ``+=``), which made
+them most of a worker's own time in a round. They give bit for bit what the numpy versions in
+:mod:`w2v.distributed.combine` give (tests hold them to those): no ``fastmath``, which would let
+the compiler assume that no value is NaN (a NaN must count as changed) and reorder the sums.
+
+>>> rows, delta = changed_rows(after, before)                 # doctest: +SKIP
+>>> add_rows(total, slot, rows, delta)                        # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from w2v._jit import njit, refresh_cache  # numba's, compiling in memory where it cannot cache
+
+
+@njit(cache=True, nogil=True)
+def changed_rows(after, before):
+    """The rows where ``after`` differs from ``before`` in any component, and their change.
+
+    Parameters
+    ----------
+    after, before : float32 (V, dim)
+
+    Returns
+    -------
+    rows : int32 (k,)
+        Ascending.
+    delta : float32 (k, dim)
+        ``after[rows] - before[rows]``.
+    """
+    n_rows, dim = after.shape
+    changed = np.zeros(n_rows, np.bool_)
+    k = 0
+    for r in range(n_rows):
+        for j in range(dim):
+            if after[r, j] != before[r, j]:
+                changed[r] = True
+                k += 1
+                break
+    rows = np.empty(k, np.int32)
+    delta = np.empty((k, dim), np.float32)
+    i = 0
+    for r in range(n_rows):
+        if changed[r]:
+            rows[i] = r
+            for j in range(dim):
+                delta[i, j] = after[r, j] - before[r, j]
+            i += 1
+    return rows, delta
+
+
+@njit(cache=True, nogil=True)
+def add_rows(total, slot, rows, delta):
+    """``total[slot[rows[i]]] += delta[i]`` for every ``i``, in float64.
+
+    Parameters
+    ----------
+    total : float64 (u, dim)
+        The sums, updated in place.
+    slot : int64 (V,)
+        Where each row id's sum is in ``total`` (only the ids in ``rows`` are read).
+    rows : int32 (k,)
+        Row ids, distinct.
+    delta : float32 (k, dim)
+    """
+    dim = delta.shape[1]
+    for i in range(rows.shape[0]):
+        s = slot[rows[i]]
+        for j in range(dim):
+            total[s, j] += delta[i, j]
+
+
+@njit(cache=True, nogil=True)
+def divided_float32(total, divisor):
+    """``(total / divisor[:, None])`` as float32.
+
+    Parameters
+    ----------
+    total : float64 (u, dim)
+    divisor : float64 (u,)
+
+    Returns
+    -------
+    float32 (u, dim)
+    """
+    u, dim = total.shape
+    out = np.empty((u, dim), np.float32)
+    for i in range(u):
+        d = divisor[i]
+        for j in range(dim):
+            out[i, j] = np.float32(total[i, j] / d)
+    return out
+
+
+# numba notices an edit of this file by itself; the guard keeps the house rule for kernel modules
+refresh_cache(changed_rows, [Path(__file__)])
