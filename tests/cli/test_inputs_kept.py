@@ -116,3 +116,33 @@ def test_projector_files_over_an_input_in_that_folder_are_refused(corpus, tmp_pa
     path = model if which == "MODEL" else classes
     before = path.read_bytes()
     _refused(w2v("export", model, "--projector", folder, "--classes-file", classes), path, before)
+
+
+@pytest.mark.parametrize("command", [["train", "--quiet", "--min-count", "1", "--dim", "4"],
+                                     ["vocab", "--min-count", "1"],
+                                     ["ngram", "train"]])
+def test_output_over_the_file_read_on_standard_input_is_refused(corpus, command):
+    # `w2v CMD - -o x.txt < x.txt`: the output is the input all the same, under another name
+    import subprocess
+    import sys
+
+    head, tail = command[:2] if command[0] == "ngram" else command[:1], command[2 if command[0] == "ngram" else 1:]
+    before = corpus.read_bytes()
+    with open(corpus, "rb") as stdin:
+        out = subprocess.run([sys.executable, "-m", "w2v", *head, "-", "-o", str(corpus), *tail], stdin=stdin,
+                             capture_output=True, text=True, timeout=120)
+    _refused(out, corpus, before)
+    assert "standard input" in out.stderr
+
+
+def test_a_new_file_inside_a_corpus_folder_is_refused_too(tmp_path):
+    # it would be read as part of the corpus by the next run on that folder (a --resume among them)
+    folder = tmp_path / "texts"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "part1.txt").write_text(TEXT)
+    for inside in (folder / "vectors.txt", folder / "sub" / "state.npz"):
+        with pytest.raises(PathConflictError, match="inside the corpus folder"):
+            refuse_overwrite({"CORPUS": folder}, {"-o": inside})
+    out = w2v("train", folder, "-o", folder / "vectors.txt", "--quiet", "--min-count", "1", "--dim", "4")
+    assert out.returncode == 2 and "inside the corpus folder" in out.stderr, out.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["part1.txt", "sub"]

@@ -61,28 +61,48 @@ def _is_device(path: str) -> bool:
 def refuse_overwrite(inputs: Mapping[str, object], outputs: Mapping[str, object]) -> None:
     """Raise :class:`PathConflictError` when an output would replace an input or another output.
 
-    Call it before any work. A folder input (a corpus folder) conflicts with an existing file
-    inside it, since that file is read as part of the corpus.
+    Call it before any work. A folder input (a corpus folder) conflicts with every path inside it:
+    an existing file there is read as part of the corpus, and a new one would be by the next run
+    on that folder (a ``--resume`` among them). An input given as ``"-"`` conflicts with the file
+    that standard input reads (``w2v train - -o x.txt < x.txt``).
 
     Parameters
     ----------
     inputs, outputs : mapping of str to path or None
         What the command reads and writes, keyed by how the user named it (``"CORPUS"``,
-        ``"-o"``, ``"--save-state"``); ``None`` and ``"-"`` entries are ignored.
+        ``"-o"``, ``"--save-state"``); ``None`` entries are ignored, and so are ``"-"`` outputs.
     """
     ins = [(name, os.fspath(p)) for name, p in inputs.items() if _is_path(p)]
+    stdin_read = any(isinstance(p, (str, bytes)) and p in ("-", b"-") for p in inputs.values())
     outs = [(name, os.fspath(p)) for name, p in outputs.items() if _is_path(p) and not _is_device(os.fspath(p))]
     for i, (out_name, out) in enumerate(outs):
         for in_name, src in ins:
-            if same_file(out, src) or (os.path.isdir(src) and os.path.exists(out) and _inside(out, src)):
+            if same_file(out, src):
+                raise PathConflictError(f"{out_name} {out!r} is the input {in_name} {src!r}: writing it would "
+                                        "destroy what is read; choose another output path")
+            if os.path.isdir(src) and _inside(out, src):
                 raise PathConflictError(
-                    f"{out_name} {out!r} is the input {in_name} {src!r}"
-                    + (" (a file of that folder)" if os.path.isdir(src) and not same_file(out, src) else "")
-                    + ": writing it would destroy what is read; choose another output path")
+                    f"{out_name} {out!r} is inside the corpus folder {in_name} {src!r}, whose files are all read: "
+                    + ("writing it would destroy what is read" if os.path.exists(out)
+                       else "it would be read as part of the corpus from then on")
+                    + "; choose another output path")
+        if stdin_read and _is_standard_input(out):
+            raise PathConflictError(f"{out_name} {out!r} is the file read on standard input: writing it would "
+                                    "destroy what is read; choose another output path")
         for other_name, other in outs[:i]:
             if same_file(out, other):
                 raise PathConflictError(f"{other_name} and {out_name} are the same file {out!r}: "
                                         "give each output its own path")
+
+
+def _is_standard_input(path: str) -> bool:
+    # the file behind standard input, when it is one (not a pipe, a terminal, or a stand-in stream)
+    try:
+        held = os.fstat(sys.stdin.fileno())
+        target = os.stat(path)
+    except (AttributeError, OSError, ValueError):
+        return False
+    return stat.S_ISREG(held.st_mode) and (held.st_dev, held.st_ino) == (target.st_dev, target.st_ino)
 
 
 def _inside(path: str, folder: str) -> bool:
