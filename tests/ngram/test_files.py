@@ -1,5 +1,7 @@
 """Native .npz models and ARPA files: exact round trips, hand-written ARPA semantics, bad files."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -232,3 +234,42 @@ def test_a_file_giving_a_token_a_probability_above_one_is_refused_when_scored(tm
         lm.evaluate([["a", "b"]])
     assert "\n" not in str(err.value)
     assert lm.evaluate([["b"]]).perplexity > 1  # a text the weight does not lift is scored as before
+
+
+@pytest.mark.parametrize("order", [1, 2, 3])
+def test_arpa_words_may_hold_any_white_space_but_ascii_space_and_tab(order, tmp_path):
+    # the reader split fields at every Unicode space (NBSP: 'a\xa0-0.5' came back as the word 'a'
+    # with back-off weight -0.5) and lines at U+2028, U+0085, \x0b, \x1c..: KenLM splits fields at
+    # space and tab only, lines at \n only
+    words = ["a\u00a0-0.5", "q\u2028r", "s\x85t", "u\x0bv", "w\x1cx", "y\u3000z", "plain"]
+    sentences = [words, words[::-1], words[2:5], ["plain", "a\u00a0-0.5"]]
+    lm = NgramLM(order=order, smoothing="kneser-ney", min_count=1).fit(sentences)
+    lm.to_arpa(tmp_path / "m.arpa")
+    back = read_arpa(tmp_path / "m.arpa")
+    assert sorted(back.vocab_.words) == sorted(lm.vocab_.words)
+    assert [back.score(s) for s in sentences] == [lm.score(s) for s in sentences]
+
+
+def test_a_hand_written_arpa_word_with_a_no_break_space_is_one_word(tmp_path):
+    path = tmp_path / "nbsp.arpa"
+    path.write_text(HAND_ARPA.replace("-0.6\tb", "-0.6\tb\u00a0-0.3").replace("a b", "a b\u00a0-0.3"),
+                    encoding="utf-8")
+    lm = read_arpa(path)
+    assert "b\u00a0-0.3" in lm.vocab_ and "b" not in lm.vocab_
+    assert lm.logprob("b\u00a0-0.3", ["a"]) == pytest.approx(-0.3)
+    assert lm.logprob("b\u00a0-0.3", []) == pytest.approx(-0.6)
+
+
+def test_crlf_arpa_files_are_read(tmp_path):
+    path = tmp_path / "crlf.arpa"
+    path.write_bytes(HAND_ARPA.replace("\n", "\r\n").encode())
+    assert read_arpa(path).logprob("b", ["a"]) == pytest.approx(-0.3)
+
+
+@pytest.mark.parametrize("word", ["a b", "a\tb", "a\rb", "a\nb", ""])
+def test_arpa_writer_refuses_a_word_it_cannot_write(word, tmp_path):
+    lm = NgramLM(order=2, smoothing="kneser-ney", min_count=1).fit([["x", word, "y"], ["x", "y"]])
+    with pytest.raises(ModelFormatError, match=re.escape(f"word {word!r} cannot be written to an ARPA file")) as err:
+        lm.to_arpa(tmp_path / "m.arpa")
+    assert "\n" not in str(err.value)
+    assert list(tmp_path.iterdir()) == []

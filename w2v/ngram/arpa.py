@@ -7,10 +7,12 @@ The readers and writers here deal in plain data (the vocabulary and
 :class:`~w2v.ngram.tables.BackoffTables`); :class:`~w2v.ngram.model.NgramLM` assembles a model from
 them (``NgramLM.from_arpa``, ``lm.to_arpa``).
 The format (one section per order, ``log10 p <TAB> w1 .. wn [<TAB> log10 backoff]``) is what
-KenLM, SRILM and most decoders read. Every interpolated model is exactly a back-off model: the file
-stores the final interpolated probability of each seen n-gram and the interpolation weight of each
-context as its back-off weight (a model of another form is turned into one by its tables'
-``as_backoff`` first). Numbers are written with
+KenLM, SRILM and most decoders read. As in KenLM, lines end at ``\\n`` and fields are separated by
+spaces and tabs only, so a word may hold any other character (a no-break space, U+2028); a word
+that is empty or holds a space, tab, ``\\r`` or ``\\n`` cannot be written and is refused. Every
+interpolated model is exactly a back-off model: the file stores the final interpolated probability
+of each seen n-gram and the interpolation weight of each context as its back-off weight (a model of
+another form is turned into one by its tables' ``as_backoff`` first). Numbers are written with
 Python's shortest round-trip repr, so reading the file back gives bit-identical scores. Log10 of 0
 (``<s>``, which is never predicted, and the zero back-off weights of ``mle``) is written as ``-99``,
 the ARPA convention, and read back as ``-inf``.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from itertools import chain
 from operator import itemgetter
 
@@ -31,6 +34,14 @@ from w2v.ngram.tables import BackoffTables
 
 #: ARPA's stand-in for log10(0)
 LOG_ZERO = -99.0
+#: what separates the fields of a line (KenLM's ARPA delimiters; lines end at \n only); every
+#: other character, Unicode spaces and line separators included, belongs to a word
+FIELD_SPACES = " \t\r"
+_FIELD_SPACE = re.compile(f"[{FIELD_SPACES}]+")
+#: a character str.split() or str.splitlines() would break at but an ARPA file does not
+_OTHER_SPACE = re.compile(r"[^\S \t\r\n]")
+#: what a written word may not hold: the field separators and the line end
+_UNWRITABLE = re.compile(r"[ \t\r\n]")
 
 
 def _numbers(values: np.ndarray) -> list[str]:
@@ -49,8 +60,18 @@ def write_arpa_tables(path: str | os.PathLike, words: list, tables: BackoffTable
         The vocabulary by id (``<unk>``, ``<s>``, ``</s>`` first).
     tables : BackoffTables
         A plain back-off model (``tables.as_backoff()`` of any fitted model).
+
+    Raises
+    ------
+    ModelFormatError
+        A word is empty or holds a space, tab, ``\\r`` or ``\\n`` (it would not read back as one word).
     """
     V = tables.vocab_size
+    bad = _unwritable_word(words)
+    if bad is not None:
+        raise ModelFormatError(f"word {bad!r} cannot be written to an ARPA file, whose words are separated by "
+                               "spaces and tabs (a word there is not empty and holds no space, tab, \\r or "
+                               "\\n): save the model in the native format instead (not .arpa)")
     with atomic_write(path, "w") as f:
         f.write("\\data\\\n")
         for n in range(1, tables.order + 1):
@@ -71,6 +92,20 @@ def write_arpa_tables(path: str | os.PathLike, words: list, tables: BackoffTable
                 f.writelines(f"{p}\t{gram}\t{b}\n" if bow != 0 else f"{p}\t{gram}\n"
                              for p, gram, b, bow in zip(probs, names, bow_text, bows.tolist()))
         f.write("\n\\end\\\n")
+
+
+def _unwritable_word(words) -> str | None:
+    """The first of ``words`` an ARPA file cannot hold (empty, or with a space, tab, \\r or \\n)."""
+    if all(words) and not _UNWRITABLE.search("".join(words)):  # the usual case: one pass in C
+        return None
+    return next(w for w in words if not w or _UNWRITABLE.search(w))
+
+
+def _split_fields(lines: list[str]) -> list[list[str]]:
+    """The fields of every line, separated by runs of :data:`FIELD_SPACES` only."""
+    if not _OTHER_SPACE.search("".join(lines)):
+        return list(map(str.split, lines))  # the usual case: str.split() breaks at the same places, in C
+    return [_FIELD_SPACE.split(line.strip(FIELD_SPACES)) for line in lines]
 
 
 def read_arpa_tables(path: str | os.PathLike) -> tuple[NgramVocab, BackoffTables]:
@@ -175,8 +210,7 @@ def _plain_numbers(fields) -> bool:
 
 def _refuse_number(name: str, n: int, first_line: int, lines: list[str]) -> None:
     """Raise the one-line error naming the first number field of ``lines`` that is not a number."""
-    for i, line in enumerate(lines):
-        fields = line.split()
+    for i, fields in enumerate(_split_fields(lines)):
         named = [("log10 probability", fields[0])]
         if len(fields) == n + 2:
             named.append(("back-off weight", fields[-1]))
@@ -204,14 +238,16 @@ def _sections(path) -> list[tuple[int, list[str]]]:
     the line number (from 1) of its first line."""
     name = str(path)
     with decompression_errors(path, "ARPA file", ModelFormatError), open_binary(path) as raw:
-        lines = raw.read().decode("utf-8", errors="replace").splitlines()
+        # lines end at \n (KenLM's rule; a \r before it is a field separator): splitlines() would also
+        # break inside words at U+2028, U+0085, \x0b ..
+        lines = raw.read().decode("utf-8", errors="replace").split("\n")
     try:
-        at = next(i for i, line in enumerate(lines) if line.strip() == "\\data\\") + 1
+        at = next(i for i, line in enumerate(lines) if line.strip(FIELD_SPACES) == "\\data\\") + 1
     except StopIteration:
         raise ModelFormatError(f"{name!r} is not an ARPA file (no \\data\\ line)") from None
     declared: dict[int, int] = {}
     while at < len(lines):
-        line = lines[at].strip()
+        line = lines[at].strip(FIELD_SPACES)
         if line.startswith("ngram "):
             try:
                 n, count = line[6:].split("=")
@@ -232,30 +268,37 @@ def _sections(path) -> list[tuple[int, list[str]]]:
         raise ModelFormatError(f"{name!r}: the \\data\\ header must declare ngram 1=.. up to the order")
     sections = []
     for n in range(1, max(declared) + 1):
-        while at < len(lines) and not lines[at].strip():
+        while at < len(lines) and not lines[at].strip(FIELD_SPACES):
             at += 1
         if at >= len(lines):
             raise ModelFormatError(f"{name!r} ends before the \\{n}-grams: section")
-        if lines[at].strip() != f"\\{n}-grams:":
-            raise ModelFormatError(f"{name!r} line {at + 1}: expected \\{n}-grams:, found {lines[at].strip()!r}")
+        if lines[at].strip(FIELD_SPACES) != f"\\{n}-grams:":
+            raise ModelFormatError(f"{name!r} line {at + 1}: expected \\{n}-grams:, "
+                                   f"found {lines[at].strip(FIELD_SPACES)!r}")
         begin = at + 1
         end = begin + declared[n]
         body = lines[begin:end]
         # the section must hold exactly the declared number of lines, then a blank or a marker
-        if len(body) < declared[n] or any(not line.strip() for line in body[-1:]) or \
-                (end < len(lines) and lines[end].strip() and not lines[end].lstrip().startswith("\\")):
-            found = next((i for i, line in enumerate(lines[begin:], start=0)
-                          if not line.strip() or line.lstrip().startswith("\\")), len(lines) - begin)
+        if len(body) < declared[n] or any(not line.strip(FIELD_SPACES) for line in body[-1:]) or \
+                (end < len(lines) and not _ends_section(lines[end])):
+            found = next((i for i, line in enumerate(lines[begin:], start=0) if _ends_section(line)),
+                         len(lines) - begin)
             raise ModelFormatError(f"{name!r}: header declares {declared[n]} {n}-grams, the section has {found}")
         sections.append((begin + 1, body))
         at = end
-    while at < len(lines) and not lines[at].strip():
+    while at < len(lines) and not lines[at].strip(FIELD_SPACES):
         at += 1
-    if at >= len(lines) or lines[at].strip() != "\\end\\":
-        found = "the end of the file" if at >= len(lines) else repr(lines[at].strip()[:40])
+    if at >= len(lines) or lines[at].strip(FIELD_SPACES) != "\\end\\":
+        found = "the end of the file" if at >= len(lines) else repr(lines[at].strip(FIELD_SPACES)[:40])
         raise ModelFormatError(f"{name!r}: expected \\end\\ after the \\{max(declared)}-grams: section, "
                                f"found {found}: the file is truncated or has an undeclared section")
     return sections
+
+
+def _ends_section(line: str) -> bool:
+    """Whether ``line`` is blank or a marker (``\\2-grams:``, ``\\end\\``)."""
+    line = line.lstrip(FIELD_SPACES)
+    return not line or line.startswith("\\")
 
 
 def _columns(name: str, n: int, first_line: int, lines: list[str]):
@@ -265,7 +308,7 @@ def _columns(name: str, n: int, first_line: int, lines: list[str]):
     """
     if not lines:  # an order with no n-grams (e.g. a high order on a small text)
         return np.empty(0), [() for _ in range(n)], np.empty(0)
-    fields = list(map(str.split, lines))
+    fields = _split_fields(lines)
     widths = np.fromiter(map(len, fields), dtype=np.int64, count=len(fields))
     if np.any((widths != n + 1) & (widths != n + 2)):
         bad = int(np.flatnonzero((widths != n + 1) & (widths != n + 2))[0])
