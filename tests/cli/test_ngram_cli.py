@@ -251,3 +251,31 @@ def test_generate_warns_about_an_arpa_models_tokenizer_only_when_the_context_dep
     for context in (["--context", "cat"], []):   # read the same by both tokenizers, or no context at all
         assert main(["ngram", "generate", str(arpa), "-n", "5", "--seed", "1", *context]) == 0
         assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("name", ["m.arpa.gz", "m.arpa.bz2", "m.arpa.xz", "m.ARPA", "m.Arpa.GZ"])
+def test_compressed_and_capitalised_arpa_names_write_arpa(files, capsys, name):
+    # '-o m.arpa.gz' wrote a native zip, which the reader then took for a corrupt gzip file
+    from w2v.fileio import open_binary
+
+    folder, train, test = files
+    assert main(["ngram", "train", str(train), "-n", "2", "-o", str(folder / "m.lm")]) == 0
+    assert main(["ngram", "train", str(train), "-n", "2", "-o", str(folder / name), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])["format"] == "arpa"
+    with open_binary(folder / name) as f:
+        assert f.read().startswith(b"\\data\\\nngram 1=")
+    for model in ("m.lm", name):
+        assert main(["ngram", "perplexity", str(folder / model), str(test), "--json"]) == 0
+    native, arpa = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert arpa["perplexity"] == pytest.approx(native["perplexity"], rel=1e-12)
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("name", ["m.lm.gz", "m.npz.bz2", "m.XZ"])
+def test_a_compressed_native_model_name_is_refused_before_training(files, capsys, name):
+    folder, train, _ = files
+    assert main(["ngram", "train", str(train), "-o", str(folder / name)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("w2v ngram train: error: ") and captured.err.count("\n") == 1
+    assert name in captured.err and ".arpa.gz" in captured.err and "trained" not in captured.out
+    assert not (folder / name).exists()

@@ -273,3 +273,18 @@ def test_arpa_writer_refuses_a_word_it_cannot_write(word, tmp_path):
         lm.to_arpa(tmp_path / "m.arpa")
     assert "\n" not in str(err.value)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
+def test_to_arpa_compresses_by_extension(suffix, tmp_path, ten_sentences):
+    from w2v.fileio import open_binary
+
+    lm = _fit("kneser-ney", ten_sentences)
+    lm.to_arpa(tmp_path / f"m.arpa{suffix}")
+    lm.to_arpa(tmp_path / "m.arpa")
+    with open_binary(tmp_path / f"m.arpa{suffix}") as f:
+        assert f.read() == (tmp_path / "m.arpa").read_bytes()
+    assert _scores(read_arpa(tmp_path / f"m.arpa{suffix}")) == _scores(lm)
+    with pytest.raises(ModelFormatError, match=r"m.lm\.gz.*not compressed"):
+        lm.save(tmp_path / "m.lm.gz")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.arpa", f"m.arpa{suffix}"]

@@ -4,8 +4,10 @@
     w2v ngram perplexity brown3.lm test.txt --json
     w2v ngram generate brown3.lm -n 30 --seed 1
 
-A model file ending in ``.arpa`` is written in ARPA format (readable by KenLM and SRILM), any
-other name as the native ``.npz`` model, and ``-o -`` writes ARPA to standard output;
+A model file ending in ``.arpa`` (any case) is written in ARPA format (readable by KenLM and
+SRILM), compressed when it ends in ``.arpa.gz``, ``.arpa.bz2`` or ``.arpa.xz``; any other name as the
+native ``.npz`` model (never compressed: ``.gz`` and the like are refused), and ``-o -`` writes ARPA
+to standard output;
 ``perplexity`` and ``generate`` read either. A text argument ``-`` is standard input. The
 tokenizer used for training is stored in native models and used again for scoring unless
 ``--tokenizer`` says otherwise; an ARPA file records none, so the default one is used with a warning
@@ -57,8 +59,8 @@ def register(subparsers) -> None:
                             "training sentence")
     add_tokenizer_option(train)
     train.add_argument("-o", "--output", type=output_file("output"), required=True,
-                       help="model file to write: ARPA when it ends in .arpa or is - (standard output), "
-                            "else native .npz")
+                       help="model file to write: ARPA when it ends in .arpa (compressed: .arpa.gz, .arpa.bz2, "
+                            ".arpa.xz; any case) or is - (standard output), else native .npz")
     add_json_option(train, "the summary (order, sizes, output)")
     train.set_defaults(func=_train)
 
@@ -138,12 +140,17 @@ def _context_tokens(text: str, tokenizer) -> list[str]:
 def _train(args) -> int:
     from w2v.corpus import open_corpus
     from w2v.ngram import NgramLM
+    from w2v.ngram.arpa import is_arpa_name
+    from w2v.ngram.persist import check_native_name
 
     if args.json and args.output == STDIO:
         print("w2v ngram train: error: --json and -o - would both write to standard output: choose one",
               file=sys.stderr)
         return 2
     _safety.refuse_overwrite({"CORPUS": args.corpus, "--heldout": args.heldout}, {"-o": args.output})
+    arpa = args.output == STDIO or is_arpa_name(args.output)
+    if not arpa:
+        check_native_name(args.output)  # before the training, not after it
     start = time.perf_counter()
     lm = NgramLM(order=args.order, smoothing=args.smoothing, min_count=args.min_count, k=args.k)
     lm.check_params()  # before any text is opened
@@ -151,7 +158,6 @@ def _train(args) -> int:
     heldout = open_corpus(args.heldout, tokenizer=_tokenizer(args.tokenizer)) if args.heldout else None
     lm.fit(corpus, heldout=heldout)
     lm.tokenizer_ = args.tokenizer
-    arpa = args.output == STDIO or str(args.output).endswith(".arpa")
     with _safety.writing(args.output, "model"):
         write_output(args.output, lm.to_arpa if arpa else lm.save)
     seconds = time.perf_counter() - start

@@ -19,11 +19,17 @@ the ARPA convention, and read back as ``-inf``.
 """
 from __future__ import annotations
 
+import bz2
+import contextlib
 import gc
+import gzip
+import io
+import lzma
 import os
 import re
 from itertools import chain
 from operator import itemgetter
+from pathlib import Path
 
 import numpy as np
 
@@ -42,6 +48,39 @@ _FIELD_SPACE = re.compile(f"[{FIELD_SPACES}]+")
 _OTHER_SPACE = re.compile(r"[^\S \t\r\n]")
 #: what a written word may not hold: the field separators and the line end
 _UNWRITABLE = re.compile(r"[ \t\r\n]")
+#: compression of a written file by its extension: what the reader (open_binary) decompresses
+_COMPRESSORS = {".gz": lambda raw, name: gzip.GzipFile(filename=name, mode="wb", fileobj=raw),
+                ".bz2": lambda raw, name: bz2.BZ2File(raw, "wb"),
+                ".xz": lambda raw, name: lzma.LZMAFile(raw, "wb")}
+#: the names an ARPA file is written under (any case)
+ARPA_SUFFIXES = (".arpa",) + tuple(".arpa" + ext for ext in _COMPRESSORS)
+
+
+def is_arpa_name(path: str | os.PathLike) -> bool:
+    """Whether ``path`` names an ARPA file: it ends in ``.arpa``, ``.arpa.gz``, ``.arpa.bz2`` or
+    ``.arpa.xz``, in any case.
+
+    Parameters
+    ----------
+    path : str or PathLike
+    """
+    return str(path).lower().endswith(ARPA_SUFFIXES)
+
+
+@contextlib.contextmanager
+def _text_output(raw, path):
+    """UTF-8 text written to the binary file ``raw``, compressed when ``path`` ends in .gz, .bz2 or
+    .xz; ``raw`` itself is left open (``atomic_write`` flushes and renames it)."""
+    compressor = _COMPRESSORS.get(Path(path).suffix.lower())
+    stream = raw if compressor is None else compressor(raw, Path(path).name)
+    text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+    try:
+        yield text
+        text.flush()
+    finally:
+        text.detach()  # closing the wrapper would close raw
+        if compressor is not None:
+            stream.close()  # writes the compressed stream's end; raw stays open
 
 
 def _numbers(values: np.ndarray) -> list[str]:
@@ -55,7 +94,8 @@ def write_arpa_tables(path: str | os.PathLike, words: list, tables: BackoffTable
     Parameters
     ----------
     path : str or PathLike
-        Destination.
+        Destination; compressed when it ends in ``.gz``, ``.bz2`` or ``.xz`` (any case), as the
+        reader decompresses.
     words : list of str
         The vocabulary by id (``<unk>``, ``<s>``, ``</s>`` first).
     tables : BackoffTables
@@ -72,7 +112,7 @@ def write_arpa_tables(path: str | os.PathLike, words: list, tables: BackoffTable
         raise ModelFormatError(f"word {bad!r} cannot be written to an ARPA file, whose words are separated by "
                                "spaces and tabs (a word there is not empty and holds no space, tab, \\r or "
                                "\\n): save the model in the native format instead (not .arpa)")
-    with atomic_write(path, "w") as f:
+    with atomic_write(path, "wb") as raw, _text_output(raw, path) as f:
         f.write("\\data\\\n")
         for n in range(1, tables.order + 1):
             f.write(f"ngram {n}={tables.keys[n - 1].size}\n")

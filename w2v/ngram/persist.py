@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from w2v.container import Layout, open_container, write_container
 from w2v.corpus.tokenize import TOKENIZER_NAMES
 from w2v.errors import ModelFormatError
-from w2v.fileio import check_model_file, check_readable, decompression_errors, open_binary
+from w2v.fileio import check_model_file, check_readable, decompression_errors, is_compressed, open_binary
 from w2v.ngram.encoding import NgramVocab
 from w2v.ngram.methods import tables_class
 from w2v.ngram.tables import BackoffTables
@@ -58,19 +59,41 @@ class ModelHeader:
     tokenizer: str | None = None
 
 
+def check_native_name(path: str | os.PathLike) -> None:
+    """Refuse a native model name ending in ``.gz``, ``.bz2`` or ``.xz``: the file would not be
+    compressed, and the reader, which decompresses by extension, would take it for a corrupt one.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        Where a native model is to be written.
+
+    Raises
+    ------
+    ModelFormatError
+        The name ends in a compression extension (any case).
+    """
+    if is_compressed(path):
+        raise ModelFormatError(f"{str(path)!r}: native n-gram models are not compressed, and a name ending in "
+                               f"{Path(path).suffix} would be read as a compressed file: name it .arpa.gz (or "
+                               ".arpa.bz2, .arpa.xz) for a compressed ARPA file, or drop the extension")
+
+
 def write_model_file(path: str | os.PathLike, header: ModelHeader, words: list, tables: BackoffTables) -> None:
     """Write a fitted model's parts to ``path`` (atomically).
 
     Parameters
     ----------
     path : str or PathLike
-        Destination, used as given (no ``.npz`` is appended).
+        Destination, used as given (no ``.npz`` is appended); a name ending in ``.gz``, ``.bz2``
+        or ``.xz`` is refused (:func:`check_native_name`).
     header : ModelHeader
     words : list of str
         The vocabulary by id.
     tables : BackoffTables
         Every field of ``tables.FIELDS`` is stored per order.
     """
+    check_native_name(path)
     meta = {"order": tables.order, "smoothing": header.smoothing, "params": header.params,
             "fitted": header.fitted, "min_count": int(header.min_count),
             "train_tokens": int(header.train_tokens), "tokenizer": header.tokenizer, "words": list(words)}
