@@ -163,3 +163,18 @@ def test_smoothed_methods_beat_add_k_and_mle_is_infinite():
     assert ppl["modified-kneser-ney"].perplexity < ppl["witten-bell"].perplexity
     assert ppl["mle"].perplexity == math.inf
     assert ppl["mle"].zero_prob > 0 and "probability 0" in ppl["mle"].reason
+
+
+def test_jelinek_mercer_keeps_a_lambda_the_heldout_text_cannot_fit(ten_sentences):
+    # no held-out token has a two-word context seen in training (<unk> never occurs there), so the
+    # held-out likelihood does not depend on lambda_3: it came out as the search's upper bound
+    # 0.99999 (no smoothing at all) instead of staying at the neutral 0.5
+    heldout = [["zzz", "a", "zzz", "b"], ["zzz", "c"]]
+    lm = NgramLM(order=3, smoothing="interpolated", min_count=1).fit(ten_sentences, heldout=heldout)
+    lams = lm.smoothing_.fitted_["lambdas"]
+    assert lams[2] == 0.5
+    # C(a b) = 3 as a trigram context: a b </s> twice, a b c once
+    assert lm.prob("c", ["a", "b"]) == pytest.approx(0.5 * 1 / 3 + 0.5 * lm.prob("c", ["b"]))
+    assert lm.prob("a", ["a", "b"]) == pytest.approx(0.5 * lm.prob("a", ["b"]))
+    # the orders the held-out text does inform are still fitted
+    assert lams[0] != 0.5 and lams[1] != 0.5

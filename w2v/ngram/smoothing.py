@@ -199,7 +199,8 @@ class JelinekMercer(Smoothing):
 
         Coordinate ascent on the held-out log-likelihood: two sweeps over the orders, each weight
         set by a bounded scalar search with the others fixed; the result goes to
-        ``fitted_["lambdas"]``.
+        ``fitted_["lambdas"]``. An order at which no held-out token has a context seen in training
+        says nothing about its weight, which keeps its start value 0.5.
         """
         if self.lambdas is not None:
             self.fitted_["lambdas"] = list(self.lambdas)
@@ -237,8 +238,12 @@ class JelinekMercer(Smoothing):
             return float(np.sum(np.log(p)))
 
         lams = [0.5] * N
+        # an order no held-out token has a seen context at leaves the likelihood flat in its lambda:
+        # the search would return an arbitrary end of its interval (0 or 1 smoothing), so it keeps
+        # the neutral start value
+        informed = [n for n in range(N) if seen[n].any()]
         for _ in range(2):
-            for n in range(N):
+            for n in informed:
                 def objective(x, n=n):
                     trial = list(lams)
                     trial[n] = x
