@@ -35,7 +35,7 @@ import numpy as np
 
 from w2v.errors import ModelFormatError
 from w2v.fileio import atomic_write, check_model_file, check_readable, decompression_errors, open_binary
-from w2v.ngram.encoding import SPECIALS, UNK, NgramVocab
+from w2v.ngram.encoding import BOS, SPECIALS, UNK, NgramVocab
 from w2v.ngram.tables import BackoffTables
 
 #: ARPA's stand-in for log10(0)
@@ -152,7 +152,9 @@ def read_arpa_tables(path: str | os.PathLike) -> tuple[NgramVocab, BackoffTables
     """Read an ARPA file into a vocabulary and tables that score exactly as the file says.
 
     The vocabulary is the file's unigrams (``<unk>`` is added with probability 0 if the file has
-    none); words are re-numbered with ``<unk>``, ``<s>``, ``</s>`` first.
+    none); words are re-numbered with ``<unk>``, ``<s>``, ``</s>`` first. ``<s>`` is never
+    predicted: a probability the file gives it (as a unigram, or as the last word of an n-gram) is
+    read as 0, as KenLM does; its back-off weights are kept.
 
     Parameters
     ----------
@@ -235,6 +237,10 @@ def _read(p, name):
         column = {"keys": "n-grams", "logprob": "log10 probabilities", "logbow": "back-off weights"}[field]
         raise ModelFormatError(f"{name!r}: the {column} of the \\{n}-grams: section {what}")
     tables = BackoffTables(keys, logprob, logbow, V)
+    # <s> is never predicted: whatever probability a file lists for it as the last word of an n-gram
+    # is ignored, as KenLM does (scoring never asks for it, and generate would emit it as a word)
+    for n in range(tables.order):
+        tables.logprob[n][tables.keys[n] % V == BOS] = -np.inf
     if "<unk>" not in words_in_file:
         tables.logprob[0][UNK] = -np.inf
     return vocab, tables
