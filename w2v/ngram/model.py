@@ -34,7 +34,7 @@ import numpy as np
 from w2v.errors import CorpusError, ModelFormatError, W2VError
 from w2v.ngram.arpa import read_arpa_tables, write_arpa_tables
 from w2v.ngram.counts import NgramCounts
-from w2v.ngram.encoding import BOS, EOS, NgramVocab, build_and_encode, encode
+from w2v.ngram.encoding import BOS, EOS, UNK, NgramVocab, build_and_encode, encode
 from w2v.ngram.methods import make_smoothing
 from w2v.ngram.persist import ModelHeader, is_arpa_file, read_model_file, write_model_file
 from w2v.ngram.smoothing import Smoothing
@@ -236,6 +236,9 @@ class NgramLM:
     def full_scores(self, sentence: Sequence[str], bos: bool = True, eos: bool = True):
         """Per-token ``(log10 p, n-gram length, oov)`` like KenLM's ``full_scores``.
 
+        Unknown words are scored as ``<unk>``, and so is a literal ``<s>`` or ``</s>`` in the
+        sentence (as in :meth:`evaluate`).
+
         Parameters
         ----------
         sentence : list of str
@@ -254,7 +257,11 @@ class NgramLM:
         _check_sentence(sentence, bos, eos, "full_scores")
         self._check_fitted()
         words = (["<s>"] if bos else []) + list(sentence) + (["</s>"] if eos else [])
-        ids = self._ids(words)
+        inner = self._ids(sentence)
+        # a literal <s> or </s> inside the sentence is no boundary: <unk>, as encode() (and so
+        # evaluate) maps it
+        inner[(inner == BOS) | (inner == EOS)] = UNK
+        ids = np.concatenate([[BOS] if bos else [], inner, [EOS] if eos else []]).astype(np.int64)
         scores, lengths = self.tables_.score_ids(ids, return_order=True)
         start = 1 if bos else 0
         oov = [w not in self.vocab_.index for w in words]
