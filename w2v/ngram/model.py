@@ -144,12 +144,17 @@ class NgramLM:
             raise W2VError(str(err)) from None
 
     def check_params(self) -> None:
-        """Raise a one-line :class:`W2VError` for an invalid ``order`` or ``min_count`` (called by
+        """Raise a one-line :class:`W2VError` for an invalid ``order``, ``min_count``, smoothing
+        parameter (``k``, lambdas, discounts) or one that does not fit the order (called by
         :meth:`fit`; cheap, so front ends call it before opening any text)."""
         if not isinstance(self.order, (int, np.integer)) or not 1 <= self.order <= MAX_ORDER:
             raise W2VError(f"order must be an integer from 1 to {MAX_ORDER}, got {self.order!r}")
         if not isinstance(self.min_count, (int, np.integer)) or self.min_count < 1:
             raise W2VError(f"min_count must be an integer >= 1, got {self.min_count!r}")
+        try:
+            self._make_smoothing().check_order(self.order)
+        except ValueError as err:
+            raise W2VError(str(err)) from None
 
     def fit(self, sentences, heldout=None) -> "NgramLM":
         """Count n-grams and estimate the smoothed model.
