@@ -288,3 +288,34 @@ def test_to_arpa_compresses_by_extension(suffix, tmp_path, ten_sentences):
     with pytest.raises(ModelFormatError, match=r"m.lm\.gz.*not compressed"):
         lm.save(tmp_path / "m.lm.gz")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.arpa", f"m.arpa{suffix}"]
+
+
+@pytest.mark.parametrize("prefix", ["# written by SRILM\n\n# another comment\n", "\n\n  \n", "\ufeff",
+                                    "\ufeff# comment\n" + "# " + "x" * 100_000 + "\n"])
+def test_blank_and_comment_lines_and_a_bom_before_the_header_are_skipped(prefix, tmp_path):
+    # KenLM skips blank and '#' lines before \data\; NgramLM.load (and so the CLI) looked at the first
+    # 512 bytes only and called such a file "neither a w2v n-gram model (.npz) nor an ARPA file"
+    path = tmp_path / "c.arpa"
+    path.write_text(prefix + HAND_ARPA, encoding="utf-8")
+    for read in (NgramLM.load, read_arpa):
+        assert read(path).logprob("b", ["a"]) == pytest.approx(-0.3)
+    (tmp_path / "c.txt").write_text("a b\n")
+    from w2v.cli import main
+
+    assert main(["ngram", "perplexity", str(path), str(tmp_path / "c.txt"), "--tokenizer", "whitespace"]) == 0
+
+
+def test_a_file_that_is_not_utf8_says_so(tmp_path, caplog):
+    # caf\xe9 and caf\xe8 (Latin-1) both became 'caf\ufffd' without a word, and the file was refused as
+    # one that "lists some 1-gram twice"
+    path = tmp_path / "latin1.arpa"
+    path.write_bytes(HAND_ARPA.replace("ngram 1=5", "ngram 1=7").replace(
+        "-0.6\tb\n", "-0.6\tb\n-0.8\tcaf\xe9\n-0.9\tcaf\xe8\n").encode("latin-1"))
+    with pytest.raises(ModelFormatError, match=r"latin1.arpa' lists the 1-gram 'caf\ufffd' twice.*not UTF-8") as err:
+        read_arpa(path)
+    assert "\n" not in str(err.value)
+    assert "latin1.arpa" in caplog.text and "replaced 2 invalid UTF-8 byte sequence(s)" in caplog.text
+    path.write_bytes(HAND_ARPA.replace("-0.6\tb\n", "-0.6\tb\xe9\n").replace("a b", "a b\xe9").encode("latin-1"))
+    caplog.clear()
+    assert read_arpa(path).logprob("b\ufffd", ["a"]) == pytest.approx(-0.3)
+    assert "replaced 2 invalid UTF-8" in caplog.text

@@ -24,6 +24,7 @@ import contextlib
 import gc
 import gzip
 import io
+import logging
 import lzma
 import os
 import re
@@ -37,6 +38,8 @@ from w2v.errors import ModelFormatError
 from w2v.fileio import atomic_write, check_model_file, check_readable, decompression_errors, open_binary
 from w2v.ngram.encoding import BOS, SPECIALS, UNK, NgramVocab
 from w2v.ngram.tables import BackoffTables
+
+logger = logging.getLogger(__name__)
 
 #: ARPA's stand-in for log10(0)
 LOG_ZERO = -99.0
@@ -194,7 +197,7 @@ def _read(p, name):
         if special not in words_in_file:
             raise ModelFormatError(f"{name!r} has no {special} unigram: it is not a sentence-level ARPA model")
     if len(set(words_in_file)) != len(words_in_file):
-        raise ModelFormatError(f"{name!r} lists some 1-gram twice")
+        _refuse_duplicate(name, words_in_file)
     specials = set(SPECIALS)
     vocab = NgramVocab(list(SPECIALS) + [w for w in words_in_file if w not in specials])
     V = len(vocab)
@@ -246,6 +249,18 @@ def _read(p, name):
     return vocab, tables
 
 
+def _refuse_duplicate(name: str, words: list[str]) -> None:
+    """Raise the one-line error naming the first unigram ``words`` lists twice (and, when invalid
+    UTF-8 made it so, saying that)."""
+    seen: set[str] = set()
+    word = next(w for w in words if w in seen or seen.add(w))
+    hint = ""
+    if "\ufffd" in word:
+        hint = (": bytes that are not UTF-8 were replaced by U+FFFD, which made distinct words one; the file "
+                "is not UTF-8 (convert it, e.g. iconv -f latin1 -t utf-8)")
+    raise ModelFormatError(f"{name!r} lists the 1-gram {word!r} twice{hint}")
+
+
 def _plain_numbers(fields) -> bool:
     """Whether number fields that float() read are ASCII without ``_``: float() also reads "1_0"
     as 10 and other scripts' digits (Arabic-Indic, full-width) as ours, which no ARPA writer
@@ -279,14 +294,30 @@ def _find(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return np.where(keys[pos] == wanted, pos, -1) if keys.size else np.full(wanted.size, -1)
 
 
+def _decode(name: str, data: bytes) -> str:
+    """``data`` as UTF-8 (without a leading byte order mark); invalid sequences are replaced by
+    U+FFFD with a logged warning that counts them, as the corpus readers do."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        text = data.decode("utf-8-sig", errors="replace")
+        # U+FFFD characters genuinely present in the file are not errors
+        replaced = text.count("\ufffd") - data.count("\ufffd".encode())
+        logger.warning("%r: replaced %d invalid UTF-8 byte sequence(s) with U+FFFD (the first at byte %d): "
+                       "the file is not UTF-8, and words that differ only there are read as one",
+                       name, replaced, err.start)
+        return text
+
+
 def _sections(path) -> list[tuple[int, list[str]]]:
     """The lines of each ``\\n-grams:`` section, checked against the ``\\data\\`` header, each with
     the line number (from 1) of its first line."""
     name = str(path)
     with decompression_errors(path, "ARPA file", ModelFormatError), open_binary(path) as raw:
-        # lines end at \n (KenLM's rule; a \r before it is a field separator): splitlines() would also
-        # break inside words at U+2028, U+0085, \x0b ..
-        lines = raw.read().decode("utf-8", errors="replace").split("\n")
+        data = raw.read()
+    # lines end at \n (KenLM's rule; a \r before it is a field separator): splitlines() would also
+    # break inside words at U+2028, U+0085, \x0b ..; a leading byte order mark is no part of the text
+    lines = _decode(name, data).split("\n")
     try:
         at = next(i for i, line in enumerate(lines) if line.strip(FIELD_SPACES) == "\\data\\") + 1
     except StopIteration:

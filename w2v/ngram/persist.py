@@ -102,9 +102,37 @@ def write_model_file(path: str | os.PathLike, header: ModelHeader, words: list, 
     write_container(path, LAYOUT, meta, arrays)
 
 
+#: longest piece of a line read at once while looking for an ARPA file's ``\\data\\`` line
+_LINE_PIECE = 1 << 16
+
+
+def _first_arpa_line(f) -> bytes:
+    """The first line of the binary stream ``f`` that is neither blank nor a ``#`` comment, without
+    a leading UTF-8 byte order mark and surrounding spaces (b"" at the end of the file). KenLM skips
+    such lines before ``\\data\\``; lines are read in bounded pieces, so a file without line ends
+    is not read whole."""
+    in_comment, first = False, True
+    while True:
+        piece = f.readline(_LINE_PIECE)
+        if not piece:
+            return b""
+        if first:
+            piece, first = piece.removeprefix(b"\xef\xbb\xbf"), False
+        ends = piece.endswith(b"\n")
+        if in_comment:  # the rest of a long comment line
+            in_comment = not ends
+            continue
+        text = piece.strip(b" \t\r\n")
+        if text.startswith(b"#"):
+            in_comment = not ends
+        elif text:
+            return text
+
+
 def is_arpa_file(path: str | os.PathLike) -> bool:
-    """Whether ``path`` holds an ARPA file (its ``\\data\\`` line; compressed or not) rather than
-    a native model; a file that is neither is a one-line error.
+    """Whether ``path`` holds an ARPA file (its ``\\data\\`` line after any blank or ``#`` lines and a
+    UTF-8 byte order mark, as KenLM reads it; compressed or not) rather than a native model; a file
+    that is neither is a one-line error.
 
     Raises
     ------
@@ -116,12 +144,12 @@ def is_arpa_file(path: str | os.PathLike) -> bool:
     p = check_readable(path, "language model")
     check_model_file(p, "language model")
     with decompression_errors(p, "language model", ModelFormatError), open_binary(p) as f:
-        head = f.read(512)
-    if head.lstrip().startswith(b"\\data\\"):
-        return True
-    if not head.startswith(b"PK"):
-        raise ModelFormatError(f"{str(p)!r} is neither a w2v n-gram model (.npz) nor an ARPA file")
-    return False
+        if f.read(2) == b"PK":  # a zip archive (no ARPA file can start so)
+            return False
+        f.seek(0)
+        if _first_arpa_line(f) == b"\\data\\":
+            return True
+    raise ModelFormatError(f"{str(p)!r} is neither a w2v n-gram model (.npz) nor an ARPA file")
 
 
 def read_model_file(path: str | os.PathLike) -> tuple[NgramVocab, BackoffTables, ModelHeader]:
