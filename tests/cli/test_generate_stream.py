@@ -84,7 +84,7 @@ def test_a_context_without_a_distribution_is_an_error_not_a_sampled_word(tmp_pat
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.raises(ModelFormatError, match="after '<s> a'"):
-            lm.generate(5, seed=1, context=["a"])
+            lm.generate(5, seed=1, context=["<s>", "a"])  # <s> written: it is no longer implied
     out = subprocess.run([sys.executable, "-m", "w2v", "ngram", "generate", str(tmp_path / "m.arpa"), "-n", "5",
                           "--context", "a"], capture_output=True, text=True, timeout=120)
     assert out.returncode == ModelFormatError.exit_code and "Traceback" not in out.stderr, out.stderr

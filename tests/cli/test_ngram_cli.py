@@ -279,3 +279,20 @@ def test_a_compressed_native_model_name_is_refused_before_training(files, capsys
     assert captured.err.startswith("w2v ngram train: error: ") and captured.err.count("\n") == 1
     assert name in captured.err and ".arpa.gz" in captured.err and "trained" not in captured.out
     assert not (folder / name).exists()
+
+
+def test_generate_context_without_bos_is_mid_sentence(tmp_path, capsys):
+    # '--context b' and '--context "<s> b"' gave the same text: <s> was always put first
+    train = tmp_path / "xy.txt"
+    train.write_text("b x\n" * 3 + "a b y\n" * 3)
+    model = tmp_path / "xy.lm"
+    assert main(["ngram", "train", str(train), "-n", "3", "--smoothing", "mle", "--min-count", "1",
+                 "-o", str(model)]) == 0
+    capsys.readouterr()
+    first = {}
+    for context in ("b", "<s> b"):
+        for seed in range(20):
+            assert main(["ngram", "generate", str(model), "-n", "1", "--seed", str(seed), "--json",
+                         "--context", context]) == 0
+            first.setdefault(context, set()).update(json.loads(capsys.readouterr().out)["tokens"])
+    assert first == {"b": {"x", "y"}, "<s> b": {"x"}}

@@ -80,7 +80,8 @@ def register(subparsers) -> None:
     gen.add_argument("-n", "--words", type=positive_int, default=50, help="tokens to sample (</s> included)")
     gen.add_argument("--seed", type=non_negative_int, default=None, help="random seed; without one every run differs")
     gen.add_argument("--context", default="", help="text to continue from, read with the tokenizer the model "
-                     "was trained with (<s> marks a sentence start)")
+                     "was trained with; <s> marks a sentence start ('<s> The dog'), without it the text "
+                     "continues mid-sentence; when omitted, a sentence start")
     add_tokenizer_option(gen, argparse.SUPPRESS, " (of --context); when omitted, the one the model was trained "
                          "with (an ARPA file records none: 'default', with a warning when the context would "
                          "read otherwise)")

@@ -360,7 +360,9 @@ class NgramLM:
         seed : int, optional
             Seed of the random generator (reproducible output).
         context : sequence of str, optional
-            Words the text continues from (default: a sentence start).
+            Words the text continues from, oldest first: start it with ``"<s>"`` to continue from a
+            sentence start, else the words are read as the middle of a sentence (as in
+            :meth:`logprob`). Default (or empty): a sentence start.
         """
         if context is not None:
             _check_context(context, "generate")  # here, not in the generator: refused at the call
@@ -380,7 +382,8 @@ class NgramLM:
             _check_context(context, "generate")
         self._check_fitted()
         rng = np.random.default_rng(seed)
-        history = list(self._ids(["<s>"] + list(context or [])))
+        # <s> only where the caller put it: a context without it continues a sentence in its middle
+        history = list(self._ids(list(context))) if context else [BOS]
         for _ in range(int(n_words)):
             # a read ARPA file's weights may overflow (10 ** 1e30) or leave no word: checked below
             with np.errstate(over="ignore", invalid="ignore"):
