@@ -319,3 +319,20 @@ def test_a_file_that_is_not_utf8_says_so(tmp_path, caplog):
     caplog.clear()
     assert read_arpa(path).logprob("b\ufffd", ["a"]) == pytest.approx(-0.3)
     assert "replaced 2 invalid UTF-8" in caplog.text
+
+
+def test_an_arpa_file_without_unk_says_why_unknown_words_are_infinite(tmp_path):
+    # the reason given was "n-grams unseen in training; use a smoothed method", which says nothing of
+    # the file having no <unk> to score unknown words with
+    path = tmp_path / "nounk.arpa"
+    path.write_text(HAND_ARPA.replace("-1.0\t<unk>\n", "").replace("ngram 1=5", "ngram 1=4"))
+    lm = read_arpa(path)
+    assert lm.evaluate([["a", "b"]]).reason == ""
+    result = lm.evaluate([["a", "zzz"], ["zzz", "b"]])
+    assert result.perplexity == np.inf and result.zero_prob == 2
+    assert "2 of 6 tokens" in result.reason and "no <unk> entry" in result.reason
+    assert "smoothed method" not in result.reason and "\n" not in result.reason
+    # a token the file gives -99 is named as such
+    path.write_text(HAND_ARPA.replace("-0.6\tb", "-99\tb"))
+    reason = read_arpa(path).evaluate([["b", "a"]]).reason
+    assert "1 of 3 tokens" in reason and "-99" in reason and "smoothed method" not in reason

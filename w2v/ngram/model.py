@@ -315,12 +315,37 @@ class NgramLM:
         reason = ""
         if zero:
             ppl = math.inf
-            reason = (f"{zero} of {tokens} tokens have probability 0 under "
-                      f"{self.smoothing_.name} (n-grams unseen in training); use a smoothed method")
+            if self.smoothing_.name == "arpa":
+                reason = self._arpa_zero_reason(encoded.ids[encoded.ids != BOS], np.isneginf(scores), tokens)
+            else:
+                reason = (f"{zero} of {tokens} tokens have probability 0 under "
+                          f"{self.smoothing_.name} (n-grams unseen in training); use a smoothed method")
             logger.warning("perplexity is infinite: %s", reason)
         else:
             ppl = float(10.0 ** (-total / tokens))
         return PerplexityResult(ppl, tokens, encoded.n_oov, encoded.n_sentences, total, zero, reason)
+
+    def _arpa_zero_reason(self, ids: np.ndarray, zero: np.ndarray, tokens: int) -> str:
+        """Why tokens of a read ARPA file have probability 0: the file, not training, said so (no
+        ``<unk>`` entry for unknown words, or -99 for an n-gram).
+
+        Parameters
+        ----------
+        ids : np.ndarray[int64]
+            The scored tokens' ids.
+        zero : np.ndarray[bool]
+            Which of them have probability 0.
+        tokens : int
+            Tokens scored.
+        """
+        unk = int(np.count_nonzero(zero & (ids == UNK))) if np.isneginf(self.tables_.logprob[0][UNK]) else 0
+        parts = []
+        if unk:
+            parts.append(f"{unk} unknown word(s), scored as <unk>, to which the ARPA file gives probability 0 "
+                         "(it has no <unk> entry, or gives it -99; KenLM would score them -100)")
+        if int(zero.sum()) > unk:
+            parts.append(f"{int(zero.sum()) - unk} n-gram(s) the ARPA file gives probability 0 (-99)")
+        return f"{int(zero.sum())} of {tokens} tokens have probability 0: " + "; ".join(parts)
 
     def perplexity(self, sentences) -> float:
         """Perplexity of a text (``inf``, with a logged reason, if a token has probability 0).
