@@ -84,7 +84,7 @@ def test_a_context_without_a_distribution_is_an_error_not_a_sampled_word(tmp_pat
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.raises(ModelFormatError, match="after '<s> a'"):
-            lm.generate(5, seed=1, context=["a"])
+            lm.generate(5, seed=1, context=["<s>", "a"])  # <s> written: it is no longer implied
     out = subprocess.run([sys.executable, "-m", "w2v", "ngram", "generate", str(tmp_path / "m.arpa"), "-n", "5",
                           "--context", "a"], capture_output=True, text=True, timeout=120)
     assert out.returncode == ModelFormatError.exit_code and "Traceback" not in out.stderr, out.stderr
@@ -105,3 +105,24 @@ def test_json_output_is_bounded(model):
     out = subprocess.run([sys.executable, "-m", "w2v", "ngram", "generate", str(model), "-n", str(10 ** 11), "--json"],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and "--json" in out.stderr and out.stdout == "", out.stderr
+
+
+def test_a_file_giving_bos_a_probability_never_generates_it(tmp_path, capsys):
+    # <s> is never predicted (KenLM gives it no probability as a word); a file that lists it with one,
+    # as a unigram (-0.3) and after "a" (-0.01), had generate emit "<s>" as a word
+    import json
+
+    from w2v.cli import main
+
+    path = tmp_path / "s.arpa"
+    path.write_text("\\data\\\nngram 1=4\nngram 2=1\n\n\\1-grams:\n-99\t<unk>\n-0.3\t<s>\t0\n-0.5\t</s>\n"
+                    "-0.6\ta\t0\n\n\\2-grams:\n-0.01\ta <s>\n\n\\end\\\n")
+    lm = NgramLM.load(path)
+    assert lm.logprob("<s>", ["a"]) == lm.logprob("<s>", []) == -float("inf")
+    dist = lm.next_word_distribution(["a"])
+    assert dist[lm.vocab_.index["<s>"]] == 0.0
+    assert dist[lm.vocab_.index["</s>"]] == pytest.approx(10 ** -0.5)    # bow(a) = 0: the unigram
+    assert main(["ngram", "generate", str(path), "-n", "12", "--seed", "3", "--json"]) == 0
+    tokens = json.loads(capsys.readouterr().out)["tokens"]
+    assert len(tokens) == 12 and set(tokens) <= {"a", "</s>"}
+    assert "<s>" not in lm.generate(500, seed=1)

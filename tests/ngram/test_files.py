@@ -1,5 +1,7 @@
 """Native .npz models and ARPA files: exact round trips, hand-written ARPA semantics, bad files."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -232,3 +234,105 @@ def test_a_file_giving_a_token_a_probability_above_one_is_refused_when_scored(tm
         lm.evaluate([["a", "b"]])
     assert "\n" not in str(err.value)
     assert lm.evaluate([["b"]]).perplexity > 1  # a text the weight does not lift is scored as before
+
+
+@pytest.mark.parametrize("order", [1, 2, 3])
+def test_arpa_words_may_hold_any_white_space_but_ascii_space_and_tab(order, tmp_path):
+    # the reader split fields at every Unicode space (NBSP: 'a\xa0-0.5' came back as the word 'a'
+    # with back-off weight -0.5) and lines at U+2028, U+0085, \x0b, \x1c..: KenLM splits fields at
+    # space and tab only, lines at \n only
+    words = ["a\u00a0-0.5", "q\u2028r", "s\x85t", "u\x0bv", "w\x1cx", "y\u3000z", "plain"]
+    sentences = [words, words[::-1], words[2:5], ["plain", "a\u00a0-0.5"]]
+    lm = NgramLM(order=order, smoothing="kneser-ney", min_count=1).fit(sentences)
+    lm.to_arpa(tmp_path / "m.arpa")
+    back = read_arpa(tmp_path / "m.arpa")
+    assert sorted(back.vocab_.words) == sorted(lm.vocab_.words)
+    assert [back.score(s) for s in sentences] == [lm.score(s) for s in sentences]
+
+
+def test_a_hand_written_arpa_word_with_a_no_break_space_is_one_word(tmp_path):
+    path = tmp_path / "nbsp.arpa"
+    path.write_text(HAND_ARPA.replace("-0.6\tb", "-0.6\tb\u00a0-0.3").replace("a b", "a b\u00a0-0.3"),
+                    encoding="utf-8")
+    lm = read_arpa(path)
+    assert "b\u00a0-0.3" in lm.vocab_ and "b" not in lm.vocab_
+    assert lm.logprob("b\u00a0-0.3", ["a"]) == pytest.approx(-0.3)
+    assert lm.logprob("b\u00a0-0.3", []) == pytest.approx(-0.6)
+
+
+def test_crlf_arpa_files_are_read(tmp_path):
+    path = tmp_path / "crlf.arpa"
+    path.write_bytes(HAND_ARPA.replace("\n", "\r\n").encode())
+    assert read_arpa(path).logprob("b", ["a"]) == pytest.approx(-0.3)
+
+
+@pytest.mark.parametrize("word", ["a b", "a\tb", "a\rb", "a\nb", ""])
+def test_arpa_writer_refuses_a_word_it_cannot_write(word, tmp_path):
+    lm = NgramLM(order=2, smoothing="kneser-ney", min_count=1).fit([["x", word, "y"], ["x", "y"]])
+    with pytest.raises(ModelFormatError, match=re.escape(f"word {word!r} cannot be written to an ARPA file")) as err:
+        lm.to_arpa(tmp_path / "m.arpa")
+    assert "\n" not in str(err.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
+def test_to_arpa_compresses_by_extension(suffix, tmp_path, ten_sentences):
+    from w2v.fileio import open_binary
+
+    lm = _fit("kneser-ney", ten_sentences)
+    lm.to_arpa(tmp_path / f"m.arpa{suffix}")
+    lm.to_arpa(tmp_path / "m.arpa")
+    with open_binary(tmp_path / f"m.arpa{suffix}") as f:
+        assert f.read() == (tmp_path / "m.arpa").read_bytes()
+    assert _scores(read_arpa(tmp_path / f"m.arpa{suffix}")) == _scores(lm)
+    with pytest.raises(ModelFormatError, match=r"m.lm\.gz.*not compressed"):
+        lm.save(tmp_path / "m.lm.gz")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.arpa", f"m.arpa{suffix}"]
+
+
+@pytest.mark.parametrize("prefix", ["# written by SRILM\n\n# another comment\n", "\n\n  \n", "\ufeff",
+                                    "\ufeff# comment\n" + "# " + "x" * 100_000 + "\n"])
+def test_blank_and_comment_lines_and_a_bom_before_the_header_are_skipped(prefix, tmp_path):
+    # KenLM skips blank and '#' lines before \data\; NgramLM.load (and so the CLI) looked at the first
+    # 512 bytes only and called such a file "neither a w2v n-gram model (.npz) nor an ARPA file"
+    path = tmp_path / "c.arpa"
+    path.write_text(prefix + HAND_ARPA, encoding="utf-8")
+    for read in (NgramLM.load, read_arpa):
+        assert read(path).logprob("b", ["a"]) == pytest.approx(-0.3)
+    (tmp_path / "c.txt").write_text("a b\n")
+    from w2v.cli import main
+
+    assert main(["ngram", "perplexity", str(path), str(tmp_path / "c.txt"), "--tokenizer", "whitespace"]) == 0
+
+
+def test_a_file_that_is_not_utf8_says_so(tmp_path, caplog):
+    # caf\xe9 and caf\xe8 (Latin-1) both became 'caf\ufffd' without a word, and the file was refused as
+    # one that "lists some 1-gram twice"
+    path = tmp_path / "latin1.arpa"
+    path.write_bytes(HAND_ARPA.replace("ngram 1=5", "ngram 1=7").replace(
+        "-0.6\tb\n", "-0.6\tb\n-0.8\tcaf\xe9\n-0.9\tcaf\xe8\n").encode("latin-1"))
+    with pytest.raises(ModelFormatError, match=r"latin1.arpa' lists the 1-gram 'caf\ufffd' twice.*not UTF-8") as err:
+        read_arpa(path)
+    assert "\n" not in str(err.value)
+    assert "latin1.arpa" in caplog.text and "replaced 2 invalid UTF-8 byte sequence(s)" in caplog.text
+    path.write_bytes(HAND_ARPA.replace("-0.6\tb\n", "-0.6\tb\xe9\n").replace("a b", "a b\xe9").encode("latin-1"))
+    caplog.clear()
+    assert read_arpa(path).logprob("b\ufffd", ["a"]) == pytest.approx(-0.3)
+    assert "replaced 2 invalid UTF-8" in caplog.text
+
+
+def test_an_arpa_file_without_unk_says_why_unknown_words_are_infinite(tmp_path):
+    # the reason given was "n-grams unseen in training; use a smoothed method", which says nothing of
+    # the file having no <unk> to score unknown words with
+    path = tmp_path / "nounk.arpa"
+    path.write_text(HAND_ARPA.replace("-1.0\t<unk>\n", "").replace("ngram 1=5", "ngram 1=4"))
+    lm = read_arpa(path)
+    assert lm.evaluate([["a", "b"]]).reason == ""
+    result = lm.evaluate([["a", "zzz"], ["zzz", "b"]])
+    assert result.perplexity == np.inf and result.zero_prob == 2
+    assert "2 of 6 tokens" in result.reason and "no <unk> entry" in result.reason
+    assert "smoothed method" not in result.reason and "\n" not in result.reason
+    # a token the file gives -99 is named as such
+    path.write_text(HAND_ARPA.replace("-0.6\tb", "-99\tb"))
+    reason = read_arpa(path).evaluate([["b", "a"]]).reason
+    assert "1 of 3 tokens" in reason and "-99" in reason and "smoothed method" not in reason

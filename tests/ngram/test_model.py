@@ -119,3 +119,30 @@ def test_interpolated_needs_some_heldout():
         NgramLM(smoothing="interpolated").fit([["a", "b"]] * 5)       # no tenth sentence to hold out
     lm = NgramLM(smoothing="interpolated", min_count=1).fit([["a", "b"]] * 12)
     assert len(lm.smoothing_.fitted_["lambdas"]) == 3
+
+
+@pytest.mark.parametrize("marker", ["<s>", "</s>"])
+def test_a_literal_marker_in_a_sentence_is_scored_as_unk_everywhere(lm, marker):
+    # score gave NaN for a literal <s> and scored a literal </s> as the sentence end, while evaluate
+    # maps both to <unk> (its docstring says so): -2.835 against -3.472
+    sentence = ["a", marker, "b"]
+    manual = (lm.logprob("a", ["<s>"]) + lm.logprob("<unk>", ["<s>", "a"]) + lm.logprob("b", ["a", "<unk>"])
+              + lm.logprob("</s>", ["<unk>", "b"]))
+    assert lm.score(sentence) == pytest.approx(manual, abs=1e-12)
+    assert lm.score(sentence) == pytest.approx(lm.evaluate([sentence]).log10_prob, abs=1e-12)
+    scores = lm.full_scores(sentence)
+    assert [s for s, _, _ in scores] == [s for s, _, _ in lm.full_scores(["a", "<unk>", "b"])]
+    assert not any(math.isnan(s) for s, _, _ in scores) and [oov for _, _, oov in scores] == [False] * 4
+    assert lm.score([marker], bos=False, eos=False) == pytest.approx(lm.logprob("<unk>"))
+
+
+def test_a_context_without_bos_continues_mid_sentence():
+    # generate always put <s> before the context, so ["b"] was read as ["<s>", "b"]: after "<s> b" only
+    # x follows, after "b" in mid-sentence x or y (3 times each), and a sentence starts with a or b
+    lm = NgramLM(order=3, smoothing="mle", min_count=1).fit([["b", "x"]] * 3 + [["a", "b", "y"]] * 3)
+    assert lm.prob("y", ["b"]) == pytest.approx(3 / 6) and lm.prob("y", ["<s>", "b"]) == 0
+    assert {lm.generate(1, seed=s, context=["<s>", "b"])[0] for s in range(40)} == {"x"}
+    assert {lm.generate(1, seed=s, context=["b"])[0] for s in range(40)} == {"x", "y"}
+    assert lm.generate(30, seed=5, context=["b"]) == lm.generate(30, seed=5, context=["b"])
+    for default in (None, []):  # no context: a sentence start
+        assert {lm.generate(1, seed=s, context=default)[0] for s in range(40)} == {"a", "b"}

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from w2v.ngram import NgramLM, SMOOTHING_NAMES
+from w2v.ngram.add_k import AddK
 from w2v.ngram.kneser_ney import KneserNey, ModifiedKneserNey, count_of_counts, modified_discounts
 from w2v.ngram.smoothing import JelinekMercer
 
@@ -163,3 +164,81 @@ def test_smoothed_methods_beat_add_k_and_mle_is_infinite():
     assert ppl["modified-kneser-ney"].perplexity < ppl["witten-bell"].perplexity
     assert ppl["mle"].perplexity == math.inf
     assert ppl["mle"].zero_prob > 0 and "probability 0" in ppl["mle"].reason
+
+
+def test_jelinek_mercer_keeps_a_lambda_the_heldout_text_cannot_fit(ten_sentences):
+    # no held-out token has a two-word context seen in training (<unk> never occurs there), so the
+    # held-out likelihood does not depend on lambda_3: it came out as the search's upper bound
+    # 0.99999 (no smoothing at all) instead of staying at the neutral 0.5
+    heldout = [["zzz", "a", "zzz", "b"], ["zzz", "c"]]
+    lm = NgramLM(order=3, smoothing="interpolated", min_count=1).fit(ten_sentences, heldout=heldout)
+    lams = lm.smoothing_.fitted_["lambdas"]
+    assert lams[2] == 0.5
+    # C(a b) = 3 as a trigram context: a b </s> twice, a b c once
+    assert lm.prob("c", ["a", "b"]) == pytest.approx(0.5 * 1 / 3 + 0.5 * lm.prob("c", ["b"]))
+    assert lm.prob("a", ["a", "b"]) == pytest.approx(0.5 * lm.prob("a", ["b"]))
+    # the orders the held-out text does inform are still fitted
+    assert lams[0] != 0.5 and lams[1] != 0.5
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: JelinekMercer(lambdas=[0.5, 1.5]), r"lambdas .*\[0, 1\].*1\.5"),
+    (lambda: JelinekMercer(lambdas=[0.5, -0.5]), r"lambdas .*\[0, 1\].*-0\.5"),
+    (lambda: JelinekMercer(lambdas=[float("nan"), 0.5]), r"lambdas .*\[0, 1\].*nan"),
+    (lambda: AddK(k=float("inf")), "finite"),
+    (lambda: AddK(k=float("nan")), "k > 0"),
+])
+def test_invalid_smoothing_parameters_are_refused_when_made(make, message):
+    # lambdas outside [0, 1] gave NaN or silently odd perplexities, k = inf NaN everywhere
+    with pytest.raises(ValueError, match=message) as err:
+        make()
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("order, smoothing, message", [
+    (3, KneserNey(discounts=[0.5] * 5), "3 discounts.*got 5"),
+    (3, KneserNey(discounts=[0.5]), "3 discounts.*got 1"),             # was an IndexError
+    (1, ModifiedKneserNey(discounts=[[0.5, 1, 1.5]] * 2), "1 discounts.*got 2"),
+    (3, JelinekMercer(lambdas=[0.5, 0.5]), "3 lambdas.*got 2"),
+    (2, "add-k", "finite"),
+])
+def test_parameters_that_do_not_fit_the_model_are_one_line_errors(order, smoothing, message, ten_sentences):
+    from w2v.errors import W2VError
+
+    lm = NgramLM(order=order, smoothing=smoothing, min_count=1, k=float("inf"))
+    with pytest.raises(W2VError, match=message) as err:
+        lm.check_params()
+    assert "\n" not in str(err.value)
+    with pytest.raises(W2VError, match=message):
+        lm.fit(ten_sentences)
+    if not isinstance(smoothing, str):
+        with pytest.raises(ValueError, match=message):     # used on its own, too
+            smoothing.estimate(_counts(ten_sentences, order))
+
+
+def _counts(sentences, order):
+    from w2v.ngram.counts import NgramCounts
+    from w2v.ngram.encoding import build_and_encode
+
+    vocab, encoded = build_and_encode(sentences, 1)
+    return NgramCounts.from_ids(encoded.ids, order, len(vocab))
+
+
+@pytest.mark.parametrize("k", [1e308, 1e-320])
+def test_add_k_with_an_extreme_k_stays_finite(k, ten_sentences, tmp_path):
+    # k (V - 1) overflowed for k = 1e308: every probability came out 0 (-99 in ARPA) and the saved
+    # model was refused when read back; a tiny k underflowed the same way
+    lm = _fit(ten_sentences, "add-k", k=k)
+    if k > 1:   # the counts vanish next to k: uniform over the 5 outcomes
+        assert lm.prob("b", ["a"]) == pytest.approx(1 / 5) and lm.prob("<unk>") == pytest.approx(1 / 5)
+    else:       # k vanishes next to the counts: maximum likelihood, with a finite floor
+        assert lm.prob("b", ["a"]) == pytest.approx(3 / 7)
+        assert lm.logprob("<unk>") == pytest.approx(math.log10(k) - math.log10(28))
+        assert lm.logprob("c", ["c"]) == pytest.approx(math.log10(k) - math.log10(5))
+    lm.save(tmp_path / "m.lm")
+    lm.to_arpa(tmp_path / "m.arpa")
+    # (ARPA reads log10 p <= -99 as 0, so the tiny k's floor is tested in the native file only)
+    for back in [NgramLM.load(tmp_path / "m.lm")] + [NgramLM.load(tmp_path / "m.arpa")] * (k > 1):
+        assert back.evaluate([["a", "b"], ["c", "c"]]).log10_prob == pytest.approx(
+            lm.evaluate([["a", "b"], ["c", "c"]]).log10_prob)
+        assert math.isfinite(back.perplexity([["a", "zzz"]]))

@@ -4,11 +4,14 @@
     w2v ngram perplexity brown3.lm test.txt --json
     w2v ngram generate brown3.lm -n 30 --seed 1
 
-A model file ending in ``.arpa`` is written in ARPA format (readable by KenLM and SRILM), any
-other name as the native ``.npz`` model, and ``-o -`` writes ARPA to standard output;
+A model file ending in ``.arpa`` (any case) is written in ARPA format (readable by KenLM and
+SRILM), compressed when it ends in ``.arpa.gz``, ``.arpa.bz2`` or ``.arpa.xz``; any other name as the
+native ``.npz`` model (never compressed: ``.gz`` and the like are refused), and ``-o -`` writes ARPA
+to standard output;
 ``perplexity`` and ``generate`` read either. A text argument ``-`` is standard input. The
 tokenizer used for training is stored in native models and used again for scoring unless
-``--tokenizer`` says otherwise.
+``--tokenizer`` says otherwise; an ARPA file records none, so the default one is used with a warning
+(give ``--tokenizer`` when the model was trained with another).
 """
 from __future__ import annotations
 
@@ -56,8 +59,8 @@ def register(subparsers) -> None:
                             "training sentence")
     add_tokenizer_option(train)
     train.add_argument("-o", "--output", type=output_file("output"), required=True,
-                       help="model file to write: ARPA when it ends in .arpa or is - (standard output), "
-                            "else native .npz")
+                       help="model file to write: ARPA when it ends in .arpa (compressed: .arpa.gz, .arpa.bz2, "
+                            ".arpa.xz; any case) or is - (standard output), else native .npz")
     add_json_option(train, "the summary (order, sizes, output)")
     train.set_defaults(func=_train)
 
@@ -67,7 +70,8 @@ def register(subparsers) -> None:
     ppl.add_argument("model", type=input_file("model", stdin=False), help="model file (native or ARPA)")
     ppl.add_argument("text", type=input_file("text"),
                      help="text to score, one sentence per line, or - for standard input")
-    add_tokenizer_option(ppl, argparse.SUPPRESS, "; when omitted, the one the model was trained with")
+    add_tokenizer_option(ppl, argparse.SUPPRESS, "; when omitted, the one the model was trained with (an ARPA "
+                         "file records none: 'default', with a warning; give the one the model was trained with)")
     add_json_option(ppl, '{"perplexity": .., "tokens": .., "oov": ..}')
     ppl.set_defaults(func=_perplexity)
 
@@ -76,9 +80,11 @@ def register(subparsers) -> None:
     gen.add_argument("-n", "--words", type=positive_int, default=50, help="tokens to sample (</s> included)")
     gen.add_argument("--seed", type=non_negative_int, default=None, help="random seed; without one every run differs")
     gen.add_argument("--context", default="", help="text to continue from, read with the tokenizer the model "
-                     "was trained with (<s> marks a sentence start)")
+                     "was trained with; <s> marks a sentence start ('<s> The dog'), without it the text "
+                     "continues mid-sentence; when omitted, a sentence start")
     add_tokenizer_option(gen, argparse.SUPPRESS, " (of --context); when omitted, the one the model was trained "
-                         "with (an ARPA file records none: 'default')")
+                         "with (an ARPA file records none: 'default', with a warning when the context would "
+                         "read otherwise)")
     add_json_option(gen, '{"tokens": [..], "sentences": [..]}')
     gen.set_defaults(func=_generate)
 
@@ -94,9 +100,33 @@ def _tokenizer(name: str):
     return Tokenizer.whitespace() if name == "whitespace" else Tokenizer()
 
 
-def _model_tokenizer(args, lm):
-    """``--tokenizer`` if given, else the one ``lm`` was trained with, else the default one."""
-    return _tokenizer(getattr(args, "tokenizer", None) or getattr(lm, "tokenizer_", None) or "default")
+def _model_tokenizer(args, lm, command: str, matters=None):
+    """``--tokenizer`` if given, else the one ``lm`` was trained with, else the default one (with a
+    warning on stderr: the model does not say how its text was read).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        With ``model`` and, if given, ``tokenizer``.
+    lm : NgramLM
+        The model read from ``args.model``.
+    command : str
+        The sub-command, for the warning.
+    matters : callable, optional
+        ``matters(default, whitespace)`` says whether the choice changes anything (``generate``'s
+        context may read the same either way); by default it always does.
+    """
+    name = getattr(args, "tokenizer", None) or getattr(lm, "tokenizer_", None)
+    if name is None:
+        name = "default"
+        # ARPA files have no place for it, and text tokenized otherwise than the training text is
+        # scored as other words: only the user knows which one the model needs
+        if matters is None or matters(_tokenizer("default"), _tokenizer("whitespace")):
+            print(f"w2v ngram {command}: warning: {str(args.model)!r} records no tokenizer (ARPA files have no "
+                  f"place for one): the text is read with the 'default' tokenizer (lowercased, punctuation "
+                  f"dropped); give --tokenizer whitespace if the model was trained on text kept as written",
+                  file=sys.stderr)
+    return _tokenizer(name)
 
 
 def _context_tokens(text: str, tokenizer) -> list[str]:
@@ -111,12 +141,17 @@ def _context_tokens(text: str, tokenizer) -> list[str]:
 def _train(args) -> int:
     from w2v.corpus import open_corpus
     from w2v.ngram import NgramLM
+    from w2v.ngram.arpa import is_arpa_name
+    from w2v.ngram.persist import check_native_name
 
     if args.json and args.output == STDIO:
         print("w2v ngram train: error: --json and -o - would both write to standard output: choose one",
               file=sys.stderr)
         return 2
     _safety.refuse_overwrite({"CORPUS": args.corpus, "--heldout": args.heldout}, {"-o": args.output})
+    arpa = args.output == STDIO or is_arpa_name(args.output)
+    if not arpa:
+        check_native_name(args.output)  # before the training, not after it
     start = time.perf_counter()
     lm = NgramLM(order=args.order, smoothing=args.smoothing, min_count=args.min_count, k=args.k)
     lm.check_params()  # before any text is opened
@@ -124,7 +159,6 @@ def _train(args) -> int:
     heldout = open_corpus(args.heldout, tokenizer=_tokenizer(args.tokenizer)) if args.heldout else None
     lm.fit(corpus, heldout=heldout)
     lm.tokenizer_ = args.tokenizer
-    arpa = args.output == STDIO or str(args.output).endswith(".arpa")
     with _safety.writing(args.output, "model"):
         write_output(args.output, lm.to_arpa if arpa else lm.save)
     seconds = time.perf_counter() - start
@@ -149,7 +183,7 @@ def _perplexity(args) -> int:
     from w2v.ngram import NgramLM
 
     lm = NgramLM.load(args.model)
-    result = lm.evaluate(open_corpus(args.text, tokenizer=_model_tokenizer(args, lm)))
+    result = lm.evaluate(open_corpus(args.text, tokenizer=_model_tokenizer(args, lm, "perplexity")))
     if args.json:
         out = {"perplexity": result.perplexity, "tokens": result.tokens, "oov": result.oov,
                "sentences": result.sentences, "log10_prob": result.log10_prob}
@@ -173,7 +207,9 @@ def _generate(args) -> int:
               file=sys.stderr)
         return 2
     lm = NgramLM.load(args.model)
-    context = _context_tokens(args.context, _model_tokenizer(args, lm))
+    tokenizer = _model_tokenizer(args, lm, "generate", matters=lambda default, whitespace: _context_tokens(
+        args.context, default) != _context_tokens(args.context, whitespace))
+    context = _context_tokens(args.context, tokenizer)
     stream = lm.iter_generate(args.words, seed=args.seed, context=context)
     if args.json:
         words = list(stream)

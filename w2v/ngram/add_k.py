@@ -12,13 +12,14 @@ refused beyond :data:`DENSE_LIMIT` n-grams.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from w2v.errors import ModelFormatError
 from w2v.ngram.encoding import BOS
-from w2v.ngram.smoothing import Smoothing, log10_or_minus_inf
+from w2v.ngram.smoothing import Smoothing
 from w2v.ngram.tables import LOGPROB_TOLERANCE, BackoffTables
 
 #: most n-grams written to spell out an add-k model exactly as a back-off model
@@ -126,7 +127,7 @@ class AddK(Smoothing):
     Parameters
     ----------
     k : float
-        Pseudo-count added to every event (default 1, Laplace).
+        Pseudo-count added to every event (default 1, Laplace); finite and > 0.
     """
 
     name = "add-k"
@@ -134,8 +135,8 @@ class AddK(Smoothing):
 
     def __init__(self, k: float = 1.0):
         super().__init__()
-        if not k > 0:
-            raise ValueError(f"add-k needs k > 0, got {k}")
+        if not (k > 0 and math.isfinite(k)):
+            raise ValueError(f"add-k needs a finite k > 0, got {k}")
         self.k = float(k)
 
     def params(self):
@@ -148,18 +149,22 @@ class AddK(Smoothing):
     def estimate(self, counts) -> AddKTables:
         V = counts.vocab_size
         outcomes = V - 1                     # every word but <s>
+        # in log10, over counts scaled by s: k (V - 1) overflows for a huge k (1e308) and k / (C + kV)
+        # underflows to 0 for a tiny one (1e-320), where the answers are uniform and a finite floor
+        scale = max(self.k, 1.0)
+        k, log_scale = self.k / scale, np.log10(scale)
         keys, logprob, logfloor = [], [], []
         for n in range(1, counts.order + 1):
             table = counts.tables[n - 1]
             totals = counts.context_totals(n)
-            denom = totals + self.k * outcomes
-            probs = (table.counts + self.k) / denom[table.prefix]
+            log_denom = log_scale + np.log10(totals / scale + k * outcomes)
+            probs = log_scale + np.log10(table.counts / scale + k) - log_denom[table.prefix]
             if n == 1:
-                probs[BOS] = 0.0
+                probs[BOS] = -np.inf
             keys.append(table.keys)
-            logprob.append(log10_or_minus_inf(probs))
+            logprob.append(probs)
             if n > 1:
-                floor = np.log10(self.k / denom)
+                floor = np.log10(self.k) - log_denom
                 floor[totals == 0] = np.nan
                 logfloor.append(floor)
         logfloor.append(np.full(len(keys[-1]), np.nan))

@@ -75,6 +75,11 @@ class _KneserNeyBase(Smoothing):
     def _check(self, d):
         return d
 
+    def check_order(self, order):
+        if self.discounts is not None and len(self.discounts) != order:
+            raise ValueError(f"{self.name} of order {order} needs {order} discounts (one per order), "
+                             f"got {len(self.discounts)}")
+
     def _order_discounts(self, t: np.ndarray, n: int) -> tuple[float, float, float]:
         raise NotImplementedError
 

@@ -34,7 +34,7 @@ import numpy as np
 from w2v.errors import CorpusError, ModelFormatError, W2VError
 from w2v.ngram.arpa import read_arpa_tables, write_arpa_tables
 from w2v.ngram.counts import NgramCounts
-from w2v.ngram.encoding import BOS, EOS, NgramVocab, build_and_encode, encode
+from w2v.ngram.encoding import BOS, EOS, UNK, NgramVocab, build_and_encode, encode
 from w2v.ngram.methods import make_smoothing
 from w2v.ngram.persist import ModelHeader, is_arpa_file, read_model_file, write_model_file
 from w2v.ngram.smoothing import Smoothing
@@ -144,12 +144,17 @@ class NgramLM:
             raise W2VError(str(err)) from None
 
     def check_params(self) -> None:
-        """Raise a one-line :class:`W2VError` for an invalid ``order`` or ``min_count`` (called by
+        """Raise a one-line :class:`W2VError` for an invalid ``order``, ``min_count``, smoothing
+        parameter (``k``, lambdas, discounts) or one that does not fit the order (called by
         :meth:`fit`; cheap, so front ends call it before opening any text)."""
         if not isinstance(self.order, (int, np.integer)) or not 1 <= self.order <= MAX_ORDER:
             raise W2VError(f"order must be an integer from 1 to {MAX_ORDER}, got {self.order!r}")
         if not isinstance(self.min_count, (int, np.integer)) or self.min_count < 1:
             raise W2VError(f"min_count must be an integer >= 1, got {self.min_count!r}")
+        try:
+            self._make_smoothing().check_order(self.order)
+        except ValueError as err:
+            raise W2VError(str(err)) from None
 
     def fit(self, sentences, heldout=None) -> "NgramLM":
         """Count n-grams and estimate the smoothed model.
@@ -236,6 +241,9 @@ class NgramLM:
     def full_scores(self, sentence: Sequence[str], bos: bool = True, eos: bool = True):
         """Per-token ``(log10 p, n-gram length, oov)`` like KenLM's ``full_scores``.
 
+        Unknown words are scored as ``<unk>``, and so is a literal ``<s>`` or ``</s>`` in the
+        sentence (as in :meth:`evaluate`).
+
         Parameters
         ----------
         sentence : list of str
@@ -254,7 +262,11 @@ class NgramLM:
         _check_sentence(sentence, bos, eos, "full_scores")
         self._check_fitted()
         words = (["<s>"] if bos else []) + list(sentence) + (["</s>"] if eos else [])
-        ids = self._ids(words)
+        inner = self._ids(sentence)
+        # a literal <s> or </s> inside the sentence is no boundary: <unk>, as encode() (and so
+        # evaluate) maps it
+        inner[(inner == BOS) | (inner == EOS)] = UNK
+        ids = np.concatenate([[BOS] if bos else [], inner, [EOS] if eos else []]).astype(np.int64)
         scores, lengths = self.tables_.score_ids(ids, return_order=True)
         start = 1 if bos else 0
         oov = [w not in self.vocab_.index for w in words]
@@ -303,12 +315,37 @@ class NgramLM:
         reason = ""
         if zero:
             ppl = math.inf
-            reason = (f"{zero} of {tokens} tokens have probability 0 under "
-                      f"{self.smoothing_.name} (n-grams unseen in training); use a smoothed method")
+            if self.smoothing_.name == "arpa":
+                reason = self._arpa_zero_reason(encoded.ids[encoded.ids != BOS], np.isneginf(scores), tokens)
+            else:
+                reason = (f"{zero} of {tokens} tokens have probability 0 under "
+                          f"{self.smoothing_.name} (n-grams unseen in training); use a smoothed method")
             logger.warning("perplexity is infinite: %s", reason)
         else:
             ppl = float(10.0 ** (-total / tokens))
         return PerplexityResult(ppl, tokens, encoded.n_oov, encoded.n_sentences, total, zero, reason)
+
+    def _arpa_zero_reason(self, ids: np.ndarray, zero: np.ndarray, tokens: int) -> str:
+        """Why tokens of a read ARPA file have probability 0: the file, not training, said so (no
+        ``<unk>`` entry for unknown words, or -99 for an n-gram).
+
+        Parameters
+        ----------
+        ids : np.ndarray[int64]
+            The scored tokens' ids.
+        zero : np.ndarray[bool]
+            Which of them have probability 0.
+        tokens : int
+            Tokens scored.
+        """
+        unk = int(np.count_nonzero(zero & (ids == UNK))) if np.isneginf(self.tables_.logprob[0][UNK]) else 0
+        parts = []
+        if unk:
+            parts.append(f"{unk} unknown word(s), scored as <unk>, to which the ARPA file gives probability 0 "
+                         "(it has no <unk> entry, or gives it -99; KenLM would score them -100)")
+        if int(zero.sum()) > unk:
+            parts.append(f"{int(zero.sum()) - unk} n-gram(s) the ARPA file gives probability 0 (-99)")
+        return f"{int(zero.sum())} of {tokens} tokens have probability 0: " + "; ".join(parts)
 
     def perplexity(self, sentences) -> float:
         """Perplexity of a text (``inf``, with a logged reason, if a token has probability 0).
@@ -348,7 +385,9 @@ class NgramLM:
         seed : int, optional
             Seed of the random generator (reproducible output).
         context : sequence of str, optional
-            Words the text continues from (default: a sentence start).
+            Words the text continues from, oldest first: start it with ``"<s>"`` to continue from a
+            sentence start, else the words are read as the middle of a sentence (as in
+            :meth:`logprob`). Default (or empty): a sentence start.
         """
         if context is not None:
             _check_context(context, "generate")  # here, not in the generator: refused at the call
@@ -368,7 +407,8 @@ class NgramLM:
             _check_context(context, "generate")
         self._check_fitted()
         rng = np.random.default_rng(seed)
-        history = list(self._ids(["<s>"] + list(context or [])))
+        # <s> only where the caller put it: a context without it continues a sentence in its middle
+        history = list(self._ids(list(context))) if context else [BOS]
         for _ in range(int(n_words)):
             # a read ARPA file's weights may overflow (10 ** 1e30) or leave no word: checked below
             with np.errstate(over="ignore", invalid="ignore"):

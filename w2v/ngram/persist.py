@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from w2v.container import Layout, open_container, write_container
 from w2v.corpus.tokenize import TOKENIZER_NAMES
 from w2v.errors import ModelFormatError
-from w2v.fileio import check_model_file, check_readable, decompression_errors, open_binary
+from w2v.fileio import check_model_file, check_readable, decompression_errors, is_compressed, open_binary
 from w2v.ngram.encoding import NgramVocab
 from w2v.ngram.methods import tables_class
 from w2v.ngram.tables import BackoffTables
@@ -58,19 +59,41 @@ class ModelHeader:
     tokenizer: str | None = None
 
 
+def check_native_name(path: str | os.PathLike) -> None:
+    """Refuse a native model name ending in ``.gz``, ``.bz2`` or ``.xz``: the file would not be
+    compressed, and the reader, which decompresses by extension, would take it for a corrupt one.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        Where a native model is to be written.
+
+    Raises
+    ------
+    ModelFormatError
+        The name ends in a compression extension (any case).
+    """
+    if is_compressed(path):
+        raise ModelFormatError(f"{str(path)!r}: native n-gram models are not compressed, and a name ending in "
+                               f"{Path(path).suffix} would be read as a compressed file: name it .arpa.gz (or "
+                               ".arpa.bz2, .arpa.xz) for a compressed ARPA file, or drop the extension")
+
+
 def write_model_file(path: str | os.PathLike, header: ModelHeader, words: list, tables: BackoffTables) -> None:
     """Write a fitted model's parts to ``path`` (atomically).
 
     Parameters
     ----------
     path : str or PathLike
-        Destination, used as given (no ``.npz`` is appended).
+        Destination, used as given (no ``.npz`` is appended); a name ending in ``.gz``, ``.bz2``
+        or ``.xz`` is refused (:func:`check_native_name`).
     header : ModelHeader
     words : list of str
         The vocabulary by id.
     tables : BackoffTables
         Every field of ``tables.FIELDS`` is stored per order.
     """
+    check_native_name(path)
     meta = {"order": tables.order, "smoothing": header.smoothing, "params": header.params,
             "fitted": header.fitted, "min_count": int(header.min_count),
             "train_tokens": int(header.train_tokens), "tokenizer": header.tokenizer, "words": list(words)}
@@ -79,9 +102,37 @@ def write_model_file(path: str | os.PathLike, header: ModelHeader, words: list, 
     write_container(path, LAYOUT, meta, arrays)
 
 
+#: longest piece of a line read at once while looking for an ARPA file's ``\\data\\`` line
+_LINE_PIECE = 1 << 16
+
+
+def _first_arpa_line(f) -> bytes:
+    """The first line of the binary stream ``f`` that is neither blank nor a ``#`` comment, without
+    a leading UTF-8 byte order mark and surrounding spaces (b"" at the end of the file). KenLM skips
+    such lines before ``\\data\\``; lines are read in bounded pieces, so a file without line ends
+    is not read whole."""
+    in_comment, first = False, True
+    while True:
+        piece = f.readline(_LINE_PIECE)
+        if not piece:
+            return b""
+        if first:
+            piece, first = piece.removeprefix(b"\xef\xbb\xbf"), False
+        ends = piece.endswith(b"\n")
+        if in_comment:  # the rest of a long comment line
+            in_comment = not ends
+            continue
+        text = piece.strip(b" \t\r\n")
+        if text.startswith(b"#"):
+            in_comment = not ends
+        elif text:
+            return text
+
+
 def is_arpa_file(path: str | os.PathLike) -> bool:
-    """Whether ``path`` holds an ARPA file (its ``\\data\\`` line; compressed or not) rather than
-    a native model; a file that is neither is a one-line error.
+    """Whether ``path`` holds an ARPA file (its ``\\data\\`` line after any blank or ``#`` lines and a
+    UTF-8 byte order mark, as KenLM reads it; compressed or not) rather than a native model; a file
+    that is neither is a one-line error.
 
     Raises
     ------
@@ -93,12 +144,12 @@ def is_arpa_file(path: str | os.PathLike) -> bool:
     p = check_readable(path, "language model")
     check_model_file(p, "language model")
     with decompression_errors(p, "language model", ModelFormatError), open_binary(p) as f:
-        head = f.read(512)
-    if head.lstrip().startswith(b"\\data\\"):
-        return True
-    if not head.startswith(b"PK"):
-        raise ModelFormatError(f"{str(p)!r} is neither a w2v n-gram model (.npz) nor an ARPA file")
-    return False
+        if f.read(2) == b"PK":  # a zip archive (no ARPA file can start so)
+            return False
+        f.seek(0)
+        if _first_arpa_line(f) == b"\\data\\":
+            return True
+    raise ModelFormatError(f"{str(p)!r} is neither a w2v n-gram model (.npz) nor an ARPA file")
 
 
 def read_model_file(path: str | os.PathLike) -> tuple[NgramVocab, BackoffTables, ModelHeader]:

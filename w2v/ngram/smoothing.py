@@ -69,6 +69,16 @@ class Smoothing(ABC):
     def fit_heldout(self, counts: NgramCounts, heldout_ids: np.ndarray | None) -> None:
         """Fit parameters on held-out text before :meth:`estimate` (default: nothing to fit)."""
 
+    def check_order(self, order: int) -> None:
+        """Raise a one-line ``ValueError`` when the given parameters do not fit a model of ``order``
+        (e.g. one value per order, but not ``order`` of them); default: nothing to check.
+
+        Parameters
+        ----------
+        order : int
+            The model's order N.
+        """
+
     @abstractmethod
     def interpolation(self, counts: NgramCounts, n: int) -> tuple[np.ndarray, np.ndarray]:
         """The method's two quantities at order ``n``.
@@ -101,6 +111,7 @@ class Smoothing(ABC):
         -------
         BackoffTables
         """
+        self.check_order(counts.order)
         V = counts.vocab_size
         uniform = np.full(V, 1.0 / (V - 1))
         uniform[BOS] = 0.0
@@ -164,7 +175,8 @@ class JelinekMercer(Smoothing):
     Parameters
     ----------
     lambdas : sequence of float, optional
-        Weight of the maximum-likelihood estimate at orders 1..N. When omitted they are fitted on
+        Weight of the maximum-likelihood estimate at orders 1..N, each in [0, 1] (one per order of
+        the model; a ``ValueError`` otherwise). When omitted they are fitted on
         held-out text by maximising its likelihood, one order at a time (a bounded scalar
         optimisation, two sweeps from order 1 up).
     """
@@ -175,9 +187,18 @@ class JelinekMercer(Smoothing):
     def __init__(self, lambdas=None):
         super().__init__()
         self.lambdas = None if lambdas is None else [float(x) for x in lambdas]
+        # a weight outside [0, 1] makes the mixture no distribution (negative or NaN probabilities)
+        bad = [x for x in self.lambdas or [] if not 0 <= x <= 1]
+        if bad:
+            raise ValueError(f"interpolated smoothing needs lambdas in [0, 1], got {bad[0]}")
 
     def params(self):
         return {"lambdas": self.lambdas}
+
+    def check_order(self, order):
+        if self.lambdas is not None and len(self.lambdas) != order:
+            raise ValueError(f"interpolated smoothing of order {order} needs {order} lambdas (one per order), "
+                             f"got {len(self.lambdas)}")
 
     def _lambdas(self, order):
         lambdas = self.fitted_.get("lambdas") or self.lambdas
@@ -199,7 +220,8 @@ class JelinekMercer(Smoothing):
 
         Coordinate ascent on the held-out log-likelihood: two sweeps over the orders, each weight
         set by a bounded scalar search with the others fixed; the result goes to
-        ``fitted_["lambdas"]``.
+        ``fitted_["lambdas"]``. An order at which no held-out token has a context seen in training
+        says nothing about its weight, which keeps its start value 0.5.
         """
         if self.lambdas is not None:
             self.fitted_["lambdas"] = list(self.lambdas)
@@ -237,8 +259,12 @@ class JelinekMercer(Smoothing):
             return float(np.sum(np.log(p)))
 
         lams = [0.5] * N
+        # an order no held-out token has a seen context at leaves the likelihood flat in its lambda:
+        # the search would return an arbitrary end of its interval (0 or 1 smoothing), so it keeps
+        # the neutral start value
+        informed = [n for n in range(N) if seen[n].any()]
         for _ in range(2):
-            for n in range(N):
+            for n in informed:
                 def objective(x, n=n):
                     trial = list(lams)
                     trial[n] = x
