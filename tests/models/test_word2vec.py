@@ -375,3 +375,43 @@ def test_the_encoded_corpus_does_not_stay_resident_while_training_and_trains_the
     monkeypatch.setattr(w2v.models.fingerprint, "release_mapped", lambda *args: 0)
     kept = Word2Vec(**params).fit(str(corpus))
     np.testing.assert_array_equal(released.wv_.vectors, kept.wv_.vectors)
+
+
+@pytest.mark.parametrize("changed", [{"dim": 12}, {"objective": "hierarchical"}, {"architecture": "cbow"},
+                                     {"negative": 20, "sample": 0.0, "ns_exponent": -1.0}, {"min_count": 3},
+                                     {"tokenizer": "whitespace"}])
+def test_parameters_of_the_trained_weights_cannot_change_after_fit(small, tmp_path, changed):
+    model = Word2Vec(dim=8, epochs=1, min_count=10, progress=False, workers=1).fit(small)
+    before = model.wv_.vectors.copy()
+    model.set_params(**changed)
+    for call in (lambda: model.partial_fit(small, epochs=1), lambda: model.resume(small),
+                 lambda: model.save_state(tmp_path / "s.npz")):
+        with pytest.raises(ParameterError, match=f"{', '.join(sorted(changed))}.*fit"):
+            call()
+    assert len(model.history_) == 1 and np.array_equal(model.wv_.vectors, before)
+    assert not (tmp_path / "s.npz").exists()
+    model.fit(small[:300])  # a new fit starts afresh with the new parameters
+    assert model.wv_.vectors.shape[1] == model.dim
+
+
+def test_schedule_parameters_may_change_between_training_calls(small, tmp_path):
+    model = Word2Vec(dim=8, epochs=1, min_count=10, progress=False, workers=1).fit(small)
+    model.set_params(alpha=0.01, window=2, epochs=2, seed=7, workers=2, progress=False, callbacks=[])
+    model.partial_fit(small, epochs=1)
+    model.save_state(tmp_path / "s.npz")
+    restored = Word2Vec.load_state(tmp_path / "s.npz")
+    assert (restored.alpha, restored.window, restored.epochs) == (0.01, 2, 2)
+
+
+def test_resume_refuses_a_schedule_changed_since_the_interrupted_call(small):
+    def interrupt(model, record):
+        if record["epoch"] == 1:
+            raise KeyboardInterrupt
+
+    model = Word2Vec(dim=8, epochs=3, min_count=10, progress=False, workers=1, callbacks=[interrupt])
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(small)
+    model.set_params(alpha=0.5, callbacks=[])
+    with pytest.raises(ParameterError, match="alpha.*resume"):
+        model.resume(small)
+    assert model.epochs_trained_ == 1

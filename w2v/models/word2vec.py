@@ -162,6 +162,15 @@ class Word2Vec:
     _PARAMS = ("architecture", "objective", "dim", "window", "min_count", "max_vocab_size", "sample",
                "negative", "ns_exponent", "alpha", "min_alpha", "epochs", "workers", "seed", "cbow_mean",
                "progress", "shared_negatives", "tokenizer")
+    #: parameters that made the weights, the sampling tables and the vocabulary of a fitted model:
+    #: fixed until the next :meth:`fit` (the arrays have their shapes and contents)
+    _FIXED = ("architecture", "objective", "dim", "min_count", "max_vocab_size", "sample", "negative",
+              "ns_exponent", "tokenizer")
+    #: parameters of one training call's schedule: a later :meth:`partial_fit` may change them,
+    #: :meth:`resume` of an unfinished call may not (it continues that call's schedule). ``epochs``
+    #: (raised, resume trains a finished fit further), ``workers``, ``progress`` and ``callbacks``
+    #: may change before any call.
+    _SCHEDULE = ("window", "alpha", "min_alpha", "seed", "cbow_mean", "shared_negatives")
 
     def get_params(self, deep: bool = True) -> dict:
         """The constructor parameters as a dict (scikit-learn's contract, so ``clone`` works).
@@ -176,7 +185,19 @@ class Word2Vec:
     def set_params(self, **params) -> "Word2Vec":
         """Set constructor parameters by name (scikit-learn's contract) and return ``self``.
 
-        Takes effect at the next :meth:`fit`; unknown names raise :class:`ParameterError`.
+        Takes effect at the next :meth:`fit`; unknown names raise :class:`ParameterError`. On a
+        fitted model, :meth:`partial_fit`, :meth:`resume` and :meth:`save_state` refuse changed
+        parameters that made its weights and vocabulary (``architecture``, ``objective``, ``dim``,
+        ``min_count``, ``max_vocab_size``, ``sample``, ``negative``, ``ns_exponent``,
+        ``tokenizer``); :meth:`resume` (and :meth:`save_state` mid-run) also refuses a changed
+        schedule of the unfinished call (``window``, ``alpha``, ``min_alpha``, ``seed``,
+        ``cbow_mean``, ``shared_negatives``). ``epochs``, ``workers``, ``progress`` and
+        ``callbacks`` may always change.
+
+        Parameters
+        ----------
+        **params
+            Parameter names and their new values.
         """
         valid = self.get_params()
         for name, value in params.items():
@@ -311,7 +332,10 @@ class Word2Vec:
 
         The vocabulary is not extended: words outside it are skipped. The learning rate restarts at
         ``alpha`` and decays to ``min_alpha`` over the words of this call, as a fresh run would;
-        ``history_`` gets one more record per epoch.
+        ``history_`` gets one more record per epoch. The schedule's parameters (``window``,
+        ``alpha``, ``min_alpha``, ``seed``, ``cbow_mean``, ``shared_negatives``) may differ from the
+        previous call's; those that made the weights and the vocabulary (``dim``, ``objective``, ...:
+        see :meth:`set_params`) may not, which is a :class:`ParameterError`.
 
         Parameters
         ----------
@@ -323,12 +347,14 @@ class Word2Vec:
 
         self._require_fitted()
         self.check_params()
+        self._refuse_changed(self._FIXED, "partial_fit")
         if epochs is not None and (not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool)
                                    or not 1 <= epochs <= params.BOUNDS["epochs"][1]):
             raise ParameterError(f"epochs must be a whole number >= 1, got {epochs!r}")
         self._calls += 1
         encoded = self._encode(corpus)
         self._corpus_fingerprint = corpus_fingerprint(encoded, len(self.vocab_))  # what resume must match
+        self._trained_params = self._current_params()
         self._train(encoded, first_epoch=0, epochs=self.epochs if epochs is None else int(epochs))
         return self
 
@@ -348,11 +374,18 @@ class Word2Vec:
             :class:`CorpusError`. A distributed run checks it too, from the workers' counts.
         client, round_words
             As in :meth:`fit`.
+
+        Raises
+        ------
+        ParameterError
+            A parameter other than ``epochs``, ``workers``, ``progress`` and ``callbacks`` was changed
+            since the interrupted call (:meth:`set_params`): the run would not be the one it finishes.
         """
         from w2v.models.fingerprint import mismatch
 
         self._require_fitted()
         self.check_params()
+        self._refuse_changed(self._FIXED + self._SCHEDULE, "resume")
         if client is not None:
             from w2v.distributed import fit_distributed
             return fit_distributed(self, corpus, client, round_words=round_words, resume=True, force=force)
@@ -437,7 +470,23 @@ class Word2Vec:
         self.epochs_trained_ = 0
         self.interrupted_ = False
         self._calls = 0
+        self._trained_params = self._current_params()
         self._publish()
+
+    def _current_params(self) -> dict:
+        return {name: getattr(self, name) for name in self._PARAMS}
+
+    def _refuse_changed(self, names, call: str) -> None:
+        """Raise :class:`ParameterError` naming the parameters of ``names`` that differ from those
+        the model was trained with (:meth:`set_params` after a training call)."""
+        trained = getattr(self, "_trained_params", None) or {}
+        changed = sorted(name for name in names if name in trained and getattr(self, name) != trained[name])
+        if changed:
+            was = ", ".join(f"{name}={trained[name]!r}" for name in changed)
+            now = ", ".join(f"{name}={getattr(self, name)!r}" for name in changed)
+            raise ParameterError(f"{', '.join(changed)} changed since the model was trained ({was}, now {now}): "
+                                 f"{call}() continues the trained weights with their parameters; set them back, "
+                                 "or call fit() to train afresh with the new ones")
 
     #: the published vectors (None: made from ``_input`` when read) and whether they are ``_input`` itself
     _wv = None
@@ -538,8 +587,18 @@ class Word2Vec:
 
         The file holds numeric arrays and a JSON document only (no pickle) and is written
         atomically. :meth:`load_state` reads it back; :meth:`resume` then finishes the run.
+        Parameters changed since training that the saved weights do not match (see
+        :meth:`set_params`) are a :class:`ParameterError`: such a state would not load, or would
+        resume another run.
+
+        Parameters
+        ----------
+        path : str or PathLike
+            Destination (its folder must exist).
         """
         self._require_fitted()
+        unfinished = self.epochs_trained_ < int(self.epochs)
+        self._refuse_changed(self._FIXED + (self._SCHEDULE if unfinished else ()), "save_state")
         arrays = {"input_vectors": self._input, "counts": self.vocab_.counts, "keep": self._keep,
                   **self._layer.state_arrays()}
         meta = {"params": {name: getattr(self, name) for name in self._PARAMS}, "words": self.vocab_.words,
@@ -591,6 +650,7 @@ class Word2Vec:
         model.interrupted_ = False
         model._calls = int(meta.get("calls", 0))
         model._corpus_fingerprint = meta.get("corpus")
+        model._trained_params = model._current_params()
         model._publish()
         return model
 
