@@ -415,3 +415,49 @@ def test_resume_refuses_a_schedule_changed_since_the_interrupted_call(small):
     with pytest.raises(ParameterError, match="alpha.*resume"):
         model.resume(small)
     assert model.epochs_trained_ == 1
+
+
+@pytest.mark.parametrize("through_a_file", [False, True])
+def test_resume_finishes_an_interrupted_partial_fit_with_its_own_epochs(small, tmp_path, through_a_file):
+    model = Word2Vec(dim=8, epochs=2, min_count=10, progress=False, workers=1).fit(small)
+
+    def interrupt(m, record):
+        if record["epoch"] == 2 + 3:  # the third epoch of the partial_fit call
+            raise KeyboardInterrupt
+
+    model.callbacks = [interrupt]
+    with pytest.raises(KeyboardInterrupt):
+        model.partial_fit(small[:300], epochs=10)
+    assert model.epochs_trained_ == 3
+    model.callbacks = []
+    if through_a_file:
+        model.save_state(tmp_path / "s.npz")
+        model = Word2Vec.load_state(tmp_path / "s.npz")
+    model.resume(small[:300])
+    assert model.epochs_trained_ == 10 and len(model.history_) == 2 + 10
+
+
+def test_resume_after_a_finished_partial_fit_trains_nothing_and_says_so(small, tmp_path, caplog):
+    model = Word2Vec(dim=8, epochs=2, min_count=10, progress=False, workers=1).fit(small)
+    model.partial_fit(small, epochs=1)
+    model.save_state(tmp_path / "s.npz")
+    for m in (model, Word2Vec.load_state(tmp_path / "s.npz")):
+        with caplog.at_level("WARNING", logger="w2v"):
+            m.resume(small)
+        assert len(m.history_) == 3 and m.epochs_trained_ == 1
+        assert "nothing left to train" in caplog.text
+        caplog.clear()
+
+
+def test_a_state_without_the_call_epochs_resumes_to_the_models_epochs(small, tmp_path):
+    from w2v.models.state import load_state, save_state
+
+    model = Word2Vec(dim=8, epochs=2, min_count=10, progress=False, workers=1).fit(small)
+    model.save_state(tmp_path / "s.npz")
+    arrays, meta = load_state(tmp_path / "s.npz")
+    meta.pop("call_epochs", None)  # a state written before it was stored
+    meta["epochs_trained"], meta["history"] = 1, meta["history"][:1]
+    save_state(tmp_path / "old.npz", arrays, {k: v for k, v in meta.items() if k not in ("format", "version")})
+    old = Word2Vec.load_state(tmp_path / "old.npz")
+    old.resume(small)
+    assert old.epochs_trained_ == 2 and len(old.history_) == 2

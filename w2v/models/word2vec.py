@@ -13,8 +13,8 @@ Training more
   stays as it is (words it does not know are skipped) and the learning rate restarts at ``alpha``
   and decays to ``min_alpha`` over the words of that call.
 - :meth:`Word2Vec.save_state` / :meth:`Word2Vec.load_state` / :meth:`Word2Vec.resume` save the
-  whole trainer and finish an interrupted :meth:`fit`: the epochs not yet completed are trained
-  on the same corpus with the original learning-rate schedule.
+  whole trainer and finish an interrupted :meth:`fit` or :meth:`partial_fit`: the epochs of that
+  call not yet completed are trained on the same corpus with the original learning-rate schedule.
 """
 from __future__ import annotations
 
@@ -355,15 +355,20 @@ class Word2Vec:
         encoded = self._encode(corpus)
         self._corpus_fingerprint = corpus_fingerprint(encoded, len(self.vocab_))  # what resume must match
         self._trained_params = self._current_params()
-        self._train(encoded, first_epoch=0, epochs=self.epochs if epochs is None else int(epochs))
+        # what resume must finish: this call's own count (None: the model's epochs, as fit's)
+        self._call_epochs = None if epochs is None else int(epochs)
+        self._train(encoded, first_epoch=0, epochs=self._planned_epochs())
         return self
 
     def resume(self, corpus, force: bool = False, client=None, round_words: int | None = None) -> "Word2Vec":
         """Finish a run that stopped early (Ctrl-C, or saved with :meth:`save_state` mid-run).
 
-        Trains epochs ``epochs_trained_ .. epochs - 1`` on ``corpus`` (give the same corpus as the
-        interrupted :meth:`fit`) with the original learning-rate schedule; an epoch that was
-        interrupted is trained again from its start.
+        Trains epochs ``epochs_trained_ .. epochs - 1`` of the interrupted call on ``corpus`` (give
+        the same corpus as the interrupted :meth:`fit` or :meth:`partial_fit`) with the original
+        learning-rate schedule; an epoch that was interrupted is trained again from its start.
+        ``epochs`` is the count :meth:`partial_fit` was given, else the model's ``epochs`` (raise
+        it to train a finished :meth:`fit` further). When the call had finished, nothing is
+        trained and a warning is logged.
 
         Parameters
         ----------
@@ -385,8 +390,19 @@ class Word2Vec:
 
         self._require_fitted()
         self.check_params()
-        self._refuse_changed(self._FIXED + self._SCHEDULE, "resume")
+        self._refuse_changed(self._FIXED, "resume")
+        planned = self._planned_epochs()
+        finished = self.epochs_trained_ >= planned
+        if finished:
+            # the corpus is still checked (and the outputs of the CLI written), but nothing is trained
+            logger.warning("nothing left to train: the last training call finished its %d epoch%s; resume "
+                           "finishes an interrupted one (partial_fit trains more)", planned, "s" * (planned != 1))
+        else:
+            self._refuse_changed(self._SCHEDULE, "resume")
         if client is not None:
+            if planned != self.epochs and not finished:
+                raise ParameterError(f"the interrupted call was partial_fit(epochs={planned}), which a cluster "
+                                     "does not resume: resume it without client")
             from w2v.distributed import fit_distributed
             return fit_distributed(self, corpus, client, round_words=round_words, resume=True, force=force)
         encoded = self._encode_as_fitted(corpus)
@@ -396,8 +412,10 @@ class Word2Vec:
             name = f"{os.fspath(corpus)!r}" if isinstance(corpus, (str, os.PathLike)) else "the corpus"
             raise CorpusError(f"{name} is not the corpus this run was trained on ({difference}): give the "
                               "same corpus, or force it (--force) to train on this one anyway")
+        if finished:
+            return self
         self._corpus_fingerprint = current
-        self._train(encoded, first_epoch=self.epochs_trained_, epochs=self.epochs)
+        self._train(encoded, first_epoch=self.epochs_trained_, epochs=planned)
         return self
 
     def _given_vocabulary(self, vocabulary):
@@ -471,7 +489,15 @@ class Word2Vec:
         self.interrupted_ = False
         self._calls = 0
         self._trained_params = self._current_params()
+        self._call_epochs = None
         self._publish()
+
+    #: epochs the last training call planned when it was not the model's ``epochs`` (partial_fit's)
+    _call_epochs = None
+
+    def _planned_epochs(self) -> int:
+        """Epochs of the last training call, which :meth:`resume` finishes."""
+        return int(self.epochs) if self._call_epochs is None else self._call_epochs
 
     def _current_params(self) -> dict:
         return {name: getattr(self, name) for name in self._PARAMS}
@@ -597,7 +623,7 @@ class Word2Vec:
             Destination (its folder must exist).
         """
         self._require_fitted()
-        unfinished = self.epochs_trained_ < int(self.epochs)
+        unfinished = self.epochs_trained_ < self._planned_epochs()
         self._refuse_changed(self._FIXED + (self._SCHEDULE if unfinished else ()), "save_state")
         arrays = {"input_vectors": self._input, "counts": self.vocab_.counts, "keep": self._keep,
                   **self._layer.state_arrays()}
@@ -605,7 +631,7 @@ class Word2Vec:
                 "history": self.history_,
                 "epochs_trained": self.epochs_trained_, "total_words": self.vocab_.total_words,
                 "min_count_effective": self.vocab_.min_count, "vocabulary_pruned": self.vocab_.pruned,
-                "calls": self._calls,
+                "calls": self._calls, "call_epochs": self._call_epochs,
                 "corpus": getattr(self, "_corpus_fingerprint", None)}
         save_state(path, arrays, meta)
 
@@ -651,6 +677,7 @@ class Word2Vec:
         model._calls = int(meta.get("calls", 0))
         model._corpus_fingerprint = meta.get("corpus")
         model._trained_params = model._current_params()
+        model._call_epochs = meta.get("call_epochs")  # absent (today's None) from states written before it
         model._publish()
         return model
 
