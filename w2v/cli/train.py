@@ -240,6 +240,15 @@ def handle(args) -> int:
     extra = _train_outputs.write(model, args, failures)
     if reader_stopped and not failures:
         raise BrokenPipeError  # every other file is written: main() ends quietly, as for ``| head``
+    if failures and args.json:
+        # stdout stays one JSON document: the summary, with each file that could not be written null
+        # and its error in "errors" (and on stderr, as without --json)
+        report = _report(model, args)
+        for what, key in (("vectors", "output"), ("vocabulary", "vocabulary"), ("trainer state", "state")):
+            if what not in written:
+                report[key] = None
+        print_json({**report, "extra_outputs": extra, "errors": [str(err) for err in failures]})
+        return _report_failures(failures)
     if failures:
         # what was written is reported as on success (stdout), each lost file as one error line
         out = sys.stderr if args.output == STDIO else sys.stdout
