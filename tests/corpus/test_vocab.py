@@ -214,3 +214,19 @@ def test_control_characters_other_than_white_space_and_nul_stay_in_words(tmp_pat
     vocab = Vocabulary(["ca\x01t", "del\x7f", "esc\x1b"], [3, 2, 1])
     vocab.save(tmp_path / "v.txt")
     assert Vocabulary.load(tmp_path / "v.txt").words == vocab.words
+
+
+@pytest.mark.parametrize("text, line", [
+    ("the 99999999999999999999999\nof 3\n", 1),
+    ("the 9223372036854775808\nof 3\n", 1),                                  # 2**63: one past int64
+    ("the 5000000000000000000\nof 5000000000000000000\n", 2),                # the sum overflows int64
+    ("#w2v-vocabulary version=1 words=² total_words=9 min_count=1 pruned=0\nthe 3\n", 1),
+    ("#w2v-vocabulary version=1 words=1 total_words=٩ min_count=1 pruned=0\nthe 3\n", 1),
+    ("#w2v-vocabulary version=1 words=1 total_words=99999999999999999999999 min_count=1 pruned=0\nthe 3\n", 1),
+])
+def test_load_refuses_numbers_that_are_not_ascii_or_do_not_fit_int64(tmp_path, text, line):
+    path = tmp_path / "bad.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ModelFormatError, match=f"bad.txt:{line}: .*corrupt") as err:
+        Vocabulary.load(path)
+    assert "\n" not in str(err.value)

@@ -42,6 +42,10 @@ _FORMAT_VERSION = 1
 #: files never hold more (its reader cuts words at white space), so anything else is damage. Other
 #: control characters are kept: word2vec.c and the whitespace tokenizer keep them inside words
 _LINE = re.compile(f"([^{re.escape(WORD_BREAKS)}]+) ([0-9]+)")
+#: a header number: ASCII digits only (str.isdigit and int() also take '²' or '٩')
+_NUMBER = re.compile("[0-9]+")
+#: counts are held as int64 (and summed so): a larger count or total is no count a corpus gave
+_MAX_COUNT = np.iinfo(np.int64).max
 
 
 @dataclass(frozen=True)
@@ -272,7 +276,7 @@ class Vocabulary:
         if lines and lines[0].startswith(_MAGIC):
             header = _parse_header(lines[0], p)
             first = 1
-        words, counts = [], []
+        words, counts, total = [], [], 0
         for line_no, line in enumerate(lines[first:], start=first + 1):
             match = _LINE.fullmatch(line[:-1] if line.endswith("\r") else line)
             if match is None:
@@ -281,6 +285,10 @@ class Vocabulary:
                                        "the vocabulary file is corrupt")
             words.append(match.group(1))
             counts.append(int(match.group(2)))
+            total += counts[-1]
+            if total > _MAX_COUNT:
+                raise ModelFormatError(f"{p}:{line_no}: the counts add up to more than {_MAX_COUNT:,} (a 64-bit "
+                                       "integer) here: the vocabulary file is corrupt")
         if not words:
             raise ModelFormatError(f"{p}: the vocabulary file has no words")
         if len(set(words)) != len(words):
@@ -321,8 +329,12 @@ def _parse_header(line: str, path: Path) -> dict[str, str]:
             raise ModelFormatError(f"{path}:1: malformed header field {item!r}: the file is corrupt")
         fields[key] = value
     for key in ("version", "words", "total_words", "min_count"):
-        if not fields.get(key, "").isdigit():
-            raise ModelFormatError(f"{path}:1: header lacks a numeric {key!r}: the file is corrupt")
+        if not _NUMBER.fullmatch(fields.get(key, "")):
+            raise ModelFormatError(f"{path}:1: header lacks a numeric {key!r} (ASCII digits): "
+                                   "the vocabulary file is corrupt")
+        if int(fields[key]) > _MAX_COUNT:
+            raise ModelFormatError(f"{path}:1: header field {key!r} is more than {_MAX_COUNT:,} (a 64-bit "
+                                   "integer): the vocabulary file is corrupt")
     if fields.get("pruned", "0") not in ("0", "1"):
         raise ModelFormatError(f"{path}:1: header field 'pruned' must be 0 or 1: the file is corrupt")
     if int(fields["version"]) < 1 or int(fields["min_count"]) < 1:
