@@ -114,6 +114,26 @@ def test_save_vocab_then_read_vocab(corpus, tmp_path):
     assert KeyedVectors.load(tmp_path / "b.txt").words == vocab.words[:4]
 
 
+def test_save_vocab_format_word2vec_c_writes_word2vec_c_s_own_file(corpus, tmp_path):
+    # word2vec.c's -read-vocab takes the first line as word 0, its sentence end: no header, </s> first
+    saved = tmp_path / "vocab.txt"
+    out = w2v("train", corpus, "-o", tmp_path / "a.txt", "--dim", 8, "--epochs", 1, "--save-vocab", saved,
+              "--save-vocab-format", "word2vec.c", "--quiet", "--min-count", 1, "--tokenizer", "whitespace")
+    assert out.returncode == 0, out.stderr
+    lines = saved.read_text().splitlines()
+    assert lines[0] == "</s> 400" and not any(line.startswith("#") for line in lines)
+    words = KeyedVectors.load(tmp_path / "a.txt").words
+    assert [line.split()[0] for line in lines[1:]] == list(words)
+    out = w2v("-train", corpus, "-output", tmp_path / "b.txt", "-size", 8, "-iter", 1, "-read-vocab", saved,
+              "-debug", 0, "-min-count", 1)
+    assert out.returncode == 0, out.stderr
+    # the ordinary option keeps w2v's header (total words, min count), which its reader uses
+    out = w2v("train", corpus, "-o", tmp_path / "c.txt", "--dim", 8, "--epochs", 1, "--quiet",
+              "--save-vocab", tmp_path / "native.txt")
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "native.txt").read_text().startswith("#w2v-vocabulary ")
+
+
 def test_classes_flag_writes_classes_beside_the_vectors(corpus, tmp_path):
     out = w2v("-train", corpus, "-output", tmp_path / "v.txt", "-size", 8, "-iter", 1, "-classes", 3, "-debug", 0)
     assert out.returncode == 0, out.stderr

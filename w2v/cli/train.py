@@ -110,7 +110,11 @@ def register(subparsers) -> None:
                    help="train the words of this vocabulary file (w2v vocab -o, or word2vec.c's) instead "
                    "of counting the corpus [-read-vocab]")
     p.add_argument("--save-vocab", type=output_file("vocabulary", stdout=False), default=None, metavar="VOCAB",
-                   help="also save the vocabulary (word count per line) [-save-vocab]")
+                   help="also save the vocabulary (word count per line, after a header line w2v reads back "
+                   "and word2vec.c cannot: see --save-vocab-format) [-save-vocab]")
+    p.add_argument("--save-vocab-format", choices=("w2v", "word2vec.c"), default="w2v",
+                   help="file of --save-vocab: w2v's (a header keeps the token total and min count) or "
+                   "word2vec.c's (no header, '</s> N' first), which word2vec.c's -read-vocab reads")
     p.add_argument("--save-state", type=output_file("state", stdout=False), default=None, metavar="STATE",
                    help="also save the full trainer state (npz + JSON) to STATE, to resume or continue later")
     p.add_argument("--resume", type=input_file("state", stdin=False), default=None, metavar="STATE",
@@ -371,7 +375,8 @@ def _write(model, args) -> tuple[dict, list, bool]:
     steps = [("trainer state", args.save_state, lambda: model.save_state(args.save_state)),
              ("vectors", args.output, lambda: write_output(args.output,
                                                            lambda path: model.wv_.save(path, format=args.format))),
-             ("vocabulary", args.save_vocab, lambda: model.vocab_.save(args.save_vocab))]
+             ("vocabulary", args.save_vocab,
+              lambda: model.vocab_.save(args.save_vocab, word2vec_c=args.save_vocab_format == "word2vec.c"))]
     written, failures, reader_stopped = {}, [], False
     for what, path, save in steps:
         if path is None:

@@ -37,6 +37,8 @@ from w2v.fileio import WORD_BREAKS, atomic_write, check_model_file, first_unwrit
 logger = logging.getLogger(__name__)
 
 _MAGIC = "#w2v-vocabulary"
+#: word2vec.c's sentence end, the first word of its vocabulary files (the line ends it read)
+_SENTENCE_END = "</s>"
 _FORMAT_VERSION = 1
 #: one body line: a word without ASCII white space or NUL, one space, a decimal count; word2vec.c's
 #: files never hold more (its reader cuts words at white space), so anything else is damage. Other
@@ -230,26 +232,39 @@ class Vocabulary:
 
     # -- persistence --------------------------------------------------------------------------
 
-    def save(self, path: str | os.PathLike) -> None:
+    def save(self, path: str | os.PathLike, word2vec_c: bool = False) -> None:
         """Write the vocabulary as UTF-8 text: a header line, then ``word count`` per line.
 
-        The body is word2vec.c's ``-save-vocab`` format, so other tools can read it too.
+        The body is word2vec.c's ``-save-vocab`` format, but word2vec.c's ``-read-vocab`` cannot read
+        the header (it takes the first line as its word 0, the sentence end): ``word2vec_c`` writes
+        word2vec.c's own file instead. :meth:`load` reads both.
 
         Parameters
         ----------
         path : str or PathLike
             Destination (written atomically).
+        word2vec_c : bool, default False
+            No header; first ``</s> N``, word2vec.c's sentence end counted once per sentence read
+            (``n_sentences``, 0 when unknown; its own count when ``</s>`` is a word here, as in a
+            vocabulary read from word2vec.c's file), then the words. The total of tokens, the
+            minimum count and whether counting pruned are then not kept.
         """
         bad = first_unwritable_word(self.words)  # what load() would refuse
         if bad is not None:
             raise CorpusError(f"word {bad!r} cannot be saved in a 'word count' vocabulary file (a word there "
                               "holds no white space and no NUL): save the trainer state instead, which "
                               "stores any word")
-        header = (f"{_MAGIC} version={_FORMAT_VERSION} words={len(self)} total_words={self.total_words} "
-                  f"min_count={self.min_count} pruned={int(self.pruned)}\n")
-        body = "".join(f"{w} {c}\n" for w, c in zip(self.words, self.counts.tolist()))
+        pairs = zip(self.words, self.counts.tolist())
+        if word2vec_c:
+            end = _SENTENCE_END
+            head = f"{end} {self.counts[self.index[end]] if end in self.index else self.n_sentences}\n"
+            pairs = ((w, c) for w, c in pairs if w != end)
+        else:
+            head = (f"{_MAGIC} version={_FORMAT_VERSION} words={len(self)} total_words={self.total_words} "
+                    f"min_count={self.min_count} pruned={int(self.pruned)}\n")
+        body = "".join(f"{w} {c}\n" for w, c in pairs)
         with atomic_write(path, "w") as f:
-            f.write(header)
+            f.write(head)
             f.write(body)
 
     @classmethod
