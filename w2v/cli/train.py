@@ -75,7 +75,8 @@ def register(subparsers) -> None:
                    "vocabularies only: O(V) per example) or NCE [-hs 1 -negative 0 for hierarchical]")
     p.add_argument("--dim", type=positive_int, default=100, help="vector size [-size]")
     p.add_argument("--window", type=positive_int, default=5, help="maximal context radius [-window]")
-    p.add_argument("--min-count", type=positive_int, default=5, help="drop rarer words [-min-count]")
+    p.add_argument("--min-count", type=non_negative_int, default=5,
+                   help="drop rarer words; 0 keeps every word, as 1 [-min-count]")
     p.add_argument("--max-vocab-size", type=positive_int, default=None,
                    help="bound on distinct words while counting (prunes rare words)")
     p.add_argument("--sample", type=unit_interval, default=1e-3,

@@ -59,7 +59,8 @@ class Word2Vec:
         Maximal context radius; each center word draws its radius uniformly from 1..window
         (at most 10,000: see :mod:`w2v.models.params` for every bound and why).
     min_count : int, default 5
-        Words seen fewer times are dropped before training.
+        Words seen fewer times are dropped before training; 0 means the same as 1 (word2vec.c's and
+        gensim's convention).
     max_vocab_size : int, optional
         Bound on distinct words held while counting (see :meth:`w2v.corpus.Vocabulary.build`).
     sample : float, default 1e-3
@@ -249,6 +250,11 @@ class Word2Vec:
         return float(self.min_alpha) if self.min_alpha is not None else self.effective_alpha * 1e-4
 
     @property
+    def effective_min_count(self) -> int:
+        """``min_count``, at least 1 (0 keeps every word, as 1 does)."""
+        return max(1, int(self.min_count))
+
+    @property
     def effective_workers(self) -> int:
         """``workers``, or the number of CPU cores."""
         return int(self.workers) if self.workers is not None else max(1, os.cpu_count() or 1)
@@ -424,11 +430,12 @@ class Word2Vec:
 
         if not isinstance(vocabulary, Vocabulary):
             vocabulary = Vocabulary.load(vocabulary)
-        keep = vocabulary.counts >= self.min_count
+        keep = vocabulary.counts >= self.effective_min_count
         if not keep.any():
             raise CorpusError(f"no word of the given vocabulary is counted min_count={self.min_count} times or more")
         return Vocabulary([w for w, k in zip(vocabulary.words, keep.tolist()) if k], vocabulary.counts[keep],
-                          total_words=vocabulary.total_words, min_count=max(self.min_count, vocabulary.min_count),
+                          total_words=vocabulary.total_words,
+                          min_count=max(self.effective_min_count, vocabulary.min_count),
                           pruned=vocabulary.pruned)
 
     def _require_fitted(self) -> None:
@@ -445,7 +452,7 @@ class Word2Vec:
         # phrases are joined on the provisional ids (stage 2 of the pipeline)
         rewrite = getattr(corpus, "rewrite_scan", None)
         source = open_corpus(corpus if rewrite is None else corpus.source, tokenizer=self._make_tokenizer())
-        return build_and_encode(source, min_count=self.min_count, max_vocab_size=self.max_vocab_size,
+        return build_and_encode(source, min_count=self.effective_min_count, max_vocab_size=self.max_vocab_size,
                                 workers=self.effective_workers, progress=bool(self.progress), rewrite=rewrite)
 
     def _encode_as_fitted(self, corpus):
