@@ -82,9 +82,10 @@ def register(subparsers) -> None:
     p.add_argument("--sample", type=unit_interval, default=1e-3,
                    help="subsampling threshold for frequent words, 0 disables [-sample]")
     p.add_argument("--negative", type=non_negative_int, default=5,
-                   help="noise words per example (negative sampling, NCE) [-negative]")
+                   help="noise words per example (negative sampling, NCE; with another objective only 0 "
+                   "is accepted) [-negative]")
     p.add_argument("--ns-exponent", type=_finite_float, default=0.75,
-                   help="exponent of the unigram noise distribution")
+                   help="exponent of the unigram noise distribution (negative sampling, NCE)")
     p.add_argument("--alpha", type=positive_float, default=None,
                    help="initial learning rate; default 0.025 for skip-gram, 0.05 for CBOW [-alpha]")
     p.add_argument("--min-alpha", type=_non_negative_float, default=None,
@@ -101,7 +102,8 @@ def register(subparsers) -> None:
                       help="CBOW: sum the context vectors instead")
     p.set_defaults(cbow_mean=True)
     p.add_argument("--shared-negatives", action="store_true",
-                   help="skip-gram: share noise words across a center word's window (faster; Ji et al. 2016)")
+                   help="skip-gram only: share noise words across a center word's window (faster; Ji et al. "
+                   "2016)")
     add_tokenizer_option(p)
     p.add_argument("--format", choices=("binary", "text", "native"), default=None,
                    help="vector file format: word2vec.c binary or text, or w2v native .npz; default: from "
@@ -191,6 +193,10 @@ def handle(args) -> int:
         if args.force:
             print("w2v train: error: --force only applies with --resume", file=sys.stderr)
             return 2
+        problem = _inapplicable(args)
+        if problem is not None:
+            print(f"w2v train: error: {problem}", file=sys.stderr)
+            return 2
         model = Word2Vec(
             architecture=args.arch, objective=args.objective, dim=args.dim, window=args.window,
             min_count=args.min_count, max_vocab_size=args.max_vocab_size, sample=args.sample,
@@ -279,6 +285,29 @@ def handle(args) -> int:
     for line in extra:
         print(line, file=out)
     return 0
+
+
+def _inapplicable(args) -> str | None:
+    """What is wrong with an option given on the command line that the other options make do nothing
+    (None if there is none): silently ignored, it would let the user believe it trained that way.
+    Options left at their defaults are not checked, nor ``--negative 0`` (it asks for no noise)."""
+    from w2v.cli import given_options
+    from w2v.models.output_layers import OUTPUT_LAYERS
+
+    given = given_options(args.argv) if hasattr(args, "argv") else set()
+    if not OUTPUT_LAYERS[args.objective].draws_noise:
+        fix = "leave it out, or give --objective negative or nce to draw noise words"
+        if "negative" in given and args.negative > 0:
+            return f"--negative {args.negative} does nothing with --objective {args.objective}, which draws no " \
+                   f"noise words: {fix}"
+        if "ns_exponent" in given:
+            return f"--ns-exponent does nothing with --objective {args.objective}, which draws no noise words: {fix}"
+    if "shared_negatives" in given and args.shared_negatives and args.arch != "skipgram":
+        return f"--shared-negatives does nothing with --arch {args.arch} (skip-gram only): leave it out"
+    if "cbow_mean" in given and args.arch != "cbow":
+        flag = "--cbow-mean" if args.cbow_mean else "--cbow-sum"
+        return f"{flag} does nothing with --arch {args.arch} (CBOW only): leave it out, or give --arch cbow"
+    return None
 
 
 def _report_failures(failures) -> int:
