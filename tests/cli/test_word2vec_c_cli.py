@@ -141,3 +141,26 @@ def test_classes_flag_writes_classes_beside_the_vectors(corpus, tmp_path):
     lines = (tmp_path / "v.classes.txt").read_text().split("\n")
     pairs = [line.split() for line in lines if line]
     assert {w for w, _ in pairs} == set(kv.words) and {int(c) for _, c in pairs} <= {0, 1, 2}
+
+
+@pytest.mark.parametrize("argv", [
+    ["train", "-size", "7", "-train", "{c}", "-output", "o.txt"],
+    ["-size", "7", "-output", "o.txt", "-train", "{c}"],
+    ["train", "-output", "o.txt", "-cbow", "0", "-train", "{c}", "-size", "7"],
+])
+def test_word2vec_c_flags_in_any_order_as_word2vec_c_reads_them(corpus, argv):
+    args = _options([a.format(c=corpus) for a in argv])
+    assert (str(args.corpus), str(args.output), args.dim) == (str(corpus), "o.txt", 7)
+
+
+def test_a_repeated_flag_takes_its_first_value_as_word2vec_c_does(corpus):
+    # word2vec.c's ArgPos finds the first occurrence
+    args = _options(["train", "-train", str(corpus), "-output", "o.txt", "-size", "10", "-size", "20", "-iter", "3",
+                     "-output", "other.txt"])
+    assert (args.dim, args.epochs, str(args.output)) == (10, 3, "o.txt")
+
+
+def test_a_line_not_starting_with_train_runs(corpus, tmp_path):
+    out = w2v("train", "-size", 6, "-train", corpus, "-output", tmp_path / "v.txt", "-iter", 1, "-debug", 0)
+    assert out.returncode == 0, out.stderr
+    assert KeyedVectors.load(tmp_path / "v.txt").vectors.shape[1] == 6

@@ -59,8 +59,9 @@ def register(subparsers) -> None:
         "train",
         help="train word vectors (skip-gram/CBOW) on a corpus",
         description="Train word2vec vectors on CORPUS and write them to OUT. word2vec.c's equivalent "
-        "flags are named in brackets; a line starting with -train is read as word2vec.c's own "
-        "(word2vec.c's defaults then apply: CBOW, text output, -negative 5, white-space tokens).",
+        "flags are named in brackets; a line giving -train is read as word2vec.c's own, its flags in any "
+        "order (word2vec.c's defaults then apply: CBOW, text output, -negative 5, white-space tokens; a flag "
+        "given twice takes its first value).",
         formatter_class=HelpFormatter,
     )
     p.add_argument("corpus", type=input_file("corpus", urls=True), metavar="CORPUS",
