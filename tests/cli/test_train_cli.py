@@ -175,3 +175,14 @@ def test_options_left_at_their_defaults_or_saying_none_are_fine(corpus, tmp_path
     out = w2v("train", corpus, "-o", tmp_path / "v.bin", "--quiet", "--objective", "hierarchical", "--negative", "0",
               "--dim", "4", "--epochs", "1", "--workers", "1")
     assert out.returncode == 0, out.stderr
+
+
+def test_resuming_a_finished_run_says_nothing_was_left_to_train(corpus, tmp_path):
+    state = tmp_path / "run.npz"
+    out = w2v("train", corpus, "-o", tmp_path / "a.bin", "--dim", 4, "--epochs", 1, "--workers", 1,
+              "--save-state", state, "--quiet")
+    assert out.returncode == 0, out.stderr
+    out = w2v("train", corpus, "-o", tmp_path / "b.bin", "--resume", state, "--quiet")
+    assert out.returncode == 0, out.stderr
+    assert "nothing left to train" in out.stdout and "final loss" not in out.stdout and "words/s" not in out.stdout
+    assert "wrote" in out.stdout and "Traceback" not in out.stderr

@@ -173,6 +173,7 @@ def handle(args) -> int:
         # here, not only in the driver: starting a cluster costs seconds and processes for nothing
         check_workers_can_read(args.corpus)
     phrases = _load_phrases(args)
+    finished = False  # a resumed run that had nothing left to train
     if args.resume is not None:
         # given at all, not only given another value than the default: "--dim 100" is no less refused
         explicit = given_options(args.argv) if hasattr(args, "argv") else set()
@@ -183,6 +184,7 @@ def handle(args) -> int:
                   "options saved in its state", file=sys.stderr)
             return 2
         model = Word2Vec.load_state(args.resume)
+        finished = model.epochs_trained_ >= model._planned_epochs()
         _check_storable(model.vocab_.words, args)
         model.progress = not args.quiet
         if args.workers is not None:
@@ -244,7 +246,8 @@ def handle(args) -> int:
         written, failures, _ = _write(model, args)
         _report_failures(failures)
         saved = ", ".join(f"the {what} to {path}" for what, path in written.items())
-        print(f"w2v train: {_safety.interrupt_word()} after {model.epochs_trained_} of {model.epochs} epochs; "
+        print(f"w2v train: {_safety.interrupt_word()} after {model.epochs_trained_} of {model._planned_epochs()} "
+              "epochs; "
               + (f"saved what was trained so far: {saved}" if saved else "nothing could be saved")
               + (" (resume with --resume)" if "trainer state" in written else ""), file=sys.stderr)
         return _safety.interrupt_status()
@@ -276,7 +279,12 @@ def handle(args) -> int:
     out = sys.stderr if args.output == STDIO else sys.stdout
     last = model.history_[-1] if model.history_ else {}
     print(f"wrote {_name(args.output)} ({args.format}): {len(model.vocab_)} words x {model.dim} dims", file=out)
-    if last:
+    if finished:
+        # the history is the saved run's: its loss and speed are not this command's
+        n = model.epochs_trained_
+        print(f"nothing left to train: the run saved in {args.resume} had finished its {n} epoch{'s' * (n != 1)}",
+              file=out)
+    elif last:
         print(f"epochs {model.epochs_trained_}, final loss {last['loss']:.4f}, "
               f"{last['words_per_second']:,.0f} words/s", file=out)
     if args.save_vocab:

@@ -401,8 +401,8 @@ class Word2Vec:
         finished = self.epochs_trained_ >= planned
         if finished:
             # the corpus is still checked (and the outputs of the CLI written), but nothing is trained
-            logger.warning("nothing left to train: the last training call finished its %d epoch%s; resume "
-                           "finishes an interrupted one (partial_fit trains more)", planned, "s" * (planned != 1))
+            logger.warning("nothing left to train: the last training call had finished its %d epoch%s (resume "
+                           "finishes an interrupted call)", planned, "s" * (planned != 1))
         else:
             self._refuse_changed(self._SCHEDULE, "resume")
         if client is not None:
