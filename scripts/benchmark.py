@@ -276,9 +276,15 @@ def run_process(impl: str, cfg: dict, corpus: Path, out: Path) -> dict:
         cmd = [sys.executable, "-m", "w2v", "train", str(corpus), "-o", str(out), "--arch", cfg["architecture"],
                "--objective", cfg["objective"], "--dim", str(cfg["dim"]), "--window", str(cfg["window"]),
                "--min-count", str(cfg["min_count"]), "--sample", str(cfg["sample"]),
-               "--negative", str(cfg["negative"]), "--alpha", str(cfg["alpha"]),
+               "--alpha", str(cfg["alpha"]),
                "--epochs", str(cfg["epochs"]), "--workers", str(cfg["workers"]), "--seed", str(cfg["seed"]),
-               "--quiet"] + (["--shared-negatives"] if cfg["shared_negatives"] else [])
+               "--quiet"]
+        # w2v train refuses options that do nothing: noise words only where they are drawn, shared
+        # negatives for skip-gram only
+        if cfg["objective"] != "hierarchical":
+            cmd += ["--negative", str(cfg["negative"])]
+        if cfg["shared_negatives"] and cfg["architecture"] == "skipgram":
+            cmd.append("--shared-negatives")
     else:
         cmd = [sys.executable, __file__, "--child", "gensim-file", "--child-config", json.dumps(cfg),
                "--child-corpus", str(corpus), "--child-out", str(out)]

@@ -156,3 +156,33 @@ def test_more_classes_than_words_is_a_warning_and_one_class_per_word(corpus, tmp
     out = w2v("train", corpus, "-o", tmp_path / "w.txt", "--dim", "8", "--epochs", "1", "--quiet",
               "--classes", str(size))
     assert out.returncode == 0 and out.stderr == "", out.stderr
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--objective", "hierarchical", "--negative", "25"], "--negative 25 does nothing with --objective hierarchical"),
+    (["--objective", "softmax", "--negative", "5"], "--negative 5 does nothing with --objective softmax"),
+    (["--objective", "hierarchical", "--ns-exponent", "0.5"], "--ns-exponent does nothing with --objective hier"),
+    (["--arch", "cbow", "--shared-negatives"], "--shared-negatives does nothing with --arch cbow"),
+    (["--cbow-sum"], "--cbow-sum does nothing with --arch skipgram"),
+])
+def test_an_option_the_others_make_do_nothing_is_a_usage_error(corpus, tmp_path, options, message):
+    out = w2v("train", corpus, "-o", tmp_path / "v.bin", "--quiet", *options)
+    assert out.returncode == 2 and message in out.stderr, out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and not (tmp_path / "v.bin").exists()
+
+
+def test_options_left_at_their_defaults_or_saying_none_are_fine(corpus, tmp_path):
+    out = w2v("train", corpus, "-o", tmp_path / "v.bin", "--quiet", "--objective", "hierarchical", "--negative", "0",
+              "--dim", "4", "--epochs", "1", "--workers", "1")
+    assert out.returncode == 0, out.stderr
+
+
+def test_resuming_a_finished_run_says_nothing_was_left_to_train(corpus, tmp_path):
+    state = tmp_path / "run.npz"
+    out = w2v("train", corpus, "-o", tmp_path / "a.bin", "--dim", 4, "--epochs", 1, "--workers", 1,
+              "--save-state", state, "--quiet")
+    assert out.returncode == 0, out.stderr
+    out = w2v("train", corpus, "-o", tmp_path / "b.bin", "--resume", state, "--quiet")
+    assert out.returncode == 0, out.stderr
+    assert "nothing left to train" in out.stdout and "final loss" not in out.stdout and "words/s" not in out.stdout
+    assert "wrote" in out.stdout and "Traceback" not in out.stderr

@@ -114,6 +114,26 @@ def test_save_vocab_then_read_vocab(corpus, tmp_path):
     assert KeyedVectors.load(tmp_path / "b.txt").words == vocab.words[:4]
 
 
+def test_save_vocab_format_word2vec_c_writes_word2vec_c_s_own_file(corpus, tmp_path):
+    # word2vec.c's -read-vocab takes the first line as word 0, its sentence end: no header, </s> first
+    saved = tmp_path / "vocab.txt"
+    out = w2v("train", corpus, "-o", tmp_path / "a.txt", "--dim", 8, "--epochs", 1, "--save-vocab", saved,
+              "--save-vocab-format", "word2vec.c", "--quiet", "--min-count", 1, "--tokenizer", "whitespace")
+    assert out.returncode == 0, out.stderr
+    lines = saved.read_text().splitlines()
+    assert lines[0] == "</s> 400" and not any(line.startswith("#") for line in lines)
+    words = KeyedVectors.load(tmp_path / "a.txt").words
+    assert [line.split()[0] for line in lines[1:]] == list(words)
+    out = w2v("-train", corpus, "-output", tmp_path / "b.txt", "-size", 8, "-iter", 1, "-read-vocab", saved,
+              "-debug", 0, "-min-count", 1)
+    assert out.returncode == 0, out.stderr
+    # the ordinary option keeps w2v's header (total words, min count), which its reader uses
+    out = w2v("train", corpus, "-o", tmp_path / "c.txt", "--dim", 8, "--epochs", 1, "--quiet",
+              "--save-vocab", tmp_path / "native.txt")
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "native.txt").read_text().startswith("#w2v-vocabulary ")
+
+
 def test_classes_flag_writes_classes_beside_the_vectors(corpus, tmp_path):
     out = w2v("-train", corpus, "-output", tmp_path / "v.txt", "-size", 8, "-iter", 1, "-classes", 3, "-debug", 0)
     assert out.returncode == 0, out.stderr
@@ -121,3 +141,26 @@ def test_classes_flag_writes_classes_beside_the_vectors(corpus, tmp_path):
     lines = (tmp_path / "v.classes.txt").read_text().split("\n")
     pairs = [line.split() for line in lines if line]
     assert {w for w, _ in pairs} == set(kv.words) and {int(c) for _, c in pairs} <= {0, 1, 2}
+
+
+@pytest.mark.parametrize("argv", [
+    ["train", "-size", "7", "-train", "{c}", "-output", "o.txt"],
+    ["-size", "7", "-output", "o.txt", "-train", "{c}"],
+    ["train", "-output", "o.txt", "-cbow", "0", "-train", "{c}", "-size", "7"],
+])
+def test_word2vec_c_flags_in_any_order_as_word2vec_c_reads_them(corpus, argv):
+    args = _options([a.format(c=corpus) for a in argv])
+    assert (str(args.corpus), str(args.output), args.dim) == (str(corpus), "o.txt", 7)
+
+
+def test_a_repeated_flag_takes_its_first_value_as_word2vec_c_does(corpus):
+    # word2vec.c's ArgPos finds the first occurrence
+    args = _options(["train", "-train", str(corpus), "-output", "o.txt", "-size", "10", "-size", "20", "-iter", "3",
+                     "-output", "other.txt"])
+    assert (args.dim, args.epochs, str(args.output)) == (10, 3, "o.txt")
+
+
+def test_a_line_not_starting_with_train_runs(corpus, tmp_path):
+    out = w2v("train", "-size", 6, "-train", corpus, "-output", tmp_path / "v.txt", "-iter", 1, "-debug", 0)
+    assert out.returncode == 0, out.stderr
+    assert KeyedVectors.load(tmp_path / "v.txt").vectors.shape[1] == 6

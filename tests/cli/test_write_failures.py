@@ -76,6 +76,19 @@ def test_full_disk_while_saving_the_vectors_blames_the_vectors(corpus, tmp_path,
     assert status == 1 and "v.bin" in err and "state.npz" not in err, err
 
 
+def test_json_stays_strict_json_when_a_later_output_fails(corpus, tmp_path, monkeypatch, capsys):
+    import json
+
+    disk_full_for(monkeypatch, "v.txt")  # the vocabulary, written after the vectors
+    status = main(["train", str(corpus), "-o", str(tmp_path / "v.bin"), "--save-vocab", str(tmp_path / "v.txt"),
+                   "--json", "--quiet", "--min-count", "1", "--dim", "4", "--epochs", "1", "--workers", "1"])
+    captured = capsys.readouterr()
+    assert status == 1 and "v.txt" in captured.err and "Traceback" not in captured.err, captured.err
+    report = json.loads(captured.out)  # nothing but one JSON document
+    assert report["output"] == str(tmp_path / "v.bin") and report["vocabulary"] is None
+    assert len(report["errors"]) == 1 and "v.txt" in report["errors"][0]
+
+
 @pytest.mark.parametrize("fault, reason", [(disk_full_for, "No space left"), (_permission_denied, "Permission")])
 def test_demo_out_write_failure(tmp_path, monkeypatch, capsys, fault, reason):
     fault(monkeypatch)

@@ -186,3 +186,12 @@ def test_memory_is_bounded_on_a_long_single_line(tmp_path):
         peaks.append(int(result.stdout.strip()) / 1024)
     # six times the text (48 MB, one line) costs well under its own size in extra memory
     assert peaks[1] - peaks[0] < 16, peaks
+
+
+def test_a_vocabulary_that_pruning_emptied_says_so_and_suggests_a_larger_bound():
+    # each sentence brings 5 new words: past max_vocab_size=3 every one is pruned, and min_count
+    # is not what dropped them
+    sentences = [[f"w{s}_{k}" for k in range(5)] for s in range(20)]
+    with pytest.raises(CorpusError, match="max_vocab_size=3.*raise --max-vocab-size") as err:
+        build_and_encode(sentences, min_count=1, max_vocab_size=3)
+    assert "lower --min-count" not in str(err.value)

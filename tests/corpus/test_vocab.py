@@ -214,3 +214,35 @@ def test_control_characters_other_than_white_space_and_nul_stay_in_words(tmp_pat
     vocab = Vocabulary(["ca\x01t", "del\x7f", "esc\x1b"], [3, 2, 1])
     vocab.save(tmp_path / "v.txt")
     assert Vocabulary.load(tmp_path / "v.txt").words == vocab.words
+
+
+@pytest.mark.parametrize("text, line", [
+    ("the 99999999999999999999999\nof 3\n", 1),
+    ("the 9223372036854775808\nof 3\n", 1),                                  # 2**63: one past int64
+    ("the 5000000000000000000\nof 5000000000000000000\n", 2),                # the sum overflows int64
+    ("#w2v-vocabulary version=1 words=² total_words=9 min_count=1 pruned=0\nthe 3\n", 1),
+    ("#w2v-vocabulary version=1 words=1 total_words=٩ min_count=1 pruned=0\nthe 3\n", 1),
+    ("#w2v-vocabulary version=1 words=1 total_words=99999999999999999999999 min_count=1 pruned=0\nthe 3\n", 1),
+])
+def test_load_refuses_numbers_that_are_not_ascii_or_do_not_fit_int64(tmp_path, text, line):
+    path = tmp_path / "bad.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ModelFormatError, match=f"bad.txt:{line}: .*corrupt") as err:
+        Vocabulary.load(path)
+    assert "\n" not in str(err.value)
+
+
+def test_save_in_word2vec_c_format_puts_the_sentence_end_first_and_no_header(tmp_path):
+    # word2vec.c's -save-vocab: "</s> COUNT" first (its sentence end, the line ends it read), then
+    # "word count"; its -read-vocab takes the first line as word 0, the sentence end
+    vocab = Vocabulary.build(SENTENCES, min_count=2)
+    vocab.save(tmp_path / "v.txt", word2vec_c=True)
+    lines = (tmp_path / "v.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == f"</s> {vocab.n_sentences}" and vocab.n_sentences == len(SENTENCES)
+    assert lines[1:] == [f"{w} {c}" for w, c in zip(vocab.words, vocab.counts.tolist())]
+    loaded = Vocabulary.load(tmp_path / "v.txt")  # read back as word2vec.c reads it: </s> is a word
+    assert set(loaded.words) == set(vocab.words) | {"</s>"}
+    # a vocabulary read from such a file keeps its own </s> first, once
+    loaded.save(tmp_path / "again.txt", word2vec_c=True)
+    again = (tmp_path / "again.txt").read_text(encoding="utf-8").splitlines()
+    assert again[0] == lines[0] and sorted(again) == sorted(lines)

@@ -125,3 +125,26 @@ def test_partial_fit_epochs_is_checked(tmp_path, epochs):
     model = Word2Vec(dim=4, min_count=1, epochs=1, progress=False, workers=1).fit(corpus)
     with pytest.raises(ParameterError, match="epochs"):
         model.partial_fit(corpus, epochs=epochs)
+
+
+def test_min_count_0_is_accepted_and_means_1(tmp_path):
+    # word2vec.c and gensim take min_count 0: no word is rarer than once
+    text = "the cat sat on the mat\nthe dog ate a rare bone\n" * 3 + "hapax legomenon\n"
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(text)
+    one, zero = (Word2Vec(min_count=m, dim=4, epochs=1, workers=1, progress=False).fit(corpus)
+                 for m in (1, 0))
+    assert zero.vocab_.words == one.vocab_.words and "hapax" in zero.vocab_.words
+    assert zero.vocab_.min_count == 1
+    zero.vocab_.save(tmp_path / "v.txt")
+    assert Word2Vec(min_count=0, dim=4, epochs=1, workers=1, progress=False).fit(
+        corpus, vocabulary=tmp_path / "v.txt").vocab_.words == one.vocab_.words
+    from w2v.corpus import Vocabulary
+
+    out = run_cli("train", corpus, "-o", tmp_path / "a.txt", "--min-count", "0", "--quiet", "--dim", "4",
+                  "--save-vocab", tmp_path / "v0.txt")
+    assert out.returncode == 0, out.stderr
+    assert Vocabulary.load(tmp_path / "v0.txt").words == one.vocab_.words
+    out = run_cli("train", "-train", corpus, "-output", tmp_path / "b.txt", "-min-count", "0", "-debug", "0",
+                  "-size", "4")
+    assert out.returncode == 0, out.stderr

@@ -104,3 +104,10 @@ def test_a_state_whose_pruned_flag_is_not_a_boolean_is_refused(tmp_path):
     save_state(state, arrays, {**meta, "vocabulary_pruned": "yes"})
     with pytest.raises(ModelFormatError, match="vocabulary_pruned"):
         Word2Vec.load_state(state)
+
+
+def test_the_mismatch_message_formats_both_word_counts():
+    from w2v.models.fingerprint import mismatch
+
+    message = mismatch({"words": 29970, "counts_sha256": "0" * 64}, {"words": 32357, "counts_sha256": "1" * 64})
+    assert "32,357" in message and "29,970" in message

@@ -375,3 +375,89 @@ def test_the_encoded_corpus_does_not_stay_resident_while_training_and_trains_the
     monkeypatch.setattr(w2v.models.fingerprint, "release_mapped", lambda *args: 0)
     kept = Word2Vec(**params).fit(str(corpus))
     np.testing.assert_array_equal(released.wv_.vectors, kept.wv_.vectors)
+
+
+@pytest.mark.parametrize("changed", [{"dim": 12}, {"objective": "hierarchical"}, {"architecture": "cbow"},
+                                     {"negative": 20, "sample": 0.0, "ns_exponent": -1.0}, {"min_count": 3},
+                                     {"tokenizer": "whitespace"}])
+def test_parameters_of_the_trained_weights_cannot_change_after_fit(small, tmp_path, changed):
+    model = Word2Vec(dim=8, epochs=1, min_count=10, progress=False, workers=1).fit(small)
+    before = model.wv_.vectors.copy()
+    model.set_params(**changed)
+    for call in (lambda: model.partial_fit(small, epochs=1), lambda: model.resume(small),
+                 lambda: model.save_state(tmp_path / "s.npz")):
+        with pytest.raises(ParameterError, match=f"{', '.join(sorted(changed))}.*fit"):
+            call()
+    assert len(model.history_) == 1 and np.array_equal(model.wv_.vectors, before)
+    assert not (tmp_path / "s.npz").exists()
+    model.fit(small[:300])  # a new fit starts afresh with the new parameters
+    assert model.wv_.vectors.shape[1] == model.dim
+
+
+def test_schedule_parameters_may_change_between_training_calls(small, tmp_path):
+    model = Word2Vec(dim=8, epochs=1, min_count=10, progress=False, workers=1).fit(small)
+    model.set_params(alpha=0.01, window=2, epochs=2, seed=7, workers=2, progress=False, callbacks=[])
+    model.partial_fit(small, epochs=1)
+    model.save_state(tmp_path / "s.npz")
+    restored = Word2Vec.load_state(tmp_path / "s.npz")
+    assert (restored.alpha, restored.window, restored.epochs) == (0.01, 2, 2)
+
+
+def test_resume_refuses_a_schedule_changed_since_the_interrupted_call(small):
+    def interrupt(model, record):
+        if record["epoch"] == 1:
+            raise KeyboardInterrupt
+
+    model = Word2Vec(dim=8, epochs=3, min_count=10, progress=False, workers=1, callbacks=[interrupt])
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(small)
+    model.set_params(alpha=0.5, callbacks=[])
+    with pytest.raises(ParameterError, match="alpha.*resume"):
+        model.resume(small)
+    assert model.epochs_trained_ == 1
+
+
+@pytest.mark.parametrize("through_a_file", [False, True])
+def test_resume_finishes_an_interrupted_partial_fit_with_its_own_epochs(small, tmp_path, through_a_file):
+    model = Word2Vec(dim=8, epochs=2, min_count=10, progress=False, workers=1).fit(small)
+
+    def interrupt(m, record):
+        if record["epoch"] == 2 + 3:  # the third epoch of the partial_fit call
+            raise KeyboardInterrupt
+
+    model.callbacks = [interrupt]
+    with pytest.raises(KeyboardInterrupt):
+        model.partial_fit(small[:300], epochs=10)
+    assert model.epochs_trained_ == 3
+    model.callbacks = []
+    if through_a_file:
+        model.save_state(tmp_path / "s.npz")
+        model = Word2Vec.load_state(tmp_path / "s.npz")
+    model.resume(small[:300])
+    assert model.epochs_trained_ == 10 and len(model.history_) == 2 + 10
+
+
+def test_resume_after_a_finished_partial_fit_trains_nothing_and_says_so(small, tmp_path, caplog):
+    model = Word2Vec(dim=8, epochs=2, min_count=10, progress=False, workers=1).fit(small)
+    model.partial_fit(small, epochs=1)
+    model.save_state(tmp_path / "s.npz")
+    for m in (model, Word2Vec.load_state(tmp_path / "s.npz")):
+        with caplog.at_level("WARNING", logger="w2v"):
+            m.resume(small)
+        assert len(m.history_) == 3 and m.epochs_trained_ == 1
+        assert "nothing left to train" in caplog.text
+        caplog.clear()
+
+
+def test_a_state_without_the_call_epochs_resumes_to_the_models_epochs(small, tmp_path):
+    from w2v.models.state import load_state, save_state
+
+    model = Word2Vec(dim=8, epochs=2, min_count=10, progress=False, workers=1).fit(small)
+    model.save_state(tmp_path / "s.npz")
+    arrays, meta = load_state(tmp_path / "s.npz")
+    meta.pop("call_epochs", None)  # a state written before it was stored
+    meta["epochs_trained"], meta["history"] = 1, meta["history"][:1]
+    save_state(tmp_path / "old.npz", arrays, {k: v for k, v in meta.items() if k not in ("format", "version")})
+    old = Word2Vec.load_state(tmp_path / "old.npz")
+    old.resume(small)
+    assert old.epochs_trained_ == 2 and len(old.history_) == 2

@@ -11,7 +11,7 @@ that cannot be written), 2 usage or input error,
 on stderr (``w2v train: error: corpus 'x' does not exist``), followed at most by a hint to
 ``--help``; never a traceback, never the usage block.
 
-A ``w2v train`` line that starts with ``-train`` is word2vec.c's dialect and is translated first
+A ``w2v train`` line that gives ``-train`` is word2vec.c's dialect and is translated first
 (:mod:`w2v.cli.word2vec_c`), so ``w2v train -train text8 -output vectors.bin -size 200`` runs.
 """
 from __future__ import annotations

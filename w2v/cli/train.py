@@ -59,8 +59,9 @@ def register(subparsers) -> None:
         "train",
         help="train word vectors (skip-gram/CBOW) on a corpus",
         description="Train word2vec vectors on CORPUS and write them to OUT. word2vec.c's equivalent "
-        "flags are named in brackets; a line starting with -train is read as word2vec.c's own "
-        "(word2vec.c's defaults then apply: CBOW, text output, -negative 5, white-space tokens).",
+        "flags are named in brackets; a line giving -train is read as word2vec.c's own, its flags in any "
+        "order (word2vec.c's defaults then apply: CBOW, text output, -negative 5, white-space tokens; a flag "
+        "given twice takes its first value).",
         formatter_class=HelpFormatter,
     )
     p.add_argument("corpus", type=input_file("corpus", urls=True), metavar="CORPUS",
@@ -75,15 +76,17 @@ def register(subparsers) -> None:
                    "vocabularies only: O(V) per example) or NCE [-hs 1 -negative 0 for hierarchical]")
     p.add_argument("--dim", type=positive_int, default=100, help="vector size [-size]")
     p.add_argument("--window", type=positive_int, default=5, help="maximal context radius [-window]")
-    p.add_argument("--min-count", type=positive_int, default=5, help="drop rarer words [-min-count]")
+    p.add_argument("--min-count", type=non_negative_int, default=5,
+                   help="drop rarer words; 0 keeps every word, as 1 [-min-count]")
     p.add_argument("--max-vocab-size", type=positive_int, default=None,
                    help="bound on distinct words while counting (prunes rare words)")
     p.add_argument("--sample", type=unit_interval, default=1e-3,
                    help="subsampling threshold for frequent words, 0 disables [-sample]")
     p.add_argument("--negative", type=non_negative_int, default=5,
-                   help="noise words per example (negative sampling, NCE) [-negative]")
+                   help="noise words per example (negative sampling, NCE; with another objective only 0 "
+                   "is accepted) [-negative]")
     p.add_argument("--ns-exponent", type=_finite_float, default=0.75,
-                   help="exponent of the unigram noise distribution")
+                   help="exponent of the unigram noise distribution (negative sampling, NCE)")
     p.add_argument("--alpha", type=positive_float, default=None,
                    help="initial learning rate; default 0.025 for skip-gram, 0.05 for CBOW [-alpha]")
     p.add_argument("--min-alpha", type=_non_negative_float, default=None,
@@ -100,7 +103,8 @@ def register(subparsers) -> None:
                       help="CBOW: sum the context vectors instead")
     p.set_defaults(cbow_mean=True)
     p.add_argument("--shared-negatives", action="store_true",
-                   help="skip-gram: share noise words across a center word's window (faster; Ji et al. 2016)")
+                   help="skip-gram only: share noise words across a center word's window (faster; Ji et al. "
+                   "2016)")
     add_tokenizer_option(p)
     p.add_argument("--format", choices=("binary", "text", "native"), default=None,
                    help="vector file format: word2vec.c binary or text, or w2v native .npz; default: from "
@@ -110,7 +114,11 @@ def register(subparsers) -> None:
                    help="train the words of this vocabulary file (w2v vocab -o, or word2vec.c's) instead "
                    "of counting the corpus [-read-vocab]")
     p.add_argument("--save-vocab", type=output_file("vocabulary", stdout=False), default=None, metavar="VOCAB",
-                   help="also save the vocabulary (word count per line) [-save-vocab]")
+                   help="also save the vocabulary (word count per line, after a header line w2v reads back "
+                   "and word2vec.c cannot: see --save-vocab-format) [-save-vocab]")
+    p.add_argument("--save-vocab-format", choices=("w2v", "word2vec.c"), default="w2v",
+                   help="file of --save-vocab: w2v's (a header keeps the token total and min count) or "
+                   "word2vec.c's (no header, '</s> N' first), which word2vec.c's -read-vocab reads")
     p.add_argument("--save-state", type=output_file("state", stdout=False), default=None, metavar="STATE",
                    help="also save the full trainer state (npz + JSON) to STATE, to resume or continue later")
     p.add_argument("--resume", type=input_file("state", stdin=False), default=None, metavar="STATE",
@@ -165,6 +173,7 @@ def handle(args) -> int:
         # here, not only in the driver: starting a cluster costs seconds and processes for nothing
         check_workers_can_read(args.corpus)
     phrases = _load_phrases(args)
+    finished = False  # a resumed run that had nothing left to train
     if args.resume is not None:
         # given at all, not only given another value than the default: "--dim 100" is no less refused
         explicit = given_options(args.argv) if hasattr(args, "argv") else set()
@@ -175,6 +184,7 @@ def handle(args) -> int:
                   "options saved in its state", file=sys.stderr)
             return 2
         model = Word2Vec.load_state(args.resume)
+        finished = model.epochs_trained_ >= model._planned_epochs()
         _check_storable(model.vocab_.words, args)
         model.progress = not args.quiet
         if args.workers is not None:
@@ -185,6 +195,10 @@ def handle(args) -> int:
     else:
         if args.force:
             print("w2v train: error: --force only applies with --resume", file=sys.stderr)
+            return 2
+        problem = _inapplicable(args)
+        if problem is not None:
+            print(f"w2v train: error: {problem}", file=sys.stderr)
             return 2
         model = Word2Vec(
             architecture=args.arch, objective=args.objective, dim=args.dim, window=args.window,
@@ -232,7 +246,8 @@ def handle(args) -> int:
         written, failures, _ = _write(model, args)
         _report_failures(failures)
         saved = ", ".join(f"the {what} to {path}" for what, path in written.items())
-        print(f"w2v train: {_safety.interrupt_word()} after {model.epochs_trained_} of {model.epochs} epochs; "
+        print(f"w2v train: {_safety.interrupt_word()} after {model.epochs_trained_} of {model._planned_epochs()} "
+              "epochs; "
               + (f"saved what was trained so far: {saved}" if saved else "nothing could be saved")
               + (" (resume with --resume)" if "trainer state" in written else ""), file=sys.stderr)
         return _safety.interrupt_status()
@@ -240,6 +255,15 @@ def handle(args) -> int:
     extra = _train_outputs.write(model, args, failures)
     if reader_stopped and not failures:
         raise BrokenPipeError  # every other file is written: main() ends quietly, as for ``| head``
+    if failures and args.json:
+        # stdout stays one JSON document: the summary, with each file that could not be written null
+        # and its error in "errors" (and on stderr, as without --json)
+        report = _report(model, args)
+        for what, key in (("vectors", "output"), ("vocabulary", "vocabulary"), ("trainer state", "state")):
+            if what not in written:
+                report[key] = None
+        print_json({**report, "extra_outputs": extra, "errors": [str(err) for err in failures]})
+        return _report_failures(failures)
     if failures:
         # what was written is reported as on success (stdout), each lost file as one error line
         out = sys.stderr if args.output == STDIO else sys.stdout
@@ -255,7 +279,12 @@ def handle(args) -> int:
     out = sys.stderr if args.output == STDIO else sys.stdout
     last = model.history_[-1] if model.history_ else {}
     print(f"wrote {_name(args.output)} ({args.format}): {len(model.vocab_)} words x {model.dim} dims", file=out)
-    if last:
+    if finished:
+        # the history is the saved run's: its loss and speed are not this command's
+        n = model.epochs_trained_
+        print(f"nothing left to train: the run saved in {args.resume} had finished its {n} epoch{'s' * (n != 1)}",
+              file=out)
+    elif last:
         print(f"epochs {model.epochs_trained_}, final loss {last['loss']:.4f}, "
               f"{last['words_per_second']:,.0f} words/s", file=out)
     if args.save_vocab:
@@ -265,6 +294,29 @@ def handle(args) -> int:
     for line in extra:
         print(line, file=out)
     return 0
+
+
+def _inapplicable(args) -> str | None:
+    """What is wrong with an option given on the command line that the other options make do nothing
+    (None if there is none): silently ignored, it would let the user believe it trained that way.
+    Options left at their defaults are not checked, nor ``--negative 0`` (it asks for no noise)."""
+    from w2v.cli import given_options
+    from w2v.models.output_layers import OUTPUT_LAYERS
+
+    given = given_options(args.argv) if hasattr(args, "argv") else set()
+    if not OUTPUT_LAYERS[args.objective].draws_noise:
+        fix = "leave it out, or give --objective negative or nce to draw noise words"
+        if "negative" in given and args.negative > 0:
+            return f"--negative {args.negative} does nothing with --objective {args.objective}, which draws no " \
+                   f"noise words: {fix}"
+        if "ns_exponent" in given:
+            return f"--ns-exponent does nothing with --objective {args.objective}, which draws no noise words: {fix}"
+    if "shared_negatives" in given and args.shared_negatives and args.arch != "skipgram":
+        return f"--shared-negatives does nothing with --arch {args.arch} (skip-gram only): leave it out"
+    if "cbow_mean" in given and args.arch != "cbow":
+        flag = "--cbow-mean" if args.cbow_mean else "--cbow-sum"
+        return f"{flag} does nothing with --arch {args.arch} (CBOW only): leave it out, or give --arch cbow"
+    return None
 
 
 def _report_failures(failures) -> int:
@@ -362,7 +414,8 @@ def _write(model, args) -> tuple[dict, list, bool]:
     steps = [("trainer state", args.save_state, lambda: model.save_state(args.save_state)),
              ("vectors", args.output, lambda: write_output(args.output,
                                                            lambda path: model.wv_.save(path, format=args.format))),
-             ("vocabulary", args.save_vocab, lambda: model.vocab_.save(args.save_vocab))]
+             ("vocabulary", args.save_vocab,
+              lambda: model.vocab_.save(args.save_vocab, word2vec_c=args.save_vocab_format == "word2vec.c"))]
     written, failures, reader_stopped = {}, [], False
     for what, path, save in steps:
         if path is None:

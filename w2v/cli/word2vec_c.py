@@ -1,8 +1,8 @@
 """word2vec.c's command line, translated into ``w2v train``'s ordinary options.
 
-A line whose first option is ``-train`` is word2vec.c's dialect, with word2vec.c's meanings and
-defaults, so a script written for word2vec.c runs with ``./word2vec`` replaced by ``w2v train``
-(or ``w2v``)::
+A line that gives ``-train`` (anywhere: word2vec.c reads its flags in any order) is word2vec.c's
+dialect, with word2vec.c's meanings and defaults, so a script written for word2vec.c runs with
+``./word2vec`` replaced by ``w2v train`` (or ``w2v``)::
 
     w2v train -train text8 -output vectors.bin -cbow 1 -size 200 -window 8 -negative 25 -hs 0 \\
         -sample 1e-4 -threads 20 -binary 1 -iter 15
@@ -33,7 +33,8 @@ With ``-classes K`` word2vec.c writes K word classes *instead of* the vectors; w
 vectors to ``-output`` and the classes beside them (``OUT`` with ``.classes.txt``, the same
 ``word class_id`` lines). Tokens are cut at white space and kept as they are (``--tokenizer whitespace``), as word2vec.c
 reads them. ``-hs 1`` with ``-negative`` above 0 trains both output layers in word2vec.c; w2v trains
-one, so that combination is an error saying which flags to give.
+one, so that combination is an error saying which flags to give. A flag given twice takes its first
+value, as word2vec.c's ``ArgPos`` does.
 """
 from __future__ import annotations
 
@@ -65,8 +66,11 @@ FLAGS = ("-train", *_SIMPLE, *_SWITCHES)
 
 
 def is_word2vec_c(argv: list[str]) -> bool:
-    """True for ``train -train ...`` and for ``-train ...`` (word2vec.c's line after its program name)."""
-    return (len(argv) >= 2 and argv[0] == "train" and argv[1] == "-train") or (argv[:1] == ["-train"])
+    """True for ``train ... -train ...`` and for ``-FLAG ... -train ...`` (word2vec.c's line after its
+    program name, its flags in any order, as word2vec.c reads them)."""
+    if argv[:1] == ["train"]:
+        return "-train" in argv[1:]
+    return argv[:1] != [] and argv[0] in FLAGS and "-train" in argv
 
 
 def translate(argv: list[str], parser: argparse.ArgumentParser | None = None) -> list[str]:
@@ -100,7 +104,7 @@ def translate(argv: list[str], parser: argparse.ArgumentParser | None = None) ->
                                + " ".join(FLAGS) + " (or the ordinary options: w2v train --help)")
         if i + 1 >= len(rest):
             raise DialectError(f"word2vec.c flag {flag} needs a value")
-        values[flag] = rest[i + 1]
+        values.setdefault(flag, rest[i + 1])  # word2vec.c's ArgPos finds the first occurrence
         i += 2
     if "-output" not in values:
         raise DialectError("-output FILE is missing: word2vec.c's line needs -train FILE and -output FILE")

@@ -45,8 +45,8 @@ def _check_limits(min_count, max_vocab_size, max_final_vocab) -> None:
         raise ValueError(f"max_final_vocab must be at least 1, got {max_final_vocab}")
 
 
-def finalize_vocabulary(scan: ScanResult, min_count: int = 5,
-                        max_final_vocab: int | None = None) -> tuple[Vocabulary, np.ndarray]:
+def finalize_vocabulary(scan: ScanResult, min_count: int = 5, max_final_vocab: int | None = None,
+                        max_vocab_size: int | None = None) -> tuple[Vocabulary, np.ndarray]:
     """The final vocabulary of a scan, and the map from provisional to final ids.
 
     Parameters
@@ -57,6 +57,8 @@ def finalize_vocabulary(scan: ScanResult, min_count: int = 5,
     max_final_vocab : int, optional
         Keep at most this many words by raising ``min_count`` as little as needed (ties at the
         boundary are all dropped, so fewer words may remain).
+    max_vocab_size : int, optional
+        The bound the scan pruned under, named when pruning left no word to keep.
 
     Returns
     -------
@@ -87,6 +89,13 @@ def finalize_vocabulary(scan: ScanResult, min_count: int = 5,
             raise CorpusError(
                 f"max_final_vocab={max_final_vocab} keeps no word of {name} (the most frequent "
                 f"words tie at count {most}): raise --max-final-vocab")
+        if scan.pruned:
+            # the words were dropped while counting, not by min_count: a smaller min_count cannot help
+            bound = f"max_vocab_size={max_vocab_size}" if max_vocab_size is not None else "max_vocab_size"
+            raise CorpusError(
+                f"pruning under {bound} while counting left no word of {name} seen at least {effective} "
+                f"times ({scan.total_tokens:,} tokens, the most frequent word left counted {most} times): raise "
+                "--max-vocab-size or leave it out" + (", or lower --min-count" if most > 0 else ""))
         raise CorpusError(
             f"no word of {name} occurs at least {effective} times ({scan.total_tokens} tokens, most frequent "
             f"word seen {most} times): lower --min-count or give a larger corpus")
@@ -209,7 +218,7 @@ def build_and_encode(corpus, min_count: int = 5, max_vocab_size: int | None = No
     if rewrite is not None:
         scan = rewrite(scan)
     try:
-        vocab, final_ids = finalize_vocabulary(scan, min_count, max_final_vocab)
+        vocab, final_ids = finalize_vocabulary(scan, min_count, max_final_vocab, max_vocab_size)
     except BaseException:
         scan.close()
         raise
@@ -222,7 +231,7 @@ def build_vocabulary(corpus, min_count: int = 5, max_vocab_size: int | None = No
     _check_limits(min_count, max_vocab_size, max_final_vocab)
     scan = scan_corpus(corpus, workers=workers, max_vocab_size=max_vocab_size, progress=progress)
     try:
-        return finalize_vocabulary(scan, min_count, max_final_vocab)[0]
+        return finalize_vocabulary(scan, min_count, max_final_vocab, max_vocab_size)[0]
     finally:
         scan.close()
 

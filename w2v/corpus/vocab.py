@@ -37,11 +37,17 @@ from w2v.fileio import WORD_BREAKS, atomic_write, check_model_file, first_unwrit
 logger = logging.getLogger(__name__)
 
 _MAGIC = "#w2v-vocabulary"
+#: word2vec.c's sentence end, the first word of its vocabulary files (the line ends it read)
+_SENTENCE_END = "</s>"
 _FORMAT_VERSION = 1
 #: one body line: a word without ASCII white space or NUL, one space, a decimal count; word2vec.c's
 #: files never hold more (its reader cuts words at white space), so anything else is damage. Other
 #: control characters are kept: word2vec.c and the whitespace tokenizer keep them inside words
 _LINE = re.compile(f"([^{re.escape(WORD_BREAKS)}]+) ([0-9]+)")
+#: a header number: ASCII digits only (str.isdigit and int() also take '²' or '٩')
+_NUMBER = re.compile("[0-9]+")
+#: counts are held as int64 (and summed so): a larger count or total is no count a corpus gave
+_MAX_COUNT = np.iinfo(np.int64).max
 
 
 @dataclass(frozen=True)
@@ -226,26 +232,39 @@ class Vocabulary:
 
     # -- persistence --------------------------------------------------------------------------
 
-    def save(self, path: str | os.PathLike) -> None:
+    def save(self, path: str | os.PathLike, word2vec_c: bool = False) -> None:
         """Write the vocabulary as UTF-8 text: a header line, then ``word count`` per line.
 
-        The body is word2vec.c's ``-save-vocab`` format, so other tools can read it too.
+        The body is word2vec.c's ``-save-vocab`` format, but word2vec.c's ``-read-vocab`` cannot read
+        the header (it takes the first line as its word 0, the sentence end): ``word2vec_c`` writes
+        word2vec.c's own file instead. :meth:`load` reads both.
 
         Parameters
         ----------
         path : str or PathLike
             Destination (written atomically).
+        word2vec_c : bool, default False
+            No header; first ``</s> N``, word2vec.c's sentence end counted once per sentence read
+            (``n_sentences``, 0 when unknown; its own count when ``</s>`` is a word here, as in a
+            vocabulary read from word2vec.c's file), then the words. The total of tokens, the
+            minimum count and whether counting pruned are then not kept.
         """
         bad = first_unwritable_word(self.words)  # what load() would refuse
         if bad is not None:
             raise CorpusError(f"word {bad!r} cannot be saved in a 'word count' vocabulary file (a word there "
                               "holds no white space and no NUL): save the trainer state instead, which "
                               "stores any word")
-        header = (f"{_MAGIC} version={_FORMAT_VERSION} words={len(self)} total_words={self.total_words} "
-                  f"min_count={self.min_count} pruned={int(self.pruned)}\n")
-        body = "".join(f"{w} {c}\n" for w, c in zip(self.words, self.counts.tolist()))
+        pairs = zip(self.words, self.counts.tolist())
+        if word2vec_c:
+            end = _SENTENCE_END
+            head = f"{end} {self.counts[self.index[end]] if end in self.index else self.n_sentences}\n"
+            pairs = ((w, c) for w, c in pairs if w != end)
+        else:
+            head = (f"{_MAGIC} version={_FORMAT_VERSION} words={len(self)} total_words={self.total_words} "
+                    f"min_count={self.min_count} pruned={int(self.pruned)}\n")
+        body = "".join(f"{w} {c}\n" for w, c in pairs)
         with atomic_write(path, "w") as f:
-            f.write(header)
+            f.write(head)
             f.write(body)
 
     @classmethod
@@ -272,7 +291,7 @@ class Vocabulary:
         if lines and lines[0].startswith(_MAGIC):
             header = _parse_header(lines[0], p)
             first = 1
-        words, counts = [], []
+        words, counts, total = [], [], 0
         for line_no, line in enumerate(lines[first:], start=first + 1):
             match = _LINE.fullmatch(line[:-1] if line.endswith("\r") else line)
             if match is None:
@@ -281,6 +300,10 @@ class Vocabulary:
                                        "the vocabulary file is corrupt")
             words.append(match.group(1))
             counts.append(int(match.group(2)))
+            total += counts[-1]
+            if total > _MAX_COUNT:
+                raise ModelFormatError(f"{p}:{line_no}: the counts add up to more than {_MAX_COUNT:,} (a 64-bit "
+                                       "integer) here: the vocabulary file is corrupt")
         if not words:
             raise ModelFormatError(f"{p}: the vocabulary file has no words")
         if len(set(words)) != len(words):
@@ -321,8 +344,12 @@ def _parse_header(line: str, path: Path) -> dict[str, str]:
             raise ModelFormatError(f"{path}:1: malformed header field {item!r}: the file is corrupt")
         fields[key] = value
     for key in ("version", "words", "total_words", "min_count"):
-        if not fields.get(key, "").isdigit():
-            raise ModelFormatError(f"{path}:1: header lacks a numeric {key!r}: the file is corrupt")
+        if not _NUMBER.fullmatch(fields.get(key, "")):
+            raise ModelFormatError(f"{path}:1: header lacks a numeric {key!r} (ASCII digits): "
+                                   "the vocabulary file is corrupt")
+        if int(fields[key]) > _MAX_COUNT:
+            raise ModelFormatError(f"{path}:1: header field {key!r} is more than {_MAX_COUNT:,} (a 64-bit "
+                                   "integer): the vocabulary file is corrupt")
     if fields.get("pruned", "0") not in ("0", "1"):
         raise ModelFormatError(f"{path}:1: header field 'pruned' must be 0 or 1: the file is corrupt")
     if int(fields["version"]) < 1 or int(fields["min_count"]) < 1:

@@ -113,7 +113,7 @@ def _build_vocabulary(model, client, ranges, owner, source: CorpusSource) -> Non
                              model.max_vocab_size, phrases=source.phrases,
                              workers=[w], allow_other_workers=True, pure=False)
                for w, share in by_worker.items()]
-    vocab = shards.merge_vocabulary(client.gather(futures), model.min_count, repr(source.path),
+    vocab = shards.merge_vocabulary(client.gather(futures), model.effective_min_count, repr(source.path),
                                     model.max_vocab_size)
     _initialise(model, vocab)
 

@@ -67,7 +67,9 @@ def mismatch(saved: dict | None, current: dict) -> str | None:
     if not isinstance(saved, dict):
         return None
     if saved.get("words") != current["words"]:
-        return f"it holds {current['words']:,} words of the vocabulary where the state saw {saved.get('words')}"
+        seen = saved.get("words")
+        seen = f"{seen:,}" if isinstance(seen, int) else repr(seen)
+        return f"it holds {current['words']:,} words of the vocabulary where the state saw {seen}"
     if saved.get("counts_sha256") != current["counts_sha256"]:
         return "it holds as many words of the vocabulary, but with different counts"
     return None

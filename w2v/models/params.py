@@ -32,7 +32,7 @@ import numpy as np
 BOUNDS = {
     "dim": (1, None),
     "window": (1, 10_000),
-    "min_count": (1, None),
+    "min_count": (0, None),  # 0 means 1, as in word2vec.c and gensim: every word is counted once at least
     "max_vocab_size": (1, None),
     "negative": (0, 1_000),
     "ns_exponent": (-10.0, 10.0),

@@ -106,6 +106,13 @@ def _check_meta(box) -> None:
         trained, records = box.meta["epochs_trained"], len(box.meta["history"])
         box.require(trained <= records, f"header field 'epochs_trained' is {trained} but header field "
                                         f"'history' holds {records} epoch record{'s' * (records != 1)}")
+    # the epochs of the last training call when partial_fit was given its own count (resume finishes it)
+    call_epochs = box.meta_value("call_epochs", (int, type(None)), "an integer or null", default=None)
+    box.require(call_epochs is None or call_epochs >= 1, f"header field 'call_epochs' must be at least 1, "
+                                                         f"got {call_epochs}")
+    if call_epochs is not None and "epochs_trained" in box.meta:
+        box.require(box.meta["epochs_trained"] <= call_epochs, f"header field 'epochs_trained' is "
+                    f"{box.meta['epochs_trained']}, more than the {call_epochs} of header field 'call_epochs'")
     _check_corpus(box)
 
 

@@ -13,8 +13,8 @@ Training more
   stays as it is (words it does not know are skipped) and the learning rate restarts at ``alpha``
   and decays to ``min_alpha`` over the words of that call.
 - :meth:`Word2Vec.save_state` / :meth:`Word2Vec.load_state` / :meth:`Word2Vec.resume` save the
-  whole trainer and finish an interrupted :meth:`fit`: the epochs not yet completed are trained
-  on the same corpus with the original learning-rate schedule.
+  whole trainer and finish an interrupted :meth:`fit` or :meth:`partial_fit`: the epochs of that
+  call not yet completed are trained on the same corpus with the original learning-rate schedule.
 """
 from __future__ import annotations
 
@@ -59,7 +59,8 @@ class Word2Vec:
         Maximal context radius; each center word draws its radius uniformly from 1..window
         (at most 10,000: see :mod:`w2v.models.params` for every bound and why).
     min_count : int, default 5
-        Words seen fewer times are dropped before training.
+        Words seen fewer times are dropped before training; 0 means the same as 1 (word2vec.c's and
+        gensim's convention).
     max_vocab_size : int, optional
         Bound on distinct words held while counting (see :meth:`w2v.corpus.Vocabulary.build`).
     sample : float, default 1e-3
@@ -162,6 +163,15 @@ class Word2Vec:
     _PARAMS = ("architecture", "objective", "dim", "window", "min_count", "max_vocab_size", "sample",
                "negative", "ns_exponent", "alpha", "min_alpha", "epochs", "workers", "seed", "cbow_mean",
                "progress", "shared_negatives", "tokenizer")
+    #: parameters that made the weights, the sampling tables and the vocabulary of a fitted model:
+    #: fixed until the next :meth:`fit` (the arrays have their shapes and contents)
+    _FIXED = ("architecture", "objective", "dim", "min_count", "max_vocab_size", "sample", "negative",
+              "ns_exponent", "tokenizer")
+    #: parameters of one training call's schedule: a later :meth:`partial_fit` may change them,
+    #: :meth:`resume` of an unfinished call may not (it continues that call's schedule). ``epochs``
+    #: (raised, resume trains a finished fit further), ``workers``, ``progress`` and ``callbacks``
+    #: may change before any call.
+    _SCHEDULE = ("window", "alpha", "min_alpha", "seed", "cbow_mean", "shared_negatives")
 
     def get_params(self, deep: bool = True) -> dict:
         """The constructor parameters as a dict (scikit-learn's contract, so ``clone`` works).
@@ -176,7 +186,19 @@ class Word2Vec:
     def set_params(self, **params) -> "Word2Vec":
         """Set constructor parameters by name (scikit-learn's contract) and return ``self``.
 
-        Takes effect at the next :meth:`fit`; unknown names raise :class:`ParameterError`.
+        Takes effect at the next :meth:`fit`; unknown names raise :class:`ParameterError`. On a
+        fitted model, :meth:`partial_fit`, :meth:`resume` and :meth:`save_state` refuse changed
+        parameters that made its weights and vocabulary (``architecture``, ``objective``, ``dim``,
+        ``min_count``, ``max_vocab_size``, ``sample``, ``negative``, ``ns_exponent``,
+        ``tokenizer``); :meth:`resume` (and :meth:`save_state` mid-run) also refuses a changed
+        schedule of the unfinished call (``window``, ``alpha``, ``min_alpha``, ``seed``,
+        ``cbow_mean``, ``shared_negatives``). ``epochs``, ``workers``, ``progress`` and
+        ``callbacks`` may always change.
+
+        Parameters
+        ----------
+        **params
+            Parameter names and their new values.
         """
         valid = self.get_params()
         for name, value in params.items():
@@ -226,6 +248,11 @@ class Word2Vec:
     def effective_min_alpha(self) -> float:
         """``min_alpha``, or ``effective_alpha * 1e-4``."""
         return float(self.min_alpha) if self.min_alpha is not None else self.effective_alpha * 1e-4
+
+    @property
+    def effective_min_count(self) -> int:
+        """``min_count``, at least 1 (0 keeps every word, as 1 does)."""
+        return max(1, int(self.min_count))
 
     @property
     def effective_workers(self) -> int:
@@ -311,7 +338,10 @@ class Word2Vec:
 
         The vocabulary is not extended: words outside it are skipped. The learning rate restarts at
         ``alpha`` and decays to ``min_alpha`` over the words of this call, as a fresh run would;
-        ``history_`` gets one more record per epoch.
+        ``history_`` gets one more record per epoch. The schedule's parameters (``window``,
+        ``alpha``, ``min_alpha``, ``seed``, ``cbow_mean``, ``shared_negatives``) may differ from the
+        previous call's; those that made the weights and the vocabulary (``dim``, ``objective``, ...:
+        see :meth:`set_params`) may not, which is a :class:`ParameterError`.
 
         Parameters
         ----------
@@ -323,21 +353,28 @@ class Word2Vec:
 
         self._require_fitted()
         self.check_params()
+        self._refuse_changed(self._FIXED, "partial_fit")
         if epochs is not None and (not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool)
                                    or not 1 <= epochs <= params.BOUNDS["epochs"][1]):
             raise ParameterError(f"epochs must be a whole number >= 1, got {epochs!r}")
         self._calls += 1
         encoded = self._encode(corpus)
         self._corpus_fingerprint = corpus_fingerprint(encoded, len(self.vocab_))  # what resume must match
-        self._train(encoded, first_epoch=0, epochs=self.epochs if epochs is None else int(epochs))
+        self._trained_params = self._current_params()
+        # what resume must finish: this call's own count (None: the model's epochs, as fit's)
+        self._call_epochs = None if epochs is None else int(epochs)
+        self._train(encoded, first_epoch=0, epochs=self._planned_epochs())
         return self
 
     def resume(self, corpus, force: bool = False, client=None, round_words: int | None = None) -> "Word2Vec":
         """Finish a run that stopped early (Ctrl-C, or saved with :meth:`save_state` mid-run).
 
-        Trains epochs ``epochs_trained_ .. epochs - 1`` on ``corpus`` (give the same corpus as the
-        interrupted :meth:`fit`) with the original learning-rate schedule; an epoch that was
-        interrupted is trained again from its start.
+        Trains epochs ``epochs_trained_ .. epochs - 1`` of the interrupted call on ``corpus`` (give
+        the same corpus as the interrupted :meth:`fit` or :meth:`partial_fit`) with the original
+        learning-rate schedule; an epoch that was interrupted is trained again from its start.
+        ``epochs`` is the count :meth:`partial_fit` was given, else the model's ``epochs`` (raise
+        it to train a finished :meth:`fit` further). When the call had finished, nothing is
+        trained and a warning is logged.
 
         Parameters
         ----------
@@ -348,12 +385,30 @@ class Word2Vec:
             :class:`CorpusError`. A distributed run checks it too, from the workers' counts.
         client, round_words
             As in :meth:`fit`.
+
+        Raises
+        ------
+        ParameterError
+            A parameter other than ``epochs``, ``workers``, ``progress`` and ``callbacks`` was changed
+            since the interrupted call (:meth:`set_params`): the run would not be the one it finishes.
         """
         from w2v.models.fingerprint import mismatch
 
         self._require_fitted()
         self.check_params()
+        self._refuse_changed(self._FIXED, "resume")
+        planned = self._planned_epochs()
+        finished = self.epochs_trained_ >= planned
+        if finished:
+            # the corpus is still checked (and the outputs of the CLI written), but nothing is trained
+            logger.warning("nothing left to train: the last training call had finished its %d epoch%s (resume "
+                           "finishes an interrupted call)", planned, "s" * (planned != 1))
+        else:
+            self._refuse_changed(self._SCHEDULE, "resume")
         if client is not None:
+            if planned != self.epochs and not finished:
+                raise ParameterError(f"the interrupted call was partial_fit(epochs={planned}), which a cluster "
+                                     "does not resume: resume it without client")
             from w2v.distributed import fit_distributed
             return fit_distributed(self, corpus, client, round_words=round_words, resume=True, force=force)
         encoded = self._encode_as_fitted(corpus)
@@ -363,8 +418,10 @@ class Word2Vec:
             name = f"{os.fspath(corpus)!r}" if isinstance(corpus, (str, os.PathLike)) else "the corpus"
             raise CorpusError(f"{name} is not the corpus this run was trained on ({difference}): give the "
                               "same corpus, or force it (--force) to train on this one anyway")
+        if finished:
+            return self
         self._corpus_fingerprint = current
-        self._train(encoded, first_epoch=self.epochs_trained_, epochs=self.epochs)
+        self._train(encoded, first_epoch=self.epochs_trained_, epochs=planned)
         return self
 
     def _given_vocabulary(self, vocabulary):
@@ -373,11 +430,12 @@ class Word2Vec:
 
         if not isinstance(vocabulary, Vocabulary):
             vocabulary = Vocabulary.load(vocabulary)
-        keep = vocabulary.counts >= self.min_count
+        keep = vocabulary.counts >= self.effective_min_count
         if not keep.any():
             raise CorpusError(f"no word of the given vocabulary is counted min_count={self.min_count} times or more")
         return Vocabulary([w for w, k in zip(vocabulary.words, keep.tolist()) if k], vocabulary.counts[keep],
-                          total_words=vocabulary.total_words, min_count=max(self.min_count, vocabulary.min_count),
+                          total_words=vocabulary.total_words,
+                          min_count=max(self.effective_min_count, vocabulary.min_count),
                           pruned=vocabulary.pruned)
 
     def _require_fitted(self) -> None:
@@ -394,7 +452,7 @@ class Word2Vec:
         # phrases are joined on the provisional ids (stage 2 of the pipeline)
         rewrite = getattr(corpus, "rewrite_scan", None)
         source = open_corpus(corpus if rewrite is None else corpus.source, tokenizer=self._make_tokenizer())
-        return build_and_encode(source, min_count=self.min_count, max_vocab_size=self.max_vocab_size,
+        return build_and_encode(source, min_count=self.effective_min_count, max_vocab_size=self.max_vocab_size,
                                 workers=self.effective_workers, progress=bool(self.progress), rewrite=rewrite)
 
     def _encode_as_fitted(self, corpus):
@@ -437,7 +495,31 @@ class Word2Vec:
         self.epochs_trained_ = 0
         self.interrupted_ = False
         self._calls = 0
+        self._trained_params = self._current_params()
+        self._call_epochs = None
         self._publish()
+
+    #: epochs the last training call planned when it was not the model's ``epochs`` (partial_fit's)
+    _call_epochs = None
+
+    def _planned_epochs(self) -> int:
+        """Epochs of the last training call, which :meth:`resume` finishes."""
+        return int(self.epochs) if self._call_epochs is None else self._call_epochs
+
+    def _current_params(self) -> dict:
+        return {name: getattr(self, name) for name in self._PARAMS}
+
+    def _refuse_changed(self, names, call: str) -> None:
+        """Raise :class:`ParameterError` naming the parameters of ``names`` that differ from those
+        the model was trained with (:meth:`set_params` after a training call)."""
+        trained = getattr(self, "_trained_params", None) or {}
+        changed = sorted(name for name in names if name in trained and getattr(self, name) != trained[name])
+        if changed:
+            was = ", ".join(f"{name}={trained[name]!r}" for name in changed)
+            now = ", ".join(f"{name}={getattr(self, name)!r}" for name in changed)
+            raise ParameterError(f"{', '.join(changed)} changed since the model was trained ({was}, now {now}): "
+                                 f"{call}() continues the trained weights with their parameters; set them back, "
+                                 "or call fit() to train afresh with the new ones")
 
     #: the published vectors (None: made from ``_input`` when read) and whether they are ``_input`` itself
     _wv = None
@@ -538,15 +620,25 @@ class Word2Vec:
 
         The file holds numeric arrays and a JSON document only (no pickle) and is written
         atomically. :meth:`load_state` reads it back; :meth:`resume` then finishes the run.
+        Parameters changed since training that the saved weights do not match (see
+        :meth:`set_params`) are a :class:`ParameterError`: such a state would not load, or would
+        resume another run.
+
+        Parameters
+        ----------
+        path : str or PathLike
+            Destination (its folder must exist).
         """
         self._require_fitted()
+        unfinished = self.epochs_trained_ < self._planned_epochs()
+        self._refuse_changed(self._FIXED + (self._SCHEDULE if unfinished else ()), "save_state")
         arrays = {"input_vectors": self._input, "counts": self.vocab_.counts, "keep": self._keep,
                   **self._layer.state_arrays()}
         meta = {"params": {name: getattr(self, name) for name in self._PARAMS}, "words": self.vocab_.words,
                 "history": self.history_,
                 "epochs_trained": self.epochs_trained_, "total_words": self.vocab_.total_words,
                 "min_count_effective": self.vocab_.min_count, "vocabulary_pruned": self.vocab_.pruned,
-                "calls": self._calls,
+                "calls": self._calls, "call_epochs": self._call_epochs,
                 "corpus": getattr(self, "_corpus_fingerprint", None)}
         save_state(path, arrays, meta)
 
@@ -591,6 +683,8 @@ class Word2Vec:
         model.interrupted_ = False
         model._calls = int(meta.get("calls", 0))
         model._corpus_fingerprint = meta.get("corpus")
+        model._trained_params = model._current_params()
+        model._call_epochs = meta.get("call_epochs")  # absent (today's None) from states written before it
         model._publish()
         return model
 
