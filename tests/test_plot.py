@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import struct
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
@@ -70,6 +71,26 @@ def test_tsne_keeps_planted_groups_apart(monkeypatch):
     a, b = xy[:15].mean(axis=0), xy[15:].mean(axis=0)
     spread = max(np.linalg.norm(xy[:15] - a, axis=1).max(), np.linalg.norm(xy[15:] - b, axis=1).max())
     assert np.linalg.norm(a - b) > spread
+
+
+@pytest.mark.parametrize("rows", [[[1, 0], [2, 0], [3, 0]], [[0, 0], [0, 0], [0, 0]], [[1, 2], [1, 2], [1, 2]]],
+                         ids=["one-direction", "all-zero", "identical"])
+def test_tsne_of_vectors_without_spread_gives_pca_map_without_crash(tmp_path, rows):
+    # scikit-learn's PCA initialisation divides by a zero standard deviation and its native code
+    # crashed the process (SIGSEGV): run in a child so that a crash is a failure, not the end of pytest
+    pytest.importorskip("sklearn.manifold")
+    path = tmp_path / "v.txt"
+    path.write_text(f"{len(rows)} 2\n" + "".join(f"w{i} {x} {y}\n" for i, (x, y) in enumerate(rows)))
+    out = tmp_path / "t.png"
+    run = subprocess.run([sys.executable, "-m", "w2v", "plot", str(path), "--method",
+                          "tsne", "-o", str(out)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and run.stderr == "", run.stderr
+    assert png_size(out) == (1200, 900)
+    # the unit vectors coincide: every word is drawn at one spot, as PCA draws them
+    unit = KeyedVectors(["a", "b", "c"], rows).unit_vectors
+    xy = project_2d(unit, "tsne")
+    np.testing.assert_array_equal(xy, project_2d(unit, "pca"))
+    assert xy.shape == (3, 2) and np.isfinite(xy).all()
 
 
 def test_missing_extra_says_how_to_install(monkeypatch):
