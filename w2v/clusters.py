@@ -211,6 +211,10 @@ def cluster_vectors(kv, k: int, iterations: int = 10, restrict_vocab: int | None
 def spherical_kmeans(unit: np.ndarray, k: int, iterations: int, rng: np.random.Generator):
     """Cosine k-means of unit rows: k-means++ seeding, then Lloyd iterations.
 
+    Stops when an iteration assigns every row as the one before. Every class keeps at least one
+    row (see :func:`class_means`), also when there are fewer distinct rows than ``k``: then some
+    classes hold identical rows and share a centroid, where word2vec.c would leave classes empty.
+
     Parameters
     ----------
     unit : np.ndarray[float32], shape (N, d)
@@ -229,12 +233,15 @@ def spherical_kmeans(unit: np.ndarray, k: int, iterations: int, rng: np.random.G
         Iterations run.
     """
     centroids = kmeans_plus_plus(unit, k, rng)
-    labels = None
+    assigned = None
     done = 0
     for done in range(1, iterations + 1):
-        new_labels, _ = assign(unit, centroids)
-        changed = labels is None or not np.array_equal(new_labels, labels)
-        labels = new_labels
+        new_assigned, _ = assign(unit, centroids)
+        # compare assignments, not the labels class_means repaired: with fewer distinct rows than
+        # classes the repair differs from the next assignment every time, which then never settles
+        changed = assigned is None or not np.array_equal(new_assigned, assigned)
+        assigned = new_assigned
+        labels = assigned.copy()
         centroids = class_means(unit, labels, k)
         if not changed:
             break
@@ -323,19 +330,30 @@ def class_means(unit: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     """Normalised mean of each class's rows, (k, d) float32; an empty class takes the worst-fitting row.
 
     The sums are one sparse (k x N) one-hot product with the (N x d) rows. A class left empty
-    (rare after k-means++ seeding) is moved onto the row least similar to its own centroid, the
-    usual repair, so that ``k`` classes always come back.
+    (rare after k-means++ seeding) is given the row least similar to its own centroid among the
+    rows of classes with more than one, the usual repair, so that ``k`` non-empty classes always
+    come back (``len(labels) >= k``); ``labels`` is changed in place to say where those rows went.
     """
     n = len(unit)
     onehot = scipy.sparse.csr_matrix((np.ones(n, dtype=np.float32), (labels, np.arange(n))), shape=(k, n))
     sums = np.asarray(onehot @ unit, dtype=np.float64)
-    norms = np.linalg.norm(sums, axis=1)
-    empty = np.flatnonzero(np.bincount(labels, minlength=k) == 0)
-    if len(empty):
+    sizes = np.bincount(labels, minlength=k)
+    empty = list(np.flatnonzero(sizes == 0))
+    if empty:
+        norms = np.linalg.norm(sums, axis=1)
         fit = np.einsum("ij,ij->i", unit, (sums / np.maximum(norms, 1e-30)[:, None])[labels])
-        for c, row in zip(empty, np.argsort(fit, kind="stable")[:len(empty)]):
-            labels[row] = c
-        return class_means(unit, labels, k)
+        for row in np.argsort(fit, kind="stable"):
+            if not empty:
+                break
+            # a row alone in its class stays: moving it would empty that class in turn
+            if sizes[labels[row]] > 1:
+                c = empty.pop(0)
+                sizes[labels[row]] -= 1
+                sizes[c] += 1
+                sums[labels[row]] -= unit[row]
+                sums[c] += unit[row]
+                labels[row] = c
+    norms = np.linalg.norm(sums, axis=1)
     norms[norms == 0] = 1.0
     return (sums / norms[:, None]).astype(np.float32)
 

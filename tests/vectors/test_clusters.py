@@ -133,6 +133,22 @@ def test_no_class_is_left_empty_even_for_identical_vectors():
     assert (classes.sizes >= 1).all() and classes.sizes.sum() == 10
 
 
+@pytest.mark.parametrize("rows, k", [([[1, 0]] + [[0, 1]] * 4, 3), ([[1, 0]] * 2, 2), ([[0, 0]] * 3 + [[1, 1]], 4)],
+                         ids=["two-directions-three-classes", "identical-pair", "zero-rows"])
+def test_fewer_directions_than_classes_gives_k_classes_and_settles(rows, k):
+    # the repair of empty classes recursed for ever (RecursionError) when it emptied the class it took
+    # a word from, and edited the labels the loop compared, so identical vectors never settled
+    kv = KeyedVectors([f"w{i}" for i in range(len(rows))], rows)
+    classes = cluster_vectors(kv, k, iterations=1000)
+    assert classes.k == k and (classes.sizes >= 1).all() and classes.sizes.sum() == len(rows)
+    assert classes.iterations <= 3  # the assignments repeat at once: nothing changes after that
+    # the centroids are those of the final classes (zero for a class of zero rows)
+    for c in range(k):
+        total = kv.unit_vectors[classes.labels == c].astype(np.float64).sum(axis=0)
+        norm = np.linalg.norm(total)
+        np.testing.assert_allclose(classes.centroids[c], total / norm if norm else total, atol=1e-6)
+
+
 @pytest.mark.parametrize("k", [0, 11, 2.5, True])
 def test_impossible_k_is_a_one_line_error(k):
     kv = KeyedVectors([f"w{i}" for i in range(10)], np.eye(10))
