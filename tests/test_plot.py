@@ -145,6 +145,16 @@ def test_svg_map_holds_every_word_as_text(tmp_path, kv, capsys):
     assert expected <= texts
 
 
+def test_words_and_title_with_dollars_are_drawn_literally(tmp_path, capsys):
+    # "$...$" was parsed as mathtext: "$$" was a ParseException traceback, "$x$" an italic x
+    path = tmp_path / "d.txt"
+    path.write_text("3 2\n$$ 1 0\n$x$ 0 1\nc 1 1\n")
+    out = tmp_path / "d.svg"
+    assert main(["plot", str(path), "--title", "cost in $ and $", "-o", str(out)]) == 0
+    texts = {"".join(t.itertext()).strip() for t in ET.parse(out).getroot().iter() if t.tag.endswith("text")}
+    assert {"$$", "$x$", "c", "cost in $ and $"} <= texts
+
+
 def test_map_coloured_by_a_classes_file(tmp_path, kv, capsys):
     path = tmp_path / "v.npz"
     kv.save(path)

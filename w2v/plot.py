@@ -136,16 +136,18 @@ def plot_words(kv, words: Sequence[str], method: str = "pca", ax=None, classes=N
     ax.set_xticks([])
     ax.set_yticks([])
     name = "PCA" if method == "pca" else "t-SNE"
+    # parse_math=False: a "$" in a title is a dollar, not the start of matplotlib's mathtext
     ax.set_title(title or f"{len(words)} words, {name} of unit vectors"
-                 + (f", {len(set(labels[labels >= 0].tolist()))} classes" if labels is not None else ""))
+                 + (f", {len(set(labels[labels >= 0].tolist()))} classes" if labels is not None else ""),
+                 parse_math=False)
     return ax
 
 
 def place_labels(ax, xy: np.ndarray, texts: Sequence[str], colours=None) -> list:
     """Label the points ``xy`` (n, 2) of ``ax`` with ``texts``, avoiding overlaps where possible.
 
-    The axes' limits must be final (label boxes are computed in display coordinates).
-    Returns the matplotlib ``Annotation`` objects.
+    The axes' limits must be final (label boxes are computed in display coordinates). Texts are
+    drawn literally (a ``$`` is not mathtext). Returns the matplotlib ``Annotation`` objects.
     """
     to_pixels = ax.transData.transform
     points = to_pixels(np.asarray(xy, dtype=np.float64))
@@ -175,9 +177,11 @@ def place_labels(ax, xy: np.ndarray, texts: Sequence[str], colours=None) -> list
         placed = np.vstack([placed, _label_box(points[i], dx, dy, radius * scale, width, height)])
         ha = {1: "left", 0: "center", -1: "right"}[dx]
         va = {1: "bottom", 0: "center", -1: "top"}[dy]
+        # words are drawn as they are: "$x$" is not mathtext (and "$$" would not even parse)
         annotations.append(ax.annotate(
             text, xy[i], xytext=(dx * radius, dy * radius), textcoords="offset points", ha=ha, va=va,
-            fontsize=_FONT_SIZE, color="black" if colours is None else _darker(colours[i]), zorder=3))
+            fontsize=_FONT_SIZE, color="black" if colours is None else _darker(colours[i]), zorder=3,
+            parse_math=False))
     return annotations
 
 
