@@ -261,3 +261,19 @@ def test_plot_history_cli_reads_a_trainer_state(tmp_path, capsys):
     save_state(empty, {"x": np.zeros(1)}, {"history": []})
     assert main(["plot-history", str(empty), "-o", str(out)]) == 2
     assert "empty" in capsys.readouterr().err
+
+
+def test_plot_history_refuses_to_write_over_the_state_it_reads(tmp_path, capsys):
+    # -o naming STATE (here through a link with a picture's name) replaced the trainer state
+    from w2v.models.state import save_state
+
+    state = tmp_path / "run.npz"
+    save_state(state, {"input_vectors": np.zeros((2, 2), np.float32), "counts": np.ones(2, np.int64)},
+               {"history": HISTORY})
+    before = state.read_bytes()
+    link = tmp_path / "curves.png"
+    link.symlink_to(state)
+    assert main(["plot-history", str(state), "-o", str(link)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "-o" in err and "is the input STATE" in err
+    assert state.read_bytes() == before
