@@ -29,6 +29,7 @@ corpus, 48,174 words x 100 dims, K = 500, 10 iterations): mean cosine to the own
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +44,9 @@ _BLOCK_ELEMENTS = 16_000_000
 _SEEDING_SAMPLE_PER_CLASS = 8
 #: rows per matrix-vector product while seeding (see _distances_after)
 _SEEDING_BLOCK = 4096
+#: what separates the word from its class id in a classes file (what bytes.split() splits on)
+_ASCII_SPACE_CHARS = " \t\n\r\x0b\x0c"
+_ASCII_SPACE = re.compile(f"[{re.escape(_ASCII_SPACE_CHARS)}]+")
 
 
 class ClusteringError(W2VError, ValueError):
@@ -143,11 +147,29 @@ class WordClasses:
             return
         if format != "text":
             raise ClusteringError(f"classes format must be 'text' or 'json', not {format!r}")
+        self._check_words()  # before the file is created
         with atomic_write(path, "w") as f:
-            f.writelines(self.lines())
+            f.writelines(self._lines())
 
     def lines(self):
-        """The text-format lines ``"word class_id\\n"``, in vocabulary order."""
+        """The text-format lines ``"word class_id\\n"``, in vocabulary order.
+
+        Raises :class:`ClusteringError` (before the first line) when a word is empty or holds
+        ASCII white space or NUL, which that format cannot store.
+        """
+        self._check_words()
+        yield from self._lines()
+
+    def _check_words(self) -> None:
+        from w2v.fileio import first_unwritable_word
+
+        bad = first_unwritable_word(self.words)
+        if bad is not None:
+            raise ClusteringError(f"word {bad!r} is empty or holds white space, which a 'word class_id' "
+                                  "classes file cannot store; write them as JSON instead "
+                                  "(format='json', w2v classes --json)")
+
+    def _lines(self):
         for start in range(0, len(self.words), 10_000):
             chunk = zip(self.words[start:start + 10_000], self.labels[start:start + 10_000].tolist())
             yield "".join(f"{w} {c}\n" for w, c in chunk)
@@ -155,6 +177,9 @@ class WordClasses:
 
 def read_classes(path) -> dict[str, int]:
     """Read a ``word class_id`` file (ours or word2vec.c's ``-classes`` output) into a dict.
+
+    Fields are separated by ASCII white space only, as in the vector files: a no-break space or
+    another Unicode space is part of a word.
 
     Raises :class:`ClusteringError` naming the first malformed line, or when ``path`` is missing or
     a device (the file is read whole; a pipe is read once, as a file).
@@ -166,8 +191,10 @@ def read_classes(path) -> dict[str, int]:
     path = check_regular_file(path, "classes file", ClusteringError, pipes=True)
     with open(path, encoding="utf-8", errors="replace") as f:
         for number, line in enumerate(f, 1):
-            parts = line.split()
-            if not parts:
+            # ASCII white space only, as the vector readers and word2vec.c: a no-break space is
+            # part of a word
+            parts = _ASCII_SPACE.split(line.strip(_ASCII_SPACE_CHARS))
+            if parts == [""]:
                 continue
             if len(parts) != 2 or not parts[1].lstrip("-").isdigit():
                 raise ClusteringError(f"{path}: line {number} is not 'word class_id': {line.strip()[:60]!r}")

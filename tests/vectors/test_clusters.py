@@ -1,6 +1,8 @@
 """Word classes: cosine k-means held against planted groups, a slow reference and word2vec.c's rule."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 import scipy.sparse
@@ -167,6 +169,31 @@ def test_classes_file_is_word2vec_c_format_in_vocabulary_order(tmp_path):
     assert all(len(line.split(" ")) == 2 for line in lines)
     assert [int(line.split(" ")[1]) for line in lines] == classes.labels.tolist()
     assert read_classes(path) == dict(zip(kv.words, classes.labels.tolist()))
+
+
+def test_classes_file_of_words_with_unicode_spaces_reads_back(tmp_path):
+    # a no-break space is part of a word, as in the vector files; read_classes split words on it
+    words = ["new\u00a0york", "b\u2003c", "d\u3000", "e"]
+    kv = KeyedVectors(words, [[1, 0], [0, 1], [0.5, 0.5], [1, 0.1]])
+    classes = cluster_vectors(kv, 2)
+    path = tmp_path / "classes.txt"
+    classes.save(path)
+    assert read_classes(path) == dict(zip(words, classes.labels.tolist()))
+
+
+@pytest.mark.parametrize("word", ["a b", "a\tb", "a\nb", ""], ids=["space", "tab", "newline", "empty"])
+def test_classes_file_refuses_a_word_it_cannot_hold(tmp_path, word):
+    kv = KeyedVectors(["x", word, "y"], [[1, 0], [0, 1], [0.5, 0.5]])
+    classes = cluster_vectors(kv, 2)
+    path = tmp_path / "classes.txt"
+    with pytest.raises(ClusteringError, match="cannot store") as err:
+        classes.save(path)
+    assert "\n" not in str(err.value) and repr(word) in str(err.value)
+    assert not path.exists()
+    with pytest.raises(ClusteringError):
+        list(classes.lines())
+    classes.save(path, format="json")  # JSON holds any word
+    assert json.loads(path.read_text())["words"] == 3
 
 
 def test_central_words_are_members_sorted_by_cosine():
