@@ -47,6 +47,9 @@ _SEEDING_BLOCK = 4096
 #: what separates the word from its class id in a classes file (what bytes.split() splits on)
 _ASCII_SPACE_CHARS = " \t\n\r\x0b\x0c"
 _ASCII_SPACE = re.compile(f"[{re.escape(_ASCII_SPACE_CHARS)}]+")
+#: a class id in a classes file, and its range (that of the int32 labels)
+_CLASS_ID = re.compile(r"-?[0-9]+")
+_CLASS_ID_MIN, _CLASS_ID_MAX = -2 ** 31, 2 ** 31 - 1
 
 
 class ClusteringError(W2VError, ValueError):
@@ -179,7 +182,8 @@ def read_classes(path) -> dict[str, int]:
     """Read a ``word class_id`` file (ours or word2vec.c's ``-classes`` output) into a dict.
 
     Fields are separated by ASCII white space only, as in the vector files: a no-break space or
-    another Unicode space is part of a word.
+    another Unicode space is part of a word. A class id is written in ASCII digits and fits in
+    32 bits (-2147483648 to 2147483647; plot draws a word of negative id as one without a class).
 
     Raises :class:`ClusteringError` naming the first malformed line, or when ``path`` is missing or
     a device (the file is read whole; a pipe is read once, as a file).
@@ -196,9 +200,15 @@ def read_classes(path) -> dict[str, int]:
             parts = _ASCII_SPACE.split(line.strip(_ASCII_SPACE_CHARS))
             if parts == [""]:
                 continue
-            if len(parts) != 2 or not parts[1].lstrip("-").isdigit():
+            # ASCII digits only: int() and isdigit() also take other scripts' digits ("١٢")
+            if len(parts) != 2 or not _CLASS_ID.fullmatch(parts[1]):
                 raise ClusteringError(f"{path}: line {number} is not 'word class_id': {line.strip()[:60]!r}")
-            classes.setdefault(parts[0], int(parts[1]))
+            class_id = int(parts[1])
+            # ids are int32, as WordClasses.labels; a larger one overflowed where the ids are used
+            if not _CLASS_ID_MIN <= class_id <= _CLASS_ID_MAX:
+                raise ClusteringError(f"{path}: line {number}: class id {parts[1][:30]} is out of range "
+                                      f"({_CLASS_ID_MIN} to {_CLASS_ID_MAX})")
+            classes.setdefault(parts[0], class_id)
     return classes
 
 

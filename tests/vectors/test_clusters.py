@@ -196,6 +196,34 @@ def test_classes_file_refuses_a_word_it_cannot_hold(tmp_path, word):
     assert json.loads(path.read_text())["words"] == 3
 
 
+@pytest.mark.parametrize("text, message", [("a 99999999999999999999\nb 0\n", "line 1: class id"),
+                                           ("a 0\nb -2147483649\n", "line 2: class id"),
+                                           ("a \u0661\u0662\n", "line 1 is not 'word class_id'"),
+                                           ("a \uff11\n", "line 1 is not 'word class_id'")],
+                         ids=["huge", "huge-negative", "arabic-indic-digits", "fullwidth-digit"])
+def test_classes_file_ids_are_ascii_integers_in_range(tmp_path, capsys, text, message):
+    # a huge id was an OverflowError traceback in plot; str.isdigit() took digits of other scripts
+    path = tmp_path / "classes.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ClusteringError, match=message) as err:
+        read_classes(path)
+    assert "\n" not in str(err.value)
+    vectors = tmp_path / "v.txt"
+    vectors.write_text("2 2\na 1 0\nb 0 1\n")
+    from w2v.cli import main
+
+    pytest.importorskip("matplotlib")
+    assert main(["plot", str(vectors), "a", "b", "--classes-file", str(path), "-o", str(tmp_path / "m.png")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err
+
+
+def test_classes_file_ids_at_the_ends_of_the_range_are_read(tmp_path):
+    path = tmp_path / "classes.txt"
+    path.write_text("a 2147483647\nb -1\nc 007\n")
+    assert read_classes(path) == {"a": 2147483647, "b": -1, "c": 7}
+
+
 def test_central_words_are_members_sorted_by_cosine():
     kv, _ = planted(groups=4, per_group=10)
     classes = cluster_vectors(kv, 4)
