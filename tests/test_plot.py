@@ -155,6 +155,16 @@ def test_words_and_title_with_dollars_are_drawn_literally(tmp_path, capsys):
     assert {"$$", "$x$", "c", "cost in $ and $"} <= texts
 
 
+def test_svg_of_words_and_title_with_control_characters_is_well_formed(tmp_path, capsys):
+    # a control character went into the SVG as it was, which is not XML (ParseError)
+    path = tmp_path / "ctl.npz"
+    KeyedVectors(["x\x01y", "tab\tword", "del\x7f", "c1\x85"], np.eye(4)).save(path)
+    out = tmp_path / "ctl.svg"
+    assert main(["plot", str(path), "--title", "t\x1bitle", "-o", str(out)]) == 0
+    texts = {"".join(t.itertext()).strip() for t in ET.parse(out).getroot().iter() if t.tag.endswith("text")}
+    assert {"x\\x01y", "tab\\x09word", "del\\x7f", "c1\\x85", "t\\x1bitle"} <= texts
+
+
 def test_map_coloured_by_a_classes_file(tmp_path, kv, capsys):
     path = tmp_path / "v.npz"
     kv.save(path)
