@@ -57,6 +57,24 @@ def test_export_converts_between_formats(tmp_path, kv, fmt, capsys):
     assert detect_format(out) == fmt
 
 
+@pytest.mark.parametrize("fmt", ["glove", "text", "binary", "native"])
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".XZ"])
+def test_a_compressed_output_name_is_refused_with_format_too(tmp_path, kv, capsys, fmt, suffix):
+    # --format skipped the name check: plain text under a .gz name, which no reader can open
+    source = tmp_path / "v.npz"
+    kv.save(source)
+    out = tmp_path / f"out.txt{suffix}"
+    assert main(["export", str(source), "-o", str(out), "--format", fmt, "--projector", str(tmp_path / "p")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not written compressed" in err
+    assert not out.exists() and not (tmp_path / "p").exists()  # refused before anything was written
+    from w2v.errors import ModelFormatError
+
+    with pytest.raises(ModelFormatError, match="not written compressed"):
+        kv.save(out, format=fmt)
+    assert not out.exists()
+
+
 def test_export_projector_cli_with_classes_and_restrict(tmp_path, kv, capsys):
     source = tmp_path / "v.npz"
     kv.save(source)

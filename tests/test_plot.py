@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import struct
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
@@ -72,6 +73,26 @@ def test_tsne_keeps_planted_groups_apart(monkeypatch):
     assert np.linalg.norm(a - b) > spread
 
 
+@pytest.mark.parametrize("rows", [[[1, 0], [2, 0], [3, 0]], [[0, 0], [0, 0], [0, 0]], [[1, 2], [1, 2], [1, 2]]],
+                         ids=["one-direction", "all-zero", "identical"])
+def test_tsne_of_vectors_without_spread_gives_pca_map_without_crash(tmp_path, rows):
+    # scikit-learn's PCA initialisation divides by a zero standard deviation and its native code
+    # crashed the process (SIGSEGV): run in a child so that a crash is a failure, not the end of pytest
+    pytest.importorskip("sklearn.manifold")
+    path = tmp_path / "v.txt"
+    path.write_text(f"{len(rows)} 2\n" + "".join(f"w{i} {x} {y}\n" for i, (x, y) in enumerate(rows)))
+    out = tmp_path / "t.png"
+    run = subprocess.run([sys.executable, "-m", "w2v", "plot", str(path), "--method",
+                          "tsne", "-o", str(out)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and run.stderr == "", run.stderr
+    assert png_size(out) == (1200, 900)
+    # the unit vectors coincide: every word is drawn at one spot, as PCA draws them
+    unit = KeyedVectors(["a", "b", "c"], rows).unit_vectors
+    xy = project_2d(unit, "tsne")
+    np.testing.assert_array_equal(xy, project_2d(unit, "pca"))
+    assert xy.shape == (3, 2) and np.isfinite(xy).all()
+
+
 def test_missing_extra_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "sklearn", None)
     monkeypatch.setitem(sys.modules, "sklearn.manifold", None)
@@ -122,6 +143,26 @@ def test_svg_map_holds_every_word_as_text(tmp_path, kv, capsys):
     texts = {"".join(t.itertext()).strip() for t in root.iter() if t.tag.endswith("text")}
     expected = {"paris", "rome", "king"} | {w for w, _ in kv.most_similar("king", topn=2)}
     assert expected <= texts
+
+
+def test_words_and_title_with_dollars_are_drawn_literally(tmp_path, capsys):
+    # "$...$" was parsed as mathtext: "$$" was a ParseException traceback, "$x$" an italic x
+    path = tmp_path / "d.txt"
+    path.write_text("3 2\n$$ 1 0\n$x$ 0 1\nc 1 1\n")
+    out = tmp_path / "d.svg"
+    assert main(["plot", str(path), "--title", "cost in $ and $", "-o", str(out)]) == 0
+    texts = {"".join(t.itertext()).strip() for t in ET.parse(out).getroot().iter() if t.tag.endswith("text")}
+    assert {"$$", "$x$", "c", "cost in $ and $"} <= texts
+
+
+def test_svg_of_words_and_title_with_control_characters_is_well_formed(tmp_path, capsys):
+    # a control character went into the SVG as it was, which is not XML (ParseError)
+    path = tmp_path / "ctl.npz"
+    KeyedVectors(["x\x01y", "tab\tword", "del\x7f", "c1\x85"], np.eye(4)).save(path)
+    out = tmp_path / "ctl.svg"
+    assert main(["plot", str(path), "--title", "t\x1bitle", "-o", str(out)]) == 0
+    texts = {"".join(t.itertext()).strip() for t in ET.parse(out).getroot().iter() if t.tag.endswith("text")}
+    assert {"x\\x01y", "tab\\x09word", "del\\x7f", "c1\\x85", "t\\x1bitle"} <= texts
 
 
 def test_map_coloured_by_a_classes_file(tmp_path, kv, capsys):
@@ -230,3 +271,19 @@ def test_plot_history_cli_reads_a_trainer_state(tmp_path, capsys):
     save_state(empty, {"x": np.zeros(1)}, {"history": []})
     assert main(["plot-history", str(empty), "-o", str(out)]) == 2
     assert "empty" in capsys.readouterr().err
+
+
+def test_plot_history_refuses_to_write_over_the_state_it_reads(tmp_path, capsys):
+    # -o naming STATE (here through a link with a picture's name) replaced the trainer state
+    from w2v.models.state import save_state
+
+    state = tmp_path / "run.npz"
+    save_state(state, {"input_vectors": np.zeros((2, 2), np.float32), "counts": np.ones(2, np.int64)},
+               {"history": HISTORY})
+    before = state.read_bytes()
+    link = tmp_path / "curves.png"
+    link.symlink_to(state)
+    assert main(["plot-history", str(state), "-o", str(link)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "-o" in err and "is the input STATE" in err
+    assert state.read_bytes() == before

@@ -29,6 +29,7 @@ corpus, 48,174 words x 100 dims, K = 500, 10 iterations): mean cosine to the own
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +44,12 @@ _BLOCK_ELEMENTS = 16_000_000
 _SEEDING_SAMPLE_PER_CLASS = 8
 #: rows per matrix-vector product while seeding (see _distances_after)
 _SEEDING_BLOCK = 4096
+#: what separates the word from its class id in a classes file (what bytes.split() splits on)
+_ASCII_SPACE_CHARS = " \t\n\r\x0b\x0c"
+_ASCII_SPACE = re.compile(f"[{re.escape(_ASCII_SPACE_CHARS)}]+")
+#: a class id in a classes file, and its range (that of the int32 labels)
+_CLASS_ID = re.compile(r"-?[0-9]+")
+_CLASS_ID_MIN, _CLASS_ID_MAX = -2 ** 31, 2 ** 31 - 1
 
 
 class ClusteringError(W2VError, ValueError):
@@ -143,11 +150,29 @@ class WordClasses:
             return
         if format != "text":
             raise ClusteringError(f"classes format must be 'text' or 'json', not {format!r}")
+        self._check_words()  # before the file is created
         with atomic_write(path, "w") as f:
-            f.writelines(self.lines())
+            f.writelines(self._lines())
 
     def lines(self):
-        """The text-format lines ``"word class_id\\n"``, in vocabulary order."""
+        """The text-format lines ``"word class_id\\n"``, in vocabulary order.
+
+        Raises :class:`ClusteringError` (before the first line) when a word is empty or holds
+        ASCII white space or NUL, which that format cannot store.
+        """
+        self._check_words()
+        yield from self._lines()
+
+    def _check_words(self) -> None:
+        from w2v.fileio import first_unwritable_word
+
+        bad = first_unwritable_word(self.words)
+        if bad is not None:
+            raise ClusteringError(f"word {bad!r} is empty or holds white space, which a 'word class_id' "
+                                  "classes file cannot store; write them as JSON instead "
+                                  "(format='json', w2v classes --json)")
+
+    def _lines(self):
         for start in range(0, len(self.words), 10_000):
             chunk = zip(self.words[start:start + 10_000], self.labels[start:start + 10_000].tolist())
             yield "".join(f"{w} {c}\n" for w, c in chunk)
@@ -155,6 +180,10 @@ class WordClasses:
 
 def read_classes(path) -> dict[str, int]:
     """Read a ``word class_id`` file (ours or word2vec.c's ``-classes`` output) into a dict.
+
+    Fields are separated by ASCII white space only, as in the vector files: a no-break space or
+    another Unicode space is part of a word. A class id is written in ASCII digits and fits in
+    32 bits (-2147483648 to 2147483647; plot draws a word of negative id as one without a class).
 
     Raises :class:`ClusteringError` naming the first malformed line, or when ``path`` is missing or
     a device (the file is read whole; a pipe is read once, as a file).
@@ -166,12 +195,20 @@ def read_classes(path) -> dict[str, int]:
     path = check_regular_file(path, "classes file", ClusteringError, pipes=True)
     with open(path, encoding="utf-8", errors="replace") as f:
         for number, line in enumerate(f, 1):
-            parts = line.split()
-            if not parts:
+            # ASCII white space only, as the vector readers and word2vec.c: a no-break space is
+            # part of a word
+            parts = _ASCII_SPACE.split(line.strip(_ASCII_SPACE_CHARS))
+            if parts == [""]:
                 continue
-            if len(parts) != 2 or not parts[1].lstrip("-").isdigit():
+            # ASCII digits only: int() and isdigit() also take other scripts' digits ("١٢")
+            if len(parts) != 2 or not _CLASS_ID.fullmatch(parts[1]):
                 raise ClusteringError(f"{path}: line {number} is not 'word class_id': {line.strip()[:60]!r}")
-            classes.setdefault(parts[0], int(parts[1]))
+            class_id = int(parts[1])
+            # ids are int32, as WordClasses.labels; a larger one overflowed where the ids are used
+            if not _CLASS_ID_MIN <= class_id <= _CLASS_ID_MAX:
+                raise ClusteringError(f"{path}: line {number}: class id {parts[1][:30]} is out of range "
+                                      f"({_CLASS_ID_MIN} to {_CLASS_ID_MAX})")
+            classes.setdefault(parts[0], class_id)
     return classes
 
 
@@ -211,6 +248,10 @@ def cluster_vectors(kv, k: int, iterations: int = 10, restrict_vocab: int | None
 def spherical_kmeans(unit: np.ndarray, k: int, iterations: int, rng: np.random.Generator):
     """Cosine k-means of unit rows: k-means++ seeding, then Lloyd iterations.
 
+    Stops when an iteration assigns every row as the one before. Every class keeps at least one
+    row (see :func:`class_means`), also when there are fewer distinct rows than ``k``: then some
+    classes hold identical rows and share a centroid, where word2vec.c would leave classes empty.
+
     Parameters
     ----------
     unit : np.ndarray[float32], shape (N, d)
@@ -229,12 +270,15 @@ def spherical_kmeans(unit: np.ndarray, k: int, iterations: int, rng: np.random.G
         Iterations run.
     """
     centroids = kmeans_plus_plus(unit, k, rng)
-    labels = None
+    assigned = None
     done = 0
     for done in range(1, iterations + 1):
-        new_labels, _ = assign(unit, centroids)
-        changed = labels is None or not np.array_equal(new_labels, labels)
-        labels = new_labels
+        new_assigned, _ = assign(unit, centroids)
+        # compare assignments, not the labels class_means repaired: with fewer distinct rows than
+        # classes the repair differs from the next assignment every time, which then never settles
+        changed = assigned is None or not np.array_equal(new_assigned, assigned)
+        assigned = new_assigned
+        labels = assigned.copy()
         centroids = class_means(unit, labels, k)
         if not changed:
             break
@@ -323,19 +367,30 @@ def class_means(unit: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     """Normalised mean of each class's rows, (k, d) float32; an empty class takes the worst-fitting row.
 
     The sums are one sparse (k x N) one-hot product with the (N x d) rows. A class left empty
-    (rare after k-means++ seeding) is moved onto the row least similar to its own centroid, the
-    usual repair, so that ``k`` classes always come back.
+    (rare after k-means++ seeding) is given the row least similar to its own centroid among the
+    rows of classes with more than one, the usual repair, so that ``k`` non-empty classes always
+    come back (``len(labels) >= k``); ``labels`` is changed in place to say where those rows went.
     """
     n = len(unit)
     onehot = scipy.sparse.csr_matrix((np.ones(n, dtype=np.float32), (labels, np.arange(n))), shape=(k, n))
     sums = np.asarray(onehot @ unit, dtype=np.float64)
-    norms = np.linalg.norm(sums, axis=1)
-    empty = np.flatnonzero(np.bincount(labels, minlength=k) == 0)
-    if len(empty):
+    sizes = np.bincount(labels, minlength=k)
+    empty = list(np.flatnonzero(sizes == 0))
+    if empty:
+        norms = np.linalg.norm(sums, axis=1)
         fit = np.einsum("ij,ij->i", unit, (sums / np.maximum(norms, 1e-30)[:, None])[labels])
-        for c, row in zip(empty, np.argsort(fit, kind="stable")[:len(empty)]):
-            labels[row] = c
-        return class_means(unit, labels, k)
+        for row in np.argsort(fit, kind="stable"):
+            if not empty:
+                break
+            # a row alone in its class stays: moving it would empty that class in turn
+            if sizes[labels[row]] > 1:
+                c = empty.pop(0)
+                sizes[labels[row]] -= 1
+                sizes[c] += 1
+                sums[labels[row]] -= unit[row]
+                sums[c] += unit[row]
+                labels[row] = c
+    norms = np.linalg.norm(sums, axis=1)
     norms[norms == 0] = 1.0
     return (sums / norms[:, None]).astype(np.float32)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 from typing import Sequence
 
@@ -35,6 +36,8 @@ _FONT_SIZE = 9.0
 # label positions tried around a point: unit direction, in order of preference
 _DIRECTIONS = ((1, 0), (0, 1), (-1, 0), (0, -1), (1, 1), (-1, 1), (-1, -1), (1, -1))
 _RADII = (4.0, 10.0, 18.0)  # points between the marker and the label
+# what a label cannot show as it is: control characters, and what XML (SVG) cannot hold
+_UNDRAWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def new_figure(size: tuple[int, int] = DEFAULT_SIZE, rows: int = 1, sharex: bool = False):
@@ -136,15 +139,18 @@ def plot_words(kv, words: Sequence[str], method: str = "pca", ax=None, classes=N
     ax.set_xticks([])
     ax.set_yticks([])
     name = "PCA" if method == "pca" else "t-SNE"
-    ax.set_title(title or f"{len(words)} words, {name} of unit vectors"
-                 + (f", {len(set(labels[labels >= 0].tolist()))} classes" if labels is not None else ""))
+    # parse_math=False: a "$" in a title is a dollar, not the start of matplotlib's mathtext
+    ax.set_title(drawable(title) or f"{len(words)} words, {name} of unit vectors"
+                 + (f", {len(set(labels[labels >= 0].tolist()))} classes" if labels is not None else ""),
+                 parse_math=False)
     return ax
 
 
 def place_labels(ax, xy: np.ndarray, texts: Sequence[str], colours=None) -> list:
     """Label the points ``xy`` (n, 2) of ``ax`` with ``texts``, avoiding overlaps where possible.
 
-    The axes' limits must be final (label boxes are computed in display coordinates).
+    The axes' limits must be final (label boxes are computed in display coordinates). Texts are
+    drawn literally (a ``$`` is not mathtext), control characters as escapes (see :func:`drawable`).
     Returns the matplotlib ``Annotation`` objects.
     """
     to_pixels = ax.transData.transform
@@ -158,6 +164,7 @@ def place_labels(ax, xy: np.ndarray, texts: Sequence[str], colours=None) -> list
     area = ax.get_window_extent()
     annotations = []
     for i, text in enumerate(texts):
+        text = drawable(text)
         width = _FONT_SIZE * 0.62 * scale * max(len(text), 1)
         best, best_overlap = None, np.inf
         obstacles = np.vstack([placed, np.delete(markers, i, axis=0)])
@@ -175,10 +182,28 @@ def place_labels(ax, xy: np.ndarray, texts: Sequence[str], colours=None) -> list
         placed = np.vstack([placed, _label_box(points[i], dx, dy, radius * scale, width, height)])
         ha = {1: "left", 0: "center", -1: "right"}[dx]
         va = {1: "bottom", 0: "center", -1: "top"}[dy]
+        # words are drawn as they are: "$x$" is not mathtext (and "$$" would not even parse)
         annotations.append(ax.annotate(
             text, xy[i], xytext=(dx * radius, dy * radius), textcoords="offset points", ha=ha, va=va,
-            fontsize=_FONT_SIZE, color="black" if colours is None else _darker(colours[i]), zorder=3))
+            fontsize=_FONT_SIZE, color="black" if colours is None else _darker(colours[i]), zorder=3,
+            parse_math=False))
     return annotations
+
+
+def drawable(text: str | None) -> str | None:
+    """``text`` with each control character (C0, DEL, C1) and XML's non-characters U+FFFE/U+FFFF
+    shown as a ``\\xNN`` / ``\\uNNNN`` escape; ``None`` stays ``None``.
+
+    A word may hold them (word2vec files keep control characters in words), but an SVG holding
+    them is not XML, and a tab or newline would move the rest of a label elsewhere.
+    """
+    if text is None:
+        return None
+    return _UNDRAWABLE.sub(lambda m: _escape(ord(m.group())), text)
+
+
+def _escape(code: int) -> str:
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _label_box(point, dx, dy, offset, width, height) -> np.ndarray:

@@ -27,7 +27,9 @@ def project_2d(vectors: np.ndarray, method: str = "pca", seed: int = 1) -> np.nd
         ``pca``: the first two principal components (centred rows, thin SVD); each axis's sign is
         fixed so that its largest loading is positive, so the map does not flip between runs.
         ``tsne``: scikit-learn's t-SNE with cosine distances, PCA initialisation and a
-        perplexity of ``min(30, (n - 1) / 3)`` (it must stay below n).
+        perplexity of ``min(30, (n - 1) / 3)`` (it must stay below n). Rows that are all identical
+        (vectors of one direction once unit-normalised, or all zero) get PCA's map instead: every
+        point at the origin.
     seed : int
         t-SNE's random state.
 
@@ -49,6 +51,10 @@ def project_2d(vectors: np.ndarray, method: str = "pca", seed: int = 1) -> np.nd
     if method == "pca":
         return _pca(x)
     manifold = require("sklearn.manifold", "t-SNE")
+    # identical rows: scikit-learn's PCA initialisation divides by their zero spread and its native
+    # code then crashes the process; there is nothing to lay out, and PCA puts them all at one spot
+    if not np.ptp(x, axis=0).any():
+        return _pca(x)
     tsne = manifold.TSNE(n_components=2, perplexity=min(30.0, (n - 1) / 3.0), init="pca",
                          metric="cosine", random_state=seed)
     return np.asarray(tsne.fit_transform(x), dtype=np.float64)

@@ -212,14 +212,15 @@ class KeyedVectors:
         Raises
         ------
         ModelFormatError
-            ``path`` ends in ``.gz``, ``.bz2`` or ``.xz`` and no ``format`` is given (nothing is
+            ``path`` ends in ``.gz``, ``.bz2`` or ``.xz``, with or without ``format`` (nothing is
             written compressed; compress the written file instead), or ``format`` is unknown.
         QueryError
             A vector edited in place holds NaN or an infinity (no reader would take the file back).
         """
+        # the name is checked with a format too: plain bytes under a .gz name no reader opens
+        by_name = format_for_path(path, default="native")
         _check_finite(self.words, self._vectors, self._vectors, "; nothing was written")
-        write_vectors(path, self.words, self._vectors, self.counts,
-                      format=format if format is not None else format_for_path(path, default="native"))
+        write_vectors(path, self.words, self._vectors, self.counts, format=format if format is not None else by_name)
 
     @classmethod
     def load(cls, path: str | os.PathLike, format: str | None = None, limit: int | None = None,

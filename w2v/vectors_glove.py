@@ -29,7 +29,7 @@ def is_glove_line(line: bytes) -> bool:
 
     The two integers of a word2vec header (``"71291 200"``) are not a GloVe row, so a
     one-dimensional GloVe file whose first word is an integer and whose value is an integer is
-    read as word2vec (the only ambiguous case).
+    read as word2vec (the only ambiguous case; :func:`write_glove` never writes it).
     """
     parts = line.split()
     if len(parts) < 2:
@@ -113,14 +113,21 @@ def write_glove(path: str | os.PathLike, words, vectors: np.ndarray) -> None:
     """Write ``words`` and float32 ``vectors`` (V, d) as GloVe text, atomically.
 
     Words must be non-empty and free of white space (checked by
-    :func:`w2v.vectors_io.write_vectors`, the usual entry point).
+    :func:`w2v.vectors_io.write_vectors`, the usual entry point). A one-dimensional file whose first
+    row would read as a word2vec header (a word of digits, a whole-number value: ``2 1``) gets that
+    value written as ``1.0``, so that it reads back as GloVe.
     """
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     row_format = " ".join(["%.9g"] * vectors.shape[1])
     with atomic_write(path, "w", encoding="utf-8") as f:
         for start, stop in row_blocks(len(words), vectors.shape[1]):
             rows = vectors[start:stop].tolist()
-            f.write("".join(f"{w} {row_format % tuple(r)}\n" for w, r in zip(words[start:stop], rows)))
+            lines = [f"{w} {row_format % tuple(r)}\n" for w, r in zip(words[start:stop], rows)]
+            if start == 0 and lines and not is_glove_line(lines[0].encode("utf-8")):
+                # one value that is a whole number after a word of digits ("2 1") reads back as a
+                # word2vec header and loses a word: "2 1.0" is the same value and reads as GloVe
+                lines[0] = f"{words[0]} {rows[0][0]:.1f}\n"
+            f.write("".join(lines))
 
 
 def _is_number(token: bytes) -> bool:

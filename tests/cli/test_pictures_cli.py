@@ -53,6 +53,15 @@ def test_classes_usage_errors(tmp_path, vectors, capsys):
     assert exit_.value.code == 2
 
 
+def test_classes_of_fewer_directions_than_k_ends_with_k_classes(tmp_path, capsys):
+    # two directions into three classes was a RecursionError traceback
+    path = tmp_path / "dup.txt"
+    path.write_text("5 2\na 1 0\nb 0 1\nc 0 1\nd 0 1\ne 0 1\n")
+    assert main(["classes", str(path), "-k", "3", "--json", "--iterations", "1000"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["k"] == 3 and all(c["size"] >= 1 for c in doc["classes"]) and doc["iterations"] <= 3
+
+
 def test_evaluate_every_epoch_records_accuracy():
     from w2v.evaluate import EvaluateEveryEpoch, evaluate_analogies
 

@@ -106,6 +106,18 @@ def test_interactive_json_answers_an_unknown_word_with_an_error_line(model):
     assert "qeen" in answers[1]["error"] and "did you mean 'queen'" in out.stderr
 
 
+def test_interactive_query_splits_words_on_ascii_white_space_only(tmp_path):
+    # a no-break space is part of a word in the vector file, and was a word break at the prompt
+    path = tmp_path / "nbsp.bin"
+    KeyedVectors(["new\u00a0york", "b", "c"], [[1, 0], [0, 1], [0.5, 0.5]]).save(path, format="binary")
+    out = run("neighbors", path, "--json", "-n", "1", stdin="new\u00a0york\nb\tc\n")
+    assert out.returncode == 0, out.stderr
+    answers = [json.loads(line) for line in out.stdout.splitlines()]
+    # "b<TAB>c" is still two words
+    assert [[r["word"] for r in a] for a in answers] == [["c"], ["new\u00a0york"]]
+    assert answers[0][0]["similarity"] == pytest.approx(0.5 ** 0.5)
+
+
 def test_neighbors_with_stdin_closed_is_a_one_line_error(model):
     out = subprocess.run([sys.executable, "-m", "w2v", "neighbors", str(model)], stdin=subprocess.DEVNULL,
                          capture_output=True, text=True, timeout=60)

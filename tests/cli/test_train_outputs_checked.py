@@ -182,3 +182,11 @@ def test_a_word_with_a_control_character_round_trips_through_a_binary_file(tmp_p
     from w2v.vectors import KeyedVectors
 
     assert "ca\x01t" in KeyedVectors.load(tmp_path / "r.bin").words
+
+
+def test_a_compressed_output_name_fails_before_training_with_format_too(corpus, tmp_path):
+    # the name check was skipped with --format: a plain file under a .gz name, no reader opens it
+    out = w2v("train", corpus, "-o", tmp_path / "v.txt.gz", "--format", "text", *FAST,
+              "--save-state", tmp_path / "s.npz")
+    assert "not written compressed" in _one_line(out, 2)
+    _no_outputs(tmp_path, "v.txt.gz", "s.npz")

@@ -1,6 +1,8 @@
 """Word classes: cosine k-means held against planted groups, a slow reference and word2vec.c's rule."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 import scipy.sparse
@@ -133,6 +135,22 @@ def test_no_class_is_left_empty_even_for_identical_vectors():
     assert (classes.sizes >= 1).all() and classes.sizes.sum() == 10
 
 
+@pytest.mark.parametrize("rows, k", [([[1, 0]] + [[0, 1]] * 4, 3), ([[1, 0]] * 2, 2), ([[0, 0]] * 3 + [[1, 1]], 4)],
+                         ids=["two-directions-three-classes", "identical-pair", "zero-rows"])
+def test_fewer_directions_than_classes_gives_k_classes_and_settles(rows, k):
+    # the repair of empty classes recursed for ever (RecursionError) when it emptied the class it took
+    # a word from, and edited the labels the loop compared, so identical vectors never settled
+    kv = KeyedVectors([f"w{i}" for i in range(len(rows))], rows)
+    classes = cluster_vectors(kv, k, iterations=1000)
+    assert classes.k == k and (classes.sizes >= 1).all() and classes.sizes.sum() == len(rows)
+    assert classes.iterations <= 3  # the assignments repeat at once: nothing changes after that
+    # the centroids are those of the final classes (zero for a class of zero rows)
+    for c in range(k):
+        total = kv.unit_vectors[classes.labels == c].astype(np.float64).sum(axis=0)
+        norm = np.linalg.norm(total)
+        np.testing.assert_allclose(classes.centroids[c], total / norm if norm else total, atol=1e-6)
+
+
 @pytest.mark.parametrize("k", [0, 11, 2.5, True])
 def test_impossible_k_is_a_one_line_error(k):
     kv = KeyedVectors([f"w{i}" for i in range(10)], np.eye(10))
@@ -151,6 +169,59 @@ def test_classes_file_is_word2vec_c_format_in_vocabulary_order(tmp_path):
     assert all(len(line.split(" ")) == 2 for line in lines)
     assert [int(line.split(" ")[1]) for line in lines] == classes.labels.tolist()
     assert read_classes(path) == dict(zip(kv.words, classes.labels.tolist()))
+
+
+def test_classes_file_of_words_with_unicode_spaces_reads_back(tmp_path):
+    # a no-break space is part of a word, as in the vector files; read_classes split words on it
+    words = ["new\u00a0york", "b\u2003c", "d\u3000", "e"]
+    kv = KeyedVectors(words, [[1, 0], [0, 1], [0.5, 0.5], [1, 0.1]])
+    classes = cluster_vectors(kv, 2)
+    path = tmp_path / "classes.txt"
+    classes.save(path)
+    assert read_classes(path) == dict(zip(words, classes.labels.tolist()))
+
+
+@pytest.mark.parametrize("word", ["a b", "a\tb", "a\nb", ""], ids=["space", "tab", "newline", "empty"])
+def test_classes_file_refuses_a_word_it_cannot_hold(tmp_path, word):
+    kv = KeyedVectors(["x", word, "y"], [[1, 0], [0, 1], [0.5, 0.5]])
+    classes = cluster_vectors(kv, 2)
+    path = tmp_path / "classes.txt"
+    with pytest.raises(ClusteringError, match="cannot store") as err:
+        classes.save(path)
+    assert "\n" not in str(err.value) and repr(word) in str(err.value)
+    assert not path.exists()
+    with pytest.raises(ClusteringError):
+        list(classes.lines())
+    classes.save(path, format="json")  # JSON holds any word
+    assert json.loads(path.read_text())["words"] == 3
+
+
+@pytest.mark.parametrize("text, message", [("a 99999999999999999999\nb 0\n", "line 1: class id"),
+                                           ("a 0\nb -2147483649\n", "line 2: class id"),
+                                           ("a \u0661\u0662\n", "line 1 is not 'word class_id'"),
+                                           ("a \uff11\n", "line 1 is not 'word class_id'")],
+                         ids=["huge", "huge-negative", "arabic-indic-digits", "fullwidth-digit"])
+def test_classes_file_ids_are_ascii_integers_in_range(tmp_path, capsys, text, message):
+    # a huge id was an OverflowError traceback in plot; str.isdigit() took digits of other scripts
+    path = tmp_path / "classes.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ClusteringError, match=message) as err:
+        read_classes(path)
+    assert "\n" not in str(err.value)
+    vectors = tmp_path / "v.txt"
+    vectors.write_text("2 2\na 1 0\nb 0 1\n")
+    from w2v.cli import main
+
+    pytest.importorskip("matplotlib")
+    assert main(["plot", str(vectors), "a", "b", "--classes-file", str(path), "-o", str(tmp_path / "m.png")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err
+
+
+def test_classes_file_ids_at_the_ends_of_the_range_are_read(tmp_path):
+    path = tmp_path / "classes.txt"
+    path.write_text("a 2147483647\nb -1\nc 007\n")
+    assert read_classes(path) == {"a": 2147483647, "b": -1, "c": 7}
 
 
 def test_central_words_are_members_sorted_by_cosine():

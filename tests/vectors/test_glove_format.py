@@ -36,6 +36,24 @@ def test_glove_round_trip_is_exact_and_headerless(tmp_path, kv):
     np.testing.assert_array_equal(back.vectors, kv.vectors)
 
 
+@pytest.mark.parametrize("first", [["2", [1.0]], ["7", [0.0]], ["2", [-1.0]], ["two", [1.0]]],
+                         ids=["number-one", "number-zero", "negative", "word"])
+def test_one_dimensional_glove_round_trips_when_the_first_row_looks_like_a_header(tmp_path, capsys, first):
+    # "2 1" was written as the first row and read back as a word2vec header: a word was lost silently
+    kv = KeyedVectors([first[0], "b", "c"], [first[1], [3.0], [0.5]])
+    path = tmp_path / "v.txt"
+    kv.save(path, format="glove")
+    back = KeyedVectors.load(path)
+    assert detect_format(path) == "glove"
+    assert back.words == kv.words
+    np.testing.assert_array_equal(back.vectors, kv.vectors)
+    native = tmp_path / "v.npz"
+    kv.save(native)
+    out = tmp_path / "cli.txt"
+    assert main(["export", str(native), "-o", str(out), "--format", "glove"]) == 0
+    assert out.read_bytes() == path.read_bytes()
+
+
 def test_real_glove_layout_and_gzip_and_limit(tmp_path):
     text = "the 0.418 0.24968 -0.41242\n, 0.013441 0.23682 -0.16899\n\nof 0.70853 0.57088 -0.4716\n"
     path = tmp_path / "glove.6B.3d.txt.gz"

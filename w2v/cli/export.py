@@ -76,11 +76,14 @@ def handle(args) -> int:
         f"--projector's {name}": os.path.join(args.projector, name) for name in PROJECTOR_FILES}
     _safety.refuse_overwrite({"MODEL": args.model, "--classes-file": args.classes_file},
                              {"-o": args.output, **projector})
+    to_stdout = args.output == STDIO
+    if args.output is not None:
+        # the name is checked with --format too (a .gz name is refused), before anything is read
+        by_name = "text" if to_stdout else format_for_path(args.output, default="text")
+        fmt = args.format or by_name
     kv = KeyedVectors.load(args.model, limit=args.restrict_vocab)
     report = {"words": len(kv), "dim": kv.dim, "output": None, "format": None, "projector": None}
     if args.output is not None:
-        to_stdout = args.output == STDIO
-        fmt = args.format or ("text" if to_stdout else format_for_path(args.output, default="text"))
         name = "standard output" if to_stdout else str(args.output)
         with _safety.writing(args.output, "vectors"):
             write_output(args.output, lambda path: kv.save(path, format=fmt))

@@ -7,6 +7,7 @@ STATE is a trainer state saved by ``w2v train --save-state``. Needs ``pip instal
 """
 from __future__ import annotations
 
+from w2v.cli import _safety
 from w2v.cli._args import HelpFormatter, add_json_option, print_json, existing_path, output_path
 from w2v.cli.plot import image_size
 
@@ -31,6 +32,7 @@ def handle(args) -> int:
     """Read the history, draw it, write the picture."""
     from w2v.curves import read_history
 
+    _safety.refuse_overwrite({"STATE": args.state}, {"-o": args.output})
     history = read_history(args.state)
     write_history_plot(history, args.output, args.size)
     if args.json:

@@ -13,6 +13,7 @@ stderr, answers to stdout, and an unknown word is reported without ending the se
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from w2v.cli import _safety
@@ -20,6 +21,9 @@ from w2v.cli._args import HelpFormatter, positive_int
 from w2v.errors import W2VError
 
 _EXIT_WORD = "EXIT"
+#: a query word: a run of anything but ASCII white space (what str.split() would also cut at
+#: Unicode spaces, which vector files keep inside words)
+_WORD = re.compile(r"[^ \t\n\r\x0b\x0c]+")
 
 
 def register(subparsers) -> None:
@@ -122,7 +126,8 @@ def _interactive(ask, prompt: str, n_words: int | None, as_json: bool) -> int:
         if not line:
             print(file=sys.stderr)
             return 0
-        words = line.split()
+        # ASCII white space only, as in the vector files: a no-break space is part of a word
+        words = _WORD.findall(line)
         if not words:
             continue
         if words == [_EXIT_WORD]:

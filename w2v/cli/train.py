@@ -161,7 +161,9 @@ def handle(args) -> int:
         {"-o": args.output, "--save-state": args.save_state, "--save-vocab": args.save_vocab,
          "--plot-history": args.plot_history,
          "--classes-output": _train_outputs.classes_path(args) if args.classes is not None else None})
-    args.format = args.format or ("binary" if args.output == STDIO else format_for_path(args.output, "binary"))
+    # the name is checked with --format too: plain bytes under a .gz name no reader opens
+    by_name = "binary" if args.output == STDIO else format_for_path(args.output, "binary")
+    args.format = args.format or by_name
     on_cluster = args.scheduler is not None or args.local_cluster is not None
     if is_url(args.corpus) and not on_cluster:
         print(f"w2v train: error: corpus {args.corpus!r} is a URL, which the workers of a cluster read: add "
