@@ -21,19 +21,9 @@ from w2v._jit import njit, refresh_cache  # numba's, compiling in memory where i
 
 @njit(cache=True, nogil=True)
 def changed_rows(after, before):
-    """The rows where ``after`` differs from ``before`` in any component, and their change.
-
-    Parameters
-    ----------
-    after, before : float32 (V, dim)
-
-    Returns
-    -------
-    rows : int32 (k,)
-        Ascending.
-    delta : float32 (k, dim)
-        ``after[rows] - before[rows]``.
-    """
+    """:func:`w2v.distributed.combine.touched_rows` of two float32 ``(V, dim)`` matrices: the
+    ascending int32 ids of the rows where ``after`` differs from ``before`` in any component, and
+    their float32 change ``after[rows] - before[rows]``."""
     n_rows, dim = after.shape
     changed = np.zeros(n_rows, np.bool_)
     k = 0
@@ -98,5 +88,6 @@ def divided_float32(total, divisor):
     return out
 
 
-# numba notices an edit of this file by itself; the guard keeps the house rule for kernel modules
+# numba notices an edit of this file by itself, not a new numba version with the same source: the
+# stamp of the guard covers both, as for every kernel module of the package
 refresh_cache(changed_rows, [Path(__file__)])
