@@ -9,14 +9,15 @@ the compiler assume that no value is NaN (a NaN must count as changed) and reord
 
 >>> rows, delta = changed_rows(after, before)                 # doctest: +SKIP
 >>> add_rows(total, slot, rows, delta)                        # doctest: +SKIP
+
+The kernels call nothing compiled elsewhere, so numba's own cache check (this file's source and
+numba's version) keeps their cache right without the package's guard (``w2v._jit.refresh_cache``).
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
-from w2v._jit import njit, refresh_cache  # numba's, compiling in memory where it cannot cache
+from w2v._jit import njit  # numba's, compiling in memory where it cannot cache
 
 
 @njit(cache=True, nogil=True)
@@ -87,7 +88,3 @@ def divided_float32(total, divisor):
             out[i, j] = np.float32(total[i, j] / d)
     return out
 
-
-# numba notices an edit of this file by itself, not a new numba version with the same source: the
-# stamp of the guard covers both, as for every kernel module of the package
-refresh_cache(changed_rows, [Path(__file__)])
