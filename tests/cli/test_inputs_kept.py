@@ -146,3 +146,18 @@ def test_a_new_file_inside_a_corpus_folder_is_refused_too(tmp_path):
     out = w2v("train", folder, "-o", folder / "vectors.txt", "--quiet", "--min-count", "1", "--dim", "4")
     assert out.returncode == 2 and "inside the corpus folder" in out.stderr, out.stderr
     assert sorted(p.name for p in folder.iterdir()) == ["part1.txt", "sub"]
+
+
+def test_outputs_the_folder_listing_skips_are_allowed_and_those_it_reaches_through_links_refused(tmp_path):
+    # the listing skips hidden names, so a hidden output cannot join the corpus; it follows links to
+    # folders, so an output in a linked folder would
+    folder, elsewhere = tmp_path / "texts", tmp_path / "elsewhere"
+    folder.mkdir()
+    elsewhere.mkdir()
+    (folder / "part1.txt").write_text(TEXT)
+    (folder / "linked").symlink_to(elsewhere)
+    refuse_overwrite({"CORPUS": folder}, {"-o": folder / ".vectors.txt", "--save-state": folder / ".run" / "s.npz"})
+    with pytest.raises(PathConflictError, match="inside the corpus folder"):
+        refuse_overwrite({"CORPUS": folder}, {"-o": elsewhere / "vectors.txt"})
+    with pytest.raises(PathConflictError, match="inside the corpus folder"):
+        refuse_overwrite({"CORPUS": folder}, {"-o": folder / "new" / "deeper" / "vectors.txt"})

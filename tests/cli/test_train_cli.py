@@ -186,3 +186,21 @@ def test_resuming_a_finished_run_says_nothing_was_left_to_train(corpus, tmp_path
     assert out.returncode == 0, out.stderr
     assert "nothing left to train" in out.stdout and "final loss" not in out.stdout and "words/s" not in out.stdout
     assert "wrote" in out.stdout and "Traceback" not in out.stderr
+
+
+def test_a_vocabulary_format_without_a_vocabulary_file_is_a_usage_error(corpus, tmp_path):
+    out = w2v("train", corpus, "-o", tmp_path / "v.bin", "--quiet", "--save-vocab-format", "word2vec.c")
+    assert out.returncode == 2 and "--save-vocab-format does nothing without --save-vocab" in out.stderr, out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and not (tmp_path / "v.bin").exists()
+
+
+def test_json_of_a_resumed_run_says_whether_anything_was_left_to_train(corpus, tmp_path):
+    import json
+
+    state = tmp_path / "run.npz"
+    first = w2v("train", corpus, "-o", tmp_path / "a.bin", "--dim", 4, "--epochs", 1, "--workers", 1,
+                "--save-state", state, "--quiet", "--json")
+    again = w2v("train", corpus, "-o", tmp_path / "b.bin", "--resume", state, "--quiet", "--json")
+    assert first.returncode == again.returncode == 0, again.stderr
+    assert json.loads(first.stdout)["nothing_left_to_train"] is False
+    assert json.loads(again.stdout)["nothing_left_to_train"] is True

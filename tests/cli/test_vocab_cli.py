@@ -60,7 +60,7 @@ def test_max_final_vocab_and_whitespace_tokenizer(corpus):
     (["{tmp}/missing.txt"], "does not exist"),
     (["{tmp}/empty.txt"], "has no words"),
     (["{tmp}/small.txt", "--min-count", "50"], "lower --min-count"),
-    (["{tmp}/small.txt", "--min-count", "0"], "must be at least 1"),
+    (["{tmp}/small.txt", "--min-count", "-1"], "must be 0 or more"),
     (["{tmp}/small.txt", "-o", "{tmp}/no/such/folder/v.txt"], "does not exist"),
 ])
 def test_user_errors_exit_2_with_one_line(tmp_path, args, message):
@@ -74,3 +74,9 @@ def test_user_errors_exit_2_with_one_line(tmp_path, args, message):
     # one line, at most followed by a hint to --help; never the usage block
     assert len(lines) == 1 or (len(lines) == 2 and "--help" in lines[1]), result.stderr
     assert "usage:" not in result.stderr
+
+
+def test_min_count_0_keeps_every_word_as_1_does_as_in_word2vec_c(corpus):
+    zero, one = (_run(corpus, "--min-count", n, "--json") for n in ("0", "1"))
+    assert zero.returncode == 0, zero.stderr
+    assert json.loads(zero.stdout)["vocabulary_size"] == json.loads(one.stdout)["vocabulary_size"] == 9

@@ -9,7 +9,7 @@ import pytest
 
 from w2v import Word2Vec
 from w2v.corpus import LineCorpus, Vocabulary
-from w2v.corpus.pipeline import build_and_encode, finalize_vocabulary
+from w2v.corpus.pipeline import build_and_encode, build_vocabulary, finalize_vocabulary
 from w2v.corpus.scan import scan_corpus
 from w2v.errors import CorpusError
 
@@ -194,4 +194,26 @@ def test_a_vocabulary_that_pruning_emptied_says_so_and_suggests_a_larger_bound()
     sentences = [[f"w{s}_{k}" for k in range(5)] for s in range(20)]
     with pytest.raises(CorpusError, match="max_vocab_size=3.*raise --max-vocab-size") as err:
         build_and_encode(sentences, min_count=1, max_vocab_size=3)
+    assert "lower --min-count" not in str(err.value)
+
+
+def test_min_count_0_keeps_every_word_as_1_does():
+    sentences = [["a", "b"], ["a", "c"]]
+    assert build_vocabulary(sentences, min_count=0).words == build_vocabulary(sentences, min_count=1).words
+
+
+def test_pruning_is_named_but_min_count_comes_first_when_words_were_left():
+    # a word is left with 4 occurrences: min_count=10 dropped it, whatever pruning did to the rest
+    sentences = [["the", f"x{s}"] for s in range(4)]
+    with pytest.raises(CorpusError, match=r"lower --min-count, or raise --max-vocab-size") as err:
+        build_and_encode(sentences, min_count=10, max_vocab_size=2)
+    assert "counted 4 times" in str(err.value)
+
+
+def test_a_distributed_vocabulary_that_pruning_emptied_says_so_as_one_process_does():
+    from w2v.distributed.shards import merge_vocabulary
+
+    counts = {f"w{k}": 1 for k in range(10)}
+    with pytest.raises(CorpusError, match="max_vocab_size=3.*raise --max-vocab-size") as err:
+        merge_vocabulary([(counts, 10, 2, False)], 1, "'c.txt'", 3)
     assert "lower --min-count" not in str(err.value)

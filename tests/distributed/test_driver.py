@@ -412,3 +412,16 @@ def test_a_fetch_from_a_worker_that_never_answers_gives_up_on_ctrl_c_and_at_the_
     stop(run.id)
     thread.join(5)
     assert not thread.is_alive() and "dead" in str(outcome["error"])
+
+
+def test_resuming_a_finished_partial_fit_on_a_cluster_trains_nothing(tmp_path):
+    # one process trains nothing after a finished call; the cluster went on with the model's epochs
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("".join(" ".join(np.random.default_rng(i).permutation(list("abcdefghij"))) + "\n"
+                              for i in range(200)))
+    model = Word2Vec(dim=4, epochs=3, min_count=1, progress=False, workers=1).fit(str(corpus))
+    model.partial_fit(str(corpus), epochs=1)
+    trained, history, values = model.epochs_trained_, len(model.history_), model.wv_.vectors.copy()
+    model.resume(str(corpus), client=InProcessClient(2))
+    assert (model.epochs_trained_, len(model.history_)) == (trained, history) == (1, 4)
+    assert np.array_equal(model.wv_.vectors, values)

@@ -461,3 +461,12 @@ def test_a_state_without_the_call_epochs_resumes_to_the_models_epochs(small, tmp
     old = Word2Vec.load_state(tmp_path / "old.npz")
     old.resume(small)
     assert old.epochs_trained_ == 2 and len(old.history_) == 2
+
+
+def test_save_state_says_why_it_refuses_a_changed_parameter_and_min_count_0_is_1(small, tmp_path):
+    model = Word2Vec(dim=8, epochs=1, min_count=1, progress=False, workers=1).fit(small)
+    model.set_params(min_count=0)            # the same vocabulary: 0 keeps every word, as 1 does
+    model.partial_fit(small, epochs=1)
+    model.set_params(dim=9)
+    with pytest.raises(ParameterError, match="state saved now would not match"):
+        model.save_state(tmp_path / "s.npz")

@@ -61,9 +61,10 @@ def _is_device(path: str) -> bool:
 def refuse_overwrite(inputs: Mapping[str, object], outputs: Mapping[str, object]) -> None:
     """Raise :class:`PathConflictError` when an output would replace an input or another output.
 
-    Call it before any work. A folder input (a corpus folder) conflicts with every path inside it:
-    an existing file there is read as part of the corpus, and a new one would be by the next run
-    on that folder (a ``--resume`` among them). An input given as ``"-"`` conflicts with the file
+    Call it before any work. A folder input (a corpus folder) conflicts with every path its
+    listing reads (:func:`w2v.corpus.folders.would_be_read`: not hidden, through links too): an
+    existing file there is read as part of the corpus, and a new one would be by the next run on
+    that folder (a ``--resume`` among them). An input given as ``"-"`` conflicts with the file
     that standard input reads (``w2v train - -o x.txt < x.txt``).
 
     Parameters
@@ -80,7 +81,7 @@ def refuse_overwrite(inputs: Mapping[str, object], outputs: Mapping[str, object]
             if same_file(out, src):
                 raise PathConflictError(f"{out_name} {out!r} is the input {in_name} {src!r}: writing it would "
                                         "destroy what is read; choose another output path")
-            if os.path.isdir(src) and _inside(out, src):
+            if os.path.isdir(src) and _read_from_folder(out, src):
                 raise PathConflictError(
                     f"{out_name} {out!r} is inside the corpus folder {in_name} {src!r}, whose files are all read: "
                     + ("writing it would destroy what is read" if os.path.exists(out)
@@ -105,9 +106,11 @@ def _is_standard_input(path: str) -> bool:
     return stat.S_ISREG(held.st_mode) and (held.st_dev, held.st_ino) == (target.st_dev, target.st_ino)
 
 
-def _inside(path: str, folder: str) -> bool:
-    real, root = os.path.realpath(path), os.path.realpath(folder)
-    return os.path.commonpath([real, root]) == root and real != root
+def _read_from_folder(path: str, folder: str) -> bool:
+    # imported here: the corpus package is not loaded by the commands that read no corpus
+    from w2v.corpus.folders import would_be_read
+
+    return would_be_read(path, folder)
 
 
 # -- strict JSON --------------------------------------------------------------------------------------

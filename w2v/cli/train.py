@@ -260,7 +260,7 @@ def handle(args) -> int:
     if failures and args.json:
         # stdout stays one JSON document: the summary, with each file that could not be written null
         # and its error in "errors" (and on stderr, as without --json)
-        report = _report(model, args)
+        report = {**_report(model, args), "nothing_left_to_train": finished}
         for what, key in (("vectors", "output"), ("vocabulary", "vocabulary"), ("trainer state", "state")):
             if what not in written:
                 report[key] = None
@@ -275,7 +275,7 @@ def handle(args) -> int:
             print(line, file=out)
         return _report_failures(failures)
     if args.json:
-        print_json({**_report(model, args), "extra_outputs": extra})
+        print_json({**_report(model, args), "nothing_left_to_train": finished, "extra_outputs": extra})
         return 0
     # with the vectors on stdout, the summary goes to stderr so the stream stays a clean file
     out = sys.stderr if args.output == STDIO else sys.stdout
@@ -315,6 +315,8 @@ def _inapplicable(args) -> str | None:
             return f"--ns-exponent does nothing with --objective {args.objective}, which draws no noise words: {fix}"
     if "shared_negatives" in given and args.shared_negatives and args.arch != "skipgram":
         return f"--shared-negatives does nothing with --arch {args.arch} (skip-gram only): leave it out"
+    if "save_vocab_format" in given and not args.save_vocab:
+        return "--save-vocab-format does nothing without --save-vocab: leave it out, or give --save-vocab FILE"
     if "cbow_mean" in given and args.arch != "cbow":
         flag = "--cbow-mean" if args.cbow_mean else "--cbow-sum"
         return f"{flag} does nothing with --arch {args.arch} (CBOW only): leave it out, or give --arch cbow"

@@ -26,8 +26,8 @@ def register(subparsers) -> None:
     p.add_argument("corpus", metavar="CORPUS", type=_args.input_file("corpus"),
                    help="text file (one sentence per line, or one huge text8-style line), folder, "
                         ".gz/.bz2/.xz file, or - for standard input")
-    p.add_argument("--min-count", type=_args.positive_int, default=5,
-                   help="drop words seen fewer times (word2vec.c: -min-count)")
+    p.add_argument("--min-count", type=_args.non_negative_int, default=5,
+                   help="drop words seen fewer times; 0 keeps every word, as 1 (word2vec.c: -min-count)")
     p.add_argument("--max-vocab-size", type=_args.positive_int, default=None,
                    help="bound on distinct words held while counting; rare words are pruned as in "
                         "word2vec.c, making counts approximate")
@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         f"tokens read:     {vocab.total_words:,}",
         f"tokens kept:     {vocab.retained_words:,} ({kept_share:.1%})",
         f"vocabulary size: {len(vocab):,} words with count >= {vocab.min_count}"
-        + (" (raised by --max-final-vocab)" if vocab.min_count > args.min_count else ""),
+        + (" (raised by --max-final-vocab)" if vocab.min_count > max(1, args.min_count) else ""),
         f"decode errors:   {vocab.decode_errors:,}"
         + (" (invalid UTF-8 bytes replaced)" if vocab.decode_errors else ""),
     ]

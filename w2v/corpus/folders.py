@@ -38,6 +38,34 @@ def folder_files(root: Path) -> list[Path]:
     on the order of the directory entries.
     """
     files = []
+    for dirpath, filenames in _folders_read(root):
+        files.extend(p for p in (Path(dirpath, f) for f in filenames if not f.startswith(".")) if _is_text_entry(p))
+    return sorted(files)
+
+
+def would_be_read(path, root) -> bool:
+    """Whether a file at ``path`` (existing or not) is, or would be, one of :func:`folder_files`
+    of the folder ``root``: in a folder the listing reads (through links too), under names none
+    of which is hidden. For outputs, which must not become part of a corpus they are made from.
+
+    Parameters
+    ----------
+    path : str or PathLike
+    root : str or PathLike
+        An existing folder.
+    """
+    folders = {os.path.realpath(d) for d, _ in _folders_read(root, warn=False)}
+    head, names = os.path.abspath(path), []
+    while not os.path.isdir(head):          # up to the nearest existing folder: what is made below it
+        head, name = os.path.split(head)
+        if not name:
+            return False
+        names.append(name)
+    return not any(name.startswith(".") for name in names) and os.path.realpath(head) in folders
+
+
+def _folders_read(root, warn: bool = True):
+    """``(folder, file names)`` of every folder :func:`folder_files` reads, hidden names left out."""
     seen = {os.path.realpath(root)}
     # without onerror, os.walk skips a folder it cannot list without a word: part of the corpus
     # would be left out silently, or an unreadable top folder reported as empty
@@ -49,14 +77,14 @@ def folder_files(root: Path) -> list[Path]:
             path = os.path.join(dirpath, name)
             real = os.path.realpath(path)
             if real in seen:
-                logger.warning("corpus folder: skipping %r, which is %r, already read (a link loop or a "
-                               "second way to that folder)", path, real)
+                if warn:
+                    logger.warning("corpus folder: skipping %r, which is %r, already read (a link loop or a "
+                                   "second way to that folder)", path, real)
                 continue
             seen.add(real)
             kept.append(name)
         dirnames[:] = kept
-        files.extend(p for p in (Path(dirpath, f) for f in filenames if not f.startswith(".")) if _is_text_entry(p))
-    return sorted(files)
+        yield dirpath, filenames
 
 
 def _unreadable_folder(err: OSError):

@@ -37,12 +37,42 @@ logger = logging.getLogger(__name__)
 
 
 def _check_limits(min_count, max_vocab_size, max_final_vocab) -> None:
-    if int(min_count) < 1:
-        raise ValueError(f"min_count must be at least 1, got {min_count}")
+    if int(min_count) < 0:
+        raise ValueError(f"min_count must be at least 0 (0 keeps every word, as 1), got {min_count}")
     if max_vocab_size is not None and int(max_vocab_size) < 1:
         raise ValueError(f"max_vocab_size must be at least 1, got {max_vocab_size}")
     if max_final_vocab is not None and int(max_final_vocab) < 1:
         raise ValueError(f"max_final_vocab must be at least 1, got {max_final_vocab}")
+
+
+def no_word_kept(name: str, min_count: int, tokens: int, most: int, pruned: bool,
+                 max_vocab_size: int | None) -> CorpusError:
+    """The error for a corpus none of whose words reaches ``min_count``.
+
+    Parameters
+    ----------
+    name : str
+        The corpus, as messages name it.
+    min_count : int
+        The effective bound.
+    tokens : int
+        Tokens read.
+    most : int
+        The count of the most frequent word left (after pruning, if any).
+    pruned, max_vocab_size
+        Whether pruning under ``max_vocab_size`` dropped words while counting (and so their counts).
+    """
+    if not pruned:
+        return CorpusError(f"no word of {name} occurs at least {min_count} times ({tokens:,} tokens, most frequent "
+                           f"word seen {most} times): lower --min-count or give a larger corpus")
+    bound = f"max_vocab_size={max_vocab_size}" if max_vocab_size is not None else "max_vocab_size"
+    if most == 0:
+        # every word was dropped while counting, not by min_count: a smaller min_count cannot help
+        return CorpusError(f"pruning under {bound} while counting left no word of {name} ({tokens:,} tokens): "
+                           "raise --max-vocab-size or leave it out")
+    return CorpusError(f"no word of {name} occurs at least {min_count} times after pruning under {bound} while "
+                       f"counting ({tokens:,} tokens, the most frequent word left counted {most} times): lower "
+                       "--min-count, or raise --max-vocab-size (pruning drops the counts of the words it removes)")
 
 
 def finalize_vocabulary(scan: ScanResult, min_count: int = 5, max_final_vocab: int | None = None,
@@ -53,7 +83,7 @@ def finalize_vocabulary(scan: ScanResult, min_count: int = 5, max_final_vocab: i
     ----------
     scan : ScanResult
     min_count : int, default 5
-        Drop words seen fewer times.
+        Drop words seen fewer times; 0 keeps every word, as 1 does (word2vec.c's and gensim's).
     max_final_vocab : int, optional
         Keep at most this many words by raising ``min_count`` as little as needed (ties at the
         boundary are all dropped, so fewer words may remain).
@@ -76,7 +106,8 @@ def finalize_vocabulary(scan: ScanResult, min_count: int = 5, max_final_vocab: i
     if scan.total_tokens == 0:
         raise CorpusError(f"corpus {name} has no words: give a text file (or folder) with some text")
     counts = scan.counts
-    effective = int(min_count)
+    min_count = max(1, int(min_count))
+    effective = min_count
     kept = np.flatnonzero(counts >= effective)
     if max_final_vocab is not None and kept.shape[0] > max_final_vocab:
         descending = np.sort(counts[kept])[::-1]
@@ -89,16 +120,7 @@ def finalize_vocabulary(scan: ScanResult, min_count: int = 5, max_final_vocab: i
             raise CorpusError(
                 f"max_final_vocab={max_final_vocab} keeps no word of {name} (the most frequent "
                 f"words tie at count {most}): raise --max-final-vocab")
-        if scan.pruned:
-            # the words were dropped while counting, not by min_count: a smaller min_count cannot help
-            bound = f"max_vocab_size={max_vocab_size}" if max_vocab_size is not None else "max_vocab_size"
-            raise CorpusError(
-                f"pruning under {bound} while counting left no word of {name} seen at least {effective} "
-                f"times ({scan.total_tokens:,} tokens, the most frequent word left counted {most} times): raise "
-                "--max-vocab-size or leave it out" + (", or lower --min-count" if most > 0 else ""))
-        raise CorpusError(
-            f"no word of {name} occurs at least {effective} times ({scan.total_tokens} tokens, most frequent "
-            f"word seen {most} times): lower --min-count or give a larger corpus")
+        raise no_word_kept(name, effective, scan.total_tokens, most, scan.pruned, max_vocab_size)
     encoded = scan.words.many_word_bytes(kept)
     # rank by the words' bytes, then a stable sort by descending count keeps that order for ties
     by_word = sorted(range(kept.shape[0]), key=encoded.__getitem__)

@@ -9,31 +9,22 @@ the compiler assume that no value is NaN (a NaN must count as changed) and reord
 
 >>> rows, delta = changed_rows(after, before)                 # doctest: +SKIP
 >>> add_rows(total, slot, rows, delta)                        # doctest: +SKIP
+
+The kernels call nothing compiled elsewhere, so numba's own cache check (this file's source and
+numba's version) keeps their cache right without the package's guard (``w2v._jit.refresh_cache``).
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
-from w2v._jit import njit, refresh_cache  # numba's, compiling in memory where it cannot cache
+from w2v._jit import njit  # numba's, compiling in memory where it cannot cache
 
 
 @njit(cache=True, nogil=True)
 def changed_rows(after, before):
-    """The rows where ``after`` differs from ``before`` in any component, and their change.
-
-    Parameters
-    ----------
-    after, before : float32 (V, dim)
-
-    Returns
-    -------
-    rows : int32 (k,)
-        Ascending.
-    delta : float32 (k, dim)
-        ``after[rows] - before[rows]``.
-    """
+    """:func:`w2v.distributed.combine.touched_rows` of two float32 ``(V, dim)`` matrices: the
+    ascending int32 ids of the rows where ``after`` differs from ``before`` in any component, and
+    their float32 change ``after[rows] - before[rows]``."""
     n_rows, dim = after.shape
     changed = np.zeros(n_rows, np.bool_)
     k = 0
@@ -97,6 +88,3 @@ def divided_float32(total, divisor):
             out[i, j] = np.float32(total[i, j] / d)
     return out
 
-
-# numba notices an edit of this file by itself; the guard keeps the house rule for kernel modules
-refresh_cache(changed_rows, [Path(__file__)])

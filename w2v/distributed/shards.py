@@ -260,10 +260,9 @@ def merge_vocabulary(shares, min_count: int, name: str = "the corpus", max_vocab
         pruned = True
     kept = sorted(((w, c) for w, c in counter.items() if c >= min_count), key=lambda wc: (-wc[1], wc[0]))
     if not kept:
-        most = max(counter.values(), default=0)
-        raise CorpusError(f"no word of {name} occurs at least {min_count} times ({total} tokens, most "
-                          f"frequent word seen {most} times): lower --min-count or give a "
-                          "larger corpus")
+        from w2v.corpus.pipeline import no_word_kept
+
+        raise no_word_kept(name, min_count, total, max(counter.values(), default=0), pruned, max_vocab_size)
     vocab = Vocabulary([w for w, _ in kept], [c for _, c in kept], total_words=total, min_count=min_count,
                        pruned=pruned)
     vocab.n_sentences = sentences

@@ -400,13 +400,16 @@ class Word2Vec:
         planned = self._planned_epochs()
         finished = self.epochs_trained_ >= planned
         if finished:
-            # the corpus is still checked (and the outputs of the CLI written), but nothing is trained
+            # nothing is trained; in one process the corpus is still checked (and the CLI writes its
+            # outputs), a cluster is not called at all
             logger.warning("nothing left to train: the last training call had finished its %d epoch%s (resume "
                            "finishes an interrupted call)", planned, "s" * (planned != 1))
         else:
             self._refuse_changed(self._SCHEDULE, "resume")
         if client is not None:
-            if planned != self.epochs and not finished:
+            if finished:
+                return self
+            if planned != self.epochs:
                 raise ParameterError(f"the interrupted call was partial_fit(epochs={planned}), which a cluster "
                                      "does not resume: resume it without client")
             from w2v.distributed import fit_distributed
@@ -513,13 +516,15 @@ class Word2Vec:
         """Raise :class:`ParameterError` naming the parameters of ``names`` that differ from those
         the model was trained with (:meth:`set_params` after a training call)."""
         trained = getattr(self, "_trained_params", None) or {}
-        changed = sorted(name for name in names if name in trained and getattr(self, name) != trained[name])
+        changed = sorted(name for name in names if name in trained
+                         and _meaning(name, getattr(self, name)) != _meaning(name, trained[name]))
         if changed:
             was = ", ".join(f"{name}={trained[name]!r}" for name in changed)
             now = ", ".join(f"{name}={getattr(self, name)!r}" for name in changed)
+            why = ("a state saved now would not match its weights and schedule" if call == "save_state"
+                   else f"{call}() continues the trained weights with their parameters")
             raise ParameterError(f"{', '.join(changed)} changed since the model was trained ({was}, now {now}): "
-                                 f"{call}() continues the trained weights with their parameters; set them back, "
-                                 "or call fit() to train afresh with the new ones")
+                                 f"{why}; set them back, or call fit() to train afresh with the new ones")
 
     #: the published vectors (None: made from ``_input`` when read) and whether they are ``_input`` itself
     _wv = None
@@ -693,3 +698,8 @@ class Word2Vec:
 # should show the real keyword parameters
 Word2Vec.__signature__ = inspect.signature(Word2Vec.__init__).replace(
     parameters=list(inspect.signature(Word2Vec.__init__).parameters.values())[1:])
+
+
+def _meaning(name: str, value):
+    """What a parameter's value means, for comparing two settings: ``min_count`` 0 is 1."""
+    return max(1, int(value)) if name == "min_count" and value is not None else value
