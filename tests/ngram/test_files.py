@@ -336,3 +336,22 @@ def test_an_arpa_file_without_unk_says_why_unknown_words_are_infinite(tmp_path):
     path.write_text(HAND_ARPA.replace("-0.6\tb", "-99\tb"))
     reason = read_arpa(path).evaluate([["b", "a"]]).reason
     assert "1 of 3 tokens" in reason and "-99" in reason and "smoothed method" not in reason
+
+
+def test_an_mle_arpa_file_blames_the_zero_back_off_weight_not_a_listed_ngram(tmp_path, ten_sentences):
+    # "b b" is not in the file: it is zero because b's back-off weight is -99 (MLE gives unseen
+    # n-grams nothing), but the reason said the file gives some n-gram probability 0 (-99)
+    path = tmp_path / "mle.arpa"
+    NgramLM(order=2, smoothing="mle", min_count=1).fit(ten_sentences).to_arpa(path)
+    reason = read_arpa(path).evaluate([["a", "b", "b"]]).reason
+    assert reason.startswith("1 of 4 tokens have probability 0: ")
+    assert "back-off weight" in reason and "'b b'" in reason and "unseen" in reason
+    assert "lists" not in reason and "<unk>" not in reason and "\n" not in reason
+    # the three causes are told apart and counted each: zzz (no <unk> probability), a b listed at
+    # -99, and b </s> (not listed, after b whose back-off weight is -99)
+    text = HAND_ARPA.replace("-1.0\t<unk>\n", "").replace("ngram 1=5", "ngram 1=4")
+    path.write_text(text.replace("-0.3\ta b", "-99\ta b").replace("-0.6\tb", "-0.6\tb\t-99"))
+    reason = read_arpa(path).evaluate([["a", "b"], ["zzz"]]).reason
+    assert reason.startswith("3 of 5 tokens have probability 0: ")
+    assert "1 unknown word(s)" in reason and "1 n-gram(s) the ARPA file lists at -99 (e.g. 'a b')" in reason
+    assert "1 n-gram(s) unseen after a context whose back-off weight is 0" in reason and "'b </s>'" in reason
