@@ -266,6 +266,18 @@ def test_crlf_arpa_files_are_read(tmp_path):
     assert read_arpa(path).logprob("b", ["a"]) == pytest.approx(-0.3)
 
 
+@pytest.mark.parametrize("prefix", ["", "# written on a classic Mac\r\r", "\ufeff"])
+def test_cr_only_arpa_files_are_refused_saying_how_to_convert(prefix, tmp_path):
+    # KenLM reads none either, but the message was "neither a w2v n-gram model (.npz) nor an ARPA
+    # file" (NgramLM.load) or "no \\data\\ line" (read_arpa), which hides the cause
+    path = tmp_path / "cr.arpa"
+    path.write_bytes((prefix + HAND_ARPA.replace("\n", "\r")).encode())
+    for read in (NgramLM.load, read_arpa):
+        with pytest.raises(ModelFormatError, match=r"cr\.arpa'.*lines end in \\r \(CR only\).*tr '\\r' '\\n'") as err:
+            read(path)
+        assert "\n" not in str(err.value) and "neither" not in str(err.value)
+
+
 @pytest.mark.parametrize("word", ["a b", "a\tb", "a\rb", "a\nb", ""])
 def test_arpa_writer_refuses_a_word_it_cannot_write(word, tmp_path):
     lm = NgramLM(order=2, smoothing="kneser-ney", min_count=1).fit([["x", word, "y"], ["x", "y"]])

@@ -24,6 +24,7 @@ from w2v.container import Layout, open_container, write_container
 from w2v.corpus.tokenize import TOKENIZER_NAMES
 from w2v.errors import ModelFormatError
 from w2v.fileio import check_model_file, check_readable, decompression_errors, is_compressed, open_binary
+from w2v.ngram.arpa import cr_only_message, is_cr_only_arpa
 from w2v.ngram.encoding import NgramVocab
 from w2v.ngram.methods import tables_class
 from w2v.ngram.tables import BackoffTables
@@ -149,6 +150,10 @@ def is_arpa_file(path: str | os.PathLike) -> bool:
         f.seek(0)
         if _first_arpa_line(f) == b"\\data\\":
             return True
+        f.seek(0)
+        # the whole start of the file read as one line: say why rather than "neither"
+        if is_cr_only_arpa(f.read(_LINE_PIECE)):
+            raise ModelFormatError(cr_only_message(str(p)))
     raise ModelFormatError(f"{str(p)!r} is neither a w2v n-gram model (.npz) nor an ARPA file")
 
 
