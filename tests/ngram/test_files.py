@@ -302,6 +302,17 @@ def test_to_arpa_compresses_by_extension(suffix, tmp_path, ten_sentences):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.arpa", f"m.arpa{suffix}"]
 
 
+@pytest.mark.parametrize("name", ["m.arpa.gz", "m.lm.gz", "m.ARPA.XZ"])
+def test_save_to_a_compressed_name_points_to_to_arpa(name, tmp_path, ten_sentences):
+    # save('m.arpa.gz') said "name it .arpa.gz ... for a compressed ARPA file", the name it was given:
+    # save writes the native format whatever the name, to_arpa writes ARPA
+    lm = _fit("kneser-ney", ten_sentences)
+    with pytest.raises(ModelFormatError, match=r"not compressed.*to_arpa\(") as err:
+        lm.save(tmp_path / name)
+    assert "name it .arpa.gz" not in str(err.value) and "\n" not in str(err.value)
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("prefix", ["# written by SRILM\n\n# another comment\n", "\n\n  \n", "\ufeff",
                                     "\ufeff# comment\n" + "# " + "x" * 100_000 + "\n"])
 def test_blank_and_comment_lines_and_a_bom_before_the_header_are_skipped(prefix, tmp_path):

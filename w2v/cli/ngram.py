@@ -151,7 +151,9 @@ def _train(args) -> int:
     _safety.refuse_overwrite({"CORPUS": args.corpus, "--heldout": args.heldout}, {"-o": args.output})
     arpa = args.output == STDIO or is_arpa_name(args.output)
     if not arpa:
-        check_native_name(args.output)  # before the training, not after it
+        # before the training, not after it; here the name chooses the format
+        check_native_name(args.output, arpa_hint="name it .arpa.gz (or .arpa.bz2, .arpa.xz) for a compressed "
+                          "ARPA file")
     start = time.perf_counter()
     lm = NgramLM(order=args.order, smoothing=args.smoothing, min_count=args.min_count, k=args.k)
     lm.check_params()  # before any text is opened
