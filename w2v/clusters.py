@@ -168,9 +168,11 @@ class WordClasses:
 
         bad = first_unwritable_word(self.words)
         if bad is not None:
+            # no file format holds every word's class otherwise (format='json' is a summary of
+            # sizes and central words), so the message names only the in-memory mapping
             raise ClusteringError(f"word {bad!r} is empty or holds white space, which a 'word class_id' "
-                                  "classes file cannot store; write them as JSON instead "
-                                  "(format='json', w2v classes --json)")
+                                  "classes file cannot store (from Python, the words and labels of "
+                                  "cluster_vectors' result hold every word's class)")
 
     def _lines(self):
         for start in range(0, len(self.words), 10_000):

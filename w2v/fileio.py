@@ -191,6 +191,41 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
         raise
 
 
+#: compression of a written file by its extension: what :func:`open_binary` decompresses
+_COMPRESSORS = {".gz": lambda raw, name: gzip.GzipFile(filename=name, mode="wb", fileobj=raw),
+                ".bz2": lambda raw, name: bz2.BZ2File(raw, "wb"),
+                ".xz": lambda raw, name: lzma.LZMAFile(raw, "wb")}
+
+
+@contextlib.contextmanager
+def compressed_output(raw: IO[bytes], path: str | os.PathLike) -> Iterator[IO[bytes]]:
+    """Bytes written to the open binary file ``raw``, compressed when ``path`` ends in .gz, .bz2 or
+    .xz (any case), as :func:`open_binary` reads them back.
+
+    ``raw`` is typically the file :func:`atomic_write` yields for ``path``; it is left open (the
+    compressed stream's end is written when the block ends), so ``atomic_write`` still flushes and
+    renames it. Without such an extension ``raw`` itself is yielded.
+
+    >>> with atomic_write("corpus.txt.gz") as raw, compressed_output(raw, "corpus.txt.gz") as f:  # doctest: +SKIP
+    ...     f.write(b"new_york is\\n")
+    """
+    compressor = _COMPRESSORS.get(Path(path).suffix.lower())
+    if compressor is None:
+        yield raw
+        return
+    # the name recorded in a gzip header is the final one, not the temporary file's
+    stream = compressor(raw, Path(path).name)
+    try:
+        yield stream
+    except BaseException:
+        # closed now, while raw is open (atomic_write removes the file anyway), not by the garbage
+        # collector writing into a closed file; the original error is the one to report
+        with contextlib.suppress(Exception):
+            stream.close()
+        raise
+    stream.close()
+
+
 def probe_atomic_write(path: str | os.PathLike) -> None:
     """Create and remove the temporary file :func:`atomic_write` would create for ``path``.
 

@@ -240,6 +240,18 @@ def test_perplexity_of_an_arpa_model_says_which_tokenizer_it_uses(tmp_path, caps
     assert "an ARPA file records none" in " ".join(capsys.readouterr().out.split())
 
 
+def test_perplexity_of_a_native_model_without_a_tokenizer_does_not_blame_arpa(files, capsys):
+    # a model saved from Python records no tokenizer; the warning said "(ARPA files have no place for
+    # one)" about this .npz file
+    folder, train, test = files
+    model = folder / "api.lm"
+    NgramLM(order=2, min_count=1).fit([["the", "cat"], ["a", "dog"]]).save(model)
+    assert main(["ngram", "perplexity", str(model), str(test), "--json"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("w2v ngram perplexity: warning: ") and err.count("\n") == 1
+    assert "api.lm' records no tokenizer" in err and "'default' tokenizer" in err and "ARPA" not in err
+
+
 def test_generate_warns_about_an_arpa_models_tokenizer_only_when_the_context_depends_on_it(files, capsys):
     folder, train, _ = files
     arpa = folder / "m.arpa"

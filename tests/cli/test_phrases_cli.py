@@ -182,3 +182,20 @@ def test_train_phrases_with_the_whitespace_tokenizer_equals_the_phrased_file(cor
     va, vb = KeyedVectors.load(tmp_path / "a.npz"), KeyedVectors.load(tmp_path / "b.npz")
     assert "New_York" in va.words and va.words == vb.words
     np.testing.assert_array_equal(va.vectors, vb.vectors)
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".XZ"])
+def test_compressed_output_name_writes_a_compressed_file(tmp_path, suffix):
+    # plain text under a .gz name: every corpus reader then refused it as a corrupt gzip file
+    from w2v.fileio import open_binary
+
+    out = tmp_path / ("p.txt" + suffix)
+    result = w2v("phrases", "-", "-o", out, "--quiet", "--scoring", "gensim", "--min-count", "1",
+                 "--threshold", "0.1", "--json", stdin="new york is\nnew york\nnew york\n")
+    assert result.returncode == 0, result.stderr
+    with open_binary(out) as f:
+        assert f.read() == b"new_york is\nnew_york\nnew_york\n"
+    assert json.loads(result.stdout)["bytes_written"] == len(b"new_york is\nnew_york\nnew_york\n")
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]          # no temporary file left
+    counted = w2v("vocab", out, "--min-count", "1", "--tokenizer", "whitespace")
+    assert counted.returncode == 0 and "new_york" in counted.stdout, counted.stderr

@@ -53,6 +53,22 @@ def test_classes_usage_errors(tmp_path, vectors, capsys):
     assert exit_.value.code == 2
 
 
+def test_classes_of_a_word_no_classes_file_holds_points_to_nothing_that_fails_too(tmp_path, capsys):
+    # the refusal recommended "write them as JSON instead (format='json', w2v classes --json)", but
+    # -o x.json --json fails the same way and the JSON is only a summary, not every word's class
+    path = tmp_path / "ctl.npz"
+    KeyedVectors(["a", "g\x0bh", "c", "d"], [[1, 0], [0, 1], [1, 1], [1, -1]]).save(path)
+    out = tmp_path / "ctlc.json"
+    assert main(["classes", str(path), "-k", "2", "-o", str(out), "--json"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("w2v classes: error: ") and err.count("\n") == 1 and "'g\\x0bh'" in err
+    assert "json" not in err.lower() and not out.exists()
+    # the JSON summary on stdout still holds such a word
+    assert main(["classes", str(path), "-k", "2", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert "g\x0bh" in [w["word"] for c in doc["classes"] for w in c["central_words"]]
+
+
 def test_classes_of_fewer_directions_than_k_ends_with_k_classes(tmp_path, capsys):
     # two directions into three classes was a RecursionError traceback
     path = tmp_path / "dup.txt"

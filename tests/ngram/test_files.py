@@ -266,6 +266,18 @@ def test_crlf_arpa_files_are_read(tmp_path):
     assert read_arpa(path).logprob("b", ["a"]) == pytest.approx(-0.3)
 
 
+@pytest.mark.parametrize("prefix", ["", "# written on a classic Mac\r\r", "\ufeff"])
+def test_cr_only_arpa_files_are_refused_saying_how_to_convert(prefix, tmp_path):
+    # KenLM reads none either, but the message was "neither a w2v n-gram model (.npz) nor an ARPA
+    # file" (NgramLM.load) or "no \\data\\ line" (read_arpa), which hides the cause
+    path = tmp_path / "cr.arpa"
+    path.write_bytes((prefix + HAND_ARPA.replace("\n", "\r")).encode())
+    for read in (NgramLM.load, read_arpa):
+        with pytest.raises(ModelFormatError, match=r"cr\.arpa'.*lines end in \\r \(CR only\).*tr '\\r' '\\n'") as err:
+            read(path)
+        assert "\n" not in str(err.value) and "neither" not in str(err.value)
+
+
 @pytest.mark.parametrize("word", ["a b", "a\tb", "a\rb", "a\nb", ""])
 def test_arpa_writer_refuses_a_word_it_cannot_write(word, tmp_path):
     lm = NgramLM(order=2, smoothing="kneser-ney", min_count=1).fit([["x", word, "y"], ["x", "y"]])
@@ -288,6 +300,17 @@ def test_to_arpa_compresses_by_extension(suffix, tmp_path, ten_sentences):
     with pytest.raises(ModelFormatError, match=r"m.lm\.gz.*not compressed"):
         lm.save(tmp_path / "m.lm.gz")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.arpa", f"m.arpa{suffix}"]
+
+
+@pytest.mark.parametrize("name", ["m.arpa.gz", "m.lm.gz", "m.ARPA.XZ"])
+def test_save_to_a_compressed_name_points_to_to_arpa(name, tmp_path, ten_sentences):
+    # save('m.arpa.gz') said "name it .arpa.gz ... for a compressed ARPA file", the name it was given:
+    # save writes the native format whatever the name, to_arpa writes ARPA
+    lm = _fit("kneser-ney", ten_sentences)
+    with pytest.raises(ModelFormatError, match=r"not compressed.*to_arpa\(") as err:
+        lm.save(tmp_path / name)
+    assert "name it .arpa.gz" not in str(err.value) and "\n" not in str(err.value)
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("prefix", ["# written by SRILM\n\n# another comment\n", "\n\n  \n", "\ufeff",
@@ -336,3 +359,22 @@ def test_an_arpa_file_without_unk_says_why_unknown_words_are_infinite(tmp_path):
     path.write_text(HAND_ARPA.replace("-0.6\tb", "-99\tb"))
     reason = read_arpa(path).evaluate([["b", "a"]]).reason
     assert "1 of 3 tokens" in reason and "-99" in reason and "smoothed method" not in reason
+
+
+def test_an_mle_arpa_file_blames_the_zero_back_off_weight_not_a_listed_ngram(tmp_path, ten_sentences):
+    # "b b" is not in the file: it is zero because b's back-off weight is -99 (MLE gives unseen
+    # n-grams nothing), but the reason said the file gives some n-gram probability 0 (-99)
+    path = tmp_path / "mle.arpa"
+    NgramLM(order=2, smoothing="mle", min_count=1).fit(ten_sentences).to_arpa(path)
+    reason = read_arpa(path).evaluate([["a", "b", "b"]]).reason
+    assert reason.startswith("1 of 4 tokens have probability 0: ")
+    assert "back-off weight" in reason and "'b b'" in reason and "unseen" in reason
+    assert "lists" not in reason and "<unk>" not in reason and "\n" not in reason
+    # the three causes are told apart and counted each: zzz (no <unk> probability), a b listed at
+    # -99, and b </s> (not listed, after b whose back-off weight is -99)
+    text = HAND_ARPA.replace("-1.0\t<unk>\n", "").replace("ngram 1=5", "ngram 1=4")
+    path.write_text(text.replace("-0.3\ta b", "-99\ta b").replace("-0.6\tb", "-0.6\tb\t-99"))
+    reason = read_arpa(path).evaluate([["a", "b"], ["zzz"]]).reason
+    assert reason.startswith("3 of 5 tokens have probability 0: ")
+    assert "1 unknown word(s)" in reason and "1 n-gram(s) the ARPA file lists at -99 (e.g. 'a b')" in reason
+    assert "1 n-gram(s) unseen after a context whose back-off weight is 0" in reason and "'b </s>'" in reason

@@ -2,6 +2,7 @@
 scoring, generation, errors."""
 import math
 
+import numpy as np
 import pytest
 
 import w2v
@@ -146,3 +147,26 @@ def test_a_context_without_bos_continues_mid_sentence():
     assert lm.generate(30, seed=5, context=["b"]) == lm.generate(30, seed=5, context=["b"])
     for default in (None, []):  # no context: a sentence start
         assert {lm.generate(1, seed=s, context=default)[0] for s in range(40)} == {"a", "b"}
+
+
+@pytest.mark.parametrize("method", ["mle", "kneser-ney"])
+def test_generate_after_a_context_without_bos_draws_from_its_mid_sentence_distribution(method):
+    # the test above compared generate(..., context=["b"]) with itself, which the <s>-always-first bug
+    # passes; here each first draw must be the one the context's own distribution gives for that seed
+    lm = NgramLM(order=3, smoothing=method, min_count=1).fit(
+        [["b", "x"]] * 3 + [["a", "b", "y"]] * 3 + [["c", "b", "x", "y"]] * 2)
+    words = lm.vocab_.words
+    mid, start = lm.next_word_distribution(["b"]), lm.next_word_distribution(["<s>", "b"])
+    assert mid == pytest.approx([lm.prob(w, ["b"]) for w in words], abs=1e-12)
+    assert start == pytest.approx([lm.prob(w, ["<s>", "b"]) for w in words], abs=1e-12)
+    assert np.abs(mid - start).max() > 0.1
+
+    def first_draw(probs, seed):
+        # generate's inverse-CDF draw: one uniform number of default_rng(seed) per token
+        cdf = np.cumsum(probs)
+        return words[int(np.searchsorted(cdf, np.random.default_rng(seed).random() * cdf[-1], side="right"))]
+
+    drawn = {ctx: [lm.generate(1, seed=s, context=ctx)[0] for s in range(60)] for ctx in (("b",), ("<s>", "b"))}
+    assert drawn[("b",)] == [first_draw(mid, s) for s in range(60)]
+    assert drawn[("<s>", "b")] == [first_draw(start, s) for s in range(60)]
+    assert drawn[("b",)] != drawn[("<s>", "b")]

@@ -196,6 +196,17 @@ def test_classes_file_refuses_a_word_it_cannot_hold(tmp_path, word):
     assert json.loads(path.read_text())["words"] == 3
 
 
+def test_classes_file_refusal_names_only_what_holds_every_words_class(tmp_path):
+    # it recommended format='json', which writes a summary (sizes, central words), not each word's class
+    kv = KeyedVectors(["x", "a b", "y"], [[1, 0], [0, 1], [0.5, 0.5]])
+    classes = cluster_vectors(kv, 2)
+    with pytest.raises(ClusteringError, match="cannot store") as err:
+        classes.save(tmp_path / "classes.txt")
+    assert "json" not in str(err.value).lower()
+    assert "words and labels" in str(err.value)
+    assert dict(zip(classes.words, classes.labels.tolist()))["a b"] in (0, 1)
+
+
 @pytest.mark.parametrize("text, message", [("a 99999999999999999999\nb 0\n", "line 1: class id"),
                                            ("a 0\nb -2147483649\n", "line 2: class id"),
                                            ("a \u0661\u0662\n", "line 1 is not 'word class_id'"),

@@ -119,13 +119,16 @@ def _model_tokenizer(args, lm, command: str, matters=None):
     name = getattr(args, "tokenizer", None) or getattr(lm, "tokenizer_", None)
     if name is None:
         name = "default"
-        # ARPA files have no place for it, and text tokenized otherwise than the training text is
-        # scored as other words: only the user knows which one the model needs
+        # ARPA files have no place for it, a model fitted from Python does not record it, and text
+        # tokenized otherwise than the training text is scored as other words: only the user knows
+        # which one the model needs
         if matters is None or matters(_tokenizer("default"), _tokenizer("whitespace")):
-            print(f"w2v ngram {command}: warning: {str(args.model)!r} records no tokenizer (ARPA files have no "
-                  f"place for one): the text is read with the 'default' tokenizer (lowercased, punctuation "
-                  f"dropped); give --tokenizer whitespace if the model was trained on text kept as written",
-                  file=sys.stderr)
+            # "arpa" also for a native copy of an ARPA file: the tokenizer was lost in the ARPA file
+            why = ("ARPA files have no place for one" if lm.smoothing_.name == "arpa"
+                   else "it was fitted from Python, not by 'w2v ngram train'")
+            print(f"w2v ngram {command}: warning: {str(args.model)!r} records no tokenizer ({why}): the text is "
+                  f"read with the 'default' tokenizer (lowercased, punctuation dropped); give --tokenizer "
+                  f"whitespace if the model was trained on text kept as written", file=sys.stderr)
     return _tokenizer(name)
 
 
@@ -151,7 +154,9 @@ def _train(args) -> int:
     _safety.refuse_overwrite({"CORPUS": args.corpus, "--heldout": args.heldout}, {"-o": args.output})
     arpa = args.output == STDIO or is_arpa_name(args.output)
     if not arpa:
-        check_native_name(args.output)  # before the training, not after it
+        # before the training, not after it; here the name chooses the format
+        check_native_name(args.output, arpa_hint="name it .arpa.gz (or .arpa.bz2, .arpa.xz) for a compressed "
+                          "ARPA file")
     start = time.perf_counter()
     lm = NgramLM(order=args.order, smoothing=args.smoothing, min_count=args.min_count, k=args.k)
     lm.check_params()  # before any text is opened

@@ -42,7 +42,8 @@ def register(subparsers) -> None:
     p.add_argument("corpus", type=input_file("corpus"), metavar="CORPUS",
                    help="text file (one sentence per line), folder, .gz/.bz2/.xz, or - for standard input [-train]")
     p.add_argument("-o", "--output", type=output_file("output"), required=True, metavar="OUT",
-                   help="phrased corpus to write ('-': standard output) [-output]")
+                   help="phrased corpus to write, compressed when it ends in .gz/.bz2/.xz ('-': standard output) "
+                   "[-output]")
     p.add_argument("--threshold", type=_number, nargs="+", default=None, metavar="T",
                    help="score a pair must exceed, one per pass (or one for all passes); default "
                    + ", ".join(f"{v:g} for {k}" for k, v in DEFAULT_THRESHOLDS.items()) + " [-threshold]")

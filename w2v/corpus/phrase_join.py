@@ -16,7 +16,7 @@ from itertools import chain
 import numpy as np
 
 from w2v.corpus.phrase_ids import TokenIds
-from w2v.fileio import atomic_write, is_url
+from w2v.fileio import atomic_write, compressed_output, is_url
 
 #: tokens rendered to text per chunk when writing
 _RENDER_TOKENS = 1 << 22
@@ -157,10 +157,13 @@ class _Applier:
 def write_tokens(tokens: TokenIds, path) -> int:
     """Write ``tokens`` as text (atomically): one sentence per line, tokens separated by one space.
 
+    A ``path`` ending in .gz, .bz2 or .xz is written compressed, as every corpus reader expects of
+    such a name.
+
     Returns
     -------
     int
-        Bytes written.
+        Bytes of text written (before compression, for a compressed name).
     """
     from w2v.corpus import _phrases_kernel as kernel
 
@@ -171,7 +174,7 @@ def write_tokens(tokens: TokenIds, path) -> int:
     starts = ends - lengths
     offsets = tokens.offsets
     written = 0
-    with atomic_write(path, "wb") as f:
+    with atomic_write(path, "wb") as raw, compressed_output(raw, path) as f:
         s = 0
         while s < len(offsets) - 1:
             # whole sentences of about _RENDER_TOKENS tokens at a time: memory bounded by the chunk

@@ -309,6 +309,25 @@ def _decode(name: str, data: bytes) -> str:
         return text
 
 
+def is_cr_only_arpa(head: bytes) -> bool:
+    """Whether ``head``, the start of a file, is an ARPA file whose lines end in ``\\r`` alone (classic
+    Mac OS): no ``\\n`` in it, and its first line split at ``\\r`` that is neither blank nor a ``#``
+    comment is ``\\data\\``. Neither w2v nor KenLM reads such a file; this tells the user why."""
+    if b"\n" in head or b"\r" not in head:
+        return False
+    for line in head.removeprefix(b"\xef\xbb\xbf").split(b"\r"):
+        line = line.strip(b" \t")
+        if line and not line.startswith(b"#"):
+            return line == b"\\data\\"
+    return False
+
+
+def cr_only_message(name: str) -> str:
+    """The one-line refusal of an ARPA file :func:`is_cr_only_arpa` recognises."""
+    return (f"{name!r} is an ARPA file whose lines end in \\r (CR only), which w2v (like KenLM) does not "
+            "read: convert the line ends to \\n first, e.g. tr '\\r' '\\n' < old.arpa > new.arpa")
+
+
 def _sections(path) -> list[tuple[int, list[str]]]:
     """The lines of each ``\\n-grams:`` section, checked against the ``\\data\\`` header, each with
     the line number (from 1) of its first line."""
@@ -321,6 +340,8 @@ def _sections(path) -> list[tuple[int, list[str]]]:
     try:
         at = next(i for i, line in enumerate(lines) if line.strip(FIELD_SPACES) == "\\data\\") + 1
     except StopIteration:
+        if is_cr_only_arpa(data[:1 << 16]):
+            raise ModelFormatError(cr_only_message(name)) from None
         raise ModelFormatError(f"{name!r} is not an ARPA file (no \\data\\ line)") from None
     declared: dict[int, int] = {}
     while at < len(lines):

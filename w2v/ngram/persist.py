@@ -24,6 +24,7 @@ from w2v.container import Layout, open_container, write_container
 from w2v.corpus.tokenize import TOKENIZER_NAMES
 from w2v.errors import ModelFormatError
 from w2v.fileio import check_model_file, check_readable, decompression_errors, is_compressed, open_binary
+from w2v.ngram.arpa import cr_only_message, is_cr_only_arpa
 from w2v.ngram.encoding import NgramVocab
 from w2v.ngram.methods import tables_class
 from w2v.ngram.tables import BackoffTables
@@ -59,7 +60,12 @@ class ModelHeader:
     tokenizer: str | None = None
 
 
-def check_native_name(path: str | os.PathLike) -> None:
+#: how :meth:`NgramLM.save`'s caller gets a compressed ARPA file instead (the command line passes
+#: its own: there the name chooses the format)
+_SAVE_ARPA_HINT = "use to_arpa(path) for a compressed ARPA file (save writes the native format only)"
+
+
+def check_native_name(path: str | os.PathLike, arpa_hint: str = _SAVE_ARPA_HINT) -> None:
     """Refuse a native model name ending in ``.gz``, ``.bz2`` or ``.xz``: the file would not be
     compressed, and the reader, which decompresses by extension, would take it for a corrupt one.
 
@@ -67,6 +73,9 @@ def check_native_name(path: str | os.PathLike) -> None:
     ----------
     path : str or PathLike
         Where a native model is to be written.
+    arpa_hint : str
+        How to write a compressed ARPA file instead, for the message; by default the Python
+        API's answer, ``to_arpa``.
 
     Raises
     ------
@@ -75,8 +84,8 @@ def check_native_name(path: str | os.PathLike) -> None:
     """
     if is_compressed(path):
         raise ModelFormatError(f"{str(path)!r}: native n-gram models are not compressed, and a name ending in "
-                               f"{Path(path).suffix} would be read as a compressed file: name it .arpa.gz (or "
-                               ".arpa.bz2, .arpa.xz) for a compressed ARPA file, or drop the extension")
+                               f"{Path(path).suffix} would be read as a compressed file: {arpa_hint}, or drop "
+                               "the extension")
 
 
 def write_model_file(path: str | os.PathLike, header: ModelHeader, words: list, tables: BackoffTables) -> None:
@@ -149,6 +158,10 @@ def is_arpa_file(path: str | os.PathLike) -> bool:
         f.seek(0)
         if _first_arpa_line(f) == b"\\data\\":
             return True
+        f.seek(0)
+        # the whole start of the file read as one line: say why rather than "neither"
+        if is_cr_only_arpa(f.read(_LINE_PIECE)):
+            raise ModelFormatError(cr_only_message(str(p)))
     raise ModelFormatError(f"{str(p)!r} is neither a w2v n-gram model (.npz) nor an ARPA file")
 
 
