@@ -195,8 +195,10 @@ def sgd_step(architecture, input_vectors, output_weights, input_ids, loss_grad, 
     Notes
     -----
     ``grad_h`` is added to every context row unscaled, also for the CBOW mean: that is
-    word2vec.c's (and gensim's) update, whose learning rates were tuned for it, rather than the
-    exact gradient of the mean (which would divide by the number of context words).
+    word2vec.c's (and gensim's, for the mean) update, whose learning rates were tuned for it,
+    rather than the exact gradient of the mean (which would divide by the number of context
+    words). For the sum it is the exact gradient; gensim divides it by the number of context words
+    there.
     """
     h = hidden(architecture, input_vectors, input_ids, cbow_mean)
     loss, grad_h, grad_weights = loss_grad(h, output_weights)
