@@ -28,6 +28,34 @@ import os
 
 import numpy as np
 
+#: parameters that made the weights, the sampling tables and the vocabulary of a fitted model:
+#: fixed until the next ``fit`` (the arrays have their shapes and contents)
+FIXED_AFTER_FIT = ("architecture", "objective", "dim", "min_count", "max_vocab_size", "sample", "negative",
+                   "ns_exponent", "tokenizer")
+#: parameters of one training call's schedule: a later ``partial_fit`` may change them, ``resume``
+#: of an unfinished call may not (it continues that call's schedule). ``epochs`` (raised, resume
+#: trains a finished fit further), ``workers``, ``progress`` and ``callbacks`` may always change.
+CALL_SCHEDULE = ("window", "alpha", "min_alpha", "seed", "cbow_mean", "shared_negatives")
+
+
+def changed(trained: dict, current: dict, names) -> list[str]:
+    """The parameters of ``names`` whose value in ``current`` means another setting than in
+    ``trained`` (``min_count`` 0 and 1 are one setting), sorted; names missing from ``trained``
+    (a state written before they existed) are not compared.
+
+    Parameters
+    ----------
+    trained, current : dict of str to value
+        Parameters by name, as the model was trained and as they are now.
+    names : iterable of str
+    """
+    def meaning(name, value):
+        return max(1, int(value)) if name == "min_count" and value is not None else value
+
+    return sorted(name for name in names
+                  if name in trained and meaning(name, current[name]) != meaning(name, trained[name]))
+
+
 #: (lowest, highest) accepted value; None: no bound on that side beyond the type's own
 BOUNDS = {
     "dim": (1, None),

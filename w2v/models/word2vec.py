@@ -31,6 +31,7 @@ from w2v.models import compat, training
 from w2v.models.encoding import encode_to_disk
 from w2v.models.fingerprint import corpus_fingerprint
 from w2v.models.output_layers import OUTPUT_LAYERS, checked_array
+from w2v.models.params import CALL_SCHEDULE, FIXED_AFTER_FIT, changed as changed_params
 from w2v.models.state import load_state, save_state
 
 
@@ -163,16 +164,6 @@ class Word2Vec:
     _PARAMS = ("architecture", "objective", "dim", "window", "min_count", "max_vocab_size", "sample",
                "negative", "ns_exponent", "alpha", "min_alpha", "epochs", "workers", "seed", "cbow_mean",
                "progress", "shared_negatives", "tokenizer")
-    #: parameters that made the weights, the sampling tables and the vocabulary of a fitted model:
-    #: fixed until the next :meth:`fit` (the arrays have their shapes and contents)
-    _FIXED = ("architecture", "objective", "dim", "min_count", "max_vocab_size", "sample", "negative",
-              "ns_exponent", "tokenizer")
-    #: parameters of one training call's schedule: a later :meth:`partial_fit` may change them,
-    #: :meth:`resume` of an unfinished call may not (it continues that call's schedule). ``epochs``
-    #: (raised, resume trains a finished fit further), ``workers``, ``progress`` and ``callbacks``
-    #: may change before any call.
-    _SCHEDULE = ("window", "alpha", "min_alpha", "seed", "cbow_mean", "shared_negatives")
-
     def get_params(self, deep: bool = True) -> dict:
         """The constructor parameters as a dict (scikit-learn's contract, so ``clone`` works).
 
@@ -353,7 +344,7 @@ class Word2Vec:
 
         self._require_fitted()
         self.check_params()
-        self._refuse_changed(self._FIXED, "partial_fit")
+        self._refuse_changed(FIXED_AFTER_FIT, "partial_fit")
         if epochs is not None and (not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool)
                                    or not 1 <= epochs <= params.BOUNDS["epochs"][1]):
             raise ParameterError(f"epochs must be a whole number >= 1, got {epochs!r}")
@@ -396,7 +387,7 @@ class Word2Vec:
 
         self._require_fitted()
         self.check_params()
-        self._refuse_changed(self._FIXED, "resume")
+        self._refuse_changed(FIXED_AFTER_FIT, "resume")
         planned = self._planned_epochs()
         finished = self.epochs_trained_ >= planned
         if finished:
@@ -405,7 +396,7 @@ class Word2Vec:
             logger.warning("nothing left to train: the last training call had finished its %d epoch%s (resume "
                            "finishes an interrupted call)", planned, "s" * (planned != 1))
         else:
-            self._refuse_changed(self._SCHEDULE, "resume")
+            self._refuse_changed(CALL_SCHEDULE, "resume")
         if client is not None:
             if finished:
                 return self
@@ -516,8 +507,7 @@ class Word2Vec:
         """Raise :class:`ParameterError` naming the parameters of ``names`` that differ from those
         the model was trained with (:meth:`set_params` after a training call)."""
         trained = getattr(self, "_trained_params", None) or {}
-        changed = sorted(name for name in names if name in trained
-                         and _meaning(name, getattr(self, name)) != _meaning(name, trained[name]))
+        changed = changed_params(trained, self._current_params(), names)
         if changed:
             was = ", ".join(f"{name}={trained[name]!r}" for name in changed)
             now = ", ".join(f"{name}={getattr(self, name)!r}" for name in changed)
@@ -636,7 +626,7 @@ class Word2Vec:
         """
         self._require_fitted()
         unfinished = self.epochs_trained_ < self._planned_epochs()
-        self._refuse_changed(self._FIXED + (self._SCHEDULE if unfinished else ()), "save_state")
+        self._refuse_changed(FIXED_AFTER_FIT + (CALL_SCHEDULE if unfinished else ()), "save_state")
         arrays = {"input_vectors": self._input, "counts": self.vocab_.counts, "keep": self._keep,
                   **self._layer.state_arrays()}
         meta = {"params": {name: getattr(self, name) for name in self._PARAMS}, "words": self.vocab_.words,
@@ -698,8 +688,3 @@ class Word2Vec:
 # should show the real keyword parameters
 Word2Vec.__signature__ = inspect.signature(Word2Vec.__init__).replace(
     parameters=list(inspect.signature(Word2Vec.__init__).parameters.values())[1:])
-
-
-def _meaning(name: str, value):
-    """What a parameter's value means, for comparing two settings: ``min_count`` 0 is 1."""
-    return max(1, int(value)) if name == "min_count" and value is not None else value

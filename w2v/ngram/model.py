@@ -39,6 +39,7 @@ from w2v.ngram.methods import make_smoothing
 from w2v.ngram.persist import ModelHeader, is_arpa_file, read_model_file, write_model_file
 from w2v.ngram.smoothing import Smoothing
 from w2v.ngram.tables import BackoffTables
+from w2v.ngram.zeros import arpa_zero_reason
 
 logger = logging.getLogger(__name__)
 
@@ -316,7 +317,7 @@ class NgramLM:
         if zero:
             ppl = math.inf
             if self.smoothing_.name == "arpa":
-                reason = self._arpa_zero_reason(encoded.ids, tokens)
+                reason = arpa_zero_reason(self.tables_, self.vocab_.words, encoded.ids, tokens)
             else:
                 reason = (f"{zero} of {tokens} tokens have probability 0 under "
                           f"{self.smoothing_.name} (n-grams unseen in training); use a smoothed method")
@@ -324,60 +325,6 @@ class NgramLM:
         else:
             ppl = float(10.0 ** (-total / tokens))
         return PerplexityResult(ppl, tokens, encoded.n_oov, encoded.n_sentences, total, zero, reason)
-
-    def _arpa_zero_reason(self, ids: np.ndarray, tokens: int) -> str:
-        """Why tokens of a read ARPA file have probability 0: the file, not training, said so.
-
-        Three causes are counted apart: unknown words when the file gives ``<unk>`` no probability
-        (no entry, or -99); n-grams the file lists at -99; and n-grams it does not list after a
-        context whose back-off weight is -99 (a zero weight: every MLE model's contexts have one,
-        so that n-grams unseen in training get nothing). The last two name an example.
-
-        Parameters
-        ----------
-        ids : np.ndarray[int64]
-            The encoded text (``<s> w .. </s> ...``), as scored.
-        tokens : int
-            Tokens scored.
-        """
-        from w2v.ngram.counts import lookup_rows
-
-        t = self.tables_
-        words = self.vocab_.words
-        scores, length = t.score_ids(ids, return_order=True)
-        rows = lookup_rows(t.keys, ids, t.vocab_size)
-        unk = listed = backoff = 0
-        listed_example = backoff_example = None
-        for p in np.flatnonzero(np.isneginf(scores)).tolist():
-            n = int(length[p])
-            if np.isneginf(t.logprob[n - 1][rows[n - 1][p]]):
-                if n == 1 and ids[p] == UNK:
-                    unk += 1
-                else:
-                    listed += 1
-                    listed_example = listed_example or " ".join(words[i] for i in ids[p - n + 1:p + 1])
-                continue
-            # the n-gram read was not zero: a back-off weight on the way down from a longer context was
-            backoff += 1
-            if backoff_example is None:
-                for m in range(n + 1, t.order + 1):
-                    ctx = rows[m - 2][p - 1] if p > 0 else -1
-                    if ctx >= 0 and np.isneginf(t.logbow[m - 2][ctx]):
-                        backoff_example = " ".join(words[i] for i in ids[p - m + 1:p + 1])
-                        break
-        parts = []
-        if unk:
-            parts.append(f"{unk} unknown word(s), scored as <unk>, to which the ARPA file gives probability 0 "
-                         "(it has no <unk> entry, or gives it -99; KenLM would score them -100)")
-        if listed:
-            parts.append(f"{listed} n-gram(s) the ARPA file lists at -99 (e.g. '{listed_example}'), "
-                         "i.e. probability 0")
-        if backoff:
-            example = f", e.g. '{backoff_example}'" if backoff_example else ""
-            parts.append(f"{backoff} n-gram(s) unseen after a context whose back-off weight is 0{example} "
-                         "(-99 in the file, as in an MLE model: n-grams unseen in training get nothing; "
-                         "a smoothed model gives them a probability)")
-        return f"{int(unk + listed + backoff)} of {tokens} tokens have probability 0: " + "; ".join(parts)
 
     def perplexity(self, sentences) -> float:
         """Perplexity of a text (``inf``, with a logged reason, if a token has probability 0).
