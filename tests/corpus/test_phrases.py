@@ -341,3 +341,30 @@ def test_rewrite_scan_is_stage_two_of_the_pipeline(tmp_path):
     assert vocab.words == expected_vocab.words and vocab.counts.tolist() == expected_vocab.counts.tolist()
     assert vocab.total_words == expected_vocab.total_words
     assert np.array_equal(encoded.ids, expected.ids) and np.array_equal(encoded.offsets, expected.offsets)
+
+
+def test_load_rejects_connector_runs_longer_than_a_key_holds(tmp_path):
+    # a hostile file: with 15 connector words a key holds runs of at most 15 (16 ** 16 > 2 ** 62);
+    # a run of 20 used to load and then overflow int64 when the phrases were applied
+    from w2v.container import write_container
+    from w2v.corpus.phrases_io import LAYOUT
+
+    path = tmp_path / "evil.npz"
+    good = tmp_path / "good.npz"
+    corpus = [["x", "of", "y"]] * 3
+    Phrases(min_count=1, threshold=0.1, connector_words="english").fit(corpus).save(good)
+    with np.load(good, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files if k != "meta"}
+        meta = json.loads(bytes(data["meta"]).decode())
+    assert Phrases.load(good)[["x", "of", "y"]] == ["x_of_y"]
+    for run, loads in ((15, True), (16, False), (20, False)):
+        meta["words"] = ["x", " ".join(["of"] * run), "y"]
+        arrays.update(first_0=np.array([0]), middle_0=np.array([1]), last_0=np.array([2]),
+                      count_0=np.array([3]), score_0=np.array([1.0]))
+        write_container(path, LAYOUT, {k: v for k, v in meta.items() if k not in ("format", "version")}, arrays)
+        if loads:
+            assert Phrases.load(path)[["x"] + ["of"] * run + ["y"]] == ["_".join(["x"] + ["of"] * run + ["y"])]
+            continue
+        with pytest.raises(ModelFormatError, match=f"evil.npz.*{run} connector words.*at most 15") as info:
+            Phrases.load(path)
+        assert "\n" not in str(info.value)

@@ -48,7 +48,7 @@ from w2v.corpus.phrase_ids import TokenIds, token_ids
 from w2v.corpus.phrase_ids import from_scan, to_scan
 from w2v.corpus.readers import FolderCorpus, LineCorpus, StreamCorpus, Text8Corpus, open_corpus
 from w2v.corpus.phrase_join import (PhrasedCorpus, PhrasedSentences, _Applier, connector_codes, decode_run, join,
-                                    keys_of)
+                                    keys_of, longest_run)
 from w2v.corpus.phrase_scoring import DEFAULT_THRESHOLDS, SCORERS, score_candidates
 from w2v.errors import ModelFormatError, ParameterError
 
@@ -443,6 +443,15 @@ class Phrases:
         except (TypeError, ParameterError) as err:
             raise ModelFormatError(f"phrase model {str(path)!r} is damaged: its parameters are invalid ({err}); "
                                    "learn the phrases again (w2v phrases --save-model)") from None
+        # a run longer than a key can spell would overflow int64 when the phrases are applied
+        limit = longest_run(len(connectors))
+        for p in passes:
+            for parts in p["parts"]:
+                if len(parts) - 2 > limit:
+                    raise ModelFormatError(
+                        f"phrase model {str(path)!r} is damaged: a phrase of {parts[0]!r} and {parts[-1]!r} has "
+                        f"{len(parts) - 2} connector words between them, but with {len(connectors)} connector "
+                        f"words a phrase holds at most {limit}; learn the phrases again (w2v phrases --save-model)")
         model.connector_words_ = connectors
         model.tokenizer_ = tokenizer
         model._applier = None
