@@ -199,3 +199,17 @@ def test_compressed_output_name_writes_a_compressed_file(tmp_path, suffix):
     assert [p.name for p in tmp_path.iterdir()] == [out.name]          # no temporary file left
     counted = w2v("vocab", out, "--min-count", "1", "--tokenizer", "whitespace")
     assert counted.returncode == 0 and "new_york" in counted.stdout, counted.stderr
+
+
+@pytest.mark.parametrize("option", ["--min-count", "--max-vocab-size", "--passes", "--workers"])
+@pytest.mark.parametrize("value", ["9223372036854775808", "99999999999999999999"])
+def test_integers_beyond_int64_are_usage_errors(corpus, tmp_path, option, value):
+    # they used to end in an OverflowError (min_count) or a numba TypingError (max_vocab_size)
+    result = w2v("phrases", corpus, "-o", tmp_path / "p.txt", "--quiet", option, value)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("w2v phrases: error:") and "must be at most 9,223,372,036,854,775,807" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) <= 2
+    assert not (tmp_path / "p.txt").exists()
+    largest = w2v("phrases", corpus, "-o", tmp_path / "p.txt", "--quiet", "--max-vocab-size", "9223372036854775807",
+                  "--min-count", "9223372036854775807")
+    assert largest.returncode == 0, largest.stderr

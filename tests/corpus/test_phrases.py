@@ -368,3 +368,11 @@ def test_load_rejects_connector_runs_longer_than_a_key_holds(tmp_path):
         with pytest.raises(ModelFormatError, match=f"evil.npz.*{run} connector words.*at most 15") as info:
             Phrases.load(path)
         assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["min_count", "max_vocab_size", "passes", "workers", "max_sentence_length"])
+def test_integers_beyond_int64_are_one_line_errors(name):
+    with pytest.raises(ParameterError, match=f"{name}=.* must be at most 9,223,372,036,854,775,807") as info:
+        Phrases(**{name: 2 ** 63}).fit(TEN)
+    assert "\n" not in str(info.value)
+    assert Phrases(min_count=2 ** 63 - 1, max_vocab_size=np.int64(2 ** 63 - 1), threshold=1.0).fit(TEN).phrase_table() == []

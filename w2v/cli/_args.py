@@ -47,11 +47,18 @@ class InputError(argparse.ArgumentTypeError):
     """A value error whose message is a whole sentence: printed without argparse's 'argument X:'."""
 
 
+#: the largest integer an option takes: what int64 holds (the compiled kernels' integer type; a
+#: larger count, size or bound ended in an OverflowError or a numba TypingError)
+MAX_INT = 2 ** 63 - 1
+
+
 def positive_int(text: str) -> int:
-    """An integer >= 1."""
+    """An integer from 1 to :data:`MAX_INT` (int64's largest)."""
     value = _parse(int, text, "an integer")
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
+    if value > MAX_INT:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_INT:,}, got {text}")
     return value
 
 

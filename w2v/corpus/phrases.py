@@ -175,6 +175,12 @@ class Phrases:
         def bad(name, what):
             raise ParameterError(f"{name}={getattr(self, name)!r} is invalid: {what}")
 
+        # counting and scoring are compiled over int64: a larger integer would overflow there
+        for name in ("min_count", "passes", "max_vocab_size", "workers", "max_sentence_length"):
+            value = getattr(self, name)
+            if _is_int(value) and value > _MAX_INT:
+                bad(name, f"must be at most {_MAX_INT:,}")
+
         if self.scoring not in SCORERS:
             bad("scoring", f"choose one of {', '.join(SCORERS)}")
         if not _is_int(self.min_count) or self.min_count < 1:
@@ -479,6 +485,10 @@ def _run_threads(work, n: int) -> None:
         t.join()
     if errors:
         raise errors[0]
+
+
+#: the largest integer parameter: what int64 holds (as the CLI's ``positive_int``)
+_MAX_INT = 2 ** 63 - 1
 
 
 def _is_int(value) -> bool:
