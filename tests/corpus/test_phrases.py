@@ -376,3 +376,20 @@ def test_integers_beyond_int64_are_one_line_errors(name):
         Phrases(**{name: 2 ** 63}).fit(TEN)
     assert "\n" not in str(info.value)
     assert Phrases(min_count=2 ** 63 - 1, max_vocab_size=np.int64(2 ** 63 - 1), threshold=1.0).fit(TEN).phrase_table() == []
+
+
+def test_numpy_numbers_are_stored_as_python_numbers(tmp_path):
+    # _checked accepts numpy numbers; saving one used to fail: "Object of type int64 is not JSON serializable"
+    model = Phrases(min_count=np.int64(1), threshold=np.float32(0.5), max_vocab_size=np.int64(1000),
+                    workers=np.int32(2), passes=np.int64(1), max_sentence_length=np.int64(50), scoring="gensim")
+    assert repr(model) == ("Phrases(min_count=1, threshold=0.5, scoring='gensim', passes=1, delimiter='_')")
+    assert all(type(v) in (int, float) for k, v in model.get_params().items() if k not in ("scoring", "delimiter",
+                                                                                            "connector_words"))
+    model.fit([["a", "b"]] * 3).save(tmp_path / "m.npz")
+    assert Phrases.load(tmp_path / "m.npz").get_params() == {**model.get_params(), "connector_words": []}
+    model.set_params(threshold=[np.float64(0.5), np.int64(1)], passes=None).fit([["a", "b"]] * 3).save(tmp_path / "m.npz")
+    assert Phrases.load(tmp_path / "m.npz").get_params()["threshold"] == [0.5, 1]
+    model.set_params(threshold=np.array([0.5, 0.25])).fit([["a", "b"]] * 3).save(tmp_path / "m.npz")
+    assert Phrases.load(tmp_path / "m.npz").get_params()["threshold"] == [0.5, 0.25]
+    plain = [0.5, 1.0]
+    assert Phrases(threshold=plain).threshold is plain        # left as given (scikit-learn's clone checks this)

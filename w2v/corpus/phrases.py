@@ -131,15 +131,16 @@ class Phrases:
     def __init__(self, *, min_count: int = 5, threshold=None, scoring: str = "word2phrase", passes=None,
                  delimiter: str = "_", connector_words=None, max_vocab_size: int | None = 40_000_000,
                  workers: int | None = None, max_sentence_length: int = 10000):
-        self.min_count = min_count
-        self.threshold = threshold
+        # numpy numbers are kept as Python numbers: the saved model's JSON header and the repr take them
+        self.min_count = _plain(min_count)
+        self.threshold = _plain(threshold)
         self.scoring = scoring
-        self.passes = passes
+        self.passes = _plain(passes)
         self.delimiter = delimiter
         self.connector_words = connector_words
-        self.max_vocab_size = max_vocab_size
-        self.workers = workers
-        self.max_sentence_length = max_sentence_length
+        self.max_vocab_size = _plain(max_vocab_size)
+        self.workers = _plain(workers)
+        self.max_sentence_length = _plain(max_sentence_length)
 
     def __repr__(self) -> str:
         return (f"Phrases(min_count={self.min_count!r}, threshold={self.threshold!r}, scoring={self.scoring!r}, "
@@ -157,7 +158,7 @@ class Phrases:
         for name, value in params.items():
             if name not in self._PARAMS:
                 raise ParameterError(f"Phrases has no parameter {name!r}: choose from {', '.join(self._PARAMS)}")
-            setattr(self, name, value)
+            setattr(self, name, _plain(value))
         return self
 
     # -- parameters -----------------------------------------------------------------------------
@@ -423,10 +424,9 @@ class Phrases:
         from w2v.corpus.phrases_io import save_tables
 
         self._require_fitted()
-        params = self.get_params()
+        # attributes assigned directly bypass __init__'s conversion
+        params = {name: _plain(value) for name, value in self.get_params().items()}
         params["connector_words"] = list(self.connector_words_)
-        if isinstance(params["threshold"], np.ndarray):
-            params["threshold"] = params["threshold"].tolist()
         save_tables(path, params, self.tables_, tokenizer=self.tokenizer_)
 
     @classmethod
@@ -485,6 +485,21 @@ def _run_threads(work, n: int) -> None:
         t.join()
     if errors:
         raise errors[0]
+
+
+def _plain(value):
+    """``value`` with numpy numbers made Python numbers (an array or a list of them a list).
+
+    Anything else is returned as the same object: scikit-learn's ``clone`` checks that the
+    constructor keeps its parameters as given.
+    """
+    if isinstance(value, (np.integer, np.floating, np.bool_)):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (list, tuple)) and any(isinstance(v, (np.generic, np.ndarray)) for v in value):
+        return [_plain(v) for v in value]
+    return value
 
 
 #: the largest integer parameter: what int64 holds (as the CLI's ``positive_int``)
