@@ -393,3 +393,25 @@ def test_numpy_numbers_are_stored_as_python_numbers(tmp_path):
     assert Phrases.load(tmp_path / "m.npz").get_params()["threshold"] == [0.5, 0.25]
     plain = [0.5, 1.0]
     assert Phrases(threshold=plain).threshold is plain        # left as given (scikit-learn's clone checks this)
+
+
+@pytest.mark.parametrize("scoring", ["word2phrase", "gensim"])
+def test_pruning_does_not_depend_on_the_number_of_workers(scoring):
+    # one table following the text in order, as word2vec.c and gensim: each worker used to prune its
+    # own partition at max_vocab_size // workers, so 1, 2 and 3 workers gave three different outputs
+    rng = random.Random(0)
+    words = [f"w{i}" for i in range(300)]
+    weights = [1 / (i + 1) for i in range(300)]
+    corpus = [rng.choices(words, weights, k=12) for _ in range(1500)]
+    results = []
+    for workers in (1, 2, 3):
+        model = Phrases(min_count=3, threshold=1.0 if scoring == "word2phrase" else 0.05, scoring=scoring,
+                        max_vocab_size=2000, workers=workers)
+        phrased = list(model.fit_transform_ids(corpus).sentences())
+        assert model.tables_[0].pruned
+        results.append((model.phrase_table(), model.tables_[0].vocabulary_size, phrased))
+    assert results[0][0] and results[0] == results[1] == results[2]
+    # a bound the text never reaches: the workers count their partitions in parallel, with the same result
+    unbounded = [Phrases(min_count=3, threshold=1.0, max_vocab_size=10 ** 9, workers=w).fit(corpus).phrase_table()
+                 for w in (1, 3)]
+    assert unbounded[0] == unbounded[1]

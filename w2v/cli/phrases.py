@@ -59,7 +59,9 @@ def register(subparsers) -> None:
     p.add_argument("--delimiter", default="_", help="joins the words of a phrase")
     add_tokenizer_option(p, extra="; learn with the tokenizer you will train with (whitespace: as word2phrase)")
     p.add_argument("--max-vocab-size", type=positive_int, default=40_000_000,
-                   help="bound on word pairs held while counting (rare pairs are pruned beyond it)")
+                   help="bound on word pairs held while counting (rare pairs are pruned beyond it, as "
+                   "word2phrase; a corpus that comes near it is counted on one thread, so that the result "
+                   "does not depend on --workers)")
     p.add_argument("--workers", type=positive_int, default=None, help="counting threads (default: all cores)")
     p.add_argument("--save-model", type=output_file("phrase model", stdout=False), default=None, metavar="M",
                    help="also save the learned phrases, for 'w2v train --phrases M'")

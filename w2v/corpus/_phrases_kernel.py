@@ -71,7 +71,7 @@ def _rehash(table, capacity, min_value):
 
 @njit(nogil=True, cache=True)
 def count_pairs(ids, offsets, eligible, connector, base, max_run, across_sentences, part, n_parts,
-                max_entries):
+                max_entries, give_up):
     """Count the candidates of one key partition.
 
     Parameters
@@ -93,13 +93,15 @@ def count_pairs(ids, offsets, eligible, connector, base, max_run, across_sentenc
         This worker keeps the candidates with ``(a * 31 + b) % n_parts == part``.
     max_entries : int
         Pruning bound of this worker's table (see :mod:`w2v.corpus.phrases`).
+    give_up : bool
+        Stop, instead of pruning, when the table would hold more than ``max_entries``.
 
     Returns
     -------
     key1, key2, count : int64 arrays (M,)
-        The counted candidates.
+        The counted candidates (none after giving up).
     min_reduce : int
-        1 + the last pruning threshold used (1 if the table was never pruned).
+        1 + the last pruning threshold used (1 if the table was never pruned); 0 after giving up.
     """
     capacity = 1 << 16
     table = _empty_table(capacity)
@@ -131,6 +133,9 @@ def count_pairs(ids, offsets, eligible, connector, base, max_run, across_sentenc
                     table[i, 2] = 1
                     size += 1
                     if size > max_entries:
+                        if give_up:
+                            empty = np.empty(0, dtype=np.int64)
+                            return empty, empty.copy(), empty.copy(), 0
                         # word2vec.c's ReduceVocab: forget what was seen at most min_reduce times
                         table, shift, size = _rehash(table, table.shape[0], min_reduce + 1)
                         min_reduce += 1

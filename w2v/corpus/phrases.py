@@ -27,11 +27,13 @@ a cut.
 
 Counting runs in compiled code over int32 ids, a candidate packed into an int64 key (plus the run
 of connector words), on ``workers`` threads, each owning one partition of the keys. Memory is
-bounded by ``max_vocab_size``: a worker whose table holds more than ``max_vocab_size // workers``
-candidates drops every candidate counted at most ``min_reduce`` times so far, and ``min_reduce``
-(starting at 1) grows by one each time (word2vec.c's and gensim's rule, applied per worker to the
-candidate table; unigram counts stay exact). Pruned counts are lower bounds; ``pruned`` in a pass's
-table says whether it happened. Candidates whose words are below ``min_count`` are not stored at all
+bounded by ``max_vocab_size``: when the table holds more than ``max_vocab_size`` candidates, every
+candidate counted at most ``min_reduce`` times so far is dropped, and ``min_reduce`` (starting at 1)
+grows by one each time (word2vec.c's and gensim's rule: one table following the text in order;
+unigram counts stay exact). What survives depends on the order of the whole text, so when a worker's
+partition reaches ``max_vocab_size // workers`` candidates the pass is counted again on one thread
+in one table: the result never depends on ``workers``, and below the bound counting stays parallel.
+Pruned counts are lower bounds; ``pruned`` in a pass's table says whether it happened. Candidates whose words are below ``min_count`` are not stored at all
 for ``word2phrase`` and ``npmi`` (they cannot score); ``gensim`` needs them all, to know its
 vocabulary size.
 """
@@ -112,6 +114,8 @@ class Phrases:
         :data:`ENGLISH_CONNECTOR_WORDS`. Default none, as word2vec.c and gensim.
     max_vocab_size : int, default 40,000,000
         Bound on candidates held while counting (see the module docstring; gensim's default).
+        Beyond ``max_vocab_size // workers`` candidates in a worker's share, a pass is counted on
+        one thread, so that pruning gives the same phrases whatever ``workers`` is.
     workers : int, optional
         Counting threads (default: all cores).
     max_sentence_length : int, default 10000
@@ -295,14 +299,22 @@ class Phrases:
         else:
             eligible = unigrams >= self.min_count
         workers = self.workers or os.cpu_count() or 1
-        bound = max(1, (self.max_vocab_size or np.iinfo(np.int64).max) // workers)
+        limit = self.max_vocab_size or np.iinfo(np.int64).max
         results: list = [None] * workers
 
         def count(part: int) -> None:
+            # the workers' partitions are disjoint: while each holds at most limit // workers
+            # candidates, one table of them all never held more than limit (pruning never started)
             results[part] = kernel.count_pairs(tokens.ids, tokens.offsets, eligible, connector, base, max_run,
-                                               self.scoring == "word2phrase", part, workers, bound)
+                                               self.scoring == "word2phrase", part, workers,
+                                               max(1, limit // workers), workers > 1)
 
         _run_threads(count, workers)
+        if any(r[3] == 0 for r in results):
+            # a worker reached its share: pruning depends on the order of the whole text, so count
+            # again in one table on one thread (word2vec.c's and gensim's rule), whatever `workers` is
+            results = [kernel.count_pairs(tokens.ids, tokens.offsets, eligible, connector, base, max_run,
+                                          self.scoring == "word2phrase", 0, 1, limit, False)]
         key1 = np.concatenate([r[0] for r in results])
         key2 = np.concatenate([r[1] for r in results])
         counts = np.concatenate([r[2] for r in results])
