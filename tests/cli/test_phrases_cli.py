@@ -263,3 +263,23 @@ def test_the_model_can_be_written_to_dev_null(corpus, tmp_path):
     assert json.loads(result.stdout)["model"] == "/dev/null"
     quiet = _shell(f"W2V phrases '{corpus}' -o /dev/null --save-model /dev/null --json --quiet > /dev/null")
     assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr
+
+
+@pytest.mark.parametrize("source", ["file", "stdin"])
+def test_replaced_bytes_are_reported_once_and_the_help_says_so(tmp_path, source):
+    # the readers and the scan both warned; the help said "byte for byte" while invalid UTF-8 became U+FFFD
+    # (a small file is read by the Python path, standard input by the compiled scan)
+    import re
+
+    data = b"caf\xe9 na\xefve caf\xe9\ncaf\xe9 na\xefve\n" * 3
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(data)
+    result = w2v("phrases", path if source == "file" else "-", "-o", tmp_path / "p.txt", "--tokenizer", "whitespace",
+                 "--min-count", "1", "--threshold", "0", "--quiet", stdin=data if source == "stdin" else None)
+    assert result.returncode == 0, result.stderr
+    assert re.findall(r": replaced (\d+) invalid UTF-8", result.stderr) == ["15"], result.stderr
+    assert "caf\ufffd_na\ufffdve" in (tmp_path / "p.txt").read_text()
+    helps = {command: w2v(*command.split(), "--help").stdout for command in ("phrases", "train", "vocab", "ngram train")}
+    for command, text in helps.items():
+        flat = " ".join(text.split())
+        assert "byte for byte" not in flat and "U+FFFD" in flat, command

@@ -22,7 +22,9 @@ STDIO = "-"
 TOKENIZERS = ("default", "whitespace")
 TOKENIZER_HELP = ("'default': lowercase, keep runs of letters and digits (inner ' and - kept; other "
                   "punctuation and _ dropped); 'whitespace': split on white space only and keep every "
-                  "token byte for byte (C++, new_york, case), for text tokenized beforehand")
+                  "token as written (C++, new_york, case), for text tokenized beforehand. Either way, bytes "
+                  "that are not UTF-8 are read as U+FFFD (a warning counts them; 'default' then drops it), so "
+                  "Latin-1 words that differ only there become one token")
 
 
 # "default: ..." or "; default ..." in a help text states the default in words
