@@ -23,7 +23,8 @@ across a line end). That scorer reproduces it; the others count within sentences
 differences: word2vec.c truncates words to 59 bytes and keys a pair by the string ``a_b`` (so a
 token that already contains ``_`` shares its count with a pair); here pairs are pairs of ids.
 Lines longer than ``max_sentence_length`` tokens (10,000) are cut into pieces, and no phrase spans
-a cut.
+a cut (word2phrase has no cut: it may join the pair there); written out, each piece is a line and
+empty lines are left out, so the text has fewer or more lines than word2phrase's.
 
 Counting runs in compiled code over int32 ids, a candidate packed into an int64 key (plus the run
 of connector words), on ``workers`` threads, each owning one partition of the keys. Memory is
