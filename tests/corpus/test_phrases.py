@@ -415,3 +415,14 @@ def test_pruning_does_not_depend_on_the_number_of_workers(scoring):
     unbounded = [Phrases(min_count=3, threshold=1.0, max_vocab_size=10 ** 9, workers=w).fit(corpus).phrase_table()
                  for w in (1, 3)]
     assert unbounded[0] == unbounded[1]
+
+
+def test_connector_runs_longer_than_a_key_holds_are_counted_as_skipped_with_one_warning(caplog):
+    # with the 15 English connectors a key spells at most 15 of them: longer runs were skipped silently
+    corpus = [["alpha"] + ["of"] * 16 + ["beta"]] * 3 + [["gamma"] + ["the"] * 20 + ["delta"]] * 2 + [["x", "y"]] * 3
+    with caplog.at_level("WARNING", logger="w2v.corpus.phrases"):
+        model = Phrases(min_count=1, threshold=[0.1, 0.1], scoring="gensim", connector_words="english").fit(corpus)
+    assert "x_y" in table(model) and not any(w.startswith(("alpha", "gamma")) for w in table(model))
+    lines = [r.getMessage() for r in caplog.records if "connector words" in r.getMessage()]
+    assert len(lines) == 1 and "skipped 5 candidate(s) in pass 1 (10 in all passes)" in lines[0], lines
+    assert "more than 15" in lines[0]

@@ -40,6 +40,7 @@ vocabulary size.
 """
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from dataclasses import dataclass
@@ -57,6 +58,8 @@ from w2v.errors import ModelFormatError, ParameterError
 
 #: gensim 4's ``ENGLISH_CONNECTOR_WORDS``: words that may sit inside a phrase without being scored
 ENGLISH_CONNECTOR_WORDS = frozenset("a an the for of with without at from to in on by and or".split())
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -112,7 +115,10 @@ class Phrases:
     connector_words : iterable of str or "english", optional
         Words that may sit inside a phrase without being scored ("bank of america" ->
         ``bank_of_america``); never the first or last word of one. ``"english"`` is
-        :data:`ENGLISH_CONNECTOR_WORDS`. Default none, as word2vec.c and gensim.
+        :data:`ENGLISH_CONNECTOR_WORDS`. Default none, as word2vec.c and gensim. A candidate key
+        holds a run of at most ``log(2 ** 62) / log(len(connector_words) + 1)`` of them (15 for
+        ``"english"``, 6 for 1,000 words): a longer run is neither counted nor joined (gensim counts
+        it), with one logged warning that says how many candidates were skipped.
     max_vocab_size : int, default 40,000,000
         Bound on candidates held while counting (see the module docstring; gensim's default).
         Beyond ``max_vocab_size // workers`` candidates in a worker's share, a pass is counted on
@@ -279,12 +285,20 @@ class Phrases:
         self.connector_words_ = connectors
         self.tables_ = []
         self._applier = None
+        self._skipped = []
         for number, threshold in enumerate(thresholds, start=1):
             note(f"pass {number}: counting")
             table, key1, key2 = self._learn(tokens, threshold)
             self.tables_.append(table)
             note(f"pass {number}: joining")
             tokens = join(tokens, key1, key2, table.phrases, connectors)
+        if any(self._skipped):
+            # a key cannot spell such a run (int64): gensim counts these candidates, this cannot
+            first = next(n for n, k in enumerate(self._skipped, start=1) if k)
+            logger.warning("connector words: skipped %s candidate(s) in pass %d (%s in all passes) with more than "
+                           "%d connector words in a row, the most a phrase holds with %d connector words; they are "
+                           "neither counted nor joined", f"{self._skipped[first - 1]:,}", first,
+                           f"{sum(self._skipped):,}", longest_run(len(connectors)), len(connectors))
         return tokens
 
     def _learn(self, tokens: TokenIds, threshold: float):
@@ -320,6 +334,7 @@ class Phrases:
         key2 = np.concatenate([r[1] for r in results])
         counts = np.concatenate([r[2] for r in results])
         pruned = any(r[3] > 1 for r in results)
+        self._skipped.append(sum(int(r[4]) for r in results))
         first, last = key1 >> 32, key1 & 0xFFFFFFFF
         distinct = int(np.count_nonzero(unigrams[connector == 0]))
         vocabulary_size = distinct + int(key1.shape[0])
