@@ -31,7 +31,9 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import struct
+import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -91,7 +93,8 @@ def write_container(path: str | os.PathLike, layout: Layout, meta: dict, arrays:
     Parameters
     ----------
     path : str or PathLike
-        Destination, used as given (no suffix is added); its folder must exist.
+        Destination, used as given (no suffix is added); its folder must exist. A device or a
+        pipe (``/dev/null``, a FIFO) gets the finished file copied into it.
     layout : Layout
         Sets the header's ``format`` and ``version``.
     meta : dict
@@ -108,10 +111,25 @@ def write_container(path: str | os.PathLike, layout: Layout, meta: dict, arrays:
         if name == META or name in layout.legacy_meta:
             raise ValueError(f"container member name {name!r} is reserved for the header")
         members[name] = array
+    target = Path(path)
+    if target.exists() and not target.is_file():
+        # a device or a pipe (/dev/null, /dev/stdout, a FIFO): zipfile takes its offsets from
+        # tell(), which such a target does not keep (always 0 for /dev/null, and a pipe cannot
+        # seek back to finish a member's header): build the file aside, then copy it in
+        with tempfile.TemporaryFile(prefix="w2v-container-") as tmp:
+            _write_zip(tmp, members)
+            tmp.seek(0)
+            with atomic_write(path, "wb") as f:
+                shutil.copyfileobj(tmp, f)
+        return
     with atomic_write(path, "wb") as f:
-        with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
-            for name, array in members.items():
-                _write_member(zf, name + ".npy", array)
+        _write_zip(f, members)
+
+
+def _write_zip(f, members: dict) -> None:
+    with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for name, array in members.items():
+            _write_member(zf, name + ".npy", array)
 
 
 def _write_member(zf: zipfile.ZipFile, name: str, array: np.ndarray) -> None:

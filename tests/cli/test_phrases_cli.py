@@ -199,3 +199,87 @@ def test_compressed_output_name_writes_a_compressed_file(tmp_path, suffix):
     assert [p.name for p in tmp_path.iterdir()] == [out.name]          # no temporary file left
     counted = w2v("vocab", out, "--min-count", "1", "--tokenizer", "whitespace")
     assert counted.returncode == 0 and "new_york" in counted.stdout, counted.stderr
+
+
+@pytest.mark.parametrize("option", ["--min-count", "--max-vocab-size", "--passes", "--workers"])
+@pytest.mark.parametrize("value", ["9223372036854775808", "99999999999999999999"])
+def test_integers_beyond_int64_are_usage_errors(corpus, tmp_path, option, value):
+    # they used to end in an OverflowError (min_count) or a numba TypingError (max_vocab_size)
+    result = w2v("phrases", corpus, "-o", tmp_path / "p.txt", "--quiet", option, value)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("w2v phrases: error:") and "must be at most 9,223,372,036,854,775,807" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) <= 2
+    assert not (tmp_path / "p.txt").exists()
+    largest = w2v("phrases", corpus, "-o", tmp_path / "p.txt", "--quiet", "--max-vocab-size", "9223372036854775807",
+                  "--min-count", "9223372036854775807")
+    assert largest.returncode == 0, largest.stderr
+
+
+def _shell(script):
+    import subprocess
+    import sys
+
+    return subprocess.run(["/bin/bash", "-o", "pipefail", "-c", script.replace("W2V", f"'{sys.executable}' -m w2v")],
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("alias", ["/dev/stdout", "/proc/self/fd/1", "link"])
+def test_other_names_of_standard_output_are_standard_output(corpus, tmp_path, alias):
+    # the guards compared the literal '-': -o /dev/stdout --json mixed the text and the JSON, and
+    # --save-model /dev/stdout appended the zip to the text. With standard output redirected to a
+    # file, -o /dev/stdout used to replace the link /dev/stdout itself by the atomic write (root may
+    # write /dev): that case is run on a link of the test's own, as /dev/stdout is one
+    import os
+
+    if alias == "link":
+        alias = tmp_path / "stdout"
+        os.symlink("/proc/self/fd/1", alias)
+    common = f"'{corpus}' --threshold 5 --min-count 3 --quiet"
+    redirects = ["| cat"] if alias == "/dev/stdout" else [f"> '{tmp_path / 'so.txt'}'", "| cat"]
+    for redirect in redirects:
+        json_too = _shell(f"W2V phrases {common} -o {alias} --json {redirect}")
+        assert json_too.returncode == 2 and "Traceback" not in json_too.stderr, json_too.stderr
+        assert json_too.stderr.count("\n") == 1 and "standard output" in json_too.stderr
+        model_too = _shell(f"W2V phrases {common} -o - --save-model {alias} {redirect}")
+        assert model_too.returncode == 2 and "Traceback" not in model_too.stderr, model_too.stderr
+        assert model_too.stderr.count("\n") == 1 and "--save-model" in model_too.stderr
+        assert "standard output" in model_too.stderr
+    # alone, it is -o -: the phrased text on stdout, the report on stderr
+    expected = tmp_path / "p.txt"
+    assert w2v("phrases", corpus, "-o", expected, "--threshold", "5", "--min-count", "3", "--quiet").returncode == 0
+    pipe = "| cat" if alias == "/dev/stdout" else ""
+    alone = _shell(f"W2V phrases {common} -o {alias} {pipe} > '{tmp_path / 'so.txt'}'")
+    assert alone.returncode == 0, alone.stderr
+    assert (tmp_path / "so.txt").read_text() == expected.read_text() and "pass 1: threshold 5" in alone.stderr
+    if alias == tmp_path / "stdout":
+        assert os.path.islink(alias)
+
+
+def test_the_model_can_be_written_to_dev_null(corpus, tmp_path):
+    # a zip written to /dev/null ended in "struct.error: argument out of range"
+    result = w2v("phrases", corpus, "-o", tmp_path / "p.txt", "--save-model", "/dev/null", "--threshold", "5",
+                 "--min-count", "3", "--quiet", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["model"] == "/dev/null"
+    quiet = _shell(f"W2V phrases '{corpus}' -o /dev/null --save-model /dev/null --json --quiet > /dev/null")
+    assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr
+
+
+@pytest.mark.parametrize("source", ["file", "stdin"])
+def test_replaced_bytes_are_reported_once_and_the_help_says_so(tmp_path, source):
+    # the readers and the scan both warned; the help said "byte for byte" while invalid UTF-8 became U+FFFD
+    # (a small file is read by the Python path, standard input by the compiled scan)
+    import re
+
+    data = b"caf\xe9 na\xefve caf\xe9\ncaf\xe9 na\xefve\n" * 3
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(data)
+    result = w2v("phrases", path if source == "file" else "-", "-o", tmp_path / "p.txt", "--tokenizer", "whitespace",
+                 "--min-count", "1", "--threshold", "0", "--quiet", stdin=data if source == "stdin" else None)
+    assert result.returncode == 0, result.stderr
+    assert re.findall(r": replaced (\d+) invalid UTF-8", result.stderr) == ["15"], result.stderr
+    assert "caf\ufffd_na\ufffdve" in (tmp_path / "p.txt").read_text()
+    helps = {command: w2v(*command.split(), "--help").stdout for command in ("phrases", "train", "vocab", "ngram train")}
+    for command, text in helps.items():
+        flat = " ".join(text.split())
+        assert "byte for byte" not in flat and "U+FFFD" in flat, command

@@ -341,3 +341,88 @@ def test_rewrite_scan_is_stage_two_of_the_pipeline(tmp_path):
     assert vocab.words == expected_vocab.words and vocab.counts.tolist() == expected_vocab.counts.tolist()
     assert vocab.total_words == expected_vocab.total_words
     assert np.array_equal(encoded.ids, expected.ids) and np.array_equal(encoded.offsets, expected.offsets)
+
+
+def test_load_rejects_connector_runs_longer_than_a_key_holds(tmp_path):
+    # a hostile file: with 15 connector words a key holds runs of at most 15 (16 ** 16 > 2 ** 62);
+    # a run of 20 used to load and then overflow int64 when the phrases were applied
+    from w2v.container import write_container
+    from w2v.corpus.phrases_io import LAYOUT
+
+    path = tmp_path / "evil.npz"
+    good = tmp_path / "good.npz"
+    corpus = [["x", "of", "y"]] * 3
+    Phrases(min_count=1, threshold=0.1, connector_words="english").fit(corpus).save(good)
+    with np.load(good, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files if k != "meta"}
+        meta = json.loads(bytes(data["meta"]).decode())
+    assert Phrases.load(good)[["x", "of", "y"]] == ["x_of_y"]
+    for run, loads in ((15, True), (16, False), (20, False)):
+        meta["words"] = ["x", " ".join(["of"] * run), "y"]
+        arrays.update(first_0=np.array([0]), middle_0=np.array([1]), last_0=np.array([2]),
+                      count_0=np.array([3]), score_0=np.array([1.0]))
+        write_container(path, LAYOUT, {k: v for k, v in meta.items() if k not in ("format", "version")}, arrays)
+        if loads:
+            assert Phrases.load(path)[["x"] + ["of"] * run + ["y"]] == ["_".join(["x"] + ["of"] * run + ["y"])]
+            continue
+        with pytest.raises(ModelFormatError, match=f"evil.npz.*{run} connector words.*at most 15") as info:
+            Phrases.load(path)
+        assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["min_count", "max_vocab_size", "passes", "workers", "max_sentence_length"])
+def test_integers_beyond_int64_are_one_line_errors(name):
+    with pytest.raises(ParameterError, match=f"{name}=.* must be at most 9,223,372,036,854,775,807") as info:
+        Phrases(**{name: 2 ** 63}).fit(TEN)
+    assert "\n" not in str(info.value)
+    assert Phrases(min_count=2 ** 63 - 1, max_vocab_size=np.int64(2 ** 63 - 1), threshold=1.0).fit(TEN).phrase_table() == []
+
+
+def test_numpy_numbers_are_stored_as_python_numbers(tmp_path):
+    # _checked accepts numpy numbers; saving one used to fail: "Object of type int64 is not JSON serializable"
+    model = Phrases(min_count=np.int64(1), threshold=np.float32(0.5), max_vocab_size=np.int64(1000),
+                    workers=np.int32(2), passes=np.int64(1), max_sentence_length=np.int64(50), scoring="gensim")
+    assert repr(model) == ("Phrases(min_count=1, threshold=0.5, scoring='gensim', passes=1, delimiter='_')")
+    assert all(type(v) in (int, float) for k, v in model.get_params().items() if k not in ("scoring", "delimiter",
+                                                                                            "connector_words"))
+    model.fit([["a", "b"]] * 3).save(tmp_path / "m.npz")
+    assert Phrases.load(tmp_path / "m.npz").get_params() == {**model.get_params(), "connector_words": []}
+    model.set_params(threshold=[np.float64(0.5), np.int64(1)], passes=None).fit([["a", "b"]] * 3).save(tmp_path / "m.npz")
+    assert Phrases.load(tmp_path / "m.npz").get_params()["threshold"] == [0.5, 1]
+    model.set_params(threshold=np.array([0.5, 0.25])).fit([["a", "b"]] * 3).save(tmp_path / "m.npz")
+    assert Phrases.load(tmp_path / "m.npz").get_params()["threshold"] == [0.5, 0.25]
+    plain = [0.5, 1.0]
+    assert Phrases(threshold=plain).threshold is plain        # left as given (scikit-learn's clone checks this)
+
+
+@pytest.mark.parametrize("scoring", ["word2phrase", "gensim"])
+def test_pruning_does_not_depend_on_the_number_of_workers(scoring):
+    # one table following the text in order, as word2vec.c and gensim: each worker used to prune its
+    # own partition at max_vocab_size // workers, so 1, 2 and 3 workers gave three different outputs
+    rng = random.Random(0)
+    words = [f"w{i}" for i in range(300)]
+    weights = [1 / (i + 1) for i in range(300)]
+    corpus = [rng.choices(words, weights, k=12) for _ in range(1500)]
+    results = []
+    for workers in (1, 2, 3):
+        model = Phrases(min_count=3, threshold=1.0 if scoring == "word2phrase" else 0.05, scoring=scoring,
+                        max_vocab_size=2000, workers=workers)
+        phrased = list(model.fit_transform_ids(corpus).sentences())
+        assert model.tables_[0].pruned
+        results.append((model.phrase_table(), model.tables_[0].vocabulary_size, phrased))
+    assert results[0][0] and results[0] == results[1] == results[2]
+    # a bound the text never reaches: the workers count their partitions in parallel, with the same result
+    unbounded = [Phrases(min_count=3, threshold=1.0, max_vocab_size=10 ** 9, workers=w).fit(corpus).phrase_table()
+                 for w in (1, 3)]
+    assert unbounded[0] == unbounded[1]
+
+
+def test_connector_runs_longer_than_a_key_holds_are_counted_as_skipped_with_one_warning(caplog):
+    # with the 15 English connectors a key spells at most 15 of them: longer runs were skipped silently
+    corpus = [["alpha"] + ["of"] * 16 + ["beta"]] * 3 + [["gamma"] + ["the"] * 20 + ["delta"]] * 2 + [["x", "y"]] * 3
+    with caplog.at_level("WARNING", logger="w2v.corpus.phrases"):
+        model = Phrases(min_count=1, threshold=[0.1, 0.1], scoring="gensim", connector_words="english").fit(corpus)
+    assert "x_y" in table(model) and not any(w.startswith(("alpha", "gamma")) for w in table(model))
+    lines = [r.getMessage() for r in caplog.records if "connector words" in r.getMessage()]
+    assert len(lines) == 1 and "skipped 5 candidate(s) in pass 1 (10 in all passes)" in lines[0], lines
+    assert "more than 15" in lines[0]

@@ -22,7 +22,9 @@ STDIO = "-"
 TOKENIZERS = ("default", "whitespace")
 TOKENIZER_HELP = ("'default': lowercase, keep runs of letters and digits (inner ' and - kept; other "
                   "punctuation and _ dropped); 'whitespace': split on white space only and keep every "
-                  "token byte for byte (C++, new_york, case), for text tokenized beforehand")
+                  "token as written (C++, new_york, case), for text tokenized beforehand. Either way, bytes "
+                  "that are not UTF-8 are read as U+FFFD (a warning counts them; 'default' then drops it), so "
+                  "Latin-1 words that differ only there become one token")
 
 
 # "default: ..." or "; default ..." in a help text states the default in words
@@ -47,11 +49,18 @@ class InputError(argparse.ArgumentTypeError):
     """A value error whose message is a whole sentence: printed without argparse's 'argument X:'."""
 
 
+#: the largest integer an option takes: what int64 holds (the compiled kernels' integer type; a
+#: larger count, size or bound ended in an OverflowError or a numba TypingError)
+MAX_INT = 2 ** 63 - 1
+
+
 def positive_int(text: str) -> int:
-    """An integer >= 1."""
+    """An integer from 1 to :data:`MAX_INT` (int64's largest)."""
     value = _parse(int, text, "an integer")
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
+    if value > MAX_INT:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_INT:,}, got {text}")
     return value
 
 

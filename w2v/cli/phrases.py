@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import stat
 import sys
 import time
 
@@ -42,7 +44,7 @@ def register(subparsers) -> None:
     p.add_argument("corpus", type=input_file("corpus"), metavar="CORPUS",
                    help="text file (one sentence per line), folder, .gz/.bz2/.xz, or - for standard input [-train]")
     p.add_argument("-o", "--output", type=output_file("output"), required=True, metavar="OUT",
-                   help="phrased corpus to write, compressed when it ends in .gz/.bz2/.xz ('-': standard output) "
+                   help="phrased corpus to write, compressed when it ends in .gz/.bz2/.xz ('-', /dev/stdout: standard output) "
                    "[-output]")
     p.add_argument("--threshold", type=_number, nargs="+", default=None, metavar="T",
                    help="score a pair must exceed, one per pass (or one for all passes); default "
@@ -59,7 +61,9 @@ def register(subparsers) -> None:
     p.add_argument("--delimiter", default="_", help="joins the words of a phrase")
     add_tokenizer_option(p, extra="; learn with the tokenizer you will train with (whitespace: as word2phrase)")
     p.add_argument("--max-vocab-size", type=positive_int, default=40_000_000,
-                   help="bound on word pairs held while counting (rare pairs are pruned beyond it)")
+                   help="bound on word pairs held while counting (rare pairs are pruned beyond it, as "
+                   "word2phrase; a corpus that comes near it is counted on one thread, so that the result "
+                   "does not depend on --workers)")
     p.add_argument("--workers", type=positive_int, default=None, help="counting threads (default: all cores)")
     p.add_argument("--save-model", type=output_file("phrase model", stdout=False), default=None, metavar="M",
                    help="also save the learned phrases, for 'w2v train --phrases M'")
@@ -75,8 +79,19 @@ def handle(args) -> int:
     from w2v.corpus.phrase_join import write_tokens
     from w2v.corpus.phrases import Phrases
 
+    given = args.output
+    if args.output != STDIO and _is_standard_output(args.output):
+        # written as -o -: the atomic writer would replace a link such as /dev/stdout by a file
+        # (or fail on /proc/self/fd/1), and the report has to go to stderr
+        args.output = STDIO
     if args.json and args.output == STDIO:
-        print("w2v phrases: error: --json and -o - would both write to standard output: choose one", file=sys.stderr)
+        print(f"w2v phrases: error: --json and -o {given} would both write to standard output: choose one",
+              file=sys.stderr)
+        return 2
+    if args.save_model is not None and _is_standard_output(args.save_model):
+        print(f"w2v phrases: error: --save-model {str(args.save_model)!r} is standard output, which takes the "
+              + ("phrased text" if args.output == STDIO else "report")
+              + ": give the phrase model a file name", file=sys.stderr)
         return 2
     connector_file = args.connector_words if args.connector_words not in (None, "english") else None
     _safety.refuse_overwrite({"CORPUS": args.corpus, "--connector-words": connector_file},
@@ -136,6 +151,21 @@ def handle(args) -> int:
     # with -o -, stdout holds the phrased text: the summary goes to stderr
     print("\n".join(lines), file=sys.stderr if args.output == STDIO else sys.stdout)
     return 0
+
+
+def _is_standard_output(path) -> bool:
+    """Whether ``path`` names the file standard output writes to (``/dev/stdout``,
+    ``/proc/self/fd/1``, the file or pipe stdout is redirected to). ``/dev/null`` does not count:
+    it takes any number of outputs."""
+    try:
+        held = os.fstat(sys.stdout.fileno())
+        target = os.stat(path)
+        null = os.stat(os.devnull)
+    except (AttributeError, OSError, ValueError):     # no stdout file (closed, a stand-in stream)
+        return False
+    if stat.S_ISCHR(target.st_mode) and target.st_rdev == null.st_rdev:
+        return False
+    return (held.st_dev, held.st_ino) == (target.st_dev, target.st_ino)
 
 
 def _connector_words(value):

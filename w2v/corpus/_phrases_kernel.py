@@ -71,7 +71,7 @@ def _rehash(table, capacity, min_value):
 
 @njit(nogil=True, cache=True)
 def count_pairs(ids, offsets, eligible, connector, base, max_run, across_sentences, part, n_parts,
-                max_entries):
+                max_entries, give_up):
     """Count the candidates of one key partition.
 
     Parameters
@@ -93,13 +93,17 @@ def count_pairs(ids, offsets, eligible, connector, base, max_run, across_sentenc
         This worker keeps the candidates with ``(a * 31 + b) % n_parts == part``.
     max_entries : int
         Pruning bound of this worker's table (see :mod:`w2v.corpus.phrases`).
+    give_up : bool
+        Stop, instead of pruning, when the table would hold more than ``max_entries``.
 
     Returns
     -------
     key1, key2, count : int64 arrays (M,)
-        The counted candidates.
+        The counted candidates (none after giving up).
     min_reduce : int
-        1 + the last pruning threshold used (1 if the table was never pruned).
+        1 + the last pruning threshold used (1 if the table was never pruned); 0 after giving up.
+    skipped : int
+        Candidates of this partition skipped for a run longer than ``max_run``.
     """
     capacity = 1 << 16
     table = _empty_table(capacity)
@@ -109,6 +113,7 @@ def count_pairs(ids, offsets, eligible, connector, base, max_run, across_sentenc
     start = -1
     run = 0
     run_len = 0
+    skipped = 0
     for s in range(offsets.shape[0] - 1):
         if not across_sentences:
             start = -1
@@ -121,8 +126,10 @@ def count_pairs(ids, offsets, eligible, connector, base, max_run, across_sentenc
                     if run_len <= max_run:
                         run = run * base + c
                 continue
-            if start >= 0 and run_len <= max_run and eligible[start] and eligible[t] \
+            if start >= 0 and run_len > max_run and eligible[start] and eligible[t] \
                     and (np.int64(start) * 31 + t) % n_parts == part:
+                skipped += 1
+            elif start >= 0 and eligible[start] and eligible[t] and (np.int64(start) * 31 + t) % n_parts == part:
                 key1 = (np.int64(start) << 32) | np.int64(t)
                 i = _slot(table, key1, run, shift)
                 if table[i, 0] == _EMPTY:
@@ -131,6 +138,9 @@ def count_pairs(ids, offsets, eligible, connector, base, max_run, across_sentenc
                     table[i, 2] = 1
                     size += 1
                     if size > max_entries:
+                        if give_up:
+                            empty = np.empty(0, dtype=np.int64)
+                            return empty, empty.copy(), empty.copy(), 0, skipped
                         # word2vec.c's ReduceVocab: forget what was seen at most min_reduce times
                         table, shift, size = _rehash(table, table.shape[0], min_reduce + 1)
                         min_reduce += 1
@@ -151,7 +161,7 @@ def count_pairs(ids, offsets, eligible, connector, base, max_run, across_sentenc
             out2[j] = table[i, 1]
             outv[j] = table[i, 2]
             j += 1
-    return out1, out2, outv, min_reduce
+    return out1, out2, outv, min_reduce, skipped
 
 
 @njit(nogil=True, cache=True)

@@ -195,11 +195,22 @@ def connector_codes(tokens: TokenIds, connectors, size: int | None = None):
         i = tokens.index.get(word)
         if i is not None:
             codes[i] = digit
-    base = len(connectors) + 1
+    return codes, len(connectors) + 1, longest_run(len(connectors))
+
+
+def longest_run(n_connectors: int) -> int:
+    """The most connector words a candidate key can spell with ``n_connectors`` connector words.
+
+    A run is a number in base ``n_connectors + 1`` held in an int64 (kept below 2 ** 62); a longer
+    run cannot be a key (2 ** 62 when there are no connectors: any length, runs are always empty).
+    """
+    base = n_connectors + 1
+    if base == 1:
+        return 2 ** 62
     max_run = 0
-    while base > 1 and base ** (max_run + 1) < 2 ** 62:
+    while base ** (max_run + 1) < 2 ** 62:
         max_run += 1
-    return codes, base, max_run if base > 1 else 2 ** 62
+    return max_run
 
 
 def decode_run(run: int, base: int, connectors) -> tuple:

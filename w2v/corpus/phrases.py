@@ -23,20 +23,24 @@ across a line end). That scorer reproduces it; the others count within sentences
 differences: word2vec.c truncates words to 59 bytes and keys a pair by the string ``a_b`` (so a
 token that already contains ``_`` shares its count with a pair); here pairs are pairs of ids.
 Lines longer than ``max_sentence_length`` tokens (10,000) are cut into pieces, and no phrase spans
-a cut.
+a cut (word2phrase has no cut: it may join the pair there); written out, each piece is a line and
+empty lines are left out, so the text has fewer or more lines than word2phrase's.
 
 Counting runs in compiled code over int32 ids, a candidate packed into an int64 key (plus the run
 of connector words), on ``workers`` threads, each owning one partition of the keys. Memory is
-bounded by ``max_vocab_size``: a worker whose table holds more than ``max_vocab_size // workers``
-candidates drops every candidate counted at most ``min_reduce`` times so far, and ``min_reduce``
-(starting at 1) grows by one each time (word2vec.c's and gensim's rule, applied per worker to the
-candidate table; unigram counts stay exact). Pruned counts are lower bounds; ``pruned`` in a pass's
-table says whether it happened. Candidates whose words are below ``min_count`` are not stored at all
+bounded by ``max_vocab_size``: when the table holds more than ``max_vocab_size`` candidates, every
+candidate counted at most ``min_reduce`` times so far is dropped, and ``min_reduce`` (starting at 1)
+grows by one each time (word2vec.c's and gensim's rule: one table following the text in order;
+unigram counts stay exact). What survives depends on the order of the whole text, so when a worker's
+partition reaches ``max_vocab_size // workers`` candidates the pass is counted again on one thread
+in one table: the result never depends on ``workers``, and below the bound counting stays parallel.
+Pruned counts are lower bounds; ``pruned`` in a pass's table says whether it happened. Candidates whose words are below ``min_count`` are not stored at all
 for ``word2phrase`` and ``npmi`` (they cannot score); ``gensim`` needs them all, to know its
 vocabulary size.
 """
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from dataclasses import dataclass
@@ -48,12 +52,14 @@ from w2v.corpus.phrase_ids import TokenIds, token_ids
 from w2v.corpus.phrase_ids import from_scan, to_scan
 from w2v.corpus.readers import FolderCorpus, LineCorpus, StreamCorpus, Text8Corpus, open_corpus
 from w2v.corpus.phrase_join import (PhrasedCorpus, PhrasedSentences, _Applier, connector_codes, decode_run, join,
-                                    keys_of)
+                                    keys_of, longest_run)
 from w2v.corpus.phrase_scoring import DEFAULT_THRESHOLDS, SCORERS, score_candidates
 from w2v.errors import ModelFormatError, ParameterError
 
 #: gensim 4's ``ENGLISH_CONNECTOR_WORDS``: words that may sit inside a phrase without being scored
 ENGLISH_CONNECTOR_WORDS = frozenset("a an the for of with without at from to in on by and or".split())
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -109,9 +115,14 @@ class Phrases:
     connector_words : iterable of str or "english", optional
         Words that may sit inside a phrase without being scored ("bank of america" ->
         ``bank_of_america``); never the first or last word of one. ``"english"`` is
-        :data:`ENGLISH_CONNECTOR_WORDS`. Default none, as word2vec.c and gensim.
+        :data:`ENGLISH_CONNECTOR_WORDS`. Default none, as word2vec.c and gensim. A candidate key
+        holds a run of at most ``log(2 ** 62) / log(len(connector_words) + 1)`` of them (15 for
+        ``"english"``, 6 for 1,000 words): a longer run is neither counted nor joined (gensim counts
+        it), with one logged warning that says how many candidates were skipped.
     max_vocab_size : int, default 40,000,000
         Bound on candidates held while counting (see the module docstring; gensim's default).
+        Beyond ``max_vocab_size // workers`` candidates in a worker's share, a pass is counted on
+        one thread, so that pruning gives the same phrases whatever ``workers`` is.
     workers : int, optional
         Counting threads (default: all cores).
     max_sentence_length : int, default 10000
@@ -131,15 +142,16 @@ class Phrases:
     def __init__(self, *, min_count: int = 5, threshold=None, scoring: str = "word2phrase", passes=None,
                  delimiter: str = "_", connector_words=None, max_vocab_size: int | None = 40_000_000,
                  workers: int | None = None, max_sentence_length: int = 10000):
-        self.min_count = min_count
-        self.threshold = threshold
+        # numpy numbers are kept as Python numbers: the saved model's JSON header and the repr take them
+        self.min_count = _plain(min_count)
+        self.threshold = _plain(threshold)
         self.scoring = scoring
-        self.passes = passes
+        self.passes = _plain(passes)
         self.delimiter = delimiter
         self.connector_words = connector_words
-        self.max_vocab_size = max_vocab_size
-        self.workers = workers
-        self.max_sentence_length = max_sentence_length
+        self.max_vocab_size = _plain(max_vocab_size)
+        self.workers = _plain(workers)
+        self.max_sentence_length = _plain(max_sentence_length)
 
     def __repr__(self) -> str:
         return (f"Phrases(min_count={self.min_count!r}, threshold={self.threshold!r}, scoring={self.scoring!r}, "
@@ -157,7 +169,7 @@ class Phrases:
         for name, value in params.items():
             if name not in self._PARAMS:
                 raise ParameterError(f"Phrases has no parameter {name!r}: choose from {', '.join(self._PARAMS)}")
-            setattr(self, name, value)
+            setattr(self, name, _plain(value))
         return self
 
     # -- parameters -----------------------------------------------------------------------------
@@ -174,6 +186,12 @@ class Phrases:
     def _checked(self):
         def bad(name, what):
             raise ParameterError(f"{name}={getattr(self, name)!r} is invalid: {what}")
+
+        # counting and scoring are compiled over int64: a larger integer would overflow there
+        for name in ("min_count", "passes", "max_vocab_size", "workers", "max_sentence_length"):
+            value = getattr(self, name)
+            if _is_int(value) and value > _MAX_INT:
+                bad(name, f"must be at most {_MAX_INT:,}")
 
         if self.scoring not in SCORERS:
             bad("scoring", f"choose one of {', '.join(SCORERS)}")
@@ -267,12 +285,20 @@ class Phrases:
         self.connector_words_ = connectors
         self.tables_ = []
         self._applier = None
+        self._skipped = []
         for number, threshold in enumerate(thresholds, start=1):
             note(f"pass {number}: counting")
             table, key1, key2 = self._learn(tokens, threshold)
             self.tables_.append(table)
             note(f"pass {number}: joining")
             tokens = join(tokens, key1, key2, table.phrases, connectors)
+        if any(self._skipped):
+            # a key cannot spell such a run (int64): gensim counts these candidates, this cannot
+            first = next(n for n, k in enumerate(self._skipped, start=1) if k)
+            logger.warning("connector words: skipped %s candidate(s) in pass %d (%s in all passes) with more than "
+                           "%d connector words in a row, the most a phrase holds with %d connector words; they are "
+                           "neither counted nor joined", f"{self._skipped[first - 1]:,}", first,
+                           f"{sum(self._skipped):,}", longest_run(len(connectors)), len(connectors))
         return tokens
 
     def _learn(self, tokens: TokenIds, threshold: float):
@@ -288,18 +314,27 @@ class Phrases:
         else:
             eligible = unigrams >= self.min_count
         workers = self.workers or os.cpu_count() or 1
-        bound = max(1, (self.max_vocab_size or np.iinfo(np.int64).max) // workers)
+        limit = self.max_vocab_size or np.iinfo(np.int64).max
         results: list = [None] * workers
 
         def count(part: int) -> None:
+            # the workers' partitions are disjoint: while each holds at most limit // workers
+            # candidates, one table of them all never held more than limit (pruning never started)
             results[part] = kernel.count_pairs(tokens.ids, tokens.offsets, eligible, connector, base, max_run,
-                                               self.scoring == "word2phrase", part, workers, bound)
+                                               self.scoring == "word2phrase", part, workers,
+                                               max(1, limit // workers), workers > 1)
 
         _run_threads(count, workers)
+        if any(r[3] == 0 for r in results):
+            # a worker reached its share: pruning depends on the order of the whole text, so count
+            # again in one table on one thread (word2vec.c's and gensim's rule), whatever `workers` is
+            results = [kernel.count_pairs(tokens.ids, tokens.offsets, eligible, connector, base, max_run,
+                                          self.scoring == "word2phrase", 0, 1, limit, False)]
         key1 = np.concatenate([r[0] for r in results])
         key2 = np.concatenate([r[1] for r in results])
         counts = np.concatenate([r[2] for r in results])
         pruned = any(r[3] > 1 for r in results)
+        self._skipped.append(sum(int(r[4]) for r in results))
         first, last = key1 >> 32, key1 & 0xFFFFFFFF
         distinct = int(np.count_nonzero(unigrams[connector == 0]))
         vocabulary_size = distinct + int(key1.shape[0])
@@ -417,10 +452,9 @@ class Phrases:
         from w2v.corpus.phrases_io import save_tables
 
         self._require_fitted()
-        params = self.get_params()
+        # attributes assigned directly bypass __init__'s conversion
+        params = {name: _plain(value) for name, value in self.get_params().items()}
         params["connector_words"] = list(self.connector_words_)
-        if isinstance(params["threshold"], np.ndarray):
-            params["threshold"] = params["threshold"].tolist()
         save_tables(path, params, self.tables_, tokenizer=self.tokenizer_)
 
     @classmethod
@@ -443,6 +477,15 @@ class Phrases:
         except (TypeError, ParameterError) as err:
             raise ModelFormatError(f"phrase model {str(path)!r} is damaged: its parameters are invalid ({err}); "
                                    "learn the phrases again (w2v phrases --save-model)") from None
+        # a run longer than a key can spell would overflow int64 when the phrases are applied
+        limit = longest_run(len(connectors))
+        for p in passes:
+            for parts in p["parts"]:
+                if len(parts) - 2 > limit:
+                    raise ModelFormatError(
+                        f"phrase model {str(path)!r} is damaged: a phrase of {parts[0]!r} and {parts[-1]!r} has "
+                        f"{len(parts) - 2} connector words between them, but with {len(connectors)} connector "
+                        f"words a phrase holds at most {limit}; learn the phrases again (w2v phrases --save-model)")
         model.connector_words_ = connectors
         model.tokenizer_ = tokenizer
         model._applier = None
@@ -470,6 +513,25 @@ def _run_threads(work, n: int) -> None:
         t.join()
     if errors:
         raise errors[0]
+
+
+def _plain(value):
+    """``value`` with numpy numbers made Python numbers (an array or a list of them a list).
+
+    Anything else is returned as the same object: scikit-learn's ``clone`` checks that the
+    constructor keeps its parameters as given.
+    """
+    if isinstance(value, (np.integer, np.floating, np.bool_)):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (list, tuple)) and any(isinstance(v, (np.generic, np.ndarray)) for v in value):
+        return [_plain(v) for v in value]
+    return value
+
+
+#: the largest integer parameter: what int64 holds (as the CLI's ``positive_int``)
+_MAX_INT = 2 ** 63 - 1
 
 
 def _is_int(value) -> bool:

@@ -113,7 +113,8 @@ def scan_corpus(corpus, workers: int = 1, max_vocab_size: int | None = None,
     """
     name = describe(corpus)
     corpus = open_corpus(corpus)
-    if choose_engine(corpus, engine) == "compiled":
+    compiled = choose_engine(corpus, engine) == "compiled"
+    if compiled:
         result = scan_files(corpus, max(1, int(workers)), int(block_size), progress=progress,
                             max_vocab_size=max_vocab_size)
     else:
@@ -122,7 +123,7 @@ def scan_corpus(corpus, workers: int = 1, max_vocab_size: int | None = None,
     if result.pruned:
         logger.info("max_vocab_size=%d: %d distinct words were pruned while counting", max_vocab_size,
                     int(np.count_nonzero(result.counts == 0)))
-    if result.decode_errors:
+    if result.decode_errors and compiled:      # the readers the Python path iterates have warned already
         logger.warning("%s: replaced %d invalid UTF-8 byte sequence(s) with U+FFFD", name, result.decode_errors)
     return result
 

@@ -101,7 +101,8 @@ class Tokenizer:
         """A tokenizer that only splits on white space: no lowercasing, punctuation kept.
 
         For corpora that are already tokenized (text8, Brown as distributed, one token per space,
-        word2vec.c's ``word2phrase`` output). Tokens are kept byte for byte: the cuts are at ASCII
+        word2vec.c's ``word2phrase`` output). Tokens are kept as decoded (the readers replace bytes
+        that are not UTF-8 by U+FFFD, with a warning that counts them): the cuts are at ASCII
         white space only (space, tab, newline, CR, VT, FF), as ``bytes.split`` cuts, so a no-break
         space or U+3000 inside a token stays in it. word2vec.c's ``ReadWord`` cuts at space, tab and
         newline and drops a CR: a VT or FF inside a token splits it here, not there.

@@ -100,8 +100,9 @@ class Word2Vec:
     tokenizer : {"default", "whitespace"}, default "default"
         How text files are cut into words: ``"default"`` lowercases and keeps runs of letters and
         digits (inner ``'`` and ``-`` kept, other punctuation and ``_`` dropped); ``"whitespace"``
-        splits on white space only and keeps every token byte for byte (``C++``, ``new_york``,
-        ``Paris``), for text tokenized beforehand. In-memory token lists are used as given.
+        splits on white space only and keeps every token as written (``C++``, ``new_york``,
+        ``Paris``), for text tokenized beforehand; with either, bytes that are not UTF-8 become
+        U+FFFD (a warning counts them). In-memory token lists are used as given.
 
     Every parameter is keyword-only (``Word2Vec(dim=50)``); the corpus goes to :meth:`fit`.
     gensim's argument names (``vector_size``, ``sg``, ``hs``, ``sentences``, ...) are refused with
