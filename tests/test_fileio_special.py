@@ -44,3 +44,23 @@ def test_atomic_write_through_a_symlink_to_a_fifo(tmp_path):
                 pass
         reader.join(10)
     assert received == [b"text"] and link.is_symlink() and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_a_name_of_an_open_descriptor_is_written_through_that_descriptor(tmp_path):
+    # /dev/stdout -> /proc/self/fd/1: with standard output redirected to a file, the name reached a
+    # regular file, so a new file was renamed over the link (as root: /dev/stdout itself replaced)
+    redirected = tmp_path / "stdout.txt"
+    with open(redirected, "wb") as out:
+        out.write(b"before ")
+        out.flush()
+        fd = out.fileno()
+        link = tmp_path / "stdout-link"
+        link.symlink_to(f"/proc/self/fd/{fd}")
+        with atomic_write(link, "wb") as f:
+            f.write(b"vectors")
+        with atomic_write(f"/proc/self/fd/{fd}", "w") as f:     # the magic name itself, in text mode
+            f.write(" and more")
+        out.write(b".")
+    assert link.is_symlink() and os.readlink(link) == f"/proc/self/fd/{fd}"
+    assert redirected.read_bytes() == b"before vectors and more."
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stdout-link", "stdout.txt"]

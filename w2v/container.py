@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from w2v.errors import ModelFormatError
-from w2v.fileio import atomic_write, check_model_file
+from w2v.fileio import atomic_write, check_model_file, open_descriptor_named
 
 #: name of the JSON header member
 META = "meta"
@@ -112,10 +112,11 @@ def write_container(path: str | os.PathLike, layout: Layout, meta: dict, arrays:
             raise ValueError(f"container member name {name!r} is reserved for the header")
         members[name] = array
     target = Path(path)
-    if target.exists() and not target.is_file():
+    if (target.exists() and not target.is_file()) or open_descriptor_named(target) is not None:
         # a device or a pipe (/dev/null, /dev/stdout, a FIFO): zipfile takes its offsets from
         # tell(), which such a target does not keep (always 0 for /dev/null, and a pipe cannot
-        # seek back to finish a member's header): build the file aside, then copy it in
+        # seek back to finish a member's header), and an open descriptor may be past its start:
+        # build the file aside, then copy it in
         with tempfile.TemporaryFile(prefix="w2v-container-") as tmp:
             _write_zip(tmp, members)
             tmp.seek(0)

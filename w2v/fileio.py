@@ -20,6 +20,7 @@ import lzma
 import os
 import re
 import stat
+import sys
 import tempfile
 import zlib
 from pathlib import Path
@@ -163,6 +164,18 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_write mode must be 'w' or 'wb', not {mode!r}")
     target = Path(path)
+    descriptor = open_descriptor_named(target)
+    if descriptor is not None:
+        # /dev/stdout, /dev/fd/N, /proc/self/fd/N: a name of a descriptor this process holds (one a
+        # shell redirected to a file is a regular file, so renaming would replace the link itself);
+        # write through that descriptor, at its offset, as writing to it would
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        with os.fdopen(os.dup(descriptor), mode,
+                       **({"encoding": encoding or "utf-8", "newline": ""} if mode == "w" else {})) as f:
+            yield f
+        return
     if target.exists() and not target.is_file():
         # a device or pipe (/dev/null, /dev/stdout, a FIFO): renaming a file over it would replace
         # the node itself, so write into it; there is nothing to make atomic
@@ -189,6 +202,31 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def open_descriptor_named(path: str | os.PathLike) -> int | None:
+    """The number of this process's open file descriptor that ``path`` names through
+    ``/proc/self/fd`` (``/dev/stdout``, ``/dev/fd/2``, ``/proc/self/fd/3``, or a link to one), or
+    None for any other path.
+
+    Parameters
+    ----------
+    path : str or PathLike
+    """
+    here = re.compile(rf"/proc/(?:self|thread-self|{os.getpid()})(?:/task/\d+)?/fd")
+    name = os.path.abspath(path)
+    for _ in range(40):     # the kernel's own limit on links followed in one path
+        folder, last = os.path.split(name)
+        with contextlib.suppress(OSError):
+            if here.fullmatch(os.path.realpath(folder)) and last.isascii() and last.isdigit():
+                return int(last)
+        if not os.path.islink(name):
+            return None
+        try:
+            name = os.path.normpath(os.path.join(folder, os.readlink(name)))
+        except OSError:
+            return None
+    return None
 
 
 #: compression of a written file by its extension: what :func:`open_binary` decompresses
@@ -231,9 +269,10 @@ def probe_atomic_write(path: str | os.PathLike) -> None:
 
     Call it before a long computation whose result goes to ``path``: a folder where no file can be
     created (read-only, ``/proc``, no permission, no free inode) then fails now, not after the work.
-    A target that exists and is not a regular file (a device, a pipe) is not probed: :func:`atomic_write`
-    writes into it, and opening it now would wait for a pipe's reader and closing it end the reader's
-    stream. Nothing is left behind and ``path`` is untouched.
+    A target that exists and is not a regular file (a device, a pipe), or names an open descriptor
+    (``/dev/stdout``), is not probed: :func:`atomic_write` writes into it, and opening it now would
+    wait for a pipe's reader and closing it end the reader's stream. Nothing is left behind and
+    ``path`` is untouched.
 
     Raises
     ------
@@ -241,6 +280,8 @@ def probe_atomic_write(path: str | os.PathLike) -> None:
         What creating the file raised.
     """
     target = Path(path)
+    if open_descriptor_named(target) is not None:
+        return      # written through the open descriptor at the end, never replaced
     if target.exists() and not target.is_file():
         return
     folder = target.parent if str(target.parent) else Path(".")

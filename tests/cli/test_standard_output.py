@@ -69,3 +69,16 @@ def test_a_full_standard_output_names_it_and_no_folder(corpus, tmp_path):
     assert "w2v train: error: could not write the vectors to standard output: No space left on device" in out.stderr
     assert "folder" not in out.stderr
     assert len(vocab.read_text().splitlines()) == 1 + 600  # the header, then one line per word
+
+
+def test_other_names_of_standard_output_write_to_it_and_never_replace_a_link(corpus, tmp_path):
+    # /dev/stdout is a link to /proc/self/fd/1: with standard output redirected to a file it reached a
+    # regular file, so the atomic writer renamed a new file over the link (as root, /dev/stdout itself)
+    link = tmp_path / "stdout-link"
+    link.symlink_to("/proc/self/fd/1")
+    out = _shell(f"{W2V} train {corpus} -o {link} --format text {TRAIN} > {tmp_path / 'v.txt'}")
+    assert out.returncode == 0, out.stderr
+    assert link.is_symlink()
+    lines = (tmp_path / "v.txt").read_text().splitlines()
+    assert lines[0] == "600 64" and len(lines) == 601            # the vectors alone: the summary went to stderr
+    assert "wrote" in out.stderr

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import stat
 import sys
 import time
 
 from w2v.cli import _safety
-from w2v.cli._args import STDIO, add_tokenizer_option, input_file, output_file, positive_int, write_output
+from w2v.cli._args import (STDIO, add_tokenizer_option, input_file, names_standard_output, output_file,
+                           positive_int, write_output)
 from w2v.errors import CorpusError
 
 
@@ -44,8 +43,8 @@ def register(subparsers) -> None:
     p.add_argument("corpus", type=input_file("corpus"), metavar="CORPUS",
                    help="text file (one sentence per line), folder, .gz/.bz2/.xz, or - for standard input [-train]")
     p.add_argument("-o", "--output", type=output_file("output"), required=True, metavar="OUT",
-                   help="phrased corpus to write, compressed when it ends in .gz/.bz2/.xz ('-', /dev/stdout: standard output) "
-                   "[-output]")
+                   help="phrased corpus to write, compressed when it ends in .gz/.bz2/.xz ('-', /dev/stdout: "
+                        "standard output) [-output]")
     p.add_argument("--threshold", type=_number, nargs="+", default=None, metavar="T",
                    help="score a pair must exceed, one per pass (or one for all passes); default "
                    + ", ".join(f"{v:g} for {k}" for k, v in DEFAULT_THRESHOLDS.items()) + " [-threshold]")
@@ -79,16 +78,12 @@ def handle(args) -> int:
     from w2v.corpus.phrase_join import write_tokens
     from w2v.corpus.phrases import Phrases
 
-    given = args.output
-    if args.output != STDIO and _is_standard_output(args.output):
-        # written as -o -: the atomic writer would replace a link such as /dev/stdout by a file
-        # (or fail on /proc/self/fd/1), and the report has to go to stderr
-        args.output = STDIO
+    # -o /dev/stdout (or stdout's own file) arrives as "-" (_args.output_file): the report goes to stderr
     if args.json and args.output == STDIO:
-        print(f"w2v phrases: error: --json and -o {given} would both write to standard output: choose one",
+        print("w2v phrases: error: --json and -o (standard output) would both write to standard output: choose one",
               file=sys.stderr)
         return 2
-    if args.save_model is not None and _is_standard_output(args.save_model):
+    if args.save_model is not None and names_standard_output(args.save_model):
         print(f"w2v phrases: error: --save-model {str(args.save_model)!r} is standard output, which takes the "
               + ("phrased text" if args.output == STDIO else "report")
               + ": give the phrase model a file name", file=sys.stderr)
@@ -151,21 +146,6 @@ def handle(args) -> int:
     # with -o -, stdout holds the phrased text: the summary goes to stderr
     print("\n".join(lines), file=sys.stderr if args.output == STDIO else sys.stdout)
     return 0
-
-
-def _is_standard_output(path) -> bool:
-    """Whether ``path`` names the file standard output writes to (``/dev/stdout``,
-    ``/proc/self/fd/1``, the file or pipe stdout is redirected to). ``/dev/null`` does not count:
-    it takes any number of outputs."""
-    try:
-        held = os.fstat(sys.stdout.fileno())
-        target = os.stat(path)
-        null = os.stat(os.devnull)
-    except (AttributeError, OSError, ValueError):     # no stdout file (closed, a stand-in stream)
-        return False
-    if stat.S_ISCHR(target.st_mode) and target.st_rdev == null.st_rdev:
-        return False
-    return (held.st_dev, held.st_ino) == (target.st_dev, target.st_ino)
 
 
 def _connector_words(value):
