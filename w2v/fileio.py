@@ -223,7 +223,9 @@ def open_descriptor_named(path: str | os.PathLike) -> int | None:
         if not os.path.islink(name):
             return None
         try:
-            name = os.path.normpath(os.path.join(folder, os.readlink(name)))
+            # onto the folder as the kernel reached it (links in it followed), not normalised: ".."
+            # after a link leaves the link's target, not the link's folder
+            name = os.path.join(os.path.realpath(folder), os.readlink(name))
         except OSError:
             return None
     return None
