@@ -75,3 +75,23 @@ def test_a_relative_link_to_a_descriptor_is_followed_as_the_kernel_follows_it(tm
     (tmp_path / "L").symlink_to("p/../fd/1")
     assert open_descriptor_named(tmp_path / "L") == 1
     assert open_descriptor_named(tmp_path / "p") is None
+
+
+def test_a_name_of_a_descriptor_not_open_for_writing_fails_the_probe(tmp_path):
+    # found before the work, not when the result is written
+    import errno
+
+    import pytest
+
+    from w2v.fileio import probe_atomic_write
+
+    reader = os.open(os.devnull, os.O_RDONLY)
+    closed = os.open(os.devnull, os.O_RDONLY)
+    os.close(closed)
+    try:
+        for fd in (reader, closed):
+            with pytest.raises(OSError, match="not open for writing") as err:
+                probe_atomic_write(f"/proc/self/fd/{fd}")
+            assert err.value.errno == errno.EBADF
+    finally:
+        os.close(reader)

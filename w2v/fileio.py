@@ -282,8 +282,18 @@ def probe_atomic_write(path: str | os.PathLike) -> None:
         What creating the file raised.
     """
     target = Path(path)
-    if open_descriptor_named(target) is not None:
-        return      # written through the open descriptor at the end, never replaced
+    descriptor = open_descriptor_named(target)
+    if descriptor is not None:
+        # written through the descriptor at the end, never replaced: it must be open for writing
+        import fcntl  # here: only systems with /proc/self/fd get this far, and fcntl is POSIX's
+
+        try:
+            writable = fcntl.fcntl(descriptor, fcntl.F_GETFL) & os.O_ACCMODE != os.O_RDONLY
+        except OSError:
+            writable = False
+        if not writable:
+            raise OSError(errno.EBADF, f"{str(path)!r} names descriptor {descriptor}, which is not open for writing")
+        return
     if target.exists() and not target.is_file():
         return
     folder = target.parent if str(target.parent) else Path(".")
