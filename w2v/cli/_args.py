@@ -21,8 +21,8 @@ STDIO = "-"
 # w2v.corpus.tokenize.TOKENIZER_NAMES (a test keeps them equal), not imported: every command would
 # then load the corpus package before parsing its arguments
 TOKENIZERS = ("default", "whitespace")
-TOKENIZER_HELP = ("'default': lowercase, keep runs of letters and digits (inner ' and - kept; other "
-                  "punctuation and _ dropped); 'whitespace': split on white space only and keep every "
+TOKENIZER_HELP = ("'default': lowercase, keep runs of letters and digits (inner ' and - kept, decimal "
+                  "numbers such as 3.14 whole; other punctuation and _ dropped); 'whitespace': split on white space only and keep every "
                   "token as written (C++, new_york, case), for text tokenized beforehand. Either way, bytes "
                   "that are not UTF-8 are read as U+FFFD (a warning counts them; 'default' then drops it), so "
                   "Latin-1 words that differ only there become one token")
