@@ -64,3 +64,34 @@ def test_a_name_of_an_open_descriptor_is_written_through_that_descriptor(tmp_pat
     assert link.is_symlink() and os.readlink(link) == f"/proc/self/fd/{fd}"
     assert redirected.read_bytes() == b"before vectors and more."
     assert sorted(p.name for p in tmp_path.iterdir()) == ["stdout-link", "stdout.txt"]
+
+
+def test_a_relative_link_to_a_descriptor_is_followed_as_the_kernel_follows_it(tmp_path):
+    # "p/../fd/1" with p a link to /proc/self/net: the kernel resolves p first (/proc/<pid>/fd/1),
+    # where collapsing ".." in the text gives "fd/1" beside the link
+    from w2v.fileio import open_descriptor_named
+
+    (tmp_path / "p").symlink_to("/proc/self/net")
+    (tmp_path / "L").symlink_to("p/../fd/1")
+    assert open_descriptor_named(tmp_path / "L") == 1
+    assert open_descriptor_named(tmp_path / "p") is None
+
+
+def test_a_name_of_a_descriptor_not_open_for_writing_fails_the_probe(tmp_path):
+    # found before the work, not when the result is written
+    import errno
+
+    import pytest
+
+    from w2v.fileio import probe_atomic_write
+
+    reader = os.open(os.devnull, os.O_RDONLY)
+    closed = os.open(os.devnull, os.O_RDONLY)
+    os.close(closed)
+    try:
+        for fd in (reader, closed):
+            with pytest.raises(OSError, match="not open for writing") as err:
+                probe_atomic_write(f"/proc/self/fd/{fd}")
+            assert err.value.errno == errno.EBADF
+    finally:
+        os.close(reader)

@@ -223,7 +223,9 @@ def open_descriptor_named(path: str | os.PathLike) -> int | None:
         if not os.path.islink(name):
             return None
         try:
-            name = os.path.normpath(os.path.join(folder, os.readlink(name)))
+            # onto the folder as the kernel reached it (links in it followed), not normalised: ".."
+            # after a link leaves the link's target, not the link's folder
+            name = os.path.join(os.path.realpath(folder), os.readlink(name))
         except OSError:
             return None
     return None
@@ -280,8 +282,18 @@ def probe_atomic_write(path: str | os.PathLike) -> None:
         What creating the file raised.
     """
     target = Path(path)
-    if open_descriptor_named(target) is not None:
-        return      # written through the open descriptor at the end, never replaced
+    descriptor = open_descriptor_named(target)
+    if descriptor is not None:
+        # written through the descriptor at the end, never replaced: it must be open for writing
+        import fcntl  # here: only systems with /proc/self/fd get this far, and fcntl is POSIX's
+
+        try:
+            writable = fcntl.fcntl(descriptor, fcntl.F_GETFL) & os.O_ACCMODE != os.O_RDONLY
+        except OSError:
+            writable = False
+        if not writable:
+            raise OSError(errno.EBADF, f"{str(path)!r} names descriptor {descriptor}, which is not open for writing")
+        return
     if target.exists() and not target.is_file():
         return
     folder = target.parent if str(target.parent) else Path(".")

@@ -283,3 +283,22 @@ def test_replaced_bytes_are_reported_once_and_the_help_says_so(tmp_path, source)
     for command, text in helps.items():
         flat = " ".join(text.split())
         assert "byte for byte" not in flat and "U+FFFD" in flat, command
+
+
+@pytest.mark.parametrize("option, value", [("--workers", "1025"), ("--passes", "1001"),
+                                           ("--workers", "9223372036854775807")])
+def test_workers_and_passes_beyond_their_bounds_are_usage_errors(tmp_path, option, value):
+    # far beyond any use, they only exhausted memory ([None] * workers: a MemoryError traceback)
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("new york is big\n" * 20)
+    out = w2v("phrases", corpus, "-o", tmp_path / "p.txt", option, value, "--quiet")
+    assert out.returncode == 2 and "must be at most" in out.stderr and "Traceback" not in out.stderr, out.stderr
+
+
+def test_phrases_api_bounds_workers_and_passes():
+    from w2v.corpus.phrases import Phrases
+    from w2v.errors import ParameterError
+
+    for params in ({"workers": 2 ** 62}, {"passes": 10 ** 6}):
+        with pytest.raises(ParameterError, match="must be at most"):
+            Phrases(min_count=1, threshold=1.0, **params).fit([["a", "b"]] * 3)

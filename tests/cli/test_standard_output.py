@@ -82,3 +82,20 @@ def test_other_names_of_standard_output_write_to_it_and_never_replace_a_link(cor
     lines = (tmp_path / "v.txt").read_text().splitlines()
     assert lines[0] == "600 64" and len(lines) == 601            # the vectors alone: the summary went to stderr
     assert "wrote" in out.stderr
+
+
+def test_an_output_named_as_the_file_stdout_goes_to_keeps_its_format_or_is_refused(corpus, tmp_path):
+    # only names of the descriptor (/dev/stdout, /proc/self/fd/1) are standard output: a plain name
+    # keeps the format it implies; a second output onto standard output's file would replace it
+    # (the vectors of -o - were lost under the vocabulary)
+    out = _shell(f"{W2V} train {corpus} -o - --format text --save-vocab {tmp_path / 'o.txt'} {TRAIN} "
+                 f"> {tmp_path / 'o.txt'}")
+    assert out.returncode == 2 and "standard output" in out.stderr, out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    link = tmp_path / "so"
+    link.symlink_to("/proc/self/fd/1")
+    out = _shell(f"set -o pipefail; {W2V} train {corpus} -o {tmp_path / 'v.txt'} --save-state {link} {TRAIN} | cat")
+    assert out.returncode == 2 and "standard output" in out.stderr, out.stderr
+    assert link.is_symlink() and not (tmp_path / "v.txt").exists()
+    out = _shell(f"{W2V} train {corpus} -o {tmp_path / 'o2.txt'} {TRAIN} > {tmp_path / 'o2.txt'}")
+    assert out.returncode == 2 and "-o" in out.stderr and "standard output" in out.stderr, out.stderr

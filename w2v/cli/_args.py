@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from w2v.fileio import check_regular_file, is_url
+from w2v.fileio import check_regular_file, is_url, open_descriptor_named
 from w2v.errors import W2VError
 
 #: the file argument that means standard input (when read) or standard output (when written)
@@ -21,8 +21,8 @@ STDIO = "-"
 # w2v.corpus.tokenize.TOKENIZER_NAMES (a test keeps them equal), not imported: every command would
 # then load the corpus package before parsing its arguments
 TOKENIZERS = ("default", "whitespace")
-TOKENIZER_HELP = ("'default': lowercase, keep runs of letters and digits (inner ' and - kept; other "
-                  "punctuation and _ dropped); 'whitespace': split on white space only and keep every "
+TOKENIZER_HELP = ("'default': lowercase, keep runs of letters and digits (inner ' and - kept, decimal "
+                  "numbers such as 3.14 whole; other punctuation and _ dropped); 'whitespace': split on white space only and keep every "
                   "token as written (C++, new_york, case), for text tokenized beforehand. Either way, bytes "
                   "that are not UTF-8 are read as U+FFFD (a warning counts them; 'default' then drops it), so "
                   "Latin-1 words that differ only there become one token")
@@ -186,10 +186,12 @@ def names_standard_output(path) -> bool:
 
 def output_file(what: str, stdout: bool = True):
     """Argument type: a file to write (its folder must exist), or ``-`` (standard output); another
-    name of standard output (``/dev/stdout``) is ``-`` too, so that results written there are
-    followed by no report on stdout."""
+    name of standard output's descriptor (``/dev/stdout``, ``/proc/self/fd/1``) is ``-`` too, so
+    that results written there are followed by no report on stdout. A plain name of the file
+    stdout is redirected to stays a name (it implies a format); :func:`w2v.cli._safety.refuse_overwrite`
+    refuses it, since the report would go there too."""
     def check(text: str):
-        if stdout and (text == STDIO or names_standard_output(text)):
+        if stdout and (text == STDIO or open_descriptor_named(text) == 1):
             return STDIO
         try:
             return output_path(text)

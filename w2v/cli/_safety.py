@@ -19,6 +19,7 @@ import stat
 import sys
 from typing import Iterator, Mapping
 
+from w2v.cli._args import names_standard_output
 from w2v.errors import OutputError, W2VError
 
 #: exit status after SIGTERM (128 + signal number, what a shell reports for a killed process)
@@ -65,7 +66,9 @@ def refuse_overwrite(inputs: Mapping[str, object], outputs: Mapping[str, object]
     listing reads (:func:`w2v.corpus.folders.would_be_read`: not hidden, through links too): an
     existing file there is read as part of the corpus, and a new one would be by the next run on
     that folder (a ``--resume`` among them). An input given as ``"-"`` conflicts with the file
-    that standard input reads (``w2v train - -o x.txt < x.txt``).
+    that standard input reads (``w2v train - -o x.txt < x.txt``), and every output path with the
+    file standard output writes to (``--save-vocab x.txt > x.txt``: the report or what ``-o -``
+    writes goes there).
 
     Parameters
     ----------
@@ -87,6 +90,10 @@ def refuse_overwrite(inputs: Mapping[str, object], outputs: Mapping[str, object]
                     + ("writing it would destroy what is read" if os.path.exists(out)
                        else "it would be read as part of the corpus from then on")
                     + "; choose another output path")
+        if names_standard_output(out):
+            raise PathConflictError(f"{out_name} {out!r} is standard output, which takes "
+                                    + ("what -o - writes" if any(v == "-" for v in outputs.values()) else "the report")
+                                    + ": give it a file name")
         if stdin_read and _is_standard_input(out):
             raise PathConflictError(f"{out_name} {out!r} is the file read on standard input: writing it would "
                                     "destroy what is read; choose another output path")

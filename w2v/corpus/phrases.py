@@ -109,7 +109,7 @@ class Phrases:
         for all passes. Default: 100 for ``word2phrase``, 10 for ``gensim``, 0.5 for ``npmi``.
     scoring : {"word2phrase", "gensim", "npmi"}, default "word2phrase"
     passes : int, optional
-        Number of passes (default: the number of thresholds given, else 1).
+        Number of passes (default: the number of thresholds given, else 1; at most 1,000).
     delimiter : str, default "_"
         Joins the parts of a phrase.
     connector_words : iterable of str or "english", optional
@@ -124,7 +124,7 @@ class Phrases:
         Beyond ``max_vocab_size // workers`` candidates in a worker's share, a pass is counted on
         one thread, so that pruning gives the same phrases whatever ``workers`` is.
     workers : int, optional
-        Counting threads (default: all cores).
+        Counting threads (default: all cores; at most 1,024, as for training).
     max_sentence_length : int, default 10000
         Longer sentences of a file are cut into pieces.
 
@@ -192,6 +192,11 @@ class Phrases:
             value = getattr(self, name)
             if _is_int(value) and value > _MAX_INT:
                 bad(name, f"must be at most {_MAX_INT:,}")
+        # far more passes or threads than any use only exhaust memory (a list per pass, per thread)
+        for name, high in (("passes", MAX_PASSES), ("workers", MAX_WORKERS)):
+            value = getattr(self, name)
+            if _is_int(value) and value > high:
+                bad(name, f"must be at most {high:,}")
 
         if self.scoring not in SCORERS:
             bad("scoring", f"choose one of {', '.join(SCORERS)}")
@@ -531,6 +536,10 @@ def _plain(value):
 
 
 #: the largest integer parameter: what int64 holds (as the CLI's ``positive_int``)
+#: more passes than any phrase length worth joining (each pass joins pairs into longer phrases)
+MAX_PASSES = 1_000
+#: counting threads, as for training (``w2v.models.params.BOUNDS["workers"]``)
+MAX_WORKERS = 1_024
 _MAX_INT = 2 ** 63 - 1
 
 
