@@ -128,6 +128,8 @@ def write_container(path: str | os.PathLike, layout: Layout, meta: dict, arrays:
 
 
 def _write_zip(f, members: dict) -> None:
+    """The container's zip (uncompressed ``.npy`` members, ``members`` by name) into the seekable
+    binary file ``f``."""
     with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
         for name, array in members.items():
             _write_member(zf, name + ".npy", array)

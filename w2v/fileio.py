@@ -8,7 +8,8 @@
 A file written through :func:`atomic_write` either appears whole under its final name or not at
 all: the data goes to a temporary file in the same folder, is flushed to disk, and is renamed over
 the target only when the ``with`` block ends without an exception. A target that exists and is not
-a regular file (``/dev/null``, a FIFO) is written into directly, never replaced.
+a regular file (``/dev/null``, a FIFO), or that names an open descriptor (``/dev/stdout``), is
+written into directly, never replaced: there what was written before an exception stays.
 """
 from __future__ import annotations
 
@@ -144,7 +145,9 @@ def decompression_errors(path, what: str = "file", error: type[W2VError] = Corpu
 
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None = None) -> Iterator[IO]:
-    """Write a file so that it appears whole or not at all.
+    """Write a file so that it appears whole or not at all (a device, a pipe or an open
+    descriptor's name such as ``/dev/stdout`` is written into directly instead: see the module's
+    docstring).
 
     Parameters
     ----------
@@ -159,7 +162,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
     ------
     file object
         Write to it inside the ``with`` block; on an exception the temporary file is removed and
-        the destination is left untouched.
+        a regular destination is left untouched.
     """
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_write mode must be 'w' or 'wb', not {mode!r}")

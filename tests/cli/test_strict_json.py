@@ -107,3 +107,16 @@ def test_word_pairs_with_a_nonfinite_vector_say_why_there_is_no_correlation(tmp_
     pairs.write_text("a\tb\t1\na\tc\t2\nb\td\t3\n")
     result = evaluate_word_pairs(kv, pairs)
     assert result.spearman is None and "non-finite" in result.reason
+
+
+@pytest.mark.parametrize("command", [["train", "{c}", "--min-count", "1"], ["vocab", "{c}"], ["ngram", "train", "{c}"],
+                                     ["export", "{v}"], ["classes", "{v}", "-k", "2"]])
+@pytest.mark.parametrize("name", ["-", "/dev/stdout"])
+def test_json_with_the_result_on_standard_output_is_refused_by_every_command(tmp_path, command, name):
+    corpus, vectors = tmp_path / "c.txt", tmp_path / "v.txt"
+    corpus.write_text("the cat sat on the mat\n" * 20)
+    vectors.write_text("3 2\nthe 1 0\ncat 0 1\nmat 1 1\n")
+    args = [a.format(c=corpus, v=vectors) for a in command]
+    out = w2v(*args, "-o", name, "--json")
+    assert out.returncode == 2 and out.stdout == "", out.stderr
+    assert "--json and -o (standard output) would both write there" in out.stderr

@@ -45,7 +45,7 @@ def handle(args) -> int:
 
     if args.output == STDIO:
         if args.json:
-            raise W2VError("--json and -o - would both write to standard output: choose one")
+            raise W2VError("--json and -o (standard output) would both write there: choose one")
         args.output = None  # the classes file on stdout, as without -o
     _safety.refuse_overwrite({"MODEL": args.model}, {"-o": args.output})
     kv = KeyedVectors.load(args.model)

@@ -64,7 +64,7 @@ def handle(args) -> int:
     from w2v.vectors import KeyedVectors, format_for_path
 
     if args.json and args.output == STDIO:
-        raise W2VError("--json and -o - would both write to standard output: choose one")
+        raise W2VError("--json and -o (standard output) would both write there: choose one")
     if args.output is None and args.projector is None:
         raise W2VError("nothing to do: give -o OUT (with --format) and/or --projector DIR")
     if (args.classes is not None or args.classes_file is not None) and args.projector is None:

@@ -148,7 +148,7 @@ def _train(args) -> int:
     from w2v.ngram.persist import check_native_name
 
     if args.json and args.output == STDIO:
-        print("w2v ngram train: error: --json and -o - would both write to standard output: choose one",
+        print("w2v ngram train: error: --json and -o (standard output) would both write there: choose one",
               file=sys.stderr)
         return 2
     _safety.refuse_overwrite({"CORPUS": args.corpus, "--heldout": args.heldout}, {"-o": args.output})

@@ -152,7 +152,7 @@ def handle(args) -> int:
     from w2v.vectors import format_for_path
 
     if args.json and args.output == STDIO:
-        print("w2v train: error: --json and -o - would both write to standard output: choose one",
+        print("w2v train: error: --json and -o (standard output) would both write there: choose one",
               file=sys.stderr)
         return 2
     _safety.refuse_overwrite(

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from w2v.corpus.pipeline import build_vocabulary
 
     if args.output == _args.STDIO and args.json:
-        print("w2v vocab: error: --json and -o - would both write to standard output: choose one",
+        print("w2v vocab: error: --json and -o (standard output) would both write there: choose one",
               file=sys.stderr)
         return 2
     if args.tokenizer == "whitespace":
