@@ -22,10 +22,11 @@ STDIO = "-"
 # then load the corpus package before parsing its arguments
 TOKENIZERS = ("default", "whitespace")
 TOKENIZER_HELP = ("'default': lowercase, keep runs of letters and digits (inner ' and - kept, decimal "
-                  "numbers such as 3.14 whole; other punctuation and _ dropped); 'whitespace': split on white space only and keep every "
-                  "token as written (C++, new_york, case), for text tokenized beforehand. Either way, bytes "
-                  "that are not UTF-8 are read as U+FFFD (a warning counts them; 'default' then drops it), so "
-                  "Latin-1 words that differ only there become one token")
+                  "numbers such as 3.14 whole; other punctuation and _ dropped); 'whitespace': split on "
+                  "white space only and keep every token as written (C++, new_york, case), for text "
+                  "tokenized beforehand. Either way, bytes that are not UTF-8 are read as U+FFFD (a warning "
+                  "counts them; 'default' then drops it), so Latin-1 words that differ only there become "
+                  "one token")
 
 
 # "default: ..." or "; default ..." in a help text states the default in words

@@ -34,9 +34,9 @@ grows by one each time (word2vec.c's and gensim's rule: one table following the 
 unigram counts stay exact). What survives depends on the order of the whole text, so when a worker's
 partition reaches ``max_vocab_size // workers`` candidates the pass is counted again on one thread
 in one table: the result never depends on ``workers``, and below the bound counting stays parallel.
-Pruned counts are lower bounds; ``pruned`` in a pass's table says whether it happened. Candidates whose words are below ``min_count`` are not stored at all
-for ``word2phrase`` and ``npmi`` (they cannot score); ``gensim`` needs them all, to know its
-vocabulary size.
+Pruned counts are lower bounds; ``pruned`` in a pass's table says whether it happened. Candidates
+whose words are below ``min_count`` are not stored at all for ``word2phrase`` and ``npmi`` (they
+cannot score); ``gensim`` needs them all, to know its vocabulary size.
 """
 from __future__ import annotations
 
@@ -535,11 +535,11 @@ def _plain(value):
     return value
 
 
-#: the largest integer parameter: what int64 holds (as the CLI's ``positive_int``)
 #: more passes than any phrase length worth joining (each pass joins pairs into longer phrases)
 MAX_PASSES = 1_000
 #: counting threads, as for training (``w2v.models.params.BOUNDS["workers"]``)
 MAX_WORKERS = 1_024
+#: the largest integer parameter: what int64 holds (as the CLI's ``positive_int``)
 _MAX_INT = 2 ** 63 - 1
 
 
