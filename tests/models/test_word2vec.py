@@ -470,3 +470,16 @@ def test_save_state_says_why_it_refuses_a_changed_parameter_and_min_count_0_is_1
     model.set_params(dim=9)
     with pytest.raises(ParameterError, match="state saved now would not match"):
         model.save_state(tmp_path / "s.npz")
+
+
+def test_word2vec_c_s_sentence_end_in_a_given_vocabulary_is_no_training_word(small, tmp_path):
+    # word2vec.c's vocabulary files start with "</s> N" (its line ends): there a sentence break, never
+    # trained and never drawn as a noise word; here no text holds it, so as a word it took a large share
+    # of the noise distribution for a vector nothing trains
+    from collections import Counter
+
+    counts = Counter(w for sentence in small for w in sentence)
+    path = tmp_path / "vocab.txt"
+    path.write_text("</s> 100000\n" + "".join(f"{w} {c}\n" for w, c in counts.most_common()))
+    model = Word2Vec(dim=8, epochs=1, min_count=1, progress=False, workers=1).fit(small, vocabulary=path)
+    assert "</s>" not in model.wv_.words and len(model.wv_) == len(counts)

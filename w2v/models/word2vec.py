@@ -420,12 +420,16 @@ class Word2Vec:
         return self
 
     def _given_vocabulary(self, vocabulary):
-        """``vocabulary`` (or the file it names) without its words below ``min_count``."""
+        """``vocabulary`` (or the file it names) without its words below ``min_count``, and without
+        word2vec.c's sentence end ``</s>`` (the first line of its vocabulary files, counting its
+        line ends): a sentence break there, never trained nor drawn as a noise word; no text here
+        holds it, so as a word it would take a large share of the noise for a vector nothing trains."""
         from w2v.corpus import Vocabulary
 
         if not isinstance(vocabulary, Vocabulary):
             vocabulary = Vocabulary.load(vocabulary)
-        keep = vocabulary.counts >= self.effective_min_count
+        words = np.asarray(vocabulary.words, dtype=object)
+        keep = (vocabulary.counts >= self.effective_min_count) & (words != "</s>")
         if not keep.any():
             raise CorpusError(f"no word of the given vocabulary is counted min_count={self.min_count} times or more")
         return Vocabulary([w for w, k in zip(vocabulary.words, keep.tolist()) if k], vocabulary.counts[keep],
