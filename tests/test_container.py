@@ -5,7 +5,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from w2v.container import Layout, first_non_finite, open_container, write_container
+from w2v.container import Layout, open_container, write_container
+from w2v.finite import first_non_finite
 from w2v.errors import ModelFormatError
 
 LAYOUT = Layout(format="w2v-test", version=2, what="test file", title="w2v test file", remedy="write it again",

@@ -1,4 +1,8 @@
-"""Giving memory back to the operating system during a run: what a phase freed, what it has read.
+"""Memory during a run: how much can still be allocated, and giving back to the operating system
+what a phase freed or read.
+
+- :func:`available_memory`: available memory plus free swap, which large allocations are checked
+  against before they are made (a declared size in a file, a vocabulary's weights).
 
 - :func:`release_freed_memory`: glibc's allocator keeps memory that was freed between blocks still
   in use (and in the arenas of threads that have finished) as part of the process, so a phase that
@@ -182,3 +186,13 @@ def release_compiler_code() -> int:
                for m in _MAPPING_HEADER.finditer(_read_proc("maps"))}
     return sum(end - start for start, end, *rest in _compiler_mappings
                if (start, end, *rest) in present and _madvise(start, end - start, mmap.MADV_DONTNEED) == 0)
+
+
+def available_memory() -> int:
+    """Bytes that can still be allocated: available memory plus free swap (Linux), else unbounded."""
+    try:
+        with open("/proc/meminfo") as f:
+            fields = dict(line.split(":", 1) for line in f)
+        return sum(int(fields[k].split()[0]) * 1024 for k in ("MemAvailable", "SwapFree") if k in fields)
+    except (OSError, ValueError):
+        return 1 << 62

@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from w2v._memory import available_memory
 from w2v.errors import ModelFormatError
 from w2v.fileio import atomic_write, check_model_file, open_descriptor_named
 
@@ -484,37 +485,3 @@ def _shape_text(shape: tuple) -> str:
 def _short(value, width: int = 40) -> str:
     text = repr(value)
     return text if len(text) <= width else text[:width] + "..."
-
-
-def available_memory() -> int:
-    """Bytes that can still be allocated: available memory plus free swap (Linux), else unbounded."""
-    try:
-        with open("/proc/meminfo") as f:
-            fields = dict(line.split(":", 1) for line in f)
-        return sum(int(fields[k].split()[0]) * 1024 for k in ("MemAvailable", "SwapFree") if k in fields)
-    except (OSError, ValueError):
-        return 1 << 62
-
-
-# ---------------------------------------------------------------------------------- checks
-
-def first_non_finite(values: np.ndarray, block_rows: int = 1 << 16) -> int:
-    """Index of the first row of ``values`` holding NaN or an infinity, or -1 (reads in blocks).
-
-    Parameters
-    ----------
-    values : np.ndarray (N, ...) or (N,)
-        Any float array, memory-mapped ones included (blocks keep the temporary small).
-    """
-    for start in range(0, values.shape[0], block_rows):
-        block = np.asarray(values[start:start + block_rows])
-        rows = block.reshape(block.shape[0], -1)
-        # a row sum is NaN or infinite when a value is (or, rarely, when it overflows): only
-        # those rows are looked at value by value, so the common case is one fast pass
-        with np.errstate(over="ignore", invalid="ignore"):
-            suspects = np.flatnonzero(~np.isfinite(rows.sum(axis=1)))
-        if suspects.size:
-            bad = suspects[~np.isfinite(rows[suspects]).all(axis=1)]
-            if bad.size:
-                return start + int(bad[0])
-    return -1

@@ -26,8 +26,8 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from w2v.container import first_non_finite
 from w2v.errors import ModelFormatError, UnknownWordError, W2VError
+from w2v.finite import first_non_finite
 from w2v.vectors_io import read_vectors, write_vectors
 
 logger = logging.getLogger(__name__)

@@ -47,10 +47,11 @@ from pathlib import Path
 
 import numpy as np
 
-from w2v.container import available_memory, first_non_finite
+from w2v._memory import available_memory
 from w2v.errors import ModelFormatError
 from w2v.fileio import (atomic_write, check_model_file, decompression_errors, first_unwritable_word, is_compressed,
                         open_binary, row_blocks)
+from w2v.finite import first_non_finite
 from w2v.vectors_glove import is_glove_line, read_glove, write_glove
 from w2v.vectors_native import read_native, write_native
 from w2v.vectors_sniff import (TOO_LARGE_FOR_FLOAT32, beyond_float32, is_number, plausible_word, sniff_rows,

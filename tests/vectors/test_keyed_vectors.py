@@ -233,7 +233,7 @@ def test_loading_scans_the_rows_for_nan_once(tmp_path, monkeypatch):
     # the reader checks every row; the constructor's check read a large file a second time
     import w2v.vectors as vectors_module
     import w2v.vectors_io as io_module
-    from w2v.container import first_non_finite
+    from w2v.finite import first_non_finite
 
     path = tmp_path / "v.npz"
     KeyedVectors(["a", "b"], np.ones((2, 3), np.float32)).save(path)

@@ -7,7 +7,6 @@ import argparse
 import os
 import re
 import shutil
-import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -168,21 +167,6 @@ def side_file(option: str, folders: bool = False, pipes: bool = True):
 
     check.__name__ = option.lstrip("-").replace("-", "_")
     return check
-
-
-def names_standard_output(path) -> bool:
-    """Whether ``path`` names the file standard output writes to (``/dev/stdout``,
-    ``/proc/self/fd/1``, the file or pipe stdout is redirected to). ``/dev/null`` does not count:
-    it takes any number of outputs."""
-    try:
-        held = os.fstat(sys.stdout.fileno())
-        target = os.stat(path)
-        null = os.stat(os.devnull)
-    except (AttributeError, OSError, ValueError):     # no stdout file (closed, a stand-in stream)
-        return False
-    if stat.S_ISCHR(target.st_mode) and target.st_rdev == null.st_rdev:
-        return False
-    return (held.st_dev, held.st_ino) == (target.st_dev, target.st_ino)
 
 
 def output_file(what: str, stdout: bool = True):

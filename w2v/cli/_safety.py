@@ -19,7 +19,6 @@ import stat
 import sys
 from typing import Iterator, Mapping
 
-from w2v.cli._args import names_standard_output
 from w2v.errors import OutputError, W2VError
 
 #: exit status after SIGTERM (128 + signal number, what a shell reports for a killed process)
@@ -90,11 +89,11 @@ def refuse_overwrite(inputs: Mapping[str, object], outputs: Mapping[str, object]
                     + ("writing it would destroy what is read" if os.path.exists(out)
                        else "it would be read as part of the corpus from then on")
                     + "; choose another output path")
-        if names_standard_output(out):
+        if _is_file_of(sys.stdout, out):
             raise PathConflictError(f"{out_name} {out!r} is standard output, which takes "
                                     + ("what -o - writes" if any(v == "-" for v in outputs.values()) else "the report")
                                     + ": give it a file name")
-        if stdin_read and _is_standard_input(out):
+        if stdin_read and _is_file_of(sys.stdin, out, regular=True):
             raise PathConflictError(f"{out_name} {out!r} is the file read on standard input: writing it would "
                                     "destroy what is read; choose another output path")
         for other_name, other in outs[:i]:
@@ -103,14 +102,17 @@ def refuse_overwrite(inputs: Mapping[str, object], outputs: Mapping[str, object]
                                         "give each output its own path")
 
 
-def _is_standard_input(path: str) -> bool:
-    # the file behind standard input, when it is one (not a pipe, a terminal, or a stand-in stream)
+def _is_file_of(stream, path: str, regular: bool = False) -> bool:
+    # whether path is the file or pipe behind stream (stdin, stdout); a device (a terminal,
+    # /dev/null) takes any number of outputs, and a stand-in stream has no file; with regular, only
+    # a regular file counts
     try:
-        held = os.fstat(sys.stdin.fileno())
+        held = os.fstat(stream.fileno())
         target = os.stat(path)
     except (AttributeError, OSError, ValueError):
         return False
-    return stat.S_ISREG(held.st_mode) and (held.st_dev, held.st_ino) == (target.st_dev, target.st_ino)
+    kind_ok = stat.S_ISREG(held.st_mode) if regular else not stat.S_ISCHR(held.st_mode)
+    return kind_ok and (held.st_dev, held.st_ino) == (target.st_dev, target.st_ino)
 
 
 def _read_from_folder(path: str, folder: str) -> bool:

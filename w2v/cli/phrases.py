@@ -17,8 +17,7 @@ import sys
 import time
 
 from w2v.cli import _safety
-from w2v.cli._args import (STDIO, add_tokenizer_option, input_file, names_standard_output, output_file,
-                           positive_int, write_output)
+from w2v.cli._args import STDIO, add_tokenizer_option, input_file, output_file, positive_int, write_output
 from w2v.errors import CorpusError
 
 
@@ -82,11 +81,6 @@ def handle(args) -> int:
     if args.json and args.output == STDIO:
         print("w2v phrases: error: --json and -o (standard output) would both write to standard output: choose one",
               file=sys.stderr)
-        return 2
-    if args.save_model is not None and names_standard_output(args.save_model):
-        print(f"w2v phrases: error: --save-model {str(args.save_model)!r} is standard output, which takes the "
-              + ("phrased text" if args.output == STDIO else "report")
-              + ": give the phrase model a file name", file=sys.stderr)
         return 2
     connector_file = args.connector_words if args.connector_words not in (None, "english") else None
     _safety.refuse_overwrite({"CORPUS": args.corpus, "--connector-words": connector_file},

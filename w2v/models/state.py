@@ -18,7 +18,8 @@ import os
 
 import numpy as np
 
-from w2v.container import Layout, first_non_finite, open_container, write_container
+from w2v.container import Layout, open_container, write_container
+from w2v.finite import first_non_finite
 
 #: identifies a trainer-state file and its layout version
 LAYOUT = Layout(format="w2v-trainer-state", version=1, what="trainer state", title="w2v trainer state",

@@ -25,8 +25,8 @@ import os
 import numpy as np
 
 from w2v._memory import release_freed_memory
-from w2v.container import first_non_finite
 from w2v.errors import CorpusError, ModelFormatError, ParameterError
+from w2v.finite import first_non_finite
 from w2v.models import compat, training
 from w2v.models.encoding import encode_to_disk
 from w2v.models.fingerprint import corpus_fingerprint
