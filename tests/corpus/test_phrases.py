@@ -370,6 +370,13 @@ def test_load_rejects_connector_runs_longer_than_a_key_holds(tmp_path):
         assert "\n" not in str(info.value)
 
 
+def test_a_threshold_beyond_the_float_range_is_a_parameter_error():
+    # float(10 ** 400) raised OverflowError out of fit (and out of Phrases.load of such a file)
+    for threshold in (10 ** 400, [5, -10 ** 400]):
+        with pytest.raises(ParameterError, match="threshold=.* must be finite"):
+            Phrases(threshold=threshold, scoring="gensim").fit(TEN)
+
+
 @pytest.mark.parametrize("name", ["min_count", "max_vocab_size", "passes", "workers", "max_sentence_length"])
 def test_integers_beyond_int64_are_one_line_errors(name):
     with pytest.raises(ParameterError, match=f"{name}=.* must be at most 9,223,372,036,854,775,807") as info:
@@ -465,6 +472,12 @@ def _set_pass(field, value):
     return damage
 
 
+def _set_params(name, value):
+    def damage(meta, arrays):
+        meta["params"][name] = value
+    return damage
+
+
 def _repeat_first_row(meta, arrays):
     for k in ("first", "middle", "last", "count", "score"):
         arrays[f"{k}_0"] = np.concatenate([arrays[f"{k}_0"], arrays[f"{k}_0"][:1]])
@@ -495,6 +508,8 @@ def _connector_first(meta, arrays):
     (_set_pass("threshold", float("nan")), r"field 'threshold' of pass 0 must be a finite number, got nan"),
     (_set_pass("threshold", float("inf")), r"field 'threshold' of pass 0 must be a finite number, got inf"),
     (_set_pass("threshold", 10 ** 400), r"field 'threshold' of pass 0 must be a finite number, got 1000"),
+    (_set_params("threshold", 10 ** 400), r"its parameters are invalid \(threshold=1000.* must be finite\)"),
+    (_set_params("threshold", [1, -10 ** 400]), r"its parameters are invalid \(threshold=\[1, -1000.* must be finite"),
     (_set_pass("total_words", -1), r"field 'total_words' of pass 0 must be an integer from 0 to"),
     (_set_pass("vocabulary_size", -7), r"field 'vocabulary_size' of pass 0 must be an integer from 0 to"),
     (_set_pass("total_words", 2 ** 64), r"field 'total_words' of pass 0 must be an integer from 0 to"),
