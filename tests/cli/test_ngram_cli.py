@@ -252,6 +252,23 @@ def test_perplexity_of_a_native_model_without_a_tokenizer_does_not_blame_arpa(fi
     assert "api.lm' records no tokenizer" in err and "'default' tokenizer" in err and "ARPA" not in err
 
 
+def test_a_model_fitted_from_a_file_in_python_scores_as_the_trained_one_without_a_warning(files, capsys):
+    # NgramLM.fit(path) recorded no tokenizer: scoring its saved model warned that the text was
+    # read with a guessed one, although fit had read the file with exactly that one
+    folder, train, test = files
+    NgramLM(order=3).fit(train).save(folder / "api.lm")
+    assert main(["ngram", "train", str(train), "-n", "3", "-o", str(folder / "cli.lm")]) == 0
+    capsys.readouterr()
+    results = {}
+    for name in ("api.lm", "cli.lm"):
+        assert main(["ngram", "perplexity", str(folder / name), str(test), "--json"]) == 0
+        out = capsys.readouterr()
+        assert out.err == "", name
+        results[name] = json.loads(out.out)
+    assert results["api.lm"] == results["cli.lm"] and results["api.lm"]["oov"] == 1
+    assert NgramLM.load(folder / "api.lm").tokenizer_ == NgramLM.load(folder / "cli.lm").tokenizer_ == "default"
+
+
 def test_generate_warns_about_an_arpa_models_tokenizer_only_when_the_context_depends_on_it(files, capsys):
     folder, train, _ = files
     arpa = folder / "m.arpa"

@@ -112,6 +112,42 @@ def test_train_with_a_bad_phrase_model_is_a_one_line_error(corpus, tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("field,value,message", [
+    ("words", "New York", "holds white space"),
+    ("score_0", float("nan"), "NaN or infinite score"),
+    ("count_0", -3, "count below 1"),
+    ("threshold", float("inf"), "'threshold' of pass 0 must be a finite number"),
+])
+def test_train_with_a_hostile_phrase_model_is_a_one_line_error(corpus, tmp_path, field, value, message):
+    # these loaded: the training ran, with a phrase no text holds, or reported a NaN score as learned
+    import json as json_module
+
+    from w2v.container import write_container
+    from w2v.corpus.phrases_io import LAYOUT
+
+    good = tmp_path / "good.npz"
+    result = w2v("phrases", corpus, "-o", tmp_path / "p.txt", "--save-model", good, "--tokenizer", "whitespace",
+                 "--threshold", "5", "--min-count", "3", "--quiet")
+    assert result.returncode == 0, result.stderr
+    with np.load(good, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files if k != "meta"}
+        meta = json_module.loads(bytes(data["meta"]).decode())
+    if field == "words":
+        meta["words"][meta["words"].index("New")] = value
+    elif field == "threshold":
+        meta["passes"][0]["threshold"] = value
+    else:
+        arrays[field] = arrays[field].copy()
+        arrays[field][0] = value
+    bad = tmp_path / "bad.npz"
+    write_container(bad, LAYOUT, {k: v for k, v in meta.items() if k not in ("format", "version")}, arrays)
+    result = w2v("train", corpus, "-o", tmp_path / "v.txt", "--format", "text", "--phrases", bad, "--quiet",
+                 "--tokenizer", "whitespace", "--dim", "8", "--epochs", "1", "--min-count", "1")
+    assert result.returncode == 2 and not (tmp_path / "v.txt").exists()
+    assert result.stderr.startswith("w2v train: error: phrase model ") and result.stderr.count("\n") == 1
+    assert "bad.npz" in result.stderr and message in result.stderr and "Traceback" not in result.stderr
+
+
 def test_evaluate_phrase_analogies(tmp_path):
     # city -> its newspaper, a phrase with "_" as in questions-phrases.txt; vectors made so that
     # newspaper = city + offset

@@ -370,6 +370,13 @@ def test_load_rejects_connector_runs_longer_than_a_key_holds(tmp_path):
         assert "\n" not in str(info.value)
 
 
+def test_a_threshold_beyond_the_float_range_is_a_parameter_error():
+    # float(10 ** 400) raised OverflowError out of fit (and out of Phrases.load of such a file)
+    for threshold in (10 ** 400, [5, -10 ** 400]):
+        with pytest.raises(ParameterError, match="threshold=.* must be finite"):
+            Phrases(threshold=threshold, scoring="gensim").fit(TEN)
+
+
 @pytest.mark.parametrize("name", ["min_count", "max_vocab_size", "passes", "workers", "max_sentence_length"])
 def test_integers_beyond_int64_are_one_line_errors(name):
     with pytest.raises(ParameterError, match=f"{name}=.* must be at most 9,223,372,036,854,775,807") as info:
@@ -426,3 +433,152 @@ def test_connector_runs_longer_than_a_key_holds_are_counted_as_skipped_with_one_
     lines = [r.getMessage() for r in caplog.records if "connector words" in r.getMessage()]
     assert len(lines) == 1 and "skipped 5 candidate(s) in pass 1 (10 in all passes)" in lines[0], lines
     assert "more than 15" in lines[0]
+
+
+def _tampered(tmp_path, damage, name="tampered.npz"):
+    """A real model of a small corpus (two passes, a connector word) written again after ``damage(meta,
+    arrays)``: what a hostile or corrupted file holds."""
+    from w2v.container import write_container
+    from w2v.corpus.phrases_io import LAYOUT
+
+    corpus = [["bank", "of", "america"]] * 4 + [["new", "york", "city"]] * 4
+    good = tmp_path / "good.npz"
+    Phrases(min_count=1, threshold=[0.1, 0.1], scoring="gensim", connector_words=["of"]).fit(corpus).save(good)
+    with np.load(good, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files if k != "meta"}
+        meta = json.loads(bytes(data["meta"]).decode())
+    damage(meta, arrays)
+    path = tmp_path / name
+    write_container(path, LAYOUT, {k: v for k, v in meta.items() if k not in ("format", "version")}, arrays)
+    return path
+
+
+def _set_word(old, new):
+    def damage(meta, arrays):
+        meta["words"][meta["words"].index(old)] = new
+    return damage
+
+
+def _set_member(name, value):
+    def damage(meta, arrays):
+        arrays[name] = arrays[name].copy()
+        arrays[name][0] = value
+    return damage
+
+
+def _set_pass(field, value):
+    def damage(meta, arrays):
+        meta["passes"][0][field] = value
+    return damage
+
+
+def _set_params(name, value):
+    def damage(meta, arrays):
+        meta["params"][name] = value
+    return damage
+
+
+def _repeat_first_row(meta, arrays):
+    for k in ("first", "middle", "last", "count", "score"):
+        arrays[f"{k}_0"] = np.concatenate([arrays[f"{k}_0"], arrays[f"{k}_0"][:1]])
+
+
+def _no_pass(meta, arrays):
+    meta["passes"] = []
+    arrays.clear()
+
+
+def _connector_first(meta, arrays):
+    meta["words"][int(arrays["first_0"][0])] = "of"
+
+
+@pytest.mark.parametrize("damage,match", [
+    (_set_word("new", "new york"), r"the word 'new york', which is empty or holds white space"),
+    (_set_word("new", "new\tyork"), r"the word 'new\\tyork', which is empty or holds white space"),
+    (_set_word("new", "new\n"), r"the word 'new\\n', which is empty or holds white space"),
+    (_set_word("new", ""), r"the word '', which is empty or holds white space"),
+    (_set_word("of", " of"), r"the word '', which is empty or holds white space"),
+    (_set_word("of", "of  of"), r"the word '', which is empty or holds white space"),
+    (_set_word("of", "of\u3000of"), "not its connector words"),
+    (_set_member("score_0", np.nan), r"member score_0.npy holds a NaN or infinite score"),
+    (_set_member("score_0", np.inf), r"member score_0.npy holds a NaN or infinite score"),
+    (_set_member("score_0", -np.inf), r"member score_0.npy holds a NaN or infinite score"),
+    (_set_member("count_0", -5), r"member count_0.npy holds a count below 1"),
+    (_set_member("count_0", 0), r"member count_0.npy holds a count below 1"),
+    (_set_pass("threshold", float("nan")), r"field 'threshold' of pass 0 must be a finite number, got nan"),
+    (_set_pass("threshold", float("inf")), r"field 'threshold' of pass 0 must be a finite number, got inf"),
+    (_set_pass("threshold", 10 ** 400), r"field 'threshold' of pass 0 must be a finite number, got 1000"),
+    (_set_params("threshold", 10 ** 400), r"its parameters are invalid \(threshold=1000.* must be finite\)"),
+    (_set_params("threshold", [1, -10 ** 400]), r"its parameters are invalid \(threshold=\[1, -1000.* must be finite"),
+    (_set_pass("total_words", -1), r"field 'total_words' of pass 0 must be an integer from 0 to"),
+    (_set_pass("vocabulary_size", -7), r"field 'vocabulary_size' of pass 0 must be an integer from 0 to"),
+    (_set_pass("total_words", 2 ** 64), r"field 'total_words' of pass 0 must be an integer from 0 to"),
+    (_repeat_first_row, r"pass 0 lists the phrase 'bank of america' twice"),
+    (_no_pass, r"header field 'passes' lists no pass"),
+    (_connector_first, r"a phrase starts or ends with a connector word"),
+])
+def test_load_refuses_what_no_saved_model_holds(tmp_path, damage, match):
+    # each of these loaded, and phrased text with a phrase no text holds, or reported NaN scores,
+    # negative counts or a NaN threshold as the model's
+    path = _tampered(tmp_path, damage)
+    with pytest.raises(ModelFormatError, match=match) as info:
+        Phrases.load(path)
+    message = str(info.value)
+    assert "\n" not in message and "tampered.npz" in message and "is damaged" in message
+
+
+def test_the_tampered_model_helper_loads_untouched():
+    # the damage above is all that makes those files fail
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        model = Phrases.load(_tampered(Path(folder), lambda meta, arrays: None))
+    assert model[["bank", "of", "america", "new", "york", "city"]] == ["bank_of_america", "new_york_city"]
+    assert model.phrase_table()[0][0] == "bank_of_america"
+
+
+def test_a_saved_model_of_a_real_text_loads_whatever_its_tokens_hold(tmp_path):
+    # the whitespace tokenizer cuts at ASCII white space only: a no-break space, U+3000, a file
+    # separator or a NUL stays inside a token, and such tokens make phrases a file must keep
+    rng = random.Random(11)
+    odd = ["is\u00a0big", "a\u3000b", "x\x1cy", "nul\x00l", "C++", "Éva", "don't", "日本"]
+    fillers = [f"w{i}" for i in range(30)] + odd
+    lines = []
+    for _ in range(600):
+        words = rng.choices(fillers, k=rng.randint(2, 9))
+        k = rng.randrange(len(words) + 1)
+        words[k:k] = rng.choice([["New", "York"], ["bank", "of", "the", "West"], ["is\u00a0big", "a\u3000b"],
+                                 ["x\x1cy", "nul\x00l"], ["C++", "Éva", "日本"]])
+        lines.append(" ".join(words))
+    path = tmp_path / "real.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for scoring, threshold, tokenizer in (("word2phrase", [20.0, 10.0], Tokenizer.whitespace()),
+                                          ("gensim", [2.0, 1.0], Tokenizer.whitespace()),
+                                          ("npmi", [0.3], Tokenizer.whitespace()),
+                                          ("gensim", [2.0, 1.0], Tokenizer())):
+        model = Phrases(min_count=3, threshold=threshold, scoring=scoring, connector_words="english")
+        model.fit(LineCorpus(path, tokenizer=tokenizer))
+        model.save(tmp_path / "m.npz")
+        loaded = Phrases.load(tmp_path / "m.npz")
+        assert loaded.phrase_table() == model.phrase_table() and len(model.phrase_table()) > 3
+        assert loaded.tokenizer_ == tokenizer.name
+        text = LineCorpus(path, tokenizer=tokenizer)
+        assert list(loaded.transform(text)) == list(model.transform(text))
+        if tokenizer.name == "whitespace":
+            phrases = {p for p, _, _ in loaded.phrase_table()}
+            assert {"is\u00a0big_a\u3000b", "x\x1cy_nul\x00l"} & phrases, (scoring, sorted(phrases)[:20])
+
+
+def test_save_refuses_a_phrase_word_no_text_can_hold(tmp_path):
+    # tokens from token lists may be anything; a phrase model is applied to text, whose tokens are
+    # never empty and never hold white space, and its file refuses such words: save says so first
+    model = Phrases(min_count=1, threshold=0.1, scoring="gensim").fit([["new york", "city", "hall"]] * 4)
+    assert model[["new york", "city"]] == ["new york_city"]        # used in memory as before
+    with pytest.raises(ModelFormatError, match=r"'new york'.*white space") as info:
+        model.save(tmp_path / "m.npz")
+    assert "\n" not in str(info.value) and not (tmp_path / "m.npz").exists()
+    empty = Phrases(min_count=1, threshold=0.1, scoring="gensim").fit([["", "city"]] * 4)
+    with pytest.raises(ModelFormatError, match=r"''.*white space"):
+        empty.save(tmp_path / "m.npz")
+    assert not (tmp_path / "m.npz").exists()

@@ -176,6 +176,39 @@ def test_known_tokenizer_names_are_kept(name, tmp_path, ten_sentences):
     assert NgramLM.load(tmp_path / "m.lm").tokenizer_ == name
 
 
+CASED = "The Cat sat .\nthe cat Sat .\nThe dog sat .\n"
+
+
+def test_a_model_fitted_from_a_path_records_the_tokenizer_that_read_it(tmp_path):
+    # fit(path) reads the file with the default tokenizer, as 'w2v ngram train' does, and records it
+    # as the command does; the saved model then scores text read the same way
+    from pathlib import Path
+
+    from w2v.corpus import Tokenizer, open_corpus
+
+    path = tmp_path / "cased.txt"
+    path.write_text(CASED)
+    for source in (str(path), path, open_corpus(path), open_corpus(path, tokenizer=Tokenizer())):
+        lm = NgramLM(order=2, min_count=1).fit(source)
+        assert lm.tokenizer_ == "default", source
+        assert "the" in lm.vocab_ and "The" not in lm.vocab_ and "." not in lm.vocab_
+    whitespace = NgramLM(order=2, min_count=1).fit(open_corpus(Path(path), tokenizer=Tokenizer.whitespace()))
+    assert whitespace.tokenizer_ == "whitespace" and "The" in whitespace.vocab_ and "." in whitespace.vocab_
+    # no name reproduces a tokenizer configured otherwise: nothing recorded rather than a wrong name
+    cased = NgramLM(order=2, min_count=1).fit(open_corpus(path, tokenizer=Tokenizer(lowercase=False)))
+    assert cased.tokenizer_ is None and "The" in cased.vocab_
+    # token lists are read by no tokenizer; a refit forgets the name of the last one
+    lm.fit([line.split() for line in CASED.splitlines()])
+    assert lm.tokenizer_ is None
+    for model, name in ((NgramLM(order=2, min_count=1).fit(path), "default"), (whitespace, "whitespace"),
+                        (cased, None)):
+        model.save(tmp_path / "m.lm")
+        assert NgramLM.load(tmp_path / "m.lm").tokenizer_ == name
+        # an ARPA file has no place for it
+        model.to_arpa(tmp_path / "m.arpa")
+        assert NgramLM.load(tmp_path / "m.arpa").tokenizer_ is None
+
+
 def test_unknown_tokenizer_name_is_refused(tmp_path, ten_sentences):
     # a newer w2v's tokenizer: reading the text with the default one would score other tokens
     lm = _fit("kneser-ney", ten_sentences)

@@ -119,13 +119,13 @@ def _model_tokenizer(args, lm, command: str, matters=None):
     name = getattr(args, "tokenizer", None) or getattr(lm, "tokenizer_", None)
     if name is None:
         name = "default"
-        # ARPA files have no place for it, a model fitted from Python does not record it, and text
-        # tokenized otherwise than the training text is scored as other words: only the user knows
-        # which one the model needs
+        # ARPA files have no place for it, a model fitted from token lists (or through a tokenizer
+        # configured otherwise than a named one) has none, and text tokenized otherwise than the
+        # training text is scored as other words: only the user knows which one the model needs
         if matters is None or matters(_tokenizer("default"), _tokenizer("whitespace")):
             # "arpa" also for a native copy of an ARPA file: the tokenizer was lost in the ARPA file
             why = ("ARPA files have no place for one" if lm.smoothing_.name == "arpa"
-                   else "it was fitted from Python, not by 'w2v ngram train'")
+                   else "it was fitted in Python from token lists, or from text read by an unnamed tokenizer")
             print(f"w2v ngram {command}: warning: {str(args.model)!r} records no tokenizer ({why}): the text is "
                   f"read with the 'default' tokenizer (lowercased, punctuation dropped); give --tokenizer "
                   f"whitespace if the model was trained on text kept as written", file=sys.stderr)
@@ -162,8 +162,7 @@ def _train(args) -> int:
     lm.check_params()  # before any text is opened
     corpus = open_corpus(args.corpus, tokenizer=_tokenizer(args.tokenizer))
     heldout = open_corpus(args.heldout, tokenizer=_tokenizer(args.tokenizer)) if args.heldout else None
-    lm.fit(corpus, heldout=heldout)
-    lm.tokenizer_ = args.tokenizer
+    lm.fit(corpus, heldout=heldout)  # records the tokenizer's name, as fit(path) does
     with _safety.writing(args.output, "model"):
         write_output(args.output, lm.to_arpa if arpa else lm.save)
     seconds = time.perf_counter() - start

@@ -58,13 +58,13 @@ def checked(p) -> tuple[list[float], tuple[str, ...]]:
     if given is None:
         values = [DEFAULT_THRESHOLDS[p.scoring]]
     elif isinstance(given, (int, float, np.integer, np.floating)) and not isinstance(given, bool):
-        values = [float(given)]
+        values = [_float(given)]
     elif isinstance(given, (list, tuple, np.ndarray)) and len(given) > 0:
         values = list(given)
         if not all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
                    for v in values):
             bad("threshold", "must be a number or a list of numbers")
-        values = [float(v) for v in values]
+        values = [_float(v) for v in values]
     else:
         bad("threshold", "must be a number or a non-empty list of numbers, one per pass")
     passes = p.passes if p.passes is not None else len(values)
@@ -113,6 +113,15 @@ def plain(value):
     if isinstance(value, (list, tuple)) and any(isinstance(v, (np.generic, np.ndarray)) for v in value):
         return [plain(v) for v in value]
     return value
+
+
+def _float(value) -> float:
+    """``value`` as a float; an integer beyond the float range (10 ** 400) is infinite, not an
+    OverflowError (it is then refused as not finite)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")
 
 
 def _is_int(value) -> bool:

@@ -390,6 +390,12 @@ class Phrases:
         """Write the fitted model to ``path`` (one ``.npz``: arrays + a JSON header; no pickle).
 
         See :mod:`w2v.corpus.phrases_io` for the layout.
+
+        Raises
+        ------
+        ModelFormatError
+            A phrase has a word that is empty or holds white space (only token lists give such
+            tokens; no text read from a file does): the file would be refused when loaded.
         """
         from w2v.corpus.phrases_io import save_tables
 
@@ -416,6 +422,9 @@ class Phrases:
             _, connectors = model._checked()
             if any(w not in connectors for p in passes for parts in p["parts"] for w in parts[1:-1]):
                 raise ParameterError("a phrase has inner words that are not its connector words")
+            if any(parts[0] in connectors or parts[-1] in connectors for p in passes for parts in p["parts"]):
+                # counting never starts or ends a candidate at a connector word
+                raise ParameterError("a phrase starts or ends with a connector word")
         except (TypeError, ParameterError) as err:
             raise ModelFormatError(f"phrase model {str(path)!r} is damaged: its parameters are invalid ({err}); "
                                    "learn the phrases again (w2v phrases --save-model)") from None

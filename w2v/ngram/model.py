@@ -118,8 +118,11 @@ class NgramLM:
     train_tokens_ : int
         Training tokens (words plus ``</s>``).
     tokenizer_ : str or None
-        Name of the tokenizer the training text went through, when known (the CLI sets it and
-        native model files keep it, so scoring can use the same one).
+        Name of the tokenizer the training text went through, as ``w2v ngram train --tokenizer``
+        names it: ``"default"`` for a path, the name of a corpus object's tokenizer when it is
+        ``Tokenizer()`` or ``Tokenizer.whitespace()``; None for token lists and for a tokenizer
+        configured otherwise (no name reproduces it). Native model files keep it, so scoring can
+        read text the same way; ARPA files have no place for it.
     """
 
     def __init__(self, order: int = 3, smoothing: str | Smoothing = "modified-kneser-ney",
@@ -163,7 +166,9 @@ class NgramLM:
         Parameters
         ----------
         sentences : iterable of list of str, or path
-            Tokenised training sentences, or anything :func:`w2v.corpus.open_corpus` accepts.
+            Tokenised training sentences, or anything :func:`w2v.corpus.open_corpus` accepts. A
+            path is read with the default tokenizer, and ``tokenizer_`` records which one read the
+            text (see the class's attributes).
         heldout : iterable of list of str, optional
             Held-out sentences for methods with fitted parameters (``interpolated``). When
             omitted, every tenth training sentence is held out to fit them, and the final counts
@@ -175,6 +180,7 @@ class NgramLM:
         """
         self.check_params()
         smoothing = self._make_smoothing()
+        tokenizer = _recorded_tokenizer(sentences)
         sentences = _materialise(sentences, "fit")
         vocab, encoded = build_and_encode(sentences, self.min_count)
         counts = NgramCounts.from_ids(encoded.ids, self.order, len(vocab))
@@ -197,7 +203,7 @@ class NgramLM:
         self.smoothing_ = smoothing
         self.tables_ = smoothing.estimate(counts)
         self.train_tokens_ = encoded.n_tokens
-        self.tokenizer_ = None
+        self.tokenizer_ = tokenizer
         logger.info("fitted %d-gram %s model: %d words, %s n-grams", self.order, smoothing.name,
                     len(vocab), [len(k) for k in self.tables_.keys])
         return self
@@ -478,6 +484,23 @@ def read_arpa(path: str | os.PathLike) -> NgramLM:
 def write_arpa(lm: NgramLM, path: str | os.PathLike, max_dense_entries: int | None = None) -> None:
     """Write a fitted model as an ARPA file (same as :meth:`NgramLM.to_arpa`)."""
     lm.to_arpa(path, max_dense_entries)
+
+
+def _recorded_tokenizer(source) -> str | None:
+    """The name of the tokenizer that reads ``source`` (``"default"`` or ``"whitespace"``, what
+    ``w2v ngram train --tokenizer`` records), or None: token lists are read by none, and a tokenizer
+    configured otherwise than a named one (``Tokenizer(lowercase=False)``) has no name that
+    reproduces it."""
+    from w2v.corpus import Tokenizer
+    from w2v.corpus.readers import FolderCorpus, LineCorpus, StreamCorpus, Text8Corpus
+
+    if isinstance(source, (str, os.PathLike)):
+        tokenizer = Tokenizer()  # what _materialise's open_corpus reads a path with
+    elif isinstance(source, (LineCorpus, Text8Corpus, FolderCorpus, StreamCorpus)):
+        tokenizer = source.tokenizer
+    else:
+        return None
+    return next((named.name for named in (Tokenizer(), Tokenizer.whitespace()) if tokenizer == named), None)
 
 
 def _materialise(sentences, method: str) -> list:
