@@ -16,8 +16,7 @@ import argparse
 import re
 import sys
 
-from w2v.cli import _safety
-from w2v.cli._args import HelpFormatter, positive_int
+from w2v.cli._args import HelpFormatter, json_text, positive_int, print_json
 from w2v.errors import W2VError
 
 _EXIT_WORD = "EXIT"
@@ -108,7 +107,7 @@ def _similarity(args) -> int:
     kv = _load(args.model)
     value = kv.similarity(args.word1, args.word2)
     if args.json:
-        print(_safety.dumps({"word1": args.word1, "word2": args.word2, "similarity": value}))
+        print_json({"word1": args.word1, "word2": args.word2, "similarity": value})
     else:
         print(f"{value:.6f}")
     return 0
@@ -151,12 +150,12 @@ def _refuse(reason: str, as_json: bool, label: str = "") -> None:
     ``{"error": reason}`` line on stdout, so that a script's answers stay one line per query."""
     print(label + reason, file=sys.stderr)
     if as_json:
-        print(_safety.dumps({"error": reason}), flush=True)
+        print(json_text({"error": reason}), flush=True)
 
 
 def _print(results, as_json: bool) -> None:
     if as_json:
-        print(_safety.dumps([{"word": w, "similarity": s} for w, s in results]))
+        print_json([{"word": w, "similarity": s} for w, s in results])
         return
     width = max((len(w) for w, _ in results), default=0)
     for word, sim in results:
