@@ -111,3 +111,55 @@ def test_train_reads_writes_and_reports_a_vocabulary_of_such_words(tmp_path):
     assert KeyedVectors.load(tmp_path / "v.txt").words[:2] == ["\udcff", "b\ud800"]
     assert Vocabulary.load(tmp_path / "saved.txt").words[:2] == ["\udcff", "b\ud800"]
     assert set(read_classes(tmp_path / "v.classes.txt")) == {"\udcff", "b\ud800", "a", "b", "c"}
+
+
+
+def test_query_text_writes_words_as_the_files_do(vectors):
+    out = w2v("neighbors", vectors, "\udcff", "-n", "1", text=False)
+    assert out.returncode == 0 and out.stdout.startswith(b"b\xed\xa0\x80  0.99"), out.stderr
+    out = w2v("analogy", vectors, "plain", "\udcff", "e", "-n", "5", text=False)
+    assert out.returncode == 0 and b"Traceback" not in out.stderr
+    assert set(out.stdout.split()[::2]) <= {w.encode("utf-8", "surrogatepass") for w in WORDS}
+
+
+def test_classes_file_on_stdout_and_in_a_file_hold_the_same_bytes(vectors, tmp_path):
+    out = w2v("classes", vectors, "-k", "2", text=False)
+    assert out.returncode == 0 and b"Traceback" not in out.stderr, out.stderr
+    assert w2v("classes", vectors, "-k", "2", "-o", tmp_path / "c.txt").returncode == 0
+    assert out.stdout == (tmp_path / "c.txt").read_bytes()
+    assert set(read_classes(tmp_path / "c.txt")) == set(WORDS)
+
+
+def test_ngram_generate_writes_words_as_the_files_do(ngram_model):
+    document = _json(w2v("ngram", "generate", ngram_model, "-n", "30", "--seed", "1", "--json", text=False))
+    out = w2v("ngram", "generate", ngram_model, "-n", "30", "--seed", "1", text=False)
+    assert out.returncode == 0 and b"Traceback" not in out.stderr, out.stderr
+    assert out.stdout.decode("utf-8", "surrogatepass").splitlines() == document["sentences"]
+    assert b"\xed\xb3\xbf" in out.stdout
+
+
+def test_stdout_writes_words_as_the_files_do_in_every_locale_or_says_why_it_cannot():
+    import io
+
+    from w2v.cli import _CheckedStdout
+    from w2v.errors import OutputError
+
+    raw = io.BytesIO()
+    stdout = _CheckedStdout(io.TextIOWrapper(raw, encoding="ascii", write_through=True))
+    stdout.write("plain\n")
+    with pytest.raises(OutputError, match=r"^could not write to standard output: its encoding \(ascii\) cannot "
+                                          r"hold 'é'; set PYTHONIOENCODING=utf-8$"):
+        stdout.write("caf\xe9\n")
+    assert raw.getvalue() == b"plain\n"
+    utf8 = io.BytesIO()
+    stdout = _CheckedStdout(io.TextIOWrapper(utf8, encoding="utf-8"))
+    stdout.write("a ")
+    stdout.writelines(["\udcff \ud800\n", "\xe9\n"])
+    stdout.flush()
+    assert utf8.getvalue() == b"a \xed\xb3\xbf \xed\xa0\x80\n\xc3\xa9\n"  # in order
+    # the C locale's stdout (surrogateescape) wrote U+DCFF as the byte FF, and refused U+D800
+    c_locale = io.BytesIO()
+    stdout = _CheckedStdout(io.TextIOWrapper(c_locale, encoding="utf-8", errors="surrogateescape"))
+    stdout.write("\udcff \ud800\n")
+    stdout.flush()
+    assert c_locale.getvalue() == b"\xed\xb3\xbf \xed\xa0\x80\n"
