@@ -114,6 +114,17 @@ def test_train_reads_writes_and_reports_a_vocabulary_of_such_words(tmp_path):
 
 
 
+def test_interactive_queries_are_read_as_the_files_of_words_are(vectors):
+    # a strict UTF-8 stdin (a UTF-8 locale) ended in a UnicodeDecodeError traceback on bytes that are
+    # not UTF-8; the bytes the files hold for "\udcff" are that word, other invalid bytes U+FFFD
+    typed = "\udcff\n".encode("utf-8", "surrogatepass") + b"b\xffx\n"
+    out = w2v("neighbors", vectors, "--json", "-n", "1", stdin=typed, text=False)
+    assert out.returncode == 0 and b"Traceback" not in out.stderr, out.stderr
+    first, second = (json.loads(line) for line in out.stdout.decode("utf-8").splitlines())
+    assert first[0]["word"] == "b\ud800"
+    assert second == {"error": "word 'b\ufffdx' is not in the vocabulary"}
+
+
 def test_query_text_writes_words_as_the_files_do(vectors):
     out = w2v("neighbors", vectors, "\udcff", "-n", "1", text=False)
     assert out.returncode == 0 and out.stdout.startswith(b"b\xed\xa0\x80  0.99"), out.stderr

@@ -121,7 +121,7 @@ def _interactive(ask, prompt: str, n_words: int | None, as_json: bool) -> int:
         raise QueryError("no words given and standard input is closed: give words on the command line")
     while True:
         print(prompt, end="", file=sys.stderr, flush=True)
-        line = sys.stdin.readline()
+        line = _read_line()
         if not line:
             print(file=sys.stderr)
             return 0
@@ -143,6 +143,19 @@ def _interactive(ask, prompt: str, n_words: int | None, as_json: bool) -> int:
         if not as_json:
             print()
         sys.stdout.flush()
+
+
+def _read_line() -> str:
+    """The next line of standard input ("" at its end), read as the files of words are: the bytes
+    they hold for a word with a lone surrogate are that word, other invalid UTF-8 is U+FFFD (a
+    strict stdin, a UTF-8 locale's, ended in a UnicodeDecodeError; the C locale's made each invalid
+    byte a surrogate of its own, so such a word was never found)."""
+    from w2v.fileio import WORD_DECODE_ERRORS
+
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # a stream of text given by a Python caller
+        return sys.stdin.readline()
+    return buffer.readline().decode("utf-8", WORD_DECODE_ERRORS)
 
 
 def _refuse(reason: str, as_json: bool, label: str = "") -> None:
