@@ -10,6 +10,10 @@ all: the data goes to a temporary file in the same folder, is flushed to disk, a
 the target only when the ``with`` block ends without an exception. A target that exists and is not
 a regular file (``/dev/null``, a FIFO), or that names an open descriptor (``/dev/stdout``), is
 written into directly, never replaced: there what was written before an exception stays.
+
+Every file of words (vectors, vocabularies, word classes, ARPA models) writes a word holding a lone
+surrogate (``"\\udcff"``, which the Python API accepts and no UTF-8 text holds) as ``surrogatepass``
+encodes it, and reads it back as that word: :data:`WORD_ENCODE_ERRORS`, :data:`WORD_DECODE_ERRORS`.
 """
 from __future__ import annotations
 
