@@ -42,6 +42,17 @@ def test_projector_class_column_and_unknown_counts(tmp_path, kv):
     assert [int(row[2]) for row in meta[1:]] == classes.labels.tolist()
 
 
+def test_projector_metadata_escapes_lone_surrogates_and_stays_utf8(tmp_path):
+    # a browser reads metadata.tsv as UTF-8, which holds no lone surrogate: the file's own
+    # backslash escapes write it (writing it was a UnicodeEncodeError traceback, after tensors.tsv)
+    words = ["a", "\udcff", "b\ud800\\", "\ud83d\ude42"]
+    kv = KeyedVectors(words, np.eye(4), counts=[4, 3, 2, 1])
+    write_projector(kv, tmp_path, classes={"\udcff": 7})
+    meta = (tmp_path / "metadata.tsv").read_bytes().decode("utf-8").splitlines()
+    assert meta[1:] == ["a\t4\t", "\\udcff\t3\t7", "b\\ud800\\\\\t2\t", "\\ud83d\\ude42\t1\t"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["metadata.tsv", "projector_config.pbtxt", "tensors.tsv"]
+
+
 @pytest.mark.parametrize("fmt", ["glove", "text", "binary", "native"])
 def test_export_converts_between_formats(tmp_path, kv, fmt, capsys):
     source = tmp_path / "v.npz"

@@ -157,3 +157,27 @@ def test_decompression_errors_tell_a_system_error_from_bad_data(tmp_path):
                 raise OSError(code, os.strerror(code), "c.txt")
         message = str(caught.value)
         assert "corrupt" not in message and os.strerror(code) in message and "'c.txt'" in message, message
+
+
+def test_words_are_read_back_as_written_lone_surrogates_too():
+    from w2v.fileio import WORD_DECODE_ERRORS, WORD_ENCODE_ERRORS
+
+    words = "a \udcff b\ud800c \ud83d\ude42 \U0001f642 naïve"  # a pair of lone surrogates stays two
+    data = words.encode("utf-8", WORD_ENCODE_ERRORS)
+    assert data == words.encode("utf-8", "surrogatepass")  # the binary and native formats' bytes
+    assert data.decode("utf-8", WORD_DECODE_ERRORS) == words
+    # any other invalid UTF-8 is still one U+FFFD per invalid sequence, as "replace" gives
+    for bad in (b"\xff", b"a\xc3", b"\xed\xb3", b"\xed\xb3x", b"\xe2\x82", b"\xf0\x9f\x99", b"\xc0\xaf"):
+        assert bad.decode("utf-8", WORD_DECODE_ERRORS) == bad.decode("utf-8", "replace")
+    assert (b"\xff\xed\xb3\xbf\xfe").decode("utf-8", WORD_DECODE_ERRORS) == "\ufffd\udcff\ufffd"
+    assert (b"\xef\xbb\xbf\xed\xa0\x80").decode("utf-8-sig", WORD_DECODE_ERRORS) == "\ud800"
+
+
+def test_atomic_write_passes_its_errors_to_a_text_file(tmp_path):
+    target = tmp_path / "words.txt"
+    with atomic_write(target, "w", errors="surrogatepass") as f:
+        f.write("\udcff\n")
+    assert target.read_bytes() == b"\xed\xb3\xbf\n"
+    with pytest.raises(ValueError, match="text mode"):
+        with atomic_write(target, "wb", errors="surrogatepass"):
+            pass

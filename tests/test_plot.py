@@ -165,6 +165,18 @@ def test_svg_of_words_and_title_with_control_characters_is_well_formed(tmp_path,
     assert {"x\\x01y", "tab\\x09word", "del\\x7f", "c1\\x85", "t\\x1bitle"} <= texts
 
 
+def test_words_and_title_with_lone_surrogates_are_drawn_as_escapes(tmp_path, capsys):
+    # matplotlib's font code takes no lone surrogate: a TypeError traceback in every image format
+    path = tmp_path / "s.npz"
+    KeyedVectors(["\udcff", "b\ud800", "c"], np.eye(3)).save(path)
+    out = tmp_path / "s.svg"
+    assert main(["plot", str(path), "--title", "t\udcffitle", "-o", str(out)]) == 0
+    texts = {"".join(t.itertext()).strip() for t in ET.parse(out).getroot().iter() if t.tag.endswith("text")}
+    assert {"\\udcff", "b\\ud800", "c", "t\\udcffitle"} <= texts
+    assert main(["plot", str(path), "-o", str(tmp_path / "s.png")]) == 0
+    assert png_size(tmp_path / "s.png") == (1200, 900)
+
+
 def test_map_coloured_by_a_classes_file(tmp_path, kv, capsys):
     path = tmp_path / "v.npz"
     kv.save(path)

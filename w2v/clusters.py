@@ -36,7 +36,7 @@ import numpy as np
 import scipy.sparse
 
 from w2v.errors import W2VError
-from w2v.fileio import atomic_write
+from w2v.fileio import WORD_DECODE_ERRORS, WORD_ENCODE_ERRORS, atomic_write
 
 #: words per block of the (words x K) score matrix, so memory stays bounded for big vocabularies
 _BLOCK_ELEMENTS = 16_000_000
@@ -151,7 +151,8 @@ class WordClasses:
         if format != "text":
             raise ClusteringError(f"classes format must be 'text' or 'json', not {format!r}")
         self._check_words()  # before the file is created
-        with atomic_write(path, "w") as f:
+        # a word holding a lone surrogate is written as the vector files write it (read_classes reads it)
+        with atomic_write(path, "w", errors=WORD_ENCODE_ERRORS) as f:
             f.writelines(self._lines())
 
     def lines(self):
@@ -195,7 +196,8 @@ def read_classes(path) -> dict[str, int]:
     classes: dict[str, int] = {}
     # read whole: a device (/dev/zero) would fill memory; a pipe is read once, as a file
     path = check_regular_file(path, "classes file", ClusteringError, pipes=True)
-    with open(path, encoding="utf-8", errors="replace") as f:
+    # invalid UTF-8 is U+FFFD, but a word holding a lone surrogate reads back as save() wrote it
+    with open(path, encoding="utf-8", errors=WORD_DECODE_ERRORS) as f:
         for number, line in enumerate(f, 1):
             # ASCII white space only, as the vector readers and word2vec.c: a no-break space is
             # part of a word

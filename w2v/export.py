@@ -12,7 +12,8 @@ Files written (each atomically) into the folder:
 ``metadata.tsv``
     A header ``word<TAB>count`` (``<TAB>class`` with classes), then one row per word in the
     same order; the count is empty when the vectors do not know it. A tab, newline or backslash
-    inside a word is written as ``\\t``, ``\\n``, ``\\\\`` so that rows stay aligned.
+    inside a word is written as ``\\t``, ``\\n``, ``\\\\`` so that rows stay aligned, and a lone
+    surrogate (a word of the Python API, ``"\\udcff"``), which UTF-8 cannot hold, as ``\\udcff``.
 ``projector_config.pbtxt``
     The projector's text-protobuf config naming the two files (paths relative to the folder).
 
@@ -30,7 +31,9 @@ from w2v.errors import OutputError, W2VError
 from w2v.fileio import atomic_write, row_blocks
 
 PROJECTOR_FILES = ("tensors.tsv", "metadata.tsv", "projector_config.pbtxt")
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+#: a tab or line end would break the rows, a lone surrogate (U+D800 to U+DFFF) is no UTF-8 text
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r",
+                          **{chr(c): f"\\u{c:04x}" for c in range(0xD800, 0xE000)}})
 
 
 def write_projector(kv, folder: str | os.PathLike, classes=None, tensor_name: str = "w2v") -> list[Path]:

@@ -10,10 +10,15 @@ all: the data goes to a temporary file in the same folder, is flushed to disk, a
 the target only when the ``with`` block ends without an exception. A target that exists and is not
 a regular file (``/dev/null``, a FIFO), or that names an open descriptor (``/dev/stdout``), is
 written into directly, never replaced: there what was written before an exception stays.
+
+Every file of words (vectors, vocabularies, word classes, ARPA models) writes a word holding a lone
+surrogate (``"\\udcff"``, which the Python API accepts and no UTF-8 text holds) as ``surrogatepass``
+encodes it, and reads it back as that word: :data:`WORD_ENCODE_ERRORS`, :data:`WORD_DECODE_ERRORS`.
 """
 from __future__ import annotations
 
 import bz2
+import codecs
 import contextlib
 import errno
 import gzip
@@ -144,7 +149,8 @@ def decompression_errors(path, what: str = "file", error: type[W2VError] = Corpu
 
 
 @contextlib.contextmanager
-def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None = None) -> Iterator[IO]:
+def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None = None,
+                 errors: str | None = None) -> Iterator[IO]:
     """Write a file so that it appears whole or not at all (a device, a pipe or an open
     descriptor's name such as ``/dev/stdout`` is written into directly instead: see the module's
     docstring).
@@ -157,6 +163,9 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
         Binary or text mode.
     encoding : str, optional
         Text encoding (text mode only; default UTF-8).
+    errors : str, optional
+        Text mode only: how characters the encoding cannot hold are written (default strict; files
+        of words give :data:`WORD_ENCODE_ERRORS`).
 
     Yields
     ------
@@ -166,6 +175,9 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
     """
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_write mode must be 'w' or 'wb', not {mode!r}")
+    if errors is not None and mode != "w":
+        raise ValueError("atomic_write takes errors in text mode ('w') only")
+    text = {"encoding": encoding or "utf-8", "errors": errors, "newline": ""}
     target = Path(path)
     descriptor = open_descriptor_named(target)
     if descriptor is not None:
@@ -175,14 +187,13 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
-        with os.fdopen(os.dup(descriptor), mode,
-                       **({"encoding": encoding or "utf-8", "newline": ""} if mode == "w" else {})) as f:
+        with os.fdopen(os.dup(descriptor), mode, **(text if mode == "w" else {})) as f:
             yield f
         return
     if target.exists() and not target.is_file():
         # a device or pipe (/dev/null, /dev/stdout, a FIFO): renaming a file over it would replace
         # the node itself, so write into it; there is nothing to make atomic
-        with open(target, mode, **({"encoding": encoding or "utf-8", "newline": ""} if mode == "w" else {})) as f:
+        with open(target, mode, **(text if mode == "w" else {})) as f:
             yield f
         return
     folder = target.parent if str(target.parent) else Path(".")
@@ -191,7 +202,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         if mode == "w":
-            f = os.fdopen(fd, "w", encoding=encoding or "utf-8", newline="")
+            f = os.fdopen(fd, "w", **text)
         else:
             f = os.fdopen(fd, "wb")
         with f:
@@ -323,6 +334,33 @@ def row_blocks(n_rows: int, row_values: int) -> Iterator[tuple[int, int]]:
 #: as word2vec.c and the whitespace tokenizer keep them
 WORD_BREAKS = " \t\n\r\x0b\x0c\x00"
 _WORD_BREAK = re.compile(f"[{re.escape(WORD_BREAKS)}]")
+
+
+#: how every writer of words encodes them to UTF-8 (``str.encode("utf-8", WORD_ENCODE_ERRORS)``, or a
+#: text file opened with ``errors=WORD_ENCODE_ERRORS``). A word can hold a lone surrogate (U+D800 to
+#: U+DFFF, which no UTF-8 text holds: ``"\udcff"`` given through the Python API); it is written as the
+#: three bytes of its code point (ED B3 BF), as the binary and native vector formats always wrote it,
+#: not refused with a UnicodeEncodeError. Formats with an escape of their own (JSON, the projector's
+#: metadata.tsv, plot labels) write the escape ``\udcff`` instead and stay valid UTF-8
+WORD_ENCODE_ERRORS = "surrogatepass"
+#: how every reader of a file of words decodes it (``data.decode("utf-8", WORD_DECODE_ERRORS)``): the
+#: three bytes :data:`WORD_ENCODE_ERRORS` writes for a lone surrogate read back as that surrogate; any
+#: other invalid UTF-8 is one U+FFFD per invalid sequence, as with ``errors="replace"``
+WORD_DECODE_ERRORS = "w2v-words"
+_SURROGATEPASS = codecs.lookup_error("surrogatepass")
+_REPLACE = codecs.lookup_error("replace")
+
+
+def _decode_word_error(err: UnicodeError):
+    if not isinstance(err, UnicodeDecodeError):
+        raise err  # a decoding handler only: writers give WORD_ENCODE_ERRORS
+    try:
+        return _SURROGATEPASS(err)
+    except UnicodeDecodeError:  # not an encoded surrogate
+        return _REPLACE(err)
+
+
+codecs.register_error(WORD_DECODE_ERRORS, _decode_word_error)
 
 
 def first_unwritable_word(words) -> str | None:

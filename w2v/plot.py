@@ -36,8 +36,8 @@ _FONT_SIZE = 9.0
 # label positions tried around a point: unit direction, in order of preference
 _DIRECTIONS = ((1, 0), (0, 1), (-1, 0), (0, -1), (1, 1), (-1, 1), (-1, -1), (1, -1))
 _RADII = (4.0, 10.0, 18.0)  # points between the marker and the label
-# what a label cannot show as it is: control characters, and what XML (SVG) cannot hold
-_UNDRAWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+# what a label cannot show as it is: control characters, and what XML (SVG) or the fonts cannot hold
+_UNDRAWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def new_figure(size: tuple[int, int] = DEFAULT_SIZE, rows: int = 1, sharex: bool = False):
@@ -191,11 +191,14 @@ def place_labels(ax, xy: np.ndarray, texts: Sequence[str], colours=None) -> list
 
 
 def drawable(text: str | None) -> str | None:
-    """``text`` with each control character (C0, DEL, C1) and XML's non-characters U+FFFE/U+FFFF
-    shown as a ``\\xNN`` / ``\\uNNNN`` escape; ``None`` stays ``None``.
+    """``text`` with each control character (C0, DEL, C1), lone surrogate (U+D800 to U+DFFF) and
+    XML's non-characters U+FFFE/U+FFFF shown as a ``\\xNN`` / ``\\uNNNN`` escape; ``None`` stays
+    ``None``.
 
-    A word may hold them (word2vec files keep control characters in words), but an SVG holding
-    them is not XML, and a tab or newline would move the rest of a label elsewhere.
+    A word may hold them (word2vec files keep control characters in words; a word of the Python
+    API or a file written from one may hold a lone surrogate), but an SVG holding them is not XML,
+    a tab or newline would move the rest of a label elsewhere, and matplotlib's fonts take no lone
+    surrogate (a TypeError in every image format).
     """
     if text is None:
         return None

@@ -18,7 +18,8 @@ import os
 import numpy as np
 
 from w2v.errors import ModelFormatError
-from w2v.fileio import atomic_write, decompression_errors, open_binary, row_blocks
+from w2v.fileio import (WORD_DECODE_ERRORS, WORD_ENCODE_ERRORS, atomic_write, decompression_errors, open_binary,
+                        row_blocks)
 from w2v.vectors_sniff import TOO_LARGE_FOR_FLOAT32, beyond_float32, values_hold_underscore
 
 _ROWS_PER_BLOCK = 65_536
@@ -101,7 +102,7 @@ def read_glove(path: str | os.PathLike, limit: int | None = None) -> tuple[list[
                 bad = next(p for p in parts[1:] if not _is_number(p))
                 raise ModelFormatError(f"{path}: line {number}: value {bad[:30]!r} is not a number") from None
             filled += 1
-            words.append(parts[0].decode("utf-8", errors="replace"))
+            words.append(parts[0].decode("utf-8", WORD_DECODE_ERRORS))
     if dim is None:
         raise ModelFormatError(f"{path}: holds no vectors (only blank lines)")
     if blocks:
@@ -119,11 +120,11 @@ def write_glove(path: str | os.PathLike, words, vectors: np.ndarray) -> None:
     """
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     row_format = " ".join(["%.9g"] * vectors.shape[1])
-    with atomic_write(path, "w", encoding="utf-8") as f:
+    with atomic_write(path, "w", encoding="utf-8", errors=WORD_ENCODE_ERRORS) as f:
         for start, stop in row_blocks(len(words), vectors.shape[1]):
             rows = vectors[start:stop].tolist()
             lines = [f"{w} {row_format % tuple(r)}\n" for w, r in zip(words[start:stop], rows)]
-            if start == 0 and lines and not is_glove_line(lines[0].encode("utf-8")):
+            if start == 0 and lines and not is_glove_line(lines[0].encode("utf-8", WORD_ENCODE_ERRORS)):
                 # one value that is a whole number after a word of digits ("2 1") reads back as a
                 # word2vec header and loses a word: "2 1.0" is the same value and reads as GloVe
                 lines[0] = f"{words[0]} {rows[0][0]:.1f}\n"

@@ -37,7 +37,9 @@ where they break: a header that does not fit the file, rows beyond the header's 
 beyond float32's range (named as such), a binary row whose word holds a NUL, a tab or a newline
 (float32 bytes read as a word: the rows are misaligned), and in native files any header field or
 member that disagrees with the others.
-Invalid UTF-8 in words is replaced by U+FFFD with a logged warning. Writes are atomic.
+Invalid UTF-8 in words is replaced by U+FFFD with a logged warning. A word holding a lone surrogate
+(``"\\udcff"``, possible through the Python API) is written in every format as ``surrogatepass``
+encodes it and read back as that word (:data:`w2v.fileio.WORD_ENCODE_ERRORS`). Writes are atomic.
 """
 from __future__ import annotations
 
@@ -49,8 +51,8 @@ import numpy as np
 
 from w2v._memory import available_memory
 from w2v.errors import ModelFormatError
-from w2v.fileio import (atomic_write, check_model_file, decompression_errors, first_unwritable_word, is_compressed,
-                        open_binary, row_blocks)
+from w2v.fileio import (WORD_DECODE_ERRORS, WORD_ENCODE_ERRORS, atomic_write, check_model_file, decompression_errors,
+                        first_unwritable_word, is_compressed, open_binary, row_blocks)
 from w2v.finite import first_non_finite
 from w2v.vectors_glove import is_glove_line, read_glove, write_glove
 from w2v.vectors_native import read_native, write_native
@@ -366,7 +368,7 @@ def _read_binary_rows(cur, path, vocab_size, n, dim, capacity=None):
         raw = cur.read(width)
         if len(raw) < width:
             _truncated(path, i, vocab_size, start, "binary")
-        words.append(word.decode("utf-8", errors="replace"))
+        words.append(word.decode("utf-8", WORD_DECODE_ERRORS))
         vectors[i] = np.frombuffer(raw, dtype="<f4")
     return words, vectors
 
@@ -403,7 +405,7 @@ def _read_text_rows(cur, path, vocab_size, n, dim, capacity=None):
             except ValueError:
                 bad = next(p for p in parts[1:] if not is_number(p))
                 _malformed(path, i, start, f"value {bad[:30]!r} is not a number")
-            words.append(parts[0].decode("utf-8", errors="replace"))
+            words.append(parts[0].decode("utf-8", WORD_DECODE_ERRORS))
             i += 1
     return words, vectors
 
@@ -434,7 +436,7 @@ def _write_binary(path, words, vectors):
         for start, stop in row_blocks(vocab_size, dim):
             chunk = []
             for w, row in zip(words[start:stop], little[start:stop]):
-                chunk += (w.encode("utf-8", errors="surrogatepass"), b" ", row.tobytes(), b"\n")
+                chunk += (w.encode("utf-8", WORD_ENCODE_ERRORS), b" ", row.tobytes(), b"\n")
             f.write(b"".join(chunk))
 
 
@@ -442,7 +444,7 @@ def _write_text(path, words, vectors):
     vocab_size, dim = vectors.shape
     # 9 significant digits make every float32 round-trip exactly; layout as word2vec.c
     row_format = "%.9g " * dim
-    with atomic_write(path, "w", encoding="utf-8") as f:
+    with atomic_write(path, "w", encoding="utf-8", errors=WORD_ENCODE_ERRORS) as f:
         f.write(f"{vocab_size} {dim}\n")
         for start, stop in row_blocks(vocab_size, dim):
             rows = vectors[start:stop].tolist()

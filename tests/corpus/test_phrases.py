@@ -305,6 +305,15 @@ def test_write_tokens_one_sentence_per_line(tmp_path, monkeypatch, chunk):
     assert out.read_text(encoding="utf-8") == "new_york é\nnew_york\n" * 3
 
 
+def test_write_tokens_writes_a_lone_surrogate_as_the_vector_files_do(tmp_path):
+    # tokens of the Python API; it was a UnicodeEncodeError traceback
+    model = Phrases(min_count=1, threshold=0.5, scoring="gensim")
+    tokens = model.fit_transform_ids([["new", "\udcff", "b\ud800"], ["new", "\udcff"]] * 3)
+    out = tmp_path / "out.txt"
+    assert write_tokens(tokens, out) == len(out.read_bytes())
+    assert out.read_bytes() == b"new_\xed\xb3\xbf b\xed\xa0\x80\nnew_\xed\xb3\xbf\n" * 3
+
+
 def test_the_tokenizer_name_is_kept(tmp_path):
     path = tmp_path / "c.txt"
     path.write_text("New York is big\nNew York\n" * 5, encoding="utf-8")

@@ -201,6 +201,19 @@ def test_save_refuses_what_load_would_refuse(tmp_path, word):
     assert not (tmp_path / "v.txt").exists()
 
 
+@pytest.mark.parametrize("word2vec_c", [False, True])
+def test_words_with_lone_surrogates_are_saved_and_loaded_back(tmp_path, word2vec_c):
+    # given through the Python API (Word2Vec().fit([["a", "\udcff"]])); saving was a UnicodeEncodeError
+    # traceback; the bytes are those the vector files hold for such a word
+    vocab = Vocabulary(["\udcff", "b\ud800", "\ud83d\ude42", "c"], [4, 3, 2, 1])
+    path = tmp_path / "v.txt"
+    vocab.save(path, word2vec_c=word2vec_c)
+    assert b"\n\xed\xb3\xbf 4\nb\xed\xa0\x80 3\n\xed\xa0\xbd\xed\xb9\x82 2\n" in path.read_bytes()
+    loaded = Vocabulary.load(path)
+    assert loaded.words == vocab.words + (["</s>"] if word2vec_c else [])
+    assert loaded.counts.tolist()[:4] == [4, 3, 2, 1]
+
+
 def test_load_keeps_crlf_files_and_non_ascii_spaces(tmp_path):
     # a no-break space is not a separator of word2vec.c's files (nor of the whitespace tokenizer)
     path = tmp_path / "v.txt"

@@ -311,6 +311,22 @@ def test_cr_only_arpa_files_are_refused_saying_how_to_convert(prefix, tmp_path):
         assert "\n" not in str(err.value) and "neither" not in str(err.value)
 
 
+@pytest.mark.parametrize("name", ["m.arpa", "m.arpa.gz"])
+def test_arpa_words_with_lone_surrogates_round_trip(name, tmp_path, caplog):
+    # words of the Python API; to_arpa was a UnicodeEncodeError traceback. Written as the vector
+    # files write them (surrogatepass), read back as the same words, with no invalid-UTF-8 warning
+    words = ["\udcff", "b\ud800", "\ud83d\ude42", "plain"]
+    sentences = [words, words[::-1], words[1:3]]
+    lm = NgramLM(order=2, smoothing="kneser-ney", min_count=1).fit(sentences)
+    lm.to_arpa(tmp_path / name)
+    if name == "m.arpa":
+        assert b"\t\xed\xb3\xbf" in (tmp_path / name).read_bytes()
+    back = read_arpa(tmp_path / name)
+    assert sorted(back.vocab_.words) == sorted(lm.vocab_.words)
+    assert [back.score(s) for s in sentences] == [lm.score(s) for s in sentences]
+    assert "invalid UTF-8" not in caplog.text
+
+
 @pytest.mark.parametrize("word", ["a b", "a\tb", "a\rb", "a\nb", ""])
 def test_arpa_writer_refuses_a_word_it_cannot_write(word, tmp_path):
     lm = NgramLM(order=2, smoothing="kneser-ney", min_count=1).fit([["x", word, "y"], ["x", "y"]])

@@ -181,6 +181,21 @@ def test_classes_file_of_words_with_unicode_spaces_reads_back(tmp_path):
     assert read_classes(path) == dict(zip(words, classes.labels.tolist()))
 
 
+def test_classes_file_of_words_with_lone_surrogates_reads_back(tmp_path):
+    # a UnicodeEncodeError traceback; now the bytes the vector files hold for such a word
+    words = ["\udcff", "b\ud800", "c", "d"]
+    kv = KeyedVectors(words, [[1, 0], [0, 1], [0.5, 0.5], [1, 0.1]])
+    classes = cluster_vectors(kv, 2)
+    path = tmp_path / "classes.txt"
+    classes.save(path)
+    assert path.read_bytes().startswith(b"\xed\xb3\xbf %d\nb\xed\xa0\x80 " % classes.labels[0])
+    assert read_classes(path) == dict(zip(words, classes.labels.tolist()))
+    assert "".join(classes.lines()).encode("utf-8", "surrogatepass") == path.read_bytes()
+    classes.save(tmp_path / "classes.json", format="json")  # JSON's escape, read back as the word
+    document = json.loads((tmp_path / "classes.json").read_bytes().decode("utf-8"))
+    assert {w["word"] for c in document["classes"] for w in c["central_words"]} == set(words)
+
+
 @pytest.mark.parametrize("word", ["a b", "a\tb", "a\nb", ""], ids=["space", "tab", "newline", "empty"])
 def test_classes_file_refuses_a_word_it_cannot_hold(tmp_path, word):
     kv = KeyedVectors(["x", word, "y"], [[1, 0], [0, 1], [0.5, 0.5]])

@@ -139,6 +139,34 @@ def test_invalid_utf8_is_replaced_with_warning(tmp_path, caplog):
         assert "invalid UTF-8" in caplog.text
 
 
+#: words of the Python API that no UTF-8 text holds: lone surrogates, alone, in a word, and a pair
+SURROGATE_WORDS = ["a", "\udcff", "b\ud800c", "\ud83d\ude42", "z"]
+
+
+@pytest.mark.parametrize("fmt", ["native", "binary", "text", "glove"])
+def test_lone_surrogates_in_words_round_trip_in_every_format(tmp_path, fmt, caplog):
+    vectors = np.random.default_rng(5).normal(size=(len(SURROGATE_WORDS), 3)).astype(np.float32)
+    path = tmp_path / f"v.{fmt}"
+    KeyedVectors(SURROGATE_WORDS, vectors).save(path, format=fmt)
+    if fmt != "native":  # the bytes of surrogatepass, as the binary writer always wrote them
+        assert b"\n\xed\xb3\xbf " in path.read_bytes() and b"b\xed\xa0\x80c " in path.read_bytes()
+    with caplog.at_level(logging.WARNING):
+        back = KeyedVectors.load(path)
+    assert back.words == SURROGATE_WORDS
+    np.testing.assert_array_equal(back.vectors, vectors)
+    assert "invalid UTF-8" not in caplog.text  # nothing was replaced
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_invalid_utf8_beside_an_encoded_surrogate_is_still_replaced(tmp_path, caplog):
+    (tmp_path / "v.txt").write_bytes(b"2 2\n\xed\xb3\xbf 1 1\ncaf\xe9\xed\xb3 1 1\n")
+    with caplog.at_level(logging.WARNING):
+        kv = KeyedVectors.load(tmp_path / "v.txt")
+    # a cut-short encoded surrogate is invalid UTF-8 like any other
+    assert kv.words == ["\udcff", b"caf\xe9\xed\xb3".decode("utf-8", "replace")]
+    assert "1 word(s) held invalid UTF-8" in caplog.text
+
+
 def test_native_is_npz_without_pickle_and_memory_mappable(tmp_path, kv):
     path = tmp_path / "v.npz"
     kv.save(path)

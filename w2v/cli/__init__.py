@@ -17,9 +17,11 @@ A ``w2v train`` line that gives ``-train`` is word2vec.c's dialect and is transl
 from __future__ import annotations
 
 import argparse
+import codecs
 import importlib
 import logging
 import os
+import re
 import sys
 
 from w2v._version import __version__
@@ -193,6 +195,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout = stdout
 
 
+#: what no UTF-8 text holds: a lone surrogate (U+D800 to U+DFFF)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class _StdoutError(OutputError):
     """Standard output cannot be written (a full disk, an I/O error)."""
 
@@ -200,19 +206,54 @@ class _StdoutError(OutputError):
 class _CheckedStdout:
     """``sys.stdout`` while a command runs: a failed write or flush is a one-line :class:`OutputError`
     (exit 1) rather than a traceback. A closed pipe stays a ``BrokenPipeError`` (a reader such as
-    ``head`` that stopped reading is not an error). Everything else is the stream's own."""
+    ``head`` that stopped reading is not an error). A lone surrogate (a word of the Python API) is
+    written as the files of words hold it, whatever the stream's error handler (see
+    :meth:`_write_words`). Everything else is the stream's own."""
 
     def __init__(self, stream):
         self._stream = stream
 
     def write(self, text):
-        return self._call(self._stream.write, text)
+        # str.isascii() is O(1): the search runs only on text that holds other characters
+        if not text.isascii() and _LONE_SURROGATE.search(text) and self._is_utf8():
+            return self._write_words(text)
+        try:
+            return self._call(self._stream.write, text)
+        except UnicodeEncodeError as err:
+            # another encoding than UTF-8 (PYTHONIOENCODING=ascii) that cannot hold a character
+            encoding = getattr(self._stream, "encoding", None)
+            char = err.object[err.start:err.end][:1]
+            raise _StdoutError(f"could not write to standard output: its encoding ({encoding}) cannot hold "
+                               f"{char!r}; set PYTHONIOENCODING=utf-8") from None
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
 
     def flush(self):
         return self._call(self._stream.flush)
 
     def __getattr__(self, name):
         return getattr(self._stream, name)
+
+    def _is_utf8(self) -> bool:
+        try:
+            return (codecs.lookup(getattr(self._stream, "encoding", None) or "?").name == "utf-8"
+                    and getattr(self._stream, "buffer", None) is not None)
+        except LookupError:
+            return False
+
+    def _write_words(self, text: str) -> int:
+        """Write ``text``, which holds a lone surrogate, to the stream's bytes after what it buffered,
+        encoded as the files of words are (:data:`w2v.fileio.WORD_ENCODE_ERRORS`), so that a classes
+        file or a word list on standard output holds the bytes of the file ``-o`` writes: a strict
+        stream (a UTF-8 locale) refuses the surrogate, and surrogateescape (the C locale's) would write
+        U+DC80..U+DCFF as one byte each and refuse the others."""
+        from w2v.fileio import WORD_ENCODE_ERRORS
+
+        self.flush()
+        self._call(self._stream.buffer.write, text.encode("utf-8", WORD_ENCODE_ERRORS))
+        return len(text)
 
     @staticmethod
     def _call(method, *args):

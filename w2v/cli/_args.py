@@ -197,11 +197,27 @@ def add_json_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--json", action="store_true", help=f"print {what} as JSON on stdout instead of text")
 
 
-def print_json(document) -> None:
-    """Print ``document`` as strict JSON (non-finite floats become ``null``)."""
+#: what JSON text cannot carry as it is: a lone surrogate (UTF-8 holds none)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(document, **kwargs) -> str:
+    """``document`` as strict JSON (non-finite floats become ``null``; keyword arguments go to
+    :func:`json.dumps`) that UTF-8 can hold: a lone surrogate in a string (a word of the Python API,
+    a file name that is not UTF-8) is written as JSON's escape ``\\udcff``, which :func:`json.loads`
+    reads back as that code point, and the other characters as they are. (A high surrogate followed
+    by a low one, two lone surrogates in a Python string, reads back as the one character the pair
+    encodes: JSON has no other spelling for them.)"""
     from w2v.cli._safety import dumps  # one strict-JSON writer for every command (numpy scalars too)
 
-    print(dumps(document))
+    # dumps escapes only quotes, backslashes and control characters: a lone surrogate stands there
+    # as itself, and only inside a string
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumps(document, **kwargs))
+
+
+def print_json(document, **kwargs) -> None:
+    """Print ``document`` as strict JSON that UTF-8 can hold (see :func:`json_text`)."""
+    print(json_text(document, **kwargs))
 
 
 def write_output(path, write) -> None:

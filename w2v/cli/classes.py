@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 
 from w2v.cli import _safety
-from w2v.cli._args import STDIO, HelpFormatter, non_negative_int, output_file, positive_int
+from w2v.cli._args import STDIO, HelpFormatter, non_negative_int, output_file, positive_int, print_json
 from w2v.errors import W2VError
 
 
@@ -57,7 +57,7 @@ def handle(args) -> int:
     if args.json:
         out = classes.to_dict(args.top)
         out["restrict_vocab"] = args.restrict_vocab
-        print(_safety.dumps(out))
+        print_json(out)
     elif args.output is None:
         sys.stdout.writelines(classes.lines())
     else:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from w2v.cli import _safety
-from w2v.cli._args import HelpFormatter, positive_int, side_file
+from w2v.cli._args import HelpFormatter, positive_int, print_json, side_file
 
 
 def register(subparsers) -> None:
@@ -55,7 +54,7 @@ def _evaluate(args) -> int:
     if args.json:
         out = {key: results[key].to_dict() if key in results else {"error": failures[key]}
                for key in ("analogy", "pairs")}
-        print(_safety.dumps(out, indent=2))
+        print_json(out, indent=2)
     else:
         _print_table(args, results, failures)
     return 0

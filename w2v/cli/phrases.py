@@ -12,12 +12,12 @@ white-space tokenizer (the default tokenizer splits words at ``_``), or give the
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 
 from w2v.cli import _safety
-from w2v.cli._args import STDIO, add_tokenizer_option, input_file, output_file, positive_int, write_output
+from w2v.cli._args import (STDIO, add_tokenizer_option, input_file, output_file, positive_int, print_json,
+                           write_output)
 from w2v.errors import CorpusError
 
 
@@ -124,7 +124,7 @@ def handle(args) -> int:
         "top_phrases": [{"phrase": p, "count": c, "score": s} for p, c, s in model.phrase_table()[:max(args.top, 0)]],
     }
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
+        print_json(report, indent=2)
         return 0
     name = "standard output" if args.output == STDIO else args.output
     lines = [f"wrote {name}: {report['tokens_written']:,} tokens in {seconds:.1f} s"]

@@ -16,8 +16,7 @@ import argparse
 import re
 import sys
 
-from w2v.cli import _safety
-from w2v.cli._args import HelpFormatter, positive_int
+from w2v.cli._args import HelpFormatter, json_text, positive_int, print_json
 from w2v.errors import W2VError
 
 _EXIT_WORD = "EXIT"
@@ -108,7 +107,7 @@ def _similarity(args) -> int:
     kv = _load(args.model)
     value = kv.similarity(args.word1, args.word2)
     if args.json:
-        print(_safety.dumps({"word1": args.word1, "word2": args.word2, "similarity": value}))
+        print_json({"word1": args.word1, "word2": args.word2, "similarity": value})
     else:
         print(f"{value:.6f}")
     return 0
@@ -122,7 +121,7 @@ def _interactive(ask, prompt: str, n_words: int | None, as_json: bool) -> int:
         raise QueryError("no words given and standard input is closed: give words on the command line")
     while True:
         print(prompt, end="", file=sys.stderr, flush=True)
-        line = sys.stdin.readline()
+        line = _read_line()
         if not line:
             print(file=sys.stderr)
             return 0
@@ -146,17 +145,30 @@ def _interactive(ask, prompt: str, n_words: int | None, as_json: bool) -> int:
         sys.stdout.flush()
 
 
+def _read_line() -> str:
+    """The next line of standard input ("" at its end), read as the files of words are: the bytes
+    they hold for a word with a lone surrogate are that word, other invalid UTF-8 is U+FFFD (a
+    strict stdin, a UTF-8 locale's, ended in a UnicodeDecodeError; the C locale's made each invalid
+    byte a surrogate of its own, so such a word was never found)."""
+    from w2v.fileio import WORD_DECODE_ERRORS
+
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # a stream of text given by a Python caller
+        return sys.stdin.readline()
+    return buffer.readline().decode("utf-8", WORD_DECODE_ERRORS)
+
+
 def _refuse(reason: str, as_json: bool, label: str = "") -> None:
     """A query that cannot be answered: ``label + reason`` on stderr and, with ``--json``, an
     ``{"error": reason}`` line on stdout, so that a script's answers stay one line per query."""
     print(label + reason, file=sys.stderr)
     if as_json:
-        print(_safety.dumps({"error": reason}), flush=True)
+        print(json_text({"error": reason}), flush=True)
 
 
 def _print(results, as_json: bool) -> None:
     if as_json:
-        print(_safety.dumps([{"word": w, "similarity": s} for w, s in results]))
+        print_json([{"word": w, "similarity": s} for w, s in results])
         return
     width = max((len(w) for w, _ in results), default=0)
     for word, sim in results:

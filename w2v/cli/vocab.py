@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         "output": None if args.output is None else str(args.output),
     }
     if args.json:
-        print(_safety.dumps(report, indent=2))
+        _args.print_json(report, indent=2)
         return 0
     kept_share = vocab.retained_words / vocab.total_words
     lines = [

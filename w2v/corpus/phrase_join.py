@@ -16,7 +16,7 @@ from itertools import chain
 import numpy as np
 
 from w2v.corpus.phrase_ids import TokenIds
-from w2v.fileio import atomic_write, compressed_output, is_url
+from w2v.fileio import WORD_ENCODE_ERRORS, atomic_write, compressed_output, is_url
 
 #: tokens rendered to text per chunk when writing
 _RENDER_TOKENS = 1 << 22
@@ -167,7 +167,9 @@ def write_tokens(tokens: TokenIds, path) -> int:
     """
     from w2v.corpus import _phrases_kernel as kernel
 
-    encoded = [w.encode("utf-8") for w in tokens.words]
+    # a word holding a lone surrogate (Python API tokens) as the vector files write it; the corpus
+    # readers read those bytes as any invalid UTF-8 (U+FFFD)
+    encoded = [w.encode("utf-8", WORD_ENCODE_ERRORS) for w in tokens.words]
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
     ends = np.cumsum(lengths)
     arena = np.frombuffer(b"".join(encoded), dtype=np.uint8)

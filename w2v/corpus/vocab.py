@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import CorpusError, ModelFormatError, UnknownWordError
-from w2v.fileio import WORD_BREAKS, atomic_write, check_model_file, first_unwritable_word
+from w2v.fileio import WORD_BREAKS, WORD_ENCODE_ERRORS, atomic_write, check_model_file, first_unwritable_word
 
 logger = logging.getLogger(__name__)
 
@@ -263,7 +263,8 @@ class Vocabulary:
             head = (f"{_MAGIC} version={_FORMAT_VERSION} words={len(self)} total_words={self.total_words} "
                     f"min_count={self.min_count} pruned={int(self.pruned)}\n")
         body = "".join(f"{w} {c}\n" for w, c in pairs)
-        with atomic_write(path, "w") as f:
+        # a word holding a lone surrogate is written as the vector files write it (load() reads it)
+        with atomic_write(path, "w", errors=WORD_ENCODE_ERRORS) as f:
             f.write(head)
             f.write(body)
 
@@ -280,7 +281,9 @@ class Vocabulary:
         with open(p, "rb") as f:
             raw = f.read()
         try:
-            lines = raw.decode("utf-8").split("\n")
+            # the bytes save() writes for a word holding a lone surrogate are that word; any other
+            # invalid UTF-8 is a damaged file
+            lines = raw.decode("utf-8", "surrogatepass").split("\n")
         except UnicodeDecodeError as err:
             line_no = raw[:err.start].count(b"\n") + 1
             raise ModelFormatError(f"{p}:{line_no}: not UTF-8 text: the vocabulary file is corrupt") from None

@@ -35,7 +35,8 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import ModelFormatError
-from w2v.fileio import atomic_write, check_model_file, check_readable, decompression_errors, open_binary
+from w2v.fileio import (WORD_DECODE_ERRORS, WORD_ENCODE_ERRORS, atomic_write, check_model_file, check_readable,
+                        decompression_errors, open_binary)
 from w2v.ngram.encoding import BOS, SPECIALS, UNK, NgramVocab
 from w2v.ngram.tables import BackoffTables
 
@@ -76,7 +77,8 @@ def _text_output(raw, path):
     .xz; ``raw`` itself is left open (``atomic_write`` flushes and renames it)."""
     compressor = _COMPRESSORS.get(Path(path).suffix.lower())
     stream = raw if compressor is None else compressor(raw, Path(path).name)
-    text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+    # a word holding a lone surrogate is written as the vector files write it (the reader reads it back)
+    text = io.TextIOWrapper(stream, encoding="utf-8", errors=WORD_ENCODE_ERRORS, newline="")
     try:
         yield text
         text.flush()
@@ -296,11 +298,16 @@ def _find(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 def _decode(name: str, data: bytes) -> str:
     """``data`` as UTF-8 (without a leading byte order mark); invalid sequences are replaced by
-    U+FFFD with a logged warning that counts them, as the corpus readers do."""
+    U+FFFD with a logged warning that counts them, as the corpus readers do, except the bytes the
+    writer gives a word holding a lone surrogate, read as that word (:data:`w2v.fileio.WORD_DECODE_ERRORS`)."""
     try:
         return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("utf-8-sig", errors="surrogatepass")  # only words holding lone surrogates
     except UnicodeDecodeError as err:
-        text = data.decode("utf-8-sig", errors="replace")
+        text = data.decode("utf-8-sig", errors=WORD_DECODE_ERRORS)
         # U+FFFD characters genuinely present in the file are not errors
         replaced = text.count("\ufffd") - data.count("\ufffd".encode())
         logger.warning("%r: replaced %d invalid UTF-8 byte sequence(s) with U+FFFD (the first at byte %d): "
