@@ -160,3 +160,14 @@ def test_default_is_bundled_google_set(planted_kv):
     assert r.accuracy == 1.0 and r.syntactic_accuracy is None
 
 
+
+
+def test_a_byte_order_mark_before_the_first_header_is_not_part_of_it(planted_kv, questions_file, tmp_path):
+    # Windows editors save UTF-8 with a BOM: the file was refused, its first line (a header) said
+    # to come "before any ': section' header"
+    with_bom = tmp_path / "bom.txt"
+    with_bom.write_bytes(b"\xef\xbb\xbf" + questions_file.read_bytes())
+    expected = evaluate_analogies(planted_kv, questions_file, restrict_vocab=None)
+    r = evaluate_analogies(planted_kv, with_bom, restrict_vocab=None)
+    assert list(r.sections) == list(expected.sections) == ["capital-common-countries", "gram-plurals"]
+    assert (r.correct, r.questions, r.skipped) == (expected.correct, expected.questions, expected.skipped)

@@ -44,7 +44,8 @@ def restricted_vocab(kv, restrict_vocab, case_insensitive: bool) -> tuple[dict[s
 
 
 def read_text(path, default_name: str, what: str) -> tuple[Path, str]:
-    """Text of an evaluation file (UTF-8, invalid bytes replaced); ``path=None`` is the bundled set."""
+    """Text of an evaluation file (UTF-8, invalid bytes replaced, a leading byte-order mark dropped as
+    editors on Windows write one); ``path=None`` is the bundled set."""
     if path is None:
         from w2v.data import data_path
 
@@ -53,6 +54,6 @@ def read_text(path, default_name: str, what: str) -> tuple[Path, str]:
     path = check_regular_file(os.fspath(path), f"{what} file", EvaluationFileError, pipes=True)
     try:
         with open(path, "rb") as f:
-            return path, f.read().decode("utf-8", errors="replace")
+            return path, f.read().decode("utf-8-sig", errors="replace")
     except OSError as err:
         raise EvaluationFileError(f"{what} file {str(path)!r} cannot be read: {err.strerror or err}") from None
