@@ -171,3 +171,16 @@ def test_a_byte_order_mark_before_the_first_header_is_not_part_of_it(planted_kv,
     r = evaluate_analogies(planted_kv, with_bom, restrict_vocab=None)
     assert list(r.sections) == list(expected.sections) == ["capital-common-countries", "gram-plurals"]
     assert (r.correct, r.questions, r.skipped) == (expected.correct, expected.questions, expected.skipped)
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
+def test_lines_may_end_in_cr_lf_or_a_lone_cr(planted_kv, questions_file, tmp_path, newline):
+    # a file with classic Mac line ends (lone CR) was one long line: refused as holding no question,
+    # where the word-pair reader splits such lines
+    other = tmp_path / "other.txt"
+    other.write_bytes(questions_file.read_bytes().replace(b"\n", newline.encode()))
+    expected = evaluate_analogies(planted_kv, questions_file, restrict_vocab=None)
+    r = evaluate_analogies(planted_kv, other, restrict_vocab=None)
+    assert list(r.sections) == list(expected.sections)
+    assert (r.correct, r.questions, r.skipped, r.malformed) == \
+        (expected.correct, expected.questions, expected.skipped, expected.malformed) == (7, 7, 1, 1)

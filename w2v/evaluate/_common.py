@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from w2v.errors import W2VError
@@ -57,3 +58,9 @@ def read_text(path, default_name: str, what: str) -> tuple[Path, str]:
             return path, f.read().decode("utf-8-sig", errors="replace")
     except OSError as err:
         raise EvaluationFileError(f"{what} file {str(path)!r} cannot be read: {err.strerror or err}") from None
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines of an evaluation file ended by LF, CR LF or a lone CR (not the other Unicode breaks
+    :meth:`str.splitlines` knows, which may sit inside a word)."""
+    return re.split(r"\r\n|\r|\n", text)

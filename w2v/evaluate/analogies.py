@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from w2v.evaluate._common import EvaluationError, EvaluationFileError, read_text, restricted_vocab
+from w2v.evaluate._common import EvaluationError, EvaluationFileError, read_text, restricted_vocab, split_lines
 from w2v.vectors import COSMUL_EPSILON, top_k
 
 logger = logging.getLogger(__name__)
@@ -179,7 +179,7 @@ def _parse(path, text, lookup, case_insensitive):
     number of malformed lines."""
     names, sections, rows, owner = [], [], [], []
     malformed = 0
-    for line_no, line in enumerate(text.split("\n"), 1):
+    for line_no, line in enumerate(split_lines(text), 1):
         if line.startswith(": "):
             name = line.lstrip(": ").strip()
             while name in names:  # keep repeated headers apart
