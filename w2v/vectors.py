@@ -331,7 +331,7 @@ class KeyedVectors:
         words = list(words)
         if not words:
             raise QueryError("doesnt_match needs at least one word")
-        rows = self.unit_vectors[[self.index_of(w) for w in words]]
+        rows = self.unit_vectors[self._word_rows(words)]
         mean = rows.mean(axis=0)
         mean /= np.linalg.norm(mean) or 1.0
         return words[int(np.argmin(rows @ mean))]
@@ -386,7 +386,7 @@ class KeyedVectors:
         for words in (words1, words2):
             if isinstance(words, str) or not len(words):
                 raise QueryError(f"n_similarity takes two non-empty lists of words, got {words!r}")
-            means.append(self._vectors[[self.index_of(w) for w in words]].astype(np.float64).mean(axis=0))
+            means.append(self._vectors[self._word_rows(words)].astype(np.float64).mean(axis=0))
         norms = np.linalg.norm(means[0]) * np.linalg.norm(means[1])
         return float(np.dot(means[0], means[1]) / norms) if norms > 0 else 0.0
 
@@ -397,7 +397,7 @@ class KeyedVectors:
         than ``word2`` is. A repeated word counts once, by its first row (its later rows are never
         answers of :meth:`most_similar` either).
         """
-        i, j = self.index_of(word1), self.index_of(word2)
+        i, j = self._word_rows([word1, word2])
         scores = self.unit_vectors @ self.unit_vectors[i]
         closer = scores > scores[j]
         closer[i] = False
@@ -431,17 +431,25 @@ class KeyedVectors:
     def _limit(self, restrict_vocab) -> int:
         return resolve_restrict_vocab(restrict_vocab, len(self))
 
+    def _word_rows(self, words) -> list[int]:
+        """Rows of ``words``; a word whose vector holds NaN or an infinity (edited in place) is a
+        :class:`QueryError`: every answer about it would be silently wrong."""
+        rows = [self.index_of(w) for w in words]
+        unit = self.unit_vectors
+        for word, i in zip(words, rows):
+            if not np.isfinite(unit[i]).all():
+                raise QueryError(f"the vector of {word!r} is not finite (NaN or infinity): the vectors are "
+                                 "damaged; retrain or ask about other words")
+        return rows
+
     def _terms(self, items) -> tuple[np.ndarray, list[int]]:
         """Unit vectors (k, d) for words or raw vectors, and the rows of the words among them."""
         rows, exclude = [], []
         for item in items:
             if isinstance(item, str):
-                i = self.index_of(item)
+                (i,) = self._word_rows([item])
                 exclude.append(i)
                 rows.append(self.unit_vectors[i])
-                if not np.isfinite(rows[-1]).all():
-                    raise QueryError(f"the vector of {item!r} is not finite (NaN or infinity): the vector "
-                                     "file is damaged; retrain or ask about other words")
             else:
                 vec = np.asarray(item, dtype=np.float32)
                 if vec.shape != (self.dim,):

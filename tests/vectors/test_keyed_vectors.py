@@ -249,3 +249,22 @@ def test_loading_scans_the_rows_for_nan_once(tmp_path, monkeypatch):
         scans.clear()
         assert KeyedVectors.load(path, mmap=mmap).words == ["a", "b"]
         assert scans == [(2, 3)]
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_every_query_refuses_a_word_whose_vector_was_made_non_finite_in_place(hand_kv, bad):
+    # similarity and most_similar refused such a word; rank said 1 (nearest), doesnt_match picked
+    # the first word and n_similarity said 0.0, all silently
+    hand_kv.vectors[hand_kv.index["queen"], 1] = bad
+    hand_kv.clear_cache()
+    for query in (lambda: hand_kv.rank("king", "queen"), lambda: hand_kv.rank("queen", "king"),
+                  lambda: hand_kv.doesnt_match(["king", "queen", "cat"]),
+                  lambda: hand_kv.n_similarity(["king", "queen"], ["man"]),
+                  lambda: hand_kv.n_similarity(["man"], ["queen"]),
+                  lambda: hand_kv.similarity("queen", "king"), lambda: hand_kv.distance("king", "queen")):
+        with pytest.raises(QueryError, match="'queen' is not finite"):
+            query()
+    # elsewhere it is only never an answer or never closer
+    assert hand_kv.rank("king", "prince") == 1
+    assert hand_kv.doesnt_match(["king", "prince", "cat"]) == "cat"
+    assert "queen" not in [w for w, _ in hand_kv.most_similar("king", topn=10)]
