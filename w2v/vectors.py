@@ -279,10 +279,10 @@ class KeyedVectors:
         items, weights = _weighted(positive, 1.0)
         more_items, more_weights = _weighted(negative, -1.0)
         terms, exclude = self._terms(items + more_items)
-        query = np.array(weights + more_weights, dtype=np.float32) @ terms
-        length = np.linalg.norm(query)
-        if length > 0:
-            query /= length
+        weights = np.array(weights + more_weights, dtype=np.float64)
+        # only the direction counts: weights scaled to at most 1 in magnitude cannot overflow the sum
+        largest = np.abs(weights).max()
+        query = _unit((weights / largest if largest > 0 else weights) @ terms)
         scores = self.unit_vectors[:self._limit(restrict_vocab)] @ query
         return self._ranked(scores, topn, exclude)
 
@@ -451,13 +451,12 @@ class KeyedVectors:
                 exclude.append(i)
                 rows.append(self.unit_vectors[i])
             else:
-                vec = np.asarray(item, dtype=np.float32)
+                vec = np.asarray(item, dtype=np.float64)
                 if vec.shape != (self.dim,):
                     raise QueryError(f"a query vector must have shape ({self.dim},), got {vec.shape}")
                 if not np.isfinite(vec).all():
                     raise QueryError("a query vector must hold finite numbers (no NaN or infinity)")
-                length = np.linalg.norm(vec)
-                rows.append(vec / length if length > 0 else vec)
+                rows.append(_unit(vec))
         return np.stack(rows), exclude
 
     def _ranked(self, scores: np.ndarray, topn, exclude):
@@ -529,6 +528,21 @@ def resolve_restrict_vocab(restrict_vocab, vocab_size: int) -> int:
             or restrict_vocab < 1:
         raise QueryError(f"restrict_vocab must be a positive integer or None, got {restrict_vocab!r}")
     return min(int(restrict_vocab), vocab_size)
+
+
+def _unit(vec: np.ndarray) -> np.ndarray:
+    """``vec`` (d,) scaled to length 1 (a zero vector stays zero), as float32.
+
+    The length is taken in float64 of the vector divided by its largest magnitude, so that no sum
+    of squares overflows (a float32 length of 1e30 times a unit vector is infinite) or underflows
+    (1e-30 times one has a float32 length of 0): any finite vector gets its exact direction.
+    """
+    vec = np.asarray(vec, dtype=np.float64)
+    largest = np.abs(vec).max() if vec.size else 0.0
+    if largest == 0:
+        return vec.astype(np.float32)
+    vec = vec / largest
+    return (vec / np.linalg.norm(vec)).astype(np.float32)
 
 
 def _as_float32(values) -> np.ndarray:
