@@ -451,7 +451,13 @@ class KeyedVectors:
                 exclude.append(i)
                 rows.append(self.unit_vectors[i])
             else:
-                vec = np.asarray(item, dtype=np.float64)
+                vec = np.asarray(item)
+                if vec.dtype.kind not in "iuf":  # a (word, weight) pair, strings, objects, complex numbers
+                    shown = repr(item) if len(repr(item)) <= 60 else repr(item)[:57] + "..."
+                    raise QueryError(f"a query term must be a word or a vector of {self.dim} real numbers, "
+                                     f"got {shown}" + (" (only most_similar takes (word, weight) pairs)"
+                                                       if _is_pair(item) else ""))
+                vec = vec.astype(np.float64)
                 if vec.shape != (self.dim,):
                     raise QueryError(f"a query vector must have shape ({self.dim},), got {vec.shape}")
                 if not np.isfinite(vec).all():
@@ -580,6 +586,11 @@ def _check_finite(words, array: np.ndarray, given, after: str = "") -> None:
                      f"vectors must be finite float32 numbers{after}")
 
 
+def _is_pair(item) -> bool:
+    """Whether ``item`` is a (word or vector, weight) pair as :meth:`KeyedVectors.most_similar` takes."""
+    return isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[0], (str, np.ndarray))
+
+
 def _weighted(items: list, default: float) -> tuple[list, list[float]]:
     """Split most_similar's ``items`` into terms and weights: a (word or vector, weight) pair keeps
     its weight as given, anything else weighs ``default`` (1 in positive, -1 in negative).
@@ -589,7 +600,7 @@ def _weighted(items: list, default: float) -> tuple[list, list[float]]:
     """
     terms, weights = [], []
     for item in items:
-        if isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[0], (str, np.ndarray)):
+        if _is_pair(item):
             term, weight = item
             if isinstance(weight, (bool, np.bool_)) or not isinstance(weight, (int, float, np.integer, np.floating)) \
                     or not np.isfinite(weight):

@@ -294,3 +294,13 @@ def test_a_huge_or_tiny_weight_gives_the_direction_of_its_word(random_kv, weight
     got = random_kv.most_similar([("w3", weight)], topn=5)
     assert [w for w, _ in got] == [w for w, _ in want]
     np.testing.assert_allclose([s for _, s in got], [s for _, s in want], rtol=1e-5)
+
+
+@pytest.mark.parametrize("term", [("king", 2.0), ["a", "b", "c", "d", "e"], {"king": 1}, object(),
+                                  1j * np.ones(5)], ids=["pair", "strings", "dict", "object", "complex"])
+def test_a_query_term_that_is_neither_word_nor_real_vector_is_a_query_error(hand_kv, term):
+    # a (word, weight) pair given to most_similar_cosmul (only most_similar takes weights) was numpy's
+    # "could not convert string to float: 'king'"; a complex vector silently lost its imaginary part
+    for query in (lambda: hand_kv.most_similar_cosmul([term]), lambda: hand_kv.similar_by_vector(term)):
+        with pytest.raises(QueryError, match="a word or a vector of 5 real numbers"):
+            query()
