@@ -140,8 +140,7 @@ def evaluate_analogies(kv, path=None, restrict_vocab: int | None = 30000, method
         word's vector holds NaN or an infinity (edited in place; such a row that no question uses
         is only never an answer, as in :meth:`~w2v.vectors.KeyedVectors.most_similar`).
     """
-    if method not in ("add", "mul"):
-        raise EvaluationError(f"analogy method must be 'add' or 'mul', not {method!r}")
+    _check_method(method)
     lookup, n = restricted_vocab(kv, restrict_vocab, case_insensitive)
     path, (names, sections, rows, owner, malformed) = _read_questions(path, lookup, case_insensitive)
     if rows.size:
@@ -161,6 +160,11 @@ def evaluate_analogies(kv, path=None, restrict_vocab: int | None = 30000, method
     if malformed:
         logger.warning("%s: skipped %d malformed lines (not four words)", path, malformed)
     return result
+
+
+def _check_method(method) -> None:
+    if method not in ("add", "mul"):
+        raise EvaluationError(f"analogy method must be 'add' or 'mul', not {method!r}")
 
 
 def check_questions(path=None) -> None:
