@@ -279,10 +279,10 @@ class KeyedVectors:
         items, weights = _weighted(positive, 1.0)
         more_items, more_weights = _weighted(negative, -1.0)
         terms, exclude = self._terms(items + more_items)
-        query = np.array(weights + more_weights, dtype=np.float32) @ terms
-        length = np.linalg.norm(query)
-        if length > 0:
-            query /= length
+        weights = np.array(weights + more_weights, dtype=np.float64)
+        # only the direction counts: weights scaled to at most 1 in magnitude cannot overflow the sum
+        largest = np.abs(weights).max()
+        query = _unit((weights / largest if largest > 0 else weights) @ terms)
         scores = self.unit_vectors[:self._limit(restrict_vocab)] @ query
         return self._ranked(scores, topn, exclude)
 
@@ -331,7 +331,7 @@ class KeyedVectors:
         words = list(words)
         if not words:
             raise QueryError("doesnt_match needs at least one word")
-        rows = self.unit_vectors[[self.index_of(w) for w in words]]
+        rows = self.unit_vectors[self._word_rows(words)]
         mean = rows.mean(axis=0)
         mean /= np.linalg.norm(mean) or 1.0
         return words[int(np.argmin(rows @ mean))]
@@ -386,7 +386,7 @@ class KeyedVectors:
         for words in (words1, words2):
             if isinstance(words, str) or not len(words):
                 raise QueryError(f"n_similarity takes two non-empty lists of words, got {words!r}")
-            means.append(self._vectors[[self.index_of(w) for w in words]].astype(np.float64).mean(axis=0))
+            means.append(self._vectors[self._word_rows(words)].astype(np.float64).mean(axis=0))
         norms = np.linalg.norm(means[0]) * np.linalg.norm(means[1])
         return float(np.dot(means[0], means[1]) / norms) if norms > 0 else 0.0
 
@@ -397,7 +397,7 @@ class KeyedVectors:
         than ``word2`` is. A repeated word counts once, by its first row (its later rows are never
         answers of :meth:`most_similar` either).
         """
-        i, j = self.index_of(word1), self.index_of(word2)
+        i, j = self._word_rows([word1, word2])
         scores = self.unit_vectors @ self.unit_vectors[i]
         closer = scores > scores[j]
         closer[i] = False
@@ -431,25 +431,38 @@ class KeyedVectors:
     def _limit(self, restrict_vocab) -> int:
         return resolve_restrict_vocab(restrict_vocab, len(self))
 
+    def _word_rows(self, words) -> list[int]:
+        """Rows of ``words``; a word whose vector holds NaN or an infinity (edited in place) is a
+        :class:`QueryError`: every answer about it would be silently wrong."""
+        rows = [self.index_of(w) for w in words]
+        unit = self.unit_vectors
+        for word, i in zip(words, rows):
+            if not np.isfinite(unit[i]).all():
+                raise QueryError(f"the vector of {word!r} is not finite (NaN or infinity): the vectors are "
+                                 "damaged; retrain or ask about other words")
+        return rows
+
     def _terms(self, items) -> tuple[np.ndarray, list[int]]:
         """Unit vectors (k, d) for words or raw vectors, and the rows of the words among them."""
         rows, exclude = [], []
         for item in items:
             if isinstance(item, str):
-                i = self.index_of(item)
+                (i,) = self._word_rows([item])
                 exclude.append(i)
                 rows.append(self.unit_vectors[i])
-                if not np.isfinite(rows[-1]).all():
-                    raise QueryError(f"the vector of {item!r} is not finite (NaN or infinity): the vector "
-                                     "file is damaged; retrain or ask about other words")
             else:
-                vec = np.asarray(item, dtype=np.float32)
+                vec = np.asarray(item)
+                if vec.dtype.kind not in "iuf":  # a (word, weight) pair, strings, objects, complex numbers
+                    shown = repr(item) if len(repr(item)) <= 60 else repr(item)[:57] + "..."
+                    raise QueryError(f"a query term must be a word or a vector of {self.dim} real numbers, "
+                                     f"got {shown}" + (" (only most_similar takes (word, weight) pairs)"
+                                                       if _is_pair(item) else ""))
+                vec = vec.astype(np.float64)
                 if vec.shape != (self.dim,):
                     raise QueryError(f"a query vector must have shape ({self.dim},), got {vec.shape}")
                 if not np.isfinite(vec).all():
                     raise QueryError("a query vector must hold finite numbers (no NaN or infinity)")
-                length = np.linalg.norm(vec)
-                rows.append(vec / length if length > 0 else vec)
+                rows.append(_unit(vec))
         return np.stack(rows), exclude
 
     def _ranked(self, scores: np.ndarray, topn, exclude):
@@ -523,6 +536,21 @@ def resolve_restrict_vocab(restrict_vocab, vocab_size: int) -> int:
     return min(int(restrict_vocab), vocab_size)
 
 
+def _unit(vec: np.ndarray) -> np.ndarray:
+    """``vec`` (d,) scaled to length 1 (a zero vector stays zero), as float32.
+
+    The length is taken in float64 of the vector divided by its largest magnitude, so that no sum
+    of squares overflows (a float32 length of 1e30 times a unit vector is infinite) or underflows
+    (1e-30 times one has a float32 length of 0): any finite vector gets its exact direction.
+    """
+    vec = np.asarray(vec, dtype=np.float64)
+    largest = np.abs(vec).max() if vec.size else 0.0
+    if largest == 0:
+        return vec.astype(np.float32)
+    vec = vec / largest
+    return (vec / np.linalg.norm(vec)).astype(np.float32)
+
+
 def _as_float32(values) -> np.ndarray:
     """``values`` as a C-contiguous float32 array; a value beyond float32's range becomes an
     infinity without numpy's overflow warning (:func:`_check_finite` then refuses it by name)."""
@@ -558,6 +586,11 @@ def _check_finite(words, array: np.ndarray, given, after: str = "") -> None:
                      f"vectors must be finite float32 numbers{after}")
 
 
+def _is_pair(item) -> bool:
+    """Whether ``item`` is a (word or vector, weight) pair as :meth:`KeyedVectors.most_similar` takes."""
+    return isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[0], (str, np.ndarray))
+
+
 def _weighted(items: list, default: float) -> tuple[list, list[float]]:
     """Split most_similar's ``items`` into terms and weights: a (word or vector, weight) pair keeps
     its weight as given, anything else weighs ``default`` (1 in positive, -1 in negative).
@@ -567,7 +600,7 @@ def _weighted(items: list, default: float) -> tuple[list, list[float]]:
     """
     terms, weights = [], []
     for item in items:
-        if isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[0], (str, np.ndarray)):
+        if _is_pair(item):
             term, weight = item
             if isinstance(weight, (bool, np.bool_)) or not isinstance(weight, (int, float, np.integer, np.floating)) \
                     or not np.isfinite(weight):

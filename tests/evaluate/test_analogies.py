@@ -160,3 +160,49 @@ def test_default_is_bundled_google_set(planted_kv):
     assert r.accuracy == 1.0 and r.syntactic_accuracy is None
 
 
+
+
+def test_a_byte_order_mark_before_the_first_header_is_not_part_of_it(planted_kv, questions_file, tmp_path):
+    # Windows editors save UTF-8 with a BOM: the file was refused, its first line (a header) said
+    # to come "before any ': section' header"
+    with_bom = tmp_path / "bom.txt"
+    with_bom.write_bytes(b"\xef\xbb\xbf" + questions_file.read_bytes())
+    expected = evaluate_analogies(planted_kv, questions_file, restrict_vocab=None)
+    r = evaluate_analogies(planted_kv, with_bom, restrict_vocab=None)
+    assert list(r.sections) == list(expected.sections) == ["capital-common-countries", "gram-plurals"]
+    assert (r.correct, r.questions, r.skipped) == (expected.correct, expected.questions, expected.skipped)
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
+def test_lines_may_end_in_cr_lf_or_a_lone_cr(planted_kv, questions_file, tmp_path, newline):
+    # a file with classic Mac line ends (lone CR) was one long line: refused as holding no question,
+    # where the word-pair reader splits such lines
+    other = tmp_path / "other.txt"
+    other.write_bytes(questions_file.read_bytes().replace(b"\n", newline.encode()))
+    expected = evaluate_analogies(planted_kv, questions_file, restrict_vocab=None)
+    r = evaluate_analogies(planted_kv, other, restrict_vocab=None)
+    assert list(r.sections) == list(expected.sections)
+    assert (r.correct, r.questions, r.skipped, r.malformed) == \
+        (expected.correct, expected.questions, expected.skipped, expected.malformed) == (7, 7, 1, 1)
+
+
+@pytest.mark.parametrize("method", ["add", "mul"])
+def test_a_vector_made_non_finite_in_place_is_never_an_answer(planted_kv, questions_file, method):
+    # argmax takes NaN for the largest score: one NaN row (edited in place, as KeyedVectors allows
+    # with clear_cache) was every question's answer and the accuracy silently 0
+    expected = evaluate_analogies(planted_kv, questions_file, restrict_vocab=None, method=method)
+    assert expected.correct == 7
+    planted_kv.vectors[planted_kv.index["filler3"]] = np.nan
+    planted_kv.vectors[planted_kv.index["filler7"], 2] = np.inf
+    planted_kv.clear_cache()
+    r = evaluate_analogies(planted_kv, questions_file, restrict_vocab=None, method=method)
+    assert (r.correct, r.questions, r.skipped) == (expected.correct, expected.questions, expected.skipped)
+
+
+def test_a_question_word_whose_vector_is_not_finite_is_an_error_naming_it(planted_kv, questions_file):
+    planted_kv.vectors[planted_kv.index["madrid"]] = np.nan
+    planted_kv.clear_cache()
+    with pytest.raises(EvaluationError, match="'madrid'.*not finite"):
+        evaluate_analogies(planted_kv, questions_file, restrict_vocab=None)
+    # outside the N searched words it is never asked nor an answer: no error
+    assert evaluate_analogies(planted_kv, questions_file, restrict_vocab=6).correct == 3

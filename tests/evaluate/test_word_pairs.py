@@ -95,3 +95,16 @@ def test_a_score_that_is_not_finite_is_a_malformed_line(kv, tmp_path, bad):
     assert (r.pairs, r.oov) == (expected.pairs, expected.oov)
     assert (r.spearman, r.pearson) == (expected.spearman, expected.pearson)
     assert r.malformed == expected.malformed + 1
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_word(kv, tmp_path):
+    # the first pair's word was read as "\ufeffa": an unknown word, so the pair was silently
+    # counted out of vocabulary and left out of the correlations
+    plain = tmp_path / "plain.tsv"
+    plain.write_text("a\tb\t9.0\nb\tc\t3.0\nc\td\t5.0\nd\te\t1.0\n", encoding="utf-8")
+    with_bom = tmp_path / "bom.tsv"
+    with_bom.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
+    expected = evaluate_word_pairs(kv, plain, restrict_vocab=None)
+    r = evaluate_word_pairs(kv, with_bom, restrict_vocab=None)
+    assert (r.pairs, r.oov, r.malformed) == (expected.pairs, expected.oov, expected.malformed) == (4, 0, 0)
+    assert r.spearman == expected.spearman and r.pearson == expected.pearson

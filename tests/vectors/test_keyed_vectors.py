@@ -249,3 +249,58 @@ def test_loading_scans_the_rows_for_nan_once(tmp_path, monkeypatch):
         scans.clear()
         assert KeyedVectors.load(path, mmap=mmap).words == ["a", "b"]
         assert scans == [(2, 3)]
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_every_query_refuses_a_word_whose_vector_was_made_non_finite_in_place(hand_kv, bad):
+    # similarity and most_similar refused such a word; rank said 1 (nearest), doesnt_match picked
+    # the first word and n_similarity said 0.0, all silently
+    hand_kv.vectors[hand_kv.index["queen"], 1] = bad
+    hand_kv.clear_cache()
+    for query in (lambda: hand_kv.rank("king", "queen"), lambda: hand_kv.rank("queen", "king"),
+                  lambda: hand_kv.doesnt_match(["king", "queen", "cat"]),
+                  lambda: hand_kv.n_similarity(["king", "queen"], ["man"]),
+                  lambda: hand_kv.n_similarity(["man"], ["queen"]),
+                  lambda: hand_kv.similarity("queen", "king"), lambda: hand_kv.distance("king", "queen")):
+        with pytest.raises(QueryError, match="'queen' is not finite"):
+            query()
+    # elsewhere it is only never an answer or never closer
+    assert hand_kv.rank("king", "prince") == 1
+    assert hand_kv.doesnt_match(["king", "prince", "cat"]) == "cat"
+    assert "queen" not in [w for w, _ in hand_kv.most_similar("king", topn=10)]
+
+
+@pytest.mark.parametrize("scale", [1e30, 1e-30, 1e-40])
+def test_a_query_vector_of_any_finite_length_is_normalised_exactly(random_kv, scale):
+    # its length was taken in float32: 1e30 times a word's vector overflowed to an infinite length
+    # (every similarity 0.0, the answers arbitrary words), 1e-30 times underflowed to 0 (similarities
+    # of 1e-30 in place of cosines, 3CosMul's answers arbitrary)
+    v = random_kv["w3"]
+    tiny_or_huge = (v.astype(np.float64) * scale).astype(np.float32)
+    assert np.isfinite(tiny_or_huge).all() and tiny_or_huge.any()
+    want = random_kv.similar_by_vector(v, topn=5)
+    for got in (random_kv.similar_by_vector(tiny_or_huge, topn=5),
+                random_kv.most_similar([tiny_or_huge], topn=5)):
+        assert [w for w, _ in got] == [w for w, _ in want] and got[0] == ("w3", pytest.approx(1.0, abs=1e-4))
+        np.testing.assert_allclose([s for _, s in got], [s for _, s in want], rtol=1e-4, atol=1e-4)
+    want = random_kv.most_similar_cosmul([v], topn=5)
+    got = random_kv.most_similar_cosmul([tiny_or_huge], topn=5)
+    assert [w for w, _ in got] == [w for w, _ in want]
+
+
+@pytest.mark.parametrize("weight", [1e30, 1e-30, 1e-300])
+def test_a_huge_or_tiny_weight_gives_the_direction_of_its_word(random_kv, weight):
+    want = random_kv.most_similar("w3", topn=5)
+    got = random_kv.most_similar([("w3", weight)], topn=5)
+    assert [w for w, _ in got] == [w for w, _ in want]
+    np.testing.assert_allclose([s for _, s in got], [s for _, s in want], rtol=1e-5)
+
+
+@pytest.mark.parametrize("term", [("king", 2.0), ["a", "b", "c", "d", "e"], {"king": 1}, object(),
+                                  1j * np.ones(5)], ids=["pair", "strings", "dict", "object", "complex"])
+def test_a_query_term_that_is_neither_word_nor_real_vector_is_a_query_error(hand_kv, term):
+    # a (word, weight) pair given to most_similar_cosmul (only most_similar takes weights) was numpy's
+    # "could not convert string to float: 'king'"; a complex vector silently lost its imaginary part
+    for query in (lambda: hand_kv.most_similar_cosmul([term]), lambda: hand_kv.similar_by_vector(term)):
+        with pytest.raises(QueryError, match="a word or a vector of 5 real numbers"):
+            query()

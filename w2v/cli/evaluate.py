@@ -22,9 +22,9 @@ def register(subparsers) -> None:
                     "word2vec.c: compute-accuracy) and on word pairs with human similarity scores.")
     p.add_argument("model", help="vector file (w2v native, word2vec binary or text)")
     p.add_argument("--analogies", type=side_file("--analogies"), default=None,
-                   help="questions-words file (default: the bundled Google analogy set)")
+                   help="questions-words file, plain or .gz/.bz2/.xz (default: the bundled Google analogy set)")
     p.add_argument("--pairs", type=side_file("--pairs"), default=None,
-                   help="word1<TAB>word2<TAB>score file (default: the bundled WordSim-353)")
+                   help="word1<TAB>word2<TAB>score file, plain or .gz/.bz2/.xz (default: the bundled WordSim-353)")
     p.add_argument("--restrict-vocab", type=positive_int, default=30000,
                    help="only the N most frequent words count, as question words and as answers")
     p.add_argument("--mul", action="store_true", help="answer analogies by 3CosMul instead of 3CosAdd")

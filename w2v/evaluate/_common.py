@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from w2v.errors import W2VError
-from w2v.fileio import check_regular_file
+from w2v.fileio import check_regular_file, decompression_errors, open_binary
 from w2v.vectors import resolve_restrict_vocab
 
 
@@ -44,15 +45,21 @@ def restricted_vocab(kv, restrict_vocab, case_insensitive: bool) -> tuple[dict[s
 
 
 def read_text(path, default_name: str, what: str) -> tuple[Path, str]:
-    """Text of an evaluation file (UTF-8, invalid bytes replaced); ``path=None`` is the bundled set."""
+    """Text of an evaluation file (UTF-8, invalid bytes replaced, a leading byte-order mark dropped as
+    editors on Windows write one; ``.gz``, ``.bz2`` or ``.xz`` decompressed); ``path=None`` is the
+    bundled set."""
     if path is None:
         from w2v.data import data_path
 
         path = data_path(default_name)
     # read whole: a device (/dev/zero) would fill memory; a pipe is read once, as a file
     path = check_regular_file(os.fspath(path), f"{what} file", EvaluationFileError, pipes=True)
-    try:
-        with open(path, "rb") as f:
-            return path, f.read().decode("utf-8", errors="replace")
-    except OSError as err:
-        raise EvaluationFileError(f"{what} file {str(path)!r} cannot be read: {err.strerror or err}") from None
+    # .gz, .bz2 and .xz are decompressed (by extension, as gensim's evaluate_* and w2v's other readers)
+    with decompression_errors(path, f"{what} file", EvaluationFileError), open_binary(path) as f:
+        return path, f.read().decode("utf-8-sig", errors="replace")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines of an evaluation file ended by LF, CR LF or a lone CR (not the other Unicode breaks
+    :meth:`str.splitlines` knows, which may sit inside a word)."""
+    return re.split(r"\r\n|\r|\n", text)

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from w2v.evaluate._common import EvaluationError, EvaluationFileError, read_text, restricted_vocab
+from w2v.evaluate._common import EvaluationError, EvaluationFileError, read_text, restricted_vocab, split_lines
+from w2v.finite import first_non_finite
 from w2v.vectors import COSMUL_EPSILON, top_k
 
 logger = logging.getLogger(__name__)
@@ -131,17 +132,26 @@ def evaluate_analogies(kv, path=None, restrict_vocab: int | None = 30000, method
     Returns
     -------
     AnalogyResult
+
+    Raises
+    ------
+    EvaluationError
+        ``method`` is unknown, the file is unusable (:class:`EvaluationFileError`), or a question
+        word's vector holds NaN or an infinity (edited in place; such a row that no question uses
+        is only never an answer, as in :meth:`~w2v.vectors.KeyedVectors.most_similar`).
     """
-    if method not in ("add", "mul"):
-        raise EvaluationError(f"analogy method must be 'add' or 'mul', not {method!r}")
+    _check_method(method)
     lookup, n = restricted_vocab(kv, restrict_vocab, case_insensitive)
     path, (names, sections, rows, owner, malformed) = _read_questions(path, lookup, case_insensitive)
     if rows.size:
         keys = [w.upper() for w in kv.words[:n]] if case_insensitive else kv.words[:n]
         canonical = np.fromiter((lookup[k] for k in keys), dtype=np.int64, count=n)
         # a repeated word's later rows are never answers (the word resolves to its first row)
-        shadowed = None if kv._shadowed is None else kv._shadowed[:n]
-        right = _solve(kv.unit_vectors[:n], rows, canonical, method, shadowed)
+        never = None if kv._shadowed is None else kv._shadowed[:n]
+        unit = kv.unit_vectors[:n]
+        if first_non_finite(unit) >= 0:
+            never = _refuse_non_finite(kv, unit, rows, never)
+        right = _solve(unit, rows, canonical, method, never)
         counts = np.bincount(owner[right], minlength=len(sections))
         for section, correct in zip(sections, counts):
             section.correct = int(correct)
@@ -150,6 +160,11 @@ def evaluate_analogies(kv, path=None, restrict_vocab: int | None = 30000, method
     if malformed:
         logger.warning("%s: skipped %d malformed lines (not four words)", path, malformed)
     return result
+
+
+def _check_method(method) -> None:
+    if method not in ("add", "mul"):
+        raise EvaluationError(f"analogy method must be 'add' or 'mul', not {method!r}")
 
 
 def check_questions(path=None) -> None:
@@ -179,7 +194,7 @@ def _parse(path, text, lookup, case_insensitive):
     number of malformed lines."""
     names, sections, rows, owner = [], [], [], []
     malformed = 0
-    for line_no, line in enumerate(text.split("\n"), 1):
+    for line_no, line in enumerate(split_lines(text), 1):
         if line.startswith(": "):
             name = line.lstrip(": ").strip()
             while name in names:  # keep repeated headers apart
@@ -209,12 +224,26 @@ def _parse(path, text, lookup, case_insensitive):
             np.array(owner, dtype=np.int64), malformed)
 
 
+def _refuse_non_finite(kv, unit: np.ndarray, rows: np.ndarray, never: np.ndarray | None) -> np.ndarray:
+    """Rows never to answer, given that some searched rows hold NaN or an infinity (vectors edited
+    in place): such a row is never an answer, as in :meth:`~w2v.vectors.KeyedVectors.most_similar`
+    (argmax would take its NaN score for the best); a question that uses one cannot be answered,
+    an :class:`EvaluationError` naming its word."""
+    finite = np.isfinite(unit).all(axis=1)
+    used = ~finite[rows]
+    if used.any():
+        word = kv.words[int(rows[np.nonzero(used)][0])]
+        raise EvaluationError(f"the vector of {word!r}, a word of an analogy question, is not finite (NaN "
+                              "or infinity): no accuracy can be computed; retrain or repair the vectors")
+    return ~finite if never is None else never | ~finite
+
+
 def _solve(unit: np.ndarray, rows: np.ndarray, canonical: np.ndarray, method: str,
-           shadowed: np.ndarray | None = None) -> np.ndarray:
+           never: np.ndarray | None = None) -> np.ndarray:
     """Boolean (m,): whether each question (rows of a, b, c, d) is answered right.
 
     ``unit`` (N, d) float32 holds the searched unit vectors, ``rows`` (m, 4) int64 the questions'
-    rows, ``canonical`` (N,) int64 the row each searched row answers as, and ``shadowed`` (N,) bool
+    rows, ``canonical`` (N,) int64 the row each searched row answers as, and ``never`` (N,) bool
     (optional) the rows that are never an answer.
     """
     n = unit.shape[0]
@@ -230,8 +259,8 @@ def _solve(unit: np.ndarray, rows: np.ndarray, canonical: np.ndarray, method: st
             block = rows[first:min(first + batch, stop)]
             scores = _combine(cosines, np.searchsorted(distinct, block[:, :3]), method)
             scores[np.arange(len(block))[:, None], block[:, :3]] = -np.inf
-            if shadowed is not None:
-                scores[:, shadowed] = -np.inf
+            if never is not None:
+                scores[:, never] = -np.inf
             predicted = canonical[np.argmax(scores, axis=1)]
             right[first:first + len(block)] = predicted == block[:, 3]
             # An answer that is a case variant of a question word (e.g. "Paris" when asked

@@ -16,8 +16,9 @@ from __future__ import annotations
 import logging
 
 from w2v.evaluate._common import EvaluationError, EvaluationFileError
-from w2v.evaluate.analogies import check_questions, evaluate_analogies
+from w2v.evaluate.analogies import _check_method, check_questions, evaluate_analogies
 from w2v.fileio import check_regular_file
+from w2v.vectors import resolve_restrict_vocab
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,10 @@ class EvaluateEveryEpoch:
     """
 
     def __init__(self, questions=None, restrict_vocab: int | None = 30000, method: str = "add"):
+        # settings are checked now: a bad restrict_vocab stopped the training at its first epoch's
+        # end, and an unknown method read as "no question yet" skipped every evaluation
+        resolve_restrict_vocab(restrict_vocab, 0)
+        _check_method(method)
         # a file that can never be used fails here, before training; one whose words the vectors do
         # not know yet is only a warning at each epoch's end (below). It is read after every
         # epoch, so a pipe (read once) cannot be it

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from w2v.evaluate._common import EvaluationError, EvaluationFileError, read_text, restricted_vocab
+from w2v.evaluate._common import EvaluationError, EvaluationFileError, read_text, restricted_vocab, split_lines
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +91,7 @@ def evaluate_word_pairs(kv, path=None, restrict_vocab: int | None = 30000,
     lookup, n = restricted_vocab(kv, restrict_vocab, case_insensitive)
     first, second, gold = [], [], []
     oov = malformed = 0
-    for line_no, line in enumerate(re.split(r"\r\n|\r|\n", text), 1):
+    for line_no, line in enumerate(split_lines(text), 1):
         if not line or line.startswith("#"):
             continue
         parts = line.split(delimiter)
