@@ -108,3 +108,14 @@ def test_a_byte_order_mark_is_not_part_of_the_first_word(kv, tmp_path):
     r = evaluate_word_pairs(kv, with_bom, restrict_vocab=None)
     assert (r.pairs, r.oov, r.malformed) == (expected.pairs, expected.oov, expected.malformed) == (4, 0, 0)
     assert r.spearman == expected.spearman and r.pearson == expected.pearson
+
+
+def test_a_p_value_scipy_cannot_give_is_none_not_nan(tmp_path):
+    # two pairs with different scores: both correlations are defined (+-1), but scipy has no
+    # p-value for a Spearman correlation of two points (NaN); the result says None, as documented
+    kv = KeyedVectors(["a", "b", "c"], np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]))
+    (tmp_path / "two.tsv").write_text("a\tb\t1\na\tc\t2\n")
+    r = evaluate_word_pairs(kv, tmp_path / "two.tsv")
+    assert r.spearman == pytest.approx(1.0) and r.pearson == pytest.approx(1.0)
+    assert r.spearman_pvalue is None
+    assert r.pearson_pvalue == pytest.approx(stats.pearsonr([1.0, 2.0], [0.0, 2 ** -0.5])[1])

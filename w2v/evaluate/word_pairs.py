@@ -32,7 +32,8 @@ class WordPairsResult:
         Rank and linear correlation over the pairs whose words are both known; None when
         undefined (all human scores or all model similarities equal), see ``reason``.
     spearman_pvalue, pearson_pvalue : float or None
-        Two-sided p-values (scipy); None with the correlations.
+        Two-sided p-values (scipy); None with the correlations, and where scipy has none for a
+        defined correlation (Spearman's of two pairs).
     oov_ratio : float
         Fraction (0..1) of pairs left out for unknown words; gensim reports this times 100.
     pairs : int
@@ -141,8 +142,14 @@ def evaluate_word_pairs(kv, path=None, restrict_vocab: int | None = 30000,
     pearson = stats.pearsonr(gold, model)
     return WordPairsResult(
         spearman=float(spearman[0]), pearson=float(pearson[0]),
-        spearman_pvalue=float(spearman[1]), pearson_pvalue=float(pearson[1]), **common,
+        spearman_pvalue=_p_value(spearman[1]), pearson_pvalue=_p_value(pearson[1]), **common,
     )
+
+
+def _p_value(value) -> float | None:
+    """scipy's p-value as a float, None where scipy gives NaN (no p-value for so few pairs)."""
+    value = float(value)
+    return None if np.isnan(value) else value
 
 
 def _show(delimiter: str) -> str:
