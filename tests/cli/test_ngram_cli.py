@@ -269,6 +269,24 @@ def test_a_model_fitted_from_a_file_in_python_scores_as_the_trained_one_without_
     assert NgramLM.load(folder / "api.lm").tokenizer_ == NgramLM.load(folder / "cli.lm").tokenizer_ == "default"
 
 
+@pytest.mark.parametrize("tokenizer", ["default", "whitespace"])
+def test_train_reads_heldout_text_with_its_tokenizer_as_the_python_api_does(files, capsys, tokenizer):
+    # --heldout is read with --tokenizer, as NgramLM.fit(corpus, heldout=path) reads a held-out path
+    # with the training corpus's tokenizer: the same lambdas
+    from w2v.corpus import Tokenizer, open_corpus
+
+    folder, train, _ = files
+    heldout, model = folder / "heldout.txt", folder / "m.lm"
+    heldout.write_text("The cat sat on the log .\nA dog saw the cat .\nThe dog ran .\n")
+    assert main(["ngram", "train", str(train), "--smoothing", "interpolated", "--min-count", "1",
+                 "--tokenizer", tokenizer, "--heldout", str(heldout), "-o", str(model)]) == 0
+    capsys.readouterr()
+    reader = Tokenizer.whitespace() if tokenizer == "whitespace" else Tokenizer()
+    api = NgramLM(smoothing="interpolated", min_count=1).fit(open_corpus(train, tokenizer=reader), heldout=heldout)
+    lambdas = NgramLM.load(model).smoothing_.fitted_["lambdas"]
+    assert lambdas == api.smoothing_.fitted_["lambdas"]
+
+
 def test_generate_warns_about_an_arpa_models_tokenizer_only_when_the_context_depends_on_it(files, capsys):
     folder, train, _ = files
     arpa = folder / "m.arpa"

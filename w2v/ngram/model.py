@@ -169,8 +169,11 @@ class NgramLM:
             Tokenised training sentences, or anything :func:`w2v.corpus.open_corpus` accepts. A
             path is read with the default tokenizer, and ``tokenizer_`` records which one read the
             text (see the class's attributes).
-        heldout : iterable of list of str, optional
-            Held-out sentences for methods with fitted parameters (``interpolated``). When
+        heldout : iterable of list of str, or path, optional
+            Held-out sentences for methods with fitted parameters (``interpolated``). A path is read
+            as the training text was, with the tokenizer (and ``max_sentence_length``) of the
+            corpus object given as ``sentences`` (held-out text tokenized otherwise would not hold
+            the training words); after a path or token lists, with the default tokenizer. When
             omitted, every tenth training sentence is held out to fit them, and the final counts
             use all sentences.
 
@@ -181,13 +184,14 @@ class NgramLM:
         self.check_params()
         smoothing = self._make_smoothing()
         tokenizer = _recorded_tokenizer(sentences)
+        reader = _reader(sentences)
         sentences = _materialise(sentences, "fit")
         vocab, encoded = build_and_encode(sentences, self.min_count)
         counts = NgramCounts.from_ids(encoded.ids, self.order, len(vocab))
         if smoothing.uses_heldout:
             if heldout is not None:
                 fit_counts = counts
-                heldout_ids = encode(vocab, _materialise(heldout, "fit")).ids
+                heldout_ids = encode(vocab, _materialise(heldout, "fit", reader)).ids
             else:
                 # parameters fitted on text the counts have not seen, then re-used with all counts
                 fit_counts = NgramCounts.from_ids(
@@ -486,27 +490,37 @@ def write_arpa(lm: NgramLM, path: str | os.PathLike, max_dense_entries: int | No
     lm.to_arpa(path, max_dense_entries)
 
 
+def _reader(source):
+    """The corpus object reading ``source`` when it is one that reads files (whose tokenizer and
+    ``max_sentence_length`` then read a held-out path too), else None: a path is read with
+    ``open_corpus``'s defaults, and token lists by no tokenizer."""
+    from w2v.corpus.readers import FolderCorpus, LineCorpus, StreamCorpus, Text8Corpus
+
+    return source if isinstance(source, (LineCorpus, Text8Corpus, FolderCorpus, StreamCorpus)) else None
+
+
 def _recorded_tokenizer(source) -> str | None:
     """The name of the tokenizer that reads ``source`` (``"default"`` or ``"whitespace"``, what
     ``w2v ngram train --tokenizer`` records), or None: token lists are read by none, and a tokenizer
     configured otherwise than a named one (``Tokenizer(lowercase=False)``) has no name that
     reproduces it."""
     from w2v.corpus import Tokenizer
-    from w2v.corpus.readers import FolderCorpus, LineCorpus, StreamCorpus, Text8Corpus
 
     if isinstance(source, (str, os.PathLike)):
         tokenizer = Tokenizer()  # what _materialise's open_corpus reads a path with
-    elif isinstance(source, (LineCorpus, Text8Corpus, FolderCorpus, StreamCorpus)):
+    elif _reader(source) is not None:
         tokenizer = source.tokenizer
     else:
         return None
     return next((named.name for named in (Tokenizer(), Tokenizer.whitespace()) if tokenizer == named), None)
 
 
-def _materialise(sentences, method: str) -> list:
+def _materialise(sentences, method: str, reader=None) -> list:
     """A list of token lists from a list, an iterable, or a path (through ``open_corpus``).
 
-    ``method`` names the caller in the message when a string stands where a token list belongs.
+    ``method`` names the caller in the message when a string stands where a token list belongs;
+    a path is read with the tokenizer and ``max_sentence_length`` of the corpus object ``reader``
+    (see :func:`_reader`), else with ``open_corpus``'s defaults.
     """
     if isinstance(sentences, (str, os.PathLike)):
         from w2v.corpus import open_corpus
@@ -515,7 +529,9 @@ def _materialise(sentences, method: str) -> list:
             # KenLM's perplexity("a sentence") habit: a path with spaces that does not exist is text
             raise TokenListError(f"{method} takes a file path or a list of token lists, and {sentences[:40]!r} "
                                  f"is not a file; for one sentence write lm.{method}([sentence.split()])")
-        sentences = open_corpus(sentences)
+        sentences = (open_corpus(sentences) if reader is None else
+                     open_corpus(sentences, tokenizer=reader.tokenizer,
+                                 max_sentence_length=reader.max_sentence_length))
     sentences = sentences if isinstance(sentences, list) else list(sentences)
     for sentence in sentences:
         if isinstance(sentence, str):
