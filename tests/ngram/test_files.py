@@ -30,6 +30,49 @@ def test_native_round_trip_is_exact(method, tmp_path, ten_sentences, random_sent
     assert back.generate(20, seed=1) == lm.generate(20, seed=1)
 
 
+def _configured(method):
+    """Estimators of ``method`` with every constructor parameter away from its default: by name,
+    and as a configured smoothing object where the method takes parameters."""
+    from w2v.ngram.add_k import AddK
+    from w2v.ngram.kneser_ney import KneserNey, ModifiedKneserNey
+    from w2v.ngram.smoothing import JelinekMercer
+
+    # k only means something to add-k, and is saved for it only
+    models = [NgramLM(order=2, smoothing=method, min_count=3, **({"k": 0.5} if method == "add-k" else {}))]
+    objects = {"add-k": AddK(k=0.25), "interpolated": JelinekMercer(lambdas=[0.9, 0.6]),
+               "kneser-ney": KneserNey(discounts=[0.7, 0.4]),
+               "modified-kneser-ney": ModifiedKneserNey(discounts=[[0.5, 1.0, 1.5], [0.25, 0.5, 2.5]])}
+    if method in objects:
+        models.append(NgramLM(order=2, smoothing=objects[method], min_count=3))
+    return models
+
+
+@pytest.mark.parametrize("method", SMOOTHING_NAMES)
+def test_a_loaded_model_has_the_constructor_parameters_it_was_saved_with(method, tmp_path, ten_sentences,
+                                                                         random_sentences):
+    # a model saved with k=0.5 came back with k=1.0 (and explicit lambdas or discounts came back as
+    # None): its repr said otherwise than the file, and a refit estimated another model
+    sentences = ten_sentences + random_sentences[:50]
+    for lm in _configured(method):
+        lm.fit(sentences)
+        lm.save(tmp_path / "m.lm")
+        back = NgramLM.load(tmp_path / "m.lm")
+        made, remade = lm._make_smoothing(), back._make_smoothing()
+        assert (back.order, back.min_count) == (lm.order, lm.min_count) == (2, 3)
+        assert (type(remade), remade.params()) == (type(made), made.params()), lm
+        if isinstance(lm.smoothing, str):
+            assert repr(back) == repr(lm) and back.smoothing == method and back.k == lm.k
+        if method == "add-k":
+            # by name, whichever way it was given: NgramLM(smoothing="add-k", k=...)
+            assert (back.smoothing, back.k) == ("add-k", made.k)
+        elif not isinstance(lm.smoothing, str):
+            # explicit parameters: a configured object, not the fitted one
+            assert back.smoothing is not back.smoothing_ and not back.smoothing.fitted_
+        # a refit of the loaded model estimates the model the saved one was
+        assert _scores(back.fit(sentences)) == _scores(lm.fit(sentences))
+        assert back.smoothing_.fitted_ == lm.smoothing_.fitted_
+
+
 @pytest.mark.parametrize("method", SMOOTHING_NAMES)
 @pytest.mark.parametrize("order", [1, 2, 4])
 def test_arpa_round_trip_scores_identically(method, order, tmp_path, ten_sentences, random_sentences):

@@ -436,6 +436,11 @@ class NgramLM:
     def load(cls, path: str | os.PathLike) -> "NgramLM":
         """Read a model saved by :meth:`save`, or an ARPA file (detected from the content).
 
+        A saved model comes back with the constructor parameters it was saved with (``order``,
+        ``min_count``, the smoothing method with add-k's ``k`` or explicit lambdas or discounts),
+        so that a refit estimates the same model; ``k`` is saved for add-k only (the other
+        methods ignore it). A model read from an ARPA file has ``smoothing="arpa"``.
+
         Parameters
         ----------
         path : str or PathLike
@@ -455,6 +460,7 @@ class NgramLM:
             # a method this w2v does not know or cannot rebuild: the tables still score
             smoothing = _Loaded(header.smoothing)
         lm = _assemble(vocab, tables, smoothing, header.min_count, header.train_tokens)
+        lm.smoothing, lm.k = _constructor_smoothing(smoothing, lm.k)
         lm.tokenizer_ = header.tokenizer
         return lm
 
@@ -575,6 +581,21 @@ def _assemble(vocab: NgramVocab, tables: BackoffTables, smoothing: Smoothing, mi
     lm.train_tokens_ = train_tokens
     lm.tokenizer_ = None
     return lm
+
+
+def _constructor_smoothing(smoothing: Smoothing, k: float) -> tuple[str | Smoothing, float]:
+    """The ``smoothing`` and ``k`` parameters of an :class:`NgramLM` that estimates as ``smoothing``
+    (read from a file) does: its name, with add-k's ``k``, when the name alone makes it; else an
+    unfitted copy configured with its parameters (explicit lambdas or discounts). ``k`` is kept for
+    other methods, which ignore it."""
+    if isinstance(smoothing, _Loaded):
+        return smoothing.name, k
+    params = smoothing.params()
+    if smoothing.name == "add-k":
+        return smoothing.name, params["k"]
+    if params == make_smoothing(smoothing.name).params():
+        return smoothing.name, k
+    return make_smoothing(smoothing.name, **params), k
 
 
 class _Loaded(Smoothing):
