@@ -88,6 +88,31 @@ def test_errors_exit_2_with_one_line(files, capsys):
     assert main(["ngram"]) == 2
 
 
+@pytest.mark.parametrize("command", ["perplexity", "generate"])
+@pytest.mark.parametrize("field, key, value", [("fitted", "lambdas", [0.5, float("nan"), 0.5]),
+                                               ("params", "lambdas", [0.5, float("inf"), 0.5]),
+                                               ("params", "lambdas", [0.5, 1.5, 0.5])])
+def test_a_model_with_impossible_smoothing_values_exits_2_with_one_line(files, command, field, key, value):
+    # NaN in the learned values loaded unchecked; NaN or out-of-range parameters made a scoring-only model
+    from cli_runner import run_cli
+
+    from w2v.container import open_container, write_container
+    from w2v.ngram.persist import LAYOUT
+
+    folder, train, test = files
+    good, bad = folder / "good.lm", folder / "bad.lm"
+    assert run_cli("ngram", "train", train, "--smoothing", "interpolated", "-o", good).returncode == 0
+    with open_container(good, LAYOUT) as box:
+        meta = {k: v for k, v in box.meta.items() if k not in ("format", "version")}
+        arrays = {name: box.array(name) for name in box.names}
+    meta[field][key] = value
+    write_container(bad, LAYOUT, meta, arrays)
+    result = run_cli("ngram", command, bad, *([test] if command == "perplexity" else []))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"w2v ngram {command}: error: language model ") and result.stderr.count("\n") == 1
+    assert "bad.lm" in result.stderr and f"header field '{field}'" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_help_shows_defaults(capsys):
     with pytest.raises(SystemExit):
         main(["ngram", "train", "--help"])

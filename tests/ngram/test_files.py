@@ -211,6 +211,122 @@ def test_bad_native_files(tmp_path, ten_sentences):
         NgramLM.load(pickled)
 
 
+def _rewrite_header(source, target, edit):
+    """Copy the native model ``source`` to ``target`` with its JSON header changed by ``edit(meta)``."""
+    from w2v.container import open_container, write_container
+    from w2v.ngram.persist import LAYOUT
+
+    with open_container(source, LAYOUT) as box:
+        meta = {k: v for k, v in box.meta.items() if k not in ("format", "version")}
+        arrays = {name: box.array(name) for name in box.names}
+    edit(meta)
+    write_container(target, LAYOUT, meta, arrays)
+
+
+NAN, INF = float("nan"), float("inf")
+
+
+def _set(field, key, value):
+    return lambda meta: meta[field].__setitem__(key, value)
+
+
+@pytest.mark.parametrize("method, edit, message", [
+    # NaN and infinities, in the learned values and in the parameters (NaN in params made a scoring-only model)
+    ("interpolated", _set("fitted", "lambdas", [NAN, 0.5]), r"'fitted' holds nan at lambdas\[0\]"),
+    ("interpolated", _set("fitted", "lambdas", [0.5, -INF]), r"'fitted' holds -inf at lambdas\[1\]"),
+    ("kneser-ney", lambda m: m["fitted"]["discounts"].__setitem__("1", [INF] * 3),
+     r"'fitted' holds inf at discounts\['1'\]\[0\]"),
+    ("modified-kneser-ney", lambda m: m["fitted"]["discounts"]["2"].__setitem__(2, NAN),
+     r"'fitted' holds nan at discounts\['2'\]\[2\]"),
+    ("add-k", _set("params", "k", NAN), r"'params' holds nan at k"),
+    ("add-k", _set("params", "k", INF), r"'params' holds inf at k"),
+    ("add-k", _set("params", "k", 10 ** 400), r"'params' holds 100000000000\.\.\. \(401 digits\) at k"),
+    ("interpolated", _set("params", "lambdas", [0.5, INF]), r"'params' holds inf at lambdas\[1\]"),
+    ("kneser-ney", _set("params", "discounts", [NAN, 0.5]), r"'params' holds nan at discounts\[0\]"),
+    ("mle", _set("fitted", "anything", NAN), r"'fitted' holds nan at anything"),
+    ("witten-bell", _set("params", "anything", [[INF]]), r"'params' holds inf at anything\[0\]\[0\]"),
+    # finite, but no save of the method writes them: refused, not read as a scoring-only model
+    ("add-k", _set("params", "k", -1.0), r"'params': add-k needs a finite k > 0, got -1.0"),
+    ("add-k", _set("params", "k", True), r"'params': k must be null, a number or a list of numbers.*got true"),
+    ("add-k", _set("params", "k", "0.5"), r"'params': k must be .*got \"0.5\""),
+    ("add-k", _set("params", "k", [0.5]), r"'params': add-k smoothing cannot be made from \{\"k\": \[0.5\]\}"),
+    ("interpolated", _set("params", "lambdas", [0.5, 1.5]), r"'params': .*lambdas in \[0, 1\], got 1.5"),
+    ("interpolated", _set("params", "lambdas", [0.5]), r"'params': .*order 2 needs 2 lambdas"),
+    ("interpolated", _set("params", "lambdas", 0.5), r"'params': interpolated smoothing cannot be made from"),
+    ("interpolated", _set("params", "lambdas", {"0": 0.5, "1": 0.5}), r"'params': lambdas must be null, a "),
+    ("interpolated", _set("fitted", "lambdas", [0.5, 2.0]), r"'fitted': .*lambdas in \[0, 1\], got 2.0"),
+    ("interpolated", _set("fitted", "lambdas", [0.5]), r"'fitted': .*order 2 needs 2 lambdas"),
+    ("interpolated", _set("fitted", "lambdas", [0.5, None]), r"'fitted': .*lambdas must be a list of numbers"),
+    ("kneser-ney", _set("params", "discounts", [0.5, 1.5]), r"'params': .*discount must be in \[0, 1\]"),
+    ("kneser-ney", _set("fitted", "discounts", {"1": [0.5] * 3}), r"'fitted': .*discounts of orders 1 to 2"),
+    ("kneser-ney", _set("fitted", "discounts", [[0.5] * 3] * 2), r"'fitted': .*discounts of orders 1 to 2"),
+    ("kneser-ney", _set("fitted", "discounts", {"1": [0.5] * 3, "2": 0.5}),
+     r"'fitted': .*discounts of order 2 must be \(D1, D2, D3\+\)"),
+    ("kneser-ney", _set("fitted", "discounts", {"1": [0.5] * 3, "2": [-0.5] * 3}),
+     r"'fitted': .*discount must be in \[0, 1\], got -0.5"),
+    ("modified-kneser-ney", _set("fitted", "discounts", {"1": [0.5, 1, 1.5], "2": [0.5, 2.5, 1.5]}),
+     r"'fitted': .*0 <= Dk <= k"),
+    ("modified-kneser-ney", _set("fitted", "discounts", {"1": [0.5, 1, 1.5], "2": [0.5, 1]}),
+     r"'fitted': .*discounts of order 2 must be \(D1, D2, D3\+\)"),
+])
+def test_impossible_smoothing_values_are_refused_in_one_line(method, edit, message, tmp_path, ten_sentences):
+    NgramLM(order=2, smoothing=method, min_count=1).fit(ten_sentences).save(tmp_path / "good.lm")
+    _rewrite_header(tmp_path / "good.lm", tmp_path / "bad.lm", edit)
+    with pytest.raises(ModelFormatError, match=message) as err:
+        NgramLM.load(tmp_path / "bad.lm")
+    text = str(err.value)
+    assert "\n" not in text and "bad.lm' is damaged: header field" in text, text
+
+
+@pytest.mark.parametrize("method, field, key", [("add-k", "params", "k2"), ("mle", "fitted", "lambdas"),
+                                               ("nonesuch", "params", "k")])
+def test_what_this_w2v_does_not_know_still_scores_unless_it_is_not_finite(method, field, key, tmp_path,
+                                                                          ten_sentences):
+    # a newer w2v's method, parameter or learned value: the saved tables score as they did
+    lm = NgramLM(order=2, smoothing="witten-bell" if method == "nonesuch" else method, min_count=1).fit(ten_sentences)
+    lm.save(tmp_path / "good.lm")
+
+    def edit(value):
+        def change(meta):
+            meta[field][key] = value
+            if method == "nonesuch":
+                meta["smoothing"] = method
+        return change
+
+    _rewrite_header(tmp_path / "good.lm", tmp_path / "newer.lm", edit([0.5, 0.5]))
+    back = NgramLM.load(tmp_path / "newer.lm")
+    assert back.smoothing_.name == method and _scores(back) == _scores(lm)
+    _rewrite_header(tmp_path / "good.lm", tmp_path / "bad.lm", edit([0.5, NAN]))
+    with pytest.raises(ModelFormatError, match=rf"header field '{field}' holds nan at {key}\[1\]"):
+        NgramLM.load(tmp_path / "bad.lm")
+
+
+@pytest.mark.parametrize("make", [
+    lambda: NgramLM(order=1, smoothing="mle"),
+    lambda: NgramLM(order=4, smoothing="witten-bell", min_count=1),
+    lambda: NgramLM(order=2, smoothing="add-k", k=1e308),
+    lambda: NgramLM(order=2, smoothing="add-k", k=1e-320),
+    lambda: NgramLM(order=1, smoothing="interpolated", min_count=1),
+    lambda: NgramLM(order=3, smoothing="interpolated"),
+    lambda: NgramLM(order=3, smoothing=__import__("w2v.ngram.smoothing").ngram.smoothing.JelinekMercer([0, 1, 0.5])),
+    lambda: NgramLM(order=5, smoothing="kneser-ney", min_count=1),      # singletons missing at high orders
+    lambda: NgramLM(order=2, smoothing=__import__("w2v.ngram.kneser_ney").ngram.kneser_ney.KneserNey([0, 1])),
+    lambda: NgramLM(order=5, smoothing="modified-kneser-ney", min_count=1),   # KenLM's fallback discounts
+    lambda: NgramLM(order=2, smoothing="modified-kneser-ney"),
+    lambda: NgramLM(order=2, smoothing=__import__("w2v.ngram.kneser_ney").ngram.kneser_ney.ModifiedKneserNey(
+        [[0, 0, 0], [1, 2, 3]])),
+])
+@pytest.mark.parametrize("sentences", ["ten", "random"])
+def test_every_model_a_save_writes_loads(make, sentences, tmp_path, ten_sentences, random_sentences):
+    # the checks refuse nothing a save writes: every method, fitted on a tiny text (fallback
+    # discounts) and a larger one, with parameters at the ends of their ranges
+    lm = make().fit(ten_sentences if sentences == "ten" else random_sentences)
+    lm.save(tmp_path / "m.lm")
+    back = NgramLM.load(tmp_path / "m.lm")
+    assert back.smoothing_.name == lm.smoothing_.name and back.smoothing_.fitted_ == lm.smoothing_.fitted_
+    assert _scores(back) == _scores(lm)
+
+
 @pytest.mark.parametrize("name", [None, "default", "whitespace"])
 def test_known_tokenizer_names_are_kept(name, tmp_path, ten_sentences):
     lm = _fit("kneser-ney", ten_sentences)

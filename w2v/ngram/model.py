@@ -35,7 +35,7 @@ from w2v.errors import CorpusError, ModelFormatError, W2VError
 from w2v.ngram.arpa import read_arpa_tables, write_arpa_tables
 from w2v.ngram.counts import NgramCounts
 from w2v.ngram.encoding import BOS, EOS, UNK, NgramVocab, build_and_encode, encode
-from w2v.ngram.methods import make_smoothing
+from w2v.ngram.methods import make_smoothing, rebuild_smoothing
 from w2v.ngram.persist import ModelHeader, is_arpa_file, read_model_file, write_model_file
 from w2v.ngram.smoothing import Smoothing
 from w2v.ngram.tables import BackoffTables
@@ -452,12 +452,10 @@ class NgramLM:
         """
         if is_arpa_file(path):
             return cls.from_arpa(path)
-        vocab, tables, header = read_model_file(path)
-        try:
-            smoothing = make_smoothing(header.smoothing, **header.params)
-            smoothing.fitted_ = header.fitted
-        except (ValueError, TypeError):
-            # a method this w2v does not know or cannot rebuild: the tables still score
+        vocab, tables, header = read_model_file(path)  # checks what rebuild_smoothing reads
+        smoothing = rebuild_smoothing(header.smoothing, header.params, header.fitted, tables.order)
+        if smoothing is None:
+            # a method (or a parameter of one) this w2v does not know, a newer one's: the tables still score
             smoothing = _Loaded(header.smoothing)
         lm = _assemble(vocab, tables, smoothing, header.min_count, header.train_tokens)
         lm.smoothing, lm.k = _constructor_smoothing(smoothing, lm.k)
