@@ -113,6 +113,22 @@ def test_a_model_with_impossible_smoothing_values_exits_2_with_one_line(files, c
     assert "bad.lm" in result.stderr and f"header field '{field}'" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("declared", [101, 10 ** 10])
+def test_an_arpa_model_above_the_highest_order_exits_2_with_one_line(files, declared):
+    # 'ngram 10000000000=0' in a 90-byte file was a MemoryError traceback; order 101 scored, at 8 bytes
+    # per token and order
+    from cli_runner import run_cli
+
+    folder, _, test = files
+    model = folder / "deep.arpa"
+    model.write_text("\\data\\\nngram 1=3\n" + "".join(f"ngram {n}=0\n" for n in range(2, 101))
+                     + f"ngram {declared}=0\n\n\\1-grams:\n-1\t<unk>\n-99\t<s>\n-0.5\t</s>\n\n\\end\\\n")
+    result = run_cli("ngram", "perplexity", model, test)
+    assert result.returncode == 2 and result.stdout == "" and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("w2v ngram perplexity: error: ") and "deep.arpa' line 102" in result.stderr
+    assert f"declares order {declared}; w2v reads and fits models of order at most 100" in result.stderr
+
+
 def test_help_shows_defaults(capsys):
     with pytest.raises(SystemExit):
         main(["ngram", "train", "--help"])

@@ -131,6 +131,56 @@ def test_hand_written_arpa_uses_back_off_rule(tmp_path):
     assert lm.score(["a", "b"]) == pytest.approx(-0.1 - 0.3 + (-0.5))
 
 
+def _deep_arpa(order: int) -> str:
+    """An ARPA file of ``order``: the n-gram ``<s> a .. a`` at every order n (its prefix one order below)."""
+    head = ["\\data\\", "ngram 1=4"] + [f"ngram {n}=1" for n in range(2, order + 1)]
+    body = ["", "\\1-grams:", "-1.0\t<unk>", "-99\t<s>\t0", "-0.5\t</s>", "-0.4\ta\t0"]
+    for n in range(2, order + 1):
+        body += ["", f"\\{n}-grams:", "-0.1\t" + " ".join(["<s>"] + ["a"] * (n - 1)) + ("\t0" if n < order else "")]
+    return "\n".join(head + body + ["", "\\end\\", ""])
+
+
+def test_an_arpa_file_above_the_highest_order_is_refused(tmp_path):
+    # an order-120 file scored and round-tripped (only a refit refused it): scoring keeps one array of
+    # the text's length per order, so a file of a few KB made scoring a million tokens take 1 GB, the
+    # prefix check took time growing with the square of the order, and a header declaring
+    # 'ngram 10000000000=0' (90 bytes) ended in a MemoryError
+    from w2v.ngram.model import MAX_ORDER
+
+    path = tmp_path / "deep.arpa"
+    path.write_text(_deep_arpa(MAX_ORDER))
+    lm = read_arpa(path)                                   # the highest order fit can write reads
+    assert lm.tables_.order == MAX_ORDER and lm.full_scores(["a"] * (MAX_ORDER - 1))[-2][1] == MAX_ORDER
+    path.write_text(_deep_arpa(MAX_ORDER + 1))
+    for text, line in ((_deep_arpa(MAX_ORDER + 1), MAX_ORDER + 2),
+                       (HAND_ARPA.replace("ngram 2=3\n", "ngram 2=3\nngram 10000000000=0\n"), 4)):
+        path.write_text(text)
+        with pytest.raises(ModelFormatError, match=rf"deep.arpa' line {line}: .*order "
+                                                   rf"{text.split('ngram ')[-1].split('=')[0]}.*at most {MAX_ORDER}"):
+            NgramLM.load(path)
+    with pytest.raises(ModelFormatError, match=rf"at most {MAX_ORDER}"):
+        read_arpa(path)
+
+
+def test_a_native_file_above_the_highest_order_is_refused(tmp_path):
+    # the other way to such a model: a native copy of one
+    from w2v.ngram.model import MAX_ORDER
+    from w2v.ngram.persist import ModelHeader, write_model_file
+
+    path = tmp_path / "deep.arpa"
+    path.write_text(_deep_arpa(MAX_ORDER))
+    lm = read_arpa(path)
+    tables = lm.tables_
+    for field in tables.FIELDS:
+        getattr(tables, field).append(np.empty(0, dtype=np.int64 if field == "keys" else np.float64))
+    tables.logbow[-2] = np.zeros(tables.keys[-2].size)
+    header = ModelHeader(smoothing="arpa", params={}, fitted={}, min_count=1)
+    write_model_file(tmp_path / "deep.lm", header, lm.vocab_.words, tables)
+    with pytest.raises(ModelFormatError, match=rf"deep.lm' is damaged: header field 'order' must be at most "
+                                               rf"{MAX_ORDER}, got {MAX_ORDER + 1}"):
+        NgramLM.load(tmp_path / "deep.lm")
+
+
 @pytest.mark.parametrize("broken, message", [
     ("hello\n", "no \\\\data"),
     (HAND_ARPA.replace("ngram 2=3", "ngram 2=4"), "declares 4"),

@@ -38,7 +38,7 @@ from w2v.ngram.encoding import BOS, EOS, UNK, NgramVocab, build_and_encode, enco
 from w2v.ngram.methods import make_smoothing, rebuild_smoothing
 from w2v.ngram.persist import ModelHeader, is_arpa_file, read_model_file, write_model_file
 from w2v.ngram.smoothing import Smoothing
-from w2v.ngram.tables import BackoffTables
+from w2v.ngram.tables import MAX_ORDER, BackoffTables
 from w2v.ngram.zeros import arpa_zero_reason
 
 logger = logging.getLogger(__name__)
@@ -83,8 +83,6 @@ class PerplexityResult:
         return asdict(self)
 
 
-#: highest accepted order (KenLM's default build stops at 6)
-MAX_ORDER = 100
 #: the highest log10 probability a scored token may have: 0 (a probability of 1) plus the rounding of
 #: an ARPA file's six-decimal probabilities and back-off weights
 MAX_LOG10_PROB = 1e-3
@@ -97,7 +95,9 @@ class NgramLM:
     ----------
     order : int
         ``n``: the model conditions on the previous ``n - 1`` words (default 3, a trigram); at
-        most ``MAX_ORDER`` (100: far beyond useful, since long n-grams are almost never seen twice).
+        most ``MAX_ORDER`` (100: far beyond useful, since long n-grams are almost never seen twice,
+        and costly: scoring keeps 8 bytes per token and order). Files of a higher order are
+        refused when read.
     smoothing : str or Smoothing
         ``"mle"``, ``"add-k"``, ``"interpolated"`` (Jelinek-Mercer), ``"witten-bell"``,
         ``"kneser-ney"`` or ``"modified-kneser-ney"`` (the default, the best of them and KenLM's

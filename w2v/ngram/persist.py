@@ -31,7 +31,7 @@ from w2v.fileio import check_model_file, check_readable, decompression_errors, i
 from w2v.ngram.arpa import cr_only_message, is_cr_only_arpa
 from w2v.ngram.encoding import NgramVocab
 from w2v.ngram.methods import SavedValueError, rebuild_smoothing, tables_class
-from w2v.ngram.tables import BackoffTables
+from w2v.ngram.tables import MAX_ORDER, BackoffTables
 
 LAYOUT = Layout(format="w2v-ngram", version=1, what="language model", title="w2v n-gram model",
                 remedy="save it again")
@@ -193,7 +193,8 @@ def read_model_file(path: str | os.PathLike) -> tuple[NgramVocab, BackoffTables,
         message names the header field or member).
     """
     with open_container(path, LAYOUT) as box:
-        order = box.meta_int("order", minimum=1)
+        # the bound fit() keeps: every order costs memory when scoring, whatever its members hold
+        order = box.meta_int("order", minimum=1, maximum=MAX_ORDER)
         cls = tables_class(box.meta_value("smoothing", (str,), "a method name"))
         # every order needs its members: a huge order is refused before any loop over it
         box.require(order <= len(box.names),
