@@ -88,6 +88,47 @@ def test_errors_exit_2_with_one_line(files, capsys):
     assert main(["ngram"]) == 2
 
 
+@pytest.mark.parametrize("command", ["perplexity", "generate"])
+@pytest.mark.parametrize("field, key, value", [("fitted", "lambdas", [0.5, float("nan"), 0.5]),
+                                               ("params", "lambdas", [0.5, float("inf"), 0.5]),
+                                               ("params", "lambdas", [0.5, 1.5, 0.5])])
+def test_a_model_with_impossible_smoothing_values_exits_2_with_one_line(files, command, field, key, value):
+    # NaN in the learned values loaded unchecked; NaN or out-of-range parameters made a scoring-only model
+    from cli_runner import run_cli
+
+    from w2v.container import open_container, write_container
+    from w2v.ngram.persist import LAYOUT
+
+    folder, train, test = files
+    good, bad = folder / "good.lm", folder / "bad.lm"
+    assert run_cli("ngram", "train", train, "--smoothing", "interpolated", "-o", good).returncode == 0
+    with open_container(good, LAYOUT) as box:
+        meta = {k: v for k, v in box.meta.items() if k not in ("format", "version")}
+        arrays = {name: box.array(name) for name in box.names}
+    meta[field][key] = value
+    write_container(bad, LAYOUT, meta, arrays)
+    result = run_cli("ngram", command, bad, *([test] if command == "perplexity" else []))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"w2v ngram {command}: error: language model ") and result.stderr.count("\n") == 1
+    assert "bad.lm" in result.stderr and f"header field '{field}'" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("declared", [101, 10 ** 10])
+def test_an_arpa_model_above_the_highest_order_exits_2_with_one_line(files, declared):
+    # 'ngram 10000000000=0' in a 90-byte file was a MemoryError traceback; order 101 scored, at 8 bytes
+    # per token and order
+    from cli_runner import run_cli
+
+    folder, _, test = files
+    model = folder / "deep.arpa"
+    model.write_text("\\data\\\nngram 1=3\n" + "".join(f"ngram {n}=0\n" for n in range(2, 101))
+                     + f"ngram {declared}=0\n\n\\1-grams:\n-1\t<unk>\n-99\t<s>\n-0.5\t</s>\n\n\\end\\\n")
+    result = run_cli("ngram", "perplexity", model, test)
+    assert result.returncode == 2 and result.stdout == "" and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("w2v ngram perplexity: error: ") and "deep.arpa' line 102" in result.stderr
+    assert f"declares order {declared}; w2v reads and fits models of order at most 100" in result.stderr
+
+
 def test_help_shows_defaults(capsys):
     with pytest.raises(SystemExit):
         main(["ngram", "train", "--help"])
@@ -267,6 +308,24 @@ def test_a_model_fitted_from_a_file_in_python_scores_as_the_trained_one_without_
         results[name] = json.loads(out.out)
     assert results["api.lm"] == results["cli.lm"] and results["api.lm"]["oov"] == 1
     assert NgramLM.load(folder / "api.lm").tokenizer_ == NgramLM.load(folder / "cli.lm").tokenizer_ == "default"
+
+
+@pytest.mark.parametrize("tokenizer", ["default", "whitespace"])
+def test_train_reads_heldout_text_with_its_tokenizer_as_the_python_api_does(files, capsys, tokenizer):
+    # --heldout is read with --tokenizer, as NgramLM.fit(corpus, heldout=path) reads a held-out path
+    # with the training corpus's tokenizer: the same lambdas
+    from w2v.corpus import Tokenizer, open_corpus
+
+    folder, train, _ = files
+    heldout, model = folder / "heldout.txt", folder / "m.lm"
+    heldout.write_text("The cat sat on the log .\nA dog saw the cat .\nThe dog ran .\n")
+    assert main(["ngram", "train", str(train), "--smoothing", "interpolated", "--min-count", "1",
+                 "--tokenizer", tokenizer, "--heldout", str(heldout), "-o", str(model)]) == 0
+    capsys.readouterr()
+    reader = Tokenizer.whitespace() if tokenizer == "whitespace" else Tokenizer()
+    api = NgramLM(smoothing="interpolated", min_count=1).fit(open_corpus(train, tokenizer=reader), heldout=heldout)
+    lambdas = NgramLM.load(model).smoothing_.fitted_["lambdas"]
+    assert lambdas == api.smoothing_.fitted_["lambdas"]
 
 
 def test_generate_warns_about_an_arpa_models_tokenizer_only_when_the_context_depends_on_it(files, capsys):

@@ -30,6 +30,49 @@ def test_native_round_trip_is_exact(method, tmp_path, ten_sentences, random_sent
     assert back.generate(20, seed=1) == lm.generate(20, seed=1)
 
 
+def _configured(method):
+    """Estimators of ``method`` with every constructor parameter away from its default: by name,
+    and as a configured smoothing object where the method takes parameters."""
+    from w2v.ngram.add_k import AddK
+    from w2v.ngram.kneser_ney import KneserNey, ModifiedKneserNey
+    from w2v.ngram.smoothing import JelinekMercer
+
+    # k only means something to add-k, and is saved for it only
+    models = [NgramLM(order=2, smoothing=method, min_count=3, **({"k": 0.5} if method == "add-k" else {}))]
+    objects = {"add-k": AddK(k=0.25), "interpolated": JelinekMercer(lambdas=[0.9, 0.6]),
+               "kneser-ney": KneserNey(discounts=[0.7, 0.4]),
+               "modified-kneser-ney": ModifiedKneserNey(discounts=[[0.5, 1.0, 1.5], [0.25, 0.5, 2.5]])}
+    if method in objects:
+        models.append(NgramLM(order=2, smoothing=objects[method], min_count=3))
+    return models
+
+
+@pytest.mark.parametrize("method", SMOOTHING_NAMES)
+def test_a_loaded_model_has_the_constructor_parameters_it_was_saved_with(method, tmp_path, ten_sentences,
+                                                                         random_sentences):
+    # a model saved with k=0.5 came back with k=1.0 (and explicit lambdas or discounts came back as
+    # None): its repr said otherwise than the file, and a refit estimated another model
+    sentences = ten_sentences + random_sentences[:50]
+    for lm in _configured(method):
+        lm.fit(sentences)
+        lm.save(tmp_path / "m.lm")
+        back = NgramLM.load(tmp_path / "m.lm")
+        made, remade = lm._make_smoothing(), back._make_smoothing()
+        assert (back.order, back.min_count) == (lm.order, lm.min_count) == (2, 3)
+        assert (type(remade), remade.params()) == (type(made), made.params()), lm
+        if isinstance(lm.smoothing, str):
+            assert repr(back) == repr(lm) and back.smoothing == method and back.k == lm.k
+        if method == "add-k":
+            # by name, whichever way it was given: NgramLM(smoothing="add-k", k=...)
+            assert (back.smoothing, back.k) == ("add-k", made.k)
+        elif not isinstance(lm.smoothing, str):
+            # explicit parameters: a configured object, not the fitted one
+            assert back.smoothing is not back.smoothing_ and not back.smoothing.fitted_
+        # a refit of the loaded model estimates the model the saved one was
+        assert _scores(back.fit(sentences)) == _scores(lm.fit(sentences))
+        assert back.smoothing_.fitted_ == lm.smoothing_.fitted_
+
+
 @pytest.mark.parametrize("method", SMOOTHING_NAMES)
 @pytest.mark.parametrize("order", [1, 2, 4])
 def test_arpa_round_trip_scores_identically(method, order, tmp_path, ten_sentences, random_sentences):
@@ -86,6 +129,56 @@ def test_hand_written_arpa_uses_back_off_rule(tmp_path):
     assert lm.logprob("a", ["b"]) == pytest.approx(-0.7)                  # b has no back-off weight
     assert lm.logprob("zzz", ["b"]) == pytest.approx(-1.0)
     assert lm.score(["a", "b"]) == pytest.approx(-0.1 - 0.3 + (-0.5))
+
+
+def _deep_arpa(order: int) -> str:
+    """An ARPA file of ``order``: the n-gram ``<s> a .. a`` at every order n (its prefix one order below)."""
+    head = ["\\data\\", "ngram 1=4"] + [f"ngram {n}=1" for n in range(2, order + 1)]
+    body = ["", "\\1-grams:", "-1.0\t<unk>", "-99\t<s>\t0", "-0.5\t</s>", "-0.4\ta\t0"]
+    for n in range(2, order + 1):
+        body += ["", f"\\{n}-grams:", "-0.1\t" + " ".join(["<s>"] + ["a"] * (n - 1)) + ("\t0" if n < order else "")]
+    return "\n".join(head + body + ["", "\\end\\", ""])
+
+
+def test_an_arpa_file_above_the_highest_order_is_refused(tmp_path):
+    # an order-120 file scored and round-tripped (only a refit refused it): scoring keeps one array of
+    # the text's length per order, so a file of a few KB made scoring a million tokens take 1 GB, the
+    # prefix check took time growing with the square of the order, and a header declaring
+    # 'ngram 10000000000=0' (90 bytes) ended in a MemoryError
+    from w2v.ngram.model import MAX_ORDER
+
+    path = tmp_path / "deep.arpa"
+    path.write_text(_deep_arpa(MAX_ORDER))
+    lm = read_arpa(path)                                   # the highest order fit can write reads
+    assert lm.tables_.order == MAX_ORDER and lm.full_scores(["a"] * (MAX_ORDER - 1))[-2][1] == MAX_ORDER
+    path.write_text(_deep_arpa(MAX_ORDER + 1))
+    for text, line in ((_deep_arpa(MAX_ORDER + 1), MAX_ORDER + 2),
+                       (HAND_ARPA.replace("ngram 2=3\n", "ngram 2=3\nngram 10000000000=0\n"), 4)):
+        path.write_text(text)
+        with pytest.raises(ModelFormatError, match=rf"deep.arpa' line {line}: .*order "
+                                                   rf"{text.split('ngram ')[-1].split('=')[0]}.*at most {MAX_ORDER}"):
+            NgramLM.load(path)
+    with pytest.raises(ModelFormatError, match=rf"at most {MAX_ORDER}"):
+        read_arpa(path)
+
+
+def test_a_native_file_above_the_highest_order_is_refused(tmp_path):
+    # the other way to such a model: a native copy of one
+    from w2v.ngram.model import MAX_ORDER
+    from w2v.ngram.persist import ModelHeader, write_model_file
+
+    path = tmp_path / "deep.arpa"
+    path.write_text(_deep_arpa(MAX_ORDER))
+    lm = read_arpa(path)
+    tables = lm.tables_
+    for field in tables.FIELDS:
+        getattr(tables, field).append(np.empty(0, dtype=np.int64 if field == "keys" else np.float64))
+    tables.logbow[-2] = np.zeros(tables.keys[-2].size)
+    header = ModelHeader(smoothing="arpa", params={}, fitted={}, min_count=1)
+    write_model_file(tmp_path / "deep.lm", header, lm.vocab_.words, tables)
+    with pytest.raises(ModelFormatError, match=rf"deep.lm' is damaged: header field 'order' must be at most "
+                                               rf"{MAX_ORDER}, got {MAX_ORDER + 1}"):
+        NgramLM.load(tmp_path / "deep.lm")
 
 
 @pytest.mark.parametrize("broken, message", [
@@ -166,6 +259,122 @@ def test_bad_native_files(tmp_path, ten_sentences):
     np.savez(pickled, meta=np.array([{"format": "w2v-ngram"}], dtype=object))
     with pytest.raises(ModelFormatError):
         NgramLM.load(pickled)
+
+
+def _rewrite_header(source, target, edit):
+    """Copy the native model ``source`` to ``target`` with its JSON header changed by ``edit(meta)``."""
+    from w2v.container import open_container, write_container
+    from w2v.ngram.persist import LAYOUT
+
+    with open_container(source, LAYOUT) as box:
+        meta = {k: v for k, v in box.meta.items() if k not in ("format", "version")}
+        arrays = {name: box.array(name) for name in box.names}
+    edit(meta)
+    write_container(target, LAYOUT, meta, arrays)
+
+
+NAN, INF = float("nan"), float("inf")
+
+
+def _set(field, key, value):
+    return lambda meta: meta[field].__setitem__(key, value)
+
+
+@pytest.mark.parametrize("method, edit, message", [
+    # NaN and infinities, in the learned values and in the parameters (NaN in params made a scoring-only model)
+    ("interpolated", _set("fitted", "lambdas", [NAN, 0.5]), r"'fitted' holds nan at lambdas\[0\]"),
+    ("interpolated", _set("fitted", "lambdas", [0.5, -INF]), r"'fitted' holds -inf at lambdas\[1\]"),
+    ("kneser-ney", lambda m: m["fitted"]["discounts"].__setitem__("1", [INF] * 3),
+     r"'fitted' holds inf at discounts\['1'\]\[0\]"),
+    ("modified-kneser-ney", lambda m: m["fitted"]["discounts"]["2"].__setitem__(2, NAN),
+     r"'fitted' holds nan at discounts\['2'\]\[2\]"),
+    ("add-k", _set("params", "k", NAN), r"'params' holds nan at k"),
+    ("add-k", _set("params", "k", INF), r"'params' holds inf at k"),
+    ("add-k", _set("params", "k", 10 ** 400), r"'params' holds 100000000000\.\.\. \(401 digits\) at k"),
+    ("interpolated", _set("params", "lambdas", [0.5, INF]), r"'params' holds inf at lambdas\[1\]"),
+    ("kneser-ney", _set("params", "discounts", [NAN, 0.5]), r"'params' holds nan at discounts\[0\]"),
+    ("mle", _set("fitted", "anything", NAN), r"'fitted' holds nan at anything"),
+    ("witten-bell", _set("params", "anything", [[INF]]), r"'params' holds inf at anything\[0\]\[0\]"),
+    # finite, but no save of the method writes them: refused, not read as a scoring-only model
+    ("add-k", _set("params", "k", -1.0), r"'params': add-k needs a finite k > 0, got -1.0"),
+    ("add-k", _set("params", "k", True), r"'params': k must be null, a number or a list of numbers.*got true"),
+    ("add-k", _set("params", "k", "0.5"), r"'params': k must be .*got \"0.5\""),
+    ("add-k", _set("params", "k", [0.5]), r"'params': add-k smoothing cannot be made from \{\"k\": \[0.5\]\}"),
+    ("interpolated", _set("params", "lambdas", [0.5, 1.5]), r"'params': .*lambdas in \[0, 1\], got 1.5"),
+    ("interpolated", _set("params", "lambdas", [0.5]), r"'params': .*order 2 needs 2 lambdas"),
+    ("interpolated", _set("params", "lambdas", 0.5), r"'params': interpolated smoothing cannot be made from"),
+    ("interpolated", _set("params", "lambdas", {"0": 0.5, "1": 0.5}), r"'params': lambdas must be null, a "),
+    ("interpolated", _set("fitted", "lambdas", [0.5, 2.0]), r"'fitted': .*lambdas in \[0, 1\], got 2.0"),
+    ("interpolated", _set("fitted", "lambdas", [0.5]), r"'fitted': .*order 2 needs 2 lambdas"),
+    ("interpolated", _set("fitted", "lambdas", [0.5, None]), r"'fitted': .*lambdas must be a list of numbers"),
+    ("kneser-ney", _set("params", "discounts", [0.5, 1.5]), r"'params': .*discount must be in \[0, 1\]"),
+    ("kneser-ney", _set("fitted", "discounts", {"1": [0.5] * 3}), r"'fitted': .*discounts of orders 1 to 2"),
+    ("kneser-ney", _set("fitted", "discounts", [[0.5] * 3] * 2), r"'fitted': .*discounts of orders 1 to 2"),
+    ("kneser-ney", _set("fitted", "discounts", {"1": [0.5] * 3, "2": 0.5}),
+     r"'fitted': .*discounts of order 2 must be \(D1, D2, D3\+\)"),
+    ("kneser-ney", _set("fitted", "discounts", {"1": [0.5] * 3, "2": [-0.5] * 3}),
+     r"'fitted': .*discount must be in \[0, 1\], got -0.5"),
+    ("modified-kneser-ney", _set("fitted", "discounts", {"1": [0.5, 1, 1.5], "2": [0.5, 2.5, 1.5]}),
+     r"'fitted': .*0 <= Dk <= k"),
+    ("modified-kneser-ney", _set("fitted", "discounts", {"1": [0.5, 1, 1.5], "2": [0.5, 1]}),
+     r"'fitted': .*discounts of order 2 must be \(D1, D2, D3\+\)"),
+])
+def test_impossible_smoothing_values_are_refused_in_one_line(method, edit, message, tmp_path, ten_sentences):
+    NgramLM(order=2, smoothing=method, min_count=1).fit(ten_sentences).save(tmp_path / "good.lm")
+    _rewrite_header(tmp_path / "good.lm", tmp_path / "bad.lm", edit)
+    with pytest.raises(ModelFormatError, match=message) as err:
+        NgramLM.load(tmp_path / "bad.lm")
+    text = str(err.value)
+    assert "\n" not in text and "bad.lm' is damaged: header field" in text, text
+
+
+@pytest.mark.parametrize("method, field, key", [("add-k", "params", "k2"), ("mle", "fitted", "lambdas"),
+                                               ("nonesuch", "params", "k")])
+def test_what_this_w2v_does_not_know_still_scores_unless_it_is_not_finite(method, field, key, tmp_path,
+                                                                          ten_sentences):
+    # a newer w2v's method, parameter or learned value: the saved tables score as they did
+    lm = NgramLM(order=2, smoothing="witten-bell" if method == "nonesuch" else method, min_count=1).fit(ten_sentences)
+    lm.save(tmp_path / "good.lm")
+
+    def edit(value):
+        def change(meta):
+            meta[field][key] = value
+            if method == "nonesuch":
+                meta["smoothing"] = method
+        return change
+
+    _rewrite_header(tmp_path / "good.lm", tmp_path / "newer.lm", edit([0.5, 0.5]))
+    back = NgramLM.load(tmp_path / "newer.lm")
+    assert back.smoothing_.name == method and _scores(back) == _scores(lm)
+    _rewrite_header(tmp_path / "good.lm", tmp_path / "bad.lm", edit([0.5, NAN]))
+    with pytest.raises(ModelFormatError, match=rf"header field '{field}' holds nan at {key}\[1\]"):
+        NgramLM.load(tmp_path / "bad.lm")
+
+
+@pytest.mark.parametrize("make", [
+    lambda: NgramLM(order=1, smoothing="mle"),
+    lambda: NgramLM(order=4, smoothing="witten-bell", min_count=1),
+    lambda: NgramLM(order=2, smoothing="add-k", k=1e308),
+    lambda: NgramLM(order=2, smoothing="add-k", k=1e-320),
+    lambda: NgramLM(order=1, smoothing="interpolated", min_count=1),
+    lambda: NgramLM(order=3, smoothing="interpolated"),
+    lambda: NgramLM(order=3, smoothing=__import__("w2v.ngram.smoothing").ngram.smoothing.JelinekMercer([0, 1, 0.5])),
+    lambda: NgramLM(order=5, smoothing="kneser-ney", min_count=1),      # singletons missing at high orders
+    lambda: NgramLM(order=2, smoothing=__import__("w2v.ngram.kneser_ney").ngram.kneser_ney.KneserNey([0, 1])),
+    lambda: NgramLM(order=5, smoothing="modified-kneser-ney", min_count=1),   # KenLM's fallback discounts
+    lambda: NgramLM(order=2, smoothing="modified-kneser-ney"),
+    lambda: NgramLM(order=2, smoothing=__import__("w2v.ngram.kneser_ney").ngram.kneser_ney.ModifiedKneserNey(
+        [[0, 0, 0], [1, 2, 3]])),
+])
+@pytest.mark.parametrize("sentences", ["ten", "random"])
+def test_every_model_a_save_writes_loads(make, sentences, tmp_path, ten_sentences, random_sentences):
+    # the checks refuse nothing a save writes: every method, fitted on a tiny text (fallback
+    # discounts) and a larger one, with parameters at the ends of their ranges
+    lm = make().fit(ten_sentences if sentences == "ten" else random_sentences)
+    lm.save(tmp_path / "m.lm")
+    back = NgramLM.load(tmp_path / "m.lm")
+    assert back.smoothing_.name == lm.smoothing_.name and back.smoothing_.fitted_ == lm.smoothing_.fitted_
+    assert _scores(back) == _scores(lm)
 
 
 @pytest.mark.parametrize("name", [None, "default", "whitespace"])

@@ -122,6 +122,55 @@ def test_interpolated_needs_some_heldout():
     assert len(lm.smoothing_.fitted_["lambdas"]) == 3
 
 
+def _cased_text(rng, n):
+    """``n`` seeded sentences of capitalised words and punctuation: the default tokenizer (lowercased,
+    punctuation dropped) and the whitespace one read them as different tokens."""
+    words = np.array(["The", "Cat", "sat", "on", "Mat", "dog", "Ran", ".", ","])
+    p = np.array([0.2, 0.15, 0.15, 0.1, 0.1, 0.1, 0.1, 0.05, 0.05])
+    return "".join(" ".join(rng.choice(words, size=rng.integers(2, 8), p=p)) + "\n" for _ in range(n))
+
+
+def test_a_heldout_path_is_read_with_the_training_texts_tokenizer(tmp_path):
+    # with training text read by the whitespace tokenizer, the held-out path was read by the default
+    # one: none of its words were known, and the lambdas came out near 0 (7e-6) instead of near 1
+    from w2v.corpus import Tokenizer, open_corpus
+
+    rng = np.random.default_rng(3)
+    train, heldout = tmp_path / "train.txt", tmp_path / "heldout.txt"
+    train.write_text(_cased_text(rng, 400))
+    heldout.write_text(_cased_text(rng, 80))
+    for tokenizer in (Tokenizer.whitespace(), Tokenizer(lowercase=False), Tokenizer()):
+        corpus = open_corpus(train, tokenizer=tokenizer)
+        from_path = NgramLM(order=3, smoothing="interpolated", min_count=1).fit(corpus, heldout=str(heldout))
+        same = NgramLM(order=3, smoothing="interpolated", min_count=1).fit(
+            corpus, heldout=open_corpus(heldout, tokenizer=tokenizer))
+        assert from_path.smoothing_.fitted_ == same.smoothing_.fitted_, tokenizer
+        # the unigram weight of a text whose words are all known: near 1, not near 0
+        assert from_path.smoothing_.fitted_["lambdas"][0] > 0.9, tokenizer
+    # a path read as a path is: the default tokenizer, for both
+    by_path = NgramLM(order=3, smoothing="interpolated", min_count=1).fit(train, heldout=heldout)
+    assert by_path.smoothing_.fitted_ == same.smoothing_.fitted_
+    # the held-out sentences are cut as the training text's are (max_sentence_length)
+    short = open_corpus(train, tokenizer=Tokenizer.whitespace(), max_sentence_length=2)
+    from_path = NgramLM(order=3, smoothing="interpolated", min_count=1).fit(short, heldout=heldout)
+    same = NgramLM(order=3, smoothing="interpolated", min_count=1).fit(
+        short, heldout=open_corpus(heldout, tokenizer=Tokenizer.whitespace(), max_sentence_length=2))
+    assert from_path.smoothing_.fitted_ == same.smoothing_.fitted_
+
+
+def test_a_heldout_path_after_token_lists_is_read_with_the_default_tokenizer(tmp_path, ten_sentences):
+    # token lists say nothing of how they were made: a path beside them is read as any path is
+    from w2v.corpus import open_corpus
+
+    heldout = tmp_path / "heldout.txt"
+    heldout.write_text("A b\nc A\nb c .\n")
+    from_path = NgramLM(order=2, smoothing="interpolated", min_count=1).fit(ten_sentences, heldout=heldout)
+    same = NgramLM(order=2, smoothing="interpolated", min_count=1).fit(ten_sentences,
+                                                                       heldout=open_corpus(heldout))
+    assert from_path.smoothing_.fitted_ == same.smoothing_.fitted_
+    assert from_path.tokenizer_ is None
+
+
 @pytest.mark.parametrize("marker", ["<s>", "</s>"])
 def test_a_literal_marker_in_a_sentence_is_scored_as_unk_everywhere(lm, marker):
     # score gave NaN for a literal <s> and scored a literal </s> as the sentence end, while evaluate

@@ -38,7 +38,7 @@ from w2v.errors import ModelFormatError
 from w2v.fileio import (WORD_DECODE_ERRORS, WORD_ENCODE_ERRORS, atomic_write, check_model_file, check_readable,
                         decompression_errors, open_binary)
 from w2v.ngram.encoding import BOS, SPECIALS, UNK, NgramVocab
-from w2v.ngram.tables import BackoffTables
+from w2v.ngram.tables import MAX_ORDER, BackoffTables
 
 logger = logging.getLogger(__name__)
 
@@ -175,8 +175,8 @@ def read_arpa_tables(path: str | os.PathLike) -> tuple[NgramVocab, BackoffTables
     ------
     ModelFormatError
         Missing header or sections, counts that disagree with the header, an n-gram whose prefix
-        is missing, unknown words in higher orders, unparsable numbers, NaN, or log10
-        probabilities above 0.
+        is missing, unknown words in higher orders, unparsable numbers, NaN, log10
+        probabilities above 0, or an order above ``MAX_ORDER`` (100, as for fitting).
     """
     p = check_readable(path, "ARPA file")
     check_model_file(p, "ARPA file")
@@ -363,6 +363,12 @@ def _sections(path) -> list[tuple[int, list[str]]]:
                 order = int(n)
             except ValueError:
                 raise ModelFormatError(f"{name!r} line {at + 1}: bad header line {line!r}") from None
+            if order > MAX_ORDER:
+                # refused at its header line: every order costs memory when scoring, whatever its
+                # section holds (and the check below would build a list of every order up to it)
+                raise ModelFormatError(f"{name!r} line {at + 1}: the header declares order {order}; w2v reads and "
+                                       f"fits models of order at most {MAX_ORDER} (scoring keeps 8 bytes per token "
+                                       "and order)")
             if order in declared:  # a second count would replace the first without a word
                 raise ModelFormatError(f"{name!r} line {at + 1}: 'ngram {order}=' is declared twice")
             declared[order] = int(count)

@@ -27,7 +27,7 @@ import logging
 import numpy as np
 
 from w2v.ngram.counts import NgramCounts
-from w2v.ngram.smoothing import Smoothing
+from w2v.ngram.smoothing import Smoothing, is_number
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,8 @@ def modified_discounts(t: np.ndarray) -> tuple[float, float, float] | None:
 class _KneserNeyBase(Smoothing):
     """Shared estimation; subclasses only choose the discounts of one order."""
 
+    FITTED = ("discounts",)
+
     def __init__(self, discounts=None):
         super().__init__()
         self.discounts = None if discounts is None else [self._check(d) for d in discounts]
@@ -79,6 +81,26 @@ class _KneserNeyBase(Smoothing):
         if self.discounts is not None and len(self.discounts) != order:
             raise ValueError(f"{self.name} of order {order} needs {order} discounts (one per order), "
                              f"got {len(self.discounts)}")
+
+    def check_fitted(self, fitted, order):
+        if "discounts" not in fitted:
+            return
+        # what interpolation() sets: {"1": [D1, D2, D3+], ..., "N": [...]}, checked as given ones are
+        by_order = fitted["discounts"]
+        expected = [str(n) for n in range(1, order + 1)]
+        if not (isinstance(by_order, dict) and sorted(by_order, key=lambda k: (len(k), k)) == expected):
+            keys = sorted(by_order) if isinstance(by_order, dict) else by_order
+            raise ValueError(f"{self.name}'s fitted discounts must hold discounts of orders 1 to {order} "
+                             f"(\"1\" to \"{order}\"), got {str(keys)[:40]}")
+        for n in expected:
+            d = by_order[n]
+            if not (isinstance(d, list) and len(d) == 3 and all(is_number(x) for x in d)):
+                raise ValueError(f"{self.name}'s fitted discounts of order {n} must be (D1, D2, D3+), got "
+                                 f"{str(d)[:40]}")
+            self._check_fitted_discounts(d)
+
+    def _check_fitted_discounts(self, d: list) -> None:
+        raise NotImplementedError
 
     def _order_discounts(self, t: np.ndarray, n: int) -> tuple[float, float, float]:
         raise NotImplementedError
@@ -118,6 +140,10 @@ class KneserNey(_KneserNeyBase):
             raise ValueError(f"a Kneser-Ney discount must be in [0, 1], got {d}")
         return d
 
+    def _check_fitted_discounts(self, d):
+        for x in d:
+            self._check(x)
+
     def _order_discounts(self, t, n):
         t1, t2 = float(t[0]), float(t[1])
         if t1 <= 0:
@@ -143,6 +169,9 @@ class ModifiedKneserNey(_KneserNeyBase):
         if len(d) != 3 or not all(0 <= dk <= k for k, dk in enumerate(d, start=1)):
             raise ValueError(f"modified Kneser-Ney needs (D1, D2, D3+) with 0 <= Dk <= k, got {d}")
         return d
+
+    def _check_fitted_discounts(self, d):
+        self._check(d)
 
     def _order_discounts(self, t, n):
         d = modified_discounts(t)

@@ -35,10 +35,10 @@ from w2v.errors import CorpusError, ModelFormatError, W2VError
 from w2v.ngram.arpa import read_arpa_tables, write_arpa_tables
 from w2v.ngram.counts import NgramCounts
 from w2v.ngram.encoding import BOS, EOS, UNK, NgramVocab, build_and_encode, encode
-from w2v.ngram.methods import make_smoothing
+from w2v.ngram.methods import make_smoothing, rebuild_smoothing
 from w2v.ngram.persist import ModelHeader, is_arpa_file, read_model_file, write_model_file
 from w2v.ngram.smoothing import Smoothing
-from w2v.ngram.tables import BackoffTables
+from w2v.ngram.tables import MAX_ORDER, BackoffTables
 from w2v.ngram.zeros import arpa_zero_reason
 
 logger = logging.getLogger(__name__)
@@ -83,8 +83,6 @@ class PerplexityResult:
         return asdict(self)
 
 
-#: highest accepted order (KenLM's default build stops at 6)
-MAX_ORDER = 100
 #: the highest log10 probability a scored token may have: 0 (a probability of 1) plus the rounding of
 #: an ARPA file's six-decimal probabilities and back-off weights
 MAX_LOG10_PROB = 1e-3
@@ -97,7 +95,9 @@ class NgramLM:
     ----------
     order : int
         ``n``: the model conditions on the previous ``n - 1`` words (default 3, a trigram); at
-        most ``MAX_ORDER`` (100: far beyond useful, since long n-grams are almost never seen twice).
+        most ``MAX_ORDER`` (100: far beyond useful, since long n-grams are almost never seen twice,
+        and costly: scoring keeps 8 bytes per token and order). Files of a higher order are
+        refused when read.
     smoothing : str or Smoothing
         ``"mle"``, ``"add-k"``, ``"interpolated"`` (Jelinek-Mercer), ``"witten-bell"``,
         ``"kneser-ney"`` or ``"modified-kneser-ney"`` (the default, the best of them and KenLM's
@@ -169,8 +169,11 @@ class NgramLM:
             Tokenised training sentences, or anything :func:`w2v.corpus.open_corpus` accepts. A
             path is read with the default tokenizer, and ``tokenizer_`` records which one read the
             text (see the class's attributes).
-        heldout : iterable of list of str, optional
-            Held-out sentences for methods with fitted parameters (``interpolated``). When
+        heldout : iterable of list of str, or path, optional
+            Held-out sentences for methods with fitted parameters (``interpolated``). A path is read
+            as the training text was, with the tokenizer (and ``max_sentence_length``) of the
+            corpus object given as ``sentences`` (held-out text tokenized otherwise would not hold
+            the training words); after a path or token lists, with the default tokenizer. When
             omitted, every tenth training sentence is held out to fit them, and the final counts
             use all sentences.
 
@@ -181,13 +184,14 @@ class NgramLM:
         self.check_params()
         smoothing = self._make_smoothing()
         tokenizer = _recorded_tokenizer(sentences)
+        reader = _reader(sentences)
         sentences = _materialise(sentences, "fit")
         vocab, encoded = build_and_encode(sentences, self.min_count)
         counts = NgramCounts.from_ids(encoded.ids, self.order, len(vocab))
         if smoothing.uses_heldout:
             if heldout is not None:
                 fit_counts = counts
-                heldout_ids = encode(vocab, _materialise(heldout, "fit")).ids
+                heldout_ids = encode(vocab, _materialise(heldout, "fit", reader)).ids
             else:
                 # parameters fitted on text the counts have not seen, then re-used with all counts
                 fit_counts = NgramCounts.from_ids(
@@ -432,6 +436,11 @@ class NgramLM:
     def load(cls, path: str | os.PathLike) -> "NgramLM":
         """Read a model saved by :meth:`save`, or an ARPA file (detected from the content).
 
+        A saved model comes back with the constructor parameters it was saved with (``order``,
+        ``min_count``, the smoothing method with add-k's ``k`` or explicit lambdas or discounts),
+        so that a refit estimates the same model; ``k`` is saved for add-k only (the other
+        methods ignore it). A model read from an ARPA file has ``smoothing="arpa"``.
+
         Parameters
         ----------
         path : str or PathLike
@@ -443,14 +452,13 @@ class NgramLM:
         """
         if is_arpa_file(path):
             return cls.from_arpa(path)
-        vocab, tables, header = read_model_file(path)
-        try:
-            smoothing = make_smoothing(header.smoothing, **header.params)
-            smoothing.fitted_ = header.fitted
-        except (ValueError, TypeError):
-            # a method this w2v does not know or cannot rebuild: the tables still score
+        vocab, tables, header = read_model_file(path)  # checks what rebuild_smoothing reads
+        smoothing = rebuild_smoothing(header.smoothing, header.params, header.fitted, tables.order)
+        if smoothing is None:
+            # a method (or a parameter of one) this w2v does not know, a newer one's: the tables still score
             smoothing = _Loaded(header.smoothing)
         lm = _assemble(vocab, tables, smoothing, header.min_count, header.train_tokens)
+        lm.smoothing, lm.k = _constructor_smoothing(smoothing, lm.k)
         lm.tokenizer_ = header.tokenizer
         return lm
 
@@ -486,27 +494,37 @@ def write_arpa(lm: NgramLM, path: str | os.PathLike, max_dense_entries: int | No
     lm.to_arpa(path, max_dense_entries)
 
 
+def _reader(source):
+    """The corpus object reading ``source`` when it is one that reads files (whose tokenizer and
+    ``max_sentence_length`` then read a held-out path too), else None: a path is read with
+    ``open_corpus``'s defaults, and token lists by no tokenizer."""
+    from w2v.corpus.readers import FolderCorpus, LineCorpus, StreamCorpus, Text8Corpus
+
+    return source if isinstance(source, (LineCorpus, Text8Corpus, FolderCorpus, StreamCorpus)) else None
+
+
 def _recorded_tokenizer(source) -> str | None:
     """The name of the tokenizer that reads ``source`` (``"default"`` or ``"whitespace"``, what
     ``w2v ngram train --tokenizer`` records), or None: token lists are read by none, and a tokenizer
     configured otherwise than a named one (``Tokenizer(lowercase=False)``) has no name that
     reproduces it."""
     from w2v.corpus import Tokenizer
-    from w2v.corpus.readers import FolderCorpus, LineCorpus, StreamCorpus, Text8Corpus
 
     if isinstance(source, (str, os.PathLike)):
         tokenizer = Tokenizer()  # what _materialise's open_corpus reads a path with
-    elif isinstance(source, (LineCorpus, Text8Corpus, FolderCorpus, StreamCorpus)):
+    elif _reader(source) is not None:
         tokenizer = source.tokenizer
     else:
         return None
     return next((named.name for named in (Tokenizer(), Tokenizer.whitespace()) if tokenizer == named), None)
 
 
-def _materialise(sentences, method: str) -> list:
+def _materialise(sentences, method: str, reader=None) -> list:
     """A list of token lists from a list, an iterable, or a path (through ``open_corpus``).
 
-    ``method`` names the caller in the message when a string stands where a token list belongs.
+    ``method`` names the caller in the message when a string stands where a token list belongs;
+    a path is read with the tokenizer and ``max_sentence_length`` of the corpus object ``reader``
+    (see :func:`_reader`), else with ``open_corpus``'s defaults.
     """
     if isinstance(sentences, (str, os.PathLike)):
         from w2v.corpus import open_corpus
@@ -515,7 +533,9 @@ def _materialise(sentences, method: str) -> list:
             # KenLM's perplexity("a sentence") habit: a path with spaces that does not exist is text
             raise TokenListError(f"{method} takes a file path or a list of token lists, and {sentences[:40]!r} "
                                  f"is not a file; for one sentence write lm.{method}([sentence.split()])")
-        sentences = open_corpus(sentences)
+        sentences = (open_corpus(sentences) if reader is None else
+                     open_corpus(sentences, tokenizer=reader.tokenizer,
+                                 max_sentence_length=reader.max_sentence_length))
     sentences = sentences if isinstance(sentences, list) else list(sentences)
     for sentence in sentences:
         if isinstance(sentence, str):
@@ -559,6 +579,21 @@ def _assemble(vocab: NgramVocab, tables: BackoffTables, smoothing: Smoothing, mi
     lm.train_tokens_ = train_tokens
     lm.tokenizer_ = None
     return lm
+
+
+def _constructor_smoothing(smoothing: Smoothing, k: float) -> tuple[str | Smoothing, float]:
+    """The ``smoothing`` and ``k`` parameters of an :class:`NgramLM` that estimates as ``smoothing``
+    (read from a file) does: its name, with add-k's ``k``, when the name alone makes it; else an
+    unfitted copy configured with its parameters (explicit lambdas or discounts). ``k`` is kept for
+    other methods, which ignore it."""
+    if isinstance(smoothing, _Loaded):
+        return smoothing.name, k
+    params = smoothing.params()
+    if smoothing.name == "add-k":
+        return smoothing.name, params["k"]
+    if params == make_smoothing(smoothing.name).params():
+        return smoothing.name, k
+    return make_smoothing(smoothing.name, **params), k
 
 
 class _Loaded(Smoothing):

@@ -9,12 +9,16 @@ Layout: the JSON header holds the format name and version, ``order``, the ``smoo
 (``keys_n``, ``logprob_n``, ``logbow_n``, and whatever a model of another form adds). The reader
 returns plain data and checks every part of it first: header field types and ranges, the
 vocabulary, member dtypes and lengths, keys sorted and within range, no NaN or log10 probability
-above 0. A tokenizer this w2v does not know (a newer one wrote the file) is refused: text read with
-another would be scored as other tokens.
+above 0, no NaN or infinity among the method's parameters and learned values, and for a method
+this w2v knows, parameters and learned values a fit of it can write (see
+:func:`w2v.ngram.methods.rebuild_smoothing`). A tokenizer this w2v does not know (a newer one wrote
+the file) is refused: text read with another would be scored as other tokens.
 """
 from __future__ import annotations
 
+import math
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,13 +30,15 @@ from w2v.errors import ModelFormatError
 from w2v.fileio import check_model_file, check_readable, decompression_errors, is_compressed, open_binary
 from w2v.ngram.arpa import cr_only_message, is_cr_only_arpa
 from w2v.ngram.encoding import NgramVocab
-from w2v.ngram.methods import tables_class
-from w2v.ngram.tables import BackoffTables
+from w2v.ngram.methods import SavedValueError, rebuild_smoothing, tables_class
+from w2v.ngram.tables import MAX_ORDER, BackoffTables
 
 LAYOUT = Layout(format="w2v-ngram", version=1, what="language model", title="w2v n-gram model",
                 remedy="save it again")
 FORMAT = LAYOUT.format
 VERSION = LAYOUT.version
+#: the largest integer a float holds; a larger one in a JSON header overflows when read as a float
+_MAX_FLOAT_INT = int(sys.float_info.max)
 
 
 @dataclass
@@ -187,7 +193,8 @@ def read_model_file(path: str | os.PathLike) -> tuple[NgramVocab, BackoffTables,
         message names the header field or member).
     """
     with open_container(path, LAYOUT) as box:
-        order = box.meta_int("order", minimum=1)
+        # the bound fit() keeps: every order costs memory when scoring, whatever its members hold
+        order = box.meta_int("order", minimum=1, maximum=MAX_ORDER)
         cls = tables_class(box.meta_value("smoothing", (str,), "a method name"))
         # every order needs its members: a huge order is refused before any loop over it
         box.require(order <= len(box.names),
@@ -199,6 +206,16 @@ def read_model_file(path: str | os.PathLike) -> tuple[NgramVocab, BackoffTables,
             min_count=box.meta_int("min_count", minimum=1),
             train_tokens=box.meta_int("train_tokens", minimum=0, default=0),
             tokenizer=box.meta_name("tokenizer", TOKENIZER_NAMES, "the tokenizer", default=None))
+        for field in ("params", "fitted"):
+            found = _non_finite(getattr(header, field))
+            if found is not None:
+                where, value = found
+                raise box.error(f"header field {field!r} holds {value} at {where}, and a saved model's numbers "
+                                "are finite")
+        try:
+            rebuild_smoothing(header.smoothing, header.params, header.fitted, order)
+        except SavedValueError as err:
+            raise box.error(f"header field {err.field!r}: {err}") from None
         try:
             vocab = NgramVocab(box.meta_words("words"))
         except ValueError as err:
@@ -216,3 +233,24 @@ def read_model_file(path: str | os.PathLike) -> tuple[NgramVocab, BackoffTables,
             field, n, what = problem
             raise box.error(f"member {field}_{n}.npy: the {n}-grams' {field} {what}")
     return vocab, cls(**fields, vocab_size=len(vocab)), header
+
+
+def _non_finite(value, where: str = ""):
+    """``(where, text)`` of the first NaN, infinity or integer beyond the float range in the JSON
+    ``value`` (its path, as ``discounts['1'][0]``, and the number as text), or None."""
+    if isinstance(value, dict):
+        items = ((f"{where}[{k!r}]" if where else str(k), v) for k, v in value.items())
+    elif isinstance(value, list):
+        items = ((f"{where}[{i}]", v) for i, v in enumerate(value))
+    else:
+        if isinstance(value, float) and not math.isfinite(value):
+            return where, repr(value)
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _MAX_FLOAT_INT:
+            text = str(value)
+            return where, text if len(text) <= 24 else f"{text[:12]}... ({len(text)} digits)"
+        return None
+    for key, item in items:
+        found = _non_finite(item, key)
+        if found is not None:
+            return found
+    return None

@@ -39,6 +39,11 @@ from w2v.ngram.tables import BackoffTables
 logger = logging.getLogger(__name__)
 
 
+def is_number(value) -> bool:
+    """Whether ``value`` (read from JSON) is an int or a float, not a bool."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def log10_or_minus_inf(x: np.ndarray) -> np.ndarray:
     """log10 of probabilities, ``-inf`` for 0 without a warning."""
     with np.errstate(divide="ignore"):
@@ -58,6 +63,8 @@ class Smoothing(ABC):
     uses_heldout = False
     #: the kind of tables :meth:`estimate` returns (and a saved model is read into)
     tables_class = BackoffTables
+    #: the keys :meth:`interpolation` or :meth:`fit_heldout` may set in ``fitted_``
+    FITTED: tuple = ()
 
     def __init__(self):
         self.fitted_: dict = {}
@@ -75,6 +82,19 @@ class Smoothing(ABC):
 
         Parameters
         ----------
+        order : int
+            The model's order N.
+        """
+
+    def check_fitted(self, fitted: dict, order: int) -> None:
+        """Raise a one-line ``ValueError`` when ``fitted`` (learned values read from a file, keys
+        among :attr:`FITTED`) holds what no fit of a model of ``order`` sets; default: nothing is
+        learned, nothing to check.
+
+        Parameters
+        ----------
+        fitted : dict
+            JSON values, by key.
         order : int
             The model's order N.
         """
@@ -183,6 +203,7 @@ class JelinekMercer(Smoothing):
 
     name = "interpolated"
     uses_heldout = True
+    FITTED = ("lambdas",)
 
     def __init__(self, lambdas=None):
         super().__init__()
@@ -199,6 +220,14 @@ class JelinekMercer(Smoothing):
         if self.lambdas is not None and len(self.lambdas) != order:
             raise ValueError(f"interpolated smoothing of order {order} needs {order} lambdas (one per order), "
                              f"got {len(self.lambdas)}")
+
+    def check_fitted(self, fitted, order):
+        if "lambdas" in fitted:
+            lambdas = fitted["lambdas"]
+            if not (isinstance(lambdas, list) and all(is_number(x) for x in lambdas)):
+                raise ValueError(f"interpolated smoothing's fitted lambdas must be a list of numbers, got "
+                                 f"{str(lambdas)[:40]}")
+            JelinekMercer(lambdas).check_order(order)
 
     def _lambdas(self, order):
         lambdas = self.fitted_.get("lambdas") or self.lambdas

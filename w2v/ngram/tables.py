@@ -27,6 +27,10 @@ from w2v.ngram.encoding import BOS
 
 #: log10 probabilities above this are refused when read (rounding can leave p a hair above 1)
 LOGPROB_TOLERANCE = 1e-6
+#: highest order of a model, fitted or read from a file (KenLM's default build stops at 6): far beyond
+#: useful, and every order costs, whatever its tables hold: scoring (and fitting) keeps one array of
+#: the text's length per order (:func:`~w2v.ngram.counts.lookup_rows`), 8 bytes per token and order
+MAX_ORDER = 100
 
 
 @dataclass
