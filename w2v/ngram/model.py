@@ -12,7 +12,7 @@ unknown at scoring time are the ordinary word ``<unk>`` (its tokens are counted 
 reported as ``oov``). Scores are log10. Empty sentences are skipped by ``fit`` and ``evaluate``.
 
 A sentence is a list of tokens, never a string: a string where a token list belongs raises
-:class:`TokenListError` with the call to write instead (a string would otherwise be read as a
+:class:`~w2v.ngram.inputs.TokenListError` with the call to write instead (a string would otherwise be read as a
 sequence of one-character words). The same questions asked the way other toolkits ask them:
 
 - KenLM ``model.score("the cat", bos=True, eos=True)``: ``lm.score("the cat".split())``
@@ -35,17 +35,17 @@ from w2v.errors import CorpusError, ModelFormatError, W2VError
 from w2v.ngram.arpa import read_arpa_tables, write_arpa_tables
 from w2v.ngram.counts import NgramCounts
 from w2v.ngram.encoding import BOS, EOS, UNK, NgramVocab, build_and_encode, encode
+from w2v.ngram.inputs import (TokenListError, check_context, check_sentence, check_word, corpus_reader, materialise,
+                              recorded_tokenizer)
 from w2v.ngram.methods import make_smoothing, rebuild_smoothing
 from w2v.ngram.persist import ModelHeader, is_arpa_file, read_model_file, write_model_file
 from w2v.ngram.smoothing import Smoothing
 from w2v.ngram.tables import MAX_ORDER, BackoffTables
 from w2v.ngram.zeros import arpa_zero_reason
 
+__all__ = ["NgramLM", "PerplexityResult", "TokenListError", "read_arpa", "write_arpa"]
+
 logger = logging.getLogger(__name__)
-
-
-class TokenListError(W2VError, TypeError):
-    """A string was given where a list of tokens (or of token lists) is expected."""
 
 
 @dataclass
@@ -183,15 +183,15 @@ class NgramLM:
         """
         self.check_params()
         smoothing = self._make_smoothing()
-        tokenizer = _recorded_tokenizer(sentences)
-        reader = _reader(sentences)
-        sentences = _materialise(sentences, "fit")
+        tokenizer = recorded_tokenizer(sentences)
+        reader = corpus_reader(sentences)
+        sentences = materialise(sentences, "fit")
         vocab, encoded = build_and_encode(sentences, self.min_count)
         counts = NgramCounts.from_ids(encoded.ids, self.order, len(vocab))
         if smoothing.uses_heldout:
             if heldout is not None:
                 fit_counts = counts
-                heldout_ids = encode(vocab, _materialise(heldout, "fit", reader)).ids
+                heldout_ids = encode(vocab, materialise(heldout, "fit", reader)).ids
             else:
                 # parameters fitted on text the counts have not seen, then re-used with all counts
                 fit_counts = NgramCounts.from_ids(
@@ -236,7 +236,7 @@ class NgramLM:
         TokenListError
             ``word`` is not a string or ``context`` is a string.
         """
-        _check_word(word, context, "logprob")
+        check_word(word, context, "logprob")
         self._check_fitted()
         ids = self._ids(list(context)[-(self.tables_.order - 1):] + [word]
                            if self.tables_.order > 1 else [word])
@@ -246,7 +246,7 @@ class NgramLM:
 
     def prob(self, word: str, context: Sequence[str] = ()) -> float:
         """p(word | context) (see :meth:`logprob`); nltk.lm's ``score(word, context)``."""
-        _check_word(word, context, "prob")
+        check_word(word, context, "prob")
         return 10.0 ** self.logprob(word, context)
 
     def full_scores(self, sentence: Sequence[str], bos: bool = True, eos: bool = True):
@@ -270,7 +270,7 @@ class NgramLM:
         TokenListError
             ``sentence`` is a string, or ``bos``/``eos`` are not booleans.
         """
-        _check_sentence(sentence, bos, eos, "full_scores")
+        check_sentence(sentence, bos, eos, "full_scores")
         self._check_fitted()
         words = (["<s>"] if bos else []) + list(sentence) + (["</s>"] if eos else [])
         inner = self._ids(sentence)
@@ -293,7 +293,7 @@ class NgramLM:
         bos, eos : bool
             Start from ``<s>`` / score a final ``</s>``.
         """
-        _check_sentence(sentence, bos, eos, "score")
+        check_sentence(sentence, bos, eos, "score")
         return float(sum(s for s, _, _ in self.full_scores(sentence, bos, eos)))
 
     def evaluate(self, sentences) -> PerplexityResult:
@@ -309,7 +309,7 @@ class NgramLM:
         PerplexityResult
         """
         self._check_fitted()
-        encoded = encode(self.vocab_, _materialise(sentences, "evaluate"))
+        encoded = encode(self.vocab_, materialise(sentences, "evaluate"))
         if encoded.n_sentences == 0:
             raise CorpusError("the text to score holds no words: give at least one non-empty sentence")
         scores = self.tables_.score_ids(encoded.ids)
@@ -344,7 +344,7 @@ class NgramLM:
         sentences : iterable of list of str, or path
             As :meth:`evaluate`.
         """
-        return self.evaluate(_materialise(sentences, "perplexity")).perplexity
+        return self.evaluate(materialise(sentences, "perplexity")).perplexity
 
     def next_word_distribution(self, context: Sequence[str] = ("<s>",)) -> np.ndarray:
         """p(w | context) for every word of ``vocab_.words``.
@@ -359,7 +359,7 @@ class NgramLM:
         np.ndarray[float64] (V,)
             Sums to 1; the entry of ``<s>`` is 0.
         """
-        _check_context(context, "next_word_distribution")
+        check_context(context, "next_word_distribution")
         self._check_fitted()
         return self.tables_.distribution(self._ids(list(context)))
 
@@ -379,7 +379,7 @@ class NgramLM:
             :meth:`logprob`). Default (or empty): a sentence start.
         """
         if context is not None:
-            _check_context(context, "generate")  # here, not in the generator: refused at the call
+            check_context(context, "generate")  # here, not in the generator: refused at the call
         return list(self.iter_generate(n_words, seed=seed, context=context))
 
     def iter_generate(self, n_words: int = 50, seed: int | None = None,
@@ -393,7 +393,7 @@ class NgramLM:
             As in :meth:`generate`.
         """
         if context is not None:
-            _check_context(context, "generate")
+            check_context(context, "generate")
         self._check_fitted()
         rng = np.random.default_rng(seed)
         # <s> only where the caller put it: a context without it continues a sentence in its middle
@@ -492,81 +492,6 @@ def read_arpa(path: str | os.PathLike) -> NgramLM:
 def write_arpa(lm: NgramLM, path: str | os.PathLike, max_dense_entries: int | None = None) -> None:
     """Write a fitted model as an ARPA file (same as :meth:`NgramLM.to_arpa`)."""
     lm.to_arpa(path, max_dense_entries)
-
-
-def _reader(source):
-    """The corpus object reading ``source`` when it is one that reads files (whose tokenizer and
-    ``max_sentence_length`` then read a held-out path too), else None: a path is read with
-    ``open_corpus``'s defaults, and token lists by no tokenizer."""
-    from w2v.corpus.readers import FolderCorpus, LineCorpus, StreamCorpus, Text8Corpus
-
-    return source if isinstance(source, (LineCorpus, Text8Corpus, FolderCorpus, StreamCorpus)) else None
-
-
-def _recorded_tokenizer(source) -> str | None:
-    """The name of the tokenizer that reads ``source`` (``"default"`` or ``"whitespace"``, what
-    ``w2v ngram train --tokenizer`` records), or None: token lists are read by none, and a tokenizer
-    configured otherwise than a named one (``Tokenizer(lowercase=False)``) has no name that
-    reproduces it."""
-    from w2v.corpus import Tokenizer
-
-    if isinstance(source, (str, os.PathLike)):
-        tokenizer = Tokenizer()  # what _materialise's open_corpus reads a path with
-    elif _reader(source) is not None:
-        tokenizer = source.tokenizer
-    else:
-        return None
-    return next((named.name for named in (Tokenizer(), Tokenizer.whitespace()) if tokenizer == named), None)
-
-
-def _materialise(sentences, method: str, reader=None) -> list:
-    """A list of token lists from a list, an iterable, or a path (through ``open_corpus``).
-
-    ``method`` names the caller in the message when a string stands where a token list belongs;
-    a path is read with the tokenizer and ``max_sentence_length`` of the corpus object ``reader``
-    (see :func:`_reader`), else with ``open_corpus``'s defaults.
-    """
-    if isinstance(sentences, (str, os.PathLike)):
-        from w2v.corpus import open_corpus
-
-        if isinstance(sentences, str) and not os.path.exists(sentences) and any(c.isspace() for c in sentences):
-            # KenLM's perplexity("a sentence") habit: a path with spaces that does not exist is text
-            raise TokenListError(f"{method} takes a file path or a list of token lists, and {sentences[:40]!r} "
-                                 f"is not a file; for one sentence write lm.{method}([sentence.split()])")
-        sentences = (open_corpus(sentences) if reader is None else
-                     open_corpus(sentences, tokenizer=reader.tokenizer,
-                                 max_sentence_length=reader.max_sentence_length))
-    sentences = sentences if isinstance(sentences, list) else list(sentences)
-    for sentence in sentences:
-        if isinstance(sentence, str):
-            raise TokenListError(f"{method} takes tokenised sentences (token lists), got the string {sentence[:40]!r} as a sentence; "
-                                 f"write lm.{method}([s.split() for s in sentences])")
-    return sentences
-
-
-def _check_sentence(sentence, bos, eos, method: str) -> None:
-    if isinstance(sentence, str):
-        raise TokenListError(
-            f"{method} takes one sentence as a list of tokens, not the string {sentence[:40]!r} (it would be "
-            f"scored character by character): write lm.{method}({sentence[:40]!r}.split()); for nltk's "
-            "score(word, context) use lm.prob(word, context)")
-    for name, value in (("bos", bos), ("eos", eos)):
-        if not isinstance(value, (bool, np.bool_)):
-            raise TokenListError(f"{method}: {name} must be True or False, got {value!r}; for nltk's "
-                                 "score(word, context) use lm.prob(word, context)")
-
-
-def _check_word(word, context, method: str) -> None:
-    if not isinstance(word, str):
-        raise TokenListError(f"{method} takes one word (a string) and its context, got {word!r}; "
-                             "for a whole sentence use lm.score(tokens)")
-    _check_context(context, method)
-
-
-def _check_context(context, method: str) -> None:
-    if isinstance(context, str):
-        raise TokenListError(f"{method}: the context is a list of previous words, not the string "
-                             f"{context[:40]!r}: write {context[:40]!r}.split()")
 
 
 def _assemble(vocab: NgramVocab, tables: BackoffTables, smoothing: Smoothing, min_count: int,
