@@ -87,13 +87,25 @@ def open_text_source(path):
     Raises
     ------
     CorpusError
-        If the file starts with a UTF-16 or UTF-32 byte-order mark (it would be read as garbage).
+        If the file starts with a UTF-16 or UTF-32 byte-order mark (it would be read as garbage), or
+        ``path`` is ``-`` and standard input is closed or has no file descriptor.
     """
     if str(path) == "-":
-        stream = os.fdopen(os.dup(sys.stdin.fileno()), "rb")
+        stream = os.fdopen(os.dup(_stdin_descriptor()), "rb")
     else:
         stream = open_binary(path)
     return skip_byte_order_mark(stream, path)
+
+
+def _stdin_descriptor() -> int:
+    """The file descriptor of standard input, or a one-line :class:`CorpusError` when there is none:
+    a process started with it closed (``<&-``) has ``sys.stdin`` None, and a program that replaced
+    it (a notebook, a test's capture) may hold an object without a descriptor, or a closed one."""
+    try:
+        return sys.stdin.fileno()
+    except (AttributeError, ValueError, OSError):   # None; closed; io.UnsupportedOperation
+        raise CorpusError("corpus '-' is standard input, which is closed or not a file this process can "
+                          "read: pipe the text into the command, or give the corpus's path") from None
 
 
 def skip_byte_order_mark(stream, path) -> PrefixedStream:

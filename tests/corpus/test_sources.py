@@ -1,0 +1,38 @@
+"""Where a corpus's bytes come from: standard input, odd paths, and text that is not UTF-8."""
+import io
+import os
+import sys
+
+import pytest
+
+from w2v.corpus import open_corpus
+from w2v.corpus.scan import scan_corpus
+from w2v.errors import CorpusError
+
+
+def _stdin_pipe(data: bytes):
+    read, write = os.pipe()
+    os.write(write, data)
+    os.close(write)
+    return os.fdopen(read, "r")
+
+
+@pytest.mark.parametrize("stdin", ["none", "closed", "no descriptor"])
+@pytest.mark.parametrize("engine", ["python", "compiled"])
+def test_standard_input_that_cannot_be_read_is_a_one_line_corpus_error(monkeypatch, stdin, engine):
+    """A process started with standard input closed (``w2v vocab - <&-``) has ``sys.stdin`` None,
+    and one that replaced it (a notebook, pytest's capture) has no descriptor: both ended in an
+    ``AttributeError`` / ``io.UnsupportedOperation`` traceback."""
+    if stdin == "none":
+        value = None
+    elif stdin == "closed":
+        value = _stdin_pipe(b"a b\n")
+        value.close()
+    else:
+        value = io.StringIO("a b\n")
+    monkeypatch.setattr(sys, "stdin", value)
+    with pytest.raises(CorpusError, match="standard input") as info:
+        scan_corpus("-", engine=engine)
+    assert "\n" not in str(info.value)
+    with pytest.raises(CorpusError, match="standard input"):
+        list(open_corpus("-"))
