@@ -115,3 +115,13 @@ def test_reading_standard_input_when_it_is_closed_is_a_one_line_error(tmp_path, 
     assert lines[-1].startswith("w2v ") and ": error: corpus '-' is standard input" in lines[-1]
     assert sum("error" in line for line in lines) == 1      # (phrases draws its stage bar before)
     assert not list(tmp_path.iterdir())
+
+
+def test_a_corpus_file_named_dash_given_as_dot_slash_dash_is_read(tmp_path):
+    """``w2v vocab ./-`` counted standard input instead of the file called ``-``, without a word."""
+    (tmp_path / "-").write_text("file words here\n", encoding="utf-8")
+    result = run_cli("vocab", "./-", "--min-count", "1", "--json", stdin="standard input\n", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(w["word"] for w in json.loads(result.stdout)["top_words"]) == ["file", "here", "words"]
+    result = run_cli("vocab", "-", "--min-count", "1", "--json", stdin="standard input\n", cwd=tmp_path)
+    assert sorted(w["word"] for w in json.loads(result.stdout)["top_words"]) == ["input", "standard"]

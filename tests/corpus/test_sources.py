@@ -6,6 +6,7 @@ import sys
 import pytest
 
 from w2v.corpus import open_corpus
+from w2v.corpus.readers import StreamCorpus
 from w2v.corpus.scan import scan_corpus
 from w2v.errors import CorpusError
 
@@ -36,3 +37,22 @@ def test_standard_input_that_cannot_be_read_is_a_one_line_corpus_error(monkeypat
     assert "\n" not in str(info.value)
     with pytest.raises(CorpusError, match="standard input"):
         list(open_corpus("-"))
+
+
+def test_a_file_named_dash_is_read_as_that_file_and_only_the_name_dash_is_standard_input(tmp_path, monkeypatch):
+    """``./-`` is the shell's way to name a file called ``-``; ``Path('./-')`` is ``Path('-')``,
+    and the readers took every path whose text is ``-`` for standard input, so the file was never
+    read and standard input was counted instead, without a word."""
+    (tmp_path / "-").write_text("file words here\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdin", _stdin_pipe(b"standard input\n"))
+    for name in ("./-", tmp_path / "-", os.path.join(".", "-")):
+        corpus = open_corpus(name)
+        assert not isinstance(corpus, StreamCorpus), name
+        assert list(corpus) == [["file", "words", "here"]], name
+        for engine in ("python", "compiled"):
+            scan = scan_corpus(open_corpus(name), engine=engine)
+            assert sorted(scan.words.words()) == ["file", "here", "words"], (name, engine)
+            scan.close()
+    # the name '-' itself is standard input, as documented
+    assert list(open_corpus("-")) == [["standard", "input"]]

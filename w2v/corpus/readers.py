@@ -27,6 +27,8 @@ start of a file is skipped; a file that starts with a UTF-16 or UTF-32 byte-orde
 (convert it to UTF-8 first). ``-`` (standard input) and named pipes are read as they arrive, never
 opened twice: such a :class:`StreamCorpus` can be iterated only once, which is enough for counting
 a vocabulary or n-grams and for training (the corpus is encoded once, before the first epoch).
+Standard input is the string ``"-"`` only: a path object, or a string such as ``"./-"``, names a
+file (``Path("./-")`` is ``Path("-")``, the file called ``-``).
 
 These readers are the readable reference of the corpus format; training and ``w2v vocab`` read
 files through the compiled scan of :mod:`w2v.corpus.scan`, which a test holds to them.
@@ -41,7 +43,7 @@ from pathlib import Path
 from w2v.corpus.folders import folder_files
 from w2v.corpus.tokenize import Tokenizer
 from w2v.errors import CorpusError
-from w2v.corpus.sources import PrefixedStream, read_full, is_stream, open_text_source
+from w2v.corpus.sources import PrefixedStream, is_standard_input, is_stream, open_text_source, read_full
 from w2v.fileio import check_readable, decompression_errors
 
 logger = logging.getLogger(__name__)
@@ -290,7 +292,8 @@ class StreamCorpus(_FileCorpus):
 
     def __init__(self, path, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
         _Corpus.__init__(self, tokenizer, max_sentence_length)
-        self.path = Path(path)
+        # '-' stays the string that names standard input; Path('-') would be a file of that name
+        self.path = path if is_standard_input(path) else Path(path)
         self.consumed = False
 
     def claim(self) -> None:
@@ -440,6 +443,8 @@ def open_corpus(source, tokenizer: Tokenizer | None = None, max_sentence_length:
     if isinstance(source, _Corpus):
         return source
     if isinstance(source, (str, os.PathLike)):
+        if is_standard_input(source):
+            return StreamCorpus(source, tokenizer, max_sentence_length)
         path = Path(source)
         if is_stream(path):
             return StreamCorpus(path, tokenizer, max_sentence_length)

@@ -31,9 +31,19 @@ def read_full(stream, size: int) -> bytes:
     return b"".join(parts)
 
 
+def is_standard_input(path) -> bool:
+    """True for the string ``-``, the name of standard input.
+
+    Only the string: ``Path("./-")``, which is ``Path("-")``, is how a file named ``-`` is given
+    (``w2v vocab ./-``, as ``cat ./-``), and is read as that file.
+    """
+    return isinstance(path, str) and path == "-"
+
+
 def is_stream(path) -> bool:
-    """True for ``-`` (standard input) and for pipes and character devices such as ``/dev/stdin``."""
-    if str(path) == "-":
+    """True for ``-`` (standard input, see :func:`is_standard_input`) and for pipes and character
+    devices such as ``/dev/stdin``."""
+    if is_standard_input(path):
         return True
     try:
         mode = os.stat(path).st_mode
@@ -80,7 +90,8 @@ _BYTE_ORDER_MARKS = (
 
 
 def open_text_source(path):
-    """Open a corpus file (decompressed by extension) or ``-`` for reading UTF-8 bytes.
+    """Open a corpus file (decompressed by extension) or ``-`` (the string: standard input) for
+    reading UTF-8 bytes.
 
     A UTF-8 byte-order mark is skipped. Nothing is read twice, so pipes work.
 
@@ -90,7 +101,7 @@ def open_text_source(path):
         If the file starts with a UTF-16 or UTF-32 byte-order mark (it would be read as garbage), or
         ``path`` is ``-`` and standard input is closed or has no file descriptor.
     """
-    if str(path) == "-":
+    if is_standard_input(path):
         stream = os.fdopen(os.dup(_stdin_descriptor()), "rb")
     else:
         stream = open_binary(path)
