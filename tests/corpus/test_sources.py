@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from w2v.corpus import open_corpus
+from w2v.corpus import FolderCorpus, Vocabulary, open_corpus
 from w2v.corpus.readers import StreamCorpus
 from w2v.corpus.scan import scan_corpus
 from w2v.errors import CorpusError
@@ -56,3 +56,17 @@ def test_a_file_named_dash_is_read_as_that_file_and_only_the_name_dash_is_standa
             scan.close()
     # the name '-' itself is standard input, as documented
     assert list(open_corpus("-")) == [["standard", "input"]]
+
+
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(tmp_path, monkeypatch):
+    """``Path('')`` is ``Path('.')``: ``Word2Vec().fit('')`` trained on every file under the
+    working directory."""
+    (tmp_path / "a.txt").write_text("every file here would be read\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CorpusError, match="empty"):
+        open_corpus("")
+    with pytest.raises(CorpusError, match="empty"):
+        Vocabulary.build("", min_count=1)
+    with pytest.raises(CorpusError, match="empty"):
+        FolderCorpus("")
+    assert len(FolderCorpus(".").files) == 1          # the current folder, when asked for

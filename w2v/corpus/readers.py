@@ -327,7 +327,7 @@ class FolderCorpus(_Corpus):
 
     def __init__(self, path, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
         super().__init__(tokenizer, max_sentence_length)
-        root = Path(path)
+        root = _path(path)
         if not root.is_dir():
             raise CorpusError(f"folder {str(root)!r} does not exist: check the path")
         self.path = root
@@ -438,14 +438,15 @@ def open_corpus(source, tokenizer: Tokenizer | None = None, max_sentence_length:
     Raises
     ------
     CorpusError
-        If a path does not exist, a folder has no files, or ``source`` is a one-shot iterator.
+        If a path does not exist or is empty (``""``), a folder has no files, or ``source`` is a
+        one-shot iterator.
     """
     if isinstance(source, _Corpus):
         return source
     if isinstance(source, (str, os.PathLike)):
         if is_standard_input(source):
             return StreamCorpus(source, tokenizer, max_sentence_length)
-        path = Path(source)
+        path = _path(source)
         if is_stream(path):
             return StreamCorpus(path, tokenizer, max_sentence_length)
         if path.is_dir():
@@ -474,6 +475,14 @@ def describe(source) -> str:
     if isinstance(source, (list, tuple)):
         return f"(in-memory list of {len(source)} sentences)"
     return f"({type(source).__name__})"
+
+
+def _path(source) -> Path:
+    """``source`` (a str or PathLike) as a :class:`Path`; an empty string is refused, since
+    ``Path("")`` is ``Path(".")``: the current folder would be read as the corpus."""
+    if isinstance(source, str) and not source:
+        raise CorpusError("the corpus path is empty: give a file or folder (\".\" for the current folder)")
+    return Path(source)
 
 
 def _existing_file(path) -> Path:
