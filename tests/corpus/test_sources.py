@@ -70,3 +70,13 @@ def test_an_empty_path_is_refused_not_read_as_the_current_folder(tmp_path, monke
     with pytest.raises(CorpusError, match="empty"):
         FolderCorpus("")
     assert len(FolderCorpus(".").files) == 1          # the current folder, when asked for
+
+
+def test_a_folder_corpus_of_a_file_says_it_is_a_file(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text("a b\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="is a file, not a folder") as info:
+        FolderCorpus(path)
+    assert "does not exist" not in str(info.value)
+    with pytest.raises(CorpusError, match="does not exist"):
+        FolderCorpus(tmp_path / "missing")

@@ -321,14 +321,16 @@ class FolderCorpus(_Corpus):
     Raises
     ------
     CorpusError
-        If the folder does not exist, holds no regular file, or it or a folder under it cannot be
-        listed.
+        If the folder does not exist or is a file, holds no regular file, or it or a folder under it
+        cannot be listed.
     """
 
     def __init__(self, path, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
         super().__init__(tokenizer, max_sentence_length)
         root = _path(path)
         if not root.is_dir():
+            if root.exists():
+                raise CorpusError(f"corpus {str(root)!r} is a file, not a folder: use LineCorpus or open_corpus")
             raise CorpusError(f"folder {str(root)!r} does not exist: check the path")
         self.path = root
         self.files = folder_files(root)
