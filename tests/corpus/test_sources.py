@@ -80,3 +80,14 @@ def test_a_folder_corpus_of_a_file_says_it_is_a_file(tmp_path):
     assert "does not exist" not in str(info.value)
     with pytest.raises(CorpusError, match="does not exist"):
         FolderCorpus(tmp_path / "missing")
+
+
+@pytest.mark.parametrize("source", [b"c.txt", bytearray(b"c.txt")])
+def test_a_path_given_as_bytes_is_refused_as_such(tmp_path, monkeypatch, source):
+    """A bytes path was iterated as a corpus of sentences, and refused with 'sentence 0 is of type
+    int (99)', which says nothing of the path."""
+    (tmp_path / "c.txt").write_text("a b\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CorpusError, match="bytes") as info:
+        open_corpus(source)
+    assert "sentence 0" not in str(info.value) and "fsdecode" in str(info.value)

@@ -459,6 +459,10 @@ def open_corpus(source, tokenizer: Tokenizer | None = None, max_sentence_length:
         return LineCorpus(path, tokenizer, max_sentence_length)
     if isinstance(source, (list, tuple)):
         return ListCorpus(source)
+    if isinstance(source, (bytes, bytearray)):
+        # iterated, it would be a corpus of ints refused at 'sentence 0', which says nothing of a path
+        raise CorpusError(f"the corpus {reprlib.repr(source)} is bytes: give a path as str (os.fsdecode(path) "
+                          "decodes a file name) or a list of token lists")
     if hasattr(source, "__iter__"):
         if iter(source) is source:
             raise CorpusError("the corpus is a one-shot iterator (e.g. a generator), which would be empty "
