@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from w2v.corpus import FolderCorpus, Vocabulary, open_corpus
+from w2v.corpus import FolderCorpus, LineCorpus, Vocabulary, open_corpus
 from w2v.corpus.readers import StreamCorpus
 from w2v.corpus.scan import scan_corpus
 from w2v.errors import CorpusError
@@ -91,3 +91,13 @@ def test_a_path_given_as_bytes_is_refused_as_such(tmp_path, monkeypatch, source)
     with pytest.raises(CorpusError, match="bytes") as info:
         open_corpus(source)
     assert "sentence 0" not in str(info.value) and "fsdecode" in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["x" * 5000, "c.txt\x00tail"])
+def test_a_path_the_system_cannot_take_is_a_corpus_error(name):
+    """A name longer than the system allows ended in ``OSError: [Errno 36] File name too long``,
+    one with a NUL byte in ``ValueError: embedded null byte``."""
+    for make in (open_corpus, LineCorpus, FolderCorpus, Vocabulary.build):
+        with pytest.raises(CorpusError, match="corpus") as info:
+            make(name)
+        assert "\n" not in str(info.value)

@@ -35,6 +35,7 @@ files through the compiled scan of :mod:`w2v.corpus.scan`, which a test holds to
 """
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import reprlib
@@ -484,15 +485,25 @@ def describe(source) -> str:
 
 
 def _path(source) -> Path:
-    """``source`` (a str or PathLike) as a :class:`Path`; an empty string is refused, since
-    ``Path("")`` is ``Path(".")``: the current folder would be read as the corpus."""
+    """``source`` (a str or PathLike) as a :class:`Path`, or a one-line :class:`CorpusError` for a
+    name that can name no file: an empty string (``Path("")`` is ``Path(".")``: the current folder
+    would be read as the corpus), one holding a NUL character, or one longer than the system takes
+    (``os.stat`` raises ValueError or OSError for those two; a missing file is left to the caller)."""
     if isinstance(source, str) and not source:
         raise CorpusError("the corpus path is empty: give a file or folder (\".\" for the current folder)")
-    return Path(source)
+    path = Path(source)
+    try:
+        os.stat(path)
+    except ValueError:
+        raise CorpusError(f"corpus {str(path)!r} cannot be a file name: it holds a NUL character") from None
+    except OSError as err:
+        if err.errno == errno.ENAMETOOLONG:
+            raise CorpusError(f"corpus {reprlib.repr(str(path))} cannot be opened: {err.strerror}") from None
+    return path
 
 
 def _existing_file(path) -> Path:
-    return check_readable(path, "corpus", folder_hint="use FolderCorpus or open_corpus")
+    return check_readable(_path(path), "corpus", folder_hint="use FolderCorpus or open_corpus")
 
 
 def _looks_like_text8(path: Path) -> bool:
