@@ -125,3 +125,11 @@ def test_a_corpus_file_named_dash_given_as_dot_slash_dash_is_read(tmp_path):
     assert sorted(w["word"] for w in json.loads(result.stdout)["top_words"]) == ["file", "here", "words"]
     result = run_cli("vocab", "-", "--min-count", "1", "--json", stdin="standard input\n", cwd=tmp_path)
     assert sorted(w["word"] for w in json.loads(result.stdout)["top_words"]) == ["input", "standard"]
+
+
+def test_utf16_without_a_byte_order_mark_on_standard_input_is_refused_in_one_line():
+    """Read as UTF-8, it gave a word per letter: 'the cat' counted as t, h, e, c, a, t."""
+    result = run_cli("vocab", "-", "--min-count", "1", stdin="the cat sat\n".encode("utf-16-le"), text=False)
+    assert result.returncode == 2 and result.stdout == b""
+    message = result.stderr.decode().strip()
+    assert len(message.splitlines()) == 1 and "UTF-16LE" in message and "Traceback" not in message

@@ -101,3 +101,27 @@ def test_a_path_the_system_cannot_take_is_a_corpus_error(name):
         with pytest.raises(CorpusError, match="corpus") as info:
             make(name)
         assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("engine", ["python", "compiled"])
+def test_utf16_and_utf32_without_a_byte_order_mark_are_refused(tmp_path, encoding, engine):
+    """Text in UTF-16 or UTF-32 without a byte-order mark was read as UTF-8 with a NUL between the
+    letters: the default tokenizer counted every letter as a word ('t', 'h', 'e', ...) and the
+    whitespace one kept NULs inside the words, with no warning."""
+    path = tmp_path / "c.txt"
+    path.write_bytes("the cat sat on the mat\nthe dog sat\n".encode(encoding))
+    name = encoding.upper().replace("-LE", "LE").replace("-BE", "BE")         # UTF-16LE
+    with pytest.raises(CorpusError, match=f"looks like {name} text without a byte-order mark.*iconv -f {name} ") as info:
+        scan_corpus(LineCorpus(path), engine=engine)
+    assert "\n" not in str(info.value)
+
+
+def test_text_that_only_starts_oddly_is_still_read(tmp_path):
+    """The check looks for the NUL bytes of UTF-16 and UTF-32 only: short files, a single NUL and
+    UTF-8 text are read as before."""
+    for data, words in [(b"a\x00", ["a"]), (b"a", ["a"]), (b"\x00a b", ["a", "b"]), (b"ab\x00c d", ["ab", "c", "d"]),
+                        ("é\x00ü x".encode(), ["é", "ü", "x"])]:
+        path = tmp_path / "c.txt"
+        path.write_bytes(data)
+        assert [w for s in open_corpus(path) for w in s] == words, data

@@ -24,9 +24,11 @@ decompressed on the fly. Bytes that are not valid UTF-8 are replaced by U+FFFD; 
 
 A line ends at ``\n``, ``\r\n`` or a lone ``\r`` (old Mac files). A UTF-8 byte-order mark at the
 start of a file is skipped; a file that starts with a UTF-16 or UTF-32 byte-order mark is refused
-(convert it to UTF-8 first). ``-`` (standard input) and named pipes are read as they arrive, never
-opened twice: such a :class:`StreamCorpus` can be iterated only once, which is enough for counting
-a vocabulary or n-grams and for training (the corpus is encoded once, before the first epoch).
+(convert it to UTF-8 first), and so is one whose first bytes are those of such text without a mark
+(a NUL byte beside each of its first characters). ``-`` (standard input) and named pipes are read
+as they arrive, never opened twice: such a :class:`StreamCorpus` can be iterated only once, which is
+enough for counting a vocabulary or n-grams and for training (the corpus is encoded once, before
+the first epoch).
 Standard input is the string ``"-"`` only: a path object, or a string such as ``"./-"``, names a
 file (``Path("./-")`` is ``Path("-")``, the file called ``-``).
 
