@@ -125,3 +125,15 @@ def test_text_that_only_starts_oddly_is_still_read(tmp_path):
         path = tmp_path / "c.txt"
         path.write_bytes(data)
         assert [w for s in open_corpus(path) for w in s] == words, data
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".GZ", ".bz2", ".xz"])
+@pytest.mark.parametrize("engine", ["python", "compiled"])
+def test_a_zero_byte_compressed_file_in_a_folder_is_refused_as_truncated(tmp_path, suffix, engine):
+    """gzip writes at least 20 bytes, even for no text, so a file of 0 bytes under a .gz name is a
+    download or copy cut short; Python's gzip reads it as no text, and a folder's share of it was
+    left out without a word, where an empty .bz2 or .xz was refused as truncated."""
+    (tmp_path / "a.txt").write_text("the cat sat\n", encoding="utf-8")
+    (tmp_path / f"b.txt{suffix}").write_bytes(b"")
+    with pytest.raises(CorpusError, match=rf"b\.txt\{suffix}' cannot be read \(.*\): the file is corrupt or truncated"):
+        scan_corpus(FolderCorpus(tmp_path), engine=engine)
