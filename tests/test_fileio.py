@@ -45,6 +45,23 @@ def test_open_binary_decompresses_by_extension(tmp_path, suffix, opener):
         assert f.read().decode() == "héllo wörld\n"
 
 
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
+def test_open_binary_of_zero_bytes_under_a_compressed_name_is_a_truncated_file(tmp_path, suffix):
+    # gzip.open reads 0 bytes as an empty text, bz2 and lzma as a stream cut short: gzip itself
+    # ("unexpected end of file") agrees with the two others
+    from w2v.fileio import decompression_errors
+
+    path = tmp_path / f"empty.txt{suffix}"
+    path.write_bytes(b"")
+    with pytest.raises(CorpusError, match="corrupt or truncated"):
+        with decompression_errors(path, "corpus"), open_binary(path) as f:
+            f.read()
+    path.write_bytes(gzip.compress(b"") if suffix == ".gz" else bz2.compress(b"") if suffix == ".bz2"
+                     else lzma.compress(b""))
+    with open_binary(path) as f:           # a compressed empty text is no damage
+        assert f.read() == b""
+
+
 def test_check_readable_messages(tmp_path):
     with pytest.raises(CorpusError, match="does not exist"):
         check_readable(tmp_path / "missing.txt", "corpus")

@@ -69,13 +69,28 @@ def check_readable(path: str | os.PathLike, what: str = "file", error: type[W2VE
 def open_binary(path: str | os.PathLike) -> IO[bytes]:
     """Open ``path`` for reading bytes, decompressing ``.gz``, ``.bz2`` and ``.xz`` on the fly.
 
-    The compression is chosen by the file's extension.
+    The compression is chosen by the file's extension. A file of 0 bytes under such a name is a
+    stream cut short (``EOFError``, which :func:`decompression_errors` reports as a truncated file)
+    for all three, as ``gzip -t``, ``bzip2 -t`` and ``xz -t`` say.
     """
     p = Path(path)
     opener = _OPENERS.get(p.suffix.lower())
     if opener is None:
         return open(p, "rb")
+    if opener is gzip.open and _is_empty_file(p):
+        # gzip writes at least 20 bytes, even for no text: 0 bytes is a file cut short, which gzip
+        # itself refuses ('unexpected end of file') and gzip.open reads as an empty text; refused
+        # here with the error bz2 and lzma give for the same (decompression_errors names the file)
+        raise EOFError("Compressed file ended before the end-of-stream marker was reached")
     return opener(p, "rb")
+
+
+def _is_empty_file(path: Path) -> bool:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False       # opening it reports what is wrong
+    return stat.S_ISREG(info.st_mode) and info.st_size == 0
 
 
 def is_url(source) -> bool:

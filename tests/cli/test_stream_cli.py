@@ -96,3 +96,40 @@ def test_a_stream_corpus_can_be_read_only_once(tmp_path, monkeypatch):
     assert list(corpus) == [["a", "b"], ["c"]]
     with pytest.raises(CorpusError, match="only once"):
         list(corpus)
+
+
+@pytest.mark.parametrize("command", [["vocab"], ["train", "-o", "{out}.bin"], ["phrases", "-o", "{out}.txt"],
+                                     ["ngram", "train", "-o", "{out}.npz"]], ids=lambda c: " ".join(c[:2]))
+def test_reading_standard_input_when_it_is_closed_is_a_one_line_error(tmp_path, command):
+    """``w2v vocab - <&-`` (and train, phrases, ngram train) ended in ``AttributeError: 'NoneType'
+    object has no attribute 'fileno'`` with exit status 1."""
+    argv = [a.format(out=tmp_path / "out") for a in command[:1] + ["-"] + command[1:]]
+    if command[0] == "ngram":
+        argv = ["ngram", "train", "-"] + argv[3:]
+    line = " ".join(f"'{a}'" for a in [sys.executable, "-m", "w2v", *argv])
+    out = subprocess.run(f"{line} <&-", shell=True, executable="/bin/bash", capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 2, out.stderr
+    assert "Traceback" not in out.stderr and "standard input" in out.stderr
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert lines[-1].startswith("w2v ") and ": error: corpus '-' is standard input" in lines[-1]
+    assert sum("error" in line for line in lines) == 1      # (phrases draws its stage bar before)
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_corpus_file_named_dash_given_as_dot_slash_dash_is_read(tmp_path):
+    """``w2v vocab ./-`` counted standard input instead of the file called ``-``, without a word."""
+    (tmp_path / "-").write_text("file words here\n", encoding="utf-8")
+    result = run_cli("vocab", "./-", "--min-count", "1", "--json", stdin="standard input\n", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(w["word"] for w in json.loads(result.stdout)["top_words"]) == ["file", "here", "words"]
+    result = run_cli("vocab", "-", "--min-count", "1", "--json", stdin="standard input\n", cwd=tmp_path)
+    assert sorted(w["word"] for w in json.loads(result.stdout)["top_words"]) == ["input", "standard"]
+
+
+def test_utf16_without_a_byte_order_mark_on_standard_input_is_refused_in_one_line():
+    """Read as UTF-8, it gave a word per letter: 'the cat' counted as t, h, e, c, a, t."""
+    result = run_cli("vocab", "-", "--min-count", "1", stdin="the cat sat\n".encode("utf-16-le"), text=False)
+    assert result.returncode == 2 and result.stdout == b""
+    message = result.stderr.decode().strip()
+    assert len(message.splitlines()) == 1 and "UTF-16LE" in message and "Traceback" not in message

@@ -221,6 +221,21 @@ def test_load_keeps_crlf_files_and_non_ascii_spaces(tmp_path):
     assert Vocabulary.load(path).words == ["the", "new\u00a0york"]
 
 
+@pytest.mark.parametrize("word2vec_c", [False, True])
+def test_load_skips_a_utf8_byte_order_mark(tmp_path, word2vec_c):
+    """A file saved by a Windows editor starts with one: it became part of the first word
+    ('\\ufeffthe'), so --read-vocab dropped every 'the' of the corpus without a word (and a w2v
+    header behind the mark was refused as a malformed line)."""
+    path = tmp_path / "v.txt"
+    Vocabulary(["the", "cat"], [10, 5]).save(path, word2vec_c=word2vec_c)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    vocab = Vocabulary.load(path)
+    assert vocab.words[:2] == ["the", "cat"] and vocab.counts.tolist()[:2] == [10, 5]
+    assert vocab.encode([["the", "cat", "the"]]).ids.tolist() == [0, 1, 0]
+    assert not any(w.startswith("\ufeff") for w in vocab.words)
+    assert ("</s>" in vocab.words) == word2vec_c        # word2vec.c's first word, read as itself
+
+
 def test_control_characters_other_than_white_space_and_nul_stay_in_words(tmp_path):
     # word2vec.c and the whitespace tokenizer keep them inside a word; refusing them would refuse
     # files word2vec.c writes and make w2v's own runs fail when saving

@@ -29,7 +29,7 @@ from w2v.corpus import _word_table_kernel as table_kernel
 from w2v.corpus._unicode_tables import unicode_tables
 from w2v.corpus.readers import BLOCK_SIZE, FolderCorpus, LineCorpus, StreamCorpus, _cut_point, _head_is_text8
 from w2v.corpus.scan_result import ScanResult, WordTable, new_scan_files, split_long
-from w2v.corpus.sources import open_text_source, read_full
+from w2v.corpus.sources import is_standard_input, open_text_source, read_full
 from w2v.fileio import decompression_errors, is_compressed
 
 #: Bytes per block handed to a worker: small enough that the per-worker buffers (about 20 bytes per
@@ -170,7 +170,7 @@ def input_bytes(corpus) -> int | None:
     if own is not None:
         return own()
     paths = [path for path, _, _ in _sources(corpus, claim=False)]
-    plain = all(str(p) != "-" and not is_compressed(p) and os.path.isfile(p) for p in paths)
+    plain = all(not is_standard_input(p) and not is_compressed(p) and os.path.isfile(p) for p in paths)
     return sum(os.path.getsize(p) for p in paths) if plain else None
 
 

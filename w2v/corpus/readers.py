@@ -24,15 +24,20 @@ decompressed on the fly. Bytes that are not valid UTF-8 are replaced by U+FFFD; 
 
 A line ends at ``\n``, ``\r\n`` or a lone ``\r`` (old Mac files). A UTF-8 byte-order mark at the
 start of a file is skipped; a file that starts with a UTF-16 or UTF-32 byte-order mark is refused
-(convert it to UTF-8 first). ``-`` (standard input) and named pipes are read as they arrive, never
-opened twice: such a :class:`StreamCorpus` can be iterated only once, which is enough for counting
-a vocabulary or n-grams and for training (the corpus is encoded once, before the first epoch).
+(convert it to UTF-8 first), and so is one whose first bytes are those of such text without a mark
+(a NUL byte beside each of its first characters). ``-`` (standard input) and named pipes are read
+as they arrive, never opened twice: such a :class:`StreamCorpus` can be iterated only once, which is
+enough for counting a vocabulary or n-grams and for training (the corpus is encoded once, before
+the first epoch).
+Standard input is the string ``"-"`` only: a path object, or a string such as ``"./-"``, names a
+file (``Path("./-")`` is ``Path("-")``, the file called ``-``).
 
 These readers are the readable reference of the corpus format; training and ``w2v vocab`` read
 files through the compiled scan of :mod:`w2v.corpus.scan`, which a test holds to them.
 """
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import reprlib
@@ -41,7 +46,7 @@ from pathlib import Path
 from w2v.corpus.folders import folder_files
 from w2v.corpus.tokenize import Tokenizer
 from w2v.errors import CorpusError
-from w2v.corpus.sources import PrefixedStream, read_full, is_stream, open_text_source
+from w2v.corpus.sources import PrefixedStream, is_standard_input, is_stream, open_text_source, read_full
 from w2v.fileio import check_readable, decompression_errors
 
 logger = logging.getLogger(__name__)
@@ -290,7 +295,8 @@ class StreamCorpus(_FileCorpus):
 
     def __init__(self, path, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
         _Corpus.__init__(self, tokenizer, max_sentence_length)
-        self.path = Path(path)
+        # '-' stays the string that names standard input; Path('-') would be a file of that name
+        self.path = path if is_standard_input(path) else Path(path)
         self.consumed = False
 
     def claim(self) -> None:
@@ -318,14 +324,16 @@ class FolderCorpus(_Corpus):
     Raises
     ------
     CorpusError
-        If the folder does not exist, holds no regular file, or it or a folder under it cannot be
-        listed.
+        If the folder does not exist or is a file, holds no regular file, or it or a folder under it
+        cannot be listed.
     """
 
     def __init__(self, path, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
         super().__init__(tokenizer, max_sentence_length)
-        root = Path(path)
+        root = _path(path)
         if not root.is_dir():
+            if root.exists():
+                raise CorpusError(f"corpus {str(root)!r} is a file, not a folder: use LineCorpus or open_corpus")
             raise CorpusError(f"folder {str(root)!r} does not exist: check the path")
         self.path = root
         self.files = folder_files(root)
@@ -435,12 +443,15 @@ def open_corpus(source, tokenizer: Tokenizer | None = None, max_sentence_length:
     Raises
     ------
     CorpusError
-        If a path does not exist, a folder has no files, or ``source`` is a one-shot iterator.
+        If a path does not exist or is empty (``""``), a folder has no files, or ``source`` is a
+        one-shot iterator.
     """
     if isinstance(source, _Corpus):
         return source
     if isinstance(source, (str, os.PathLike)):
-        path = Path(source)
+        if is_standard_input(source):
+            return StreamCorpus(source, tokenizer, max_sentence_length)
+        path = _path(source)
         if is_stream(path):
             return StreamCorpus(path, tokenizer, max_sentence_length)
         if path.is_dir():
@@ -451,6 +462,10 @@ def open_corpus(source, tokenizer: Tokenizer | None = None, max_sentence_length:
         return LineCorpus(path, tokenizer, max_sentence_length)
     if isinstance(source, (list, tuple)):
         return ListCorpus(source)
+    if isinstance(source, (bytes, bytearray)):
+        # iterated, it would be a corpus of ints refused at 'sentence 0', which says nothing of a path
+        raise CorpusError(f"the corpus {reprlib.repr(source)} is bytes: give a path as str (os.fsdecode(path) "
+                          "decodes a file name) or a list of token lists")
     if hasattr(source, "__iter__"):
         if iter(source) is source:
             raise CorpusError("the corpus is a one-shot iterator (e.g. a generator), which would be empty "
@@ -471,8 +486,26 @@ def describe(source) -> str:
     return f"({type(source).__name__})"
 
 
+def _path(source) -> Path:
+    """``source`` (a str or PathLike) as a :class:`Path`, or a one-line :class:`CorpusError` for a
+    name that can name no file: an empty string (``Path("")`` is ``Path(".")``: the current folder
+    would be read as the corpus), one holding a NUL character, or one longer than the system takes
+    (``os.stat`` raises ValueError or OSError for those two; a missing file is left to the caller)."""
+    if isinstance(source, str) and not source:
+        raise CorpusError("the corpus path is empty: give a file or folder (\".\" for the current folder)")
+    path = Path(source)
+    try:
+        os.stat(path)
+    except ValueError:
+        raise CorpusError(f"corpus {str(path)!r} cannot be a file name: it holds a NUL character") from None
+    except OSError as err:
+        if err.errno == errno.ENAMETOOLONG:
+            raise CorpusError(f"corpus {reprlib.repr(str(path))} cannot be opened: {err.strerror}") from None
+    return path
+
+
 def _existing_file(path) -> Path:
-    return check_readable(path, "corpus", folder_hint="use FolderCorpus or open_corpus")
+    return check_readable(_path(path), "corpus", folder_hint="use FolderCorpus or open_corpus")
 
 
 def _looks_like_text8(path: Path) -> bool:

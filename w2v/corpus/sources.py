@@ -6,7 +6,9 @@
 Nothing is ever read twice, so standard input and named pipes work: what was read to look at the
 start of a stream (a byte-order mark, the shape of the first block) is handed out again by
 :class:`PrefixedStream`. A UTF-8 byte-order mark is skipped; UTF-16 and UTF-32 ones are refused with a
-one-line :class:`~w2v.errors.CorpusError`, since their text would otherwise be read as garbage.
+one-line :class:`~w2v.errors.CorpusError`, since their text would otherwise be read as garbage, and so
+is text in those encodings without a mark when its first characters are below U+0100 (a NUL byte
+beside each: UTF-8 text holds none there).
 """
 from __future__ import annotations
 
@@ -31,9 +33,19 @@ def read_full(stream, size: int) -> bytes:
     return b"".join(parts)
 
 
+def is_standard_input(path) -> bool:
+    """True for the string ``-``, the name of standard input.
+
+    Only the string: ``Path("./-")``, which is ``Path("-")``, is how a file named ``-`` is given
+    (``w2v vocab ./-``, as ``cat ./-``), and is read as that file.
+    """
+    return isinstance(path, str) and path == "-"
+
+
 def is_stream(path) -> bool:
-    """True for ``-`` (standard input) and for pipes and character devices such as ``/dev/stdin``."""
-    if str(path) == "-":
+    """True for ``-`` (standard input, see :func:`is_standard_input`) and for pipes and character
+    devices such as ``/dev/stdin``."""
+    if is_standard_input(path):
         return True
     try:
         mode = os.stat(path).st_mode
@@ -79,21 +91,54 @@ _BYTE_ORDER_MARKS = (
 )
 
 
+def _wide_encoding(head: bytes) -> str | None:
+    """``"UTF-16LE"`` (``"UTF-16BE"``, ``"UTF-32LE"``, ``"UTF-32BE"``) when the first 4 bytes of a
+    text are what two characters below U+0100 (one, for UTF-32) give in that encoding: each beside
+    its NUL bytes. UTF-8 text holds no such NULs; read as UTF-8, a wide text gives a word per
+    letter (the default tokenizer cuts at NUL) or words full of NULs (the whitespace one).
+    """
+    if len(head) < 4:
+        return None
+    nul = [b == 0 for b in head[:4]]
+    if nul == [False, True, True, True]:
+        return "UTF-32LE"
+    if nul == [True, True, True, False]:
+        return "UTF-32BE"
+    if nul == [False, True, False, True]:
+        return "UTF-16LE"
+    if nul == [True, False, True, False]:
+        return "UTF-16BE"
+    return None
+
+
 def open_text_source(path):
-    """Open a corpus file (decompressed by extension) or ``-`` for reading UTF-8 bytes.
+    """Open a corpus file (decompressed by extension) or ``-`` (the string: standard input) for
+    reading UTF-8 bytes.
 
     A UTF-8 byte-order mark is skipped. Nothing is read twice, so pipes work.
 
     Raises
     ------
     CorpusError
-        If the file starts with a UTF-16 or UTF-32 byte-order mark (it would be read as garbage).
+        If the file starts with a UTF-16 or UTF-32 byte-order mark (it would be read as garbage), or
+        ``path`` is ``-`` and standard input is closed or has no file descriptor.
     """
-    if str(path) == "-":
-        stream = os.fdopen(os.dup(sys.stdin.fileno()), "rb")
+    if is_standard_input(path):
+        stream = os.fdopen(os.dup(_stdin_descriptor()), "rb")
     else:
         stream = open_binary(path)
     return skip_byte_order_mark(stream, path)
+
+
+def _stdin_descriptor() -> int:
+    """The file descriptor of standard input, or a one-line :class:`CorpusError` when there is none:
+    a process started with it closed (``<&-``) has ``sys.stdin`` None, and a program that replaced
+    it (a notebook, a test's capture) may hold an object without a descriptor, or a closed one."""
+    try:
+        return sys.stdin.fileno()
+    except (AttributeError, ValueError, OSError):   # None; closed; io.UnsupportedOperation
+        raise CorpusError("corpus '-' is standard input, which is closed or not a file this process can "
+                          "read: pipe the text into the command, or give the corpus's path") from None
 
 
 def skip_byte_order_mark(stream, path) -> PrefixedStream:
@@ -114,7 +159,8 @@ def skip_byte_order_mark(stream, path) -> PrefixedStream:
     Raises
     ------
     CorpusError
-        If the text starts with a UTF-16 or UTF-32 byte-order mark (it would be read as garbage).
+        If the text starts with a UTF-16 or UTF-32 byte-order mark, or with the NUL bytes of ASCII
+        text in one of those without a mark (it would be read as garbage).
     """
     head = read_full(stream, 4)
     for mark, encoding in _BYTE_ORDER_MARKS:
@@ -122,6 +168,12 @@ def skip_byte_order_mark(stream, path) -> PrefixedStream:
             stream.close()
             raise CorpusError(f"corpus {str(path)!r} is {encoding} text (it starts with a byte-order mark): "
                               f"convert it to UTF-8 first, e.g. iconv -f {encoding} -t UTF-8")
+    encoding = _wide_encoding(head)
+    if encoding is not None:
+        stream.close()
+        raise CorpusError(f"corpus {str(path)!r} looks like {encoding} text without a byte-order mark (NUL bytes "
+                          f"between its first characters): convert it to UTF-8 first, e.g. iconv -f {encoding} "
+                          "-t UTF-8")
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     return PrefixedStream(head, stream)

@@ -272,6 +272,8 @@ class Vocabulary:
     def load(cls, path: str | os.PathLike) -> "Vocabulary":
         """Read a file written by :meth:`save` (or a header-less word2vec.c ``-save-vocab`` file).
 
+        A UTF-8 byte-order mark at the start is skipped.
+
         Raises
         ------
         ModelFormatError
@@ -280,6 +282,10 @@ class Vocabulary:
         p = check_model_file(path, "vocabulary file")
         with open(p, "rb") as f:
             raw = f.read()
+        if raw.startswith(b"\xef\xbb\xbf"):
+            # a UTF-8 byte-order mark (Windows editors write one), as the corpus readers skip it;
+            # kept, it would be part of the first word, which then matches no token of a corpus
+            raw = raw[3:]
         try:
             # the bytes save() writes for a word holding a lone surrogate are that word; any other
             # invalid UTF-8 is a damaged file
