@@ -41,6 +41,18 @@ def test_output_over_the_corpus_is_refused(corpus, tmp_path, command, how):
     _refused(w2v(*head, corpus, "-o", target, *tail), corpus, before)
 
 
+
+@pytest.mark.parametrize("command", [["vocab", "--min-count", "1"], ["ngram", "train"],
+                                     ["train", "--quiet", "--min-count", "1", "--dim", "4"]])
+def test_output_over_a_corpus_file_named_dash_is_refused(tmp_path, command):
+    # './-' is the file named '-', read as such (only the argument '-' is standard input); it
+    # replaced its own corpus because the check of outputs took any path spelled '-' for a stream
+    corpus = tmp_path / "-"
+    corpus.write_text(TEXT)
+    before = corpus.read_bytes()
+    head, tail = command[:2] if command[0] == "ngram" else command[:1], command[2 if command[0] == "ngram" else 1:]
+    _refused(w2v(*head, "./-", "-o", "./-", *tail, cwd=tmp_path), corpus, before)
+
 def test_ngram_heldout_is_an_input_too(corpus, tmp_path):
     heldout = tmp_path / "h.txt"
     heldout.write_text(TEXT)

@@ -45,9 +45,12 @@ def same_file(a, b) -> bool:
 
 
 def _is_path(value) -> bool:
-    # '-' is standard input/output, not a file that could be overwritten
-    # (and a stream object given instead of a path has no path to protect)
-    return isinstance(value, (str, bytes, os.PathLike)) and os.fspath(value) not in ("", "-", b"", b"-")
+    # the argument '-' (a str, as the argument types return it) is standard input/output, not a
+    # file that could be overwritten; a path object spelled '-' is the file of that name ('./-' on
+    # the command line); a stream object given instead of a path has no path to protect
+    if isinstance(value, os.PathLike):
+        return True
+    return isinstance(value, (str, bytes)) and value not in ("", "-", b"", b"-")
 
 
 def _is_device(path: str) -> bool:
