@@ -91,6 +91,8 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     run = _Run(model, client, ranges, owner, source, round_words, rule, on_round)
     try:
         run.start()
+        if vocabulary is None and not resume:
+            shards.check_encoded_counts(model.vocab_, run.id_counts, source.path)
         current = run.fingerprint()
         difference = mismatch(getattr(model, "_corpus_fingerprint", None), current) if resume else None
         if difference and not force:

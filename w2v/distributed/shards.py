@@ -267,3 +267,33 @@ def merge_vocabulary(shares, min_count: int, name: str = "the corpus", max_vocab
                        pruned=pruned)
     vocab.n_sentences = sentences
     return vocab
+
+
+def check_encoded_counts(vocab, encoded_counts, name) -> None:
+    """Refuse a corpus that changed between the workers' counting and their encoding: they read it
+    twice (one process reads it once), and every occurrence counted is encoded, so the encoded id
+    counts equal the vocabulary's counts unless the text changed. Not checked after pruning
+    (``max_vocab_size``), where a word's count restarts when it is pruned and counted again, as in
+    word2vec.c.
+
+    Parameters
+    ----------
+    vocab : Vocabulary
+        The vocabulary :func:`merge_vocabulary` made from the workers' counts.
+    encoded_counts : int64 (V,)
+        Occurrences of each id over every encoded range.
+    name : str or PathLike
+        The corpus, for the message.
+
+    Raises
+    ------
+    CorpusError
+        The counts differ.
+    """
+    if vocab.pruned or np.array_equal(encoded_counts, vocab.counts):
+        return
+    counted, encoded = int(np.sum(vocab.counts)), int(np.sum(encoded_counts))
+    raise CorpusError(f"the corpus {str(name)!r} changed while it was read: the workers counted {counted:,} "
+                      f"occurrences of its vocabulary's words, then encoded {encoded:,}"
+                      + (" with other frequencies" if counted == encoded else "")
+                      + "; train again once it no longer changes")
