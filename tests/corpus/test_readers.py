@@ -361,3 +361,33 @@ def test_in_memory_sentences_tuples_and_str_subclasses_accepted():
     corpus = open_corpus([("a", Word("b")), [], ["c"]])
     assert list(corpus) == [["a", "b"], [], ["c"]]
     assert Vocabulary.build(corpus, min_count=1).words == ["a", "b", "c"]
+
+
+def test_numpy_arrays_of_str_are_token_lists():
+    """A sentence that is a 1-D numpy array of str (token columns read back from parquet, a 2-D array
+    of tokens) was refused as 'not a list of str tokens'; gensim trains on it. Its tokens are the
+    words, read as plain str."""
+    lists = [["a", "b", "a"], ["c", "a"], []]
+    arrays = [np.array(s, dtype=str) for s in lists]
+    objects = np.empty(3, dtype=object)
+    objects[:] = [np.array(s, dtype=object) for s in lists]
+    expected = Vocabulary.build(lists, min_count=1)
+    for corpus in (arrays, objects):
+        read = list(open_corpus(corpus))
+        assert read == lists and all(type(t) is str for s in read for t in s)
+        vocab = Vocabulary.build(corpus, min_count=1)
+        assert vocab.words == expected.words and vocab.counts.tolist() == expected.counts.tolist()
+    two_d = np.array([["a", "b"], ["c", "a"]])
+    assert list(open_corpus(two_d)) == [["a", "b"], ["c", "a"]]
+
+
+@pytest.mark.parametrize("sentence, what", [
+    (np.array([1, 2]), r"holds a token of type int \(1\)"),
+    (np.array(["a", None], dtype=object), r"holds a token of type NoneType"),
+    (np.array([["a", "b"]]), r"is a 2-dimensional numpy array"),
+    (np.array("a b"), r"is a 0-dimensional numpy array"),
+])
+def test_numpy_arrays_that_are_no_token_lists_are_refused(sentence, what):
+    with pytest.raises(CorpusError, match=rf"sentence 1 {what}") as info:
+        Vocabulary.build([["a"], sentence], min_count=1)
+    assert "\n" not in str(info.value)

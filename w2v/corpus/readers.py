@@ -43,6 +43,8 @@ import os
 import reprlib
 from pathlib import Path
 
+import numpy as np
+
 from w2v.corpus.folders import folder_files
 from w2v.corpus.tokenize import Tokenizer
 from w2v.errors import CorpusError
@@ -353,7 +355,8 @@ class ListCorpus(_Corpus):
     Parameters
     ----------
     sentences : sequence of list of str
-        E.g. ``[["the", "cat"], ["a", "dog"]]``. Not re-tokenized.
+        E.g. ``[["the", "cat"], ["a", "dog"]]``. Not re-tokenized. A sentence may also be a tuple or a
+        1-D numpy array of str.
 
     Raises
     ------
@@ -404,11 +407,20 @@ def _token_list(sentence, index: int, name: str) -> list:
     attribute 'encode'``) or be counted as a word that cannot be written.
     """
     if type(sentence) is not list:
-        if not isinstance(sentence, (list, tuple)):
+        if isinstance(sentence, np.ndarray):
+            # a 1-D array of str (token columns read back from parquet, rows of a 2-D array): its
+            # items as plain str; tolist() keeps any other item as it is, for the check below
+            if sentence.ndim != 1:
+                raise CorpusError(f"{name}: sentence {index} is a {sentence.ndim}-dimensional numpy array "
+                                  f"({reprlib.repr(sentence)}), not a list of str tokens: give one token list "
+                                  "(or 1-D array of str) per sentence")
+            sentence = sentence.tolist()
+        elif not isinstance(sentence, (list, tuple)):
             raise CorpusError(f"{name}: sentence {index} is of type {type(sentence).__name__} "
                               f"({reprlib.repr(sentence)}), not a list of str tokens: give token lists, "
                               "e.g. [line.split() for line in lines]")
-        sentence = list(sentence)
+        else:
+            sentence = list(sentence)
     try:
         # str.join checks every item in C (about 20 ns a token); a Python loop over the tokens
         # would cost about as much as the scan that counts them

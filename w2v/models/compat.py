@@ -10,6 +10,8 @@ one-line errors that say what to write here, and its callback objects called at 
 """
 from __future__ import annotations
 
+from w2v.errors import ParameterError
+
 #: gensim's Word2Vec arguments that have another name or place here -> what to write instead
 GENSIM_ARGUMENTS = {
     "sentences": "the corpus goes to fit(): Word2Vec(...).fit(sentences)",
@@ -25,6 +27,15 @@ GENSIM_ARGUMENTS = {
     "trim_rule": "filter the token lists before fit",
 }
 
+#: gensim's Word2Vec methods that have another name here -> what to call instead
+GENSIM_METHODS = {
+    "build_vocab": "fit(sentences) counts the vocabulary and trains in one call (Vocabulary.build(sentences) "
+                   "alone counts it; fit(sentences, vocabulary=...) trains those words)",
+    "train": "fit(sentences) trains a new model; partial_fit(sentences, epochs=...) trains a fitted one further",
+    "get_latest_training_loss": "the loss of every epoch is in history_ (history_[-1]['loss'])",
+    "save": "save_state('model.npz') saves the trainer; wv_.save('vectors.bin') the vectors",
+}
+
 #: the epoch hooks of gensim's CallbackAny2Vec that training calls, in the order it calls them
 CALLBACK_HOOKS = ("on_train_begin", "on_epoch_begin", "on_epoch_end", "on_train_end")
 
@@ -34,6 +45,16 @@ def refusal(name: str, value) -> str | None:
     if name not in GENSIM_ARGUMENTS:
         return None
     return f"{name}= is gensim's argument: " + GENSIM_ARGUMENTS[name].format(value=value)
+
+
+class GensimMethodError(ParameterError, AttributeError):
+    """A gensim method (``build_vocab``, ``train``, ...) was asked of a Word2Vec: the message names
+    the call to make instead (an ``AttributeError`` too, so ``hasattr`` is False)."""
+
+
+def refuse_method(name: str):
+    """Raise the :class:`GensimMethodError` for gensim's method ``name`` (a key of :data:`GENSIM_METHODS`)."""
+    raise GensimMethodError(f"Word2Vec has no {name}() (gensim's method): " + GENSIM_METHODS[name])
 
 
 def check_callbacks(callbacks) -> str | None:

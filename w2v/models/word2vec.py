@@ -161,6 +161,13 @@ class Word2Vec:
         self.shared_negatives = shared_negatives
         self.tokenizer = tokenizer
 
+    # gensim's methods, which are named otherwise here: asked for, each says what to call (a property
+    # raising an AttributeError, not __getattr__, which would hide NotFittedError's message)
+    build_vocab = property(lambda self: compat.refuse_method("build_vocab"))
+    train = property(lambda self: compat.refuse_method("train"))
+    get_latest_training_loss = property(lambda self: compat.refuse_method("get_latest_training_loss"))
+    save = property(lambda self: compat.refuse_method("save"))
+
     #: the parameters a trainer state file keeps (all but ``callbacks``, which are code)
     _PARAMS = ("architecture", "objective", "dim", "window", "min_count", "max_vocab_size", "sample",
                "negative", "ns_exponent", "alpha", "min_alpha", "epochs", "workers", "seed", "cbow_mean",

@@ -8,6 +8,8 @@ tokenizer that read them (what a model records, so that scoring reads text the s
 from __future__ import annotations
 
 import os
+import reprlib
+from itertools import chain
 
 import numpy as np
 
@@ -61,11 +63,37 @@ def materialise(sentences, method: str, reader=None) -> list:
                      open_corpus(sentences, tokenizer=reader.tokenizer,
                                  max_sentence_length=reader.max_sentence_length))
     sentences = sentences if isinstance(sentences, list) else list(sentences)
-    for sentence in sentences:
+    for index, sentence in enumerate(sentences):
         if isinstance(sentence, str):
             raise TokenListError(f"{method} takes tokenised sentences (token lists), got the string {sentence[:40]!r} as a sentence; "
                                  f"write lm.{method}([s.split() for s in sentences])")
+        if isinstance(sentence, bytes) or not (hasattr(sentence, "__len__") and hasattr(sentence, "__iter__")):
+            # a generator would be read up by this check, an int fail in len() deep in the encoder
+            raise TokenListError(f"{method}: sentence {index} is of type {type(sentence).__name__} "
+                                 f"({reprlib.repr(sentence)}), not a list of str tokens: give token lists, "
+                                 "e.g. [line.split() for line in lines]")
+    try:
+        # str.join checks every token in C; an int would otherwise be counted as a word (a model whose
+        # saved file cannot be read back), None beside a str fail in a sort, and scoring take both for <unk>
+        "".join(chain.from_iterable(sentences))
+    except TypeError:
+        for index, sentence in enumerate(sentences):
+            _check_tokens(sentence, f"{method}: sentence {index}")
+        raise
     return sentences
+
+
+def _check_tokens(tokens, where: str) -> None:
+    """Raise :class:`TokenListError` at the first of ``tokens`` that is not a str; ``where`` begins the
+    message. An iterator is left alone (this check would read it up)."""
+    if not hasattr(tokens, "__len__"):
+        return
+    try:
+        "".join(tokens)
+    except TypeError:
+        bad = next(token for token in tokens if not isinstance(token, str))
+        raise TokenListError(f"{where} holds a token of type {type(bad).__name__} ({reprlib.repr(bad)}): "
+                             "tokens must be str (decode bytes, convert numbers with str)") from None
 
 
 def check_sentence(sentence, bos, eos, method: str) -> None:
@@ -76,6 +104,7 @@ def check_sentence(sentence, bos, eos, method: str) -> None:
             f"{method} takes one sentence as a list of tokens, not the string {sentence[:40]!r} (it would be "
             f"scored character by character): write lm.{method}({sentence[:40]!r}.split()); for nltk's "
             "score(word, context) use lm.prob(word, context)")
+    _check_tokens(sentence, f"{method}: the sentence")
     for name, value in (("bos", bos), ("eos", eos)):
         if not isinstance(value, (bool, np.bool_)):
             raise TokenListError(f"{method}: {name} must be True or False, got {value!r}; for nltk's "
@@ -97,3 +126,4 @@ def check_context(context, method: str) -> None:
     if isinstance(context, str):
         raise TokenListError(f"{method}: the context is a list of previous words, not the string "
                              f"{context[:40]!r}: write {context[:40]!r}.split()")
+    _check_tokens(context, f"{method}: the context")
