@@ -22,7 +22,7 @@ from w2v.distributed import worker as remote
 from w2v.distributed.cluster import ClusterError
 from w2v.distributed.combine import change_divisor, exchange_bytes, replica_rate_factor
 from w2v.distributed.reading import CorpusSource, corpus_source
-from w2v.errors import CorpusError, TrainingDiverged
+from w2v.errors import CorpusError, ParameterError, TrainingDiverged
 from w2v.models import params, training
 from w2v.models.fingerprint import counts_fingerprint, mismatch
 from w2v.models.params import DEFAULT_ROUND_WORDS
@@ -76,6 +76,7 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     Word2Vec
         ``model``.
     """
+    _check_client(client)
     round_words = DEFAULT_ROUND_WORDS if round_words is None else int(round_words)
     if round_words < 1:
         raise ValueError(f"round_words must be at least 1, got {round_words}")
@@ -104,6 +105,20 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     finally:
         run.close()
     return model
+
+
+def _check_client(client) -> None:
+    """Raise a one-line :class:`ParameterError` unless ``client`` works as a ``distributed.Client``
+    (an address or a cluster object failed deep inside with an AttributeError or TypeError)."""
+    if callable(getattr(client, "submit", None)) and callable(getattr(client, "scheduler_info", None)):
+        return
+    if isinstance(client, str):
+        fix = f"give Client({client!r}) (from distributed import Client)"
+    elif hasattr(client, "scheduler_info") or hasattr(client, "scheduler_address"):
+        fix = "give Client(cluster) for a cluster object (from distributed import Client)"
+    else:
+        fix = "give a distributed.Client, or client=None to train in this process"
+    raise ParameterError(f"client must be a distributed.Client, not a {type(client).__name__}: {fix}")
 
 
 def _wait_for_a_worker(client) -> list[str]:
