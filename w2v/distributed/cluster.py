@@ -48,7 +48,7 @@ def _check_address(distributed, scheduler: str) -> None:
 
 def _ask_identity(distributed, scheduler: str, timeout: float) -> None:
     """Raise a one-line :class:`ClusterError` unless a Dask scheduler answers at ``scheduler`` within
-    ``timeout`` seconds. ``distributed.Client`` bounds only the TCP connection: a server that accepts
+    ``2 * timeout`` seconds. ``distributed.Client`` bounds only the TCP connection: a server that accepts
     and never answers (a firewall's, a service's that waits for its own protocol) hangs it for ever
     in Dask's handshake, and one that answers something else (an HTTP server) ends in whatever its
     bytes decode to (a MemoryError for a 3 EiB frame). So ask for the scheduler's identity first,
@@ -64,14 +64,18 @@ def _ask_identity(distributed, scheduler: str, timeout: float) -> None:
         finally:
             comm.abort()
 
+    # Dask's connect gives up after ``timeout`` with an OSError (unreachable); the same again for
+    # the answer (without a margin the two deadlines race, and an unreachable port reads as silent)
+    bound = 2 * timeout
+
     def ask():
-        return asyncio.run(asyncio.wait_for(identity(), timeout))
+        return asyncio.run(asyncio.wait_for(identity(), bound))
 
     pool = concurrent.futures.ThreadPoolExecutor(1)
     try:
         reply = pool.submit(ask).result()
     except (TimeoutError, asyncio.TimeoutError):   # distinct classes before Python 3.11
-        answer = f"no answer within {timeout:g} s"
+        answer = f"no answer within {bound:g} s"
     except OSError as err:   # refused, no route, no such host: Dask's connect retried until timeout
         raise ClusterError(f"could not reach the Dask scheduler at {scheduler!r} ({err}): check the "
                            "address and that the scheduler runs") from None
@@ -122,7 +126,7 @@ def open_client(scheduler: str | None = None, local_workers: int | None = None,
     ------
     ClusterError
         Dask is not installed or the address is malformed (exit code 2), or the scheduler cannot
-        be reached, or what answers there is not a Dask scheduler (within ``timeout``).
+        be reached, or what answers there is not a Dask scheduler (within ``2 * timeout``).
     ParameterError
         ``local_workers`` is above :data:`~w2v.models.params.MAX_LOCAL_WORKERS` (1,024).
     """
