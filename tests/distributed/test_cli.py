@@ -235,3 +235,19 @@ def test_a_malformed_address_of_another_dask_transport_is_a_one_line_usage_error
     outcome = _open_client_outcome("inproc://x", timeout=1)
     assert isinstance(outcome, ClusterError) and outcome.exit_code == 2, repr(outcome)
     assert "'inproc://x' is malformed" in str(outcome)
+
+
+@pytest.mark.parametrize("resume", [False, True], ids=["fit", "resume"])
+def test_round_words_without_a_cluster_is_refused_like_other_options_that_do_nothing(tmp_path, resume):
+    """--round-words in a single-process run was accepted and did nothing."""
+    corpus, _ = write_demo_corpus(tmp_path, n_tokens=2_000, seed=2)
+    state = tmp_path / "run.npz"
+    if resume:
+        made = run_cli("train", corpus, "-o", tmp_path / "first.bin", "--dim", "8", "--epochs", "1", "--quiet",
+                       "--save-state", state)
+        assert made.returncode == 0, made.stderr
+    more = ["--resume", state] if resume else ["--dim", "8", "--epochs", "1"]
+    out = run_cli("train", corpus, "-o", tmp_path / "v.bin", "--round-words", "5000", "--quiet", *more)
+    assert out.returncode == 2, (out.returncode, out.stderr)
+    assert "--round-words does nothing without --scheduler or --local-cluster" in out.stderr
+    assert not (tmp_path / "v.bin").exists()
