@@ -154,3 +154,100 @@ def test_an_address_of_another_dask_transport_is_left_to_dask():
 
     _check_address(distributed, "ucx://10.0.0.5:13337")
     _check_address(distributed, "inproc://10.0.0.5/1234/1")
+
+
+@contextlib.contextmanager
+def _not_a_scheduler(reply: bytes | None):
+    """A TCP server on a free local port that accepts connections and answers each with ``reply``
+    (an HTTP error, say) or, if None, never answers: a port where no Dask scheduler listens."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    stop, held = threading.Event(), []
+
+    def serve():
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            held.append(conn)
+            if reply is not None:
+                conn.sendall(reply)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(5)
+        for conn in held:
+            conn.close()
+        server.close()
+
+
+def _open_client_outcome(address, timeout):
+    """What ``open_client(address)`` raised, run in a thread that the test gives up on (rather than
+    hanging) after ``timeout * 5`` seconds: the exception, or "hang"."""
+    import threading
+
+    from w2v.distributed import open_client
+
+    outcome = []
+
+    def attempt():
+        try:
+            with open_client(address, timeout=timeout):
+                outcome.append(None)
+        except BaseException as err:  # noqa: BLE001 - the test asserts what it was
+            outcome.append(err)
+
+    thread = threading.Thread(target=attempt, daemon=True)
+    thread.start()
+    thread.join(timeout * 5)
+    return outcome[0] if outcome else "hang"
+
+
+@pytest.mark.parametrize("reply", [None, b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n" * 4],
+                         ids=["silent", "http"])
+def test_a_port_where_no_dask_scheduler_listens_is_a_one_line_error_not_a_hang(reply):
+    """A silent server there hung ``w2v train --scheduler`` for ever (Dask's handshake has no
+    timeout); an HTTP server's answer was read as a frame length: a MemoryError traceback."""
+    from w2v.distributed import ClusterError
+
+    with _not_a_scheduler(reply) as address:
+        outcome = _open_client_outcome(address, timeout=1)
+    assert outcome != "hang"
+    assert isinstance(outcome, ClusterError), repr(outcome)
+    assert "not answer as a Dask scheduler" in str(outcome) and address in str(outcome)
+    assert "\n" not in str(outcome)
+
+
+def test_a_malformed_address_of_another_dask_transport_is_a_one_line_usage_error():
+    """``--scheduler inproc://x`` (left to Dask's parser) ended in a ValueError traceback."""
+    from w2v.distributed import ClusterError
+
+    outcome = _open_client_outcome("inproc://x", timeout=1)
+    assert isinstance(outcome, ClusterError) and outcome.exit_code == 2, repr(outcome)
+    assert "'inproc://x' is malformed" in str(outcome)
+
+
+@pytest.mark.parametrize("resume", [False, True], ids=["fit", "resume"])
+def test_round_words_without_a_cluster_is_refused_like_other_options_that_do_nothing(tmp_path, resume):
+    """--round-words in a single-process run was accepted and did nothing."""
+    corpus, _ = write_demo_corpus(tmp_path, n_tokens=2_000, seed=2)
+    state = tmp_path / "run.npz"
+    if resume:
+        made = run_cli("train", corpus, "-o", tmp_path / "first.bin", "--dim", "8", "--epochs", "1", "--quiet",
+                       "--save-state", state)
+        assert made.returncode == 0, made.stderr
+    more = ["--resume", state] if resume else ["--dim", "8", "--epochs", "1"]
+    out = run_cli("train", corpus, "-o", tmp_path / "v.bin", "--round-words", "5000", "--quiet", *more)
+    assert out.returncode == 2, (out.returncode, out.stderr)
+    assert "--round-words does nothing without --scheduler or --local-cluster" in out.stderr
+    assert not (tmp_path / "v.bin").exists()

@@ -195,3 +195,23 @@ def test_a_worker_killed_mid_run_does_not_lose_the_run(demo, client):
     assert any(e["lost"] for e in events)
     assert model.history_[-1]["workers"] == 1
     assert evaluate_analogies(model.wv_, questions).accuracy > 0.3
+
+
+def test_a_cluster_without_workers_is_a_one_line_error_after_the_wait(tmp_path, monkeypatch, caplog):
+    """A scheduler with no worker made fit wait 120 s without a word, then raise Dask's
+    WorkerStartTimeoutError with its traceback."""
+    import time
+
+    from w2v.distributed import ClusterError, driver
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c\n" * 10)
+    monkeypatch.setattr(driver, "WORKER_WAIT_SECONDS", 1.0)
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as empty:
+        start = time.monotonic()
+        with caplog.at_level(logging.WARNING, logger="w2v.distributed.driver"):
+            with pytest.raises(ClusterError, match="no worker joined the Dask scheduler .* within 1 s"):
+                Word2Vec(dim=8, epochs=1, min_count=1, progress=False).fit(corpus, client=empty)
+        assert time.monotonic() - start < 10
+    assert "waiting up to 1 s for a worker" in caplog.text

@@ -448,3 +448,26 @@ def test_a_corpus_that_changes_between_counting_and_encoding_is_refused(tmp_path
     monkeypatch.setattr(driver, "_build_vocabulary", count_then_replace)
     with pytest.raises(CorpusError, match="changed while it was read"):
         Word2Vec(dim=4, epochs=1, min_count=1, progress=False, workers=1).fit(str(corpus), client=InProcessClient(2))
+
+
+class _LocalClusterLike:
+    """What a LocalCluster offers where a client is expected: a ``scheduler_info`` that is a
+    property (not a method), and no ``submit``."""
+
+    scheduler_info = {"workers": {}}
+
+
+@pytest.mark.parametrize("client,hint", [("tcp://127.0.0.1:8786", "Client('tcp://127.0.0.1:8786')"),
+                                         (_LocalClusterLike(), "Client(cluster)"),
+                                         (True, "distributed.Client")],
+                         ids=["address", "cluster", "bool"])
+def test_a_client_that_is_not_a_client_is_a_one_line_error(tmp_path, client, hint):
+    """fit(client="tcp://...") failed with "'str' object has no attribute 'scheduler_info'", and a
+    LocalCluster given as the client with "'SchedulerInfo' object is not callable"."""
+    from w2v.errors import ParameterError
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c\n" * 10)
+    with pytest.raises(ParameterError) as err:
+        Word2Vec(dim=8, epochs=1, min_count=1, progress=False).fit(corpus, client=client)
+    assert hint in str(err.value) and "\n" not in str(err.value)

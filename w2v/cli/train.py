@@ -169,6 +169,10 @@ def handle(args) -> int:
         print(f"w2v train: error: corpus {args.corpus!r} is a URL, which the workers of a cluster read: add "
               "--scheduler ADDRESS or --local-cluster N, or copy the corpus here first", file=sys.stderr)
         return 2
+    if not on_cluster and "round_words" in (given_options(args.argv) if hasattr(args, "argv") else set()):
+        print("w2v train: error: --round-words does nothing without --scheduler or --local-cluster (one "
+              "process has no rounds): leave it out, or train on a cluster", file=sys.stderr)
+        return 2
     if on_cluster:
         from w2v.distributed.reading import check_workers_can_read
 

@@ -46,6 +46,57 @@ def _check_address(distributed, scheduler: str) -> None:
         raise error from None
 
 
+def _ask_identity(distributed, scheduler: str, timeout: float) -> None:
+    """Raise a one-line :class:`ClusterError` unless a Dask scheduler answers at ``scheduler`` within
+    ``2 * timeout`` seconds. ``distributed.Client`` bounds only the TCP connection: a server that accepts
+    and never answers (a firewall's, a service's that waits for its own protocol) hangs it for ever
+    in Dask's handshake, and one that answers something else (an HTTP server) ends in whatever its
+    bytes decode to (a MemoryError for a 3 EiB frame). So ask for the scheduler's identity first,
+    in a thread of its own (the caller may run an event loop already)."""
+    import asyncio
+    import concurrent.futures
+
+    async def identity():
+        comm = await distributed.comm.connect(scheduler, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    # Dask's connect gives up after ``timeout`` with an OSError (unreachable); the same again for
+    # the answer (without a margin the two deadlines race, and an unreachable port reads as silent)
+    bound = 2 * timeout
+
+    def ask():
+        return asyncio.run(asyncio.wait_for(identity(), bound))
+
+    pool = concurrent.futures.ThreadPoolExecutor(1)
+    try:
+        reply = pool.submit(ask).result()
+    except (TimeoutError, asyncio.TimeoutError):   # distinct classes before Python 3.11
+        answer = f"no answer within {bound:g} s"
+    except OSError as err:   # refused, no route, no such host: Dask's connect retried until timeout
+        raise ClusterError(f"could not reach the Dask scheduler at {scheduler!r} ({err}): check the "
+                           "address and that the scheduler runs") from None
+    except ValueError as err:   # an address Dask's transport cannot parse (inproc://x)
+        error = ClusterError(f"the Dask scheduler address {scheduler!r} is malformed ({err}): give one "
+                             "like tcp://10.0.0.5:8786")
+        error.exit_code = 2
+        raise error from None
+    except Exception as err:  # noqa: BLE001 - bytes of another protocol, decoded as Dask's
+        answer = f"{type(err).__name__} decoding its answer"
+    else:
+        kind = reply.get("type") if isinstance(reply, dict) else None
+        if kind == "Scheduler":
+            return
+        answer = f"it is a Dask {kind}" if isinstance(kind, str) else "an answer of another protocol"
+    finally:
+        pool.shutdown(wait=False)
+    raise ClusterError(f"{scheduler!r} did not answer as a Dask scheduler ({answer}): check the address "
+                       "and port (the scheduler's, 8786 by default)")
+
+
 def _known_schemes(distributed) -> set:
     """The address schemes this Dask knows (its registered transports), or none if that moved."""
     try:
@@ -75,7 +126,7 @@ def open_client(scheduler: str | None = None, local_workers: int | None = None,
     ------
     ClusterError
         Dask is not installed or the address is malformed (exit code 2), or the scheduler cannot
-        be reached.
+        be reached, or what answers there is not a Dask scheduler (within ``2 * timeout``).
     ParameterError
         ``local_workers`` is above :data:`~w2v.models.params.MAX_LOCAL_WORKERS` (1,024).
     """
@@ -92,6 +143,7 @@ def open_client(scheduler: str | None = None, local_workers: int | None = None,
     with contextlib.ExitStack() as stack:
         if scheduler is not None:
             _check_address(distributed, scheduler)
+            _ask_identity(distributed, scheduler, timeout)
             try:
                 client = stack.enter_context(distributed.Client(scheduler, timeout=timeout))
             except (OSError, TimeoutError) as err:  # an unreachable address, or no answer in time
