@@ -471,3 +471,41 @@ def test_a_client_that_is_not_a_client_is_a_one_line_error(tmp_path, client, hin
     with pytest.raises(ParameterError) as err:
         Word2Vec(dim=8, epochs=1, min_count=1, progress=False).fit(corpus, client=client)
     assert hint in str(err.value) and "\n" not in str(err.value)
+
+
+class _Status:
+    """A task's future as collect reads it: a status, and the error of a failed one."""
+
+    def __init__(self, status, error=None):
+        self.status, self.error = status, error
+
+    def exception(self):
+        return self.error
+
+
+class _CancellingClient(_Client):
+    def __init__(self, workers):
+        super().__init__(workers)
+        self.cancelled = []
+
+    def cancel(self, futures):
+        self.cancelled.extend(futures)
+
+
+def test_a_needed_worker_whose_own_task_failed_as_it_died_ends_the_wait_for_the_others():
+    # a worker killed mid-round: its own task failed (it left the cluster), so collect counted it lost,
+    # but only a needed worker found *gone* ended the wait; the survivor's task, waiting on the dead
+    # worker's block server, stayed pending, and the run hung (seen once in CI)
+    from w2v.distributed import waiting
+
+    client = _CancellingClient(["tcp://survivor"])
+    survivor = _Status("pending")
+    futures = {"tcp://killed": _Status("error", RuntimeError("worker died")), "tcp://survivor": survivor}
+    answer = []
+    waiter = threading.Thread(target=lambda: answer.append(
+        waiting.collect(client, futures, needed=["tcp://killed", "tcp://survivor"])), daemon=True)
+    waiter.start()
+    waiter.join(10 * waiting.POLL_SECONDS + 2)
+    assert not waiter.is_alive(), "collect kept waiting for a task whose needed worker was lost"
+    results, lost = answer[0]
+    assert results == {} and lost == ["tcp://killed"] and survivor in client.cancelled

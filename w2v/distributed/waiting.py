@@ -58,8 +58,11 @@ def collect(client, futures: dict, fetch: bool = True, needed=()):
             for v in live:
                 missing.pop(v, None)
             gone = [v for v in needed if v not in live and v not in lost and _gone_long(missing, v)]
-            if gone:
-                lost.extend(gone)
+            lost.extend(gone)
+            # a needed worker lost either way (gone from the list, or its own task failed or vanished
+            # with it below): the tasks still pending may wait on it for ever (a call to a dead
+            # worker's block server is never answered), so the caller redoes the step without it
+            if any(v in lost for v in needed):
                 client.cancel(list(pending.values()))
                 break
         for w, future in list(pending.items()):
