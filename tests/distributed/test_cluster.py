@@ -202,15 +202,15 @@ def test_a_cluster_without_workers_is_a_one_line_error_after_the_wait(tmp_path, 
     WorkerStartTimeoutError with its traceback."""
     import time
 
-    from w2v.distributed import ClusterError, driver
+    from w2v.distributed import ClusterError, waiting
 
     corpus = tmp_path / "c.txt"
     corpus.write_text("a b c\n" * 10)
-    monkeypatch.setattr(driver, "WORKER_WAIT_SECONDS", 1.0)
+    monkeypatch.setattr(waiting, "WORKER_WAIT_SECONDS", 1.0)
     with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster, \
             distributed.Client(cluster) as empty:
         start = time.monotonic()
-        with caplog.at_level(logging.WARNING, logger="w2v.distributed.driver"):
+        with caplog.at_level(logging.WARNING, logger="w2v.distributed.waiting"):
             with pytest.raises(ClusterError, match="no worker joined the Dask scheduler .* within 1 s"):
                 Word2Vec(dim=8, epochs=1, min_count=1, progress=False).fit(corpus, client=empty)
         assert time.monotonic() - start < 10

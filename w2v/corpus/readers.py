@@ -37,7 +37,6 @@ files through the compiled scan of :mod:`w2v.corpus.scan`, which a test holds to
 """
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import reprlib
@@ -48,7 +47,8 @@ import numpy as np
 from w2v.corpus.folders import folder_files
 from w2v.corpus.tokenize import Tokenizer
 from w2v.errors import CorpusError
-from w2v.corpus.sources import PrefixedStream, is_standard_input, is_stream, open_text_source, read_full
+from w2v.corpus.sources import (PrefixedStream, corpus_path, is_standard_input, is_stream, open_text_source,
+                                read_full)
 from w2v.fileio import check_readable, decompression_errors
 
 logger = logging.getLogger(__name__)
@@ -332,7 +332,7 @@ class FolderCorpus(_Corpus):
 
     def __init__(self, path, tokenizer: Tokenizer | None = None, max_sentence_length: int = 10000):
         super().__init__(tokenizer, max_sentence_length)
-        root = _path(path)
+        root = corpus_path(path)
         if not root.is_dir():
             if root.exists():
                 raise CorpusError(f"corpus {str(root)!r} is a file, not a folder: use LineCorpus or open_corpus")
@@ -463,7 +463,7 @@ def open_corpus(source, tokenizer: Tokenizer | None = None, max_sentence_length:
     if isinstance(source, (str, os.PathLike)):
         if is_standard_input(source):
             return StreamCorpus(source, tokenizer, max_sentence_length)
-        path = _path(source)
+        path = corpus_path(source)
         if is_stream(path):
             return StreamCorpus(path, tokenizer, max_sentence_length)
         if path.is_dir():
@@ -498,26 +498,8 @@ def describe(source) -> str:
     return f"({type(source).__name__})"
 
 
-def _path(source) -> Path:
-    """``source`` (a str or PathLike) as a :class:`Path`, or a one-line :class:`CorpusError` for a
-    name that can name no file: an empty string (``Path("")`` is ``Path(".")``: the current folder
-    would be read as the corpus), one holding a NUL character, or one longer than the system takes
-    (``os.stat`` raises ValueError or OSError for those two; a missing file is left to the caller)."""
-    if isinstance(source, str) and not source:
-        raise CorpusError("the corpus path is empty: give a file or folder (\".\" for the current folder)")
-    path = Path(source)
-    try:
-        os.stat(path)
-    except ValueError:
-        raise CorpusError(f"corpus {str(path)!r} cannot be a file name: it holds a NUL character") from None
-    except OSError as err:
-        if err.errno == errno.ENAMETOOLONG:
-            raise CorpusError(f"corpus {reprlib.repr(str(path))} cannot be opened: {err.strerror}") from None
-    return path
-
-
 def _existing_file(path) -> Path:
-    return check_readable(_path(path), "corpus", folder_hint="use FolderCorpus or open_corpus")
+    return check_readable(corpus_path(path), "corpus", folder_hint="use FolderCorpus or open_corpus")
 
 
 def _looks_like_text8(path: Path) -> bool:

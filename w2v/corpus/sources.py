@@ -12,9 +12,12 @@ beside each: UTF-8 text holds none there).
 """
 from __future__ import annotations
 
+import errno
 import os
+import reprlib
 import stat
 import sys
+from pathlib import Path
 
 from w2v.errors import CorpusError
 from w2v.fileio import open_binary
@@ -40,6 +43,24 @@ def is_standard_input(path) -> bool:
     (``w2v vocab ./-``, as ``cat ./-``), and is read as that file.
     """
     return isinstance(path, str) and path == "-"
+
+
+def corpus_path(source) -> Path:
+    """``source`` (a str or PathLike) as a :class:`Path`, or a one-line :class:`CorpusError` for a
+    name that can name no file: an empty string (``Path("")`` is ``Path(".")``: the current folder
+    would be read as the corpus), one holding a NUL character, or one longer than the system takes
+    (``os.stat`` raises ValueError or OSError for those two; a missing file is left to the caller)."""
+    if isinstance(source, str) and not source:
+        raise CorpusError("the corpus path is empty: give a file or folder (\".\" for the current folder)")
+    path = Path(source)
+    try:
+        os.stat(path)
+    except ValueError:
+        raise CorpusError(f"corpus {str(path)!r} cannot be a file name: it holds a NUL character") from None
+    except OSError as err:
+        if err.errno == errno.ENAMETOOLONG:
+            raise CorpusError(f"corpus {reprlib.repr(str(path))} cannot be opened: {err.strerror}") from None
+    return path
 
 
 def is_stream(path) -> bool:

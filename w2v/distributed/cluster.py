@@ -97,6 +97,26 @@ def _ask_identity(distributed, scheduler: str, timeout: float) -> None:
                        "and port (the scheduler's, 8786 by default)")
 
 
+def check_client(client) -> None:
+    """Raise a one-line :class:`ParameterError` unless ``client`` works as a ``distributed.Client``
+    (an address or a cluster object failed deep inside with an AttributeError or TypeError).
+
+    Parameters
+    ----------
+    client : object
+        What ``fit(client=...)`` was given.
+    """
+    if callable(getattr(client, "submit", None)) and callable(getattr(client, "scheduler_info", None)):
+        return
+    if isinstance(client, str):
+        fix = f"give Client({client!r}) (from distributed import Client)"
+    elif hasattr(client, "scheduler_info") or hasattr(client, "scheduler_address"):
+        fix = "give Client(cluster) for a cluster object (from distributed import Client)"
+    else:
+        fix = "give a distributed.Client, or client=None to train in this process"
+    raise ParameterError(f"client must be a distributed.Client, not a {type(client).__name__}: {fix}")
+
+
 def _known_schemes(distributed) -> set:
     """The address schemes this Dask knows (its registered transports), or none if that moved."""
     try:

@@ -19,10 +19,10 @@ import numpy as np
 
 from w2v.distributed import shards, waiting
 from w2v.distributed import worker as remote
-from w2v.distributed.cluster import ClusterError
+from w2v.distributed.cluster import ClusterError, check_client
 from w2v.distributed.combine import change_divisor, exchange_bytes, replica_rate_factor
 from w2v.distributed.reading import CorpusSource, corpus_source
-from w2v.errors import CorpusError, ParameterError, TrainingDiverged
+from w2v.errors import CorpusError, TrainingDiverged
 from w2v.models import params, training
 from w2v.models.fingerprint import counts_fingerprint, mismatch
 from w2v.models.params import DEFAULT_ROUND_WORDS
@@ -32,8 +32,6 @@ logger = logging.getLogger(__name__)
 
 #: byte ranges per worker: several, so that a lost worker's share spreads over the others
 RANGES_PER_WORKER = 16
-#: seconds to wait for a first worker when the cluster has none (they may still be starting)
-WORKER_WAIT_SECONDS = 120.0
 
 
 def fit_distributed(model, corpus, client, round_words: int | None = None, resume: bool = False,
@@ -76,14 +74,14 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     Word2Vec
         ``model``.
     """
-    _check_client(client)
+    check_client(client)
     round_words = DEFAULT_ROUND_WORDS if round_words is None else int(round_words)
     if round_words < 1:
         raise ValueError(f"round_words must be at least 1, got {round_words}")
     source = corpus_source(corpus, model)
     workers = waiting.live_workers(client)
     if not workers:
-        workers = _wait_for_a_worker(client)
+        workers = waiting.wait_for_a_worker(client)
     ranges = client.submit(shards.plan_ranges, source.path, RANGES_PER_WORKER * len(workers), pure=False).result()
     owner = {rid: workers[rid % len(workers)] for rid in range(len(ranges))}
     if vocabulary is not None:
@@ -105,37 +103,6 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     finally:
         run.close()
     return model
-
-
-def _check_client(client) -> None:
-    """Raise a one-line :class:`ParameterError` unless ``client`` works as a ``distributed.Client``
-    (an address or a cluster object failed deep inside with an AttributeError or TypeError)."""
-    if callable(getattr(client, "submit", None)) and callable(getattr(client, "scheduler_info", None)):
-        return
-    if isinstance(client, str):
-        fix = f"give Client({client!r}) (from distributed import Client)"
-    elif hasattr(client, "scheduler_info") or hasattr(client, "scheduler_address"):
-        fix = "give Client(cluster) for a cluster object (from distributed import Client)"
-    else:
-        fix = "give a distributed.Client, or client=None to train in this process"
-    raise ParameterError(f"client must be a distributed.Client, not a {type(client).__name__}: {fix}")
-
-
-def _wait_for_a_worker(client) -> list[str]:
-    """The workers of a cluster that has none yet, once one joins; a one-line :class:`ClusterError`
-    if none does within :data:`WORKER_WAIT_SECONDS` (said on stderr first: the wait is silent)."""
-    import asyncio
-
-    address = getattr(getattr(client, "scheduler", None), "address", None)
-    where = f" at {address}" if address else ""
-    logger.warning("the Dask scheduler%s has no worker: waiting up to %g s for a worker to join", where,
-                   WORKER_WAIT_SECONDS)
-    try:
-        client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
-    except (TimeoutError, asyncio.TimeoutError):   # distinct classes before Python 3.11
-        raise ClusterError(f"no worker joined the Dask scheduler{where} within {WORKER_WAIT_SECONDS:g} s: start "
-                           "workers (dask worker ADDRESS) or check that they reach the scheduler") from None
-    return waiting.live_workers(client)
 
 
 def _build_vocabulary(model, client, ranges, owner, source: CorpusSource) -> None:

@@ -1,4 +1,5 @@
-"""Waiting for tasks pinned to workers of a cluster that may lose some of them.
+"""Waiting for tasks pinned to workers of a cluster that may lose some of them, and for a first
+worker of a cluster that has none yet (:func:`wait_for_a_worker`).
 
 >>> results, lost = collect(client, {worker: future, ...})              # doctest: +SKIP
 
@@ -10,6 +11,7 @@ period (:data:`LOST_AFTER_SECONDS`), because a busy worker can miss from that li
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
 from w2v.distributed.cluster import ClusterError
@@ -19,11 +21,35 @@ from w2v.errors import W2VError
 POLL_SECONDS = 0.25
 #: a worker absent from the scheduler's list this long while its task is pending is lost
 LOST_AFTER_SECONDS = 5.0
+#: seconds to wait for a first worker when the cluster has none (they may still be starting)
+WORKER_WAIT_SECONDS = 120.0
+
+logger = logging.getLogger(__name__)
 
 
 def live_workers(client) -> list[str]:
     """The addresses of the workers the scheduler knows now, sorted."""
     return sorted(client.scheduler_info()["workers"])
+
+
+def wait_for_a_worker(client) -> list[str]:
+    """The workers of a cluster that has none yet, once one joins; a one-line :class:`ClusterError`
+    if none does within :data:`WORKER_WAIT_SECONDS` (said on stderr first: the wait is silent).
+
+    Parameters
+    ----------
+    client : distributed.Client
+    """
+    address = getattr(getattr(client, "scheduler", None), "address", None)
+    where = f" at {address}" if address else ""
+    logger.warning("the Dask scheduler%s has no worker: waiting up to %g s for a worker to join", where,
+                   WORKER_WAIT_SECONDS)
+    try:
+        client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
+    except (TimeoutError, asyncio.TimeoutError):   # distinct classes before Python 3.11
+        raise ClusterError(f"no worker joined the Dask scheduler{where} within {WORKER_WAIT_SECONDS:g} s: start "
+                           "workers (dask worker ADDRESS) or check that they reach the scheduler") from None
+    return live_workers(client)
 
 
 def collect(client, futures: dict, fetch: bool = True, needed=()):
