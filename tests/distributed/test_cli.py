@@ -1,9 +1,13 @@
 """``w2v train --local-cluster N``: an ordinary vector file and state (through a real subprocess, which
 starts and stops its Dask cluster), and one-line errors."""
 import contextlib
+import os
+import signal
 import subprocess
 import sys
+import time
 
+import numpy as np
 import pytest
 
 pytest.importorskip("distributed")
@@ -250,4 +254,79 @@ def test_round_words_without_a_cluster_is_refused_like_other_options_that_do_not
     out = run_cli("train", corpus, "-o", tmp_path / "v.bin", "--round-words", "5000", "--quiet", *more)
     assert out.returncode == 2, (out.returncode, out.stderr)
     assert "--round-words does nothing without --scheduler or --local-cluster" in out.stderr
+    assert not (tmp_path / "v.bin").exists()
+
+
+@pytest.mark.parametrize("delay", [0.0, 1.0], ids=["as-training-starts", "mid-training"])
+def test_ctrl_c_in_a_terminal_stops_the_local_cluster_cleanly_and_keeps_the_last_round(tmp_path, delay):
+    # a terminal sends Ctrl-C's SIGINT to its whole foreground process group: the local cluster's
+    # worker processes too, not only the client (which is all the API's tests interrupt)
+    corpus, _ = write_demo_corpus(tmp_path, n_tokens=100_000, seed=3)
+    state = tmp_path / "run.npz"
+    proc = subprocess.Popen([sys.executable, "-m", "w2v", "-v", "train", str(corpus), "-o", str(tmp_path / "v.bin"),
+                             "--local-cluster", "2", "--epochs", "500", "--dim", "16", "--quiet",
+                             "--save-state", str(state)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    seen = []
+    while not any("distributed training of" in line for line in seen[-1:]):
+        seen.append(proc.stderr.readline())
+        assert seen[-1] or proc.poll() is None, "".join(seen)
+    time.sleep(delay)
+    sent = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        _, rest = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail("w2v train did not stop within 60 s of Ctrl-C")
+    stderr = "".join(seen) + rest
+    assert proc.returncode == 130, stderr
+    assert time.monotonic() - sent < 20, stderr   # all 500 epochs would take many minutes
+    # no worker's KeyboardInterrupt traceback, no worker lost, the last combined round fetched
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    assert "lost worker" not in stderr and "could not fetch" not in stderr, stderr
+    assert "interrupted after" in stderr and "saved what was trained" in stderr, stderr
+    model = Word2Vec.load_state(state)
+    assert model.epochs_trained_ < 500 and np.isfinite(model.wv_.vectors).all()
+    assert np.isfinite(KeyedVectors.load(tmp_path / "v.bin").vectors).all()
+
+
+def _children(pid: int, marker: str) -> list:
+    """Processes whose parent is ``pid`` and whose command line holds ``marker`` (Linux's /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                command = cmdline.read()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == pid and marker.encode() in command:
+            found.append(int(entry))
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="finds the worker processes through Linux's /proc")
+def test_ctrl_c_in_a_terminal_while_the_local_cluster_starts_is_a_clean_stop(tmp_path):
+    # the worker processes are in the terminal's process group from their first instruction: a
+    # Ctrl-C while they import Dask stopped each with a traceback, and the cluster failed to close
+    corpus, _ = write_demo_corpus(tmp_path, n_tokens=30_000, seed=3)
+    proc = subprocess.Popen([sys.executable, "-m", "w2v", "train", str(corpus), "-o", str(tmp_path / "v.bin"),
+                             "--local-cluster", "2", "--epochs", "5", "--dim", "16", "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not _children(proc.pid, "spawn_main") and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        _, stderr = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail("w2v train did not stop within 60 s of Ctrl-C")
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    assert stderr.strip().splitlines()[-1] == "w2v train: interrupted before training started; nothing written"
     assert not (tmp_path / "v.bin").exists()
