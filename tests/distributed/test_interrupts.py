@@ -44,14 +44,24 @@ def test_an_ignored_ctrl_c_stays_ignored():
         signal.signal(signal.SIGINT, previous)
 
 
-def test_sigterm_as_the_command_line_handles_it_waits_too_and_exits_with_143():
+def test_sigterm_is_not_held():
+    # it comes to a whole process group too, whose workers end with it: the run must stop at once
     with _safety.sigterm_as_interrupt():
         with StopBetweenRounds() as stop:
-            os.kill(os.getpid(), signal.SIGTERM)
-            assert stop.requested
             with pytest.raises(KeyboardInterrupt):
-                stop.check()
+                os.kill(os.getpid(), signal.SIGTERM)
+                signal.getsignal(signal.SIGINT)
+            assert not stop.requested
         assert _safety.interrupt_status() == 143
+
+
+def test_a_ctrl_c_still_held_as_the_block_ends_is_not_lost():
+    with pytest.raises(KeyboardInterrupt):
+        with StopBetweenRounds():
+            os.kill(os.getpid(), signal.SIGINT)
+            signal.getsignal(signal.SIGINT)
+            reached = True
+    assert reached
 
 
 def test_ctrl_c_held_delivers_it_at_the_end_and_processes_started_inside_never_see_it():
