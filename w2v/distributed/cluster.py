@@ -9,6 +9,7 @@ import contextlib
 import logging
 from typing import Iterator
 
+from w2v._jit import interrupts_deferred
 from w2v.distributed.interrupts import ctrl_c_held
 from w2v.errors import ParameterError, W2VError
 
@@ -195,3 +196,8 @@ def open_client(scheduler: str | None = None, local_workers: int | None = None,
                 # all, as the interpreter exits: noise after "interrupted"
                 logging.getLogger("asyncio").setLevel(logging.CRITICAL)
             raise
+        finally:
+            # a Ctrl-C while the cluster closes (a second one, after the one that stopped the run)
+            # would cut Dask's close short: worker processes left behind, seconds more to exit
+            with interrupts_deferred():
+                stack.close()

@@ -17,6 +17,7 @@ import uuid
 
 import numpy as np
 
+from w2v._jit import interrupts_deferred
 from w2v.distributed import shards, waiting
 from w2v.distributed import worker as remote
 from w2v.distributed.cluster import ClusterError, check_client
@@ -270,6 +271,9 @@ class _Run:
             try:
                 self.client.run(remote.stop_run, self.id)
                 self._pull()
+            except KeyboardInterrupt:   # Ctrl-C again while fetching: the model must still be kept
+                logger.warning("stopped fetching the last combined round: the model keeps the vectors of "
+                               "its last finished epoch")
             except Exception:
                 logger.warning("could not fetch the last combined round from the workers: the model keeps "
                                "the vectors of its last finished epoch", exc_info=True)
@@ -499,8 +503,9 @@ class _Run:
             got, lost = self._collect({w: self._on(w, remote.master, self.id, self.round_no - 1)})
             self._forget(lost)
             if got.get(w) is not None:
-                np.copyto(self.model._input, got[w][0])
-                np.copyto(self.model._layer.weights, got[w][1])
+                with interrupts_deferred():   # both matrices of one round, never one of each
+                    np.copyto(self.model._input, got[w][0])
+                    np.copyto(self.model._layer.weights, got[w][1])
                 return
         raise ClusterError("no worker holds the last combined round: training stopped")
 

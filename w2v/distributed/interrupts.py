@@ -22,16 +22,18 @@ import threading
 
 logger = logging.getLogger(__name__)
 
-#: the signals that stop a run: Ctrl-C, and SIGTERM where the command line made it act as Ctrl-C
-_STOPPING = (signal.SIGINT, signal.SIGTERM)
 
 
 class StopBetweenRounds:
-    """Inside ``with``: the first SIGINT (or SIGTERM) whose handler is a Python function (Ctrl-C's
-    default raises :class:`KeyboardInterrupt`) is remembered, and :meth:`check` hands it to that
-    handler; a second one goes to it at once. Handlers that are not Python functions (ignored, the
-    system's default) are left alone, and so is everything outside the main thread, where Python runs
-    no signal handler. The previous handlers are restored on exit."""
+    """Inside ``with``: the first Ctrl-C (SIGINT), if its handler is a Python function (by default
+    one that raises :class:`KeyboardInterrupt`), is remembered, and :meth:`check` hands it to that
+    handler; a second one goes to it at once, and so does one still remembered as the block ends
+    without an exception. An ignored Ctrl-C stays ignored, and nothing changes outside the main
+    thread, where Python runs no signal handler. The previous handler is restored on exit.
+
+    SIGTERM is not held: it asks a process to end now, and it comes to a whole process group too
+    (a service manager stopping the service), whose worker processes end with it; the run then
+    stops at once and keeps its last finished epoch."""
 
     def __init__(self) -> None:
         self._previous: dict = {}
@@ -39,14 +41,15 @@ class StopBetweenRounds:
 
     def __enter__(self) -> "StopBetweenRounds":
         if threading.current_thread() is threading.main_thread():
-            for signum in _STOPPING:
-                handler = signal.getsignal(signum)
-                if callable(handler):
-                    self._previous[signum] = handler
-                    signal.signal(signum, self._remember)
+            handler = signal.getsignal(signal.SIGINT)
+            if callable(handler):
+                self._previous[signal.SIGINT] = handler
+                signal.signal(signal.SIGINT, self._remember)
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.check()   # a Ctrl-C after the last round's check: not lost
         self._restore()
 
     def _restore(self) -> None:
@@ -54,7 +57,7 @@ class StopBetweenRounds:
             signal.signal(signum, handler)
         self._previous = {}
 
-    def _remember(self, signum, frame) -> None:
+    def _remember(self, signum, frame) -> None:  # the signal handler
         if self._received is not None:
             self._deliver(signum, frame)   # asked twice: stop now
             return
