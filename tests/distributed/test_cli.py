@@ -1,9 +1,13 @@
 """``w2v train --local-cluster N``: an ordinary vector file and state (through a real subprocess, which
 starts and stops its Dask cluster), and one-line errors."""
 import contextlib
+import os
+import signal
 import subprocess
 import sys
+import time
 
+import numpy as np
 import pytest
 
 pytest.importorskip("distributed")
@@ -250,4 +254,130 @@ def test_round_words_without_a_cluster_is_refused_like_other_options_that_do_not
     out = run_cli("train", corpus, "-o", tmp_path / "v.bin", "--round-words", "5000", "--quiet", *more)
     assert out.returncode == 2, (out.returncode, out.stderr)
     assert "--round-words does nothing without --scheduler or --local-cluster" in out.stderr
+    assert not (tmp_path / "v.bin").exists()
+
+
+def _start_training(tmp_path, epochs=500):
+    """``w2v -v train --local-cluster 2`` in a session of its own, once training has started: the
+    process and the stderr lines read so far."""
+    corpus, _ = write_demo_corpus(tmp_path, n_tokens=100_000, seed=3)
+    proc = subprocess.Popen([sys.executable, "-m", "w2v", "-v", "train", str(corpus), "-o", str(tmp_path / "v.bin"),
+                             "--local-cluster", "2", "--epochs", str(epochs), "--dim", "16", "--quiet",
+                             "--save-state", str(tmp_path / "run.npz")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    seen = []
+    while not any("distributed training of" in line for line in seen[-1:]):
+        seen.append(proc.stderr.readline())
+        assert seen[-1] or proc.poll() is None, "".join(seen)
+    return proc, seen
+
+
+def _stopped(proc, seen, timeout=60) -> str:
+    """All of the process's stderr once it ended (killed, and the test failed, after ``timeout`` s)."""
+    try:
+        _, rest = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail(f"w2v train did not stop within {timeout} s of the signal")
+    return "".join(seen) + rest
+
+
+def _session_processes(sid: int) -> list:
+    """The processes of session ``sid`` still running (Linux's /proc; zombies are not running)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z" and int(fields[3]) == sid:
+            found.append(int(entry))
+    return found
+
+
+# a terminal sends Ctrl-C's SIGINT to its whole foreground process group: the local cluster's worker
+# processes too, not only the client (which is all the API's tests interrupt); a service manager
+# sends SIGTERM to the whole group
+@pytest.mark.parametrize("signum, delay, said", [(signal.SIGINT, 0.0, "interrupted"), (signal.SIGINT, 1.0, "interrupted"),
+                                                 (signal.SIGTERM, 1.0, "terminated")],
+                         ids=["ctrl-c-as-training-starts", "ctrl-c-mid-training", "sigterm-mid-training"])
+def test_a_signal_to_the_process_group_stops_the_local_cluster_cleanly_and_keeps_what_was_trained(
+        tmp_path, signum, delay, said):
+    proc, seen = _start_training(tmp_path)
+    time.sleep(delay)
+    sent = time.monotonic()
+    os.killpg(proc.pid, signum)
+    stderr = _stopped(proc, seen)
+    assert proc.returncode == 128 + signum, stderr
+    assert time.monotonic() - sent < 20, stderr   # all 500 epochs would take many minutes
+    assert f"{said} after" in stderr and "saved what was trained" in stderr, stderr
+    if signum == signal.SIGINT:
+        # no worker's KeyboardInterrupt traceback, no worker lost, the last combined round fetched
+        assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+        assert "lost worker" not in stderr and "could not fetch" not in stderr, stderr
+    model = Word2Vec.load_state(tmp_path / "run.npz")
+    assert model.epochs_trained_ < 500 and np.isfinite(model.wv_.vectors).all()
+    assert np.isfinite(KeyedVectors.load(tmp_path / "v.bin").vectors).all()
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="finds the worker processes through Linux's /proc")
+@pytest.mark.parametrize("second", [0.05, 0.3])
+def test_ctrl_c_twice_still_saves_and_leaves_no_process_behind(tmp_path, second):
+    # the second Ctrl-C lands while the last round is fetched or while the cluster closes
+    proc, seen = _start_training(tmp_path)
+    time.sleep(1.0)
+    sent = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)
+    time.sleep(second)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGINT)
+    stderr = _stopped(proc, seen)
+    assert proc.returncode == 130 and time.monotonic() - sent < 8, stderr
+    assert "interrupted after" in stderr and "saved what was trained" in stderr, stderr
+    deadline = time.monotonic() + 5   # the workers end as the client closes the cluster
+    while _session_processes(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _session_processes(proc.pid) == []
+    assert np.isfinite(KeyedVectors.load(tmp_path / "v.bin").vectors).all()
+
+
+def _children(pid: int, marker: str) -> list:
+    """Processes whose parent is ``pid`` and whose command line holds ``marker`` (Linux's /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                command = cmdline.read()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == pid and marker.encode() in command:
+            found.append(int(entry))
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="finds the worker processes through Linux's /proc")
+def test_ctrl_c_in_a_terminal_while_the_local_cluster_starts_is_a_clean_stop(tmp_path):
+    # the worker processes are in the terminal's process group from their first instruction: a
+    # Ctrl-C while they import Dask stopped each with a traceback, and the cluster failed to close
+    corpus, _ = write_demo_corpus(tmp_path, n_tokens=30_000, seed=3)
+    proc = subprocess.Popen([sys.executable, "-m", "w2v", "train", str(corpus), "-o", str(tmp_path / "v.bin"),
+                             "--local-cluster", "2", "--epochs", "5", "--dim", "16", "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not _children(proc.pid, "spawn_main") and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        _, stderr = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail("w2v train did not stop within 60 s of Ctrl-C")
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    assert stderr.strip().splitlines()[-1] == "w2v train: interrupted before training started; nothing written"
     assert not (tmp_path / "v.bin").exists()

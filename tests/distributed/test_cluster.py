@@ -134,6 +134,56 @@ def test_ctrl_c_keeps_the_last_round_and_resume_finishes_the_run(demo, client, t
     assert np.isfinite(resumed.wv_.vectors).all()
 
 
+def test_ctrl_c_mid_round_finishes_that_round_and_keeps_it(demo, client, monkeypatch, caplog):
+    # Ctrl-C as the third round's changes are about to be combined: the round is finished and kept
+    corpus, _ = demo
+    from w2v.distributed import driver, fit_distributed
+
+    events, combine = [], driver._Run._combine
+
+    def interrupted_combine(self, results, n):
+        if len(events) == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+        return combine(self, results, n)
+
+    monkeypatch.setattr(driver._Run, "_combine", interrupted_combine)
+    model = Word2Vec(dim=16, epochs=3, progress=False)
+    with caplog.at_level(logging.WARNING, logger="w2v"), pytest.raises(KeyboardInterrupt):
+        fit_distributed(model, corpus, client, round_words=10_000, on_round=events.append)
+    assert len(events) == 3 and model.interrupted_ and model.epochs_trained_ == 0
+    assert "stopping at the end of the round" in caplog.text and "could not fetch" not in caplog.text
+    assert np.isfinite(model.wv_.vectors).all()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_ctrl_c_again_while_the_last_round_is_fetched_still_keeps_the_model(demo, client, monkeypatch, caplog):
+    # the warning says "Ctrl-C again to stop at once": a second one while the model fetches the last
+    # combined round ended the run as if nothing had been trained (nothing saved)
+    corpus, _ = demo
+    from w2v.distributed import driver, fit_distributed
+
+    events, pull = [], driver._Run._pull
+
+    def interrupted_pull(self):
+        if len(events) >= 2:   # the fetch after the Ctrl-C of round 2
+            os.kill(os.getpid(), signal.SIGINT)
+        return pull(self)
+
+    monkeypatch.setattr(driver._Run, "_pull", interrupted_pull)
+
+    def on_round(info):
+        events.append(info)
+        if len(events) == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    model = Word2Vec(dim=16, epochs=3, progress=False)
+    with caplog.at_level(logging.WARNING, logger="w2v"), pytest.raises(KeyboardInterrupt):
+        fit_distributed(model, corpus, client, round_words=10_000, on_round=on_round)
+    assert len(events) == 2 and model.interrupted_ and model.wv_ is not None
+    assert "stopped fetching the last combined round" in caplog.text
+    assert np.isfinite(model.wv_.vectors).all()
+
+
 # the worker dies in its third round, serving the second of its two parts of the changes, or its
 # combined block to the second worker fetching it
 @pytest.mark.parametrize("served", ["take_block", "combined_block"])

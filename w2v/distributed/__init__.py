@@ -45,9 +45,12 @@ Design
    its part (Dask's call to a dead worker's actor can stay unanswered for ever), every replica
    goes back to its copy of the master before the round and the round is redone without it; lost
    while the new master is being set, the survivors that set it pass it to the others (or, if
-   none did, the round is redone). Ctrl-C stops the round in flight on the workers (fetches
-   included) and leaves the model at the last combined round, saved atomically by the caller as
-   in a single process; ``resume(corpus, client=...)`` finishes the run.
+   none did, the round is redone). Ctrl-C stops the run at the end of the round in flight
+   (:mod:`~w2v.distributed.interrupts`; a second one, or SIGTERM, at once, stopping the round on
+   the workers, fetches included) and leaves the model at the last combined round, saved
+   atomically by the caller as in a single process; ``resume(corpus, client=...)`` finishes the
+   run. The local cluster's worker processes, which a terminal's Ctrl-C reaches too, start with it
+   blocked and then ignore it (:mod:`~w2v.distributed._worker_signals`).
 
 Communication per round
 -----------------------

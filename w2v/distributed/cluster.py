@@ -9,6 +9,8 @@ import contextlib
 import logging
 from typing import Iterator
 
+from w2v._jit import interrupts_deferred
+from w2v.distributed.interrupts import ctrl_c_held
 from w2v.errors import ParameterError, W2VError
 
 
@@ -170,14 +172,32 @@ def open_client(scheduler: str | None = None, local_workers: int | None = None,
                 raise ClusterError(f"could not reach the Dask scheduler at {scheduler!r} ({err}): check the "
                                    "address and that the scheduler runs") from None
         else:
-            cluster = stack.enter_context(distributed.LocalCluster(
-                n_workers=int(local_workers or 1), threads_per_worker=int(threads or 1), processes=True,
-                # the cluster is w2v's own: its processes log only with ``-v``. Otherwise a shutdown
-                # could print a worker's ERROR with a traceback (a heartbeat that meets the closing
-                # scheduler, a known race of Dask's) after a run that succeeded; what goes wrong in
-                # a run reaches w2v as exceptions and lost workers, which it reports itself
-                dashboard_address=None, silence_logs=logging.WARNING if verbose else logging.CRITICAL))
+            # a terminal's Ctrl-C reaches the cluster's processes too: they start with it held and
+            # then ignore it (w2v.distributed._worker_signals); the client stops the run at the end
+            # of a round and closes them. Ctrl-C while they start stops the run once they have.
+            with ctrl_c_held():
+                cluster = stack.enter_context(distributed.LocalCluster(
+                    n_workers=int(local_workers or 1), threads_per_worker=int(threads or 1), processes=True,
+                    # the cluster is w2v's own: its processes log only with ``-v``. Otherwise a shutdown
+                    # could print a worker's ERROR with a traceback (a heartbeat that meets the closing
+                    # scheduler, a known race of Dask's) after a run that succeeded; what goes wrong in
+                    # a run reaches w2v as exceptions and lost workers, which it reports itself
+                    dashboard_address=None, silence_logs=logging.WARNING if verbose else logging.CRITICAL,
+                    preload=["w2v.distributed._worker_signals"]))
             client = stack.enter_context(distributed.Client(cluster))
             # workers register one by one: a run that started now would use only the first ones
             client.wait_for_workers(int(local_workers or 1), timeout=120)
-        yield client
+        try:
+            yield client
+        except KeyboardInterrupt:
+            if not verbose:
+                # a wait that Ctrl-C cut short leaves Dask's task for it pending; closing the client
+                # ends it with an exception nobody retrieves, which asyncio reports, traceback and
+                # all, as the interpreter exits: noise after "interrupted"
+                logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+            raise
+        finally:
+            # a Ctrl-C while the cluster closes (a second one, after the one that stopped the run)
+            # would cut Dask's close short: worker processes left behind, seconds more to exit
+            with interrupts_deferred():
+                stack.close()

@@ -17,10 +17,12 @@ import uuid
 
 import numpy as np
 
+from w2v._jit import interrupts_deferred
 from w2v.distributed import shards, waiting
 from w2v.distributed import worker as remote
 from w2v.distributed.cluster import ClusterError, check_client
 from w2v.distributed.combine import change_divisor, exchange_bytes, replica_rate_factor
+from w2v.distributed.interrupts import StopBetweenRounds
 from w2v.distributed.reading import CorpusSource, corpus_source
 from w2v.errors import CorpusError, TrainingDiverged
 from w2v.models import params, training
@@ -149,6 +151,7 @@ class _Run:
         self.threads = {w: int(model.workers or info[w].get("nthreads", 1) or 1) for w in self.active}
         self.round_no = 0    # rounds finished in this run (the workers' replicas follow it)
         self.combinations = 0   # combinations started (a redone round's too): names them on the workers
+        self.stop = StopBetweenRounds()   # entered by train(): Ctrl-C then waits for the round's end
         self.setup = {
             "words": model.vocab_.words, "counts": model.vocab_.counts, "input_vectors": model._input,
             "layer": model._layer, "keep": model._keep, "tokenizer": source.tokenizer,
@@ -257,42 +260,20 @@ class _Run:
         schedule = training.Trainer(plan, model._input, model._layer, model._keep)
         bar = TrainingBar(planned, enabled=bool(model.progress), initial=self.words_done)
         model.interrupted_ = False
-        logger.info("distributed training of %s + %s on %d words x %d epochs (from epoch %d), %d workers, "
-                    "%d words per worker per round", model.architecture, model.objective, total, model.epochs,
-                    first_epoch + 1, len(self.active), self.round_words)
         try:
-            model._notify("on_train_begin")
-            for epoch in range(first_epoch, model.epochs):
-                bar.set_epoch(epoch, model.epochs)
-                model._notify("on_epoch_begin")
-                stats = self._epoch(epoch, planned, lambda loss: bar.update(
-                    self.words_done, schedule.learning_rate(self.words_done), loss))
-                self._pull()
-                if not (np.isfinite(model._input).all() and np.isfinite(model._layer.weights).all()):
-                    raise TrainingDiverged(
-                        f"training diverged (non-finite weights) at learning rate {model.effective_alpha:g}: "
-                        "lower alpha (--alpha), e.g. by a factor of 10, and train again")
-                record = {
-                    "epoch": len(model.history_) + 1,
-                    "loss": stats["loss"] / max(stats["examples"], 1),
-                    "loss_sum": stats["loss"], "examples": stats["examples"], "words": stats["words"],
-                    "seconds": stats["seconds"],
-                    "words_per_second": stats["words"] / max(stats["seconds"], 1e-9),
-                    "alpha": schedule.learning_rate(self.words_done),
-                    "workers": len(self.active), "rounds": stats["rounds"],
-                    "bytes_exchanged": stats["bytes"],
-                }
-                model.history_.append(record)
-                model.epochs_trained_ = epoch + 1
-                model._publish()
-                model._notify("on_epoch_end", record)
-            model._publish(final=True)
-            model._notify("on_train_end")
+            # Ctrl-C stops at the end of the round in flight, where the replicas agree (the module's
+            # docstring); each round ends with stop.check()
+            with StopBetweenRounds() as self.stop:
+                self._train_epochs(first_epoch, total, schedule, bar)
         except KeyboardInterrupt:
-            # the model holds the weights of the last combined round; the round in flight is dropped
+            # the workers hold the weights of the last combined round: the one Ctrl-C came in, or the
+            # one before it if a second Ctrl-C (or another exception's KeyboardInterrupt) cut a round short
             try:
                 self.client.run(remote.stop_run, self.id)
                 self._pull()
+            except KeyboardInterrupt:   # Ctrl-C again while fetching: the model must still be kept
+                logger.warning("stopped fetching the last combined round: the model keeps the vectors of "
+                               "its last finished epoch")
             except Exception:
                 logger.warning("could not fetch the last combined round from the workers: the model keeps "
                                "the vectors of its last finished epoch", exc_info=True)
@@ -300,6 +281,40 @@ class _Run:
             raise
         finally:
             bar.close()
+
+    def _train_epochs(self, first_epoch: int, total: int, schedule, bar) -> None:
+        model = self.model
+        planned = total * model.epochs
+        logger.info("distributed training of %s + %s on %d words x %d epochs (from epoch %d), %d workers, "
+                    "%d words per worker per round", model.architecture, model.objective, total, model.epochs,
+                    first_epoch + 1, len(self.active), self.round_words)
+        model._notify("on_train_begin")
+        for epoch in range(first_epoch, model.epochs):
+            bar.set_epoch(epoch, model.epochs)
+            model._notify("on_epoch_begin")
+            stats = self._epoch(epoch, planned, lambda loss: bar.update(
+                self.words_done, schedule.learning_rate(self.words_done), loss))
+            self._pull()
+            if not (np.isfinite(model._input).all() and np.isfinite(model._layer.weights).all()):
+                raise TrainingDiverged(
+                    f"training diverged (non-finite weights) at learning rate {model.effective_alpha:g}: "
+                    "lower alpha (--alpha), e.g. by a factor of 10, and train again")
+            record = {
+                "epoch": len(model.history_) + 1,
+                "loss": stats["loss"] / max(stats["examples"], 1),
+                "loss_sum": stats["loss"], "examples": stats["examples"], "words": stats["words"],
+                "seconds": stats["seconds"],
+                "words_per_second": stats["words"] / max(stats["seconds"], 1e-9),
+                "alpha": schedule.learning_rate(self.words_done),
+                "workers": len(self.active), "rounds": stats["rounds"],
+                "bytes_exchanged": stats["bytes"],
+            }
+            model.history_.append(record)
+            model.epochs_trained_ = epoch + 1
+            model._publish()
+            model._notify("on_epoch_end", record)
+        model._publish(final=True)
+        model._notify("on_train_end")
 
     def _queues(self) -> dict:
         """Each worker's pieces of the epoch, ``(range id, first word, last word)``, in range order."""
@@ -365,6 +380,7 @@ class _Run:
                 self.on_round({"epoch": epoch, "round": stats["rounds"], "workers": list(self.active),
                                "words": stats["words"], "lost": lost_since})
             lost_since = []
+            self.stop.check()
         stats["seconds"] = time.perf_counter() - began
         return stats
 
@@ -487,8 +503,9 @@ class _Run:
             got, lost = self._collect({w: self._on(w, remote.master, self.id, self.round_no - 1)})
             self._forget(lost)
             if got.get(w) is not None:
-                np.copyto(self.model._input, got[w][0])
-                np.copyto(self.model._layer.weights, got[w][1])
+                with interrupts_deferred():   # both matrices of one round, never one of each
+                    np.copyto(self.model._input, got[w][0])
+                    np.copyto(self.model._layer.weights, got[w][1])
                 return
         raise ClusterError("no worker holds the last combined round: training stopped")
 
