@@ -41,6 +41,19 @@ os.umask(_UMASK)
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 
 
+def shown_name(path: str | os.PathLike) -> str:
+    """``path`` as a text report or an error line shows it: as it is, or, when it holds a character
+    that is not printable, quoted and escaped as ``repr`` writes it.
+
+    A newline (or another control character) in a file name would split one name over two lines of
+    a report, or drive the terminal; an ordinary name (spaces included) stays unquoted, as before.
+    ``--json`` output escapes names itself and does not use this.
+    """
+    name = os.fspath(path)
+    name = os.fsdecode(name) if isinstance(name, bytes) else name
+    return name if name.isprintable() else repr(name)
+
+
 #: what a file argument that cannot be standard input says of ``-`` when no file has that name
 NOT_STANDARD_INPUT = "standard input is not accepted for this argument; give a file name"
 
