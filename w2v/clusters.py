@@ -36,7 +36,7 @@ import numpy as np
 import scipy.sparse
 
 from w2v.errors import W2VError
-from w2v.fileio import WORD_DECODE_ERRORS, WORD_ENCODE_ERRORS, atomic_write
+from w2v.fileio import WORD_DECODE_ERRORS, WORD_ENCODE_ERRORS, atomic_write, shown_name
 
 #: words per block of the (words x K) score matrix, so memory stays bounded for big vocabularies
 _BLOCK_ELEMENTS = 16_000_000
@@ -206,11 +206,12 @@ def read_classes(path) -> dict[str, int]:
                 continue
             # ASCII digits only: int() and isdigit() also take other scripts' digits ("١٢")
             if len(parts) != 2 or not _CLASS_ID.fullmatch(parts[1]):
-                raise ClusteringError(f"{path}: line {number} is not 'word class_id': {line.strip()[:60]!r}")
+                raise ClusteringError(f"{shown_name(path)}: line {number} is not 'word class_id': "
+                                      f"{line.strip()[:60]!r}")
             class_id = int(parts[1])
             # ids are int32, as WordClasses.labels; a larger one overflowed where the ids are used
             if not _CLASS_ID_MIN <= class_id <= _CLASS_ID_MAX:
-                raise ClusteringError(f"{path}: line {number}: class id {parts[1][:30]} is out of range "
+                raise ClusteringError(f"{shown_name(path)}: line {number}: class id {parts[1][:30]} is out of range "
                                       f"({_CLASS_ID_MIN} to {_CLASS_ID_MAX})")
             classes.setdefault(parts[0], class_id)
     return classes

@@ -17,6 +17,7 @@ import numpy as np
 
 from w2v.errors import ModelFormatError, W2VError
 from w2v.extras import require
+from w2v.fileio import shown_name
 
 
 def read_history(path: str | os.PathLike) -> list[dict]:
@@ -26,7 +27,7 @@ def read_history(path: str | os.PathLike) -> list[dict]:
     _, meta = load_state(path)
     history = meta.get("history")
     if not isinstance(history, list) or not all(isinstance(r, dict) for r in history):
-        raise ModelFormatError(f"{path}: the trainer state holds no per-epoch history")
+        raise ModelFormatError(f"{shown_name(path)}: the trainer state holds no per-epoch history")
     return history
 
 

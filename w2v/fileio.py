@@ -41,6 +41,35 @@ os.umask(_UMASK)
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 
 
+def shown_name(path: str | os.PathLike) -> str:
+    """``path`` as a text report or an error line shows it: as it is, or, when it holds a character
+    that is not printable, quoted and escaped as ``repr`` writes it.
+
+    A newline (or another control character) in a file name would split one name over two lines of
+    a report, or drive the terminal; an ordinary name (spaces included) stays unquoted, as before.
+    ``--json`` output escapes names itself and does not use this.
+    """
+    name = os.fspath(path)
+    name = os.fsdecode(name) if isinstance(name, bytes) else name
+    return name if name.isprintable() else repr(name)
+
+
+#: what a file argument that cannot be standard input says of ``-`` when no file has that name
+NOT_STANDARD_INPUT = "standard input is not accepted for this argument; give a file name"
+
+
+def _missing_file(what: str, path) -> str:
+    """The one-line message for a file ``path`` that does not exist, naming it by ``what``.
+
+    ``-`` (the str) is standard input for a corpus; where a file is needed and no file has that name,
+    "'-' does not exist" would read as a missing file, so the message says that standard input is
+    not accepted there. ``Path("-")`` is how a file named ``-`` is given and is named as a file.
+    """
+    if isinstance(path, str) and path == "-":
+        return f"{what} '-': {NOT_STANDARD_INPUT}"
+    return f"{what} {str(Path(path))!r} does not exist: check the path"
+
+
 def check_readable(path: str | os.PathLike, what: str = "file", error: type[W2VError] = CorpusError,
                    folder_hint: str = "give a file") -> Path:
     """Return ``path`` as a :class:`Path` or raise a one-line user error.
@@ -58,7 +87,7 @@ def check_readable(path: str | os.PathLike, what: str = "file", error: type[W2VE
     """
     p = Path(path)
     if not p.exists():
-        raise error(f"{what} {str(p)!r} does not exist: check the path")
+        raise error(_missing_file(what, path))
     if p.is_dir():
         raise error(f"{what} {str(p)!r} is a folder: {folder_hint}")
     if not os.access(p, os.R_OK):
@@ -445,7 +474,7 @@ def check_regular_file(path: str | os.PathLike, what: str = "file", error: type[
     try:
         mode = p.stat().st_mode
     except FileNotFoundError:
-        raise error(f"{what} {str(p)!r} does not exist: check the path") from None
+        raise error(_missing_file(what, path)) from None
     except PermissionError:
         raise error(f"{what} {str(p)!r} cannot be read: permission denied; check the "
                    "permissions of its folders") from None

@@ -23,7 +23,7 @@ from typing import Sequence
 import numpy as np
 
 from w2v.errors import OutputError, W2VError
-from w2v.fileio import atomic_write
+from w2v.fileio import atomic_write, shown_name
 from w2v.extras import require
 from w2v.projection import project_2d
 
@@ -81,7 +81,7 @@ def save_figure(fig, path: str | os.PathLike) -> None:
         with atomic_write(path, "wb") as f:
             f.write(buffer.getvalue())
     except OSError as err:
-        raise OutputError(f"could not write {path}: {err.strerror or err}") from None
+        raise OutputError(f"could not write {shown_name(path)}: {err.strerror or err}") from None
 
 
 def image_format(path: str | os.PathLike) -> str:

@@ -19,7 +19,7 @@ import numpy as np
 
 from w2v.errors import ModelFormatError
 from w2v.fileio import (WORD_DECODE_ERRORS, WORD_ENCODE_ERRORS, atomic_write, decompression_errors, open_binary,
-                        row_blocks)
+                        row_blocks, shown_name)
 from w2v.vectors_sniff import TOO_LARGE_FOR_FLOAT32, beyond_float32, values_hold_underscore
 
 _ROWS_PER_BLOCK = 65_536
@@ -79,11 +79,11 @@ def read_glove(path: str | os.PathLike, limit: int | None = None) -> tuple[list[
             if dim is None:
                 dim, first_line = len(parts) - 1, number
                 if dim < 1:
-                    raise ModelFormatError(f"{path}: line {number} holds a word and no values; "
+                    raise ModelFormatError(f"{shown_name(path)}: line {number} holds a word and no values; "
                                            "not a GloVe or word2vec vector file")
             elif len(parts) - 1 != dim:
                 raise ModelFormatError(
-                    f"{path}: line {number} has {len(parts) - 1} values but line {first_line} has {dim}: "
+                    f"{shown_name(path)}: line {number} has {len(parts) - 1} values but line {first_line} has {dim}: "
                     "every GloVe row must have the same number of values (a word holding a space?)")
             if block is None or filled == len(block):
                 block = np.empty((_ROWS_PER_BLOCK, dim), dtype=np.float32)
@@ -96,15 +96,16 @@ def read_glove(path: str | os.PathLike, limit: int | None = None) -> tuple[list[
             except FloatingPointError:
                 bad = next((p for p in parts[1:] if beyond_float32(p)), b"?")
                 word = parts[0].decode("utf-8", "replace")
-                raise ModelFormatError(f"{path}: line {number}: value {bad[:30]!r} of word {word!r} is "
+                raise ModelFormatError(f"{shown_name(path)}: line {number}: value {bad[:30]!r} of word {word!r} is "
                                        f"{TOO_LARGE_FOR_FLOAT32}") from None
             except ValueError:
                 bad = next(p for p in parts[1:] if not _is_number(p))
-                raise ModelFormatError(f"{path}: line {number}: value {bad[:30]!r} is not a number") from None
+                raise ModelFormatError(f"{shown_name(path)}: line {number}: value {bad[:30]!r} is not a "
+                                       "number") from None
             filled += 1
             words.append(parts[0].decode("utf-8", WORD_DECODE_ERRORS))
     if dim is None:
-        raise ModelFormatError(f"{path}: holds no vectors (only blank lines)")
+        raise ModelFormatError(f"{shown_name(path)}: holds no vectors (only blank lines)")
     if blocks:
         blocks[-1] = blocks[-1][:filled]
     return words, np.concatenate(blocks) if len(blocks) > 1 else np.ascontiguousarray(blocks[0])

@@ -52,7 +52,7 @@ import numpy as np
 from w2v._memory import available_memory
 from w2v.errors import ModelFormatError
 from w2v.fileio import (WORD_DECODE_ERRORS, WORD_ENCODE_ERRORS, atomic_write, check_model_file, decompression_errors,
-                        first_unwritable_word, is_compressed, open_binary, row_blocks)
+                        first_unwritable_word, is_compressed, open_binary, row_blocks, shown_name)
 from w2v.finite import first_non_finite
 from w2v.vectors_glove import is_glove_line, read_glove, write_glove
 from w2v.vectors_native import read_native, write_native
@@ -183,7 +183,7 @@ def read_vectors(path: str | os.PathLike, format: str | None = None, limit: int 
         raise ModelFormatError(f"limit must be a positive integer or None, got {limit!r}")
     limit = None if limit is None else int(limit)
     if mmap and format != "native":
-        raise ModelFormatError(f"{path}: mmap=True needs the native format; this file is {format}; "
+        raise ModelFormatError(f"{shown_name(path)}: mmap=True needs the native format; this file is {format}; "
                                "re-save it with format='native'")
     if format == "native":
         words, vectors, counts = read_native(path, limit, mmap)
@@ -279,7 +279,7 @@ def _read_header(cur: _Cursor, path: Path) -> tuple[int, int]:
     line, _ = cur.read_until(b"\n")
     parts = line.split()
     if not line.strip():
-        raise ModelFormatError(f"{path}: the file is empty or starts with a blank line "
+        raise ModelFormatError(f"{shown_name(path)}: the file is empty or starts with a blank line "
                                "(byte 0); expected a 'VOCAB_SIZE DIM' header")
     try:
         # ASCII digits only: int() also reads "1_0" as 10
@@ -287,16 +287,16 @@ def _read_header(cur: _Cursor, path: Path) -> tuple[int, int]:
             raise ValueError
         vocab_size, dim = int(parts[0]), int(parts[1])
     except ValueError:
-        raise ModelFormatError(f"{path}: header (row 0, byte 0) must be 'VOCAB_SIZE DIM', got "
+        raise ModelFormatError(f"{shown_name(path)}: header (row 0, byte 0) must be 'VOCAB_SIZE DIM', got "
                                f"{line[:24]!r}{'...' if len(line) > 24 else ''}; is this a word2vec or w2v vector file?") from None
     if vocab_size < 1 or dim < 1:
-        raise ModelFormatError(f"{path}: header (row 0, byte 0) says {vocab_size} words of "
+        raise ModelFormatError(f"{shown_name(path)}: header (row 0, byte 0) says {vocab_size} words of "
                                f"{dim} dimensions; the file holds no vectors")
     if not is_compressed(path):
         # the shortest row of `dim` values is "w" and " 0" per value (text) or 4 bytes per value
         after_header = os.path.getsize(path) - cur.offset
         if 2 * dim > after_header + 1:
-            raise ModelFormatError(f"{path}: header (row 0, byte 0) says {dim} dimensions, but a row of "
+            raise ModelFormatError(f"{shown_name(path)}: header (row 0, byte 0) says {dim} dimensions, but a row of "
                                    f"{dim} values needs at least {2 * dim} bytes and the file holds "
                                    f"{after_header} after the header: the header is corrupt")
     return vocab_size, dim
@@ -318,7 +318,7 @@ def _allocate(path, vocab_size, n, dim) -> np.ndarray:
             raise MemoryError
         return np.empty((n, dim), dtype=np.float32)
     except (MemoryError, ValueError):
-        raise ModelFormatError(f"{path}: header says {vocab_size} words of {dim} dims, more than "
+        raise ModelFormatError(f"{shown_name(path)}: header says {vocab_size} words of {dim} dims, more than "
                                "fits in memory: the header is corrupt, or pass a limit") from None
 
 
@@ -339,7 +339,7 @@ def _check_no_more_rows(cur, path, vocab_size) -> None:
         if stripped:
             offset = cur.offset + len(chunk) - len(stripped)
             # worded for both audiences: no w2v command has a limit option, Python callers do
-            raise ModelFormatError(f"{path}: the header declares {vocab_size} words but more rows follow "
+            raise ModelFormatError(f"{shown_name(path)}: the header declares {vocab_size} words but more rows follow "
                                    f"(byte offset {offset}): fix the header's word count (to read only "
                                    f"the first {vocab_size} rows, pass limit={vocab_size} in Python)")
         cur.read(len(chunk))
@@ -411,12 +411,12 @@ def _read_text_rows(cur, path, vocab_size, n, dim, capacity=None):
 
 
 def _truncated(path, row, vocab_size, offset, fmt):
-    raise ModelFormatError(f"{path}: truncated at vector row {row + 1} of {vocab_size} (byte offset "
+    raise ModelFormatError(f"{shown_name(path)}: truncated at vector row {row + 1} of {vocab_size} (byte offset "
                            f"{offset}): the {fmt} file ends early; re-save or re-download it")
 
 
 def _malformed(path, row, offset, what):
-    raise ModelFormatError(f"{path}: malformed vector row {row + 1} (byte offset {offset}): {what}")
+    raise ModelFormatError(f"{shown_name(path)}: malformed vector row {row + 1} (byte offset {offset}): {what}")
 
 
 def _check_decoding(path, words) -> None:
@@ -455,7 +455,7 @@ def _check_finite(path, words, vectors) -> None:
     """Refuse vectors holding NaN or infinities, naming the first word that has one."""
     row = first_non_finite(vectors)
     if row >= 0:
-        raise ModelFormatError(f"{path}: the vector of word {words[row]!r} (row {row + 1}) is not finite "
+        raise ModelFormatError(f"{shown_name(path)}: the vector of word {words[row]!r} (row {row + 1}) is not finite "
                                "(NaN or infinity): vectors must be finite numbers; the file is corrupt "
                                "or came from a training that diverged")
 

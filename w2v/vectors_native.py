@@ -14,6 +14,7 @@ import numpy as np
 
 from w2v.container import Layout, open_container, write_container
 from w2v.errors import ModelFormatError
+from w2v.fileio import shown_name
 
 #: the native format: a :mod:`w2v.container` file
 NATIVE_LAYOUT = Layout(format="w2v-keyed-vectors", version=1, what="vector file", title="w2v vector file",
@@ -48,14 +49,14 @@ def read_native(path, limit: int | None = None, mmap: bool = False):
     with open_container(path, NATIVE_LAYOUT) as box:
         missing = [m for m in ("vectors", "words_utf8", "word_offsets") if not box.has_member(m)]
         if missing:
-            raise ModelFormatError(f"{path}: not a w2v vector file (members {missing} missing); "
+            raise ModelFormatError(f"{shown_name(path)}: not a w2v vector file (members {missing} missing); "
                                    "save vectors with KeyedVectors.save")
         vocab_size = box.meta_int("vocab_size", minimum=0)
         dim = box.meta_int("dim", minimum=1)
         if vocab_size == 0:
             # not damaged (an empty KeyedVectors saves so), but refused as the word2vec readers
             # refuse a "0 DIM" header: nothing could be queried in it
-            raise ModelFormatError(f"{path}: header field 'vocab_size' says 0 words of {dim} dimensions; "
+            raise ModelFormatError(f"{shown_name(path)}: header field 'vocab_size' says 0 words of {dim} dimensions; "
                                    "the file holds no vectors")
         has_counts = box.meta_value("has_counts", (bool,), "true or false")
         box.require(has_counts == box.has_member("counts"),

@@ -65,6 +65,16 @@ def test_a_device_as_side_file_is_refused(folder, tmp_path, option):
     _assert_refused(run_cli(*_command(folder, tmp_path, option, "/dev/null")), "/dev/null")
 
 
+@pytest.mark.parametrize("option", OPTIONS)
+def test_dash_as_side_file_says_standard_input_is_not_accepted(folder, tmp_path, option):
+    # "--pairs '-' does not exist: check the path" read as a missing file, while '-' is standard
+    # input for a corpus; no file named '-' is in the working folder
+    out = run_cli(*_command(folder, tmp_path, option, "-"), stdin="a b\n", cwd=tmp_path)
+    lines = [line for line in out.stderr.strip().splitlines() if not line.startswith("(run ")]
+    assert out.returncode == 2 and len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
+    assert option.split()[-1] in lines[0] and "standard input is not accepted" in lines[0], lines
+
+
 def test_a_fifo_as_the_questions_of_every_epoch_is_refused_without_waiting_for_a_writer(folder, tmp_path):
     # read after every epoch: a pipe, read once, cannot be it
     with released_fifo(tmp_path / "side.fifo") as fifo:

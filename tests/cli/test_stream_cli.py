@@ -127,6 +127,32 @@ def test_a_corpus_file_named_dash_given_as_dot_slash_dash_is_read(tmp_path):
     assert sorted(w["word"] for w in json.loads(result.stdout)["top_words"]) == ["input", "standard"]
 
 
+@pytest.mark.parametrize("command, what", [
+    (["train", "{c}", "-o", "v.bin", "--read-vocab", "-"], "vocabulary"),
+    (["train", "{c}", "-o", "v.bin", "--resume", "-"], "state"),
+    (["train", "{c}", "-o", "v.bin", "--phrases", "-"], "phrase model"),
+    (["ngram", "perplexity", "-", "{c}"], "model"),
+    (["ngram", "generate", "-"], "model"),
+    (["plot-history", "-", "-o", "h.png"], "STATE"),
+    (["neighbors", "-", "word"], "vector file"),
+    (["similarity", "-", "a", "b"], "vector file"),
+    (["evaluate", "-"], "vector file"),
+    (["export", "-", "-o", "v.tsv"], "vector file"),
+    (["classes", "-", "-k", "2", "-o", "c.txt"], "vector file"),
+    (["plot", "-", "-o", "map.png"], "vector file"),
+], ids=lambda c: " ".join(c[:2]) if isinstance(c, list) else None)
+def test_dash_where_standard_input_is_not_accepted_says_so(tmp_path, command, what):
+    """``--read-vocab -`` (and the model files, which are read more than once) said "'-' does not
+    exist", as if a file were missing, while ``-`` is standard input for the corpus beside it."""
+    (tmp_path / "c.txt").write_text("a b c\n", encoding="utf-8")
+    out = run_cli(*[a.format(c=tmp_path / "c.txt") for a in command], stdin="a b\n", cwd=tmp_path)
+    lines = [line for line in out.stderr.splitlines() if not line.startswith("(run ")]
+    assert out.returncode == 2 and len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
+    assert what in lines[0] and "standard input is not accepted" in lines[0], lines
+    assert "does not exist" not in lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.txt"]
+
+
 def test_utf16_without_a_byte_order_mark_on_standard_input_is_refused_in_one_line():
     """Read as UTF-8, it gave a word per letter: 'the cat' counted as t, h, e, c, a, t."""
     result = run_cli("vocab", "-", "--min-count", "1", stdin="the cat sat\n".encode("utf-16-le"), text=False)

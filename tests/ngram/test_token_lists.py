@@ -3,6 +3,7 @@ calls written our way give the numbers those toolkits define."""
 from __future__ import annotations
 
 import math
+import os
 
 import pytest
 
@@ -86,6 +87,40 @@ def test_a_sentence_that_is_no_token_list_is_refused(lm):
         NgramLM(order=2).fit([["a"], (w for w in "ab")])
     with pytest.raises(TokenListError, match="sentence 0 is of type int"):
         lm.perplexity([3])
+
+
+@pytest.mark.parametrize("make", [bytes, bytearray, memoryview])
+@pytest.mark.parametrize("call", [
+    lambda lm, s: NgramLM(order=2, min_count=1).fit(s),
+    lambda lm, s: lm.perplexity(s),
+    lambda lm, s: NgramLM(order=2, smoothing="interpolated", min_count=1).fit([["a", "b"]] * 20, heldout=s),
+])
+def test_a_bytes_path_is_refused_as_bytes(lm, tmp_path, call, make):
+    # iterated, a bytes path was a corpus of ints refused at 'sentence 0 is of type int (47)',
+    # which says nothing of the path; Word2Vec.fit refuses bytes with the same fix
+    path = tmp_path / "text.txt"
+    path.write_text("a b\nb c\n")
+    with pytest.raises(TokenListError) as info:
+        call(lm, make(os.fsencode(path)))
+    message = str(info.value)
+    assert "bytes" in message and "os.fsdecode" in message and "sentence 0" not in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("bad", [5, None, 1.5])
+def test_a_corpus_that_is_not_iterable_is_refused(lm, bad):
+    # list(bad) raised a bare "'int' object is not iterable" from inside the input handling
+    for call in (lambda: NgramLM(order=2).fit(bad), lambda: lm.perplexity(bad), lambda: lm.evaluate(bad)):
+        with pytest.raises(TokenListError) as info:
+            call()
+        message = str(info.value)
+        assert type(bad).__name__ in message and "token lists" in message and "\n" not in message
+
+
+def test_a_list_of_ints_is_refused_naming_what_it_holds():
+    with pytest.raises(TokenListError) as info:
+        NgramLM(order=2).fit([1, 2])
+    assert "sentence 0 is of type int" in str(info.value) and "\n" not in str(info.value)
 
 
 def test_numpy_string_tokens_are_words(tmp_path, ten_sentences):

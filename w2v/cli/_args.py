@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from w2v.fileio import check_regular_file, is_url, open_descriptor_named
+from w2v.fileio import NOT_STANDARD_INPUT, check_regular_file, is_url, open_descriptor_named
 from w2v.errors import W2VError
 
 #: the file argument that means standard input (when read) or standard output (when written)
@@ -121,10 +121,10 @@ def output_path(text: str) -> Path:
 
 
 def existing_path(text: str) -> Path:
-    """A file or folder that exists."""
+    """A file or folder that exists; ``-`` only as the name of one (it is not standard input here)."""
     path = Path(text)
     if not os.path.exists(path):
-        raise argparse.ArgumentTypeError(f"{text!r} does not exist")
+        raise argparse.ArgumentTypeError(_missing(None, text))
     return path
 
 
@@ -132,7 +132,9 @@ def input_file(what: str, stdin: bool = True, urls: bool = False):
     """Argument type: an existing file or folder, or ``-`` (standard input) when ``stdin``.
 
     The error names the argument by ``what`` ("corpus 'x' does not exist"). ``-`` is returned as
-    the string ``"-"``, which the corpus readers take as standard input. With ``urls``, a URL
+    the string ``"-"``, which the corpus readers take as standard input; without ``stdin`` it is a
+    file name, and the error when no such file exists says that standard input is not accepted
+    ("vocabulary '-': standard input is not accepted ..."). With ``urls``, a URL
     (``scheme://...``) is returned as given, unchecked: the workers of a cluster read it.
     """
     def check(text: str):
@@ -141,7 +143,7 @@ def input_file(what: str, stdin: bool = True, urls: bool = False):
         if urls and is_url(text):
             return text
         if not os.path.exists(text):
-            raise InputError(f"{what} {text!r} does not exist")
+            raise InputError(_missing(what, text))
         return Path(text)
 
     check.__name__ = what.replace(" ", "_")
@@ -235,6 +237,15 @@ def write_output(path, write) -> None:
         with open(tmp, "rb") as f:
             shutil.copyfileobj(f, sys.stdout.buffer)
         sys.stdout.buffer.flush()
+
+
+def _missing(what: str | None, text: str) -> str:
+    """The message for the input ``text`` that does not exist, naming the argument by ``what`` (None
+    where argparse names it): for ``-``, that standard input is not accepted (the argument would
+    read it if it were; "'-' does not exist" read as a missing file)."""
+    if text == STDIO:
+        return f"{what + ' ' if what else ''}'-': {NOT_STANDARD_INPUT}"
+    return f"{what + ' ' if what else ''}{text!r} does not exist"
 
 
 def _parse(kind, text: str, what: str):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from w2v.cli._args import output_path, positive_int, side_file
 from w2v.cli._safety import writing
+from w2v.fileio import shown_name
 
 
 def add_options(p) -> None:
@@ -104,7 +105,7 @@ def _write_classes(model, args) -> str:
     classes = model.wv_.cluster(min(args.classes, words), seed=args.seed)
     with writing(path, "word classes"):
         classes.save(path)
-    return (f"wrote {path}: {len(classes.words)} words in {classes.k} classes "
+    return (f"wrote {shown_name(path)}: {len(classes.words)} words in {classes.k} classes "
             f"(mean cosine to the own centroid {classes.mean_similarity:.4f})")
 
 
@@ -113,4 +114,4 @@ def _write_plot(model, args) -> str:
 
     with writing(args.plot_history, "plot"):
         write_history_plot(model.history_, args.plot_history)
-    return f"wrote {args.plot_history}: training curves of {len(model.history_)} epochs"
+    return f"wrote {shown_name(args.plot_history)}: training curves of {len(model.history_)} epochs"

@@ -13,6 +13,7 @@ import sys
 from w2v.cli import _safety
 from w2v.cli._args import STDIO, HelpFormatter, non_negative_int, output_file, positive_int, print_json
 from w2v.errors import W2VError
+from w2v.fileio import shown_name
 
 
 def register(subparsers) -> None:
@@ -61,7 +62,7 @@ def handle(args) -> int:
     elif args.output is None:
         sys.stdout.writelines(classes.lines())
     else:
-        print(f"wrote {args.output}: {len(classes.words)} words in {classes.k} classes, "
+        print(f"wrote {shown_name(args.output)}: {len(classes.words)} words in {classes.k} classes, "
               f"mean cosine to the own centroid {classes.mean_similarity:.4f} "
               f"after {classes.iterations} iterations")
     return 0

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from w2v.cli import _args, _safety
 from w2v.corpus.demo import MAX_DEMO_TOKENS
+from w2v.fileio import shown_name
 from w2v.models import ARCHITECTURES, OBJECTIVES
 
 
@@ -76,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
         with _safety.writing(folder, "demo folder"):
             folder.mkdir(parents=True, exist_ok=True)
             corpus_path, questions_path = write_demo_corpus(folder, n_tokens=args.tokens, seed=args.seed)
-        print(f"demo corpus: {corpus_path} ({args.tokens:,} tokens requested, seed {args.seed})", file=sys.stderr)
+        print(f"demo corpus: {shown_name(corpus_path)} ({args.tokens:,} tokens requested, seed {args.seed})",
+              file=sys.stderr)
 
         model = Word2Vec(
             architecture=args.arch,
@@ -99,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
             vectors_path = folder / "vectors.bin"
             with _safety.writing(vectors_path, "vectors"):
                 kv.save(vectors_path, format="binary")
-            print(f"vectors written to {vectors_path}", file=sys.stderr)
+            print(f"vectors written to {shown_name(vectors_path)}", file=sys.stderr)
         if args.json:
             _args.print_json({
                 "corpus": str(corpus_path) if args.out is not None else None, "tokens": args.tokens,

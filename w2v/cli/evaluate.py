@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from w2v.cli._args import HelpFormatter, positive_int, print_json, side_file
+from w2v.fileio import shown_name
 
 
 def register(subparsers) -> None:
@@ -63,12 +64,12 @@ def _evaluate(args) -> int:
 def _print_table(args, results, failures) -> None:
     from w2v.data import ANALOGIES, WORD_PAIRS
 
-    name = Path(args.analogies).name if args.analogies else f"{ANALOGIES} (bundled)"
+    name = shown_name(Path(args.analogies).name) if args.analogies else f"{ANALOGIES} (bundled)"
     if "analogy" in results:
         _print_analogies(name, results["analogy"])
     else:
         print(f"analogies: {name}: unavailable ({failures['analogy']})")
-    name = Path(args.pairs).name if args.pairs else f"{WORD_PAIRS} (bundled)"
+    name = shown_name(Path(args.pairs).name) if args.pairs else f"{WORD_PAIRS} (bundled)"
     if "pairs" not in results:
         print(f"word pairs: {name}: unavailable ({failures['pairs']})")
         return

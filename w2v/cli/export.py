@@ -17,6 +17,7 @@ from w2v.cli import _safety
 from w2v.cli._args import (STDIO, HelpFormatter, add_json_option, non_negative_int, output_file, positive_int,
                            print_json, side_file, write_output)
 from w2v.errors import W2VError
+from w2v.fileio import shown_name
 
 
 def register(subparsers) -> None:
@@ -90,7 +91,7 @@ def handle(args) -> int:
         report.update(output=name, format=fmt)
         if not args.json:
             # with -o -, stdout holds the vectors: the summary goes to stderr
-            print(f"wrote {name} ({fmt}): {len(kv)} words x {kv.dim} dims",
+            print(f"wrote {shown_name(name)} ({fmt}): {len(kv)} words x {kv.dim} dims",
                   file=sys.stderr if to_stdout else sys.stdout)
     if args.projector is not None:
         from w2v.export import write_projector
@@ -106,7 +107,7 @@ def handle(args) -> int:
             write_projector(kv, args.projector, classes=classes)
         report["projector"] = str(args.projector)
         if not args.json:
-            print(f"wrote {args.projector}/tensors.tsv, metadata.tsv, projector_config.pbtxt: "
+            print(f"wrote {shown_name(args.projector)}/tensors.tsv, metadata.tsv, projector_config.pbtxt: "
               f"{len(kv)} words x {kv.dim} dims" + (", with a class column" if classes is not None else ""))
     if args.json:
         print_json(report)

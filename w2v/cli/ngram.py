@@ -23,6 +23,7 @@ from w2v.cli import _safety
 from w2v.cli._args import (STDIO, HelpFormatter, add_json_option, add_tokenizer_option, input_file,
                            non_negative_int, output_file, positive_float, positive_int, print_json,
                            side_file, write_output)
+from w2v.fileio import shown_name
 
 SMOOTHING_CHOICES = ("mle", "add-k", "interpolated", "witten-bell", "kneser-ney", "modified-kneser-ney")
 #: most tokens ``generate --json`` gathers into its one document (the text output streams any number)
@@ -178,7 +179,7 @@ def _train(args) -> int:
     sizes = ", ".join(f"{n + 1}-grams {len(k)}" for n, k in enumerate(lm.tables_.keys))
     print(f"trained {args.order}-gram {args.smoothing} model on {lm.train_tokens_} tokens "
           f"({len(lm.vocab_)} words with <unk>, <s>, </s>; {sizes}) in {seconds:.2f} s", file=out)
-    print(f"wrote {'standard output (ARPA)' if args.output == STDIO else args.output}", file=out)
+    print(f"wrote {'standard output (ARPA)' if args.output == STDIO else shown_name(args.output)}", file=out)
     return 0
 
 

@@ -19,6 +19,7 @@ from w2v.cli import _safety
 from w2v.cli._args import (STDIO, add_tokenizer_option, input_file, output_file, positive_int, print_json,
                            write_output)
 from w2v.errors import CorpusError
+from w2v.fileio import shown_name
 
 
 def _number(text: str) -> float:
@@ -126,13 +127,13 @@ def handle(args) -> int:
     if args.json:
         print_json(report, indent=2)
         return 0
-    name = "standard output" if args.output == STDIO else args.output
+    name = "standard output" if args.output == STDIO else shown_name(args.output)
     lines = [f"wrote {name}: {report['tokens_written']:,} tokens in {seconds:.1f} s"]
     for n, t in enumerate(model.tables_, start=1):
         lines.append(f"pass {n}: threshold {t.threshold:g}, {len(t):,} phrases from {t.total_words:,} tokens"
                      + (" (pruned: counts are lower bounds)" if t.pruned else ""))
     if args.save_model is not None:
-        lines.append(f"wrote phrase model {args.save_model}")
+        lines.append(f"wrote phrase model {shown_name(args.save_model)}")
     if report["top_phrases"]:
         lines.append(f"top {len(report['top_phrases'])} phrases (count, score):")
         width = max(len(r["phrase"]) for r in report["top_phrases"])

@@ -14,6 +14,7 @@ import re
 from w2v.cli import _safety
 from w2v.cli._args import (HelpFormatter, add_json_option, non_negative_int, output_path, positive_int, print_json,
                            side_file)
+from w2v.fileio import shown_name
 
 _SIZE = re.compile(r"^(\d+)x(\d+)$")
 
@@ -95,7 +96,7 @@ def handle(args) -> int:
                     "classes": args.classes, "classes_file": None if args.classes_file is None
                     else str(args.classes_file)})
         return 0
-    print(f"wrote {args.output}: {len(words)} words, {args.method}"
+    print(f"wrote {shown_name(args.output)}: {len(words)} words, {args.method}"
           + (f", {args.classes} classes" if args.classes else "")
-          + (f", classes of {args.classes_file}" if args.classes_file else ""))
+          + (f", classes of {shown_name(args.classes_file)}" if args.classes_file else ""))
     return 0

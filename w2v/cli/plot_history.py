@@ -10,6 +10,7 @@ from __future__ import annotations
 from w2v.cli import _safety
 from w2v.cli._args import HelpFormatter, add_json_option, print_json, existing_path, output_path
 from w2v.cli.plot import image_size
+from w2v.fileio import shown_name
 
 
 def register(subparsers) -> None:
@@ -38,7 +39,7 @@ def handle(args) -> int:
     if args.json:
         print_json({"output": str(args.output), "epochs": len(history)})
     else:
-        print(f"wrote {args.output}: {len(history)} epochs")
+        print(f"wrote {shown_name(args.output)}: {len(history)} epochs")
     return 0
 
 

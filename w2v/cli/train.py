@@ -21,7 +21,7 @@ from w2v.cli import _safety, _train_outputs
 from w2v.cli._args import (STDIO, HelpFormatter, add_json_option, add_tokenizer_option, input_file,
                            non_negative_int, output_file, positive_float, positive_int, positive_int_at_most,
                            print_json, unit_interval, write_output)
-from w2v.fileio import is_url
+from w2v.fileio import is_url, shown_name
 from w2v.models import ARCHITECTURES, OBJECTIVES
 from w2v.models.params import DEFAULT_ROUND_WORDS, MAX_LOCAL_WORKERS  # not from the driver: --help would load numba
 
@@ -251,7 +251,7 @@ def handle(args) -> int:
             return _safety.interrupt_status()
         written, failures, _ = _write(model, args)
         _report_failures(failures)
-        saved = ", ".join(f"the {what} to {path}" for what, path in written.items())
+        saved = ", ".join(f"the {what} to {shown_name(path)}" for what, path in written.items())
         print(f"w2v train: {_safety.interrupt_word()} after {model.epochs_trained_} of {model._planned_epochs()} "
               "epochs; "
               + (f"saved what was trained so far: {saved}" if saved else "nothing could be saved")
@@ -274,7 +274,7 @@ def handle(args) -> int:
         # what was written is reported as on success (stdout), each lost file as one error line
         out = sys.stderr if args.output == STDIO else sys.stdout
         for what, path in written.items():
-            print(f"wrote {what} {path}", file=out)
+            print(f"wrote {what} {shown_name(path)}", file=out)
         for line in extra:
             print(line, file=out)
         return _report_failures(failures)
@@ -284,19 +284,20 @@ def handle(args) -> int:
     # with the vectors on stdout, the summary goes to stderr so the stream stays a clean file
     out = sys.stderr if args.output == STDIO else sys.stdout
     last = model.history_[-1] if model.history_ else {}
-    print(f"wrote {_name(args.output)} ({args.format}): {len(model.vocab_)} words x {model.dim} dims", file=out)
+    print(f"wrote {shown_name(_name(args.output))} ({args.format}): {len(model.vocab_)} words x {model.dim} dims",
+          file=out)
     if finished:
         # the history is the saved run's: its loss and speed are not this command's
         n = model.epochs_trained_
-        print(f"nothing left to train: the run saved in {args.resume} had finished its {n} epoch{'s' * (n != 1)}",
-              file=out)
+        print(f"nothing left to train: the run saved in {shown_name(args.resume)} had finished its "
+              f"{n} epoch{'s' * (n != 1)}", file=out)
     elif last:
         print(f"epochs {model.epochs_trained_}, final loss {last['loss']:.4f}, "
               f"{last['words_per_second']:,.0f} words/s", file=out)
     if args.save_vocab:
-        print(f"wrote vocabulary {args.save_vocab}", file=out)
+        print(f"wrote vocabulary {shown_name(args.save_vocab)}", file=out)
     if args.save_state:
-        print(f"wrote trainer state {args.save_state}", file=out)
+        print(f"wrote trainer state {shown_name(args.save_state)}", file=out)
     for line in extra:
         print(line, file=out)
     return 0
@@ -344,8 +345,8 @@ def _check_storable(words, args) -> None:
     bad = unstorable_word(words, args.format)
     if bad is not None:
         raise W2VError(f"word {bad!r} of the vocabulary is empty or holds white space, which the word2vec "
-                       f"{args.format} format of -o {_name(args.output)} cannot store: give --format native "
-                       "(w2v's .npz format stores any word)")
+                       f"{args.format} format of -o {shown_name(_name(args.output))} cannot store: give --format "
+                       "native (w2v's .npz format stores any word)")
     bad = first_unwritable_word(words) if args.save_vocab is not None else None
     if bad is not None:
         raise W2VError(f"word {bad!r} of the vocabulary holds white space or NUL, which the "
@@ -376,9 +377,9 @@ def _load_phrases(args):
 
     phrases = Phrases.load(args.phrases)
     if phrases.tokenizer_ not in (None, args.tokenizer) and args.resume is None:
-        print(f"w2v train: warning: {args.phrases} was learned from text read with the {phrases.tokenizer_!r} "
-              f"tokenizer, CORPUS is read with the {args.tokenizer!r} one: phrases whose words it tokenizes "
-              "differently never match", file=sys.stderr)
+        print(f"w2v train: warning: {shown_name(args.phrases)} was learned from text read with the "
+              f"{phrases.tokenizer_!r} tokenizer, CORPUS is read with the {args.tokenizer!r} one: phrases whose "
+              "words it tokenizes differently never match", file=sys.stderr)
     return phrases
 
 

@@ -13,6 +13,7 @@ import sys
 import time
 
 from w2v.cli import _args, _safety
+from w2v.fileio import shown_name
 
 
 def register(subparsers) -> None:
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         with _safety.writing(args.output, "vocabulary"):
             _args.write_output(args.output, vocab.save)
         if args.output != _args.STDIO:
-            print(f"vocabulary written to {args.output}", file=sys.stderr)
+            print(f"vocabulary written to {shown_name(args.output)}", file=sys.stderr)
     print(f"read {vocab.total_words:,} tokens in {seconds:.1f} s "
           f"({vocab.total_words / max(seconds, 1e-9):,.0f} tokens/s)", file=sys.stderr)
     if args.output == _args.STDIO:
@@ -101,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     kept_share = vocab.retained_words / vocab.total_words
     lines = [
-        f"corpus:          {args.corpus}",
+        f"corpus:          {shown_name(args.corpus)}",
         f"sentences:       {vocab.n_sentences:,}",
         f"tokens read:     {vocab.total_words:,}",
         f"tokens kept:     {vocab.retained_words:,} ({kept_share:.1%})",

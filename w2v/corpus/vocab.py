@@ -32,7 +32,8 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import CorpusError, ModelFormatError, UnknownWordError
-from w2v.fileio import WORD_BREAKS, WORD_ENCODE_ERRORS, atomic_write, check_model_file, first_unwritable_word
+from w2v.fileio import (WORD_BREAKS, WORD_ENCODE_ERRORS, atomic_write, check_model_file, first_unwritable_word,
+                        shown_name)
 
 logger = logging.getLogger(__name__)
 
@@ -280,6 +281,7 @@ class Vocabulary:
             If the file is missing, or a line is malformed (the message names the line).
         """
         p = check_model_file(path, "vocabulary file")
+        where = shown_name(p)   # as the messages name the file: one line even if the name holds a newline
         with open(p, "rb") as f:
             raw = f.read()
         if raw.startswith(b"\xef\xbb\xbf"):
@@ -292,7 +294,7 @@ class Vocabulary:
             lines = raw.decode("utf-8", "surrogatepass").split("\n")
         except UnicodeDecodeError as err:
             line_no = raw[:err.start].count(b"\n") + 1
-            raise ModelFormatError(f"{p}:{line_no}: not UTF-8 text: the vocabulary file is corrupt") from None
+            raise ModelFormatError(f"{where}:{line_no}: not UTF-8 text: the vocabulary file is corrupt") from None
         if lines and lines[-1] == "":
             lines.pop()
         header: dict[str, str] = {}
@@ -304,34 +306,34 @@ class Vocabulary:
         for line_no, line in enumerate(lines[first:], start=first + 1):
             match = _LINE.fullmatch(line[:-1] if line.endswith("\r") else line)
             if match is None:
-                raise ModelFormatError(f"{p}:{line_no}: expected 'word count' (a word without white space or "
+                raise ModelFormatError(f"{where}:{line_no}: expected 'word count' (a word without white space or "
                                        f"NUL, one space, a count), got {line[:60]!r}: "
                                        "the vocabulary file is corrupt")
             words.append(match.group(1))
             counts.append(int(match.group(2)))
             total += counts[-1]
             if total > _MAX_COUNT:
-                raise ModelFormatError(f"{p}:{line_no}: the counts add up to more than {_MAX_COUNT:,} (a 64-bit "
+                raise ModelFormatError(f"{where}:{line_no}: the counts add up to more than {_MAX_COUNT:,} (a 64-bit "
                                        "integer) here: the vocabulary file is corrupt")
         if not words:
-            raise ModelFormatError(f"{p}: the vocabulary file has no words")
+            raise ModelFormatError(f"{where}: the vocabulary file has no words")
         if len(set(words)) != len(words):
             seen: set = set()
             for line_no, word in enumerate(words, start=first + 1):
                 if word in seen:
-                    raise ModelFormatError(f"{p}:{line_no}: word {word!r} appears twice: the file is corrupt")
+                    raise ModelFormatError(f"{where}:{line_no}: word {word!r} appears twice: the file is corrupt")
                 seen.add(word)
         if header:
             expected = int(header["words"])
             if expected != len(words):
-                raise ModelFormatError(f"{p}:1: header says {expected} words but the file has "
+                raise ModelFormatError(f"{where}:1: header says {expected} words but the file has "
                                        f"{len(words)}: the file is truncated or corrupt")
             for k in range(1, len(counts)):
                 if counts[k] > counts[k - 1]:
-                    raise ModelFormatError(f"{p}:{k + first + 1}: counts are not in descending order: "
+                    raise ModelFormatError(f"{where}:{k + first + 1}: counts are not in descending order: "
                                            "the file is corrupt")
             if int(header["total_words"]) < sum(counts):
-                raise ModelFormatError(f"{p}:1: header says total_words={header['total_words']}, fewer than "
+                raise ModelFormatError(f"{where}:1: header says total_words={header['total_words']}, fewer than "
                                        f"the {sum(counts)} the words' counts add up to: the file is corrupt")
         else:
             # word2vec.c puts "</s>" first whatever its count: restore our ordering.
@@ -350,21 +352,21 @@ def _parse_header(line: str, path: Path) -> dict[str, str]:
     for item in line.split()[1:]:
         key, sep, value = item.partition("=")
         if not sep:
-            raise ModelFormatError(f"{path}:1: malformed header field {item!r}: the file is corrupt")
+            raise ModelFormatError(f"{shown_name(path)}:1: malformed header field {item!r}: the file is corrupt")
         fields[key] = value
     for key in ("version", "words", "total_words", "min_count"):
         if not _NUMBER.fullmatch(fields.get(key, "")):
-            raise ModelFormatError(f"{path}:1: header lacks a numeric {key!r} (ASCII digits): "
+            raise ModelFormatError(f"{shown_name(path)}:1: header lacks a numeric {key!r} (ASCII digits): "
                                    "the vocabulary file is corrupt")
         if int(fields[key]) > _MAX_COUNT:
-            raise ModelFormatError(f"{path}:1: header field {key!r} is more than {_MAX_COUNT:,} (a 64-bit "
-                                   "integer): the vocabulary file is corrupt")
+            raise ModelFormatError(f"{shown_name(path)}:1: header field {key!r} is more than {_MAX_COUNT:,} "
+                                   "(a 64-bit integer): the vocabulary file is corrupt")
     if fields.get("pruned", "0") not in ("0", "1"):
-        raise ModelFormatError(f"{path}:1: header field 'pruned' must be 0 or 1: the file is corrupt")
+        raise ModelFormatError(f"{shown_name(path)}:1: header field 'pruned' must be 0 or 1: the file is corrupt")
     if int(fields["version"]) < 1 or int(fields["min_count"]) < 1:
-        raise ModelFormatError(f"{path}:1: header fields 'version' and 'min_count' must be at least 1: "
+        raise ModelFormatError(f"{shown_name(path)}:1: header fields 'version' and 'min_count' must be at least 1: "
                                "the file is corrupt")
     if int(fields["version"]) > _FORMAT_VERSION:
-        raise ModelFormatError(f"{path}:1: vocabulary format version {fields['version']} is newer than "
+        raise ModelFormatError(f"{shown_name(path)}:1: vocabulary format version {fields['version']} is newer than "
                                "this w2v understands: upgrade w2v")
     return fields

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from w2v.evaluate._common import EvaluationError, EvaluationFileError, read_text, restricted_vocab, split_lines
+from w2v.fileio import shown_name
 from w2v.finite import first_non_finite
 from w2v.vectors import COSMUL_EPSILON, top_k
 
@@ -182,9 +183,9 @@ def _read_questions(path, lookup, case_insensitive):
     parsed = _parse(path, text, lookup, case_insensitive)
     _, sections, _, _, malformed = parsed
     if not sections:
-        raise EvaluationFileError(f"{path}: no ': section' header found; is this a questions-words file?")
+        raise EvaluationFileError(f"{shown_name(path)}: no ': section' header found; is this a questions-words file?")
     if sum(s.questions + s.skipped for s in sections) == 0:
-        raise EvaluationFileError(f"{path}: holds no analogy questions ('a b c d' lines"
+        raise EvaluationFileError(f"{shown_name(path)}: holds no analogy questions ('a b c d' lines"
                                   + (f"; {malformed} malformed lines)" if malformed else ")"))
     return path, parsed
 
@@ -206,7 +207,7 @@ def _parse(path, text, lookup, case_insensitive):
         if not words:
             continue
         if not sections:
-            raise EvaluationFileError(f"{path}: line {line_no} comes before any ': section' header")
+            raise EvaluationFileError(f"{shown_name(path)}: line {line_no} comes before any ': section' header")
         if len(words) != 4:
             logger.info("%s: skipping line %d, not four words", path, line_no)
             malformed += 1

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from w2v.evaluate._common import EvaluationError, EvaluationFileError, read_text, restricted_vocab, split_lines
+from w2v.fileio import shown_name
 
 logger = logging.getLogger(__name__)
 
@@ -115,16 +116,17 @@ def evaluate_word_pairs(kv, path=None, restrict_vocab: int | None = 30000,
         second.append(lookup[b])
         gold.append(score)
     if not gold and not oov:
-        raise EvaluationFileError(f"{path}: holds no 'word1{_show(delimiter)}word2{_show(delimiter)}score' line"
+        raise EvaluationFileError(f"{shown_name(path)}: holds no "
+                                  f"'word1{_show(delimiter)}word2{_show(delimiter)}score' line"
                                   + (f" ({malformed} malformed lines)" if malformed else " (it is empty)"))
     if malformed:
         logger.warning("%s: skipped %d malformed lines (not 'word1%sword2%sscore')", path, malformed,
                        _show(delimiter), _show(delimiter))
     if not gold:
-        raise EvaluationError(f"{path}: no word pair to score ({oov} pairs had unknown words); "
+        raise EvaluationError(f"{shown_name(path)}: no word pair to score ({oov} pairs had unknown words); "
                               "check the file format (word1<TAB>word2<TAB>score) and restrict_vocab")
     if len(gold) < 2:
-        raise EvaluationError(f"{path}: only {len(gold)} usable word pair ({oov} had unknown words); "
+        raise EvaluationError(f"{shown_name(path)}: only {len(gold)} usable word pair ({oov} had unknown words); "
                               "a correlation needs at least 2: give more pairs or raise restrict_vocab")
     unit = kv.unit_vectors
     model = np.einsum("ij,ij->i", unit[first], unit[second]).astype(np.float64)

@@ -26,6 +26,7 @@ import numpy as np
 
 from w2v._memory import release_freed_memory
 from w2v.errors import CorpusError, ModelFormatError, ParameterError
+from w2v.fileio import shown_name
 from w2v.finite import first_non_finite
 from w2v.models import compat, training
 from w2v.models.encoding import encode_to_disk
@@ -656,10 +657,10 @@ class Word2Vec:
         try:
             return cls._from_state(arrays, meta)
         except ModelFormatError as err:
-            raise ModelFormatError(f"{path}: not a usable w2v trainer state: {err}") from None
+            raise ModelFormatError(f"{shown_name(path)}: not a usable w2v trainer state: {err}") from None
         except (KeyError, TypeError, ValueError) as err:
-            raise ModelFormatError(f"{path}: not a complete w2v trainer state ({type(err).__name__}: {err}); "
-                                   "save it again with --save-state") from None
+            raise ModelFormatError(f"{shown_name(path)}: not a complete w2v trainer state "
+                                   f"({type(err).__name__}: {err}); save it again with --save-state") from None
 
     @classmethod
     def _from_state(cls, arrays, meta) -> "Word2Vec":

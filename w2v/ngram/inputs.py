@@ -50,8 +50,17 @@ def materialise(sentences, method: str, reader=None) -> list:
 
     ``method`` names the caller in the message when a string stands where a token list belongs;
     a path is read with the tokenizer and ``max_sentence_length`` of the corpus object ``reader``
-    (see :func:`corpus_reader`), else with ``open_corpus``'s defaults.
+    (see :func:`corpus_reader`), else with ``open_corpus``'s defaults. Bytes (a path as
+    ``os.fsencode`` gives it) and objects that are not iterable are refused with a
+    :class:`TokenListError`, as ``open_corpus`` refuses them for ``Word2Vec.fit``.
     """
+    if isinstance(sentences, (bytes, bytearray, memoryview)):
+        # iterated, a bytes path would be a corpus of ints refused at 'sentence 0', which says nothing of a path
+        raise TokenListError(f"{method} takes a file path as str or a list of token lists, not bytes "
+                             f"({reprlib.repr(bytes(sentences))}): os.fsdecode(path) decodes a file name")
+    if not isinstance(sentences, (str, os.PathLike)) and not hasattr(sentences, "__iter__"):
+        raise TokenListError(f"{method} takes a file path or a list of token lists, got an object of type "
+                             f"{type(sentences).__name__} ({reprlib.repr(sentences)})")
     if isinstance(sentences, (str, os.PathLike)):
         from w2v.corpus import open_corpus
 
