@@ -183,6 +183,9 @@ def open_client(scheduler: str | None = None, local_workers: int | None = None,
                     # scheduler, a known race of Dask's) after a run that succeeded; what goes wrong in
                     # a run reaches w2v as exceptions and lost workers, which it reports itself
                     dashboard_address=None, silence_logs=logging.WARNING if verbose else logging.CRITICAL,
+                    # without a dashboard the scheduler still serves HTTP routes, at 8787 unless told:
+                    # any free port, so that another cluster's dashboard there brings no warning
+                    scheduler_kwargs={"dashboard_address": ":0"},
                     preload=["w2v.distributed._worker_signals"]))
             client = stack.enter_context(distributed.Client(cluster))
             # workers register one by one: a run that started now would use only the first ones
