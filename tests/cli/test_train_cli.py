@@ -116,6 +116,52 @@ def test_ctrl_c_saves_what_was_trained(tmp_path):
     assert [p for p in os.listdir(tmp_path) if p.endswith(".tmp")] == []
 
 
+def test_ctrl_c_while_the_outputs_are_written_waits_for_them(corpus, tmp_path, monkeypatch, capsys):
+    # a Ctrl-C a moment after the last epoch, as the state is written, wrote nothing at all ("w2v
+    # train: interrupted"): the whole run lost, where a moment earlier everything was saved
+    from w2v.cli import main
+    from w2v.models.word2vec import Word2Vec
+
+    real = Word2Vec.save_state
+
+    def interrupted_save_state(self, path):
+        os.kill(os.getpid(), signal.SIGINT)
+        return real(self, path)
+
+    monkeypatch.setattr(Word2Vec, "save_state", interrupted_save_state)
+    out = tmp_path / "v.bin"
+    args = ["train", str(corpus), "-o", str(out), "--save-state", str(tmp_path / "run.npz"), "--save-vocab",
+            str(tmp_path / "vocab.txt"), "--quiet", "--epochs", "1", "--dim", "8"]
+    assert main(args) == 130
+    captured = capsys.readouterr()
+    assert f"wrote {out}" in captured.out and "wrote vocabulary" in captured.out
+    assert "interrupted after the training finished; every output was written" in captured.err
+    assert Word2Vec.load_state(tmp_path / "run.npz").epochs_trained_ == 1
+    assert KeyedVectors.load(out).vectors.shape[1] == 8 and (tmp_path / "vocab.txt").exists()
+
+
+def test_ctrl_c_after_the_last_epoch_keeps_the_finished_model(corpus, tmp_path, monkeypatch, capsys):
+    # what a Ctrl-C held while a local cluster closes, after the last epoch, arrives as: it said
+    # "interrupted before training started; nothing written" and dropped a finished model
+    from w2v.cli import main
+    from w2v.models.word2vec import Word2Vec
+
+    real = Word2Vec.fit
+
+    def fit_then_interrupted(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Word2Vec, "fit", fit_then_interrupted)
+    out = tmp_path / "v.bin"
+    assert main(["train", str(corpus), "-o", str(out), "--save-state", str(tmp_path / "run.npz"), "--quiet",
+                 "--epochs", "2", "--dim", "8"]) == 130
+    captured = capsys.readouterr()
+    assert "before training started" not in captured.err
+    assert "interrupted after the training finished; every output was written" in captured.err
+    assert Word2Vec.load_state(tmp_path / "run.npz").epochs_trained_ == 2 and out.exists()
+
+
 def test_a_failing_worker_thread_fails_the_run_and_writes_nothing(corpus, tmp_path, monkeypatch, capsys):
     # every option that used to make the workers fail (--window 10**9) is now refused up front, so
     # the failure is injected: a worker thread that raises must fail the run, with one line

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from w2v._interrupts import HeldCtrlC
 from w2v.cli import _safety, _train_outputs
 from w2v.cli._args import (STDIO, HelpFormatter, add_json_option, add_tokenizer_option, input_file,
                            non_negative_int, output_file, positive_float, positive_int, positive_int_at_most,
@@ -245,7 +246,11 @@ def handle(args) -> int:
         else:
             run()
     except KeyboardInterrupt:
-        if getattr(model, "wv_", None) is None or not getattr(model, "interrupted_", False):
+        trained = getattr(model, "wv_", None) is not None
+        if trained and not model.interrupted_ and model.epochs_trained_ >= model._planned_epochs():
+            # after the last epoch (a Ctrl-C held while a local cluster closed): the run is whole
+            return _write_and_report(model, args, finished, interrupted=True)
+        if not trained or not model.interrupted_:
             print(f"w2v train: {_safety.interrupt_word()} before training started; nothing written",
                   file=sys.stderr)
             return _safety.interrupt_status()
@@ -257,6 +262,28 @@ def handle(args) -> int:
               + (f"saved what was trained so far: {saved}" if saved else "nothing could be saved")
               + (" (resume with --resume)" if "trainer state" in written else ""), file=sys.stderr)
         return _safety.interrupt_status()
+    return _write_and_report(model, args, finished)
+
+
+def _write_and_report(model, args, finished: bool, interrupted: bool = False) -> int:
+    """Write every output of a run that trained all its epochs and report them; the exit status.
+
+    A Ctrl-C while the files are written waits for them (a second one stops at once): one a moment
+    after the last epoch would otherwise lose the whole run. The report is then the usual one,
+    followed by a line saying so, and the status is Ctrl-C's (``interrupted``: one came already).
+    """
+    with HeldCtrlC("writing the outputs before stopping") as held:
+        status = _report_outputs(model, args, finished)
+        interrupted = held.take() or interrupted
+    if interrupted and status == 0:   # a file that could not be written is the status to report
+        print(f"w2v train: {_safety.interrupt_word()} after the training finished; every output was written",
+              file=sys.stderr)
+        return _safety.interrupt_status()
+    return status
+
+
+def _report_outputs(model, args, finished: bool) -> int:
+    """Write the outputs, then report them on stdout (errors on stderr); the exit status."""
     written, failures, reader_stopped = _write(model, args)
     extra = _train_outputs.write(model, args, failures)
     if reader_stopped and not failures:

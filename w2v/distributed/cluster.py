@@ -10,7 +10,7 @@ import logging
 from typing import Iterator
 
 from w2v._jit import interrupts_deferred
-from w2v.distributed.interrupts import ctrl_c_held
+from w2v.distributed.interrupts import ctrl_c_blocked
 from w2v.errors import ParameterError, W2VError
 
 
@@ -175,7 +175,7 @@ def open_client(scheduler: str | None = None, local_workers: int | None = None,
             # a terminal's Ctrl-C reaches the cluster's processes too: they start with it held and
             # then ignore it (w2v.distributed._worker_signals); the client stops the run at the end
             # of a round and closes them. Ctrl-C while they start stops the run once they have.
-            with ctrl_c_held():
+            with ctrl_c_blocked():
                 cluster = stack.enter_context(distributed.LocalCluster(
                     n_workers=int(local_workers or 1), threads_per_worker=int(threads or 1), processes=True,
                     # the cluster is w2v's own: its processes log only with ``-v``. Otherwise a shutdown
@@ -183,6 +183,9 @@ def open_client(scheduler: str | None = None, local_workers: int | None = None,
                     # scheduler, a known race of Dask's) after a run that succeeded; what goes wrong in
                     # a run reaches w2v as exceptions and lost workers, which it reports itself
                     dashboard_address=None, silence_logs=logging.WARNING if verbose else logging.CRITICAL,
+                    # without a dashboard the scheduler still serves HTTP routes, at 8787 unless told:
+                    # any free port, so that another cluster's dashboard there brings no warning
+                    scheduler_kwargs={"dashboard_address": ":0"},
                     preload=["w2v.distributed._worker_signals"]))
             client = stack.enter_context(distributed.Client(cluster))
             # workers register one by one: a run that started now would use only the first ones

@@ -17,12 +17,12 @@ import uuid
 
 import numpy as np
 
+from w2v._interrupts import HeldCtrlC
 from w2v._jit import interrupts_deferred
 from w2v.distributed import shards, waiting
 from w2v.distributed import worker as remote
 from w2v.distributed.cluster import ClusterError, check_client
 from w2v.distributed.combine import change_divisor, exchange_bytes, replica_rate_factor
-from w2v.distributed.interrupts import StopBetweenRounds
 from w2v.distributed.reading import CorpusSource, corpus_source
 from w2v.errors import CorpusError, TrainingDiverged
 from w2v.models import params, training
@@ -32,6 +32,8 @@ from w2v.models.progress import TrainingBar
 
 logger = logging.getLogger(__name__)
 
+#: what the first Ctrl-C says (:class:`~w2v._interrupts.HeldCtrlC`)
+_STOPPING = "stopping at the end of the round in flight"
 #: byte ranges per worker: several, so that a lost worker's share spreads over the others
 RANGES_PER_WORKER = 16
 
@@ -151,7 +153,7 @@ class _Run:
         self.threads = {w: int(model.workers or info[w].get("nthreads", 1) or 1) for w in self.active}
         self.round_no = 0    # rounds finished in this run (the workers' replicas follow it)
         self.combinations = 0   # combinations started (a redone round's too): names them on the workers
-        self.stop = StopBetweenRounds()   # entered by train(): Ctrl-C then waits for the round's end
+        self.stop = HeldCtrlC(_STOPPING)   # entered by train(): Ctrl-C then waits for the round's end
         self.setup = {
             "words": model.vocab_.words, "counts": model.vocab_.counts, "input_vectors": model._input,
             "layer": model._layer, "keep": model._keep, "tokenizer": source.tokenizer,
@@ -263,7 +265,7 @@ class _Run:
         try:
             # Ctrl-C stops at the end of the round in flight, where the replicas agree (the module's
             # docstring); each round ends with stop.check()
-            with StopBetweenRounds() as self.stop:
+            with HeldCtrlC(_STOPPING) as self.stop:
                 self._train_epochs(first_epoch, total, schedule, bar)
         except KeyboardInterrupt:
             # the workers hold the weights of the last combined round: the one Ctrl-C came in, or the
