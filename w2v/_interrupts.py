@@ -23,7 +23,9 @@ class HeldCtrlC:
     """Inside ``with``: the first Ctrl-C (SIGINT), if its handler is a Python function (by default
     one that raises :class:`KeyboardInterrupt`), is remembered, and :meth:`check` hands it to that
     handler; a second one goes to it at once, and so does one still remembered as the block ends
-    without an exception. An ignored Ctrl-C stays ignored, and nothing changes outside the main
+    without an exception (with one, that exception goes on and the Ctrl-C is dropped: a caller that
+    must answer it catches the exception inside the block and calls :meth:`take`). An ignored
+    Ctrl-C stays ignored, and nothing changes outside the main
     thread, where Python runs no signal handler. The previous handler is restored on exit.
 
     SIGTERM is not held: it asks a process to end now (and a service manager sends it to a whole

@@ -162,6 +162,92 @@ def test_ctrl_c_after_the_last_epoch_keeps_the_finished_model(corpus, tmp_path, 
     assert Word2Vec.load_state(tmp_path / "run.npz").epochs_trained_ == 2 and out.exists()
 
 
+def test_ctrl_c_as_the_last_epoch_ends_writes_every_output(corpus, tmp_path, monkeypatch, capsys):
+    # a Ctrl-C in the callbacks after the last epoch (an --evaluate-every-epoch evaluation, the end
+    # of training) marks the model interrupted: it was reported as a run to resume, and the classes
+    # were not written
+    from w2v.cli import main
+    from w2v.models.word2vec import Word2Vec
+
+    real = Word2Vec._notify
+
+    def notify(self, event, *args):
+        real(self, event, *args)
+        if event == "on_train_end":
+            os.kill(os.getpid(), signal.SIGINT)
+            signal.getsignal(signal.SIGINT)
+
+    monkeypatch.setattr(Word2Vec, "_notify", notify)
+    out = tmp_path / "v.txt"
+    assert main(["train", str(corpus), "-o", str(out), "--save-state", str(tmp_path / "run.npz"), "--classes", "3",
+                 "--quiet", "--epochs", "1", "--dim", "8"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted after the training finished; every output was written" in err and "--resume" not in err
+    assert (tmp_path / "v.classes.txt").exists() and out.exists()
+
+
+def test_ctrl_c_while_a_finished_state_is_checked_against_its_corpus_writes_nothing(corpus, tmp_path, monkeypatch,
+                                                                                     capsys):
+    # resuming a finished run still checks the corpus: a Ctrl-C then skipped the check and wrote it all
+    from w2v.cli import main
+    from w2v.models.word2vec import Word2Vec
+
+    state = tmp_path / "run.npz"
+    assert main(["train", str(corpus), "-o", str(tmp_path / "a.bin"), "--save-state", str(state), "--quiet",
+                 "--epochs", "1", "--dim", "8"]) == 0
+
+    def interrupted_resume(self, *args, **kwargs):
+        raise KeyboardInterrupt   # while the corpus is read for its fingerprint
+
+    monkeypatch.setattr(Word2Vec, "resume", interrupted_resume)
+    out = tmp_path / "b.bin"
+    assert main(["train", str(corpus), "-o", str(out), "--resume", str(state), "--quiet"]) == 130
+    assert "before training started; nothing written" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_ctrl_c_while_writing_to_a_reader_that_stopped_is_still_an_interrupt(corpus, tmp_path, monkeypatch, capsys):
+    # "-o - | cat" and Ctrl-C: both get it, cat ends, and w2v ended quietly with status 0
+    from w2v.cli import main
+    from w2v.cli import train as train_cli
+    from w2v.models.word2vec import Word2Vec
+
+    real = Word2Vec.save_state
+
+    def interrupted_save_state(self, path):
+        os.kill(os.getpid(), signal.SIGINT)
+        return real(self, path)
+
+    def reader_gone(path, write):
+        raise BrokenPipeError
+
+    monkeypatch.setattr(Word2Vec, "save_state", interrupted_save_state)
+    monkeypatch.setattr(train_cli, "write_output", reader_gone)
+    assert main(["train", str(corpus), "-o", "-", "--save-state", str(tmp_path / "run.npz"), "--quiet",
+                 "--epochs", "1", "--dim", "8"]) == 130
+    assert "interrupted after the training finished" in capsys.readouterr().err
+    assert Word2Vec.load_state(tmp_path / "run.npz").epochs_trained_ == 1
+
+
+def test_ctrl_c_twice_while_writing_says_what_was_written(corpus, tmp_path, monkeypatch, capsys):
+    from w2v.cli import main
+    from w2v.vectors import KeyedVectors as Vectors
+
+    def interrupted_twice(self, *args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)   # held: the writes go on
+        signal.getsignal(signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGINT)   # again: stop at once
+        signal.getsignal(signal.SIGINT)
+
+    monkeypatch.setattr(Vectors, "save", interrupted_twice)
+    state, out = tmp_path / "run.npz", tmp_path / "v.bin"
+    assert main(["train", str(corpus), "-o", str(out), "--save-state", str(state), "--quiet", "--epochs", "1",
+                 "--dim", "8"]) == 130
+    err = capsys.readouterr().err
+    assert f"interrupted while writing the outputs; written: the trainer state to {state}" in err
+    assert "resume with --resume" not in err and not out.exists()
+
+
 def test_a_failing_worker_thread_fails_the_run_and_writes_nothing(corpus, tmp_path, monkeypatch, capsys):
     # every option that used to make the workers fail (--window 10**9) is now refused up front, so
     # the failure is injected: a worker thread that raises must fail the run, with one line

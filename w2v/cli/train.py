@@ -247,16 +247,21 @@ def handle(args) -> int:
             run()
     except KeyboardInterrupt:
         trained = getattr(model, "wv_", None) is not None
-        if trained and not model.interrupted_ and model.epochs_trained_ >= model._planned_epochs():
-            # after the last epoch (a Ctrl-C held while a local cluster closed): the run is whole
+        if trained and not finished and model.epochs_trained_ >= model._planned_epochs():
+            # after the last epoch (in its callbacks, or held while a local cluster closed): the run
+            # is whole. Not for a state that was finished already: its corpus was being checked
             return _write_and_report(model, args, finished, interrupted=True)
         if not trained or not model.interrupted_:
             print(f"w2v train: {_safety.interrupt_word()} before training started; nothing written",
                   file=sys.stderr)
             return _safety.interrupt_status()
-        written, failures, _ = _write(model, args)
+        written = {}
+        try:
+            _, failures, _ = _write(model, args, written)
+        except KeyboardInterrupt:   # Ctrl-C again (or SIGTERM) while saving: stop, saying what is saved
+            return _stopped_writing(written)
         _report_failures(failures)
-        saved = ", ".join(f"the {what} to {shown_name(path)}" for what, path in written.items())
+        saved = _listed(written)
         print(f"w2v train: {_safety.interrupt_word()} after {model.epochs_trained_} of {model._planned_epochs()} "
               "epochs; "
               + (f"saved what was trained so far: {saved}" if saved else "nothing could be saved")
@@ -272,19 +277,46 @@ def _write_and_report(model, args, finished: bool, interrupted: bool = False) ->
     after the last epoch would otherwise lose the whole run. The report is then the usual one,
     followed by a line saying so, and the status is Ctrl-C's (``interrupted``: one came already).
     """
-    with HeldCtrlC("writing the outputs before stopping") as held:
-        status = _report_outputs(model, args, finished)
-        interrupted = held.take() or interrupted
+    written: dict = {}
+    reader_stopped = False
+    try:
+        with HeldCtrlC("writing the outputs before stopping") as held:
+            try:
+                status = _report_outputs(model, args, finished, written)
+            except BrokenPipeError:
+                # the reader of -o - stopped: quiet (main), unless Ctrl-C came, which it likely also got
+                interrupted = held.take() or interrupted
+                if not interrupted:
+                    raise
+                status, reader_stopped = 0, True
+            interrupted = held.take() or interrupted
+    except KeyboardInterrupt:   # Ctrl-C again (or SIGTERM) while writing: stop, saying what is written
+        return _stopped_writing(written)
     if interrupted and status == 0:   # a file that could not be written is the status to report
-        print(f"w2v train: {_safety.interrupt_word()} after the training finished; every output was written",
-              file=sys.stderr)
+        print(f"w2v train: {_safety.interrupt_word()} after the training finished; "
+              + ("the reader of standard output stopped, every other output was written" if reader_stopped
+                 else "every output was written"), file=sys.stderr)
         return _safety.interrupt_status()
     return status
 
 
-def _report_outputs(model, args, finished: bool) -> int:
-    """Write the outputs, then report them on stdout (errors on stderr); the exit status."""
-    written, failures, reader_stopped = _write(model, args)
+def _stopped_writing(written: dict) -> int:
+    """Say which outputs were written before a second Ctrl-C (or SIGTERM) stopped the writing; its
+    exit status."""
+    print(f"w2v train: {_safety.interrupt_word()} while writing the outputs; "
+          + (f"written: {_listed(written)}" if written else "none was written"), file=sys.stderr)
+    return _safety.interrupt_status()
+
+
+def _listed(written: dict) -> str:
+    """``{"vectors": path, ...}`` as "the vectors to PATH, ..."."""
+    return ", ".join(f"the {what} to {shown_name(path)}" for what, path in written.items())
+
+
+def _report_outputs(model, args, finished: bool, written: dict) -> int:
+    """Write the outputs (each one written is added to ``written`` as it is), then report them on
+    stdout (errors on stderr); the exit status."""
+    _, failures, reader_stopped = _write(model, args, written)
     extra = _train_outputs.write(model, args, failures)
     if reader_stopped and not failures:
         raise BrokenPipeError  # every other file is written: main() ends quietly, as for ``| head``
@@ -436,10 +468,11 @@ def _report(model, args) -> dict:
     }
 
 
-def _write(model, args) -> tuple[dict, list, bool]:
+def _write(model, args, written: dict | None = None) -> tuple[dict, list, bool]:
     """Write the state, the vectors and the vocabulary, each whatever became of the others.
 
-    Returns what was written (``{"trainer state": path, ...}``), the one-line errors of what
+    Returns what was written (``{"trainer state": path, ...}``: ``written``, filled as each file is
+    written, so that a caller stopped by Ctrl-C midway knows), the one-line errors of what
     could not be, and whether the reader of standard output stopped reading (``-o - | head``:
     not a failure, but the caller must let main() end quietly once every file is written). The
     state goes first: it holds the weights and the vocabulary, so with it the run can be resumed
@@ -452,7 +485,8 @@ def _write(model, args) -> tuple[dict, list, bool]:
                                                            lambda path: model.wv_.save(path, format=args.format))),
              ("vocabulary", args.save_vocab,
               lambda: model.vocab_.save(args.save_vocab, word2vec_c=args.save_vocab_format == "word2vec.c"))]
-    written, failures, reader_stopped = {}, [], False
+    written = {} if written is None else written
+    failures, reader_stopped = [], False
     for what, path, save in steps:
         if path is None:
             continue
