@@ -251,10 +251,12 @@ def test_ctrl_c_twice_while_writing_says_what_was_written(corpus, tmp_path, monk
 class _BrokenStdout:
     """A standard output whose reader has gone: every write and flush is a broken pipe."""
 
-    def write(self, text):
+    def write(self, data):
         raise BrokenPipeError
 
-    flush = write
+    def flush(self):
+        raise BrokenPipeError
+
     buffer = property(lambda self: self)
 
 
@@ -263,14 +265,15 @@ def test_an_output_that_failed_is_an_error_even_when_the_reader_of_stdout_stoppe
                                                                                     capsys, ctrl_c):
     # the report could not reach stdout, so the error line after it never came: exit 0 (or 130 with
     # a Ctrl-C, "every other output was written") for a trainer state that was never written
+    import errno
+
     from w2v.cli import main
-    from w2v.errors import W2VError
     from w2v.models.word2vec import Word2Vec
 
-    def failing_save_state(self, path):
+    def failing_save_state(self, path):   # a full disk, as the state is written
         if ctrl_c:
             os.kill(os.getpid(), signal.SIGINT)
-        raise W2VError(f"could not write the trainer state {path}: no space left on device")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(Word2Vec, "save_state", failing_save_state)
     monkeypatch.setattr(sys, "stdout", _BrokenStdout())
