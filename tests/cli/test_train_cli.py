@@ -248,6 +248,87 @@ def test_ctrl_c_twice_while_writing_says_what_was_written(corpus, tmp_path, monk
     assert "resume with --resume" not in err and not out.exists()
 
 
+class _BrokenStdout:
+    """A standard output whose reader has gone: every write and flush is a broken pipe."""
+
+    def write(self, data):
+        raise BrokenPipeError
+
+    def flush(self):
+        raise BrokenPipeError
+
+    buffer = property(lambda self: self)
+
+
+@pytest.mark.parametrize("ctrl_c", [False, True], ids=["no-ctrl-c", "ctrl-c"])
+def test_an_output_that_failed_is_an_error_even_when_the_reader_of_stdout_stopped(corpus, tmp_path, monkeypatch,
+                                                                                    capsys, ctrl_c):
+    # the report could not reach stdout, so the error line after it never came: exit 0 (or 130 with
+    # a Ctrl-C, "every other output was written") for a trainer state that was never written
+    import errno
+
+    from w2v.cli import main
+    from w2v.models.word2vec import Word2Vec
+
+    def failing_save_state(self, path):   # a full disk, as the state is written
+        if ctrl_c:
+            os.kill(os.getpid(), signal.SIGINT)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Word2Vec, "save_state", failing_save_state)
+    monkeypatch.setattr(sys, "stdout", _BrokenStdout())
+    assert main(["train", str(corpus), "-o", str(tmp_path / "v.bin"), "--save-state", str(tmp_path / "run.npz"),
+                 "--quiet", "--epochs", "1", "--dim", "8"]) == 1
+    err = capsys.readouterr().err
+    assert "error: could not write the trainer state" in err and "every other output was written" not in err
+
+
+def test_ctrl_c_twice_while_writing_lists_the_extra_outputs_written(corpus, tmp_path, monkeypatch, capsys):
+    pytest.importorskip("matplotlib")
+    from w2v.cli import _train_outputs, main
+
+    def interrupted_twice(model, args):
+        for _ in range(2):
+            os.kill(os.getpid(), signal.SIGINT)
+            signal.getsignal(signal.SIGINT)
+
+    monkeypatch.setattr(_train_outputs, "_write_plot", interrupted_twice)
+    out = tmp_path / "v.bin"
+    assert main(["train", str(corpus), "-o", str(out), "--classes", "3", "--plot-history", str(tmp_path / "p.png"),
+                 "--quiet", "--epochs", "1", "--dim", "8"]) == 130
+    err = capsys.readouterr().err
+    assert f"the word classes to {tmp_path / 'v.classes.txt'}" in err and "plot" not in err.split("written:")[1]
+
+
+def test_ctrl_c_again_while_saving_an_interrupted_run_still_says_it_can_be_resumed(corpus, tmp_path, monkeypatch,
+                                                                                     capsys):
+    from w2v.cli import main
+    from w2v.models.word2vec import Word2Vec
+    from w2v.vectors import KeyedVectors as Vectors
+
+    real = Word2Vec._notify
+
+    def notify(self, event, *args):
+        real(self, event, *args)
+        if event == "on_epoch_end" and self.epochs_trained_ == 1:
+            os.kill(os.getpid(), signal.SIGINT)   # stops training after epoch 1 of 3
+            signal.getsignal(signal.SIGINT)
+
+    def interrupted_save(self, *args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)      # again, while the vectors are written
+        signal.getsignal(signal.SIGINT)
+
+    monkeypatch.setattr(Word2Vec, "_notify", notify)
+    monkeypatch.setattr(Vectors, "save", interrupted_save)
+    state = tmp_path / "run.npz"
+    assert main(["train", str(corpus), "-o", str(tmp_path / "v.bin"), "--save-state", str(state), "--quiet",
+                 "--epochs", "3", "--dim", "8"]) == 130
+    err = capsys.readouterr().err
+    assert (f"interrupted after 1 of 3 epochs, and again while writing the outputs; written: the trainer state "
+            f"to {state} (resume with --resume)") in err
+    assert Word2Vec.load_state(state).epochs_trained_ == 1
+
+
 def test_a_failing_worker_thread_fails_the_run_and_writes_nothing(corpus, tmp_path, monkeypatch, capsys):
     # every option that used to make the workers fail (--window 10**9) is now refused up front, so
     # the failure is injected: a worker thread that raises must fail the run, with one line

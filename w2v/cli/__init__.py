@@ -179,7 +179,12 @@ def main(argv: list[str] | None = None) -> int:
             status = int(args.func(args) or 0)
             # what stdout still buffers must fail (a full disk) here, where it is reported, not in the
             # interpreter's flush at exit (a message of its own and status 120)
-            sys.stdout.flush()
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                if status:   # the reader stopped, but the command failed (and said so): its status stands
+                    return status
+                raise
             return status
     except W2VError as err:
         print(f"w2v {command}: error: {err}", file=sys.stderr)

@@ -70,11 +70,12 @@ def callbacks(args) -> list:
     return [EvaluateEveryEpoch(args.questions)]
 
 
-def write(model, args, failures: list | None = None) -> list[str]:
+def write(model, args, failures: list | None = None, written: dict | None = None) -> list[str]:
     """Write the classes and the curves the options ask for; returns one summary line per file.
 
     With ``failures``, a file that cannot be written adds its one-line error there and the next
-    file is still written; without it, the error is raised.
+    file is still written; without it, the error is raised. With ``written``, each file is added to
+    it as it is written (``{"word classes": path, "plot": path}``).
     """
     from w2v.errors import W2VError
 
@@ -84,11 +85,14 @@ def write(model, args, failures: list | None = None) -> list[str]:
         if accuracy is not None:
             lines.append("analogy accuracy per epoch: "
                          + ", ".join(f"{r.get('analogy_accuracy') or 0:.4f}" for r in model.history_))
-    for wanted, write_one in ((args.classes is not None, _write_classes), (args.plot_history is not None, _write_plot)):
-        if not wanted:
+    for what, path, write_one in (("word classes", args.classes is not None and classes_path(args), _write_classes),
+                                  ("plot", args.plot_history, _write_plot)):
+        if not path:
             continue
         try:
             lines.append(write_one(model, args))
+            if written is not None:
+                written[what] = path
         except W2VError as err:
             if failures is None:
                 raise

@@ -255,11 +255,11 @@ def handle(args) -> int:
             print(f"w2v train: {_safety.interrupt_word()} before training started; nothing written",
                   file=sys.stderr)
             return _safety.interrupt_status()
-        written = {}
+        written, failures = {}, []
         try:
-            _, failures, _ = _write(model, args, written)
+            _write(model, args, written, failures)
         except KeyboardInterrupt:   # Ctrl-C again (or SIGTERM) while saving: stop, saying what is saved
-            return _stopped_writing(written)
+            return _stopped_writing(model, written, training_done=False)
         _report_failures(failures)
         saved = _listed(written)
         print(f"w2v train: {_safety.interrupt_word()} after {model.epochs_trained_} of {model._planned_epochs()} "
@@ -278,33 +278,39 @@ def _write_and_report(model, args, finished: bool, interrupted: bool = False) ->
     followed by a line saying so, and the status is Ctrl-C's (``interrupted``: one came already).
     """
     written: dict = {}
-    reader_stopped = False
+    failures: list = []
     try:
         with HeldCtrlC("writing the outputs before stopping") as held:
             try:
-                status = _report_outputs(model, args, finished, written)
+                status = _report_outputs(model, args, finished, written, failures)
             except BrokenPipeError:
-                # the reader of -o - stopped: quiet (main), unless Ctrl-C came, which it likely also got
+                # the reader of stdout stopped (with -o -, before the vectors reached it), which is
+                # quiet (main); but not a file that could not be written, nor a Ctrl-C it likely got too
                 interrupted = held.take() or interrupted
-                if not interrupted:
+                if not (failures or interrupted):
                     raise
-                status, reader_stopped = 0, True
+                status = _report_failures(failures)
             interrupted = held.take() or interrupted
     except KeyboardInterrupt:   # Ctrl-C again (or SIGTERM) while writing: stop, saying what is written
-        return _stopped_writing(written)
+        return _stopped_writing(model, written, training_done=True)
     if interrupted and status == 0:   # a file that could not be written is the status to report
+        lost = args.output == STDIO and "vectors" not in written
         print(f"w2v train: {_safety.interrupt_word()} after the training finished; "
-              + ("the reader of standard output stopped, every other output was written" if reader_stopped
-                 else "every output was written"), file=sys.stderr)
+              + ("the vectors did not reach standard output, whose reader stopped; every other output was "
+                 "written" if lost else "every output was written"), file=sys.stderr)
         return _safety.interrupt_status()
     return status
 
 
-def _stopped_writing(written: dict) -> int:
-    """Say which outputs were written before a second Ctrl-C (or SIGTERM) stopped the writing; its
-    exit status."""
-    print(f"w2v train: {_safety.interrupt_word()} while writing the outputs; "
-          + (f"written: {_listed(written)}" if written else "none was written"), file=sys.stderr)
+def _stopped_writing(model, written: dict, training_done: bool) -> int:
+    """Say which outputs were written before a second Ctrl-C (or SIGTERM) stopped the writing, and,
+    for a run the first one stopped, after how many epochs and whether it can be resumed; the exit
+    status."""
+    first = "" if training_done else f" after {model.epochs_trained_} of {model._planned_epochs()} epochs, and again"
+    print(f"w2v train: {_safety.interrupt_word()}{first} while writing the outputs; "
+          + (f"written: {_listed(written)}" if written else "none was written")
+          + (" (resume with --resume)" if not training_done and "trainer state" in written else ""),
+          file=sys.stderr)
     return _safety.interrupt_status()
 
 
@@ -313,11 +319,11 @@ def _listed(written: dict) -> str:
     return ", ".join(f"the {what} to {shown_name(path)}" for what, path in written.items())
 
 
-def _report_outputs(model, args, finished: bool, written: dict) -> int:
-    """Write the outputs (each one written is added to ``written`` as it is), then report them on
-    stdout (errors on stderr); the exit status."""
-    _, failures, reader_stopped = _write(model, args, written)
-    extra = _train_outputs.write(model, args, failures)
+def _report_outputs(model, args, finished: bool, written: dict, failures: list) -> int:
+    """Write the outputs (each one added to ``written`` as it is written, each error to
+    ``failures``), then report them on stdout (errors on stderr); the exit status."""
+    reader_stopped = _write(model, args, written, failures)
+    extra = _train_outputs.write(model, args, failures, written)
     if reader_stopped and not failures:
         raise BrokenPipeError  # every other file is written: main() ends quietly, as for ``| head``
     if failures and args.json:
@@ -468,12 +474,12 @@ def _report(model, args) -> dict:
     }
 
 
-def _write(model, args, written: dict | None = None) -> tuple[dict, list, bool]:
+def _write(model, args, written: dict, failures: list) -> bool:
     """Write the state, the vectors and the vocabulary, each whatever became of the others.
 
-    Returns what was written (``{"trainer state": path, ...}``: ``written``, filled as each file is
-    written, so that a caller stopped by Ctrl-C midway knows), the one-line errors of what
-    could not be, and whether the reader of standard output stopped reading (``-o - | head``:
+    Adds each file written to ``written`` (``{"trainer state": path, ...}``) as it is written, so that
+    a caller stopped by Ctrl-C midway knows, and the one-line error of each that could not be to
+    ``failures``. Returns whether the reader of standard output stopped reading (``-o - | head``:
     not a failure, but the caller must let main() end quietly once every file is written). The
     state goes first: it holds the weights and the vocabulary, so with it the run can be resumed
     or its vectors written again, whatever else is lost.
@@ -485,8 +491,7 @@ def _write(model, args, written: dict | None = None) -> tuple[dict, list, bool]:
                                                            lambda path: model.wv_.save(path, format=args.format))),
              ("vocabulary", args.save_vocab,
               lambda: model.vocab_.save(args.save_vocab, word2vec_c=args.save_vocab_format == "word2vec.c"))]
-    written = {} if written is None else written
-    failures, reader_stopped = [], False
+    reader_stopped = False
     for what, path, save in steps:
         if path is None:
             continue
@@ -499,4 +504,4 @@ def _write(model, args, written: dict | None = None) -> tuple[dict, list, bool]:
             reader_stopped = True
         except W2VError as err:
             failures.append(err)
-    return written, failures, reader_stopped
+    return reader_stopped

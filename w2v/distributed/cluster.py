@@ -172,7 +172,7 @@ def open_client(scheduler: str | None = None, local_workers: int | None = None,
                 raise ClusterError(f"could not reach the Dask scheduler at {scheduler!r} ({err}): check the "
                                    "address and that the scheduler runs") from None
         else:
-            # a terminal's Ctrl-C reaches the cluster's processes too: they start with it held and
+            # a terminal's Ctrl-C reaches the cluster's processes too: they start with it blocked and
             # then ignore it (w2v.distributed._worker_signals); the client stops the run at the end
             # of a round and closes them. Ctrl-C while they start stops the run once they have.
             with ctrl_c_blocked():

@@ -153,7 +153,7 @@ class _Run:
         self.threads = {w: int(model.workers or info[w].get("nthreads", 1) or 1) for w in self.active}
         self.round_no = 0    # rounds finished in this run (the workers' replicas follow it)
         self.combinations = 0   # combinations started (a redone round's too): names them on the workers
-        self.stop = HeldCtrlC(_STOPPING)   # entered by train(): Ctrl-C then waits for the round's end
+        self.stop = HeldCtrlC(_STOPPING)   # entered by train(): Ctrl-C then waits for its round's end
         self.setup = {
             "words": model.vocab_.words, "counts": model.vocab_.counts, "input_vectors": model._input,
             "layer": model._layer, "keep": model._keep, "tokenizer": source.tokenizer,
@@ -263,9 +263,9 @@ class _Run:
         bar = TrainingBar(planned, enabled=bool(model.progress), initial=self.words_done)
         model.interrupted_ = False
         try:
-            # Ctrl-C stops at the end of the round in flight, where the replicas agree (the module's
-            # docstring); each round ends with stop.check()
-            with HeldCtrlC(_STOPPING) as self.stop:
+            # Ctrl-C stops at the end of the round in flight, where the replicas agree
+            # (w2v.distributed.interrupts); each round ends with stop.check()
+            with self.stop:
                 self._train_epochs(first_epoch, total, schedule, bar)
         except KeyboardInterrupt:
             # the workers hold the weights of the last combined round: the one Ctrl-C came in, or the

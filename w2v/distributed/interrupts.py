@@ -17,6 +17,9 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
+from multiprocessing import resource_tracker
+
+from w2v._jit import interrupts_deferred
 
 
 @contextlib.contextmanager
@@ -37,10 +40,6 @@ def ctrl_c_blocked():
     # multiprocessing starts its resource tracker on first use with SIGINT blocked, then *unblocks*
     # it rather than restoring the mask it found: started inside the block, it would clear the mask
     # of the thread that starts the workers. Started first, it is left running and untouched.
-    from multiprocessing import resource_tracker
-
-    from w2v._jit import interrupts_deferred
-
     resource_tracker.ensure_running()
     with interrupts_deferred():
         before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
