@@ -329,6 +329,25 @@ def test_ctrl_c_again_while_saving_an_interrupted_run_still_says_it_can_be_resum
     assert Word2Vec.load_state(state).epochs_trained_ == 1
 
 
+def test_a_failed_output_beside_word_classes_reports_each_written_file_once(corpus, tmp_path, monkeypatch, capsys):
+    import errno
+
+    from w2v.cli import main
+    from w2v.corpus import Vocabulary
+
+    def full_disk(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Vocabulary, "save", full_disk)
+    out = tmp_path / "v.bin"
+    assert main(["train", str(corpus), "-o", str(out), "--save-vocab", str(tmp_path / "vocab.txt"), "--classes", "3",
+                 "--quiet", "--epochs", "1", "--dim", "8"]) == 1
+    captured = capsys.readouterr()
+    classes = str(tmp_path / "v.classes.txt")
+    assert captured.out.count(classes) == 1 and captured.out.count(str(out)) == 1, captured.out
+    assert "could not write the vocabulary" in captured.err
+
+
 def test_a_failing_worker_thread_fails_the_run_and_writes_nothing(corpus, tmp_path, monkeypatch, capsys):
     # every option that used to make the workers fail (--window 10**9) is now refused up front, so
     # the failure is injected: a worker thread that raises must fail the run, with one line

@@ -70,6 +70,10 @@ def callbacks(args) -> list:
     return [EvaluateEveryEpoch(args.questions)]
 
 
+#: the names under which :func:`write` adds its files to ``written``
+EXTRA_OUTPUTS = ("word classes", "plot")
+
+
 def write(model, args, failures: list | None = None, written: dict | None = None) -> list[str]:
     """Write the classes and the curves the options ask for; returns one summary line per file.
 
@@ -85,8 +89,9 @@ def write(model, args, failures: list | None = None, written: dict | None = None
         if accuracy is not None:
             lines.append("analogy accuracy per epoch: "
                          + ", ".join(f"{r.get('analogy_accuracy') or 0:.4f}" for r in model.history_))
-    for what, path, write_one in (("word classes", args.classes is not None and classes_path(args), _write_classes),
-                                  ("plot", args.plot_history, _write_plot)):
+    classes, plot = EXTRA_OUTPUTS
+    for what, path, write_one in ((classes, args.classes is not None and classes_path(args), _write_classes),
+                                  (plot, args.plot_history, _write_plot)):
         if not path:
             continue
         try:

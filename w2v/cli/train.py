@@ -339,7 +339,8 @@ def _report_outputs(model, args, finished: bool, written: dict, failures: list) 
         # what was written is reported as on success (stdout), each lost file as one error line
         out = sys.stderr if args.output == STDIO else sys.stdout
         for what, path in written.items():
-            print(f"wrote {what} {shown_name(path)}", file=out)
+            if what not in _train_outputs.EXTRA_OUTPUTS:   # those have a line of their own in ``extra``
+                print(f"wrote {what} {shown_name(path)}", file=out)
         for line in extra:
             print(line, file=out)
         return _report_failures(failures)
