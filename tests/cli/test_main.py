@@ -62,3 +62,17 @@ def test_unknown_word_error_is_a_readable_keyerror():
     err = UnknownWordError("kinq", ["king", "kind"])
     assert isinstance(err, KeyError)
     assert str(err) == "word 'kinq' is not in the vocabulary; did you mean 'king', 'kind'?"
+
+
+def test_ctrl_c_before_a_command_starts_is_a_one_line_stop():
+    # Ctrl-C while the command line is still being read (the commands' modules import as the parser
+    # is built) printed a KeyboardInterrupt traceback and ended the process by the signal
+    code = ("import w2v.cli as cli\n"
+            "def interrupted():\n"
+            "    raise KeyboardInterrupt\n"
+            "cli.build_parser = interrupted\n"
+            "raise SystemExit(cli.run())\n")
+    out = subprocess.run([sys.executable, "-c", code, "vocab", "corpus.txt"], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 130, out.stderr
+    assert out.stderr == "w2v: interrupted\n"

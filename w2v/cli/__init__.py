@@ -134,7 +134,13 @@ def run() -> int:
     from w2v._numba_setup import claim_process
 
     claim_process()
-    status = main()
+    try:
+        status = main()
+    except KeyboardInterrupt:
+        # before a command took it (the commands' modules import as the parser is built): nothing
+        # was started, so nothing to save; a traceback would only hide that
+        print("w2v: interrupted", file=sys.stderr)
+        return _safety.EXIT_INTERRUPTED
     if sys.stdout is None:  # started with standard output closed: nothing buffered
         return status
     try:
