@@ -209,7 +209,7 @@ def test_ctrl_c_while_a_finished_state_is_checked_against_its_corpus_writes_noth
 def test_ctrl_c_while_writing_to_a_reader_that_stopped_is_still_an_interrupt(corpus, tmp_path, monkeypatch, capsys):
     # "-o - | cat" and Ctrl-C: both get it, cat ends, and w2v ended quietly with status 0
     from w2v.cli import main
-    from w2v.cli import train as train_cli
+    from w2v.cli import _train_writing
     from w2v.models.word2vec import Word2Vec
 
     real = Word2Vec.save_state
@@ -222,7 +222,7 @@ def test_ctrl_c_while_writing_to_a_reader_that_stopped_is_still_an_interrupt(cor
         raise BrokenPipeError
 
     monkeypatch.setattr(Word2Vec, "save_state", interrupted_save_state)
-    monkeypatch.setattr(train_cli, "write_output", reader_gone)
+    monkeypatch.setattr(_train_writing, "write_output", reader_gone)
     assert main(["train", str(corpus), "-o", "-", "--save-state", str(tmp_path / "run.npz"), "--quiet",
                  "--epochs", "1", "--dim", "8"]) == 130
     assert "interrupted after the training finished" in capsys.readouterr().err

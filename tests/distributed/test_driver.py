@@ -430,22 +430,23 @@ def test_resuming_a_finished_partial_fit_on_a_cluster_trains_nothing(tmp_path):
 def test_a_corpus_that_changes_between_counting_and_encoding_is_refused(tmp_path, monkeypatch):
     # the workers count the vocabulary, then read their ranges again to encode them: a file replaced
     # in between was encoded against counts it does not have (ids of other frequencies), silently
-    from w2v.distributed import driver
+    from w2v.distributed import shards
     from w2v.errors import CorpusError
 
     corpus = tmp_path / "c.txt"
     corpus.write_text("".join(" ".join(np.random.default_rng(i).permutation(list("abcdefghij"))) + "\n"
                               for i in range(200)))
-    counted = driver._build_vocabulary
+    counted = shards.count_on_workers
 
     def count_then_replace(*args, **kwargs):
-        counted(*args, **kwargs)
+        vocab = counted(*args, **kwargs)
         corpus.write_text("a a a b\n" * 200)
+        return vocab
 
     model = Word2Vec(dim=4, epochs=1, min_count=1, progress=False, workers=1)
     model.fit(str(corpus), client=InProcessClient(2))  # the same text, unchanged: trains
     assert len(model.vocab_) == 10 and model.epochs_trained_ == 1
-    monkeypatch.setattr(driver, "_build_vocabulary", count_then_replace)
+    monkeypatch.setattr(shards, "count_on_workers", count_then_replace)
     with pytest.raises(CorpusError, match="changed while it was read"):
         Word2Vec(dim=4, epochs=1, min_count=1, progress=False, workers=1).fit(str(corpus), client=InProcessClient(2))
 

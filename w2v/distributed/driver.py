@@ -91,7 +91,8 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     if vocabulary is not None:
         _initialise(model, vocabulary)
     elif not resume:
-        _build_vocabulary(model, client, ranges, owner, source)
+        _initialise(model, shards.count_on_workers(client, ranges, owner, source, model.effective_min_count,
+                                                  model.max_vocab_size))
     run = _Run(model, client, ranges, owner, source, round_words, rule, on_round)
     try:
         run.start()
@@ -107,21 +108,6 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
     finally:
         run.close()
     return model
-
-
-def _build_vocabulary(model, client, ranges, owner, source: CorpusSource) -> None:
-    """Count every worker's ranges where they are, merge, and initialise the model's weights."""
-    by_worker = collections.defaultdict(list)
-    for rid, w in owner.items():
-        by_worker[w].append(ranges[rid])
-    # counting keeps no state, so the scheduler may rerun a lost worker's share elsewhere
-    futures = [client.submit(shards.count_ranges, share, source.tokenizer, source.max_length,
-                             model.max_vocab_size, phrases=source.phrases,
-                             workers=[w], allow_other_workers=True, pure=False)
-               for w, share in by_worker.items()]
-    vocab = shards.merge_vocabulary(client.gather(futures), model.effective_min_count, repr(source.path),
-                                    model.max_vocab_size)
-    _initialise(model, vocab)
 
 
 def _initialise(model, vocab) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-from collections import Counter
+from collections import Counter, defaultdict
 
 import numpy as np
 
@@ -211,6 +211,31 @@ def count_ranges(ranges, tokenizer: Tokenizer | None = None, max_sentence_length
         return counts, int(scan.total_tokens), int(scan.n_sentences), bool(scan.pruned)
     finally:
         scan.close()
+
+
+def count_on_workers(client, ranges, owner: dict, source, min_count: int, max_vocab_size: int | None):
+    """The vocabulary of the corpus, counted by each worker on its own ranges and merged here.
+
+    Parameters
+    ----------
+    client : distributed.Client
+    ranges : list of ByteRange
+        The corpus cut by :func:`plan_ranges`.
+    owner : dict of int to str
+        Range index -> the worker that reads it.
+    source : w2v.distributed.reading.CorpusSource
+        The corpus path, tokenizer, sentence length and phrases.
+    min_count, max_vocab_size : int
+        As :func:`merge_vocabulary` takes them.
+    """
+    by_worker = defaultdict(list)
+    for rid, w in owner.items():
+        by_worker[w].append(ranges[rid])
+    # counting keeps no state, so the scheduler may rerun a lost worker's share elsewhere
+    futures = [client.submit(count_ranges, share, source.tokenizer, source.max_length, max_vocab_size,
+                             phrases=source.phrases, workers=[w], allow_other_workers=True, pure=False)
+               for w, share in by_worker.items()]
+    return merge_vocabulary(client.gather(futures), min_count, repr(source.path), max_vocab_size)
 
 
 def merge_vocabulary(shares, min_count: int, name: str = "the corpus", max_vocab_size: int | None = None):
