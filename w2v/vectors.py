@@ -22,18 +22,18 @@ import itertools
 import logging
 import os
 import types
-from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from w2v.errors import ModelFormatError, UnknownWordError
+from w2v.errors import UnknownWordError
 from w2v.finite import first_non_finite
-from w2v.vectors_io import read_vectors, write_vectors
+from w2v.vectors_io import FORMAT_BY_EXTENSION, format_for_path, read_vectors, write_vectors
 from w2v.vectors_query import (QueryError, as_list, query_vector, ranked, resolve_restrict_vocab, top_k, unit_vector,
                                weighted_terms)
 
-# QueryError, top_k and resolve_restrict_vocab live in vectors_query and stay importable from here
+# FORMAT_BY_EXTENSION and format_for_path live in vectors_io, QueryError, top_k and
+# resolve_restrict_vocab in vectors_query; all stay importable from here
 __all__ = ["COSMUL_EPSILON", "FORMAT_BY_EXTENSION", "KeyedVectors", "QueryError", "format_for_path",
            "resolve_restrict_vocab", "top_k"]
 
@@ -41,10 +41,6 @@ logger = logging.getLogger(__name__)
 
 #: 3CosMul denominator guard (Levy & Goldberg 2014 use a small epsilon; gensim uses the same 1e-6)
 COSMUL_EPSILON = 1e-6
-
-#: file extension -> vector format, for :meth:`KeyedVectors.save` and ``w2v train -o``
-FORMAT_BY_EXTENSION = {".bin": "binary", ".txt": "text", ".vec": "text", ".npz": "native"}
-_COMPRESSED = (".gz", ".bz2", ".xz")
 
 
 class KeyedVectors:
@@ -459,29 +455,6 @@ class KeyedVectors:
 
     def _ranked(self, scores: np.ndarray, topn, exclude):
         return ranked(scores, topn, exclude, self.words, self._shadowed)
-
-
-def format_for_path(path: str | os.PathLike, default: str) -> str:
-    """The vector format a file name asks for (:data:`FORMAT_BY_EXTENSION`), else ``default``.
-
-    Parameters
-    ----------
-    path : str or PathLike
-        The file to be written.
-    default : {"native", "binary", "text"}
-        Format of names with another extension or none.
-
-    Raises
-    ------
-    ModelFormatError
-        For a ``.gz``/``.bz2``/``.xz`` name: vector files are not written compressed, and writing
-        plain bytes under such a name would make a file no reader can open.
-    """
-    suffix = Path(path).suffix.lower()
-    if suffix in _COMPRESSED:
-        raise ModelFormatError(f"{str(path)!r}: vector files are not written compressed; write "
-                               f"{Path(path).stem!r} and compress it (every reader takes {suffix} files)")
-    return FORMAT_BY_EXTENSION.get(suffix, default)
 
 
 def _as_float32(values) -> np.ndarray:
