@@ -12,7 +12,8 @@ the trainer that made it. Words are kept in file/frequency order, so ``restrict_
 means the same thing: only the N first (most frequent) words are searched as answers.
 
 Every query is one matrix product against the cached unit-normalised matrix and an
-``argpartition`` for the top ``topn``; no Python loop runs over the vocabulary.
+``argpartition`` for the top ``topn``; no Python loop runs over the vocabulary. How query terms are
+read and answers ranked is :mod:`w2v.vectors_query`.
 """
 from __future__ import annotations
 
@@ -21,27 +22,25 @@ import itertools
 import logging
 import os
 import types
-from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from w2v.errors import ModelFormatError, UnknownWordError, W2VError
+from w2v.errors import UnknownWordError
 from w2v.finite import first_non_finite
-from w2v.vectors_io import read_vectors, write_vectors
+from w2v.vectors_io import FORMAT_BY_EXTENSION, format_for_path, read_vectors, write_vectors
+from w2v.vectors_query import (QueryError, as_list, query_vector, ranked, resolve_restrict_vocab, top_k, unit_vector,
+                               weighted_terms)
+
+# FORMAT_BY_EXTENSION and format_for_path live in vectors_io, QueryError, top_k and
+# resolve_restrict_vocab in vectors_query; all stay importable from here
+__all__ = ["COSMUL_EPSILON", "FORMAT_BY_EXTENSION", "KeyedVectors", "QueryError", "format_for_path",
+           "resolve_restrict_vocab", "top_k"]
 
 logger = logging.getLogger(__name__)
 
 #: 3CosMul denominator guard (Levy & Goldberg 2014 use a small epsilon; gensim uses the same 1e-6)
 COSMUL_EPSILON = 1e-6
-
-#: file extension -> vector format, for :meth:`KeyedVectors.save` and ``w2v train -o``
-FORMAT_BY_EXTENSION = {".bin": "binary", ".txt": "text", ".vec": "text", ".npz": "native"}
-_COMPRESSED = (".gz", ".bz2", ".xz")
-
-
-class QueryError(W2VError, ValueError):
-    """A query was given values it cannot use (no words, a bad ``topn`` or ``restrict_vocab``)."""
 
 
 class KeyedVectors:
@@ -273,16 +272,16 @@ class KeyedVectors:
         list of (str, float)
             Best first, the query words themselves left out.
         """
-        positive, negative = _as_list(positive), _as_list(negative)
+        positive, negative = as_list(positive), as_list(negative)
         if not positive and not negative:
             raise QueryError("most_similar needs at least one word")
-        items, weights = _weighted(positive, 1.0)
-        more_items, more_weights = _weighted(negative, -1.0)
+        items, weights = weighted_terms(positive, 1.0)
+        more_items, more_weights = weighted_terms(negative, -1.0)
         terms, exclude = self._terms(items + more_items)
         weights = np.array(weights + more_weights, dtype=np.float64)
         # only the direction counts: weights scaled to at most 1 in magnitude cannot overflow the sum
         largest = np.abs(weights).max()
-        query = _unit((weights / largest if largest > 0 else weights) @ terms)
+        query = unit_vector((weights / largest if largest > 0 else weights) @ terms)
         scores = self.unit_vectors[:self._limit(restrict_vocab)] @ query
         return self._ranked(scores, topn, exclude)
 
@@ -294,7 +293,7 @@ class KeyedVectors:
         shifted to [0, 1] by ``s = (1 + cos) / 2``. With ``positive=[b, c], negative=[a]`` this
         solves "a is to b as c is to ?". Same parameters and result as :meth:`most_similar`.
         """
-        positive, negative = _as_list(positive), _as_list(negative)
+        positive, negative = as_list(positive), as_list(negative)
         if not positive:
             raise QueryError("most_similar_cosmul needs at least one positive word")
         terms, exclude = self._terms(positive + negative)
@@ -424,7 +423,7 @@ class KeyedVectors:
         """
         from w2v.plot import plot_words
 
-        words = self.words[:top] if words is None else _as_list(words)
+        words = self.words[:top] if words is None else as_list(words)
         return plot_words(self, words, method=method, ax=ax, classes=classes, seed=seed)
 
     # ------------------------------------------------------------------ helpers
@@ -451,104 +450,11 @@ class KeyedVectors:
                 exclude.append(i)
                 rows.append(self.unit_vectors[i])
             else:
-                vec = np.asarray(item)
-                if vec.dtype.kind not in "iuf":  # a (word, weight) pair, strings, objects, complex numbers
-                    shown = repr(item) if len(repr(item)) <= 60 else repr(item)[:57] + "..."
-                    raise QueryError(f"a query term must be a word or a vector of {self.dim} real numbers, "
-                                     f"got {shown}" + (" (only most_similar takes (word, weight) pairs)"
-                                                       if _is_pair(item) else ""))
-                vec = vec.astype(np.float64)
-                if vec.shape != (self.dim,):
-                    raise QueryError(f"a query vector must have shape ({self.dim},), got {vec.shape}")
-                if not np.isfinite(vec).all():
-                    raise QueryError("a query vector must hold finite numbers (no NaN or infinity)")
-                rows.append(_unit(vec))
+                rows.append(query_vector(item, self.dim))
         return np.stack(rows), exclude
 
     def _ranked(self, scores: np.ndarray, topn, exclude):
-        if topn is None:
-            return scores
-        if isinstance(topn, bool) or not isinstance(topn, (int, np.integer)) or topn < 1:
-            raise QueryError(f"topn must be a positive integer or None, got {topn!r}")
-        scores = scores.astype(np.float32, copy=True)
-        # the query words and words whose score is undefined (a non-finite row) are never answers
-        candidate = np.isfinite(scores)
-        candidate[[i for i in exclude if i < len(scores)]] = False
-        if self._shadowed is not None:
-            candidate &= ~self._shadowed[:len(scores)]
-        scores[~candidate] = -np.inf
-        k = min(int(topn), int(candidate.sum()))
-        if k <= 0:
-            return []
-        best = top_k(scores, k)
-        return [(self.words[i], float(scores[i])) for i in best]
-
-
-def format_for_path(path: str | os.PathLike, default: str) -> str:
-    """The vector format a file name asks for (:data:`FORMAT_BY_EXTENSION`), else ``default``.
-
-    Parameters
-    ----------
-    path : str or PathLike
-        The file to be written.
-    default : {"native", "binary", "text"}
-        Format of names with another extension or none.
-
-    Raises
-    ------
-    ModelFormatError
-        For a ``.gz``/``.bz2``/``.xz`` name: vector files are not written compressed, and writing
-        plain bytes under such a name would make a file no reader can open.
-    """
-    suffix = Path(path).suffix.lower()
-    if suffix in _COMPRESSED:
-        raise ModelFormatError(f"{str(path)!r}: vector files are not written compressed; write "
-                               f"{Path(path).stem!r} and compress it (every reader takes {suffix} files)")
-    return FORMAT_BY_EXTENSION.get(suffix, default)
-
-
-def top_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the ``k`` largest ``scores`` (1-D), best first.
-
-    ``argpartition`` selects them in O(N); only those ``k`` are sorted. Equal scores among the
-    returned indices are listed lower index first, but which of several scores tied at the
-    ``k``-th place is returned is not specified.
-    """
-    n = len(scores)
-    if k >= n:
-        candidates = np.arange(n)
-    else:
-        candidates = np.argpartition(-scores, k - 1)[:k]
-    order = np.lexsort((candidates, -scores[candidates]))
-    return candidates[order]
-
-
-def resolve_restrict_vocab(restrict_vocab, vocab_size: int) -> int:
-    """Number of words searched: ``restrict_vocab`` capped at ``vocab_size``; ``None`` means all.
-
-    Raises :class:`QueryError` for anything but ``None`` or a positive integer.
-    """
-    if restrict_vocab is None:
-        return vocab_size
-    if isinstance(restrict_vocab, bool) or not isinstance(restrict_vocab, (int, np.integer)) \
-            or restrict_vocab < 1:
-        raise QueryError(f"restrict_vocab must be a positive integer or None, got {restrict_vocab!r}")
-    return min(int(restrict_vocab), vocab_size)
-
-
-def _unit(vec: np.ndarray) -> np.ndarray:
-    """``vec`` (d,) scaled to length 1 (a zero vector stays zero), as float32.
-
-    The length is taken in float64 of the vector divided by its largest magnitude, so that no sum
-    of squares overflows (a float32 length of 1e30 times a unit vector is infinite) or underflows
-    (1e-30 times one has a float32 length of 0): any finite vector gets its exact direction.
-    """
-    vec = np.asarray(vec, dtype=np.float64)
-    largest = np.abs(vec).max() if vec.size else 0.0
-    if largest == 0:
-        return vec.astype(np.float32)
-    vec = vec / largest
-    return (vec / np.linalg.norm(vec)).astype(np.float32)
+        return ranked(scores, topn, exclude, self.words, self._shadowed)
 
 
 def _as_float32(values) -> np.ndarray:
@@ -585,38 +491,3 @@ def _check_finite(words, array: np.ndarray, given, after: str = "") -> None:
     raise QueryError(f"the vector of word {words[row]!r} (row {row + 1}, vectors[{row}]) {what}: "
                      f"vectors must be finite float32 numbers{after}")
 
-
-def _is_pair(item) -> bool:
-    """Whether ``item`` is a (word or vector, weight) pair as :meth:`KeyedVectors.most_similar` takes."""
-    return isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[0], (str, np.ndarray))
-
-
-def _weighted(items: list, default: float) -> tuple[list, list[float]]:
-    """Split most_similar's ``items`` into terms and weights: a (word or vector, weight) pair keeps
-    its weight as given, anything else weighs ``default`` (1 in positive, -1 in negative).
-
-    A 2-tuple (or list) is a pair when its first element is a word or an array; one of two numbers
-    stays a raw vector of dimension 2.
-    """
-    terms, weights = [], []
-    for item in items:
-        if _is_pair(item):
-            term, weight = item
-            if isinstance(weight, (bool, np.bool_)) or not isinstance(weight, (int, float, np.integer, np.floating)) \
-                    or not np.isfinite(weight):
-                what = repr(term) if isinstance(term, str) else "a query vector"
-                raise QueryError(f"the weight of {what} must be a finite number, got {weight!r}")
-            terms.append(term)
-            weights.append(float(weight))
-        else:
-            terms.append(item)
-            weights.append(default)
-    return terms, weights
-
-
-def _as_list(value) -> list:
-    if value is None:
-        return []
-    if isinstance(value, (str, np.ndarray)):
-        return [value]
-    return list(value)

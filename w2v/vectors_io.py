@@ -40,6 +40,9 @@ member that disagrees with the others.
 Invalid UTF-8 in words is replaced by U+FFFD with a logged warning. A word holding a lone surrogate
 (``"\\udcff"``, possible through the Python API) is written in every format as ``surrogatepass``
 encodes it and read back as that word (:data:`w2v.fileio.WORD_ENCODE_ERRORS`). Writes are atomic.
+Writers that pick the format by file name (:meth:`~w2v.vectors.KeyedVectors.save`, ``w2v train -o``,
+``w2v export -o``) ask :func:`format_for_path`: ``.bin`` binary, ``.txt``/``.vec`` text, ``.npz``
+native, and never a compressed name.
 """
 from __future__ import annotations
 
@@ -62,6 +65,9 @@ from w2v.vectors_sniff import (TOO_LARGE_FOR_FLOAT32, beyond_float32, is_number,
 logger = logging.getLogger(__name__)
 
 FORMATS = ("native", "binary", "text", "glove")
+#: file extension -> vector format, for :meth:`~w2v.vectors.KeyedVectors.save` and ``w2v train -o``
+FORMAT_BY_EXTENSION = {".bin": "binary", ".txt": "text", ".vec": "text", ".npz": "native"}
+_COMPRESSED = (".gz", ".bz2", ".xz")
 _CHUNK = 1 << 20
 #: rows first allocated for a compressed file (whose size bounds nothing); doubled as needed
 _GROW_FROM = 4096
@@ -217,6 +223,29 @@ def read_vectors(path: str | os.PathLike, format: str | None = None, limit: int 
     _check_finite(path, words, vectors)
     _check_decoding(path, words)
     return words, vectors, None
+
+
+def format_for_path(path: str | os.PathLike, default: str) -> str:
+    """The vector format a file name asks for (:data:`FORMAT_BY_EXTENSION`), else ``default``.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The file to be written.
+    default : {"native", "binary", "text"}
+        Format of names with another extension or none.
+
+    Raises
+    ------
+    ModelFormatError
+        For a ``.gz``/``.bz2``/``.xz`` name: vector files are not written compressed, and writing
+        plain bytes under such a name would make a file no reader can open.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix in _COMPRESSED:
+        raise ModelFormatError(f"{str(path)!r}: vector files are not written compressed; write "
+                               f"{Path(path).stem!r} and compress it (every reader takes {suffix} files)")
+    return FORMAT_BY_EXTENSION.get(suffix, default)
 
 
 #: how messages name the formats whose words are cut at white space

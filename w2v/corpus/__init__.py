@@ -9,7 +9,8 @@ remap to final ids), :mod:`~w2v.corpus.scan` (stage 1: the compiled, multi-threa
 into provisional ids and counts; kernels in ``_scan_kernel``, ``_utf8_kernel`` and
 ``_word_table_kernel``, Unicode tables in ``_unicode_tables``), :mod:`~w2v.corpus.tokenize`
 (Tokenizer, the readable reference the compiled scan is tested against), :mod:`~w2v.corpus.readers`
-(streaming readers, ``open_corpus``), :mod:`~w2v.corpus.vocab` (Vocabulary, EncodedCorpus),
+(streaming readers, ``open_corpus``), :mod:`~w2v.corpus.blocks` (the readers' blocks of bytes cut
+into sentences), :mod:`~w2v.corpus.vocab` (Vocabulary, EncodedCorpus),
 :mod:`~w2v.corpus.subsample` (keep probabilities), :mod:`~w2v.corpus.noise` (noise distribution,
 alias table), :mod:`~w2v.corpus.huffman` (Huffman codes for hierarchical softmax),
 :mod:`~w2v.corpus.windows` (reference window-pair generator).

@@ -27,7 +27,8 @@ import numpy as np
 from w2v.corpus import _scan_kernel as kernel
 from w2v.corpus import _word_table_kernel as table_kernel
 from w2v.corpus._unicode_tables import unicode_tables
-from w2v.corpus.readers import BLOCK_SIZE, FolderCorpus, LineCorpus, StreamCorpus, _cut_point, _head_is_text8
+from w2v.corpus.blocks import cut_point
+from w2v.corpus.readers import BLOCK_SIZE, FolderCorpus, LineCorpus, StreamCorpus, _head_is_text8
 from w2v.corpus.scan_result import ScanResult, WordTable, new_scan_files, split_long
 from w2v.corpus.sources import is_standard_input, open_text_source, read_full
 from w2v.fileio import decompression_errors, is_compressed
@@ -150,9 +151,9 @@ def _read_blocks(corpus, block_size: int, emit, on_read=None) -> None:
                     on_read(len(data))
                 data = carry + data if carry else data
                 while len(data) >= block_size:
-                    cut = _cut_point(data[:block_size])
+                    cut = cut_point(data[:block_size])
                     if cut < 0:
-                        cut = _cut_point(data)       # a word longer than a block: take it whole
+                        cut = cut_point(data)       # a word longer than a block: take it whole
                         if cut < 0:
                             break
                     emit(_Block(index, data[:cut], False, lines))

@@ -5,7 +5,8 @@
 ...     for sentence in corpus:                        # one streaming pass per epoch
 ...         ...
 
-Files are read in blocks of :data:`BLOCK_SIZE` bytes, never whole:
+Files are read in blocks of :data:`BLOCK_SIZE` bytes, never whole (:mod:`w2v.corpus.blocks` cuts
+the blocks into sentences):
 
 - :class:`LineCorpus`: one sentence per line. A line longer than a block (a 100 MB line with no
   newline) is read block by block and cut into pseudo-sentences of at most
@@ -44,6 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
+from w2v.corpus.blocks import BLOCK_SIZE, MAX_WORD_BYTES, stream_lines, stream_tokens
 from w2v.corpus.folders import folder_files
 from w2v.corpus.tokenize import Tokenizer
 from w2v.errors import CorpusError
@@ -51,13 +53,14 @@ from w2v.corpus.sources import (PrefixedStream, corpus_path, is_standard_input, 
                                 read_full)
 from w2v.fileio import check_readable, decompression_errors
 
+# BLOCK_SIZE and MAX_WORD_BYTES belong to w2v.corpus.blocks and stay importable from here. The
+# readers look BLOCK_SIZE up in this module when they run, so setting readers.BLOCK_SIZE (as the
+# tests do, to stream small blocks) changes the blocks they read.
+__all__ = ["BLOCK_SIZE", "MAX_WORD_BYTES", "FolderCorpus", "LineCorpus", "ListCorpus", "StreamCorpus", "Text8Corpus",
+           "describe", "open_corpus"]
+
 logger = logging.getLogger(__name__)
 
-#: Bytes read per block.
-BLOCK_SIZE = 1 << 20
-#: A run of bytes without white space longer than this is cut anyway (at a UTF-8 character
-#: boundary) so that memory stays bounded on binary junk; no real word is this long.
-MAX_WORD_BYTES = 16 * BLOCK_SIZE
 _REPLACEMENT = "\ufffd"
 _REPLACEMENT_UTF8 = _REPLACEMENT.encode("utf-8")
 
@@ -102,139 +105,6 @@ class _Corpus:
         return f"{type(self).__name__}({self._name()}, tokenizer={self.tokenizer!r})"
 
 
-class _SentenceBuffer:
-    """The sentence still open across blocks; hands out pieces of at most ``limit`` tokens."""
-
-    def __init__(self, tokenizer: Tokenizer, limit: int):
-        self.tokenizer = tokenizer
-        self.limit = limit
-        self.open: list[str] = []
-
-    def feed(self, text: str, out: list) -> None:
-        """Tokenize ``text`` (which continues the open sentence) and move finished pieces to ``out``."""
-        segments = self.tokenizer.segments(text)
-        self.open.extend(segments[0])
-        for segment in segments[1:]:
-            self.close(out)
-            self.open = segment
-        limit = self.limit
-        if len(self.open) >= limit:
-            tokens = self.open
-            cut = len(tokens) - len(tokens) % limit
-            out.extend(tokens[i:i + limit] for i in range(0, cut, limit))
-            self.open = tokens[cut:]
-
-    def close(self, out: list) -> None:
-        """End the open sentence (end of line or file)."""
-        tokens, limit = self.open, self.limit
-        if tokens:
-            out.extend(tokens[i:i + limit] for i in range(0, len(tokens), limit))
-        self.open = []
-
-
-def _cut_point(data: bytes) -> int:
-    """Index just after the last ASCII white-space byte of ``data``, or -1 if there is none.
-
-    ``data`` starts where the run being read began (after a cut), so a run without white space
-    longer than :data:`MAX_WORD_BYTES` is cut at the last UTF-8 character start at or before that
-    many bytes: the same places whatever the size of the blocks read (the readers' and the
-    compiled scan's differ)."""
-    last = max(data.rfind(b" "), data.rfind(b"\n"), data.rfind(b"\t"), data.rfind(b"\r"),
-               data.rfind(b"\x0b"), data.rfind(b"\x0c"))
-    if last >= 0:
-        return last + 1
-    if len(data) > MAX_WORD_BYTES:
-        # No white space for megabytes: cut at a character start rather than grow forever.
-        cut = MAX_WORD_BYTES
-        while cut > MAX_WORD_BYTES - 3 and 0x80 <= data[cut] < 0xC0:   # a character has at most 4 bytes
-            cut -= 1
-        return cut
-    return -1
-
-
-def _stream_tokens(corpus: _Corpus, stream, block: int):
-    """Text8-style reading: the stream is one token sequence, cut into pseudo-sentences."""
-    buffer = _SentenceBuffer(corpus.tokenizer, corpus.max_sentence_length)
-    carry = b""
-    out: list = []
-    while True:
-        data = stream.read(block)
-        if not data:
-            break
-        if carry:
-            data = carry + data
-        cut = _cut_point(data)
-        if cut < 0:
-            carry = data
-            continue
-        carry = data[cut:]
-        buffer.feed(corpus._decode(data[:cut]), out)
-        yield from out
-        out.clear()
-    if carry:
-        buffer.feed(corpus._decode(carry), out)
-    buffer.close(out)
-    yield from out
-
-
-def _stream_lines(corpus: _Corpus, stream, block: int):
-    """Line-per-sentence reading; a line longer than a block is streamed like text8."""
-    tokenizer = corpus.tokenizer
-    limit = corpus.max_sentence_length
-    plain = not tokenizer.split_sentences or tokenizer.name == "whitespace"
-    # Tokens of the line that started in an earlier block and has not ended yet.
-    buffer = _SentenceBuffer(tokenizer, limit)
-    carry = b""
-    out: list = []
-    while True:
-        data = stream.read(block)
-        if not data:
-            break
-        if carry:
-            data = carry + data
-            carry = b""
-        # a lone CR ends a line too; CRLF then gives an empty line, which yields nothing
-        data = data.replace(b"\r", b"\n")
-        newline = data.rfind(b"\n")
-        if newline < 0:
-            if len(data) < block:
-                carry = data          # short read: wait for more before deciding
-                continue
-            cut = _cut_point(data)
-            if cut < 0:
-                carry = data
-                continue
-            carry = data[cut:]
-            buffer.feed(corpus._decode(data[:cut]), out)
-        else:
-            carry = data[newline + 1:]
-            text = corpus._decode(data[:newline])
-            first_end = text.find("\n")
-            buffer.feed(text if first_end < 0 else text[:first_end], out)   # ends the line begun in
-            buffer.close(out)                                               # earlier blocks, if any
-            rest = "" if first_end < 0 else text[first_end + 1:]
-            if plain:
-                # Case folding etc. once per block; then one regex pass per line.
-                find = tokenizer._find
-                for line in tokenizer._prepare(rest).split("\n"):
-                    tokens = find(line)
-                    if tokens:
-                        if len(tokens) > limit:
-                            out.extend(tokens[i:i + limit] for i in range(0, len(tokens), limit))
-                        else:
-                            out.append(tokens)
-            elif first_end >= 0:
-                for line in rest.split("\n"):
-                    buffer.feed(line, out)
-                    buffer.close(out)
-        yield from out
-        out.clear()
-    if carry:
-        buffer.feed(corpus._decode(carry), out)
-    buffer.close(out)
-    yield from out
-
-
 class _FileCorpus(_Corpus):
     """One file, streamed in blocks by the subclass's ``_stream`` (lines or one token stream)."""
 
@@ -265,7 +135,7 @@ class LineCorpus(_FileCorpus):
         If the file does not exist or is a folder.
     """
 
-    _stream = staticmethod(_stream_lines)
+    _stream = staticmethod(stream_lines)
 
 
 class Text8Corpus(_FileCorpus):
@@ -283,7 +153,7 @@ class Text8Corpus(_FileCorpus):
         sentence ends.
     """
 
-    _stream = staticmethod(_stream_tokens)
+    _stream = staticmethod(stream_tokens)
 
 
 class StreamCorpus(_FileCorpus):
@@ -312,7 +182,7 @@ class StreamCorpus(_FileCorpus):
         self.claim()
         with open_text_source(self.path) as stream:
             head = read_full(stream, BLOCK_SIZE)
-            shape = _stream_tokens if _head_is_text8(head) else _stream_lines
+            shape = stream_tokens if _head_is_text8(head) else stream_lines
             yield from shape(self, PrefixedStream(head, stream), BLOCK_SIZE)
 
 
@@ -346,7 +216,7 @@ class FolderCorpus(_Corpus):
         for file in self.files:
             self._reading = repr(str(file))
             with open_text_source(file) as stream:
-                yield from _stream_lines(self, stream, BLOCK_SIZE)
+                yield from stream_lines(self, stream, BLOCK_SIZE)
 
 
 class ListCorpus(_Corpus):

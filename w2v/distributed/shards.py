@@ -9,7 +9,7 @@ bounds are moved forward to just after the next newline (files with one sentence
 next ASCII white-space byte (text8-style files, one token stream). Both ends of a range move by the
 same rule, so the ranges of a file tile it exactly: every line (or token) is read by exactly one
 range, whichever worker reads it. Compressed files cannot be entered in the middle and are one
-range each. Reading a range reuses the corpus readers' block tokenizer (:mod:`w2v.corpus.readers`),
+range each. Reading a range reuses the corpus readers' block tokenizer (:mod:`w2v.corpus.blocks`),
 so a line yields the same tokens as in a single-process run; only text8-style pseudo-sentences may
 be cut at other places (at range starts).
 """
@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from w2v.corpus import readers
+from w2v.corpus import blocks, readers
 from w2v.corpus.sources import skip_byte_order_mark
 from w2v.corpus.tokenize import Tokenizer
 from w2v.distributed import storage
@@ -165,7 +165,7 @@ class RangeCorpus(readers._Corpus):
             self._reading = repr(r.path)
             with decompression_errors(r.path, "corpus"):
                 with _open_range(r) as stream:
-                    reader = readers._stream_tokens if r.mode == TOKENS else readers._stream_lines
+                    reader = blocks.stream_tokens if r.mode == TOKENS else blocks.stream_lines
                     yield from reader(self, stream, readers.BLOCK_SIZE)
 
 
