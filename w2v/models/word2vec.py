@@ -28,8 +28,7 @@ from w2v._memory import release_freed_memory
 from w2v.errors import CorpusError, ModelFormatError, ParameterError
 from w2v.fileio import shown_name
 from w2v.finite import first_non_finite
-from w2v.models import compat, training
-from w2v.models.encoding import encode_to_disk
+from w2v.models import compat, encoding, training
 from w2v.models.fingerprint import corpus_fingerprint
 from w2v.models.output_layers import OUTPUT_LAYERS, checked_array
 from w2v.models.params import CALL_SCHEDULE, FIXED_AFTER_FIT, changed as changed_params
@@ -310,23 +309,18 @@ class Word2Vec:
         KeyboardInterrupt
             On Ctrl-C, after the threads stopped; ``wv_`` then holds what was trained.
         """
-        from w2v.corpus import open_corpus
         from w2v.models import params
 
         self.check_params()
         if client is not None:
             from w2v.distributed import fit_distributed
-            given = None if vocabulary is None else self._given_vocabulary(vocabulary)
+            given = None if vocabulary is None else encoding.given_vocabulary(self, vocabulary)
             return fit_distributed(self, corpus, client, round_words=round_words, vocabulary=given)
         if vocabulary is None:
-            vocab, encoded = self._count_and_encode(corpus)
+            vocab, encoded = encoding.count_and_encode(self, corpus)
         else:
-            # a corpus seen through phrases is read here as the phrased token lists it yields
-            vocab = self._given_vocabulary(vocabulary)
-            encoded = encode_to_disk(vocab, open_corpus(corpus, tokenizer=self._make_tokenizer()),
-                                     workers=self.effective_workers, progress=bool(self.progress))
-            if len(encoded) == 0:
-                raise CorpusError("no word of the corpus is in the given vocabulary: nothing to train on")
+            vocab = encoding.given_vocabulary(self, vocabulary)
+            encoded = encoding.encode(self, corpus, vocab)
         params.check_memory(self, len(vocab))  # before the weights are allocated
         self._initialise(vocab)
         self._corpus_fingerprint = corpus_fingerprint(encoded, len(vocab))
@@ -358,7 +352,7 @@ class Word2Vec:
                                    or not 1 <= epochs <= params.BOUNDS["epochs"][1]):
             raise ParameterError(f"epochs must be a whole number >= 1, got {epochs!r}")
         self._calls += 1
-        encoded = self._encode(corpus)
+        encoded = encoding.encode(self, corpus)
         self._corpus_fingerprint = corpus_fingerprint(encoded, len(self.vocab_))  # what resume must match
         self._trained_params = self._current_params()
         # what resume must finish: this call's own count (None: the model's epochs, as fit's)
@@ -414,7 +408,7 @@ class Word2Vec:
                                      "does not resume: resume it without client")
             from w2v.distributed import fit_distributed
             return fit_distributed(self, corpus, client, round_words=round_words, resume=True, force=force)
-        encoded = self._encode_as_fitted(corpus)
+        encoded = encoding.encode_as_fitted(self, corpus)
         current = corpus_fingerprint(encoded, len(self.vocab_))
         difference = mismatch(getattr(self, "_corpus_fingerprint", None), current)
         if difference and not force:
@@ -427,62 +421,9 @@ class Word2Vec:
         self._train(encoded, first_epoch=self.epochs_trained_, epochs=planned)
         return self
 
-    def _given_vocabulary(self, vocabulary):
-        """``vocabulary`` (or the file it names) without its words below ``min_count``, and without
-        word2vec.c's sentence end ``</s>`` (the first line of its vocabulary files, counting its
-        line ends): a sentence break there, never trained nor drawn as a noise word; no text here
-        holds it, so as a word it would take a large share of the noise for a vector nothing trains."""
-        from w2v.corpus import Vocabulary
-
-        if not isinstance(vocabulary, Vocabulary):
-            vocabulary = Vocabulary.load(vocabulary)
-        words = np.asarray(vocabulary.words, dtype=object)
-        keep = (vocabulary.counts >= self.effective_min_count) & (words != "</s>")
-        if not keep.any():
-            raise CorpusError(f"no word of the given vocabulary is counted min_count={self.min_count} times or more")
-        return Vocabulary([w for w, k in zip(vocabulary.words, keep.tolist()) if k], vocabulary.counts[keep],
-                          total_words=vocabulary.total_words,
-                          min_count=max(self.effective_min_count, vocabulary.min_count),
-                          pruned=vocabulary.pruned)
-
     def _require_fitted(self) -> None:
         if getattr(self, "vocab_", None) is None:
             raise ParameterError("this Word2Vec is not fitted yet: call fit(corpus) first")
-
-    def _count_and_encode(self, corpus):
-        """Count the vocabulary of ``corpus`` and encode it, in one pass
-        (:func:`w2v.corpus.pipeline.build_and_encode`); returns ``(vocab, encoded)``."""
-        from w2v.corpus import open_corpus
-        from w2v.corpus.pipeline import build_and_encode
-
-        # a corpus seen through phrases (w2v.corpus.phrases.PhrasedCorpus) is scanned as its source and its
-        # phrases are joined on the provisional ids (stage 2 of the pipeline)
-        rewrite = getattr(corpus, "rewrite_scan", None)
-        source = open_corpus(corpus if rewrite is None else corpus.source, tokenizer=self._make_tokenizer())
-        return build_and_encode(source, min_count=self.effective_min_count, max_vocab_size=self.max_vocab_size,
-                                workers=self.effective_workers, progress=bool(self.progress), rewrite=rewrite)
-
-    def _encode_as_fitted(self, corpus):
-        """``corpus`` encoded as :meth:`fit` encoded it, for :meth:`resume`.
-
-        Counting under ``max_vocab_size`` drops the occurrences a word had before it was pruned, also
-        when the word comes back and is kept, which encoding with the vocabulary alone would keep:
-        a pruned vocabulary is counted again, and that encoding is used when it gives the same words.
-        """
-        if self.vocab_.pruned and self.max_vocab_size is not None:
-            vocab, encoded = self._count_and_encode(corpus)
-            if vocab.words == self.vocab_.words:
-                return encoded
-        return self._encode(corpus)
-
-    def _encode(self, corpus):
-        from w2v.corpus import open_corpus
-
-        encoded = encode_to_disk(self.vocab_, open_corpus(corpus, tokenizer=self._make_tokenizer()),
-                                 workers=self.effective_workers, progress=bool(self.progress))
-        if len(encoded) == 0:
-            raise CorpusError("no word of the corpus is in the model's vocabulary: nothing to train on")
-        return encoded
 
     def _initialise(self, vocab) -> None:
         """Fresh weights and sampling tables for ``vocab`` (word2vec.c's initialisation)."""
