@@ -28,9 +28,8 @@ from w2v._memory import release_freed_memory
 from w2v.errors import CorpusError, ModelFormatError, ParameterError
 from w2v.fileio import shown_name
 from w2v.finite import first_non_finite
-from w2v.models import compat, encoding, training
+from w2v.models import compat, encoding, learned, training
 from w2v.models.fingerprint import corpus_fingerprint
-from w2v.models.output_layers import OUTPUT_LAYERS, checked_array
 from w2v.models.params import CALL_SCHEDULE, FIXED_AFTER_FIT, changed as changed_params
 from w2v.models.state import load_state, save_state
 
@@ -425,27 +424,8 @@ class Word2Vec:
         if getattr(self, "vocab_", None) is None:
             raise ParameterError("this Word2Vec is not fitted yet: call fit(corpus) first")
 
-    def _initialise(self, vocab) -> None:
-        """Fresh weights and sampling tables for ``vocab`` (word2vec.c's initialisation)."""
-        from w2v.corpus import keep_probabilities
-
-        rng = np.random.default_rng(self.seed)
-        # uniform in +-0.5/dim: small enough that early dot products sit in the linear part of the sigmoid;
-        # in place, so that no temporary of the matrix's size raises the peak memory
-        self._input = rng.random((len(vocab), self.dim), dtype=np.float32)
-        self._input -= np.float32(0.5)
-        self._input /= np.float32(self.dim)
-        self._keep = keep_probabilities(vocab.counts, self.sample).astype(np.float32)
-        self._layer = OUTPUT_LAYERS[self.objective].create(vocab.counts, self.dim, negative=self.negative,
-                                                           ns_exponent=self.ns_exponent)
-        self.vocab_ = vocab
-        self.history_ = []
-        self.epochs_trained_ = 0
-        self.interrupted_ = False
-        self._calls = 0
-        self._trained_params = self._current_params()
-        self._call_epochs = None
-        self._publish()
+    # kept a method: the distributed driver (and tests) call model._initialise(vocab)
+    _initialise = learned.initialise
 
     #: epochs the last training call planned when it was not the model's ``epochs`` (partial_fit's)
     _call_epochs = None
@@ -581,61 +561,19 @@ class Word2Vec:
         self._require_fitted()
         unfinished = self.epochs_trained_ < self._planned_epochs()
         self._refuse_changed(FIXED_AFTER_FIT + (CALL_SCHEDULE if unfinished else ()), "save_state")
-        arrays = {"input_vectors": self._input, "counts": self.vocab_.counts, "keep": self._keep,
-                  **self._layer.state_arrays()}
-        meta = {"params": {name: getattr(self, name) for name in self._PARAMS}, "words": self.vocab_.words,
-                "history": self.history_,
-                "epochs_trained": self.epochs_trained_, "total_words": self.vocab_.total_words,
-                "min_count_effective": self.vocab_.min_count, "vocabulary_pruned": self.vocab_.pruned,
-                "calls": self._calls, "call_epochs": self._call_epochs,
-                "corpus": getattr(self, "_corpus_fingerprint", None)}
-        save_state(path, arrays, meta)
+        save_state(path, *learned.state_contents(self))
 
     @classmethod
     def load_state(cls, path: str | os.PathLike) -> "Word2Vec":
         """Read a trainer saved by :meth:`save_state` (``callbacks`` are not saved: set them again)."""
         arrays, meta = load_state(path)
         try:
-            return cls._from_state(arrays, meta)
+            return learned.model_from_state(cls, arrays, meta)
         except ModelFormatError as err:
             raise ModelFormatError(f"{shown_name(path)}: not a usable w2v trainer state: {err}") from None
         except (KeyError, TypeError, ValueError) as err:
             raise ModelFormatError(f"{shown_name(path)}: not a complete w2v trainer state "
                                    f"({type(err).__name__}: {err}); save it again with --save-state") from None
-
-    @classmethod
-    def _from_state(cls, arrays, meta) -> "Word2Vec":
-        """The model of a loaded state, every array checked before a kernel can see it."""
-        from w2v.corpus import Vocabulary
-        from w2v.corpus.tokenize import TOKENIZER_NAMES
-
-        tokenizer = meta["params"].get("tokenizer", "default")
-        if isinstance(tokenizer, str) and tokenizer not in TOKENIZER_NAMES:
-            # a name this w2v does not know: a newer one's, whose tokens resuming here would not match
-            raise ModelFormatError(f"it names the tokenizer {tokenizer[:40]!r}, which this w2v does not know "
-                                   f"({', '.join(TOKENIZER_NAMES)}): a newer w2v wrote it; upgrade w2v")
-        model = cls(**meta["params"])
-        model.check_params()
-        pruned = meta.get("vocabulary_pruned", False)  # absent from states written before it was stored
-        if not isinstance(pruned, bool):
-            raise TypeError(f"vocabulary_pruned must be true or false, got {pruned!r}")
-        vocab = Vocabulary(meta["words"], arrays["counts"], total_words=meta["total_words"],
-                           min_count=meta["min_count_effective"], pruned=pruned)
-        size, dim = len(vocab), int(model.dim)
-        model.vocab_ = vocab
-        model._input = checked_array(arrays, "input_vectors", np.float32, (size, dim))
-        model._keep = checked_array(arrays, "keep", np.float32, (size,), 0.0, 1.0)
-        model._layer = OUTPUT_LAYERS[model.objective].from_state(
-            arrays, size, dim, negative=model.negative, ns_exponent=model.ns_exponent)
-        model.history_ = list(meta["history"])
-        model.epochs_trained_ = int(meta["epochs_trained"])
-        model.interrupted_ = False
-        model._calls = int(meta.get("calls", 0))
-        model._corpus_fingerprint = meta.get("corpus")
-        model._trained_params = model._current_params()
-        model._call_epochs = meta.get("call_epochs")  # absent (today's None) from states written before it
-        model._publish()
-        return model
 
 
 # __new__ takes (*args, **params) only to turn gensim habits into clear errors; help() and IDEs
