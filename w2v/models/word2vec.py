@@ -27,8 +27,7 @@ import numpy as np
 from w2v._memory import release_freed_memory
 from w2v.errors import CorpusError, ModelFormatError, ParameterError
 from w2v.fileio import shown_name
-from w2v.finite import first_non_finite
-from w2v.models import compat, encoding, learned, training
+from w2v.models import compat, encoding, learned, publishing, training
 from w2v.models.fingerprint import corpus_fingerprint
 from w2v.models.params import CALL_SCHEDULE, FIXED_AFTER_FIT, changed as changed_params
 from w2v.models.state import load_state, save_state
@@ -450,63 +449,20 @@ class Word2Vec:
             raise ParameterError(f"{', '.join(changed)} changed since the model was trained ({was}, now {now}): "
                                  f"{why}; set them back, or call fit() to train afresh with the new ones")
 
-    #: the published vectors (None: made from ``_input`` when read) and whether they are ``_input`` itself
+    #: the published vectors (None: made from ``_input`` when read) and whether they are ``_input``
+    #: itself: see :mod:`w2v.models.publishing`
     _wv = None
     _wv_is_input = False
 
     @property
     def wv_(self):
         """The learned input vectors (see the class's Attributes)."""
-        if self._wv is None:
-            if self.__dict__.get("_input") is None:
-                raise AttributeError("wv_: this Word2Vec is not fitted yet")
-            self._check_weights()
-            from w2v.vectors import KeyedVectors
+        return publishing.published(self)
 
-            self._wv = KeyedVectors(self.vocab_.words, self._input.copy(), self.vocab_.counts)
-        return self._wv
-
-    def _publish(self, final: bool = False) -> None:
-        """Make ``wv_`` the vectors trained so far.
-
-        Mid-run (``final`` False) nothing is copied until ``wv_`` is read: a copy of the matrix
-        per epoch would raise the peak memory by a third for nothing. At the end of a training call
-        (``final``), ``wv_`` takes the matrix itself; :meth:`_own_input` must then run before
-        anything trains it again.
-        """
-        from w2v.vectors import KeyedVectors
-
-        # the previous snapshot goes first (unless the caller holds it): two would raise the peak memory
-        self._wv = None
-        self._wv_is_input = bool(final)
-        if final:
-            self._wv = KeyedVectors(self.vocab_.words, self._input, self.vocab_.counts)
-
-    def _check_weights(self) -> None:
-        """Raise :class:`TrainingDiverged` when the input vectors hold NaN or an infinity.
-
-        Each epoch ends with this check, so only a training call that diverged (or was stopped by
-        Ctrl-C before its epoch's check) leaves such weights: they are no vectors (KeyedVectors
-        refuses them, and no reader would take a file of them back).
-        """
-        if first_non_finite(self._input) >= 0:
-            raise training._diverged(self.effective_alpha, "weights")
-
-    def _publish_interrupted(self) -> None:
-        """On Ctrl-C: mark the run interrupted and make ``wv_`` what was trained, unless the
-        weights went non-finite before the interrupt (then :class:`TrainingDiverged`, not vectors)."""
-        self.interrupted_ = True
-        self._publish()
-        self._check_weights()
-        self._publish(final=True)
-
-    def _own_input(self) -> None:
-        """Before a training call: if ``wv_`` holds the model's matrix, train a copy of it, so that
-        vectors published before keep their values (the old matrix is freed with them once no one
-        holds them)."""
-        if self._wv_is_input:
-            self._input = self._input.copy()
-        self._publish()
+    # kept methods: the distributed driver publishes through them too, around its own epochs
+    _publish = publishing.publish
+    _publish_interrupted = publishing.publish_interrupted
+    _own_input = publishing.own_input
 
     def _train(self, encoded, first_epoch: int, epochs: int) -> None:
         """Train epochs ``first_epoch .. epochs - 1`` on ``encoded`` (the rate decays over all of them)."""
