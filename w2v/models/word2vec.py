@@ -27,9 +27,9 @@ import numpy as np
 from w2v._memory import release_freed_memory
 from w2v.errors import CorpusError, ModelFormatError, ParameterError
 from w2v.fileio import shown_name
-from w2v.models import compat, encoding, learned, publishing, training
+from w2v.models import compat, encoding, learned, params, publishing, training
 from w2v.models.fingerprint import corpus_fingerprint
-from w2v.models.params import CALL_SCHEDULE, FIXED_AFTER_FIT, changed as changed_params
+from w2v.models.params import CALL_SCHEDULE, FIXED_AFTER_FIT
 from w2v.models.state import load_state, save_state
 
 
@@ -260,8 +260,6 @@ class Word2Vec:
         """Raise :class:`ParameterError` naming the first invalid parameter (called by ``fit``; cheap,
         so front ends can call it before reading any text). Types, bounds and the memory the model
         needs for one word are checked: see :mod:`w2v.models.params`."""
-        from w2v.models import params
-
         params.check(self)
         if self.tokenizer not in ("default", "whitespace"):
             raise ParameterError(f"tokenizer={self.tokenizer!r} is invalid: use 'default' or 'whitespace'")
@@ -307,8 +305,6 @@ class Word2Vec:
         KeyboardInterrupt
             On Ctrl-C, after the threads stopped; ``wv_`` then holds what was trained.
         """
-        from w2v.models import params
-
         self.check_params()
         if client is not None:
             from w2v.distributed import fit_distributed
@@ -341,11 +337,9 @@ class Word2Vec:
         epochs : int, optional
             Passes over ``corpus`` (default ``self.epochs``).
         """
-        from w2v.models import params
-
         self._require_fitted()
         self.check_params()
-        self._refuse_changed(FIXED_AFTER_FIT, "partial_fit")
+        params.refuse_changed(self, FIXED_AFTER_FIT, "partial_fit")
         if epochs is not None and (not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool)
                                    or not 1 <= epochs <= params.BOUNDS["epochs"][1]):
             raise ParameterError(f"epochs must be a whole number >= 1, got {epochs!r}")
@@ -388,7 +382,7 @@ class Word2Vec:
 
         self._require_fitted()
         self.check_params()
-        self._refuse_changed(FIXED_AFTER_FIT, "resume")
+        params.refuse_changed(self, FIXED_AFTER_FIT, "resume")
         planned = self._planned_epochs()
         finished = self.epochs_trained_ >= planned
         if finished:
@@ -397,7 +391,7 @@ class Word2Vec:
             logger.warning("nothing left to train: the last training call had finished its %d epoch%s (resume "
                            "finishes an interrupted call)", planned, "s" * (planned != 1))
         else:
-            self._refuse_changed(CALL_SCHEDULE, "resume")
+            params.refuse_changed(self, CALL_SCHEDULE, "resume")
         if client is not None:
             if finished:
                 return self
@@ -435,19 +429,6 @@ class Word2Vec:
 
     def _current_params(self) -> dict:
         return {name: getattr(self, name) for name in self._PARAMS}
-
-    def _refuse_changed(self, names, call: str) -> None:
-        """Raise :class:`ParameterError` naming the parameters of ``names`` that differ from those
-        the model was trained with (:meth:`set_params` after a training call)."""
-        trained = getattr(self, "_trained_params", None) or {}
-        changed = changed_params(trained, self._current_params(), names)
-        if changed:
-            was = ", ".join(f"{name}={trained[name]!r}" for name in changed)
-            now = ", ".join(f"{name}={getattr(self, name)!r}" for name in changed)
-            why = ("a state saved now would not match its weights and schedule" if call == "save_state"
-                   else f"{call}() continues the trained weights with their parameters")
-            raise ParameterError(f"{', '.join(changed)} changed since the model was trained ({was}, now {now}): "
-                                 f"{why}; set them back, or call fit() to train afresh with the new ones")
 
     #: the published vectors (None: made from ``_input`` when read) and whether they are ``_input``
     #: itself: see :mod:`w2v.models.publishing`
@@ -516,7 +497,7 @@ class Word2Vec:
         """
         self._require_fitted()
         unfinished = self.epochs_trained_ < self._planned_epochs()
-        self._refuse_changed(FIXED_AFTER_FIT + (CALL_SCHEDULE if unfinished else ()), "save_state")
+        params.refuse_changed(self, FIXED_AFTER_FIT + (CALL_SCHEDULE if unfinished else ()), "save_state")
         save_state(path, *learned.state_contents(self))
 
     @classmethod
