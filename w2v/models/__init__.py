@@ -9,9 +9,11 @@ The estimator lives in :mod:`w2v.models.word2vec` and decides what to train; the
 :class:`~w2v.models.training.Trainer` runs it (epochs, threads, schedule, history). Each output
 layer is one object in :mod:`w2v.models.output_layers` (its arrays, their initialisation, saving
 and validation, its buffers) with its compiled kernel in a ``_*_kernel`` module and its float64
-reference in :mod:`w2v.models.reference`. :mod:`w2v.models.encoding` memory-maps the encoded
-corpus, :mod:`w2v.models.progress` draws the bar and :mod:`w2v.models.state` saves and loads the
-trainer (npz + JSON);
+reference in :mod:`w2v.models.reference`. :mod:`w2v.models.encoding` encodes the corpus each
+training call needs and memory-maps it, :mod:`w2v.models.progress` draws the bar,
+:mod:`w2v.models.learned` sets up the estimator's learned state (fresh, or from a saved one),
+:mod:`w2v.models.publishing` hands its vectors out as ``wv_`` and :mod:`w2v.models.state` saves
+and loads the trainer (npz + JSON); :mod:`w2v.models.params` checks the parameters and
 :mod:`w2v.models.compat` meets gensim's habits (argument names, callback objects).
 
 The names below are the accepted ``architecture`` and ``objective`` values; reading them compiles

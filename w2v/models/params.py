@@ -56,6 +56,33 @@ def changed(trained: dict, current: dict, names) -> list[str]:
                   if name in trained and meaning(name, current[name]) != meaning(name, trained[name]))
 
 
+def refuse_changed(model, names, call: str) -> None:
+    """Raise :class:`ParameterError` naming the parameters of ``names`` that differ from those
+    ``model`` was trained with (``set_params`` after a training call).
+
+    Parameters
+    ----------
+    model : Word2Vec
+        A fitted model: ``_trained_params`` holds the parameters of its last training call.
+    names : tuple of str
+        Parameters that may not change here (:data:`FIXED_AFTER_FIT`, :data:`CALL_SCHEDULE`).
+    call : str
+        The method that refuses them (``"partial_fit"``, ``"resume"``, ``"save_state"``): the
+        message says why that call cannot take them.
+    """
+    from w2v.errors import ParameterError
+
+    trained = getattr(model, "_trained_params", None) or {}
+    names = changed(trained, model._current_params(), names)
+    if names:
+        was = ", ".join(f"{name}={trained[name]!r}" for name in names)
+        now = ", ".join(f"{name}={getattr(model, name)!r}" for name in names)
+        why = ("a state saved now would not match its weights and schedule" if call == "save_state"
+               else f"{call}() continues the trained weights with their parameters")
+        raise ParameterError(f"{', '.join(names)} changed since the model was trained ({was}, now {now}): "
+                             f"{why}; set them back, or call fit() to train afresh with the new ones")
+
+
 #: (lowest, highest) accepted value; None: no bound on that side beyond the type's own
 BOUNDS = {
     "dim": (1, None),

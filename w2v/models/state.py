@@ -9,7 +9,8 @@ written atomically.
 of the container, every member plain numbers whose declared shape and size match the file, and the
 header fields of progress with their types and ranges, each epoch record of the history and the
 corpus fingerprint included.
-What each array must hold for the compiled kernels is checked by the objects that use them.
+What each array must hold for the compiled kernels is checked by the objects that use them;
+:mod:`w2v.models.learned` assembles the contents from a Word2Vec and rebuilds one from them.
 """
 from __future__ import annotations
 

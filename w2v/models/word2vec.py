@@ -27,12 +27,9 @@ import numpy as np
 from w2v._memory import release_freed_memory
 from w2v.errors import CorpusError, ModelFormatError, ParameterError
 from w2v.fileio import shown_name
-from w2v.finite import first_non_finite
-from w2v.models import compat, training
-from w2v.models.encoding import encode_to_disk
+from w2v.models import compat, encoding, learned, params, publishing, training
 from w2v.models.fingerprint import corpus_fingerprint
-from w2v.models.output_layers import OUTPUT_LAYERS, checked_array
-from w2v.models.params import CALL_SCHEDULE, FIXED_AFTER_FIT, changed as changed_params
+from w2v.models.params import CALL_SCHEDULE, FIXED_AFTER_FIT
 from w2v.models.state import load_state, save_state
 
 
@@ -263,8 +260,6 @@ class Word2Vec:
         """Raise :class:`ParameterError` naming the first invalid parameter (called by ``fit``; cheap,
         so front ends can call it before reading any text). Types, bounds and the memory the model
         needs for one word are checked: see :mod:`w2v.models.params`."""
-        from w2v.models import params
-
         params.check(self)
         if self.tokenizer not in ("default", "whitespace"):
             raise ParameterError(f"tokenizer={self.tokenizer!r} is invalid: use 'default' or 'whitespace'")
@@ -310,23 +305,16 @@ class Word2Vec:
         KeyboardInterrupt
             On Ctrl-C, after the threads stopped; ``wv_`` then holds what was trained.
         """
-        from w2v.corpus import open_corpus
-        from w2v.models import params
-
         self.check_params()
         if client is not None:
             from w2v.distributed import fit_distributed
-            given = None if vocabulary is None else self._given_vocabulary(vocabulary)
+            given = None if vocabulary is None else encoding.given_vocabulary(self, vocabulary)
             return fit_distributed(self, corpus, client, round_words=round_words, vocabulary=given)
         if vocabulary is None:
-            vocab, encoded = self._count_and_encode(corpus)
+            vocab, encoded = encoding.count_and_encode(self, corpus)
         else:
-            # a corpus seen through phrases is read here as the phrased token lists it yields
-            vocab = self._given_vocabulary(vocabulary)
-            encoded = encode_to_disk(vocab, open_corpus(corpus, tokenizer=self._make_tokenizer()),
-                                     workers=self.effective_workers, progress=bool(self.progress))
-            if len(encoded) == 0:
-                raise CorpusError("no word of the corpus is in the given vocabulary: nothing to train on")
+            vocab = encoding.given_vocabulary(self, vocabulary)
+            encoded = encoding.encode(self, corpus, vocab)
         params.check_memory(self, len(vocab))  # before the weights are allocated
         self._initialise(vocab)
         self._corpus_fingerprint = corpus_fingerprint(encoded, len(vocab))
@@ -349,16 +337,14 @@ class Word2Vec:
         epochs : int, optional
             Passes over ``corpus`` (default ``self.epochs``).
         """
-        from w2v.models import params
-
         self._require_fitted()
         self.check_params()
-        self._refuse_changed(FIXED_AFTER_FIT, "partial_fit")
+        params.refuse_changed(self, FIXED_AFTER_FIT, "partial_fit")
         if epochs is not None and (not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool)
                                    or not 1 <= epochs <= params.BOUNDS["epochs"][1]):
             raise ParameterError(f"epochs must be a whole number >= 1, got {epochs!r}")
         self._calls += 1
-        encoded = self._encode(corpus)
+        encoded = encoding.encode(self, corpus)
         self._corpus_fingerprint = corpus_fingerprint(encoded, len(self.vocab_))  # what resume must match
         self._trained_params = self._current_params()
         # what resume must finish: this call's own count (None: the model's epochs, as fit's)
@@ -396,7 +382,7 @@ class Word2Vec:
 
         self._require_fitted()
         self.check_params()
-        self._refuse_changed(FIXED_AFTER_FIT, "resume")
+        params.refuse_changed(self, FIXED_AFTER_FIT, "resume")
         planned = self._planned_epochs()
         finished = self.epochs_trained_ >= planned
         if finished:
@@ -405,7 +391,7 @@ class Word2Vec:
             logger.warning("nothing left to train: the last training call had finished its %d epoch%s (resume "
                            "finishes an interrupted call)", planned, "s" * (planned != 1))
         else:
-            self._refuse_changed(CALL_SCHEDULE, "resume")
+            params.refuse_changed(self, CALL_SCHEDULE, "resume")
         if client is not None:
             if finished:
                 return self
@@ -414,7 +400,7 @@ class Word2Vec:
                                      "does not resume: resume it without client")
             from w2v.distributed import fit_distributed
             return fit_distributed(self, corpus, client, round_words=round_words, resume=True, force=force)
-        encoded = self._encode_as_fitted(corpus)
+        encoded = encoding.encode_as_fitted(self, corpus)
         current = corpus_fingerprint(encoded, len(self.vocab_))
         difference = mismatch(getattr(self, "_corpus_fingerprint", None), current)
         if difference and not force:
@@ -427,84 +413,12 @@ class Word2Vec:
         self._train(encoded, first_epoch=self.epochs_trained_, epochs=planned)
         return self
 
-    def _given_vocabulary(self, vocabulary):
-        """``vocabulary`` (or the file it names) without its words below ``min_count``, and without
-        word2vec.c's sentence end ``</s>`` (the first line of its vocabulary files, counting its
-        line ends): a sentence break there, never trained nor drawn as a noise word; no text here
-        holds it, so as a word it would take a large share of the noise for a vector nothing trains."""
-        from w2v.corpus import Vocabulary
-
-        if not isinstance(vocabulary, Vocabulary):
-            vocabulary = Vocabulary.load(vocabulary)
-        words = np.asarray(vocabulary.words, dtype=object)
-        keep = (vocabulary.counts >= self.effective_min_count) & (words != "</s>")
-        if not keep.any():
-            raise CorpusError(f"no word of the given vocabulary is counted min_count={self.min_count} times or more")
-        return Vocabulary([w for w, k in zip(vocabulary.words, keep.tolist()) if k], vocabulary.counts[keep],
-                          total_words=vocabulary.total_words,
-                          min_count=max(self.effective_min_count, vocabulary.min_count),
-                          pruned=vocabulary.pruned)
-
     def _require_fitted(self) -> None:
         if getattr(self, "vocab_", None) is None:
             raise ParameterError("this Word2Vec is not fitted yet: call fit(corpus) first")
 
-    def _count_and_encode(self, corpus):
-        """Count the vocabulary of ``corpus`` and encode it, in one pass
-        (:func:`w2v.corpus.pipeline.build_and_encode`); returns ``(vocab, encoded)``."""
-        from w2v.corpus import open_corpus
-        from w2v.corpus.pipeline import build_and_encode
-
-        # a corpus seen through phrases (w2v.corpus.phrases.PhrasedCorpus) is scanned as its source and its
-        # phrases are joined on the provisional ids (stage 2 of the pipeline)
-        rewrite = getattr(corpus, "rewrite_scan", None)
-        source = open_corpus(corpus if rewrite is None else corpus.source, tokenizer=self._make_tokenizer())
-        return build_and_encode(source, min_count=self.effective_min_count, max_vocab_size=self.max_vocab_size,
-                                workers=self.effective_workers, progress=bool(self.progress), rewrite=rewrite)
-
-    def _encode_as_fitted(self, corpus):
-        """``corpus`` encoded as :meth:`fit` encoded it, for :meth:`resume`.
-
-        Counting under ``max_vocab_size`` drops the occurrences a word had before it was pruned, also
-        when the word comes back and is kept, which encoding with the vocabulary alone would keep:
-        a pruned vocabulary is counted again, and that encoding is used when it gives the same words.
-        """
-        if self.vocab_.pruned and self.max_vocab_size is not None:
-            vocab, encoded = self._count_and_encode(corpus)
-            if vocab.words == self.vocab_.words:
-                return encoded
-        return self._encode(corpus)
-
-    def _encode(self, corpus):
-        from w2v.corpus import open_corpus
-
-        encoded = encode_to_disk(self.vocab_, open_corpus(corpus, tokenizer=self._make_tokenizer()),
-                                 workers=self.effective_workers, progress=bool(self.progress))
-        if len(encoded) == 0:
-            raise CorpusError("no word of the corpus is in the model's vocabulary: nothing to train on")
-        return encoded
-
-    def _initialise(self, vocab) -> None:
-        """Fresh weights and sampling tables for ``vocab`` (word2vec.c's initialisation)."""
-        from w2v.corpus import keep_probabilities
-
-        rng = np.random.default_rng(self.seed)
-        # uniform in +-0.5/dim: small enough that early dot products sit in the linear part of the sigmoid;
-        # in place, so that no temporary of the matrix's size raises the peak memory
-        self._input = rng.random((len(vocab), self.dim), dtype=np.float32)
-        self._input -= np.float32(0.5)
-        self._input /= np.float32(self.dim)
-        self._keep = keep_probabilities(vocab.counts, self.sample).astype(np.float32)
-        self._layer = OUTPUT_LAYERS[self.objective].create(vocab.counts, self.dim, negative=self.negative,
-                                                           ns_exponent=self.ns_exponent)
-        self.vocab_ = vocab
-        self.history_ = []
-        self.epochs_trained_ = 0
-        self.interrupted_ = False
-        self._calls = 0
-        self._trained_params = self._current_params()
-        self._call_epochs = None
-        self._publish()
+    # kept a method: the distributed driver (and tests) call model._initialise(vocab)
+    _initialise = learned.initialise
 
     #: epochs the last training call planned when it was not the model's ``epochs`` (partial_fit's)
     _call_epochs = None
@@ -516,76 +430,20 @@ class Word2Vec:
     def _current_params(self) -> dict:
         return {name: getattr(self, name) for name in self._PARAMS}
 
-    def _refuse_changed(self, names, call: str) -> None:
-        """Raise :class:`ParameterError` naming the parameters of ``names`` that differ from those
-        the model was trained with (:meth:`set_params` after a training call)."""
-        trained = getattr(self, "_trained_params", None) or {}
-        changed = changed_params(trained, self._current_params(), names)
-        if changed:
-            was = ", ".join(f"{name}={trained[name]!r}" for name in changed)
-            now = ", ".join(f"{name}={getattr(self, name)!r}" for name in changed)
-            why = ("a state saved now would not match its weights and schedule" if call == "save_state"
-                   else f"{call}() continues the trained weights with their parameters")
-            raise ParameterError(f"{', '.join(changed)} changed since the model was trained ({was}, now {now}): "
-                                 f"{why}; set them back, or call fit() to train afresh with the new ones")
-
-    #: the published vectors (None: made from ``_input`` when read) and whether they are ``_input`` itself
+    #: the published vectors (None: made from ``_input`` when read) and whether they are ``_input``
+    #: itself: see :mod:`w2v.models.publishing`
     _wv = None
     _wv_is_input = False
 
     @property
     def wv_(self):
         """The learned input vectors (see the class's Attributes)."""
-        if self._wv is None:
-            if self.__dict__.get("_input") is None:
-                raise AttributeError("wv_: this Word2Vec is not fitted yet")
-            self._check_weights()
-            from w2v.vectors import KeyedVectors
+        return publishing.published(self)
 
-            self._wv = KeyedVectors(self.vocab_.words, self._input.copy(), self.vocab_.counts)
-        return self._wv
-
-    def _publish(self, final: bool = False) -> None:
-        """Make ``wv_`` the vectors trained so far.
-
-        Mid-run (``final`` False) nothing is copied until ``wv_`` is read: a copy of the matrix
-        per epoch would raise the peak memory by a third for nothing. At the end of a training call
-        (``final``), ``wv_`` takes the matrix itself; :meth:`_own_input` must then run before
-        anything trains it again.
-        """
-        from w2v.vectors import KeyedVectors
-
-        # the previous snapshot goes first (unless the caller holds it): two would raise the peak memory
-        self._wv = None
-        self._wv_is_input = bool(final)
-        if final:
-            self._wv = KeyedVectors(self.vocab_.words, self._input, self.vocab_.counts)
-
-    def _check_weights(self) -> None:
-        """Raise :class:`TrainingDiverged` when the input vectors hold NaN or an infinity.
-
-        Each epoch ends with this check, so only a training call that diverged (or was stopped by
-        Ctrl-C before its epoch's check) leaves such weights: they are no vectors (KeyedVectors
-        refuses them, and no reader would take a file of them back).
-        """
-        if first_non_finite(self._input) >= 0:
-            raise training._diverged(self.effective_alpha, "weights")
-
-    def _publish_interrupted(self) -> None:
-        """On Ctrl-C: mark the run interrupted and make ``wv_`` what was trained, unless the
-        weights went non-finite before the interrupt (then :class:`TrainingDiverged`, not vectors)."""
-        self.interrupted_ = True
-        self._publish()
-        self._check_weights()
-        self._publish(final=True)
-
-    def _own_input(self) -> None:
-        """Before a training call: if ``wv_`` holds the model's matrix, train a copy of it, so that
-        vectors published before keep their values (the old matrix is freed with them once no one
-        holds them)."""
-        if self._wv_is_input:
-            self._input = self._input.copy()
-        self._publish()
+    # kept methods: the distributed driver publishes through them too, around its own epochs
+    _publish = publishing.publish
+    _publish_interrupted = publishing.publish_interrupted
+    _own_input = publishing.own_input
 
     def _train(self, encoded, first_epoch: int, epochs: int) -> None:
         """Train epochs ``first_epoch .. epochs - 1`` on ``encoded`` (the rate decays over all of them)."""
@@ -639,62 +497,20 @@ class Word2Vec:
         """
         self._require_fitted()
         unfinished = self.epochs_trained_ < self._planned_epochs()
-        self._refuse_changed(FIXED_AFTER_FIT + (CALL_SCHEDULE if unfinished else ()), "save_state")
-        arrays = {"input_vectors": self._input, "counts": self.vocab_.counts, "keep": self._keep,
-                  **self._layer.state_arrays()}
-        meta = {"params": {name: getattr(self, name) for name in self._PARAMS}, "words": self.vocab_.words,
-                "history": self.history_,
-                "epochs_trained": self.epochs_trained_, "total_words": self.vocab_.total_words,
-                "min_count_effective": self.vocab_.min_count, "vocabulary_pruned": self.vocab_.pruned,
-                "calls": self._calls, "call_epochs": self._call_epochs,
-                "corpus": getattr(self, "_corpus_fingerprint", None)}
-        save_state(path, arrays, meta)
+        params.refuse_changed(self, FIXED_AFTER_FIT + (CALL_SCHEDULE if unfinished else ()), "save_state")
+        save_state(path, *learned.state_contents(self))
 
     @classmethod
     def load_state(cls, path: str | os.PathLike) -> "Word2Vec":
         """Read a trainer saved by :meth:`save_state` (``callbacks`` are not saved: set them again)."""
         arrays, meta = load_state(path)
         try:
-            return cls._from_state(arrays, meta)
+            return learned.model_from_state(cls, arrays, meta)
         except ModelFormatError as err:
             raise ModelFormatError(f"{shown_name(path)}: not a usable w2v trainer state: {err}") from None
         except (KeyError, TypeError, ValueError) as err:
             raise ModelFormatError(f"{shown_name(path)}: not a complete w2v trainer state "
                                    f"({type(err).__name__}: {err}); save it again with --save-state") from None
-
-    @classmethod
-    def _from_state(cls, arrays, meta) -> "Word2Vec":
-        """The model of a loaded state, every array checked before a kernel can see it."""
-        from w2v.corpus import Vocabulary
-        from w2v.corpus.tokenize import TOKENIZER_NAMES
-
-        tokenizer = meta["params"].get("tokenizer", "default")
-        if isinstance(tokenizer, str) and tokenizer not in TOKENIZER_NAMES:
-            # a name this w2v does not know: a newer one's, whose tokens resuming here would not match
-            raise ModelFormatError(f"it names the tokenizer {tokenizer[:40]!r}, which this w2v does not know "
-                                   f"({', '.join(TOKENIZER_NAMES)}): a newer w2v wrote it; upgrade w2v")
-        model = cls(**meta["params"])
-        model.check_params()
-        pruned = meta.get("vocabulary_pruned", False)  # absent from states written before it was stored
-        if not isinstance(pruned, bool):
-            raise TypeError(f"vocabulary_pruned must be true or false, got {pruned!r}")
-        vocab = Vocabulary(meta["words"], arrays["counts"], total_words=meta["total_words"],
-                           min_count=meta["min_count_effective"], pruned=pruned)
-        size, dim = len(vocab), int(model.dim)
-        model.vocab_ = vocab
-        model._input = checked_array(arrays, "input_vectors", np.float32, (size, dim))
-        model._keep = checked_array(arrays, "keep", np.float32, (size,), 0.0, 1.0)
-        model._layer = OUTPUT_LAYERS[model.objective].from_state(
-            arrays, size, dim, negative=model.negative, ns_exponent=model.ns_exponent)
-        model.history_ = list(meta["history"])
-        model.epochs_trained_ = int(meta["epochs_trained"])
-        model.interrupted_ = False
-        model._calls = int(meta.get("calls", 0))
-        model._corpus_fingerprint = meta.get("corpus")
-        model._trained_params = model._current_params()
-        model._call_epochs = meta.get("call_epochs")  # absent (today's None) from states written before it
-        model._publish()
-        return model
 
 
 # __new__ takes (*args, **params) only to turn gensim habits into clear errors; help() and IDEs

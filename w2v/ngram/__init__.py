@@ -11,7 +11,9 @@ Modules, each importing only those before it: :mod:`~w2v.ngram.encoding` (vocabu
 (Kneser-Ney and modified Kneser-Ney as KenLM's ``lmplz``), :mod:`~w2v.ngram.add_k` (add-k, its own
 small model), :mod:`~w2v.ngram.methods` (the methods by name), :mod:`~w2v.ngram.arpa` and
 :mod:`~w2v.ngram.persist` (files, read into plain data), :mod:`~w2v.ngram.inputs` (token lists
-checked, paths read, the tokenizer recorded), :mod:`~w2v.ngram.model` (``NgramLM``, which assembles).
+checked, paths read, the tokenizer recorded), :mod:`~w2v.ngram.perplexity` (``PerplexityResult``, from
+per-token scores, with :mod:`~w2v.ngram.zeros` saying why an ARPA file's perplexity is infinite),
+:mod:`~w2v.ngram.model` (``NgramLM``, which assembles).
 """
 from w2v.ngram.methods import SMOOTHING_NAMES, make_smoothing
 from w2v.ngram.model import NgramLM, PerplexityResult, read_arpa, write_arpa

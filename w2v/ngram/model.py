@@ -26,7 +26,6 @@ import copy
 import logging
 import math
 import os
-from dataclasses import asdict, dataclass
 from typing import Iterator, Sequence
 
 import numpy as np
@@ -38,54 +37,14 @@ from w2v.ngram.encoding import BOS, EOS, UNK, NgramVocab, build_and_encode, enco
 from w2v.ngram.inputs import (TokenListError, check_context, check_sentence, check_word, corpus_reader, materialise,
                               recorded_tokenizer)
 from w2v.ngram.methods import make_smoothing, rebuild_smoothing
+from w2v.ngram.perplexity import PerplexityResult, perplexity_result
 from w2v.ngram.persist import ModelHeader, is_arpa_file, read_model_file, write_model_file
 from w2v.ngram.smoothing import Smoothing
 from w2v.ngram.tables import MAX_ORDER, BackoffTables
-from w2v.ngram.zeros import arpa_zero_reason
 
 __all__ = ["NgramLM", "PerplexityResult", "TokenListError", "read_arpa", "write_arpa"]
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class PerplexityResult:
-    """What :meth:`NgramLM.evaluate` measured.
-
-    Attributes
-    ----------
-    perplexity : float
-        ``10 ** (-log10_prob / tokens)``; ``inf`` when some token has probability 0.
-    tokens : int
-        Scored tokens: words plus one ``</s>`` per sentence (KenLM counts the same way).
-    oov : int
-        Tokens not in the vocabulary, scored as ``<unk>`` and included in ``tokens``.
-    sentences : int
-        Non-empty sentences scored.
-    log10_prob : float
-        Total log10 probability.
-    zero_prob : int
-        Tokens with probability 0 (only possible with ``mle``).
-    reason : str
-        Why the perplexity is infinite, empty otherwise.
-    """
-
-    perplexity: float
-    tokens: int
-    oov: int
-    sentences: int
-    log10_prob: float
-    zero_prob: int = 0
-    reason: str = ""
-
-    def to_dict(self) -> dict:
-        """JSON-able dict (``perplexity`` is ``float('inf')`` when infinite)."""
-        return asdict(self)
-
-
-#: the highest log10 probability a scored token may have: 0 (a probability of 1) plus the rounding of
-#: an ARPA file's six-decimal probabilities and back-off weights
-MAX_LOG10_PROB = 1e-3
 
 
 class NgramLM:
@@ -312,29 +271,11 @@ class NgramLM:
         encoded = encode(self.vocab_, materialise(sentences, "evaluate"))
         if encoded.n_sentences == 0:
             raise CorpusError("the text to score holds no words: give at least one non-empty sentence")
-        scores = self.tables_.score_ids(encoded.ids)
-        scores = scores[encoded.ids != BOS]
-        lifted = scores > MAX_LOG10_PROB
-        if lifted.any():
-            # only a read ARPA file's back-off weights can do this; a perplexity below 1 would follow
-            raise ModelFormatError(f"the model gives {int(lifted.sum())} of {scores.size} tokens a probability "
-                                   f"above 1 (log10 up to {float(scores.max()):.3g}): its back-off weights are "
-                                   "broken")
-        zero = int(np.count_nonzero(np.isneginf(scores)))
-        total = float(scores.sum())
-        tokens = encoded.n_tokens
-        reason = ""
-        if zero:
-            ppl = math.inf
-            if self.smoothing_.name == "arpa":
-                reason = arpa_zero_reason(self.tables_, self.vocab_.words, encoded.ids, tokens)
-            else:
-                reason = (f"{zero} of {tokens} tokens have probability 0 under "
-                          f"{self.smoothing_.name} (n-grams unseen in training); use a smoothed method")
-            logger.warning("perplexity is infinite: %s", reason)
-        else:
-            ppl = float(10.0 ** (-total / tokens))
-        return PerplexityResult(ppl, tokens, encoded.n_oov, encoded.n_sentences, total, zero, reason)
+        result = perplexity_result(self.tables_.score_ids(encoded.ids), encoded, self.smoothing_.name,
+                                   self.tables_, self.vocab_.words)
+        if result.zero_prob:
+            logger.warning("perplexity is infinite: %s", result.reason)
+        return result
 
     def perplexity(self, sentences) -> float:
         """Perplexity of a text (``inf``, with a logged reason, if a token has probability 0).
