@@ -26,7 +26,7 @@ from w2v.distributed.combine import change_divisor, exchange_bytes, replica_rate
 from w2v.distributed.reading import CorpusSource, corpus_source
 from w2v.errors import CorpusError, TrainingDiverged
 from w2v.models import params, training
-from w2v.models.fingerprint import counts_fingerprint, mismatch
+from w2v.models.fingerprint import check_same_corpus, counts_fingerprint
 from w2v.models.params import DEFAULT_ROUND_WORDS
 from w2v.models.progress import TrainingBar
 
@@ -99,10 +99,8 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
         if vocabulary is None and not resume:
             shards.check_encoded_counts(model.vocab_, run.id_counts, source.path)
         current = run.fingerprint()
-        difference = mismatch(getattr(model, "_corpus_fingerprint", None), current) if resume else None
-        if difference and not force:
-            raise CorpusError(f"{source.path!r} is not the corpus this run was trained on ({difference}): give "
-                              "the same corpus, or force it (--force) to train on this one anyway")
+        if resume:
+            check_same_corpus(getattr(model, "_corpus_fingerprint", None), current, repr(source.path), force)
         model._corpus_fingerprint = current
         run.train(first_epoch=model.epochs_trained_ if resume else 0)
     finally:

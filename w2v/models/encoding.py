@@ -3,7 +3,7 @@ stays O(V x dim) whatever the corpus length; and the encodings a :class:`~w2v.mo
 asks for, read with its tokenizer, threads and progress bar.
 
 >>> encoded = encode_to_disk(vocab, open_corpus("big-corpus.txt"))    # doctest: +SKIP
->>> vocab, encoded = count_and_encode(Word2Vec(min_count=1), "corpus.txt")
+>>> vocab, encoded = count_and_encode(Word2Vec(min_count=1), "corpus.txt")  # doctest: +SKIP
 >>> len(encoded), encoded.n_sentences
 
 :func:`encode_to_disk` is a thin front to the corpus pipeline

@@ -17,6 +17,7 @@ import hashlib
 import numpy as np
 
 from w2v._memory import release_mapped
+from w2v.errors import CorpusError
 
 #: ids counted at a time
 CHUNK_TOKENS = 1 << 20
@@ -73,3 +74,22 @@ def mismatch(saved: dict | None, current: dict) -> str | None:
     if saved.get("counts_sha256") != current["counts_sha256"]:
         return "it holds as many words of the vocabulary, but with different counts"
     return None
+
+
+def check_same_corpus(saved: dict | None, current: dict, name: str, force: bool = False) -> None:
+    """Raise :class:`CorpusError` when a run resumed on the corpus called ``name`` would train on
+    another corpus than the one it was trained on (unless ``force``).
+
+    Parameters
+    ----------
+    saved, current : dict or None, dict
+        As in :func:`mismatch`.
+    name : str
+        How the corpus is shown in the message (a quoted path, or "the corpus").
+    force : bool
+        Train on it anyway (``--force``): nothing is raised.
+    """
+    difference = mismatch(saved, current)
+    if difference and not force:
+        raise CorpusError(f"{name} is not the corpus this run was trained on ({difference}): give the same "
+                          "corpus, or force it (--force) to train on this one anyway")

@@ -28,6 +28,8 @@ import os
 
 import numpy as np
 
+from w2v.errors import ParameterError
+
 #: parameters that made the weights, the sampling tables and the vocabulary of a fitted model:
 #: fixed until the next ``fit`` (the arrays have their shapes and contents)
 FIXED_AFTER_FIT = ("architecture", "objective", "dim", "min_count", "max_vocab_size", "sample", "negative",
@@ -70,7 +72,6 @@ def refuse_changed(model, names, call: str) -> None:
         The method that refuses them (``"partial_fit"``, ``"resume"``, ``"save_state"``): the
         message says why that call cannot take them.
     """
-    from w2v.errors import ParameterError
 
     trained = getattr(model, "_trained_params", None) or {}
     names = changed(trained, model._current_params(), names)
@@ -130,8 +131,6 @@ def check(model) -> None:
     model : Word2Vec
         Its constructor parameters are checked; nothing is read or allocated.
     """
-    from w2v.models.word2vec import ParameterError
-
     architectures, objectives = _choices()
 
     def fail(name, what):
@@ -272,8 +271,6 @@ def check_memory(model, vocab_size: int) -> None:
     vocab_size : int
         Words of the vocabulary (1 before the corpus is counted: a lower bound).
     """
-    from w2v.models.word2vec import ParameterError
-
     needed = training_bytes(model.architecture, model.objective, model.dim, model.window, model.negative,
                             model.effective_workers, vocab_size)
     limit = memory_limit()

@@ -25,10 +25,10 @@ import os
 import numpy as np
 
 from w2v._memory import release_freed_memory
-from w2v.errors import CorpusError, ModelFormatError, ParameterError
+from w2v.errors import ModelFormatError, ParameterError
 from w2v.fileio import shown_name
 from w2v.models import compat, encoding, learned, params, publishing, training
-from w2v.models.fingerprint import corpus_fingerprint
+from w2v.models.fingerprint import check_same_corpus, corpus_fingerprint
 from w2v.models.params import CALL_SCHEDULE, FIXED_AFTER_FIT
 from w2v.models.state import load_state, save_state
 
@@ -378,8 +378,6 @@ class Word2Vec:
             A parameter other than ``epochs``, ``workers``, ``progress`` and ``callbacks`` was changed
             since the interrupted call (:meth:`set_params`): the run would not be the one it finishes.
         """
-        from w2v.models.fingerprint import mismatch
-
         self._require_fitted()
         self.check_params()
         params.refuse_changed(self, FIXED_AFTER_FIT, "resume")
@@ -402,11 +400,8 @@ class Word2Vec:
             return fit_distributed(self, corpus, client, round_words=round_words, resume=True, force=force)
         encoded = encoding.encode_as_fitted(self, corpus)
         current = corpus_fingerprint(encoded, len(self.vocab_))
-        difference = mismatch(getattr(self, "_corpus_fingerprint", None), current)
-        if difference and not force:
-            name = f"{os.fspath(corpus)!r}" if isinstance(corpus, (str, os.PathLike)) else "the corpus"
-            raise CorpusError(f"{name} is not the corpus this run was trained on ({difference}): give the "
-                              "same corpus, or force it (--force) to train on this one anyway")
+        name = f"{os.fspath(corpus)!r}" if isinstance(corpus, (str, os.PathLike)) else "the corpus"
+        check_same_corpus(getattr(self, "_corpus_fingerprint", None), current, name, force)
         if finished:
             return self
         self._corpus_fingerprint = current
