@@ -23,16 +23,21 @@ Design
    layer, its own threads), on its replica. The ranges are dealt round-robin, so the ``n`` workers
    train neighbouring parts of the corpus at the same time, as one process would read them. The
    learning rate follows the global progress: a worker at local position ``l`` of a round that
-   began at global position ``G`` uses ``s * alpha(G + n * l)``, with ``s = n / 2`` (see 3 and
+   began at global position ``G`` uses ``s * alpha(G + n * l)``, with ``s = n / 4`` (see 3 and
    below), at least 1, and capped so that no replica trains above 0.2, where CBOW's own updates
-   diverge (CBOW's 0.05 at 16 workers: ``s = 4``); with 2 workers ``s = 1``: their plain-rate
-   changes are summed, which on the benchmark corpus scored as well as one process.
+   diverge (CBOW's 0.05 at 32 workers: ``s = 4``); with 2 and 4 workers ``s = 1``: their
+   plain-rate changes are summed.
 3. **Combination** (:mod:`~w2v.distributed.combine`), on the workers: each worker keeps the
    rows of the input and output matrices it changed and their change. Worker ``j`` of the ``m``
    that trained combines block ``j`` of the rows (ids ``r`` with ``r % m == j``): it fetches that
    block of every worker's change from the worker's block server (a Dask actor, called from worker
    to worker without the scheduler; a reduce-scatter), adds to its copy of the master the sum of
-   the changes divided by ``s`` (never by less than ``n / 2``, see below); then every worker
+   the changes divided by ``s`` (never by less than ``n / 4``, see below), where the rows that
+   settle within a round (those expected to be updated at least 30 times in one worker's round,
+   :func:`~w2v.distributed.combine.round_updates`) take it with momentum from 3 workers on:
+   ``A = A' / 2 + U / 2``, ``U`` the round's change and ``A'`` the row's change in the round
+   before, which every worker keeps for those rows (zero at the start of a run, a resumed one
+   too); then every worker
    fetches every combined block from the block servers (an all-gather) and sets those rows, so
    that every replica equals the new master. The client only schedules three tasks per worker
    and round, none depending on more than one other, and fetches the master from a worker at the

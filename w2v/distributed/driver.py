@@ -22,7 +22,7 @@ from w2v._jit import interrupts_deferred
 from w2v.distributed import shards, waiting
 from w2v.distributed import worker as remote
 from w2v.distributed.cluster import ClusterError, check_client
-from w2v.distributed.combine import change_divisor, exchange_bytes, replica_rate_factor
+from w2v.distributed.combine import change_divisor, exchange_bytes, replica_rate_factor, settled_momentum
 from w2v.distributed.reading import CorpusSource, corpus_source
 from w2v.errors import CorpusError, TrainingDiverged
 from w2v.models import params, training
@@ -145,7 +145,8 @@ class _Run:
             "architecture": model.architecture, "objective": model.objective,
             "shared_negatives": bool(model.shared_negatives), "cbow_mean": bool(model.cbow_mean),
             "window": int(model.window), "alpha": model.effective_alpha, "min_alpha": model.effective_min_alpha,
-            "seed": int(model.seed),
+            "seed": int(model.seed), "round_words": round_words,   # the momentum of the settling rows:
+            "momentum": settled_momentum(len(self.active), model.effective_alpha) if rule == "scaled" else 0.0,
         }
 
     # -- setup and teardown -------------------------------------------------------------------
