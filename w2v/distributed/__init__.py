@@ -37,9 +37,8 @@ Design
    :func:`~w2v.distributed.combine.round_updates`) take it with momentum from 3 workers on:
    ``A = A' / 2 + U / 2``, ``U`` the round's change and ``A'`` the row's change in the round
    before, which every worker keeps for those rows (zero at the start of a run, a resumed one
-   too); then every worker
-   fetches every combined block from the block servers (an all-gather) and sets those rows, so
-   that every replica equals the new master. The client only schedules three tasks per worker
+   too); then every worker fetches every combined block from the block servers (an all-gather)
+   and sets those rows, so that every replica equals the new master. The client only schedules three tasks per worker
    and round, none depending on more than one other, and fetches the master from a worker at the
    end of each epoch (history, callbacks, the state file) and on Ctrl-C.
 4. **Faults.** Tasks are pinned to the worker holding the replica; while waiting the client checks
@@ -87,14 +86,18 @@ Where the first order fails, the choice of ``s`` matters: a frequent word's row,
 of times in a round, settles on every replica where that replica's data puts it, and the sum of
 ``n`` settled changes divided by ``s`` moves it ``n / s`` times as far, past the optimum. The plain
 sum (``s = 1``) diverged at 4 workers on a fifth of the benchmark corpus even with rounds of 2,000
-words; an overshoot of 2 stayed stable (CBOW, 8 workers, ``s = 4``) and 8 / 3 and 4 diverged,
-hence the floor of ``n / 2`` under the divisor. Averaging (``s = n``) never overshoots, but trains
-every replica at ``n`` times the rate, where its own updates are far from the first order:
-``s = n / 2``, the lowest rate with an overshoot of 2, scored better on the benchmark corpus (at 4
-workers within 0.4 points of analogy accuracy and 0.02 of WS-353 of one process for skip-gram and
-CBOW, means of three seeds, where averaging lost 1.75 points for CBOW and 0.04 of WS-353 for
-skip-gram; at 8 workers skip-gram 0.7 points below instead of 1.7, while CBOW, whose cap already
-made ``s = 4``, stays 2.2 points below).
+words; an overshoot of 2 stayed stable (CBOW, 8 workers, ``s = 4``) and 8 / 3 and 4 diverged.
+Averaging (``s = n``) never overshoots, but trains every replica at ``n`` times the rate, where its
+own updates are far from the first order (one process of CBOW at 4 times its rate loses half its
+analogy accuracy). So the rows that settle, those expected to be updated 30 times or more in a
+worker's round, take their change with momentum 0.5: a heavy ball with momentum ``m`` stays stable
+for steps up to ``2 (1 + m) / (1 - m)`` = 6 times the settling one, which lets the replicas train
+at ``s = n / 4`` (an overshoot of 4), while the other rows take their first-order step at once
+(momentum on every row left CBOW at 4 workers 0.023 of WS-353 below one process). On the benchmark corpus (5 epochs,
+means of three seeds, against one process) 4 workers are within 0.3 points of analogy accuracy and
+0.01 of WS-353 for skip-gram and CBOW; at 8 workers skip-gram is 1.1 points and 0.022 below and
+CBOW 1.5 points below (with ``s = n / 2`` and no momentum: 0.7 and 0.020, and 2.3); with rounds of
+10,000 words CBOW at 8 workers is 1.0 points below.
 What the first order misses also grows with the round: the replicas drift apart for ``round_words``
 words at ``s`` times the rate, which is why the default round is short (20,000 words per worker).
 Averaging per row over the workers that touched it at the plain learning rate (Spark MLlib's
