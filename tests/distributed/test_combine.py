@@ -140,6 +140,10 @@ def test_round_updates_count_each_rows_updates_in_a_workers_round(architecture):
     per_centre = 3 if architecture == "skipgram" else 1       # examples per kept centre word
     np.testing.assert_allclose(targets, per_centre * kept)
     assert examples == pytest.approx(per_centre * 70)
+    # skip-gram's context words sharing one draw make one example per centre word, as CBOW does
+    targets, examples = round_updates(counts, keep, 100, 2, architecture, layer, shared_negatives=True)["output"]
+    np.testing.assert_allclose(targets, kept)
+    assert examples == pytest.approx(70)
 
 
 def test_momentum_moves_the_settling_rows_by_half_this_rounds_change_and_half_the_last():

@@ -186,6 +186,26 @@ def test_two_workers_sum_the_changes_of_settling_rows_at_once():
     np.testing.assert_allclose(model._input[4] - before[4], (a + b)[0], rtol=1e-6)
 
 
+def test_a_round_begun_by_two_workers_takes_the_settling_rows_change_at_once():
+    # a run of 3 workers keeps the settling rows; once only 2 start a round, their sum needs no momentum
+    model, client, run = _started_run("skipgram", n_workers=3, round_words=1000)
+    before = model._input.copy()
+    change = np.array([[0.2, 0.0, -0.4, 0.2]], np.float32)
+    results = {}
+    for w in client.names:
+        state = client.states[w][run.id]
+        remote.begin_round(state, run.round_no)
+        mine = (np.array([2], np.int32), change) if w == client.names[1] else (np.zeros(0, np.int32),
+                                                                            np.zeros((0, 4), np.float32))
+        state.delta = {"input": mine, "output": (np.zeros(0, np.int32), np.zeros((0, 4), np.float32))}
+        results[w] = {"rows": {"input": len(mine[0]), "output": 0}}
+    assert run._combine(results, 2) is not None
+    run.round_no += 1
+    run._pull()
+    np.testing.assert_allclose(model._input[2] - before[2], change[0], rtol=1e-6)   # not half of it
+    np.testing.assert_allclose(client.states[client.names[0]][run.id].velocity["input"][2], change[0], rtol=1e-6)
+
+
 def test_a_redone_round_and_a_copied_master_carry_the_momentum_of_the_master():
     model, client, run = _started_run("skipgram", n_workers=3, round_words=1000)
     change = np.array([[0.4, -0.2, 0.0, 0.8]], np.float32)

@@ -30,3 +30,9 @@ def test_a_noise_word_row_is_updated_as_target_and_as_noise(objective):
 def test_every_softmax_row_is_updated_by_every_example():
     layer = OUTPUT_LAYERS["softmax"].create(COUNTS, 4, negative=5, ns_exponent=0.75)
     np.testing.assert_array_equal(layer.expected_row_updates(TARGETS, 20.0), np.full(len(COUNTS), 20.0))
+
+
+def test_a_tree_of_one_word_has_no_inner_node_to_update():
+    layer = OUTPUT_LAYERS["hierarchical"].create(np.array([7]), 4, negative=5, ns_exponent=0.75)
+    assert layer.expected_row_updates(np.array([3.0]), 3.0).shape == (0,)
+

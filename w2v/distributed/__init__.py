@@ -25,8 +25,8 @@ Design
    learning rate follows the global progress: a worker at local position ``l`` of a round that
    began at global position ``G`` uses ``s * alpha(G + n * l)``, with ``s = n / 4`` (see 3 and
    below), at least 1, and capped so that no replica trains above 0.2, where CBOW's own updates
-   diverge (CBOW's 0.05 at 32 workers: ``s = 4``); with 2 and 4 workers ``s = 1``: their
-   plain-rate changes are summed.
+   diverge (CBOW's 0.05 at 32 workers: ``s = 4``); up to 4 workers ``s = 1``, the plain rate
+   (2 workers' changes are simply summed; from 3 on the settling rows take momentum, see 3).
 3. **Combination** (:mod:`~w2v.distributed.combine`), on the workers: each worker keeps the
    rows of the input and output matrices it changed and their change. Worker ``j`` of the ``m``
    that trained combines block ``j`` of the rows (ids ``r`` with ``r % m == j``): it fetches that
@@ -94,10 +94,10 @@ worker's round, take their change with momentum 0.5: a heavy ball with momentum 
 for steps up to ``2 (1 + m) / (1 - m)`` = 6 times the settling one, which lets the replicas train
 at ``s = n / 4`` (an overshoot of 4), while the other rows take their first-order step at once
 (momentum on every row left CBOW at 4 workers 0.023 of WS-353 below one process). On the benchmark corpus (5 epochs,
-means of three seeds, against one process) 4 workers are within 0.3 points of analogy accuracy and
+means of three seeds, against one process) 4 workers are within 0.2 points of analogy accuracy and
 0.01 of WS-353 for skip-gram and CBOW; at 8 workers skip-gram is 1.1 points and 0.022 below and
-CBOW 1.5 points below (with ``s = n / 2`` and no momentum: 0.7 and 0.020, and 2.3); with rounds of
-10,000 words CBOW at 8 workers is 1.0 points below.
+CBOW 1.4 points below (with ``s = n / 2`` and no momentum: 0.7 and 0.020, and 2.2); with rounds of
+10,000 words CBOW at 8 workers is 0.96 points below.
 What the first order misses also grows with the round: the replicas drift apart for ``round_words``
 words at ``s`` times the rate, which is why the default round is short (20,000 words per worker).
 Averaging per row over the workers that touched it at the plain learning rate (Spark MLlib's

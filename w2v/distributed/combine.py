@@ -30,7 +30,7 @@ that touched row ``r``). The rules:
   rounds are very short.
 
 Only touched rows travel: worker ``k`` sends ``|R_k|`` rows and receives the union of all ``R_k``
-(and the settling rows, a few hundred words' worth, every round).
+(and the settling rows every round, nearly all of which a round touches anyway).
 
 :func:`touched_rows` and :func:`combine_deltas` run compiled loops (:mod:`~w2v.distributed._combine_kernel`):
 in numpy they took most of a worker's own time in a round (in one process, 2 workers, skip-gram,
@@ -95,13 +95,14 @@ def change_divisor(n: int, scale: float) -> float:
 
 
 def round_updates(counts: np.ndarray, keep: np.ndarray, round_words: int, window: int, architecture: str,
-                  layer) -> dict:
+                  layer, shared_negatives: bool = False) -> dict:
     """How often each row of the two matrices is expected to be updated in one worker's round.
 
     A word kept by subsampling (``keep``) has on average ``window + 1`` context words (a radius
     drawn from 1..window on both sides). Its input row is updated once per centre word it is a
-    context of (both architectures); skip-gram makes one example per (centre, context) pair, CBOW
-    one per centre, and the output layer says which of its rows an example updates
+    context of (both architectures); skip-gram makes one example per (centre, context) pair (one
+    per centre with ``shared_negatives``, whose context words share one draw), CBOW one per centre,
+    and the output layer says which of its rows an example updates
     (:meth:`w2v.models.output_layers.OutputLayer.expected_row_updates`).
 
     Parameters
@@ -114,6 +115,7 @@ def round_updates(counts: np.ndarray, keep: np.ndarray, round_words: int, window
     window : int
     architecture : {"skipgram", "cbow"}
     layer : OutputLayer
+    shared_negatives : bool
 
     Returns
     -------
@@ -123,7 +125,7 @@ def round_updates(counts: np.ndarray, keep: np.ndarray, round_words: int, window
     counts = np.asarray(counts, dtype=np.float64)
     kept = float(round_words) * counts / max(counts.sum(), 1.0) * np.asarray(keep, dtype=np.float64)
     contexts = float(window) + 1.0
-    per_centre = contexts if architecture == "skipgram" else 1.0
+    per_centre = contexts if architecture == "skipgram" and not shared_negatives else 1.0
     return {"input": kept * contexts,
             "output": layer.expected_row_updates(kept * per_centre, kept.sum() * per_centre)}
 

@@ -55,7 +55,6 @@ class _Run:
     delta: dict | None = None     # this worker's change in the round it trained last
     abandoned: int = -1           # the last combination the driver gave up (abandon_combine)
     combined: tuple | None = None  # (combination, block) this worker combined last (combine_block)
-    momentum: float = 0.0         # of the settling rows' combined change (0: they take it at once)
     settling: dict | None = None  # "input"/"output" -> int32 ids of the rows that settle within a round
     velocity: dict | None = None  # "input"/"output" -> float32 (h, dim): their change in the last round applied
     velocity_before: dict | None = None  # the same at the start of the round trained last
@@ -79,7 +78,8 @@ def start_run(run_id: str, setup: dict, ranges: dict) -> dict:
         :class:`w2v.models.output_layers.OutputLayer`), ``keep`` float32 (V,), ``tokenizer``,
         ``max_sentence_length``, ``phrases`` (a fitted Phrases or None) and the plan fields
         (``architecture``, ``objective``, ``shared_negatives``, ``cbow_mean``, ``window``,
-        ``alpha``, ``min_alpha``, ``seed``).
+        ``alpha``, ``min_alpha``, ``seed``), ``round_words`` and ``settling`` (whether the rows that
+        settle within a round are tracked, for their momentum).
     ranges : dict of int to ByteRange
         The ranges this worker trains first.
 
@@ -106,12 +106,12 @@ def start_run(run_id: str, setup: dict, ranges: dict) -> dict:
 
 def _start_momentum(run: _Run, setup: dict) -> None:
     """The rows that settle within a round (:func:`~w2v.distributed.combine.settling_rows`) and
-    their momentum, zero at the start of the run (a resumed run starts it afresh too)."""
-    run.momentum = float(setup.get("momentum", 0.0))
-    if not run.momentum:
+    their momentum, zero at the start of the run (a resumed run starts it afresh too), when
+    ``setup["settling"]`` asks for them."""
+    if not setup.get("settling"):
         return
     updates = round_updates(setup["counts"], run.keep, setup["round_words"], setup["window"], setup["architecture"],
-                            run.layer)
+                            run.layer, shared_negatives=setup["shared_negatives"])
     run.settling = {name: settling_rows(expected) for name, expected in updates.items()}
     dim = run.input_vectors.shape[1]
     run.velocity = {name: np.zeros((len(rows), dim), np.float32) for name, rows in run.settling.items()}
@@ -174,7 +174,7 @@ def begin_round(run: _Run, round_no: int) -> None:
         raise RuntimeError(f"worker holds round {run.applied} of this run, not {round_no - 1}")
     np.copyto(run.before_input, run.input_vectors)
     np.copyto(run.before_output, run.layer.weights)
-    if run.momentum:
+    if run.settling is not None:
         run.velocity_before = _copied(run.velocity)
     run.base_round, run.delta, run.combined = round_no - 1, None, None
 
@@ -271,7 +271,8 @@ class BlockServer:
         return combined_block(run_id, attempt)
 
 
-def combine_block(run_id: str, peers: list, block: int, rule: str, divisor: float, attempt: int = 0) -> dict:
+def combine_block(run_id: str, peers: list, block: int, rule: str, divisor: float, attempt: int = 0,
+                  momentum: float = 0.0) -> dict:
     """Combine one block of rows over the workers' changes: the new master values of its rows.
 
     Parameters
@@ -289,12 +290,16 @@ def combine_block(run_id: str, peers: list, block: int, rule: str, divisor: floa
     attempt : int
         Which combination of the run this is (counted by the driver): :func:`abandon_combine`
         with this number or a later one makes a fetch that waits give up.
+    momentum : float
+        Of the settling rows' change this round (:func:`~w2v.distributed.combine.with_momentum`;
+        0: they take it at once).
 
     Returns
     -------
     dict
         Rows combined per matrix (``input``, ``output``). The combined block, ``{"input": (rows,
-        values), "output": (rows, values)}`` (the rows any worker changed and their new values:
+        values), "output": (rows, values)}`` (the rows any worker changed, and the block's
+        settling rows, and their new values:
         this worker's copy of the master at the start of the round plus the combined change),
         stays here for :func:`apply_round` on every worker (:meth:`BlockServer.combined_block`).
 
@@ -311,10 +316,10 @@ def combine_block(run_id: str, peers: list, block: int, rule: str, divisor: floa
     combined = {}
     for name, before in (("input", run.before_input), ("output", run.before_output)):
         rows, change = combine_deltas([part[name] for part in parts], before.shape[0], rule, divisor)
-        if run.momentum:
+        if run.settling is not None:
             mine = run.settling[name] % len(peers) == block
             rows, change, _ = with_momentum(rows, change, run.settling[name][mine], run.velocity[name][mine],
-                                            run.momentum)
+                                            momentum)
         values = before[rows] + change
         if not np.isfinite(values).all():
             raise TrainingDiverged(
@@ -403,7 +408,7 @@ def apply_round(run_id: str, round_no: int, peers: list, attempt: int = 0) -> di
             rows, values = block[name]
             matrix[rows] = values
             received[name] += len(rows)
-    if run.momentum:
+    if run.settling is not None:
         # the settling rows' change this round, the momentum of the next: the same on every replica
         for name, matrix, before in (("input", run.input_vectors, run.before_input),
                                      ("output", run.layer.weights, run.before_output)):
@@ -449,7 +454,7 @@ def set_master(run_id: str, round_no: int, weights) -> None:
     np.copyto(run.layer.weights, weights[1])
     np.copyto(run.before_input, weights[0])
     np.copyto(run.before_output, weights[1])
-    if run.momentum:
+    if run.settling is not None:
         run.velocity, run.velocity_before = _copied(weights[2]), _copied(weights[2])
     run.base_round = run.applied = round_no
     run.delta = None

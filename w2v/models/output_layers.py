@@ -307,10 +307,15 @@ class HierarchicalSoftmax(OutputLayer):
         return self.target_rows()
 
     def expected_row_updates(self, targets, examples):
-        # an inner node is on the path of every word below it
-        on_path = np.arange(self.arrays.points.shape[1])[None, :] < self.arrays.lengths[:, None]
-        per_word = np.broadcast_to(np.asarray(targets, dtype=np.float64)[:, None], on_path.shape)
-        return np.bincount(self.arrays.points[on_path], weights=per_word[on_path], minlength=self.weights.shape[0])
+        # an inner node is on the path of every word below it; one depth at a time, so that no
+        # temporary of the size of the whole tree's paths is made
+        targets = np.asarray(targets, dtype=np.float64)
+        updates = np.zeros(self.weights.shape[0])
+        for depth in range(self.arrays.points.shape[1]):
+            deeper = self.arrays.lengths > depth
+            updates += np.bincount(self.arrays.points[deeper, depth], weights=targets[deeper],
+                                   minlength=self.weights.shape[0])
+        return updates
 
 
 class FullSoftmax(OutputLayer):
