@@ -1,8 +1,11 @@
 """The per-round combination of the workers' row changes, on hand-made numbers (no cluster)."""
+import types
+
 import numpy as np
 import pytest
 
-from w2v.distributed.combine import combine_deltas, exchange_bytes, touched_rows
+from w2v.distributed.combine import (SETTLED_MOMENTUM, SETTLING_UPDATES, combine_deltas, exchange_bytes,
+                                    round_updates, settled_momentum, settling_rows, touched_rows, with_momentum)
 
 
 def test_touched_rows_are_exactly_the_changed_rows():
@@ -116,3 +119,58 @@ def test_row_ids_outside_the_matrix_and_misshapen_changes_are_refused():
         combine_deltas(bad, n_rows=4, rule="sum")
     with pytest.raises(ValueError, match="shape"):
         touched_rows(np.zeros((3, 2), np.float32), np.zeros((2, 2), np.float32))
+
+
+def test_settling_rows_are_those_expected_to_be_updated_thirty_times_in_a_round():
+    assert SETTLING_UPDATES == 30
+    np.testing.assert_array_equal(settling_rows(np.array([400.0, 30.0, 29.9, 0.0, 31.0])), [0, 1, 4])
+    assert settling_rows(np.zeros(3)).dtype == np.int32 and settling_rows(np.zeros(3)).size == 0
+
+
+@pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
+def test_round_updates_count_each_rows_updates_in_a_workers_round(architecture):
+    # 1,000 words, of which "a" is 600 (kept half the time), "b" 300 and "c" 100; rounds of 100 words,
+    # window 2: each kept word has 3 context words on average
+    counts, keep = np.array([600, 300, 100]), np.array([0.5, 1.0, 1.0])
+    layer = types.SimpleNamespace(expected_row_updates=lambda targets, examples: (targets, examples))
+    updates = round_updates(counts, keep, 100, 2, architecture, layer)
+    kept = np.array([30.0, 30.0, 10.0])                       # per round: 100 words * frequency * keep
+    np.testing.assert_allclose(updates["input"], 3 * kept)    # once per centre word it is a context of
+    targets, examples = updates["output"]
+    per_centre = 3 if architecture == "skipgram" else 1       # examples per kept centre word
+    np.testing.assert_allclose(targets, per_centre * kept)
+    assert examples == pytest.approx(per_centre * 70)
+    # skip-gram's context words sharing one draw make one example per centre word, as CBOW does
+    targets, examples = round_updates(counts, keep, 100, 2, architecture, layer, shared_negatives=True)["output"]
+    np.testing.assert_allclose(targets, kept)
+    assert examples == pytest.approx(70)
+
+
+def test_momentum_moves_the_settling_rows_by_half_this_rounds_change_and_half_the_last():
+    rows = np.array([1, 3, 4], np.int32)
+    change = np.array([[1, 2], [4, 8], [-1, 0]], np.float32)
+    settling = np.array([0, 3], np.int32)                      # row 0 unchanged this round
+    velocity = np.array([[2, -2], [6, 0]], np.float32)
+    union, combined, moved = with_momentum(rows, change, settling, velocity, momentum=0.5)
+    np.testing.assert_array_equal(union, [0, 1, 3, 4])
+    np.testing.assert_array_equal(moved, [[1, -1], [5, 4]])   # 0.5 * velocity + 0.5 * change (0 for row 0)
+    np.testing.assert_array_equal(combined, [[1, -1], [1, 2], [5, 4], [-1, 0]])
+    assert union.dtype == np.int32 and combined.dtype == np.float32
+
+
+def test_momentum_with_no_settling_rows_leaves_the_change_as_it_is():
+    rows, change = np.array([2, 5], np.int32), np.array([[0.5], [-0.25]], np.float32)
+    union, combined, moved = with_momentum(rows, change, np.zeros(0, np.int32), np.zeros((0, 1), np.float32))
+    np.testing.assert_array_equal(union, rows)
+    np.testing.assert_array_equal(combined, change)
+    assert moved.shape == (0, 1)
+
+
+def test_the_settling_rows_move_with_momentum_only_where_their_overshoot_needs_it():
+    # 2 workers at the plain rate: a row both settled moves twice as far, stable without momentum
+    assert settled_momentum(2, 0.025) == 0.0
+    assert settled_momentum(2, 0.25) == 0.0
+    # from 3 workers on the replicas' rate factor n / 4 is at least 1 below n / 2: more than twice
+    for n, alpha in ((3, 0.025), (4, 0.05), (8, 0.025), (8, 0.05), (8, 0.25), (64, 0.05)):
+        assert settled_momentum(n, alpha) == SETTLED_MOMENTUM == 0.5, (n, alpha)
+

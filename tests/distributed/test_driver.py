@@ -14,7 +14,7 @@ from callback_recorders import GensimStyle, OnlyEpochEnd
 from w2v import Word2Vec
 from w2v.corpus.demo import write_demo_corpus
 from w2v.distributed import worker as remote
-from w2v.distributed.combine import MAX_LOCAL_ALPHA, MAX_OVERSHOOT
+from w2v.distributed.combine import MAX_LOCAL_ALPHA, MAX_OVERSHOOT, SETTLED_MOMENTUM
 from w2v.distributed.driver import _Run, fit_distributed
 from w2v.distributed.reading import CorpusSource
 from w2v.distributed.inprocess import InProcessClient
@@ -42,14 +42,18 @@ def test_a_worker_gone_before_the_run_starts_hands_its_ranges_to_the_others():
     assert run.threads == {"tcp://kept": 1}
 
 
-def _started_run(architecture, n_workers=8):
-    """A run on ``n_workers`` in-process workers, started (each holds the model), before any round."""
+def _started_run(architecture, n_workers=8, round_words=1):
+    """A run on ``n_workers`` in-process workers, started (each holds the model), before any round.
+
+    Its 10 words occur 5 times each in 50: in rounds of one word no row settles (the combination
+    rule alone); in rounds of 1,000 every row is expected to be updated more than SETTLING_UPDATES
+    times (kept 11 times, with 6 context words each) and moves with momentum."""
     model = Word2Vec(architecture=architecture, dim=4, epochs=1, min_count=1, progress=False, workers=1,
                      seed=1).fit([list("abcdefghij")] * 5)
     client = InProcessClient(n_workers)
     ranges = [types.SimpleNamespace(path="c.txt", start=i, stop=i + 1) for i in range(8)]
     owner = dict(enumerate(client.names))
-    run = _Run(model, client, ranges, owner, CorpusSource("c.txt", None, 10_000), 1000, "scaled", None)
+    run = _Run(model, client, ranges, owner, CorpusSource("c.txt", None, 10_000), round_words, "scaled", None)
     for w in client.names:
         client.submit(remote.start_run, run.id, run.setup, {}, workers=[w]).result()
     run._start_servers()
@@ -63,8 +67,8 @@ def _one_round(client, run, changes: dict) -> None:
     results = {}
     for w in client.names:
         change = {"input": none, "output": none, **changes.get(w, {})}
+        remote.begin_round(client.states[w][run.id], run.round_no)
         client.states[w][run.id].delta = change
-        client.states[w][run.id].base_round = run.round_no - 1
         results[w] = {"rows": {name: len(rows) for name, (rows, _) in change.items()}}
     assert run._combine(results, len(client.names)) is not None
     run.round_no += 1
@@ -72,11 +76,11 @@ def _one_round(client, run, changes: dict) -> None:
 
 
 def test_a_row_one_replica_changed_moves_by_the_single_process_step():
-    # 8 workers: replicas train at 8 / MAX_OVERSHOOT = 4 times the rate (for CBOW's alpha 0.05 that
-    # is MAX_LOCAL_ALPHA too), so a change made by one worker alone must be divided by 4, not by 8
-    model, client, run = _started_run("cbow")
+    # 16 workers: replicas train at 16 / MAX_OVERSHOOT = 4 times the rate (for CBOW's alpha 0.05 that
+    # is MAX_LOCAL_ALPHA too), so a change made by one worker alone must be divided by 4, not by 16
+    model, client, run = _started_run("cbow", n_workers=16)
     scale = run._alpha_scale(len(run.active))
-    assert scale == pytest.approx(8 / MAX_OVERSHOOT) == pytest.approx(MAX_LOCAL_ALPHA / model.effective_alpha)
+    assert scale == pytest.approx(16 / MAX_OVERSHOOT) == pytest.approx(MAX_LOCAL_ALPHA / model.effective_alpha)
     step = np.array([[0.04, -0.08, 0.02, 0.0]], np.float32)      # what one process would do: alpha * g
     before_input, before_output = model._input.copy(), model._layer.weights.copy()
     _one_round(client, run, {client.names[3]: {"input": (np.array([1], np.int32), scale * step)}})
@@ -87,22 +91,23 @@ def test_a_row_one_replica_changed_moves_by_the_single_process_step():
         np.testing.assert_array_equal(client.states[w][run.id].input_vectors, model._input)
 
 
-def test_replicas_train_at_half_the_workers_times_the_rate_so_a_row_all_settled_moves_twice_as_far():
-    # skip-gram's alpha 0.025 x 8 would stay below MAX_LOCAL_ALPHA, but the replicas train at 4 times
-    # the rate, not 8: the sum of 8 equal changes (a row every replica settled at the same place),
-    # divided by 4, moves the row twice as far as one replica moved it (4 workers: 2 x the rate)
+def test_replicas_train_at_a_quarter_of_the_workers_times_the_rate_so_an_equal_change_moves_four_times_as_far():
+    # skip-gram's alpha 0.025 x 8 would stay below MAX_LOCAL_ALPHA, but the replicas train at 2 times
+    # the rate, not 8: the sum of 8 equal changes (a row every replica moved alike), divided by 2,
+    # moves the row 4 times as far as one replica moved it (4 workers: the plain rate); the rows that
+    # settle take such a change with momentum (below), this one is not among them
     model, client, run = _started_run("skipgram")
-    assert run._alpha_scale(8) == pytest.approx(4.0)
-    assert run._alpha_scale(4) == pytest.approx(2.0)
+    assert run._alpha_scale(8) == pytest.approx(2.0)
+    assert run._alpha_scale(4) == pytest.approx(1.0)
     before = model._input.copy()
     change = np.array([[0.8, 0.0, -1.6, 0.8]], np.float32)
     _one_round(client, run, {w: {"input": (np.array([0], np.int32), change)} for w in client.names})
     np.testing.assert_allclose(model._input[0] - before[0], MAX_OVERSHOOT * change[0], rtol=1e-6)
 
 
-def test_a_row_every_replica_moved_alike_moves_at_most_twice_as_far():
+def test_a_row_every_replica_moved_alike_moves_at_most_four_times_as_far():
     # above the cap already (alpha 0.25): replicas train at the plain rate, and the sum of 8 equal
-    # changes (a row each replica settled at the same place) must not move it 8 times as far
+    # changes (a row each replica moved to the same place) must not move it 8 times as far
     model, client, run = _started_run("cbow")
     model.alpha = 0.25
     assert run._alpha_scale(8) == 1.0
@@ -128,7 +133,7 @@ def test_rows_are_combined_exactly_whichever_worker_combines_their_block():
         expected_in[rows_in] += d_in
         expected_out[rows_out] += d_out
     _one_round(client, run, changes)
-    divisor = 8 / MAX_OVERSHOOT      # the replicas' rate factor: each change is 4 x its single-process step
+    divisor = 8 / MAX_OVERSHOOT      # the replicas' rate factor: each change is 2 x its single-process step
     np.testing.assert_allclose(model._input, before_in + expected_in / divisor, rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(model._layer.weights, before_out + expected_out / divisor, rtol=1e-5, atol=1e-7)
 
@@ -143,6 +148,84 @@ def test_two_replicas_train_at_the_plain_rate_and_their_changes_add_up():
     _one_round(client, run, {client.names[0]: {"input": (np.array([4], np.int32), a)},
                              client.names[1]: {"input": (np.array([4], np.int32), b)}})
     np.testing.assert_allclose(model._input[4] - before[4], (a + b)[0], rtol=1e-6)
+
+
+def test_a_settling_row_moves_with_momentum_and_every_replica_agrees():
+    # rounds of 1,000 words: every row settles (_started_run) and takes A = m A' + (1 - m) U, U the
+    # round's change (sum / s), A' the last round's
+    model, client, run = _started_run("skipgram", round_words=1000)
+    s, m = run._alpha_scale(8), SETTLED_MOMENTUM
+    before = model._input.astype(np.float64)
+    one = np.array([[0.4, -0.2, 0.0, 0.8]], np.float32)
+    three = np.array([[-0.2, 0.2, 0.6, 0.0]], np.float32)
+    row = np.array([3], np.int32)
+    _one_round(client, run, {client.names[2]: {"input": (row, one)}})
+    moved = (1 - m) * one[0] / s
+    np.testing.assert_allclose(model._input[3], before[3] + moved, rtol=1e-6)
+    _one_round(client, run, {})                  # no worker changed it: it keeps moving, slower
+    moved = moved + m * (1 - m) * one[0] / s
+    np.testing.assert_allclose(model._input[3], before[3] + moved, rtol=1e-6)
+    _one_round(client, run, {client.names[5]: {"input": (row, three)}})
+    moved = moved + m * m * (1 - m) * one[0] / s + (1 - m) * three[0] / s
+    np.testing.assert_allclose(model._input[3], before[3] + moved, rtol=1e-6)
+    np.testing.assert_array_equal(np.delete(model._input, 3, axis=0), np.delete(before, 3, axis=0))
+    first = client.states[client.names[0]][run.id]
+    for w in client.names:
+        state = client.states[w][run.id]
+        np.testing.assert_array_equal(state.input_vectors, model._input)
+        for name in ("input", "output"):
+            np.testing.assert_array_equal(state.velocity[name], first.velocity[name])
+
+
+def test_two_workers_sum_the_changes_of_settling_rows_at_once():
+    model, client, run = _started_run("skipgram", n_workers=2, round_words=1000)
+    before = model._input.copy()
+    a, b = np.array([[0.1, 0.0, -0.2, 0.1]], np.float32), np.array([[0.3, 0.1, 0.0, -0.1]], np.float32)
+    _one_round(client, run, {client.names[0]: {"input": (np.array([4], np.int32), a)},
+                             client.names[1]: {"input": (np.array([4], np.int32), b)}})
+    np.testing.assert_allclose(model._input[4] - before[4], (a + b)[0], rtol=1e-6)
+
+
+def test_a_round_begun_by_two_workers_takes_the_settling_rows_change_at_once():
+    # a run of 3 workers keeps the settling rows; once only 2 start a round, their sum needs no momentum
+    model, client, run = _started_run("skipgram", n_workers=3, round_words=1000)
+    before = model._input.copy()
+    change = np.array([[0.2, 0.0, -0.4, 0.2]], np.float32)
+    results = {}
+    for w in client.names:
+        state = client.states[w][run.id]
+        remote.begin_round(state, run.round_no)
+        mine = (np.array([2], np.int32), change) if w == client.names[1] else (np.zeros(0, np.int32),
+                                                                            np.zeros((0, 4), np.float32))
+        state.delta = {"input": mine, "output": (np.zeros(0, np.int32), np.zeros((0, 4), np.float32))}
+        results[w] = {"rows": {"input": len(mine[0]), "output": 0}}
+    assert run._combine(results, 2) is not None
+    run.round_no += 1
+    run._pull()
+    np.testing.assert_allclose(model._input[2] - before[2], change[0], rtol=1e-6)   # not half of it
+    np.testing.assert_allclose(client.states[client.names[0]][run.id].velocity["input"][2], change[0], rtol=1e-6)
+
+
+def test_a_redone_round_and_a_copied_master_carry_the_momentum_of_the_master():
+    model, client, run = _started_run("skipgram", n_workers=3, round_words=1000)
+    change = np.array([[0.4, -0.2, 0.0, 0.8]], np.float32)
+    _one_round(client, run, {client.names[0]: {"input": (np.array([1], np.int32), change)}})
+    a, b = (client.states[w][run.id] for w in client.names[:2])
+    kept = {name: v.copy() for name, v in a.velocity.items()}
+    assert np.abs(kept["input"]).sum() > 0
+    # the next round is trained, then redone: the replica and its momentum go back to its start
+    remote.begin_round(a, run.round_no)
+    a.input_vectors += 1.0
+    a.velocity["input"] += 1.0
+    client.submit(remote.set_master, run.id, None, None, workers=[client.names[0]]).result()
+    np.testing.assert_array_equal(a.input_vectors, model._input)
+    np.testing.assert_array_equal(a.velocity["input"], kept["input"])
+    # a replica that lost its copy takes the master and its momentum from one that holds them
+    b.velocity["input"][:] = 0
+    held = client.submit(remote.master, run.id, run.round_no - 1, workers=[client.names[0]]).result()
+    client.submit(remote.set_master, run.id, run.round_no - 1, held, workers=[client.names[1]]).result()
+    np.testing.assert_array_equal(b.velocity["input"], kept["input"])
+    np.testing.assert_array_equal(b.input_vectors, model._input)
 
 
 class _Hang(BaseException):

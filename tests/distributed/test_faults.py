@@ -80,6 +80,9 @@ def test_a_worker_lost_at_any_step_of_a_round_loses_no_word_and_no_consistency(c
         for r in replicas[1:]:  # every replica equals the first: they all hold the master
             np.testing.assert_array_equal(r.input_vectors, replicas[0].input_vectors)
             np.testing.assert_array_equal(r.layer.weights, replicas[0].layer.weights)
+            for name in ("input", "output"):   # and the momentum of its settling rows
+                np.testing.assert_array_equal(r.velocity[name], replicas[0].velocity[name])
+        assert replicas[0].settling["input"].size and replicas[0].settling["output"].size
         rounds.append(info)
 
     model = fit_distributed(Word2Vec(dim=12, epochs=2, min_count=2, progress=False, seed=3), corpus, client,

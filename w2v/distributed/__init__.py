@@ -23,18 +23,22 @@ Design
    layer, its own threads), on its replica. The ranges are dealt round-robin, so the ``n`` workers
    train neighbouring parts of the corpus at the same time, as one process would read them. The
    learning rate follows the global progress: a worker at local position ``l`` of a round that
-   began at global position ``G`` uses ``s * alpha(G + n * l)``, with ``s = n / 2`` (see 3 and
+   began at global position ``G`` uses ``s * alpha(G + n * l)``, with ``s = n / 4`` (see 3 and
    below), at least 1, and capped so that no replica trains above 0.2, where CBOW's own updates
-   diverge (CBOW's 0.05 at 16 workers: ``s = 4``); with 2 workers ``s = 1``: their plain-rate
-   changes are summed, which on the benchmark corpus scored as well as one process.
+   diverge (CBOW's 0.05 at 32 workers: ``s = 4``); up to 4 workers ``s = 1``, the plain rate
+   (2 workers' changes are simply summed; from 3 on the settling rows take momentum, see 3).
 3. **Combination** (:mod:`~w2v.distributed.combine`), on the workers: each worker keeps the
    rows of the input and output matrices it changed and their change. Worker ``j`` of the ``m``
    that trained combines block ``j`` of the rows (ids ``r`` with ``r % m == j``): it fetches that
    block of every worker's change from the worker's block server (a Dask actor, called from worker
    to worker without the scheduler; a reduce-scatter), adds to its copy of the master the sum of
-   the changes divided by ``s`` (never by less than ``n / 2``, see below); then every worker
-   fetches every combined block from the block servers (an all-gather) and sets those rows, so
-   that every replica equals the new master. The client only schedules three tasks per worker
+   the changes divided by ``s`` (never by less than ``n / 4``, see below), where the rows that
+   settle within a round (those expected to be updated at least 30 times in one worker's round,
+   :func:`~w2v.distributed.combine.round_updates`) take it with momentum from 3 workers on:
+   ``A = A' / 2 + U / 2``, ``U`` the round's change and ``A'`` the row's change in the round
+   before, which every worker keeps for those rows (zero at the start of a run, a resumed one
+   too); then every worker fetches every combined block from the block servers (an all-gather)
+   and sets those rows, so that every replica equals the new master. The client only schedules three tasks per worker
    and round, none depending on more than one other, and fetches the master from a worker at the
    end of each epoch (history, callbacks, the state file) and on Ctrl-C.
 4. **Faults.** Tasks are pinned to the worker holding the replica; while waiting the client checks
@@ -82,14 +86,18 @@ Where the first order fails, the choice of ``s`` matters: a frequent word's row,
 of times in a round, settles on every replica where that replica's data puts it, and the sum of
 ``n`` settled changes divided by ``s`` moves it ``n / s`` times as far, past the optimum. The plain
 sum (``s = 1``) diverged at 4 workers on a fifth of the benchmark corpus even with rounds of 2,000
-words; an overshoot of 2 stayed stable (CBOW, 8 workers, ``s = 4``) and 8 / 3 and 4 diverged,
-hence the floor of ``n / 2`` under the divisor. Averaging (``s = n``) never overshoots, but trains
-every replica at ``n`` times the rate, where its own updates are far from the first order:
-``s = n / 2``, the lowest rate with an overshoot of 2, scored better on the benchmark corpus (at 4
-workers within 0.4 points of analogy accuracy and 0.02 of WS-353 of one process for skip-gram and
-CBOW, means of three seeds, where averaging lost 1.75 points for CBOW and 0.04 of WS-353 for
-skip-gram; at 8 workers skip-gram 0.7 points below instead of 1.7, while CBOW, whose cap already
-made ``s = 4``, stays 2.2 points below).
+words; an overshoot of 2 stayed stable (CBOW, 8 workers, ``s = 4``) and 8 / 3 and 4 diverged.
+Averaging (``s = n``) never overshoots, but trains every replica at ``n`` times the rate, where its
+own updates are far from the first order (one process of CBOW at 4 times its rate loses half its
+analogy accuracy). So the rows that settle, those expected to be updated 30 times or more in a
+worker's round, take their change with momentum 0.5: a heavy ball with momentum ``m`` stays stable
+for steps up to ``2 (1 + m) / (1 - m)`` = 6 times the settling one, which lets the replicas train
+at ``s = n / 4`` (an overshoot of 4), while the other rows take their first-order step at once
+(momentum on every row left CBOW at 4 workers 0.023 of WS-353 below one process). On the benchmark corpus (5 epochs,
+means of three seeds, against one process) 4 workers are within 0.2 points of analogy accuracy and
+0.01 of WS-353 for skip-gram and CBOW; at 8 workers skip-gram is 1.1 points and 0.022 below and
+CBOW 1.4 points below (with ``s = n / 2`` and no momentum: 0.7 and 0.020, and 2.2); with rounds of
+10,000 words CBOW at 8 workers is 0.96 points below.
 What the first order misses also grows with the round: the replicas drift apart for ``round_words``
 words at ``s`` times the rate, which is why the default round is short (20,000 words per worker).
 Averaging per row over the workers that touched it at the plain learning rate (Spark MLlib's

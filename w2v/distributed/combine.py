@@ -16,9 +16,11 @@ that touched row ``r``). The rules:
   with all ``n`` shares, for every ``s``. Where the first order fails (a frequent word's row,
   updated thousands of times in a round, settles where its own data puts it), ``n`` settled
   replicas move the row ``n / s`` times as far as one replica moved it. The distributed trainer
-  takes ``s = n / 2``: an overshoot of 2 stayed stable on the benchmark corpus (8 / 3 and 4
-  diverged), and the lower the replicas' rate, the closer their own updates stay to the first
-  order (at 4 workers ``s = 2`` scored better than plain averaging, ``s = 4``; see the README).
+  takes ``s = n / 4`` (at least 1): the lower the replicas' rate, the closer their own updates stay
+  to the first order (one process at 4 times CBOW's rate loses half its analogy accuracy); and the
+  rows that settle within a round (:func:`settling_rows`) take their change with momentum
+  (:func:`with_momentum`), which keeps an overshoot of 4 stable where without it 8 / 3 and 4
+  diverged (see the README).
 - ``"mean"``: ``W'[r] = W[r] + (1 / |K_r|) * sum_{k in K_r} D_k[r]``, per-row averaging over the
   workers that touched the row (Spark MLlib's rule since 2019, when summed updates made it diverge
   at 40-50 partitions). At the plain learning rate this is one worker's step for every row that all
@@ -27,7 +29,8 @@ that touched row ``r``). The rules:
   a frequent row to where its data puts it overshoot ``n``-fold, and training diverges unless the
   rounds are very short.
 
-Only touched rows travel: worker ``k`` sends ``|R_k|`` rows and receives the union of all ``R_k``.
+Only touched rows travel: worker ``k`` sends ``|R_k|`` rows and receives the union of all ``R_k``
+(and the settling rows every round, nearly all of which a round touches anyway).
 
 :func:`touched_rows` and :func:`combine_deltas` run compiled loops (:mod:`~w2v.distributed._combine_kernel`):
 in numpy they took most of a worker's own time in a round (in one process, 2 workers, skip-gram,
@@ -46,21 +49,41 @@ RULES = ("average", "mean", "sum")
 #: (word2vec's own updates stay stable there; CBOW at 0.4 diverged on the benchmark corpus)
 MAX_LOCAL_ALPHA = 0.2
 #: how much farther than one replica a combined change may move a row that every replica moved to
-#: the same place: the replicas train at ``n / MAX_OVERSHOOT`` times the rate (CBOW at 8 workers
-#: stayed stable at 2, diverged at 8 / 3 and 4)
-MAX_OVERSHOOT = 2.0
+#: the same place: the replicas train at ``n / MAX_OVERSHOOT`` times the rate. Stable because the rows
+#: that settle take their change through :data:`SETTLED_MOMENTUM` (a heavy ball with momentum ``m``
+#: stays stable for steps up to ``2 (1 + m) / (1 - m)`` = 6 times the settling one); without it CBOW
+#: at 8 workers stayed stable at 2 and diverged at 8 / 3 and 4
+MAX_OVERSHOOT = 4.0
+#: the momentum with which the rows that settle within a round take their combined change: each
+#: round's change ``U`` of such a row enters as ``A = m A' + (1 - m) U``, ``A'`` the row's change in
+#: the round before (block momentum, on those rows only: the others take ``U`` at once)
+SETTLED_MOMENTUM = 0.5
+#: the overshoot that stays stable without momentum (CBOW at 8 workers with ``s = 4``; 2 workers'
+#: plain-rate sum scored as well as one process, and worse with momentum on the demo corpus)
+STABLE_OVERSHOOT = 2.0
+#: a row settles within a round when it is expected to be updated this many times in one worker's
+#: round (on the benchmark corpus, CBOW, rounds of 20,000 words: the input rows of the ~300 most
+#: frequent words)
+SETTLING_UPDATES = 30.0
 
 
 def replica_rate_factor(n: int, alpha: float) -> float:
     """The factor ``s`` of the replicas' learning rate under the "scaled" rule, for ``n`` workers
     and the learning rate ``alpha``: ``n / MAX_OVERSHOOT``, the lowest rate whose changes, summed
     and divided by it, move a row every replica settled no more than :data:`MAX_OVERSHOOT` times as
-    far as one replica moved it (the replicas' own updates are the more nonlinear the higher their
-    rate: at 4 workers on the benchmark corpus, ``s = 2`` rather than 4 gave CBOW 1.35 points more
-    analogy accuracy and skip-gram 0.018 more WS-353 (and 0.4 points less analogy accuracy), and 2
-    workers at the plain rate scored as well as one process); at least 1, and never above
+    far as one replica moved it, which the momentum of the settling rows keeps stable (the
+    replicas' own updates are the more nonlinear the higher their rate: one process of CBOW at 4
+    times its rate scores half its analogy accuracy; see the README); at least 1, and never above
     :data:`MAX_LOCAL_ALPHA` (CBOW at 8 x 0.05 diverges on one replica already)."""
     return float(max(1.0, min(n / MAX_OVERSHOOT, MAX_LOCAL_ALPHA / alpha)))
+
+
+def settled_momentum(n: int, alpha: float) -> float:
+    """The momentum of the settling rows under the "scaled" rule for ``n`` workers and the learning
+    rate ``alpha``: :data:`SETTLED_MOMENTUM` where a row every replica settled would move more than
+    :data:`STABLE_OVERSHOOT` times as far as one replica moved it (from 3 workers on), else 0."""
+    overshoot = n / change_divisor(n, replica_rate_factor(n, alpha))
+    return SETTLED_MOMENTUM if overshoot > STABLE_OVERSHOOT else 0.0
 
 
 def change_divisor(n: int, scale: float) -> float:
@@ -69,6 +92,102 @@ def change_divisor(n: int, scale: float) -> float:
     at least ``n / MAX_OVERSHOOT``, so that a row every replica settled moves at most
     :data:`MAX_OVERSHOOT` times as far as one replica moved it."""
     return float(max(scale, n / MAX_OVERSHOOT))
+
+
+def round_updates(counts: np.ndarray, keep: np.ndarray, round_words: int, window: int, architecture: str,
+                  layer, shared_negatives: bool = False) -> dict:
+    """How often each row of the two matrices is expected to be updated in one worker's round.
+
+    A word kept by subsampling (``keep``) has on average ``window + 1`` context words (a radius
+    drawn from 1..window on both sides). Its input row is updated once per centre word it is a
+    context of (both architectures); skip-gram makes one example per (centre, context) pair (one
+    per centre with ``shared_negatives``, whose context words share one draw), CBOW one per centre,
+    and the output layer says which of its rows an example updates
+    (:meth:`w2v.models.output_layers.OutputLayer.expected_row_updates`).
+
+    Parameters
+    ----------
+    counts : int (V,)
+        The vocabulary's counts.
+    keep : float (V,)
+        Subsampling's keep probabilities.
+    round_words : int
+    window : int
+    architecture : {"skipgram", "cbow"}
+    layer : OutputLayer
+    shared_negatives : bool
+
+    Returns
+    -------
+    dict
+        ``"input"``: float64 (V,); ``"output"``: float64 (rows of the output matrix,).
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    kept = float(round_words) * counts / max(counts.sum(), 1.0) * np.asarray(keep, dtype=np.float64)
+    contexts = float(window) + 1.0
+    per_centre = contexts if architecture == "skipgram" and not shared_negatives else 1.0
+    return {"input": kept * contexts,
+            "output": layer.expected_row_updates(kept * per_centre, kept.sum() * per_centre)}
+
+
+def settling_rows(updates: np.ndarray) -> np.ndarray:
+    """The rows expected to be updated at least :data:`SETTLING_UPDATES` times in a round
+    (:func:`round_updates`): those that settle within it.
+
+    Parameters
+    ----------
+    updates : float (R,)
+
+    Returns
+    -------
+    int32 (h,)
+        Ascending row ids.
+    """
+    return np.flatnonzero(np.asarray(updates, dtype=np.float64) >= SETTLING_UPDATES).astype(np.int32)
+
+
+def with_momentum(rows: np.ndarray, change: np.ndarray, settling: np.ndarray, velocity: np.ndarray,
+                  momentum: float = SETTLED_MOMENTUM) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A combined change in which the settling rows move with momentum (:data:`SETTLED_MOMENTUM`).
+
+    Parameters
+    ----------
+    rows : int32 (k,)
+        Ascending ids of the rows changed this round (:func:`combine_deltas`' ``union``).
+    change : float32 (k, dim)
+        Their combined change ``U``.
+    settling : int32 (h,)
+        Ascending ids of the settling rows (:func:`settling_rows`) this combination covers,
+        whether changed this round or not.
+    velocity : float32 (h, dim)
+        Their change in the round before, ``A'`` (zero before the first round).
+    momentum : float
+        ``m``.
+
+    Returns
+    -------
+    rows : int32 (u,)
+        ``rows`` and ``settling``, ascending.
+    change : float32 (u, dim)
+        ``U`` for the other rows; ``A = m A' + (1 - m) U`` for the settling ones (``U`` zero where
+        no worker changed the row: it keeps moving with its momentum).
+    velocity : float32 (h, dim)
+        ``A``, the settling rows' change this round.
+    """
+    rows, settling = np.asarray(rows, dtype=np.int32), np.asarray(settling, dtype=np.int32)
+    change, velocity = np.asarray(change, dtype=np.float32), np.asarray(velocity, dtype=np.float32)
+    dim = velocity.shape[1] if velocity.ndim == 2 else change.shape[1]
+    now = np.zeros((settling.size, dim), dtype=np.float64)
+    at = np.searchsorted(rows, settling)
+    changed = at < rows.size
+    changed[changed] = rows[at[changed]] == settling[changed]
+    now[changed] = change[at[changed]]
+    moved = (momentum * velocity.astype(np.float64) + (1.0 - momentum) * now).astype(np.float32)
+    union = np.union1d(rows, settling).astype(np.int32)
+    combined = np.zeros((union.size, dim), dtype=np.float32)
+    combined[np.searchsorted(union, rows)] = change
+    combined[np.searchsorted(union, settling)] = moved
+    return union, combined, moved
 
 
 def touched_rows(after: np.ndarray, before: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

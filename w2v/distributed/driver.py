@@ -22,7 +22,7 @@ from w2v._jit import interrupts_deferred
 from w2v.distributed import shards, waiting
 from w2v.distributed import worker as remote
 from w2v.distributed.cluster import ClusterError, check_client
-from w2v.distributed.combine import change_divisor, exchange_bytes, replica_rate_factor
+from w2v.distributed.combine import change_divisor, exchange_bytes, replica_rate_factor, settled_momentum
 from w2v.distributed.reading import CorpusSource, corpus_source
 from w2v.errors import CorpusError, TrainingDiverged
 from w2v.models import params, training
@@ -65,9 +65,9 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
         default) trains each of the ``n`` replicas at ``s = n / MAX_OVERSHOOT`` times the learning
         rate (at least 1; less where that would exceed ``MAX_LOCAL_ALPHA``:
         :func:`~w2v.distributed.combine.replica_rate_factor`) and adds the sum of the changes
-        divided by ``s`` (by at least ``n / MAX_OVERSHOOT``); ``"mean"`` (per row, over the workers
-        that touched it, at the plain learning rate: Spark MLlib's rule) and ``"sum"`` are there
-        for comparison.
+        divided by ``s`` (by at least ``n / MAX_OVERSHOOT``; the settling rows with momentum:
+        :func:`~w2v.distributed.combine.settled_momentum`); ``"mean"`` (per row, over the workers
+        that touched it, at the plain learning rate: Spark MLlib's rule) and ``"sum"`` are there for comparison.
     on_round : callable, optional
         Called as ``on_round(info)`` after every round (dict: epoch, round, workers, words, lost).
     vocabulary : Vocabulary, optional
@@ -145,7 +145,8 @@ class _Run:
             "architecture": model.architecture, "objective": model.objective,
             "shared_negatives": bool(model.shared_negatives), "cbow_mean": bool(model.cbow_mean),
             "window": int(model.window), "alpha": model.effective_alpha, "min_alpha": model.effective_min_alpha,
-            "seed": int(model.seed),
+            "seed": int(model.seed), "round_words": round_words,   # the settling rows, for their momentum:
+            "settling": rule == "scaled" and settled_momentum(len(self.active), model.effective_alpha) > 0,
         }
 
     # -- setup and teardown -------------------------------------------------------------------
@@ -398,6 +399,7 @@ class _Run:
         m = len(survivors)
         rule = "average" if self.rule == "scaled" else self.rule
         divisor = change_divisor(n, self._alpha_scale(n))
+        momentum = settled_momentum(n, self.model.effective_alpha) if self.setup["settling"] else 0.0
         # each combining worker fetches its block of every change from the others' block servers
         peers = self._peers(survivors)
         if peers is None:   # a worker left before the list reached it: the round is redone without it
@@ -405,7 +407,7 @@ class _Run:
             return None
         self.combinations += 1
         attempt = self.combinations
-        blocks = {w: self._on(w, remote.combine_block, self.id, peers, j, rule, divisor, attempt)
+        blocks = {w: self._on(w, remote.combine_block, self.id, peers, j, rule, divisor, attempt, momentum)
                   for j, w in enumerate(survivors)}
         combined, lost = self._collect(blocks, needed=survivors)
         if len(combined) < m:

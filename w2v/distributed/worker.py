@@ -28,7 +28,7 @@ import numpy as np
 
 from w2v.corpus import EncodedCorpus, Vocabulary
 from w2v.corpus.scan import choose_engine
-from w2v.distributed.combine import combine_deltas, touched_rows
+from w2v.distributed.combine import combine_deltas, round_updates, settling_rows, touched_rows, with_momentum
 from w2v.distributed.shards import RangeCorpus
 from w2v.errors import TrainingDiverged
 from w2v.models import training
@@ -55,6 +55,9 @@ class _Run:
     delta: dict | None = None     # this worker's change in the round it trained last
     abandoned: int = -1           # the last combination the driver gave up (abandon_combine)
     combined: tuple | None = None  # (combination, block) this worker combined last (combine_block)
+    settling: dict | None = None  # "input"/"output" -> int32 ids of the rows that settle within a round
+    velocity: dict | None = None  # "input"/"output" -> float32 (h, dim): their change in the last round applied
+    velocity_before: dict | None = None  # the same at the start of the round trained last
 
 
 #: run id -> this worker's state of that run
@@ -75,7 +78,8 @@ def start_run(run_id: str, setup: dict, ranges: dict) -> dict:
         :class:`w2v.models.output_layers.OutputLayer`), ``keep`` float32 (V,), ``tokenizer``,
         ``max_sentence_length``, ``phrases`` (a fitted Phrases or None) and the plan fields
         (``architecture``, ``objective``, ``shared_negatives``, ``cbow_mean``, ``window``,
-        ``alpha``, ``min_alpha``, ``seed``).
+        ``alpha``, ``min_alpha``, ``seed``), ``round_words`` and ``settling`` (whether the rows that
+        settle within a round are tracked, for their momentum).
     ranges : dict of int to ByteRange
         The ranges this worker trains first.
 
@@ -92,11 +96,26 @@ def start_run(run_id: str, setup: dict, ranges: dict) -> dict:
                layer=layer, keep=np.ascontiguousarray(setup["keep"], dtype=np.float32),
                before_input=input_vectors.copy(), before_output=layer.weights.copy(),
                stop=threading.Event())
+    _start_momentum(run, setup)
     # one choice for the whole share: each range alone is small, but the compiled scan's kernels,
     # once loaded, read every range of it several times faster than the Python path
     run.engine = choose_engine(RangeCorpus(list(run.ranges.values()), setup["tokenizer"]))
     _RUNS[run_id] = run
     return _encode_all(run, run.ranges)
+
+
+def _start_momentum(run: _Run, setup: dict) -> None:
+    """The rows that settle within a round (:func:`~w2v.distributed.combine.settling_rows`) and
+    their momentum, zero at the start of the run (a resumed run starts it afresh too), when
+    ``setup["settling"]`` asks for them."""
+    if not setup.get("settling"):
+        return
+    updates = round_updates(setup["counts"], run.keep, setup["round_words"], setup["window"], setup["architecture"],
+                            run.layer, shared_negatives=setup["shared_negatives"])
+    run.settling = {name: settling_rows(expected) for name, expected in updates.items()}
+    dim = run.input_vectors.shape[1]
+    run.velocity = {name: np.zeros((len(rows), dim), np.float32) for name, rows in run.settling.items()}
+    run.velocity_before = _copied(run.velocity)
 
 
 def _encode_all(run: _Run, ranges: dict) -> dict:
@@ -147,6 +166,19 @@ def _train_piece(run: _Run, piece: EncodedCorpus, schedule: dict, stream: tuple,
     return trainer.run_epoch(piece, stream, progress, run.stop)
 
 
+def begin_round(run: _Run, round_no: int) -> None:
+    """Keep the master the replica holds (and the momentum of its settling rows) as the start of
+    round ``round_no``: what the round's change is taken against, and what a redone round goes
+    back to (:func:`set_master` with None)."""
+    if run.applied != round_no - 1:
+        raise RuntimeError(f"worker holds round {run.applied} of this run, not {round_no - 1}")
+    np.copyto(run.before_input, run.input_vectors)
+    np.copyto(run.before_output, run.layer.weights)
+    if run.settling is not None:
+        run.velocity_before = _copied(run.velocity)
+    run.base_round, run.delta, run.combined = round_no - 1, None, None
+
+
 def train_round(run_id: str, round_no: int, pieces: list, schedule: dict) -> dict:
     """Train this round's words on the replica (which holds the master of the last round) and keep
     the change here for the workers combining it (:class:`BlockServer`).
@@ -171,11 +203,7 @@ def train_round(run_id: str, round_no: int, pieces: list, schedule: dict) -> dic
         ``rows``: how many rows of the input and output matrices changed.
     """
     run = _state(run_id)
-    if run.applied != round_no - 1:
-        raise RuntimeError(f"worker holds round {run.applied} of run {run_id}, not {round_no - 1}")
-    np.copyto(run.before_input, run.input_vectors)
-    np.copyto(run.before_output, run.layer.weights)
-    run.base_round, run.delta, run.combined = round_no - 1, None, None
+    begin_round(run, round_no)
     progress = training.Progress(words_done=int(schedule["words_before_per_worker"]))
     began = time.perf_counter()
     interrupted = False
@@ -243,7 +271,8 @@ class BlockServer:
         return combined_block(run_id, attempt)
 
 
-def combine_block(run_id: str, peers: list, block: int, rule: str, divisor: float, attempt: int = 0) -> dict:
+def combine_block(run_id: str, peers: list, block: int, rule: str, divisor: float, attempt: int = 0,
+                  momentum: float = 0.0) -> dict:
     """Combine one block of rows over the workers' changes: the new master values of its rows.
 
     Parameters
@@ -261,12 +290,16 @@ def combine_block(run_id: str, peers: list, block: int, rule: str, divisor: floa
     attempt : int
         Which combination of the run this is (counted by the driver): :func:`abandon_combine`
         with this number or a later one makes a fetch that waits give up.
+    momentum : float
+        Of the settling rows' change this round (:func:`~w2v.distributed.combine.with_momentum`;
+        0: they take it at once).
 
     Returns
     -------
     dict
         Rows combined per matrix (``input``, ``output``). The combined block, ``{"input": (rows,
-        values), "output": (rows, values)}`` (the rows any worker changed and their new values:
+        values), "output": (rows, values)}`` (the rows any worker changed, and the block's
+        settling rows, and their new values:
         this worker's copy of the master at the start of the round plus the combined change),
         stays here for :func:`apply_round` on every worker (:meth:`BlockServer.combined_block`).
 
@@ -283,6 +316,10 @@ def combine_block(run_id: str, peers: list, block: int, rule: str, divisor: floa
     combined = {}
     for name, before in (("input", run.before_input), ("output", run.before_output)):
         rows, change = combine_deltas([part[name] for part in parts], before.shape[0], rule, divisor)
+        if run.settling is not None:
+            mine = run.settling[name] % len(peers) == block
+            rows, change, _ = with_momentum(rows, change, run.settling[name][mine], run.velocity[name][mine],
+                                            momentum)
         values = before[rows] + change
         if not np.isfinite(values).all():
             raise TrainingDiverged(
@@ -371,6 +408,12 @@ def apply_round(run_id: str, round_no: int, peers: list, attempt: int = 0) -> di
             rows, values = block[name]
             matrix[rows] = values
             received[name] += len(rows)
+    if run.settling is not None:
+        # the settling rows' change this round, the momentum of the next: the same on every replica
+        for name, matrix, before in (("input", run.input_vectors, run.before_input),
+                                     ("output", run.layer.weights, run.before_output)):
+            rows = run.settling[name]
+            run.velocity[name] = matrix[rows] - before[rows]
     run.applied = round_no
     return received
 
@@ -386,15 +429,19 @@ def master(run_id: str, round_no: int):
 
     Returns
     -------
-    (float32 (V, dim), float32 (V', dim)) or None
-        The input and output matrices.
+    (float32 (V, dim), float32 (V', dim), dict or None) or None
+        The input and output matrices, and the momentum of their settling rows (``velocity``).
     """
     run = _state(run_id)
     if run.base_round == round_no:              # training (or trained) the next round
-        return run.before_input.copy(), run.before_output.copy()
+        return run.before_input.copy(), run.before_output.copy(), _copied(run.velocity_before)
     if run.applied == round_no and run.base_round == round_no - 1:   # applied, not trained since
-        return run.input_vectors.copy(), run.layer.weights.copy()
+        return run.input_vectors.copy(), run.layer.weights.copy(), _copied(run.velocity)
     return None
+
+
+def _copied(velocity: dict | None) -> dict | None:
+    return None if velocity is None else {name: v.copy() for name, v in velocity.items()}
 
 
 def set_master(run_id: str, round_no: int, weights) -> None:
@@ -402,11 +449,13 @@ def set_master(run_id: str, round_no: int, weights) -> None:
     to go back to this worker's own copy of the master at the start of its last round)."""
     run = _state(run_id)
     if weights is None:
-        weights, round_no = (run.before_input, run.before_output), run.base_round
+        weights, round_no = (run.before_input, run.before_output, run.velocity_before), run.base_round
     np.copyto(run.input_vectors, weights[0])
     np.copyto(run.layer.weights, weights[1])
     np.copyto(run.before_input, weights[0])
     np.copyto(run.before_output, weights[1])
+    if run.settling is not None:
+        run.velocity, run.velocity_before = _copied(weights[2]), _copied(weights[2])
     run.base_round = run.applied = round_no
     run.delta = None
 

@@ -120,6 +120,24 @@ class OutputLayer:
         (at most ``count``); ``(0, 0)`` for the layers without a tree."""
         return 0, 0
 
+    def expected_row_updates(self, targets: np.ndarray, examples: float) -> np.ndarray:
+        """How often each row of :attr:`weights` is expected to be updated in a stretch of training
+        of ``examples`` examples in which word ``w`` is the target ``targets[w]`` times: here, where a
+        row is a word and only the target's row is updated, ``targets`` itself. What the distributed
+        trainer tells the rows that settle within a round by
+        (:func:`w2v.distributed.combine.settling_rows`).
+
+        Parameters
+        ----------
+        targets : float64 (V,)
+        examples : float
+
+        Returns
+        -------
+        float64 (rows,)
+        """
+        return np.asarray(targets, dtype=np.float64)
+
 
 def checked_array(arrays: dict, name: str, dtype, shape: tuple, low=None, high=None) -> np.ndarray:
     """``arrays[name]`` as a C-contiguous ``dtype`` array, after checking it.
@@ -172,6 +190,16 @@ def _alias_table(arrays, n_words):
             checked_array(arrays, "alias", np.int32, (n_words,), 0, n_words - 1))
 
 
+def _with_noise_draws(arrays, targets, examples) -> np.ndarray:
+    """``targets`` plus the expected draws of each word as noise in ``examples`` examples, from the
+    alias table (word ``i`` is drawn with ``(accept[i] + sum of (1 - accept[j]) over the columns j
+    aliased to i) / V``)."""
+    accept = np.asarray(arrays.accept, dtype=np.float64)
+    noise = accept.copy()
+    np.add.at(noise, np.asarray(arrays.alias), 1.0 - accept)
+    return np.asarray(targets, dtype=np.float64) + float(examples) * int(arrays.negative) * noise / max(noise.size, 1)
+
+
 class NegativeSampling(OutputLayer):
     """Negative sampling: the observed word against ``negative`` draws of unigram^0.75 noise."""
 
@@ -196,6 +224,9 @@ class NegativeSampling(OutputLayer):
 
     def target_rows(self):
         return self.arrays.negative + 1
+
+    def expected_row_updates(self, targets, examples):
+        return _with_noise_draws(self.arrays, targets, examples)
 
 
 class NoiseContrastive(OutputLayer):
@@ -225,6 +256,9 @@ class NoiseContrastive(OutputLayer):
 
     def target_rows(self):
         return self.arrays.negative + 1
+
+    def expected_row_updates(self, targets, examples):
+        return _with_noise_draws(self.arrays, targets, examples)
 
 
 class HierarchicalSoftmax(OutputLayer):
@@ -272,6 +306,17 @@ class HierarchicalSoftmax(OutputLayer):
     def path_rows(self):
         return self.target_rows()
 
+    def expected_row_updates(self, targets, examples):
+        # an inner node is on the path of every word below it; one depth at a time, so that no
+        # temporary of the size of the whole tree's paths is made
+        targets = np.asarray(targets, dtype=np.float64)
+        updates = np.zeros(self.weights.shape[0])
+        for depth in range(self.arrays.points.shape[1]):
+            deeper = self.arrays.lengths > depth
+            updates += np.bincount(self.arrays.points[deeper, depth], weights=targets[deeper],
+                                   minlength=self.weights.shape[0])
+        return updates
+
 
 class FullSoftmax(OutputLayer):
     """Full softmax over the whole vocabulary: O(V * dim) per example, for small vocabularies."""
@@ -294,6 +339,10 @@ class FullSoftmax(OutputLayer):
 
     def score_width(self):
         return self.weights.shape[0]
+
+    def expected_row_updates(self, targets, examples):
+        # every example updates every row (by its probability)
+        return np.full(self.weights.shape[0], float(examples))
 
 
 #: objective name -> output layer; the order is the one help texts list
