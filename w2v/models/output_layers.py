@@ -191,13 +191,12 @@ def _alias_table(arrays, n_words):
 
 
 def _with_noise_draws(arrays, targets, examples) -> np.ndarray:
-    """``targets`` plus the expected draws of each word as noise in ``examples`` examples, from the
-    alias table (word ``i`` is drawn with ``(accept[i] + sum of (1 - accept[j]) over the columns j
-    aliased to i) / V``)."""
-    accept = np.asarray(arrays.accept, dtype=np.float64)
-    noise = accept.copy()
-    np.add.at(noise, np.asarray(arrays.alias), 1.0 - accept)
-    return np.asarray(targets, dtype=np.float64) + float(examples) * int(arrays.negative) * noise / max(noise.size, 1)
+    """``targets`` plus the expected draws of each word as noise in ``examples`` examples (the
+    distribution the layer's alias table samples from)."""
+    from w2v.corpus import AliasTable
+
+    noise = AliasTable(arrays.accept, arrays.alias).probabilities()
+    return np.asarray(targets, dtype=np.float64) + float(examples) * int(arrays.negative) * noise
 
 
 class NegativeSampling(OutputLayer):
