@@ -108,7 +108,9 @@ def start_run(run_id: str, setup: dict, ranges: dict) -> dict:
 def _start_momentum(run: _Run, setup: dict) -> None:
     """The rows that settle within a round (:func:`~w2v.distributed.combine.settling_rows`) and
     their momentum, zero at the start of the run (a resumed run starts it afresh too), when
-    ``setup["settling"]`` asks for them."""
+    ``setup["settling"]`` asks for them. The replicas' rate factor that tells them is the one at the
+    start of the run: workers lost later lower it, so the set is then, if anything, too large (the
+    safe side)."""
     if not setup.get("settling"):
         return
     updates = round_updates(setup["counts"], run.keep, setup["round_words"], setup["window"], setup["architecture"],
