@@ -127,6 +127,12 @@ def test_settling_rows_are_those_expected_to_be_updated_thirty_times_in_a_round(
     assert settling_rows(np.zeros(3)).dtype == np.int32 and settling_rows(np.zeros(3)).size == 0
 
 
+def test_settling_counts_a_replicas_update_at_its_rate():
+    # a replica at 4 times the rate moves a row in one update about as far as 4 updates at the plain rate
+    np.testing.assert_array_equal(settling_rows(np.array([400.0, 7.5, 7.4, 0.0, 10.0]), rate_factor=4.0), [0, 1, 4])
+    np.testing.assert_array_equal(settling_rows(np.array([400.0, 7.5, 10.0]), rate_factor=1.0), [0])
+
+
 @pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
 def test_round_updates_count_each_rows_updates_in_a_workers_round(architecture):
     # 1,000 words, of which "a" is 600 (kept half the time), "b" 300 and "c" 100; rounds of 100 words,

@@ -177,6 +177,18 @@ def test_a_settling_row_moves_with_momentum_and_every_replica_agrees():
             np.testing.assert_array_equal(state.velocity[name], first.velocity[name])
 
 
+@pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
+def test_the_settling_rows_follow_the_replicas_rate(architecture):
+    # rounds of 250 words: each input row is expected to be updated 16.5 times in a worker's round,
+    # which settles a row on 16 workers (replicas at 4 times the rate: 66 updates' worth), not on 4
+    # (replicas at the plain rate); 16 workers in rounds of 5,000 words diverged before this
+    for n_workers, settles in ((16, True), (4, False)):
+        _, client, run = _started_run(architecture, n_workers=n_workers, round_words=250)
+        for w in client.names:
+            rows = client.states[w][run.id].settling["input"]
+            np.testing.assert_array_equal(rows, np.arange(10) if settles else [])
+
+
 def test_two_workers_sum_the_changes_of_settling_rows_at_once():
     model, client, run = _started_run("skipgram", n_workers=2, round_words=1000)
     before = model._input.copy()

@@ -34,7 +34,8 @@ Design
    to worker without the scheduler; a reduce-scatter), adds to its copy of the master the sum of
    the changes divided by ``s`` (never by less than ``n / 4``, see below), where the rows that
    settle within a round (those expected to be updated at least 30 times in one worker's round,
-   :func:`~w2v.distributed.combine.round_updates`) take it with momentum from 3 workers on:
+   :func:`~w2v.distributed.combine.round_updates`, an update at ``s`` times the rate counting
+   ``s`` times) take it with momentum from 3 workers on:
    ``A = A' / 2 + U / 2``, ``U`` the round's change and ``A'`` the row's change in the round
    before, which every worker keeps for those rows (zero at the start of a run, a resumed one
    too); then every worker fetches every combined block from the block servers (an all-gather)
@@ -90,20 +91,21 @@ words; an overshoot of 2 stayed stable (CBOW, 8 workers, ``s = 4``) and 8 / 3 an
 Averaging (``s = n``) never overshoots, but trains every replica at ``n`` times the rate, where its
 own updates are far from the first order (one process of CBOW at 4 times its rate loses half its
 analogy accuracy). So the rows that settle, those expected to be updated 30 times or more in a
-worker's round, take their change with momentum 0.5: a heavy ball with momentum ``m`` stays stable
-for steps up to ``2 (1 + m) / (1 - m)`` = 6 times the settling one, which lets the replicas train
-at ``s = n / 4`` (an overshoot of 4), while the other rows take their first-order step at once
-(momentum on every row left CBOW at 4 workers 0.023 of WS-353 below one process). On the benchmark corpus (5 epochs,
-means of three seeds, against one process) 4 workers are within 0.2 points of analogy accuracy and
-0.01 of WS-353 for skip-gram and CBOW; at 8 workers skip-gram is 1.1 points and 0.022 below and
-CBOW 1.4 points below (with ``s = n / 2`` and no momentum: 0.7 and 0.020, and 2.2); with rounds of
-10,000 words CBOW at 8 workers is 0.96 points below.
-What the first order misses also grows with the round: the replicas drift apart for ``round_words``
-words at ``s`` times the rate, which is why the default round is short (20,000 words per worker).
-Averaging per row over the workers that touched it at the plain learning rate (Spark MLlib's
-rule) is stable but trains the rows that every worker touches at ``alpha / n``, which on small
-corpora leaves the vectors untrained. The measured comparison, with Spark's once-per-epoch rule,
-is in the README (``scripts/distributed_quality.py``).
+worker's round (an update at ``s`` times the rate moves a row as far as ``s`` at the plain rate, so
+it counts ``s`` times), take their change with momentum 0.5: a heavy ball with momentum ``m`` stays
+stable for steps up to ``2 (1 + m) / (1 - m)`` = 6 times the settling one, which lets the replicas
+train at ``s = n / 4`` (an overshoot of 4), while the other rows take their first-order step at once
+(momentum on every row left CBOW at 4 workers 0.023 of WS-353 below one process). On the benchmark
+corpus (5 epochs, means of three seeds, against one process) 4 workers are within 0.2 points of
+analogy accuracy and 0.01 of WS-353 for skip-gram and CBOW; at 8 workers skip-gram is 1.2 points and
+0.025 below and CBOW 1.4 points and 0.006 below (with ``s = n / 2`` and no momentum: 0.7 and 0.020,
+and 2.2 points); with rounds of 10,000 words CBOW at 8 workers is 0.7 points and 0.002 below,
+skip-gram 0.1 points and 0.026. What the first order misses also grows with the round: the replicas
+drift apart for ``round_words`` words at ``s`` times the rate, which is why the default round is
+short (20,000 words per worker). Averaging per row over the workers that touched it at the plain
+learning rate (Spark MLlib's rule) is stable but trains the rows that every worker touches at
+``alpha / n``, which on small corpora leaves the vectors untrained. The measured comparison, with
+Spark's once-per-epoch rule, is in the README (``scripts/distributed_quality.py``).
 """
 from w2v.distributed.cluster import ClusterError, open_client
 from w2v.distributed.driver import DEFAULT_ROUND_WORDS, fit_distributed

@@ -62,8 +62,7 @@ SETTLED_MOMENTUM = 0.5
 #: plain-rate sum scored as well as one process, and worse with momentum on the demo corpus)
 STABLE_OVERSHOOT = 2.0
 #: a row settles within a round when it is expected to be updated this many times in one worker's
-#: round (on the benchmark corpus, CBOW, rounds of 20,000 words: the input rows of the ~300 most
-#: frequent words)
+#: round, counted at the plain rate (:func:`settling_rows`)
 SETTLING_UPDATES = 30.0
 
 
@@ -130,20 +129,31 @@ def round_updates(counts: np.ndarray, keep: np.ndarray, round_words: int, window
             "output": layer.expected_row_updates(kept * per_centre, kept.sum() * per_centre)}
 
 
-def settling_rows(updates: np.ndarray) -> np.ndarray:
-    """The rows expected to be updated at least :data:`SETTLING_UPDATES` times in a round
-    (:func:`round_updates`): those that settle within it.
+def settling_rows(updates: np.ndarray, rate_factor: float = 1.0) -> np.ndarray:
+    """The rows that settle within a round: those expected to be updated at least
+    :data:`SETTLING_UPDATES` times in it (:func:`round_updates`), an update of a replica at ``s``
+    times the learning rate counting ``s`` times.
+
+    How far a row settles in a round grows with its updates times their rate (each moves it a
+    fraction of the way, proportional to the rate), so the replicas' rate counts as much as the
+    number of updates: with replicas at 4 times the rate (16 workers) and rounds of 5,000 words, the
+    rows updated 8-30 times a round settled without momentum and training diverged on the benchmark
+    corpus. At 8 workers (``s = 2``) the threshold is 15 updates: on the benchmark corpus, CBOW,
+    rounds of 20,000 words, the input rows of the 738 most frequent words.
 
     Parameters
     ----------
     updates : float (R,)
+    rate_factor : float
+        ``s``, the factor of the replicas' learning rate (:func:`replica_rate_factor`).
 
     Returns
     -------
     int32 (h,)
         Ascending row ids.
     """
-    return np.flatnonzero(np.asarray(updates, dtype=np.float64) >= SETTLING_UPDATES).astype(np.int32)
+    at_plain_rate = float(rate_factor) * np.asarray(updates, dtype=np.float64)
+    return np.flatnonzero(at_plain_rate >= SETTLING_UPDATES).astype(np.int32)
 
 
 def with_momentum(rows: np.ndarray, change: np.ndarray, settling: np.ndarray, velocity: np.ndarray,

@@ -147,6 +147,7 @@ class _Run:
             "window": int(model.window), "alpha": model.effective_alpha, "min_alpha": model.effective_min_alpha,
             "seed": int(model.seed), "round_words": round_words,   # the settling rows, for their momentum:
             "settling": rule == "scaled" and settled_momentum(len(self.active), model.effective_alpha) > 0,
+            "rate_factor": self._alpha_scale(len(self.active)),
         }
 
     # -- setup and teardown -------------------------------------------------------------------

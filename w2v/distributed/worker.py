@@ -78,8 +78,9 @@ def start_run(run_id: str, setup: dict, ranges: dict) -> dict:
         :class:`w2v.models.output_layers.OutputLayer`), ``keep`` float32 (V,), ``tokenizer``,
         ``max_sentence_length``, ``phrases`` (a fitted Phrases or None) and the plan fields
         (``architecture``, ``objective``, ``shared_negatives``, ``cbow_mean``, ``window``,
-        ``alpha``, ``min_alpha``, ``seed``), ``round_words`` and ``settling`` (whether the rows that
-        settle within a round are tracked, for their momentum).
+        ``alpha``, ``min_alpha``, ``seed``), ``round_words``, ``settling`` (whether the rows that
+        settle within a round are tracked, for their momentum) and ``rate_factor`` (the factor of
+        the replicas' learning rate, which tells them).
     ranges : dict of int to ByteRange
         The ranges this worker trains first.
 
@@ -107,12 +108,14 @@ def start_run(run_id: str, setup: dict, ranges: dict) -> dict:
 def _start_momentum(run: _Run, setup: dict) -> None:
     """The rows that settle within a round (:func:`~w2v.distributed.combine.settling_rows`) and
     their momentum, zero at the start of the run (a resumed run starts it afresh too), when
-    ``setup["settling"]`` asks for them."""
+    ``setup["settling"]`` asks for them. The replicas' rate factor that tells them is the one at the
+    start of the run: workers lost later lower it, so the set is then, if anything, too large (the
+    safe side)."""
     if not setup.get("settling"):
         return
     updates = round_updates(setup["counts"], run.keep, setup["round_words"], setup["window"], setup["architecture"],
                             run.layer, shared_negatives=setup["shared_negatives"])
-    run.settling = {name: settling_rows(expected) for name, expected in updates.items()}
+    run.settling = {name: settling_rows(expected, setup["rate_factor"]) for name, expected in updates.items()}
     dim = run.input_vectors.shape[1]
     run.velocity = {name: np.zeros((len(rows), dim), np.float32) for name, rows in run.settling.items()}
     run.velocity_before = _copied(run.velocity)
