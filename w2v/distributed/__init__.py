@@ -100,12 +100,13 @@ corpus (5 epochs, means of three seeds, against one process) 4 workers are withi
 analogy accuracy and 0.01 of WS-353 for skip-gram and CBOW; at 8 workers skip-gram is 1.2 points and
 0.025 below and CBOW 1.4 points and 0.006 below (with ``s = n / 2`` and no momentum: 0.7 and 0.020,
 and 2.2 points); with rounds of 10,000 words CBOW at 8 workers is 0.7 points and 0.002 below,
-skip-gram 0.1 points and 0.026. What the first order misses also grows with the round: the replicas
-drift apart for ``round_words`` words at ``s`` times the rate, which is why the default round is
-short (20,000 words per worker). Averaging per row over the workers that touched it at the plain
-learning rate (Spark MLlib's rule) is stable but trains the rows that every worker touches at
-``alpha / n``, which on small corpora leaves the vectors untrained. The measured comparison, with
-Spark's once-per-epoch rule, is in the README (``scripts/distributed_quality.py``).
+skip-gram 0.1 points and 0.026 (over seeds 1-5: CBOW 0.9 points below and 0.001 above, skip-gram 0.5
+and 0.021 below). What the first order misses also grows with the round: the replicas drift apart
+for ``round_words`` words at ``s`` times the rate, which is why the default round is short (20,000
+words per worker). Averaging per row over the workers that touched it at the plain learning rate
+(Spark MLlib's rule) is stable but trains the rows that every worker touches at ``alpha / n``, which
+on small corpora leaves the vectors untrained. The measured comparison, with Spark's once-per-epoch
+rule, is in the README (``scripts/distributed_quality.py``).
 """
 from w2v.distributed.cluster import ClusterError, open_client
 from w2v.distributed.driver import DEFAULT_ROUND_WORDS, fit_distributed
