@@ -106,7 +106,7 @@ MAX_LOCAL_WORKERS = BOUNDS["workers"][1]
 #: (benchmark corpus, 8 workers, CBOW analogy accuracy, means of three seeds: 18.3% at 10,000 words,
 #: 17.6% at 20,000; one process 19.0%), and each round exchanges about the changed part of both
 #: matrices, so longer rounds train faster on a slow network: the README's distributed section has
-#: the trade-off (and why 10,000 is not the default: CBOW at 4 workers scored 17.6% with it, 18.7% at
+#: the trade-off (and why 10,000 is not the default: CBOW at 4 workers scored 17.8% with it, 18.7% at
 #: 20,000).
 DEFAULT_ROUND_WORDS = 20_000
 
