@@ -38,8 +38,8 @@ def scheduler_workers(client) -> dict:
     Not ``client.scheduler_info()``: a Dask client's answer is its cache, which the client's own
     periodic refresh overwrites every 2 s with a summary without workers, and which stays that
     summary while the client's refresh fails (the error is swallowed). Read there, a live cluster
-    looked empty in 1 of 1,650 calls on an idle machine, and a busy one lost both live workers
-    of a run. A scheduler that does not answer for :data:`LOST_AFTER_SECONDS` is a
+    looked empty in 1 of 1,650 calls on an idle machine (and a CI run counted both live workers of
+    its cluster lost). A scheduler that does not answer for :data:`LOST_AFTER_SECONDS` is a
     :class:`ClusterError`. The in-process client (no scheduler) answers ``scheduler_info()`` itself.
     """
     identity = getattr(getattr(client, "scheduler", None), "identity", None)
