@@ -101,6 +101,27 @@ def test_a_corpus_seen_through_phrases_gets_the_single_process_phrased_vocabular
     assert model._corpus_fingerprint == single._corpus_fingerprint
 
 
+def test_live_workers_are_asked_of_the_scheduler_not_read_from_the_clients_cache(client, monkeypatch):
+    # the client refreshes its cached scheduler_info() every 2 s with a summary without workers; read
+    # between that refresh and a reader's own, or when the reader's refresh fails, the cache said
+    # the cluster had no worker, and a run on a busy machine took both live workers for lost
+    from w2v.distributed.waiting import absent_workers, live_workers
+
+    workers = sorted(client.sync(client.scheduler.identity, n_workers=-1)["workers"])
+    assert len(workers) == 2
+    summary = client.sync(client.scheduler.identity, n_workers=0)
+    assert summary["workers"] == {}                       # what the periodic refresh caches
+
+    async def stale(*args, **kwargs):                     # the reader's refresh fails (an OSError, swallowed)
+        client._scheduler_identity = summary
+
+    monkeypatch.setattr(client, "_update_scheduler_info", stale)
+    assert client.scheduler_info()["workers"] == {}       # what a reader of the cache would see
+    assert live_workers(client) == workers
+    info, gone = absent_workers(client, workers)
+    assert sorted(info) == workers and gone == []
+
+
 def test_a_corpus_missing_on_the_workers_is_a_one_line_error(client, tmp_path):
     with pytest.raises(CorpusError) as err:
         Word2Vec(progress=False).fit(tmp_path / "missing.txt", client=client)

@@ -14,6 +14,7 @@ from callback_recorders import GensimStyle, OnlyEpochEnd
 from w2v import Word2Vec
 from w2v.corpus.demo import write_demo_corpus
 from w2v.distributed import worker as remote
+from w2v.distributed.cluster import ClusterError
 from w2v.distributed.combine import MAX_LOCAL_ALPHA, MAX_OVERSHOOT, SETTLED_MOMENTUM
 from w2v.distributed.driver import _Run, fit_distributed
 from w2v.distributed.reading import CorpusSource
@@ -40,6 +41,34 @@ def test_a_worker_gone_before_the_run_starts_hands_its_ranges_to_the_others():
     assert run.active == ["tcp://kept"]
     assert set(run.owner.values()) == {"tcp://kept"}
     assert run.threads == {"tcp://kept": 1}
+
+
+class _Scheduler:
+    """A Dask client's ``scheduler`` and ``sync`` whose first ``failures`` answers are OSErrors."""
+
+    def __init__(self, failures):
+        self.failures, self.calls = failures, 0
+        self.scheduler = types.SimpleNamespace(identity=lambda n_workers: {"workers": {"tcp://b": {}, "tcp://a": {}}})
+
+    def sync(self, function, **kwargs):
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise OSError("Timed out trying to connect")
+        return function(**kwargs)
+
+    def scheduler_info(self):
+        return {"workers": {}}   # the cache a Dask client may hold: never read when a scheduler answers
+
+
+def test_the_live_workers_outlast_a_scheduler_that_misses_a_call_and_a_silent_one_is_a_cluster_error(monkeypatch):
+    from w2v.distributed import waiting
+
+    monkeypatch.setattr(waiting, "POLL_SECONDS", 0.01)
+    monkeypatch.setattr(waiting, "LOST_AFTER_SECONDS", 0.3)
+    flaky = _Scheduler(failures=2)
+    assert waiting.live_workers(flaky) == ["tcp://a", "tcp://b"] and flaky.calls == 3
+    with pytest.raises(ClusterError, match="did not answer for 0.3 s: OSError: Timed out"):
+        waiting.live_workers(_Scheduler(failures=10 ** 9))
 
 
 def _started_run(architecture, n_workers=8, round_words=1):
