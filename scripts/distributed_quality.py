@@ -57,7 +57,8 @@ def quality(args, out) -> None:
     params = dict(epochs=args.epochs, seed=args.seed, progress=False)
     for arch in [] if args.no_single else args.archs:
         began = time.perf_counter()
-        single = Word2Vec(architecture=arch, workers=2, **params).fit(args.corpus)
+        # one thread, as each worker trains: the same settings, and a run that repeats bit for bit
+        single = Word2Vec(architecture=arch, workers=1, **params).fit(args.corpus)
         a, w = _score(single, args.questions, args.wordsim)
         _row(out, arch=arch, mode="single", workers=1, round=0, analogy=a, ws353=w,
              seconds=time.perf_counter() - began)
