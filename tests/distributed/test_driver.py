@@ -71,18 +71,21 @@ def test_the_live_workers_outlast_a_scheduler_that_misses_a_call_and_a_silent_on
         waiting.live_workers(_Scheduler(failures=10 ** 9))
 
 
-def _started_run(architecture, n_workers=8, round_words=1):
+def _started_run(architecture, n_workers=8, round_words=1, balance=False):
     """A run on ``n_workers`` in-process workers, started (each holds the model), before any round.
 
     Its 10 words occur 5 times each in 50: in rounds of one word no row settles (the combination
     rule alone); in rounds of 1,000 every row is expected to be updated more than SETTLING_UPDATES
-    times (kept 11 times, with 6 context words each) and moves with momentum."""
+    times (kept 11 times, with 6 context words each) and moves with momentum. Skip-gram's balance
+    of the two matrices (w2v.distributed.balance), which moves every row, is kept only with
+    ``balance``: the other tests see the combination rule alone."""
     model = Word2Vec(architecture=architecture, dim=4, epochs=1, min_count=1, progress=False, workers=1,
                      seed=1).fit([list("abcdefghij")] * 5)
     client = InProcessClient(n_workers)
     ranges = [types.SimpleNamespace(path="c.txt", start=i, stop=i + 1) for i in range(8)]
     owner = dict(enumerate(client.names))
     run = _Run(model, client, ranges, owner, CorpusSource("c.txt", None, 10_000), round_words, "scaled", None)
+    run.setup["balance"] = balance
     for w in client.names:
         client.submit(remote.start_run, run.id, run.setup, {}, workers=[w]).result()
     run._start_servers()
@@ -245,6 +248,83 @@ def test_a_round_begun_by_two_workers_takes_the_settling_rows_change_at_once():
     run._pull()
     np.testing.assert_allclose(model._input[2] - before[2], change[0], rtol=1e-6)   # not half of it
     np.testing.assert_allclose(client.states[client.names[0]][run.id].velocity["input"][2], change[0], rtol=1e-6)
+
+
+def _hand_made_changes(client, dim, seed=0):
+    """Changes of overlapping rows of both matrices by five of the workers."""
+    rng = np.random.default_rng(seed)
+    changes = {}
+    for k, w in enumerate(client.names[:5]):
+        rows_in = np.array(sorted({k % 6, (k + 2) % 6, 9}), np.int32)
+        rows_out = np.array(sorted({k % 4, 7}), np.int32)
+        changes[w] = {"input": (rows_in, rng.normal(scale=0.3, size=(len(rows_in), dim)).astype(np.float32)),
+                      "output": (rows_out, rng.normal(scale=0.3, size=(len(rows_out), dim)).astype(np.float32))}
+    return changes
+
+
+def _along_squared(matrix, u):
+    return float(np.sum((np.asarray(matrix, np.float64) @ u) ** 2))
+
+
+@pytest.mark.parametrize("round_words", [1, 1000])   # without and with the settling rows' momentum
+def test_skip_gram_keeps_the_balance_along_the_common_direction_that_one_process_would_have(round_words):
+    # the same round with and without the balance: every h . c is the same, and |H u|^2 - |C u|^2 is
+    # its value at the start plus the replicas' own changes of it over s^2 (s = 2 at 8 workers)
+    plain_model, plain_client, plain_run = _started_run("skipgram", round_words=round_words)
+    model, client, run = _started_run("skipgram", round_words=round_words, balance=True)
+    h0, c0 = model._input.astype(np.float64), model._layer.weights.astype(np.float64)
+    u = h0.mean(axis=0) / np.linalg.norm(h0.mean(axis=0))
+    changes = _hand_made_changes(client, model.dim)
+    s = run._alpha_scale(8)
+    drift = 0.0
+    for change in changes.values():
+        for name, start, sign in (("input", h0, 1.0), ("output", c0, -1.0)):
+            rows, delta = change[name]
+            after = start.copy()
+            after[rows] += delta
+            drift += sign * (_along_squared(after, u) - _along_squared(start, u))
+    target = _along_squared(h0, u) - _along_squared(c0, u) + drift / s ** 2
+    _one_round(plain_client, plain_run, changes)
+    _one_round(client, run, changes)
+    h, c = model._input, model._layer.weights
+    assert _along_squared(h, u) - _along_squared(c, u) == pytest.approx(target, rel=1e-5)
+    np.testing.assert_allclose(h.astype(np.float64) @ c.T.astype(np.float64),
+                               plain_model._input.astype(np.float64) @ plain_model._layer.weights.T.astype(np.float64),
+                               rtol=1e-5, atol=1e-6)
+    scale = np.sqrt(_along_squared(h, u) / _along_squared(plain_model._input, u))
+    assert abs(scale - 1.0) > 1e-3
+    # only the components along u moved: input ones by the scale, output ones by its inverse
+    np.testing.assert_allclose(h, plain_model._input + (scale - 1.0) * np.outer(plain_model._input @ u, u),
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(c, plain_model._layer.weights
+                               + (1.0 / scale - 1.0) * np.outer(plain_model._layer.weights @ u, u),
+                               rtol=1e-5, atol=1e-6)
+    first = client.states[client.names[0]][run.id]
+    plain = plain_client.states[plain_client.names[0]][plain_run.id]
+    for w in client.names:   # every replica holds the same master, and the same momentum
+        state = client.states[w][run.id]
+        np.testing.assert_array_equal(state.input_vectors, h)
+        np.testing.assert_array_equal(state.layer.weights, c)
+        if round_words > 1:
+            for name, by in (("input", scale), ("output", 1.0 / scale)):
+                np.testing.assert_array_equal(state.velocity[name], first.velocity[name])
+                v = plain.velocity[name].astype(np.float64)
+                np.testing.assert_allclose(state.velocity[name], v + (by - 1.0) * np.outer(v @ u, u),
+                                           rtol=1e-5, atol=1e-6)
+    if round_words > 1:
+        assert np.abs(first.velocity["input"]).sum() > 0
+
+
+def test_the_balance_is_kept_for_skip_gram_under_the_scaled_rule_only():
+    model = Word2Vec(dim=4, epochs=1, min_count=1, progress=False, workers=1, seed=1).fit([list("abcdefghij")] * 5)
+    ranges = [types.SimpleNamespace(path="c.txt", start=i, stop=i + 1) for i in range(2)]
+    for architecture, rule, kept in (("skipgram", "scaled", True), ("cbow", "scaled", False),
+                                     ("skipgram", "mean", False), ("skipgram", "sum", False)):
+        model.architecture = architecture
+        client = InProcessClient(2)
+        run = _Run(model, client, ranges, dict(enumerate(client.names)), CorpusSource("c.txt", None, 10_000), 1000,
+                   rule, None)
+        assert run.setup["balance"] is kept
 
 
 def test_a_redone_round_and_a_copied_master_carry_the_momentum_of_the_master():
@@ -634,3 +714,4 @@ def test_a_needed_worker_whose_own_task_failed_as_it_died_ends_the_wait_for_the_
     assert not waiter.is_alive(), "collect kept waiting for a task whose needed worker was lost"
     results, lost = answer[0]
     assert results == {} and lost == ["tcp://killed"] and survivor in client.cancelled
+

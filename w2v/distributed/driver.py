@@ -66,7 +66,9 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
         rate (at least 1; less where that would exceed ``MAX_LOCAL_ALPHA``:
         :func:`~w2v.distributed.combine.replica_rate_factor`) and adds the sum of the changes
         divided by ``s`` (by at least ``n / MAX_OVERSHOOT``; the settling rows with momentum:
-        :func:`~w2v.distributed.combine.settled_momentum`); ``"mean"`` (per row, over the workers
+        :func:`~w2v.distributed.combine.settled_momentum`), and for skip-gram keeps the two
+        matrices' balance along their common direction as one process does
+        (:mod:`w2v.distributed.balance`); ``"mean"`` (per row, over the workers
         that touched it, at the plain learning rate: Spark MLlib's rule) and ``"sum"`` are there for comparison.
     on_round : callable, optional
         Called as ``on_round(info)`` after every round (dict: epoch, round, workers, words, lost).
@@ -148,6 +150,7 @@ class _Run:
             "seed": int(model.seed), "round_words": round_words,   # the settling rows, for their momentum:
             "settling": rule == "scaled" and settled_momentum(len(self.active), model.effective_alpha) > 0,
             "rate_factor": self._alpha_scale(len(self.active)),
+            "balance": rule == "scaled" and model.architecture == "skipgram",
         }
 
     # -- setup and teardown -------------------------------------------------------------------
@@ -401,6 +404,7 @@ class _Run:
         rule = "average" if self.rule == "scaled" else self.rule
         divisor = change_divisor(n, self._alpha_scale(n))
         momentum = settled_momentum(n, self.model.effective_alpha) if self.setup["settling"] else 0.0
+        balance_rate = self._alpha_scale(n) if self.setup["balance"] else 0.0
         # each combining worker fetches its block of every change from the others' block servers
         peers = self._peers(survivors)
         if peers is None:   # a worker left before the list reached it: the round is redone without it
@@ -408,8 +412,8 @@ class _Run:
             return None
         self.combinations += 1
         attempt = self.combinations
-        blocks = {w: self._on(w, remote.combine_block, self.id, peers, j, rule, divisor, attempt, momentum)
-                  for j, w in enumerate(survivors)}
+        blocks = {w: self._on(w, remote.combine_block, self.id, peers, j, rule, divisor, attempt, momentum,
+                              balance_rate) for j, w in enumerate(survivors)}
         combined, lost = self._collect(blocks, needed=survivors)
         if len(combined) < m:
             self._forget(lost)

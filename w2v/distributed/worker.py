@@ -28,6 +28,7 @@ import numpy as np
 
 from w2v.corpus import EncodedCorpus, Vocabulary
 from w2v.corpus.scan import choose_engine
+from w2v.distributed import balance
 from w2v.distributed.combine import combine_deltas, round_updates, settling_rows, touched_rows, with_momentum
 from w2v.distributed.shards import RangeCorpus
 from w2v.errors import TrainingDiverged
@@ -58,6 +59,8 @@ class _Run:
     settling: dict | None = None  # "input"/"output" -> int32 ids of the rows that settle within a round
     velocity: dict | None = None  # "input"/"output" -> float32 (h, dim): their change in the last round applied
     velocity_before: dict | None = None  # the same at the start of the round trained last
+    along: dict | None = None     # "direction" float64 (dim,), "input"/"output" float64: the rows of the
+    #                               master at the start of the round along it (w2v.distributed.balance)
 
 
 #: run id -> this worker's state of that run
@@ -79,8 +82,9 @@ def start_run(run_id: str, setup: dict, ranges: dict) -> dict:
         ``max_sentence_length``, ``phrases`` (a fitted Phrases or None) and the plan fields
         (``architecture``, ``objective``, ``shared_negatives``, ``cbow_mean``, ``window``,
         ``alpha``, ``min_alpha``, ``seed``), ``round_words``, ``settling`` (whether the rows that
-        settle within a round are tracked, for their momentum) and ``rate_factor`` (the factor of
-        the replicas' learning rate, which tells them).
+        settle within a round are tracked, for their momentum), ``rate_factor`` (the factor of
+        the replicas' learning rate, which tells them) and ``balance`` (whether the matrices'
+        balance along their common direction is kept: :mod:`w2v.distributed.balance`).
     ranges : dict of int to ByteRange
         The ranges this worker trains first.
 
@@ -179,7 +183,18 @@ def begin_round(run: _Run, round_no: int) -> None:
     np.copyto(run.before_output, run.layer.weights)
     if run.settling is not None:
         run.velocity_before = _copied(run.velocity)
+    run.along = _along(run) if run.setup.get("balance") else None
     run.base_round, run.delta, run.combined = round_no - 1, None, None
+
+
+def _along(run: _Run) -> dict | None:
+    """The direction the master's input vectors share and every row of the master along it (None
+    when they share none)."""
+    u = balance.direction(run.before_input)
+    if u is None:
+        return None
+    return {"direction": u, "input": balance.project(run.before_input, u),
+            "output": balance.project(run.before_output, u)}
 
 
 def train_round(run_id: str, round_no: int, pieces: list, schedule: dict) -> dict:
@@ -275,7 +290,7 @@ class BlockServer:
 
 
 def combine_block(run_id: str, peers: list, block: int, rule: str, divisor: float, attempt: int = 0,
-                  momentum: float = 0.0) -> dict:
+                  momentum: float = 0.0, balance_rate: float = 0.0) -> dict:
     """Combine one block of rows over the workers' changes: the new master values of its rows.
 
     Parameters
@@ -296,6 +311,9 @@ def combine_block(run_id: str, peers: list, block: int, rule: str, divisor: floa
     momentum : float
         Of the settling rows' change this round (:func:`~w2v.distributed.combine.with_momentum`;
         0: they take it at once).
+    balance_rate : float
+        The replicas' learning-rate factor ``s``, when the matrices' balance along their common
+        direction is kept (:mod:`w2v.distributed.balance`; 0: it is not).
 
     Returns
     -------
@@ -303,8 +321,10 @@ def combine_block(run_id: str, peers: list, block: int, rule: str, divisor: floa
         Rows combined per matrix (``input``, ``output``). The combined block, ``{"input": (rows,
         values), "output": (rows, values)}`` (the rows any worker changed, and the block's
         settling rows, and their new values:
-        this worker's copy of the master at the start of the round plus the combined change),
-        stays here for :func:`apply_round` on every worker (:meth:`BlockServer.combined_block`).
+        this worker's copy of the master at the start of the round plus the combined change), and
+        with ``balance_rate`` its ``"drift"`` (the replicas' changes of ``|H u|^2 - |C u|^2`` in
+        this block's rows, over ``s^2``), stays here for :func:`apply_round` on every worker
+        (:meth:`BlockServer.combined_block`).
 
     Raises
     ------
@@ -329,8 +349,13 @@ def combine_block(run_id: str, peers: list, block: int, rule: str, divisor: floa
                 f"training diverged (non-finite weights) at learning rate {run.setup['alpha']:g}: lower alpha "
                 "(--alpha), e.g. by a factor of 10, and train again")
         combined[name] = (rows, values)
+    if balance_rate and run.along is not None:
+        along, u = run.along, run.along["direction"]
+        change = sum(balance.drift(along["input"], *part["input"], u) - balance.drift(along["output"], *part["output"], u)
+                     for part in parts)
+        combined["drift"] = change / float(balance_rate) ** 2
     run.combined = (attempt, combined)
-    return {name: len(rows) for name, (rows, _) in combined.items()}
+    return {name: len(combined[name][0]) for name in ("input", "output")}
 
 
 def combined_block(run_id: str, attempt: int) -> dict:
@@ -417,8 +442,36 @@ def apply_round(run_id: str, round_no: int, peers: list, attempt: int = 0) -> di
                                      ("output", run.layer.weights, run.before_output)):
             rows = run.settling[name]
             run.velocity[name] = matrix[rows] - before[rows]
+    if run.along is not None and blocks and all("drift" in block for block in blocks):
+        _rebalance(run, blocks)
     run.applied = round_no
     return received
+
+
+def _rebalance(run: _Run, blocks: list) -> None:
+    """Set ``|H u|^2 - |C u|^2`` of the new master to its value at the start of the round plus the
+    replicas' drift over ``s^2`` (the blocks' ``"drift"``, added in block order), by scaling both
+    matrices (and the settling rows' momentum) along ``u`` (:mod:`w2v.distributed.balance`): the
+    same numbers, so the same scaling, on every worker."""
+    u = run.along["direction"]
+    target = 0.0
+    now = {}
+    for name in ("input", "output"):
+        start = run.along[name]
+        target += (1.0 if name == "input" else -1.0) * float(start @ start)
+        along = start.copy()           # the new master's rows along u: only the combined rows moved
+        for block in blocks:
+            rows, values = block[name]
+            along[rows] = balance.project(values, u)
+        now[name] = along
+    target += sum(block["drift"] for block in blocks)
+    scale = balance.factor(float(now["input"] @ now["input"]), float(now["output"] @ now["output"]), target)
+    if scale == 1.0:
+        return
+    for name, matrix, by in (("input", run.input_vectors, scale), ("output", run.layer.weights, 1.0 / scale)):
+        balance.rescale(matrix, now[name], u, by)
+        if run.settling is not None:
+            balance.rescale(run.velocity[name], balance.project(run.velocity[name], u), u, by)
 
 
 def round_state(run_id: str) -> tuple[int, int]:
