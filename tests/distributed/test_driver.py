@@ -715,3 +715,14 @@ def test_a_needed_worker_whose_own_task_failed_as_it_died_ends_the_wait_for_the_
     results, lost = answer[0]
     assert results == {} and lost == ["tcp://killed"] and survivor in client.cancelled
 
+
+@pytest.mark.parametrize("n_workers, per_worker", [(4, 20_000), (5, 10_000)])
+def test_rounds_are_half_as_long_by_default_beyond_four_workers(tmp_path, n_workers, per_worker):
+    # the words of a round, summed over the workers: each trains its next per_worker words
+    corpus, _ = write_demo_corpus(tmp_path, n_tokens=400_000, seed=3)
+    rounds = []
+    fit_distributed(Word2Vec(dim=8, epochs=1, sample=0, progress=False, workers=1, seed=1), corpus,
+                    InProcessClient(n_workers), on_round=rounds.append)
+    done = np.array([0] + [r["words"] for r in rounds])
+    largest = np.diff(done).max()
+    assert n_workers * per_worker / 2 < largest <= n_workers * per_worker

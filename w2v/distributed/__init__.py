@@ -19,7 +19,7 @@ Design
    single process does (same seed, same initial vectors), and sends them to every worker once.
    Each worker encodes only its own ranges, into memory-mapped files of its own.
 2. **Synchronous rounds.** In a round every worker trains the next ``round_words`` words of its
-   share with the single-process epoch loop and compiled kernels (every architecture and output
+   share (by default 20,000 up to 4 workers and 10,000 with more) with the single-process epoch loop and compiled kernels (every architecture and output
    layer, its own threads), on its replica. The ranges are dealt round-robin, so the ``n`` workers
    train neighbouring parts of the corpus at the same time, as one process would read them. The
    learning rate follows the global progress: a worker at local position ``l`` of a round that
@@ -39,7 +39,11 @@ Design
    ``A = A' / 2 + U / 2``, ``U`` the round's change and ``A'`` the row's change in the round
    before, which every worker keeps for those rows (zero at the start of a run, a resumed one
    too); then every worker fetches every combined block from the block servers (an all-gather)
-   and sets those rows, so that every replica equals the new master. The client only schedules three tasks per worker
+   and sets those rows, so that every replica equals the new master. For skip-gram every worker
+   then scales both matrices along the direction the input vectors share, the input rows by
+   ``lambda`` and the output rows by ``1 / lambda`` (no dot product changes), so that the two
+   matrices share it as one process's would (:mod:`~w2v.distributed.balance`; each combined block
+   carries one number more for it). The client only schedules three tasks per worker
    and round, none depending on more than one other, and fetches the master from a worker at the
    end of each epoch (history, callbacks, the state file) and on Ctrl-C.
 4. **Faults.** Tasks are pinned to the worker holding the replica; while waiting the client checks
@@ -109,6 +113,7 @@ on small corpora leaves the vectors untrained. The measured comparison, with Spa
 rule, is in the README (``scripts/distributed_quality.py``).
 """
 from w2v.distributed.cluster import ClusterError, open_client
-from w2v.distributed.driver import DEFAULT_ROUND_WORDS, fit_distributed
+from w2v.distributed.driver import fit_distributed
+from w2v.models.params import DEFAULT_ROUND_WORDS, default_round_words
 
-__all__ = ["DEFAULT_ROUND_WORDS", "ClusterError", "fit_distributed", "open_client"]
+__all__ = ["DEFAULT_ROUND_WORDS", "ClusterError", "default_round_words", "fit_distributed", "open_client"]

@@ -27,7 +27,7 @@ from w2v.distributed.reading import CorpusSource, corpus_source
 from w2v.errors import CorpusError, TrainingDiverged
 from w2v.models import params, training
 from w2v.models.fingerprint import check_same_corpus, counts_fingerprint
-from w2v.models.params import DEFAULT_ROUND_WORDS
+from w2v.models.params import default_round_words
 from w2v.models.progress import TrainingBar
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,9 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
         not read it; :mod:`w2v.distributed.storage`).
     client : distributed.Client
     round_words : int, optional
-        Words each worker trains per synchronous round (default :data:`DEFAULT_ROUND_WORDS`).
+        Words each worker trains per synchronous round (default
+        :func:`~w2v.models.params.default_round_words` of the workers at the start:
+        :data:`DEFAULT_ROUND_WORDS` up to 4 workers, half as many with more).
         Larger rounds exchange less often; a round as large as a worker's share of the corpus is
         Spark MLlib's rule (one average per epoch).
     resume : bool
@@ -81,13 +83,13 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
         ``model``.
     """
     check_client(client)
-    round_words = DEFAULT_ROUND_WORDS if round_words is None else int(round_words)
-    if round_words < 1:
+    if round_words is not None and int(round_words) < 1:
         raise ValueError(f"round_words must be at least 1, got {round_words}")
     source = corpus_source(corpus, model)
     workers = waiting.live_workers(client)
     if not workers:
         workers = waiting.wait_for_a_worker(client)
+    round_words = default_round_words(len(workers)) if round_words is None else int(round_words)
     ranges = client.submit(shards.plan_ranges, source.path, RANGES_PER_WORKER * len(workers), pure=False).result()
     owner = {rid: workers[rid % len(workers)] for rid in range(len(ranges))}
     if vocabulary is not None:
