@@ -123,3 +123,51 @@ def test_the_drift_of_a_change_is_its_change_of_the_squared_projection_and_adds_
                  for j in range(n_blocks)]
         assert sum(parts) == pytest.approx(whole, rel=1e-12)
     assert balance.drift(start, np.zeros(0, np.int32), np.zeros((0, DIM), np.float32), u) == 0.0
+
+
+def test_restoring_after_a_combination_reaches_the_drifted_target_whichever_rows_the_blocks_hold():
+    rng = np.random.default_rng(5)
+    h0 = (rng.normal(size=(12, DIM)) + 0.6).astype(np.float32)
+    c0 = rng.normal(size=(10, DIM)).astype(np.float32)
+    start = balance.at_start(h0, c0)
+    u = start.direction
+    # two replicas' changes, split into two blocks by row id as the workers split them
+    changes = [{"input": (np.array([0, 3, 5], np.int32), rng.normal(size=(3, DIM)).astype(np.float32)),
+                "output": (np.array([1, 2], np.int32), rng.normal(size=(2, DIM)).astype(np.float32))}
+               for _ in range(2)]
+
+    def block(part, j):
+        return {name: (rows[rows % 2 == j], delta[rows % 2 == j]) for name, (rows, delta) in part.items()}
+
+    rate = 2.0
+    drift = sum(balance.replicas_drift(start, [block(part, j) for part in changes], rate) for j in range(2))
+    h, c = h0.copy(), c0.copy()
+    blocks = []
+    for name, matrix in (("input", h), ("output", c)):
+        total = np.zeros_like(matrix, dtype=np.float64)
+        for part in changes:
+            rows, delta = part[name]
+            total[rows] += delta
+        rows = np.flatnonzero(np.abs(total).sum(axis=1))
+        matrix[rows] += (total[rows] / rate).astype(np.float32)
+        blocks.append((name, rows.astype(np.int32), matrix[rows].copy()))
+    combined = [{name: (rows, values) for name, rows, values in blocks}]
+    dots = h.astype(np.float64) @ c.T.astype(np.float64)
+    velocity = {"input": rng.normal(size=(2, DIM)).astype(np.float32),
+                "output": rng.normal(size=(3, DIM)).astype(np.float32)}
+    before_velocity = {name: v.copy() for name, v in velocity.items()}
+    lam = balance.restore(start, h, c, combined, drift, velocity)
+    assert abs(lam - 1.0) > 1e-3
+    d0 = float(start.input @ start.input - start.output @ start.output)
+    expected_drift = 0.0
+    for part in changes:
+        for name, m0, sign in (("input", h0, 1.0), ("output", c0, -1.0)):
+            after = m0.astype(np.float64)
+            after[part[name][0]] += part[name][1]
+            expected_drift += sign * (np.sum((after @ u) ** 2) - np.sum((m0.astype(np.float64) @ u) ** 2))
+    d = float(np.sum((h.astype(np.float64) @ u) ** 2) - np.sum((c.astype(np.float64) @ u) ** 2))
+    assert d == pytest.approx(d0 + expected_drift / rate ** 2, rel=1e-5)
+    np.testing.assert_allclose(h.astype(np.float64) @ c.T.astype(np.float64), dots, rtol=1e-5, atol=1e-5)
+    for name, by in (("input", lam), ("output", 1.0 / lam)):
+        v = before_velocity[name].astype(np.float64)
+        np.testing.assert_allclose(velocity[name], v + (by - 1.0) * np.outer(v @ u, u), rtol=1e-5, atol=1e-6)

@@ -1,10 +1,8 @@
 """How skip-gram's two matrices share their common direction, kept as one process keeps it.
 
->>> u = direction(master_input)                                   # at the start of a round, every worker
->>> p, q = project(master_input, u), project(master_output, u)
->>> d = drift(p, rows_in, delta_in, u) - drift(q, rows_out, delta_out, u)   # per replica and block
->>> lam = factor(a, b, p @ p - q @ q + sum_of_d / s ** 2)          # a, b: |H u|^2, |C u|^2 combined
->>> rescale(input_vectors, H_u, u, lam); rescale(output_weights, C_u, u, 1 / lam)
+>>> start = at_start(master_input, master_output)           # every worker, at the start of a round
+>>> block_drift = replicas_drift(start, parts, s)            # the worker combining a block
+>>> restore(start, input_vectors, output_weights, blocks, sum_of_block_drifts, velocity)   # every worker
 
 The loss sees the input vectors ``H`` (V, dim) and the output weights ``C`` only through the dot
 products ``h . c``. So ``H G`` and ``C G^-T``, for any invertible ``G``, have the same loss and the
@@ -16,9 +14,9 @@ whatever the output layer, since every layer updates ``h`` by ``alpha e c`` and 
 ``alpha e h`` with the same ``e``). A distributed round's combination does not keep that
 cancellation (the replicas' changes summed and divided by ``s``, the overshoot of the rows that
 settle, their momentum), and at 8 workers the input matrix ends up carrying more of the vectors'
-common direction than in one process: the input vectors are more alike (mean cosine of random pairs
-of the 30,000 most frequent words 0.546 against 0.451 on the benchmark corpus) and WS-353 is 0.027
-lower. CBOW does not have the problem: its step changes ``D`` in the first order anyway (each context
+common direction than in one process: the input vectors are more alike (on the benchmark corpus,
+seed 1, rounds of 10,000 words: mean cosine of random pairs of the 30,000 most frequent words 0.546
+against 0.451) and WS-353 is lower (0.508 against 0.535). CBOW does not have the problem: its step changes ``D`` in the first order anyway (each context
 row takes the whole error), and its ``D`` ends the same at 8 workers as in one process.
 
 The correction, along one direction only (``O(V dim)`` a round): ``u`` is the unit mean of the input
@@ -30,21 +28,103 @@ component along ``u`` by ``lambda`` and ``C``'s by ``1 / lambda`` (:func:`rescal
 ``h . c`` (the two rank-one changes cancel in every dot product), with ``lambda^2`` the positive root
 of ``a x^2 - t x - b = 0`` (:func:`factor`). The momentum of the settling rows is rescaled with them.
 Measured (skip-gram, benchmark corpus, 5 epochs, 8 workers in rounds of 10,000 words, seeds 1-5):
-the full correction of ``D`` (a ``dim x dim`` ``G``, ``O(V dim^2)`` a round) raised WS-353 by 0.012
-and left analogy accuracy as it was; this one raised WS-353 by 0.008 and analogy accuracy by 0.5-0.8
-points on every seed (the README's distributed section).
+the full correction of ``D`` (a ``dim x dim`` ``G``, ``O(V dim^2)`` a round; an experiment) raised
+WS-353 by 0.010 on average and left analogy accuracy as it was; this one raised WS-353 by 0.008 and
+analogy accuracy by 0.6 points on average, by 0.5-0.8 on every seed (the README's distributed
+section).
 
-:func:`project` and :func:`rescale` are compiled passes over a matrix (:mod:`~w2v.distributed._combine_kernel`),
-held by tests to :func:`project_reference` and :func:`rescale_reference`; every worker computes the
-same ``lambda`` from the same numbers, so the replicas stay equal to the master.
+:func:`project` and :func:`rescale` are compiled passes over a matrix
+(:mod:`~w2v.distributed._combine_kernel`), held by tests to :func:`project_reference` and
+:func:`rescale_reference`. Every worker computes the same ``lambda`` from the same numbers in the
+same order (:func:`restore`), so the replicas stay equal to the master.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 
 from w2v.distributed import _combine_kernel
+
+
+@dataclasses.dataclass(frozen=True)
+class Start:
+    """The master at the start of a round, along the direction its input vectors share."""
+
+    direction: np.ndarray   # u, float64 (dim,), unit
+    input: np.ndarray       # H u, float64 (V,)
+    output: np.ndarray      # C u, float64 (rows of the output matrix,)
+
+
+def at_start(input_vectors: np.ndarray, output_weights: np.ndarray) -> Start | None:
+    """:class:`Start` of the master ``(input_vectors, output_weights)``, float32 (V, dim) and
+    (V', dim); None when the input vectors share no direction (:func:`direction`)."""
+    u = direction(input_vectors)
+    if u is None:
+        return None
+    return Start(u, project(input_vectors, u), project(output_weights, u))
+
+
+def replicas_drift(start: Start, parts: list, rate: float) -> float:
+    """How much the replicas' own changes of some rows changed ``|H u|^2 - |C u|^2``, over ``rate^2``:
+    what one process's steps would have changed it by (a replica at ``rate`` times the learning
+    rate makes second-order changes ``rate^2`` times as large).
+
+    Parameters
+    ----------
+    start : Start
+    parts : list of dict
+        One per replica: ``"input"`` and ``"output"``, each ``(rows, delta)``, int32 (k,) and
+        float32 (k, dim) (a block of its change; summed over the blocks, the whole change).
+    rate : float
+        ``s``, the factor of the replicas' learning rate.
+    """
+    u = start.direction
+    total = sum(drift(start.input, *part["input"], u) - drift(start.output, *part["output"], u) for part in parts)
+    return total / float(rate) ** 2
+
+
+def restore(start: Start, input_vectors: np.ndarray, output_weights: np.ndarray, blocks: list, drift_total: float,
+            velocity: dict | None = None) -> float:
+    """Scale the new master along ``u`` so that ``|H u|^2 - |C u|^2`` is its value at ``start``
+    plus ``drift_total``, in place; the same numbers give the same scaling on every worker.
+
+    Parameters
+    ----------
+    start : Start
+        The master at the start of the round.
+    input_vectors, output_weights : float32 (V, dim), (V', dim)
+        The new master: ``start``'s except for the rows of ``blocks``, which hold the combined values.
+    blocks : list of dict
+        ``"input"`` and ``"output"``, each ``(rows, values)``: the combined rows.
+    drift_total : float
+        :func:`replicas_drift` summed over the blocks.
+    velocity : dict, optional
+        ``"input"`` and ``"output"``: float32 (h, dim), the settling rows' momentum, scaled with them.
+
+    Returns
+    -------
+    float
+        ``lambda``, the factor of the input matrix's component along ``u`` (1: left as it was).
+    """
+    u = start.direction
+    along = {}
+    for name, before in (("input", start.input), ("output", start.output)):
+        now = before.copy()            # only the combined rows moved since the start
+        for block in blocks:
+            rows, values = block[name]
+            now[rows] = project(values, u)
+        along[name] = now
+    target = float(start.input @ start.input) - float(start.output @ start.output) + drift_total
+    scale = factor(float(along["input"] @ along["input"]), float(along["output"] @ along["output"]), target)
+    if scale == 1.0:
+        return scale
+    for name, matrix, by in (("input", input_vectors, scale), ("output", output_weights, 1.0 / scale)):
+        rescale(matrix, along[name], u, by)
+        if velocity is not None:
+            rescale(velocity[name], project(velocity[name], u), u, by)
+    return scale
 
 
 def direction(input_vectors: np.ndarray) -> np.ndarray | None:

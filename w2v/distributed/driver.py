@@ -406,7 +406,8 @@ class _Run:
         rule = "average" if self.rule == "scaled" else self.rule
         divisor = change_divisor(n, self._alpha_scale(n))
         momentum = settled_momentum(n, self.model.effective_alpha) if self.setup["settling"] else 0.0
-        balance_rate = self._alpha_scale(n) if self.setup["balance"] else 0.0
+        # one replica's change is one process's step: nothing to rebalance
+        balance_rate = self._alpha_scale(n) if self.setup["balance"] and m > 1 else 0.0
         # each combining worker fetches its block of every change from the others' block servers
         peers = self._peers(survivors)
         if peers is None:   # a worker left before the list reached it: the round is redone without it

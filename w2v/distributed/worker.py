@@ -59,8 +59,7 @@ class _Run:
     settling: dict | None = None  # "input"/"output" -> int32 ids of the rows that settle within a round
     velocity: dict | None = None  # "input"/"output" -> float32 (h, dim): their change in the last round applied
     velocity_before: dict | None = None  # the same at the start of the round trained last
-    along: dict | None = None     # "direction" float64 (dim,), "input"/"output" float64: the rows of the
-    #                               master at the start of the round along it (w2v.distributed.balance)
+    start: balance.Start | None = None  # the master at the start of the round along its common direction
 
 
 #: run id -> this worker's state of that run
@@ -183,18 +182,8 @@ def begin_round(run: _Run, round_no: int) -> None:
     np.copyto(run.before_output, run.layer.weights)
     if run.settling is not None:
         run.velocity_before = _copied(run.velocity)
-    run.along = _along(run) if run.setup.get("balance") else None
+    run.start = balance.at_start(run.before_input, run.before_output) if run.setup.get("balance") else None
     run.base_round, run.delta, run.combined = round_no - 1, None, None
-
-
-def _along(run: _Run) -> dict | None:
-    """The direction the master's input vectors share and every row of the master along it (None
-    when they share none)."""
-    u = balance.direction(run.before_input)
-    if u is None:
-        return None
-    return {"direction": u, "input": balance.project(run.before_input, u),
-            "output": balance.project(run.before_output, u)}
 
 
 def train_round(run_id: str, round_no: int, pieces: list, schedule: dict) -> dict:
@@ -349,11 +338,8 @@ def combine_block(run_id: str, peers: list, block: int, rule: str, divisor: floa
                 f"training diverged (non-finite weights) at learning rate {run.setup['alpha']:g}: lower alpha "
                 "(--alpha), e.g. by a factor of 10, and train again")
         combined[name] = (rows, values)
-    if balance_rate and run.along is not None:
-        along, u = run.along, run.along["direction"]
-        change = sum(balance.drift(along["input"], *part["input"], u) - balance.drift(along["output"], *part["output"], u)
-                     for part in parts)
-        combined["drift"] = change / float(balance_rate) ** 2
+    if balance_rate and run.start is not None:
+        combined["drift"] = balance.replicas_drift(run.start, parts, balance_rate)
     run.combined = (attempt, combined)
     return {name: len(combined[name][0]) for name in ("input", "output")}
 
@@ -442,36 +428,13 @@ def apply_round(run_id: str, round_no: int, peers: list, attempt: int = 0) -> di
                                      ("output", run.layer.weights, run.before_output)):
             rows = run.settling[name]
             run.velocity[name] = matrix[rows] - before[rows]
-    if run.along is not None and blocks and all("drift" in block for block in blocks):
-        _rebalance(run, blocks)
+    if run.start is not None and blocks and all("drift" in block for block in blocks):
+        # |H u|^2 - |C u|^2 where one process would have it: the start plus the replicas' drift over
+        # s^2, added in block order so that every worker scales alike
+        balance.restore(run.start, run.input_vectors, run.layer.weights, blocks,
+                        sum(block["drift"] for block in blocks), run.velocity)
     run.applied = round_no
     return received
-
-
-def _rebalance(run: _Run, blocks: list) -> None:
-    """Set ``|H u|^2 - |C u|^2`` of the new master to its value at the start of the round plus the
-    replicas' drift over ``s^2`` (the blocks' ``"drift"``, added in block order), by scaling both
-    matrices (and the settling rows' momentum) along ``u`` (:mod:`w2v.distributed.balance`): the
-    same numbers, so the same scaling, on every worker."""
-    u = run.along["direction"]
-    target = 0.0
-    now = {}
-    for name in ("input", "output"):
-        start = run.along[name]
-        target += (1.0 if name == "input" else -1.0) * float(start @ start)
-        along = start.copy()           # the new master's rows along u: only the combined rows moved
-        for block in blocks:
-            rows, values = block[name]
-            along[rows] = balance.project(values, u)
-        now[name] = along
-    target += sum(block["drift"] for block in blocks)
-    scale = balance.factor(float(now["input"] @ now["input"]), float(now["output"] @ now["output"]), target)
-    if scale == 1.0:
-        return
-    for name, matrix, by in (("input", run.input_vectors, scale), ("output", run.layer.weights, 1.0 / scale)):
-        balance.rescale(matrix, now[name], u, by)
-        if run.settling is not None:
-            balance.rescale(run.velocity[name], balance.project(run.velocity[name], u), u, by)
 
 
 def round_state(run_id: str) -> tuple[int, int]:
