@@ -315,16 +315,41 @@ def test_skip_gram_keeps_the_balance_along_the_common_direction_that_one_process
         assert np.abs(first.velocity["input"]).sum() > 0
 
 
-def test_the_balance_is_kept_for_skip_gram_under_the_scaled_rule_only():
+def test_the_balance_is_kept_for_skip_gram_whose_replicas_train_at_a_raised_rate_only():
+    # skip-gram's replicas train at n / 4 times its rate of 0.025: raised from 5 workers on
     model = Word2Vec(dim=4, epochs=1, min_count=1, progress=False, workers=1, seed=1).fit([list("abcdefghij")] * 5)
-    ranges = [types.SimpleNamespace(path="c.txt", start=i, stop=i + 1) for i in range(2)]
-    for architecture, rule, kept in (("skipgram", "scaled", True), ("cbow", "scaled", False),
-                                     ("skipgram", "mean", False), ("skipgram", "sum", False)):
+    ranges = [types.SimpleNamespace(path="c.txt", start=i, stop=i + 1) for i in range(8)]
+    for architecture, rule, n_workers, kept in (("skipgram", "scaled", 8, True), ("skipgram", "scaled", 5, True),
+                                                ("skipgram", "scaled", 4, False), ("skipgram", "scaled", 2, False),
+                                                ("cbow", "scaled", 8, False), ("skipgram", "mean", 8, False),
+                                                ("skipgram", "sum", 8, False)):
         model.architecture = architecture
-        client = InProcessClient(2)
-        run = _Run(model, client, ranges, dict(enumerate(client.names)), CorpusSource("c.txt", None, 10_000), 1000,
-                   rule, None)
-        assert run.setup["balance"] is kept
+        client = InProcessClient(n_workers)
+        owner = {rid: client.names[rid % n_workers] for rid in range(len(ranges))}
+        run = _Run(model, client, ranges, owner, CorpusSource("c.txt", None, 10_000), 1000, rule, None)
+        assert run.setup["balance"] is kept, (architecture, rule, n_workers)
+
+
+def test_a_round_that_a_lost_worker_left_at_the_plain_rate_is_not_rebalanced():
+    # a run of 5 started with the balance; a round begun by 4 trains at the plain rate: the plain sum
+    # of two workers' changes of one row (whose cross term the balance would take out again)
+    model, client, run = _started_run("skipgram", n_workers=5, balance=True)
+    assert run.setup["balance"]
+    before = model._input.copy()
+    change = np.array([[0.2, 0.0, -0.4, 0.2]], np.float32)
+    results = {}
+    for w in client.names:
+        state = client.states[w][run.id]
+        remote.begin_round(state, run.round_no)
+        mine = (np.array([2], np.int32), change) if w in client.names[1:3] else (np.zeros(0, np.int32),
+                                                                              np.zeros((0, 4), np.float32))
+        state.delta = {"input": mine, "output": (np.zeros(0, np.int32), np.zeros((0, 4), np.float32))}
+        results[w] = {"rows": {"input": len(mine[0]), "output": 0}}
+    assert run._combine(results, 4) is not None
+    run.round_no += 1
+    run._pull()
+    np.testing.assert_allclose(model._input[2] - before[2], 2 * change[0], rtol=1e-6)
+    np.testing.assert_array_equal(np.delete(model._input, 2, axis=0), np.delete(before, 2, axis=0))
 
 
 def test_a_redone_round_and_a_copied_master_carry_the_momentum_of_the_master():

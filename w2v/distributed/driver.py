@@ -68,8 +68,8 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
         rate (at least 1; less where that would exceed ``MAX_LOCAL_ALPHA``:
         :func:`~w2v.distributed.combine.replica_rate_factor`) and adds the sum of the changes
         divided by ``s`` (by at least ``n / MAX_OVERSHOOT``; the settling rows with momentum:
-        :func:`~w2v.distributed.combine.settled_momentum`), and for skip-gram keeps the two
-        matrices' balance along their common direction as one process does
+        :func:`~w2v.distributed.combine.settled_momentum`), and for skip-gram with ``s > 1`` keeps
+        the two matrices' balance along their common direction as one process does
         (:mod:`w2v.distributed.balance`); ``"mean"`` (per row, over the workers
         that touched it, at the plain learning rate: Spark MLlib's rule) and ``"sum"`` are there for comparison.
     on_round : callable, optional
@@ -152,7 +152,9 @@ class _Run:
             "seed": int(model.seed), "round_words": round_words,   # the settling rows, for their momentum:
             "settling": rule == "scaled" and settled_momentum(len(self.active), model.effective_alpha) > 0,
             "rate_factor": self._alpha_scale(len(self.active)),
-            "balance": rule == "scaled" and model.architecture == "skipgram",
+            # skip-gram's balance of its two matrices, where the replicas train at a raised rate
+            "balance": (rule == "scaled" and model.architecture == "skipgram"
+                        and self._alpha_scale(len(self.active)) > 1),
         }
 
     # -- setup and teardown -------------------------------------------------------------------
@@ -404,10 +406,12 @@ class _Run:
         survivors = [w for w in self.active if w in results]
         m = len(survivors)
         rule = "average" if self.rule == "scaled" else self.rule
-        divisor = change_divisor(n, self._alpha_scale(n))
+        scale = self._alpha_scale(n)
+        divisor = change_divisor(n, scale)
         momentum = settled_momentum(n, self.model.effective_alpha) if self.setup["settling"] else 0.0
-        # one replica's change is one process's step: nothing to rebalance
-        balance_rate = self._alpha_scale(n) if self.setup["balance"] and m > 1 else 0.0
+        # the balance is restored where the replicas train at a raised rate (one replica's change is
+        # one process's step; at the plain rate restoring it cost 2 and 4 workers, see the README)
+        balance_rate = scale if self.setup["balance"] and m > 1 and scale > 1 else 0.0
         # each combining worker fetches its block of every change from the others' block servers
         peers = self._peers(survivors)
         if peers is None:   # a worker left before the list reached it: the round is redone without it
