@@ -40,12 +40,13 @@ Design
    and ``A'`` the row's change in the round before, which every worker keeps for those rows (zero at
    the start of a run, a resumed one too); then every worker fetches every combined block from the
    block servers (an all-gather) and sets those rows, so that every replica equals the new master.
-   For skip-gram every worker then scales both matrices along the direction the input vectors share,
-   the input rows by ``lambda`` and the output rows by ``1 / lambda`` (no dot product changes), so
-   that the two matrices share it as one process's would (:mod:`~w2v.distributed.balance`; each
-   combined block carries one number more for it). The client only schedules three tasks per worker
-   and round, none depending on more than one other, and fetches the master from a worker at the end
-   of each epoch (history, callbacks, the state file) and on Ctrl-C.
+   For skip-gram with ``s > 1`` every worker then scales both matrices along the direction the input
+   vectors share, the input rows by ``lambda`` and the output rows by ``1 / lambda`` (no dot product
+   changes), so that the two matrices share it as one process's would
+   (:mod:`~w2v.distributed.balance`; each combined block carries one number more for it). The client
+   only schedules three tasks per worker and round, none depending on more than one other, and
+   fetches the master from a worker at the end of each epoch (history, callbacks, the state file)
+   and on Ctrl-C.
 4. **Faults.** Tasks are pinned to the worker holding the replica; while waiting the client checks
    the live workers. A worker lost while training is dropped: the others' changes of that round are
    combined as usual, the lost worker's words of the round and the rest of its share go to the
@@ -101,7 +102,7 @@ stable for steps up to ``2 (1 + m) / (1 - m)`` = 6 times the settling one, which
 train at ``s = n / 4`` (an overshoot of 4), while the other rows take their first-order step at once
 (momentum on every row left CBOW at 4 workers 0.023 of WS-353 below one process). On the benchmark
 corpus (5 epochs, against one process, means of seeds 1-3 at 4 workers and 1-5 at 8), with the
-defaults, 4 workers are 0.4 points of analogy accuracy and 0.014 of WS-353 below for skip-gram and
+defaults, 4 workers are 0.2 points of analogy accuracy and 0.010 of WS-353 below for skip-gram and
 0.2 and 0.004 below for CBOW; 8 workers are 0.15 points above and 0.014 below for skip-gram and 0.9
 points below and 0.001 above for CBOW. What the first order misses grows with the round: the
 replicas drift apart for ``round_words`` words at ``s`` times the rate, which is why rounds are
@@ -109,10 +110,12 @@ short (20,000 words per worker up to 4 workers, 10,000 with more: at 8 workers r
 CBOW 1.4 points below). And a combination does not keep how skip-gram's two matrices share their
 common direction, which one process's steps keep to second order; left alone, it cost skip-gram at 8
 workers 0.008 of WS-353 and 0.6 points of analogy accuracy, so every worker restores it after each
-round (:mod:`~w2v.distributed.balance`). Averaging per row over the workers that touched it at the
-plain learning rate (Spark MLlib's rule) is stable but trains the rows that every worker touches at
-``alpha / n``, which on small corpora leaves the vectors untrained. The measured comparison, with
-Spark's once-per-epoch rule, is in the README (``scripts/distributed_quality.py``).
+round where the replicas train at a raised rate (:mod:`~w2v.distributed.balance`; at the plain rate,
+where the combination is a sum, restoring it cost 2 and 4 workers a little). Averaging per row over
+the workers that touched it at the plain learning rate (Spark MLlib's rule) is stable but trains the
+rows that every worker touches at ``alpha / n``, which on small corpora leaves the vectors
+untrained. The measured comparison, with Spark's once-per-epoch rule, is in the README
+(``scripts/distributed_quality.py``).
 """
 from w2v.distributed.cluster import ClusterError, open_client
 from w2v.distributed.driver import fit_distributed

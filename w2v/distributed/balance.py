@@ -6,9 +6,9 @@
 
 The loss sees the input vectors ``H`` (V, dim) and the output weights ``C`` only through the dot
 products ``h . c``. So ``H G`` and ``C G^-T``, for any invertible ``G``, have the same loss and the
-same predictions but different input vectors, which are what the user gets and what word
-similarity is measured on. Which member of that family training ends in is set by its steps: a
-skip-gram step changes ``D = H^T H - C^T C`` only in the second order in the learning rate
+same predictions but different input vectors, which are what the user gets and what word similarity
+is measured on. Which member of that family training ends in is set by its steps: a skip-gram step
+changes ``D = H^T H - C^T C`` only in the second order in the learning rate
 (``alpha^2 e^2 (c c^T - h h^T)`` for one pair; the first-order terms of the two matrices cancel,
 whatever the output layer, since every layer updates ``h`` by ``alpha e c`` and ``c`` by
 ``alpha e h`` with the same ``e``). A distributed round's combination does not keep that
@@ -16,22 +16,26 @@ cancellation (the replicas' changes summed and divided by ``s``, the overshoot o
 settle, their momentum), and at 8 workers the input matrix ends up carrying more of the vectors'
 common direction than in one process: the input vectors are more alike (on the benchmark corpus,
 seed 1, rounds of 10,000 words: mean cosine of random pairs of the 30,000 most frequent words 0.546
-against 0.451) and WS-353 is lower (0.508 against 0.535). CBOW does not have the problem: its step changes ``D`` in the first order anyway (each context
-row takes the whole error), and its ``D`` ends the same at 8 workers as in one process.
+against 0.451) and WS-353 is lower (0.508 against 0.535). CBOW does not have the problem: its step
+changes ``D`` in the first order anyway (each context row takes the whole error), and its ``D`` ends
+the same at 8 workers as in one process.
 
 The correction, along one direction only (``O(V dim)`` a round): ``u`` is the unit mean of the input
 rows of the master at the start of the round, and ``d = |H u|^2 - |C u|^2``. After the combination,
 ``d`` is set to where one process would have it: its value at the start of the round plus the
 replicas' own changes of it (:func:`drift`) divided by ``s^2``, because a replica at ``s`` times the
 learning rate makes second-order changes ``s^2`` times as large. It is set by scaling ``H``'s
-component along ``u`` by ``lambda`` and ``C``'s by ``1 / lambda`` (:func:`rescale`), which changes no
-``h . c`` (the two rank-one changes cancel in every dot product), with ``lambda^2`` the positive root
-of ``a x^2 - t x - b = 0`` (:func:`factor`). The momentum of the settling rows is rescaled with them.
-Measured (skip-gram, benchmark corpus, 5 epochs, 8 workers in rounds of 10,000 words, seeds 1-5):
-the full correction of ``D`` (a ``dim x dim`` ``G``, ``O(V dim^2)`` a round; an experiment) raised
-WS-353 by 0.010 on average and left analogy accuracy as it was; this one raised WS-353 by 0.008 and
-analogy accuracy by 0.6 points on average, by 0.5-0.8 on every seed (the README's distributed
-section).
+component along ``u`` by ``lambda`` and ``C``'s by ``1 / lambda`` (:func:`rescale`), which changes
+no ``h . c`` (the two rank-one changes cancel in every dot product), with ``lambda^2`` the positive
+root of ``a x^2 - t x - b = 0`` (:func:`factor`). The momentum of the settling rows is rescaled with
+them. The distributed trainer restores it where the replicas train at a raised rate (``s > 1``: more
+than 4 workers at skip-gram's rate); at the plain rate, where the combination is a sum, restoring it
+cost analogy accuracy and WS-353 (2 workers: 0.5 points and 0.006, seeds 1-2; 4 workers: 0.24 points
+and 0.005, seeds 1-3). Measured (skip-gram, benchmark corpus, 5 epochs, 8 workers in rounds of
+10,000 words, seeds 1-5): the full correction of ``D`` (a ``dim x dim`` ``G``, ``O(V dim^2)`` a
+round; an experiment) raised WS-353 by 0.010 on average and left analogy accuracy as it was; this
+one raised WS-353 by 0.008 and analogy accuracy by 0.6 points on average, by 0.5-0.8 on every seed
+(the README's distributed section).
 
 :func:`project` and :func:`rescale` are compiled passes over a matrix
 (:mod:`~w2v.distributed._combine_kernel`), held by tests to :func:`project_reference` and
