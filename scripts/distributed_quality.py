@@ -225,7 +225,7 @@ def predict(path: str, workers=(8, 32, 128), gbit: float = 10.0) -> None:
         for n in workers:
             exchange = b * (beta + 1 / bandwidth)
             scheduling = 2 * n * tau_peer + 3 * n * tau
-            balance = balanced if n > 4 else 0.0
+            balance = balanced if n > 4 else 0.0   # skip-gram (the --speed run) at its own rate: s > 1
             t = r["round"] * c + exchange + scheduling + balance
             # smallest round with communication and scheduling <= 20% of it
             need = 4 * (exchange + scheduling) / c

@@ -44,7 +44,9 @@ def test_a_skip_gram_step_changes_the_balance_only_in_the_second_order_and_a_cbo
 
 
 @pytest.mark.parametrize("a, b, target", [(3.0, 2.0, 0.5), (3.0, 2.0, -40.0), (0.5, 7.0, 1e6), (2.0, 0.0, 3.0),
-                                          (1e4, 1e4, -1e-3), (4.0, 9.0, 0.0)])
+                                          (1e4, 1e4, -1e-3), (4.0, 9.0, 0.0),
+                                          # a large negative target: (t + root) / 2a would cancel to 0
+                                          (1e3, 1e-3, -1e5), (1.0, 1e-12, -1e6)])
 def test_the_factor_reaches_the_target(a, b, target):
     lam = balance.factor(a, b, target)
     assert lam > 0

@@ -330,26 +330,50 @@ def test_the_balance_is_kept_for_skip_gram_whose_replicas_train_at_a_raised_rate
         assert run.setup["balance"] is kept, (architecture, rule, n_workers)
 
 
-def test_a_round_that_a_lost_worker_left_at_the_plain_rate_is_not_rebalanced():
-    # a run of 5 started with the balance; a round begun by 4 trains at the plain rate: the plain sum
-    # of two workers' changes of one row (whose cross term the balance would take out again)
-    model, client, run = _started_run("skipgram", n_workers=5, balance=True)
-    assert run.setup["balance"]
-    before = model._input.copy()
+def _round_of_two_changes(client, run, trained_by: list, started_by: int):
+    """Workers 1 and 2 changed input row 2 alike in a round begun by ``started_by`` workers, of
+    which those in ``trained_by`` finished it."""
     change = np.array([[0.2, 0.0, -0.4, 0.2]], np.float32)
+    none = (np.zeros(0, np.int32), np.zeros((0, 4), np.float32))
     results = {}
-    for w in client.names:
+    for w in trained_by:
         state = client.states[w][run.id]
         remote.begin_round(state, run.round_no)
-        mine = (np.array([2], np.int32), change) if w in client.names[1:3] else (np.zeros(0, np.int32),
-                                                                              np.zeros((0, 4), np.float32))
-        state.delta = {"input": mine, "output": (np.zeros(0, np.int32), np.zeros((0, 4), np.float32))}
+        mine = (np.array([2], np.int32), change) if w in client.names[1:3] else none
+        state.delta = {"input": mine, "output": none}
         results[w] = {"rows": {"input": len(mine[0]), "output": 0}}
-    assert run._combine(results, 4) is not None
+    assert run._combine(results, started_by) is not None
     run.round_no += 1
     run._pull()
+    return change
+
+
+def test_a_round_that_a_lost_worker_left_at_the_plain_rate_is_not_rebalanced():
+    # a run of 5 started with the balance; after a worker is lost, a round begun by the other 4 trains
+    # at the plain rate: the plain sum of two workers' changes of one row (whose cross term the
+    # balance would take out again)
+    model, client, run = _started_run("skipgram", n_workers=5, balance=True)
+    assert run.setup["balance"]
+    run._forget([client.names[4]])
+    before = model._input.copy()
+    change = _round_of_two_changes(client, run, client.names[:4], 4)
     np.testing.assert_allclose(model._input[2] - before[2], 2 * change[0], rtol=1e-6)
     np.testing.assert_array_equal(np.delete(model._input, 2, axis=0), np.delete(before, 2, axis=0))
+
+
+def test_a_round_begun_by_five_and_finished_by_four_is_rebalanced_at_the_rate_the_five_trained_at():
+    model, client, run = _started_run("skipgram", n_workers=5, balance=True)
+    s = run._alpha_scale(5)
+    assert s == pytest.approx(1.25)
+    h0, c0 = model._input.astype(np.float64), model._layer.weights.astype(np.float64)
+    u = h0.mean(axis=0) / np.linalg.norm(h0.mean(axis=0))
+    change = _round_of_two_changes(client, run, client.names[:4], 5)
+    after_one = h0.copy()
+    after_one[2] += change[0]
+    drift = 2 * (_along_squared(after_one, u) - _along_squared(h0, u))      # each of the two replicas'
+    target = _along_squared(h0, u) - _along_squared(c0, u) + drift / s ** 2
+    h, c = model._input, model._layer.weights
+    assert _along_squared(h, u) - _along_squared(c, u) == pytest.approx(target, rel=1e-5)
 
 
 def test_a_redone_round_and_a_copied_master_carry_the_momentum_of_the_master():

@@ -139,7 +139,7 @@ def register(subparsers) -> None:
                          f"{MAX_LOCAL_WORKERS:,}, as --workers)")
     p.add_argument("--round-words", type=positive_int, default=None, metavar="N",
                    help="with --scheduler/--local-cluster: words each worker trains between two combinations "
-                   f"(default {DEFAULT_ROUND_WORDS} up to {FEW_WORKERS} workers, {DEFAULT_ROUND_WORDS_MANY} "
+                   f"(default {DEFAULT_ROUND_WORDS:,} up to {FEW_WORKERS} workers, {DEFAULT_ROUND_WORDS_MANY:,} "
                    "with more: longer rounds exchange less often, shorter ones come closer to one process)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_json_option(p, "the summary (output, sizes, per-epoch history)")

@@ -119,6 +119,7 @@ untrained. The measured comparison, with Spark's once-per-epoch rule, is in the 
 """
 from w2v.distributed.cluster import ClusterError, open_client
 from w2v.distributed.driver import fit_distributed
-from w2v.models.params import DEFAULT_ROUND_WORDS, default_round_words
+from w2v.models.params import DEFAULT_ROUND_WORDS, DEFAULT_ROUND_WORDS_MANY, default_round_words
 
-__all__ = ["DEFAULT_ROUND_WORDS", "ClusterError", "default_round_words", "fit_distributed", "open_client"]
+__all__ = ["DEFAULT_ROUND_WORDS", "DEFAULT_ROUND_WORDS_MANY", "ClusterError", "default_round_words", "fit_distributed",
+           "open_client"]

@@ -90,7 +90,6 @@ def divided_float32(total, divisor):
     return out
 
 
-
 @njit(cache=True, nogil=True)
 def projections(matrix, u):
     """``matrix @ u`` in float64, each row's sum in a fixed order (the same on every machine): four

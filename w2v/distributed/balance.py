@@ -30,10 +30,10 @@ no ``h . c`` (the two rank-one changes cancel in every dot product), with ``lamb
 root of ``a x^2 - t x - b = 0`` (:func:`factor`). The momentum of the settling rows is rescaled with
 them. The distributed trainer restores it where the replicas train at a raised rate (``s > 1``: more
 than 4 workers at skip-gram's rate); at the plain rate, where the combination is a sum, restoring it
-cost analogy accuracy and WS-353 (2 workers: 0.5 points and 0.006, seeds 1-2; 4 workers: 0.24 points
+cost analogy accuracy and WS-353 (2 workers: 0.5 points and 0.006, seeds 1-2; 4 workers: 0.3 points
 and 0.005, seeds 1-3). Measured (skip-gram, benchmark corpus, 5 epochs, 8 workers in rounds of
 10,000 words, seeds 1-5): the full correction of ``D`` (a ``dim x dim`` ``G``, ``O(V dim^2)`` a
-round; an experiment) raised WS-353 by 0.010 on average and left analogy accuracy as it was; this
+round; an experiment) raised WS-353 by 0.009 on average and left analogy accuracy as it was; this
 one raised WS-353 by 0.008 and analogy accuracy by 0.6 points on average, by 0.5-0.8 on every seed
 (the README's distributed section).
 

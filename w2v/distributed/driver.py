@@ -409,9 +409,9 @@ class _Run:
         scale = self._alpha_scale(n)
         divisor = change_divisor(n, scale)
         momentum = settled_momentum(n, self.model.effective_alpha) if self.setup["settling"] else 0.0
-        # the balance is restored where the replicas train at a raised rate (one replica's change is
-        # one process's step; at the plain rate restoring it cost 2 and 4 workers, see the README)
-        balance_rate = scale if self.setup["balance"] and m > 1 and scale > 1 else 0.0
+        # the balance is restored where the replicas train at a raised rate (at the plain rate, where
+        # the combination is a sum, restoring it cost 2 and 4 workers: see the README)
+        balance_rate = scale if self.setup["balance"] and scale > 1 else 0.0
         # each combining worker fetches its block of every change from the others' block servers
         peers = self._peers(survivors)
         if peers is None:   # a worker left before the list reached it: the round is redone without it
