@@ -123,6 +123,30 @@ def speed(args, out) -> None:
                 "median_round_seconds": gaps[len(gaps) // 2] if gaps else None}), file=out, flush=True)
         print(json.dumps({"mode": "scheduler", "seconds_per_task": _task_seconds(client),
                           "seconds_per_peer_call": _peer_call_seconds(client)}), file=out, flush=True)
+    print(json.dumps({"mode": "balance", "seconds_per_round": _balance_seconds(model)}), file=out, flush=True)
+
+
+def _balance_seconds(model, workers: int = 8, repeats: int = 20) -> float:
+    """A worker's own seconds per round for skip-gram's balance of its two matrices (at more than 4
+    workers, :mod:`w2v.distributed.balance`), at this model's size: the start of a round, the drift
+    of the block it combines, and the restoring. Timed here on the trained matrices, with every row
+    changed by every worker (the bound: most rows of both matrices change in every round)."""
+    import numpy as np
+
+    from w2v.distributed import balance
+
+    h, c = model._input.copy(), model._layer.weights.copy()
+    rows_h, rows_c = np.arange(len(h), dtype=np.int32), np.arange(len(c), dtype=np.int32)
+    mine_h, mine_c = rows_h[rows_h % workers == 0], rows_c[rows_c % workers == 0]
+    parts = [{"input": (mine_h, h[mine_h] * np.float32(1e-3)), "output": (mine_c, c[mine_c] * np.float32(1e-3))}
+             for _ in range(workers)]
+    blocks = [{"input": (rows_h, h.copy()), "output": (rows_c, c.copy())}]
+    began = time.perf_counter()
+    for _ in range(repeats):
+        start = balance.at_start(h, c)
+        drift = balance.replicas_drift(start, parts, workers / 4)
+        balance.restore(start, h, c, blocks, drift)
+    return (time.perf_counter() - began) / repeats
 
 
 def _noop(i):
@@ -172,21 +196,24 @@ def predict(path: str, workers=(8, 32, 128), gbit: float = 10.0) -> None:
     """The scaling model, from the constants a ``--speed`` run wrote to ``path`` (JSON lines).
 
     One round of ``r`` words per worker on ``n`` workers costs
-    ``T(n) = r * c + B(r) * (beta + 1 / bandwidth) + 2 * n * tau_peer + 3 * n * tau``: ``c`` seconds
-    per word on one worker thread; ``B(r)`` bytes each worker sends and receives per round (its
+    ``T(n) = r * c + B(r) * (beta + 1 / bandwidth) + 2 * n * tau_peer + 3 * n * tau + b``: ``c``
+    seconds per word on one worker thread; ``B(r)`` bytes each worker sends and receives per round (its
     changed rows, the blocks it combines, the combined blocks), which does not grow with ``n``
     because every worker combines one block of the rows; ``beta`` a worker's own seconds per byte
     (serialising, combining, applying), measured at 2 local workers as ``(round time - r * c -
     scheduling) / B``; ``tau_peer`` the seconds per call from a worker to another's block server (a
     worker asks all ``n`` servers at once, twice a round: for its block of their changes, then for
     their combined blocks; each server answers ``2 n`` calls); ``tau`` the scheduler's seconds per
-    task (a round is ``n`` training tasks, ``n`` combinations and ``n`` applications). Throughput
-    is ``n * r / T(n)``.
+    task (a round is ``n`` training tasks, ``n`` combinations and ``n`` applications); ``b`` a
+    worker's seconds per round for skip-gram's balance of its two matrices, beyond 4 workers.
+    Throughput is ``n * r / T(n)``.
     """
     rows = [json.loads(line) for line in open(path)]
     c = next(r["seconds_per_word"] for r in rows if r["mode"] == "one thread")
     tau = next((r["seconds_per_task"] for r in rows if r["mode"] == "scheduler"), 0.0)
     tau_peer = next((r.get("seconds_per_peer_call", 0.0) for r in rows if r["mode"] == "scheduler"), 0.0)
+    # skip-gram's balance: a worker's own time per round where the replicas train at a raised rate
+    balanced = next((r["seconds_per_round"] for r in rows if r["mode"] == "balance"), 0.0)
     bandwidth = gbit * 1e9 / 8
     for r in (r for r in rows if r["mode"] == "local-cluster" and r.get("median_round_seconds")):
         b = r["bytes_per_round"] / r["workers"]
@@ -194,16 +221,17 @@ def predict(path: str, workers=(8, 32, 128), gbit: float = 10.0) -> None:
         beta = max(0.0, (r["median_round_seconds"] - r["round"] * c - 2 * n0 * tau_peer - 3 * n0 * tau) / b)
         print(f"round {r['round']:,} words: c = {c * 1e6:.3f} us/word, B = {b / 1e6:.1f} MB/worker/round, "
               f"round {r['median_round_seconds']:.2f} s, beta = {beta * 1e9:.2f} ns/byte, tau = {tau * 1e3:.2f} ms, "
-              f"tau_peer = {tau_peer * 1e3:.2f} ms")
+              f"tau_peer = {tau_peer * 1e3:.2f} ms, balance {balanced * 1e3:.1f} ms")
         for n in workers:
             exchange = b * (beta + 1 / bandwidth)
             scheduling = 2 * n * tau_peer + 3 * n * tau
-            t = r["round"] * c + exchange + scheduling
+            balance = balanced if n > 4 else 0.0   # skip-gram (the --speed run) at its own rate: s > 1
+            t = r["round"] * c + exchange + scheduling + balance
             # smallest round with communication and scheduling <= 20% of it
             need = 4 * (exchange + scheduling) / c
             print(f"  {n:4d} workers on {gbit:g} Gbit/s: {n * r['round'] / t / 1e6:7.2f}M words/s predicted, "
-                  f"exchange {100 * exchange / t:4.0f}% and scheduling {100 * scheduling / t:4.0f}% of a round; "
-                  f"<= 20% needs rounds of {need / 1e6:.1f}M words")
+                  f"exchange {100 * exchange / t:4.0f}%, scheduling {100 * scheduling / t:4.0f}% and balance "
+                  f"{100 * balance / t:3.0f}% of a round; <= 20% needs rounds of {need / 1e6:.1f}M words")
 
 
 def main(argv=None) -> int:

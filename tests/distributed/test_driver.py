@@ -71,18 +71,21 @@ def test_the_live_workers_outlast_a_scheduler_that_misses_a_call_and_a_silent_on
         waiting.live_workers(_Scheduler(failures=10 ** 9))
 
 
-def _started_run(architecture, n_workers=8, round_words=1):
+def _started_run(architecture, n_workers=8, round_words=1, balance=False):
     """A run on ``n_workers`` in-process workers, started (each holds the model), before any round.
 
     Its 10 words occur 5 times each in 50: in rounds of one word no row settles (the combination
     rule alone); in rounds of 1,000 every row is expected to be updated more than SETTLING_UPDATES
-    times (kept 11 times, with 6 context words each) and moves with momentum."""
+    times (kept 11 times, with 6 context words each) and moves with momentum. Skip-gram's balance
+    of the two matrices (w2v.distributed.balance), which moves every row, is kept only with
+    ``balance``: the other tests see the combination rule alone."""
     model = Word2Vec(architecture=architecture, dim=4, epochs=1, min_count=1, progress=False, workers=1,
                      seed=1).fit([list("abcdefghij")] * 5)
     client = InProcessClient(n_workers)
     ranges = [types.SimpleNamespace(path="c.txt", start=i, stop=i + 1) for i in range(8)]
     owner = dict(enumerate(client.names))
     run = _Run(model, client, ranges, owner, CorpusSource("c.txt", None, 10_000), round_words, "scaled", None)
+    run.setup["balance"] = balance
     for w in client.names:
         client.submit(remote.start_run, run.id, run.setup, {}, workers=[w]).result()
     run._start_servers()
@@ -245,6 +248,132 @@ def test_a_round_begun_by_two_workers_takes_the_settling_rows_change_at_once():
     run._pull()
     np.testing.assert_allclose(model._input[2] - before[2], change[0], rtol=1e-6)   # not half of it
     np.testing.assert_allclose(client.states[client.names[0]][run.id].velocity["input"][2], change[0], rtol=1e-6)
+
+
+def _hand_made_changes(client, dim, seed=0):
+    """Changes of overlapping rows of both matrices by five of the workers."""
+    rng = np.random.default_rng(seed)
+    changes = {}
+    for k, w in enumerate(client.names[:5]):
+        rows_in = np.array(sorted({k % 6, (k + 2) % 6, 9}), np.int32)
+        rows_out = np.array(sorted({k % 4, 7}), np.int32)
+        changes[w] = {"input": (rows_in, rng.normal(scale=0.3, size=(len(rows_in), dim)).astype(np.float32)),
+                      "output": (rows_out, rng.normal(scale=0.3, size=(len(rows_out), dim)).astype(np.float32))}
+    return changes
+
+
+def _along_squared(matrix, u):
+    return float(np.sum((np.asarray(matrix, np.float64) @ u) ** 2))
+
+
+@pytest.mark.parametrize("round_words", [1, 1000])   # without and with the settling rows' momentum
+def test_skip_gram_keeps_the_balance_along_the_common_direction_that_one_process_would_have(round_words):
+    # the same round with and without the balance: every h . c is the same, and |H u|^2 - |C u|^2 is
+    # its value at the start plus the replicas' own changes of it over s^2 (s = 2 at 8 workers)
+    plain_model, plain_client, plain_run = _started_run("skipgram", round_words=round_words)
+    model, client, run = _started_run("skipgram", round_words=round_words, balance=True)
+    h0, c0 = model._input.astype(np.float64), model._layer.weights.astype(np.float64)
+    u = h0.mean(axis=0) / np.linalg.norm(h0.mean(axis=0))
+    changes = _hand_made_changes(client, model.dim)
+    s = run._alpha_scale(8)
+    drift = 0.0
+    for change in changes.values():
+        for name, start, sign in (("input", h0, 1.0), ("output", c0, -1.0)):
+            rows, delta = change[name]
+            after = start.copy()
+            after[rows] += delta
+            drift += sign * (_along_squared(after, u) - _along_squared(start, u))
+    target = _along_squared(h0, u) - _along_squared(c0, u) + drift / s ** 2
+    _one_round(plain_client, plain_run, changes)
+    _one_round(client, run, changes)
+    h, c = model._input, model._layer.weights
+    assert _along_squared(h, u) - _along_squared(c, u) == pytest.approx(target, rel=1e-5)
+    np.testing.assert_allclose(h.astype(np.float64) @ c.T.astype(np.float64),
+                               plain_model._input.astype(np.float64) @ plain_model._layer.weights.T.astype(np.float64),
+                               rtol=1e-5, atol=1e-6)
+    scale = np.sqrt(_along_squared(h, u) / _along_squared(plain_model._input, u))
+    assert abs(scale - 1.0) > 1e-3
+    # only the components along u moved: input ones by the scale, output ones by its inverse
+    np.testing.assert_allclose(h, plain_model._input + (scale - 1.0) * np.outer(plain_model._input @ u, u),
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(c, plain_model._layer.weights
+                               + (1.0 / scale - 1.0) * np.outer(plain_model._layer.weights @ u, u),
+                               rtol=1e-5, atol=1e-6)
+    first = client.states[client.names[0]][run.id]
+    plain = plain_client.states[plain_client.names[0]][plain_run.id]
+    for w in client.names:   # every replica holds the same master, and the same momentum
+        state = client.states[w][run.id]
+        np.testing.assert_array_equal(state.input_vectors, h)
+        np.testing.assert_array_equal(state.layer.weights, c)
+        if round_words > 1:
+            for name, by in (("input", scale), ("output", 1.0 / scale)):
+                np.testing.assert_array_equal(state.velocity[name], first.velocity[name])
+                v = plain.velocity[name].astype(np.float64)
+                np.testing.assert_allclose(state.velocity[name], v + (by - 1.0) * np.outer(v @ u, u),
+                                           rtol=1e-5, atol=1e-6)
+    if round_words > 1:
+        assert np.abs(first.velocity["input"]).sum() > 0
+
+
+def test_the_balance_is_kept_for_skip_gram_whose_replicas_train_at_a_raised_rate_only():
+    # skip-gram's replicas train at n / 4 times its rate of 0.025: raised from 5 workers on
+    model = Word2Vec(dim=4, epochs=1, min_count=1, progress=False, workers=1, seed=1).fit([list("abcdefghij")] * 5)
+    ranges = [types.SimpleNamespace(path="c.txt", start=i, stop=i + 1) for i in range(8)]
+    for architecture, rule, n_workers, kept in (("skipgram", "scaled", 8, True), ("skipgram", "scaled", 5, True),
+                                                ("skipgram", "scaled", 4, False), ("skipgram", "scaled", 2, False),
+                                                ("cbow", "scaled", 8, False), ("skipgram", "mean", 8, False),
+                                                ("skipgram", "sum", 8, False)):
+        model.architecture = architecture
+        client = InProcessClient(n_workers)
+        owner = {rid: client.names[rid % n_workers] for rid in range(len(ranges))}
+        run = _Run(model, client, ranges, owner, CorpusSource("c.txt", None, 10_000), 1000, rule, None)
+        assert run.setup["balance"] is kept, (architecture, rule, n_workers)
+
+
+def _round_of_two_changes(client, run, trained_by: list, started_by: int):
+    """Workers 1 and 2 changed input row 2 alike in a round begun by ``started_by`` workers, of
+    which those in ``trained_by`` finished it."""
+    change = np.array([[0.2, 0.0, -0.4, 0.2]], np.float32)
+    none = (np.zeros(0, np.int32), np.zeros((0, 4), np.float32))
+    results = {}
+    for w in trained_by:
+        state = client.states[w][run.id]
+        remote.begin_round(state, run.round_no)
+        mine = (np.array([2], np.int32), change) if w in client.names[1:3] else none
+        state.delta = {"input": mine, "output": none}
+        results[w] = {"rows": {"input": len(mine[0]), "output": 0}}
+    assert run._combine(results, started_by) is not None
+    run.round_no += 1
+    run._pull()
+    return change
+
+
+def test_a_round_that_a_lost_worker_left_at_the_plain_rate_is_not_rebalanced():
+    # a run of 5 started with the balance; after a worker is lost, a round begun by the other 4 trains
+    # at the plain rate: the plain sum of two workers' changes of one row (whose cross term the
+    # balance would take out again)
+    model, client, run = _started_run("skipgram", n_workers=5, balance=True)
+    assert run.setup["balance"]
+    run._forget([client.names[4]])
+    before = model._input.copy()
+    change = _round_of_two_changes(client, run, client.names[:4], 4)
+    np.testing.assert_allclose(model._input[2] - before[2], 2 * change[0], rtol=1e-6)
+    np.testing.assert_array_equal(np.delete(model._input, 2, axis=0), np.delete(before, 2, axis=0))
+
+
+def test_a_round_begun_by_five_and_finished_by_four_is_rebalanced_at_the_rate_the_five_trained_at():
+    model, client, run = _started_run("skipgram", n_workers=5, balance=True)
+    s = run._alpha_scale(5)
+    assert s == pytest.approx(1.25)
+    h0, c0 = model._input.astype(np.float64), model._layer.weights.astype(np.float64)
+    u = h0.mean(axis=0) / np.linalg.norm(h0.mean(axis=0))
+    change = _round_of_two_changes(client, run, client.names[:4], 5)
+    after_one = h0.copy()
+    after_one[2] += change[0]
+    drift = 2 * (_along_squared(after_one, u) - _along_squared(h0, u))      # each of the two replicas'
+    target = _along_squared(h0, u) - _along_squared(c0, u) + drift / s ** 2
+    h, c = model._input, model._layer.weights
+    assert _along_squared(h, u) - _along_squared(c, u) == pytest.approx(target, rel=1e-5)
 
 
 def test_a_redone_round_and_a_copied_master_carry_the_momentum_of_the_master():
@@ -634,3 +763,15 @@ def test_a_needed_worker_whose_own_task_failed_as_it_died_ends_the_wait_for_the_
     assert not waiter.is_alive(), "collect kept waiting for a task whose needed worker was lost"
     results, lost = answer[0]
     assert results == {} and lost == ["tcp://killed"] and survivor in client.cancelled
+
+
+@pytest.mark.parametrize("n_workers, per_worker", [(4, 20_000), (5, 10_000)])
+def test_rounds_are_half_as_long_by_default_beyond_four_workers(tmp_path, n_workers, per_worker):
+    # the words of a round, summed over the workers: each trains its next per_worker words
+    corpus, _ = write_demo_corpus(tmp_path, n_tokens=400_000, seed=3)
+    rounds = []
+    fit_distributed(Word2Vec(dim=8, epochs=1, sample=0, progress=False, workers=1, seed=1), corpus,
+                    InProcessClient(n_workers), on_round=rounds.append)
+    done = np.array([0] + [r["words"] for r in rounds])
+    largest = np.diff(done).max()
+    assert n_workers * per_worker / 2 < largest <= n_workers * per_worker

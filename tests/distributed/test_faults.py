@@ -61,6 +61,7 @@ def corpus(tmp_path_factory):
     return path
 
 
+@pytest.mark.parametrize("n_workers", [3, 6])   # 6: skip-gram's replicas at a raised rate, with the balance
 @pytest.mark.parametrize("task,victim", [
     ("train_round", 1),     # lost while training: the others' changes are combined, its words redone
     ("take_block", 2),      # lost while its change is handed out: the round is redone without it
@@ -68,10 +69,10 @@ def corpus(tmp_path_factory):
     ("apply_round", 0),     # lost first while applying: no replica holds the new master, redone
     ("apply_round", 2),     # lost last while applying: the others hold it, nothing redone
 ])
-def test_a_worker_lost_at_any_step_of_a_round_loses_no_word_and_no_consistency(corpus, task, victim,
+def test_a_worker_lost_at_any_step_of_a_round_loses_no_word_and_no_consistency(corpus, task, victim, n_workers,
                                                                                 monkeypatch):
     monkeypatch.setattr(waiting, "LOST_AFTER_SECONDS", 0.0)
-    client = _LosingClient(3, task, victim, at=3)
+    client = _LosingClient(n_workers, task, victim, at=3)
     rounds = []
 
     def on_round(info):
@@ -83,14 +84,15 @@ def test_a_worker_lost_at_any_step_of_a_round_loses_no_word_and_no_consistency(c
             for name in ("input", "output"):   # and the momentum of its settling rows
                 np.testing.assert_array_equal(r.velocity[name], replicas[0].velocity[name])
         assert replicas[0].settling["input"].size and replicas[0].settling["output"].size
+        assert (replicas[0].start is not None) == (n_workers > 4)   # the balance, beyond 4 workers
         rounds.append(info)
 
-    model = fit_distributed(Word2Vec(dim=12, epochs=2, min_count=2, progress=False, seed=3), corpus, client,
-                            round_words=1_500, on_round=on_round)
+    model = fit_distributed(Word2Vec(architecture="skipgram", dim=12, epochs=2, min_count=2, progress=False, seed=3),
+                            corpus, client, round_words=1_500, on_round=on_round)
     n_words = len(model.vocab_.encode(corpus))
     assert [h["words"] for h in model.history_] == [n_words] * 2
     assert client.victim in client.lost and any(client.victim in r["lost"] for r in rounds)
-    assert model.history_[-1]["workers"] == 2
+    assert model.history_[-1]["workers"] == n_workers - 1
     assert np.isfinite(model.wv_.vectors).all() and model.history_[-1]["loss"] < model.history_[0]["loss"]
 
 

@@ -23,7 +23,8 @@ from w2v.cli._args import (STDIO, HelpFormatter, add_json_option, add_tokenizer_
                            unit_interval)
 from w2v.fileio import is_url, shown_name
 from w2v.models import ARCHITECTURES, OBJECTIVES
-from w2v.models.params import DEFAULT_ROUND_WORDS, MAX_LOCAL_WORKERS  # not from the driver: --help would load numba
+# not from the driver: --help would load numba
+from w2v.models.params import DEFAULT_ROUND_WORDS, DEFAULT_ROUND_WORDS_MANY, FEW_WORKERS, MAX_LOCAL_WORKERS
 
 
 def _non_negative_float(text: str) -> float:
@@ -136,9 +137,10 @@ def register(subparsers) -> None:
     cluster.add_argument("--local-cluster", type=positive_int_at_most(MAX_LOCAL_WORKERS), default=None, metavar="N",
                          help=f"train data-parallel on N worker processes started on this machine (at most "
                          f"{MAX_LOCAL_WORKERS:,}, as --workers)")
-    p.add_argument("--round-words", type=positive_int, default=DEFAULT_ROUND_WORDS, metavar="N",
+    p.add_argument("--round-words", type=positive_int, default=None, metavar="N",
                    help="with --scheduler/--local-cluster: words each worker trains between two combinations "
-                   "(at 8 workers 10000 came closer to one process, with twice the exchanges)")
+                   f"(default {DEFAULT_ROUND_WORDS:,} up to {FEW_WORKERS} workers, {DEFAULT_ROUND_WORDS_MANY:,} "
+                   "with more: longer rounds exchange less often, shorter ones come closer to one process)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_json_option(p, "the summary (output, sizes, per-epoch history)")
     _train_outputs.add_options(p)

@@ -19,29 +19,34 @@ Design
    single process does (same seed, same initial vectors), and sends them to every worker once.
    Each worker encodes only its own ranges, into memory-mapped files of its own.
 2. **Synchronous rounds.** In a round every worker trains the next ``round_words`` words of its
-   share with the single-process epoch loop and compiled kernels (every architecture and output
-   layer, its own threads), on its replica. The ranges are dealt round-robin, so the ``n`` workers
-   train neighbouring parts of the corpus at the same time, as one process would read them. The
-   learning rate follows the global progress: a worker at local position ``l`` of a round that
-   began at global position ``G`` uses ``s * alpha(G + n * l)``, with ``s = n / 4`` (see 3 and
-   below), at least 1, and capped so that no replica trains above 0.2, where CBOW's own updates
-   diverge (CBOW's 0.05 at 32 workers: ``s = 4``); up to 4 workers ``s = 1``, the plain rate
-   (2 workers' changes are simply summed; from 3 on the settling rows take momentum, see 3).
-3. **Combination** (:mod:`~w2v.distributed.combine`), on the workers: each worker keeps the
-   rows of the input and output matrices it changed and their change. Worker ``j`` of the ``m``
-   that trained combines block ``j`` of the rows (ids ``r`` with ``r % m == j``): it fetches that
-   block of every worker's change from the worker's block server (a Dask actor, called from worker
-   to worker without the scheduler; a reduce-scatter), adds to its copy of the master the sum of
-   the changes divided by ``s`` (never by less than ``n / 4``, see below), where the rows that
-   settle within a round (those expected to be updated at least 30 times in one worker's round,
-   :func:`~w2v.distributed.combine.round_updates`, an update at ``s`` times the rate counting
-   ``s`` times) take it with momentum from 3 workers on:
-   ``A = A' / 2 + U / 2``, ``U`` the round's change and ``A'`` the row's change in the round
-   before, which every worker keeps for those rows (zero at the start of a run, a resumed one
-   too); then every worker fetches every combined block from the block servers (an all-gather)
-   and sets those rows, so that every replica equals the new master. The client only schedules three tasks per worker
-   and round, none depending on more than one other, and fetches the master from a worker at the
-   end of each epoch (history, callbacks, the state file) and on Ctrl-C.
+   share (by default 20,000 up to 4 workers and 10,000 with more) with the single-process epoch loop
+   and compiled kernels (every architecture and output layer, its own threads), on its replica. The
+   ranges are dealt round-robin, so the ``n`` workers train neighbouring parts of the corpus at the
+   same time, as one process would read them. The learning rate follows the global progress: a
+   worker at local position ``l`` of a round that began at global position ``G`` uses ``s * alpha(G
+   + n * l)``, with ``s = n / 4`` (see 3 and below), at least 1, and capped so that no replica
+   trains above 0.2, where CBOW's own updates diverge (CBOW's 0.05 at 32 workers: ``s = 4``); up to
+   4 workers ``s = 1``, the plain rate (2 workers' changes are simply summed; from 3 on the settling
+   rows take momentum, see 3).
+3. **Combination** (:mod:`~w2v.distributed.combine`), on the workers: each worker keeps the rows of
+   the input and output matrices it changed and their change. Worker ``j`` of the ``m`` that trained
+   combines block ``j`` of the rows (ids ``r`` with ``r % m == j``): it fetches that block of every
+   worker's change from the worker's block server (a Dask actor, called from worker to worker
+   without the scheduler; a reduce-scatter), adds to its copy of the master the sum of the changes
+   divided by ``s`` (never by less than ``n / 4``, see below), where the rows that settle within a
+   round (those expected to be updated at least 30 times in one worker's round,
+   :func:`~w2v.distributed.combine.round_updates`, an update at ``s`` times the rate counting ``s``
+   times) take it with momentum from 3 workers on: ``A = A' / 2 + U / 2``, ``U`` the round's change
+   and ``A'`` the row's change in the round before, which every worker keeps for those rows (zero at
+   the start of a run, a resumed one too); then every worker fetches every combined block from the
+   block servers (an all-gather) and sets those rows, so that every replica equals the new master.
+   For skip-gram with ``s > 1`` every worker then scales both matrices along the direction the input
+   vectors share, the input rows by ``lambda`` and the output rows by ``1 / lambda`` (no dot product
+   changes), so that the two matrices share it as one process's would
+   (:mod:`~w2v.distributed.balance`; each combined block carries one number more for it). The client
+   only schedules three tasks per worker and round, none depending on more than one other, and
+   fetches the master from a worker at the end of each epoch (history, callbacks, the state file)
+   and on Ctrl-C.
 4. **Faults.** Tasks are pinned to the worker holding the replica; while waiting the client checks
    the live workers. A worker lost while training is dropped: the others' changes of that round are
    combined as usual, the lost worker's words of the round and the rest of its share go to the
@@ -96,19 +101,25 @@ it counts ``s`` times), take their change with momentum 0.5: a heavy ball with m
 stable for steps up to ``2 (1 + m) / (1 - m)`` = 6 times the settling one, which lets the replicas
 train at ``s = n / 4`` (an overshoot of 4), while the other rows take their first-order step at once
 (momentum on every row left CBOW at 4 workers 0.023 of WS-353 below one process). On the benchmark
-corpus (5 epochs, means of three seeds, against one process) 4 workers are within 0.2 points of
-analogy accuracy and 0.01 of WS-353 for skip-gram and CBOW; at 8 workers skip-gram is 1.2 points and
-0.025 below and CBOW 1.4 points and 0.006 below (with ``s = n / 2`` and no momentum: 0.7 and 0.020,
-and 2.2 points); with rounds of 10,000 words CBOW at 8 workers is 0.7 points and 0.002 below,
-skip-gram 0.1 points and 0.026 (over seeds 1-5: CBOW 0.9 points below and 0.001 above, skip-gram 0.5
-and 0.021 below). What the first order misses also grows with the round: the replicas drift apart
-for ``round_words`` words at ``s`` times the rate, which is why the default round is short (20,000
-words per worker). Averaging per row over the workers that touched it at the plain learning rate
-(Spark MLlib's rule) is stable but trains the rows that every worker touches at ``alpha / n``, which
-on small corpora leaves the vectors untrained. The measured comparison, with Spark's once-per-epoch
-rule, is in the README (``scripts/distributed_quality.py``).
+corpus (5 epochs, against one process, means of seeds 1-3 at 4 workers and 1-5 at 8), with the
+defaults, 4 workers are 0.2 points of analogy accuracy and 0.010 of WS-353 below for skip-gram and
+0.2 and 0.004 below for CBOW; 8 workers are 0.15 points above and 0.014 below for skip-gram and 0.9
+points below and 0.001 above for CBOW. What the first order misses grows with the round: the
+replicas drift apart for ``round_words`` words at ``s`` times the rate, which is why rounds are
+short (20,000 words per worker up to 4 workers, 10,000 with more: at 8 workers rounds of 20,000 left
+CBOW 1.4 points below). And a combination does not keep how skip-gram's two matrices share their
+common direction, which one process's steps keep to second order; left alone, it cost skip-gram at 8
+workers 0.008 of WS-353 and 0.6 points of analogy accuracy, so every worker restores it after each
+round where the replicas train at a raised rate (:mod:`~w2v.distributed.balance`; at the plain rate,
+where the combination is a sum, restoring it cost 2 and 4 workers a little). Averaging per row over
+the workers that touched it at the plain learning rate (Spark MLlib's rule) is stable but trains the
+rows that every worker touches at ``alpha / n``, which on small corpora leaves the vectors
+untrained. The measured comparison, with Spark's once-per-epoch rule, is in the README
+(``scripts/distributed_quality.py``).
 """
 from w2v.distributed.cluster import ClusterError, open_client
-from w2v.distributed.driver import DEFAULT_ROUND_WORDS, fit_distributed
+from w2v.distributed.driver import fit_distributed
+from w2v.models.params import DEFAULT_ROUND_WORDS, DEFAULT_ROUND_WORDS_MANY, default_round_words
 
-__all__ = ["DEFAULT_ROUND_WORDS", "ClusterError", "fit_distributed", "open_client"]
+__all__ = ["DEFAULT_ROUND_WORDS", "DEFAULT_ROUND_WORDS_MANY", "ClusterError", "default_round_words", "fit_distributed",
+           "open_client"]

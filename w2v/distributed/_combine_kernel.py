@@ -1,5 +1,6 @@
 """Compiled passes of a distributed round over the weights: the rows a round changed and their
-change, and the sum of the workers' changes of a block of rows.
+change, the sum of the workers' changes of a block of rows, and the projections and rescaling of
+:mod:`w2v.distributed.balance`.
 
 Each is one loop where numpy needs several passes and temporaries (a ``(V, dim)`` boolean array
 to find the changed rows; a float64 copy of every change for a fancy-indexed ``+=``), which made
@@ -88,3 +89,62 @@ def divided_float32(total, divisor):
             out[i, j] = np.float32(total[i, j] / d)
     return out
 
+
+@njit(cache=True, nogil=True)
+def projections(matrix, u):
+    """``matrix @ u`` in float64, each row's sum in a fixed order (the same on every machine): four
+    running sums over the columns ``j % 4``, added pairwise (they let the loop overlap its additions
+    without the reordering ``fastmath`` would allow).
+
+    Parameters
+    ----------
+    matrix : float32 (k, dim)
+    u : float64 (dim,)
+
+    Returns
+    -------
+    float64 (k,)
+    """
+    k, dim = matrix.shape
+    out = np.empty(k, np.float64)
+    whole = dim - dim % 4
+    for r in range(k):
+        s0 = s1 = s2 = s3 = 0.0
+        for j in range(0, whole, 4):
+            s0 += np.float64(matrix[r, j]) * u[j]
+            s1 += np.float64(matrix[r, j + 1]) * u[j + 1]
+            s2 += np.float64(matrix[r, j + 2]) * u[j + 2]
+            s3 += np.float64(matrix[r, j + 3]) * u[j + 3]
+        for j in range(whole, dim):
+            s0 += np.float64(matrix[r, j]) * u[j]
+        out[r] = (s0 + s1) + (s2 + s3)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def column_sums(matrix):
+    """The float64 sum of each column of a float32 ``(k, dim)`` matrix, rows added in order."""
+    k, dim = matrix.shape
+    total = np.zeros(dim, np.float64)
+    for r in range(k):
+        for j in range(dim):
+            total[j] += np.float64(matrix[r, j])
+    return total
+
+
+@njit(cache=True, nogil=True)
+def add_along(matrix, along, u, c):
+    """``matrix[r] += c * along[r] * u`` in place, computed in float64 and stored as float32.
+
+    Parameters
+    ----------
+    matrix : float32 (k, dim)
+    along : float64 (k,)
+    u : float64 (dim,)
+    c : float
+    """
+    k, dim = matrix.shape
+    for r in range(k):
+        coefficient = c * along[r]
+        for j in range(dim):
+            matrix[r, j] = np.float32(np.float64(matrix[r, j]) + coefficient * u[j])

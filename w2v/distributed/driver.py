@@ -27,7 +27,7 @@ from w2v.distributed.reading import CorpusSource, corpus_source
 from w2v.errors import CorpusError, TrainingDiverged
 from w2v.models import params, training
 from w2v.models.fingerprint import check_same_corpus, counts_fingerprint
-from w2v.models.params import DEFAULT_ROUND_WORDS
+from w2v.models.params import default_round_words
 from w2v.models.progress import TrainingBar
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,9 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
         not read it; :mod:`w2v.distributed.storage`).
     client : distributed.Client
     round_words : int, optional
-        Words each worker trains per synchronous round (default :data:`DEFAULT_ROUND_WORDS`).
+        Words each worker trains per synchronous round (default
+        :func:`~w2v.models.params.default_round_words` of the workers at the start:
+        :data:`DEFAULT_ROUND_WORDS` up to 4 workers, half as many with more).
         Larger rounds exchange less often; a round as large as a worker's share of the corpus is
         Spark MLlib's rule (one average per epoch).
     resume : bool
@@ -66,7 +68,9 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
         rate (at least 1; less where that would exceed ``MAX_LOCAL_ALPHA``:
         :func:`~w2v.distributed.combine.replica_rate_factor`) and adds the sum of the changes
         divided by ``s`` (by at least ``n / MAX_OVERSHOOT``; the settling rows with momentum:
-        :func:`~w2v.distributed.combine.settled_momentum`); ``"mean"`` (per row, over the workers
+        :func:`~w2v.distributed.combine.settled_momentum`), and for skip-gram with ``s > 1`` keeps
+        the two matrices' balance along their common direction as one process does
+        (:mod:`w2v.distributed.balance`); ``"mean"`` (per row, over the workers
         that touched it, at the plain learning rate: Spark MLlib's rule) and ``"sum"`` are there for comparison.
     on_round : callable, optional
         Called as ``on_round(info)`` after every round (dict: epoch, round, workers, words, lost).
@@ -79,13 +83,13 @@ def fit_distributed(model, corpus, client, round_words: int | None = None, resum
         ``model``.
     """
     check_client(client)
-    round_words = DEFAULT_ROUND_WORDS if round_words is None else int(round_words)
-    if round_words < 1:
+    if round_words is not None and int(round_words) < 1:
         raise ValueError(f"round_words must be at least 1, got {round_words}")
     source = corpus_source(corpus, model)
     workers = waiting.live_workers(client)
     if not workers:
         workers = waiting.wait_for_a_worker(client)
+    round_words = default_round_words(len(workers)) if round_words is None else int(round_words)
     ranges = client.submit(shards.plan_ranges, source.path, RANGES_PER_WORKER * len(workers), pure=False).result()
     owner = {rid: workers[rid % len(workers)] for rid in range(len(ranges))}
     if vocabulary is not None:
@@ -148,6 +152,9 @@ class _Run:
             "seed": int(model.seed), "round_words": round_words,   # the settling rows, for their momentum:
             "settling": rule == "scaled" and settled_momentum(len(self.active), model.effective_alpha) > 0,
             "rate_factor": self._alpha_scale(len(self.active)),
+            # skip-gram's balance of its two matrices, where the replicas train at a raised rate
+            "balance": (rule == "scaled" and model.architecture == "skipgram"
+                        and self._alpha_scale(len(self.active)) > 1),
         }
 
     # -- setup and teardown -------------------------------------------------------------------
@@ -399,8 +406,12 @@ class _Run:
         survivors = [w for w in self.active if w in results]
         m = len(survivors)
         rule = "average" if self.rule == "scaled" else self.rule
-        divisor = change_divisor(n, self._alpha_scale(n))
+        scale = self._alpha_scale(n)
+        divisor = change_divisor(n, scale)
         momentum = settled_momentum(n, self.model.effective_alpha) if self.setup["settling"] else 0.0
+        # the balance is restored where the replicas train at a raised rate (at the plain rate, where
+        # the combination is a sum, restoring it cost 2 and 4 workers: see the README)
+        balance_rate = scale if self.setup["balance"] and scale > 1 else 0.0
         # each combining worker fetches its block of every change from the others' block servers
         peers = self._peers(survivors)
         if peers is None:   # a worker left before the list reached it: the round is redone without it
@@ -408,8 +419,8 @@ class _Run:
             return None
         self.combinations += 1
         attempt = self.combinations
-        blocks = {w: self._on(w, remote.combine_block, self.id, peers, j, rule, divisor, attempt, momentum)
-                  for j, w in enumerate(survivors)}
+        blocks = {w: self._on(w, remote.combine_block, self.id, peers, j, rule, divisor, attempt, momentum,
+                              balance_rate) for j, w in enumerate(survivors)}
         combined, lost = self._collect(blocks, needed=survivors)
         if len(combined) < m:
             self._forget(lost)

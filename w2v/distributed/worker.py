@@ -28,6 +28,7 @@ import numpy as np
 
 from w2v.corpus import EncodedCorpus, Vocabulary
 from w2v.corpus.scan import choose_engine
+from w2v.distributed import balance
 from w2v.distributed.combine import combine_deltas, round_updates, settling_rows, touched_rows, with_momentum
 from w2v.distributed.shards import RangeCorpus
 from w2v.errors import TrainingDiverged
@@ -58,6 +59,7 @@ class _Run:
     settling: dict | None = None  # "input"/"output" -> int32 ids of the rows that settle within a round
     velocity: dict | None = None  # "input"/"output" -> float32 (h, dim): their change in the last round applied
     velocity_before: dict | None = None  # the same at the start of the round trained last
+    start: balance.Start | None = None  # the master at the start of the round along its common direction
 
 
 #: run id -> this worker's state of that run
@@ -79,8 +81,9 @@ def start_run(run_id: str, setup: dict, ranges: dict) -> dict:
         ``max_sentence_length``, ``phrases`` (a fitted Phrases or None) and the plan fields
         (``architecture``, ``objective``, ``shared_negatives``, ``cbow_mean``, ``window``,
         ``alpha``, ``min_alpha``, ``seed``), ``round_words``, ``settling`` (whether the rows that
-        settle within a round are tracked, for their momentum) and ``rate_factor`` (the factor of
-        the replicas' learning rate, which tells them).
+        settle within a round are tracked, for their momentum), ``rate_factor`` (the factor of
+        the replicas' learning rate, which tells them) and ``balance`` (whether the matrices'
+        balance along their common direction is kept: :mod:`w2v.distributed.balance`).
     ranges : dict of int to ByteRange
         The ranges this worker trains first.
 
@@ -179,6 +182,7 @@ def begin_round(run: _Run, round_no: int) -> None:
     np.copyto(run.before_output, run.layer.weights)
     if run.settling is not None:
         run.velocity_before = _copied(run.velocity)
+    run.start = balance.at_start(run.before_input, run.before_output) if run.setup.get("balance") else None
     run.base_round, run.delta, run.combined = round_no - 1, None, None
 
 
@@ -275,7 +279,7 @@ class BlockServer:
 
 
 def combine_block(run_id: str, peers: list, block: int, rule: str, divisor: float, attempt: int = 0,
-                  momentum: float = 0.0) -> dict:
+                  momentum: float = 0.0, balance_rate: float = 0.0) -> dict:
     """Combine one block of rows over the workers' changes: the new master values of its rows.
 
     Parameters
@@ -296,6 +300,9 @@ def combine_block(run_id: str, peers: list, block: int, rule: str, divisor: floa
     momentum : float
         Of the settling rows' change this round (:func:`~w2v.distributed.combine.with_momentum`;
         0: they take it at once).
+    balance_rate : float
+        The replicas' learning-rate factor ``s``, when the matrices' balance along their common
+        direction is kept (:mod:`w2v.distributed.balance`; 0: it is not).
 
     Returns
     -------
@@ -303,8 +310,10 @@ def combine_block(run_id: str, peers: list, block: int, rule: str, divisor: floa
         Rows combined per matrix (``input``, ``output``). The combined block, ``{"input": (rows,
         values), "output": (rows, values)}`` (the rows any worker changed, and the block's
         settling rows, and their new values:
-        this worker's copy of the master at the start of the round plus the combined change),
-        stays here for :func:`apply_round` on every worker (:meth:`BlockServer.combined_block`).
+        this worker's copy of the master at the start of the round plus the combined change), and
+        with ``balance_rate`` its ``"drift"`` (the replicas' changes of ``|H u|^2 - |C u|^2`` in
+        this block's rows, over ``s^2``), stays here for :func:`apply_round` on every worker
+        (:meth:`BlockServer.combined_block`).
 
     Raises
     ------
@@ -329,8 +338,10 @@ def combine_block(run_id: str, peers: list, block: int, rule: str, divisor: floa
                 f"training diverged (non-finite weights) at learning rate {run.setup['alpha']:g}: lower alpha "
                 "(--alpha), e.g. by a factor of 10, and train again")
         combined[name] = (rows, values)
+    if balance_rate and run.start is not None:
+        combined["drift"] = balance.replicas_drift(run.start, parts, balance_rate)
     run.combined = (attempt, combined)
-    return {name: len(rows) for name, (rows, _) in combined.items()}
+    return {name: len(combined[name][0]) for name in ("input", "output")}
 
 
 def combined_block(run_id: str, attempt: int) -> dict:
@@ -417,6 +428,11 @@ def apply_round(run_id: str, round_no: int, peers: list, attempt: int = 0) -> di
                                      ("output", run.layer.weights, run.before_output)):
             rows = run.settling[name]
             run.velocity[name] = matrix[rows] - before[rows]
+    if run.start is not None and blocks and all("drift" in block for block in blocks):
+        # |H u|^2 - |C u|^2 where one process would have it: the start plus the replicas' drift over
+        # s^2, added in block order so that every worker scales alike
+        balance.restore(run.start, run.input_vectors, run.layer.weights, blocks,
+                        sum(block["drift"] for block in blocks), run.velocity)
     run.applied = round_no
     return received
 
