@@ -197,7 +197,7 @@ def drift(start: np.ndarray, rows: np.ndarray, delta: np.ndarray, u: np.ndarray)
     float
         ``sum over rows of 2 (m . u)(delta . u) + (delta . u)^2``.
     """
-    along = project(delta, u) if len(rows) else np.zeros(0)
+    along = project(delta, u)
     return 2.0 * _dot(start[np.asarray(rows, dtype=np.int64)], along) + _dot(along, along)
 
 
